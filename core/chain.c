@@ -1,0 +1,214 @@
+/* chain.c -- chain tables and the dispatch of one notification. */
+#include "config.h"
+#include "chain.h"
+#include "fault.h"
+#include "log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+int (*sl_defer_registered)(sandlock_handle handle);
+
+int sl_chains_build(const struct sl_plugins *plugins, struct sl_chains *out)
+{
+    memset(out, 0, sizeof(*out));
+    int max = -1;
+    for (size_t i = 0; i < plugins->n; i++)
+        for (size_t k = 0; k < plugins->inst[i].nnrs; k++)
+            if (plugins->inst[i].nrs[k] > max)
+                max = plugins->inst[i].nrs[k];
+    out->size = max + 1;
+    if (out->size == 0)
+        return 0;
+    out->by_nr = calloc((size_t)out->size, sizeof(*out->by_nr));
+    out->nrs = calloc((size_t)out->size, sizeof(int));
+    if (!out->by_nr || !out->nrs)
+        goto oom;
+    for (int nr = 0; nr < out->size; nr++) {
+        size_t count = 0;
+        for (size_t i = 0; i < plugins->n; i++)
+            for (size_t k = 0; k < plugins->inst[i].nnrs; k++)
+                count += plugins->inst[i].nrs[k] == nr;
+        if (!count)
+            continue;
+        struct sl_chain *c = calloc(1, sizeof(*c));
+        if (!c)
+            goto oom;
+        out->by_nr[nr] = c;
+        c->syscall_name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+        if (!c->syscall_name || !(c->inst = calloc(count, sizeof(*c->inst))))
+            goto oom;
+        for (size_t i = 0; i < plugins->n; i++)
+            for (size_t k = 0; k < plugins->inst[i].nnrs; k++)
+                if (plugins->inst[i].nrs[k] == nr)
+                    c->inst[c->n++] = &plugins->inst[i];
+        out->nrs[out->nnrs++] = nr;
+    }
+    return 0;
+oom:
+    sl_chains_free(out);
+    return -1;
+}
+
+void sl_chains_free(struct sl_chains *chains)
+{
+    for (int nr = 0; nr < chains->size && chains->by_nr; nr++) {
+        if (chains->by_nr[nr]) {
+            free(chains->by_nr[nr]->inst);
+            free((char *)chains->by_nr[nr]->syscall_name);
+            free(chains->by_nr[nr]);
+        }
+    }
+    free(chains->by_nr);
+    free(chains->nrs);
+    memset(chains, 0, sizeof(*chains));
+}
+
+int sl_response_validate(const sandlock_response *r, int listener)
+{
+    switch (r->verdict) {
+    case SANDLOCK_VERDICT_CONTINUE:
+    case SANDLOCK_VERDICT_RETURN:
+    case SANDLOCK_VERDICT_DEFER:
+        return 0;
+    case SANDLOCK_VERDICT_ERRNO:
+        return (r->error >= 1 && r->error <= 4095) ? 0 : -1;
+    case SANDLOCK_VERDICT_KILL:
+        return (r->signal >= 1 && r->signal <= 64) ? 0 : -1;
+    case SANDLOCK_VERDICT_FD:
+        if (r->fd <= STDERR_FILENO || r->fd == listener || (r->fd_flags & ~SANDLOCK_FD_NO_CLOEXEC) ||
+            fcntl(r->fd, F_GETFD) < 0) {
+            if (r->fd > STDERR_FILENO && r->fd != listener)
+                close(r->fd);
+            return -1;
+        }
+        return 0;
+    }
+    return -1;
+}
+
+void sl_answer_from_policy(int policy, struct sl_answer *a)
+{
+    a->exception = 1;
+    switch (policy) {
+    case SL_EXC_EPERM:
+        a->verdict = SANDLOCK_VERDICT_ERRNO;
+        a->error = EPERM;
+        break;
+    case SL_EXC_EIO:
+        a->verdict = SANDLOCK_VERDICT_ERRNO;
+        a->error = EIO;
+        break;
+    case SL_EXC_CONTINUE:
+        a->verdict = SANDLOCK_VERDICT_CONTINUE;
+        break;
+    default:
+        a->verdict = SANDLOCK_VERDICT_KILL;
+        a->signal = SIGKILL;
+        break;
+    }
+}
+
+static inline uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* handle() under the fault guard: a crash returns SANDLOCK_ERROR and
+ * quarantines the instance. Kept apart so no caller local lives across
+ * sigsetjmp(). */
+static __attribute__((noinline)) int guarded_handle(struct sl_instance *inst, const sandlock_event *event,
+                                                    sandlock_response *resp)
+{
+    struct sl_fault_guard guard;
+    sl_fault_current = &guard;
+    if (sigsetjmp(guard.jump, 0) == 0) {
+        int rc = inst->vt.handle(inst->state, event, resp);
+        sl_fault_current = NULL;
+        return rc;
+    }
+    int sig = sl_fault_signal;
+    atomic_store(&inst->quarantined, 1);
+    sl_log(SANDLOCK_LOG_ERROR, "[%s] plugin crashed with %s in handle(%s); instance quarantined, "
+           "its exception policy (%s) applies from now on", inst->cfg->name, strsignal(sig),
+           event->syscall_name, sl_exception_policy_name(inst->policy));
+    resp->verdict = SANDLOCK_VERDICT_UNSET;
+    return SANDLOCK_ERROR;
+}
+
+/* Calls one instance's handle(). Returns 0 with a valid verdict in *resp,
+ * or -1 (exception: failure, unset or invalid verdict, crash). */
+static int call_instance(struct sl_instance *inst, const sandlock_event *event,
+                         sandlock_response *resp, int listener, int timing)
+{
+    uint64_t start = timing ? now_ns() : 0;
+    memset(resp, 0, sizeof(*resp));
+    resp->abi_version = SANDLOCK_ABI_VERSION;
+    resp->struct_size = sizeof(*resp);
+    int rc = guarded_handle(inst, event, resp);
+    if (timing)
+        atomic_fetch_add_explicit(&inst->stats.handle_ns, now_ns() - start, memory_order_relaxed);
+    atomic_fetch_add_explicit(&inst->stats.calls, 1, memory_order_relaxed);
+
+    if (rc != SANDLOCK_OK) {
+        /* The plugin gave up: an fd it set is still ours to close. */
+        if (resp->verdict == SANDLOCK_VERDICT_FD && resp->fd > STDERR_FILENO && resp->fd != listener)
+            close(resp->fd);
+        if (rc != SANDLOCK_ERROR || !atomic_load(&inst->quarantined))
+            sl_log(SANDLOCK_LOG_WARN, "[%s] handle(%s) failed", inst->cfg->name, event->syscall_name);
+        return -1;
+    }
+    if (resp->verdict == SANDLOCK_VERDICT_UNSET || sl_response_validate(resp, listener)) {
+        sl_log(SANDLOCK_LOG_WARN, "[%s] handle(%s) gave %s verdict %u", inst->cfg->name,
+               event->syscall_name, resp->verdict ? "an invalid" : "no", resp->verdict);
+        return -1;
+    }
+    if (resp->verdict == SANDLOCK_VERDICT_DEFER && sl_defer_registered &&
+        !sl_defer_registered(event->handle)) {
+        /* DEFER without a successful host->defer(): the cap was reached. */
+        sandlock_respond_errno(resp, EAGAIN);
+    }
+    return 0;
+}
+
+void sl_chain_run(const struct sl_chain *chain, const sandlock_event *event, int listener,
+                  int timing, struct sl_answer *a)
+{
+    sandlock_response resp;
+    memset(a, 0, sizeof(*a));
+    for (size_t i = 0; i < chain->n; i++) {
+        struct sl_instance *inst = chain->inst[i];
+        if (atomic_load_explicit(&inst->quarantined, memory_order_relaxed) ||
+            call_instance(inst, event, &resp, listener, timing)) {
+            atomic_fetch_add_explicit(&inst->stats.exceptions, 1, memory_order_relaxed);
+            sl_answer_from_policy(inst->policy, a);
+            a->by = inst;
+            if (a->verdict == SANDLOCK_VERDICT_CONTINUE)
+                continue;
+            return;
+        }
+        atomic_fetch_add_explicit(&inst->stats.verdicts[resp.verdict], 1, memory_order_relaxed);
+        if (resp.verdict == SANDLOCK_VERDICT_CONTINUE)
+            continue;
+        a->verdict = resp.verdict;
+        a->error = resp.error;
+        a->value = resp.value;
+        a->signal = resp.signal;
+        a->fd = resp.fd;
+        a->fd_flags = resp.fd_flags;
+        a->by = inst;
+        a->exception = 0;
+        return;
+    }
+    a->verdict = SANDLOCK_VERDICT_CONTINUE;
+    a->by = NULL;
+    a->exception = 0;
+}

@@ -1,0 +1,61 @@
+/* chain.h -- the per-syscall chains of plugin instances and running a
+ * notification through one. Pure logic: no kernel calls, unit-testable. */
+#ifndef SANDLOCK_CHAIN_H
+#define SANDLOCK_CHAIN_H
+
+#include <sandlock/plugin.h>
+#include "loader.h"
+
+struct sl_chain {
+    const char *syscall_name;
+    size_t n;
+    struct sl_instance **inst;      /* in config order */
+};
+
+/* Chains indexed by native syscall number: O(1) lookup. */
+struct sl_chains {
+    struct sl_chain **by_nr;        /* NULL: syscall not intercepted */
+    int size;                       /* highest number + 1 */
+    int *nrs;                       /* intercepted numbers, ascending */
+    size_t nnrs;
+};
+
+int sl_chains_build(const struct sl_plugins *plugins, struct sl_chains *out);
+void sl_chains_free(struct sl_chains *chains);
+
+static inline const struct sl_chain *sl_chain_for(const struct sl_chains *c, int nr)
+{
+    return (nr >= 0 && nr < c->size) ? c->by_nr[nr] : NULL;
+}
+
+/* The final answer for one notification. */
+struct sl_answer {
+    uint32_t verdict;            /* SANDLOCK_VERDICT_*, never UNSET */
+    int32_t error;
+    int64_t value;
+    int32_t signal;
+    int32_t fd;                  /* FD: owned by the host now */
+    uint32_t fd_flags;
+    struct sl_instance *by;      /* who decided (NULL: all continued) */
+    int exception;               /* the answer comes from an exception policy */
+};
+
+/* Run `event` through `chain`: each instance in order until one answers
+ * something other than Continue. Failures, invalid verdicts and crashes get
+ * the instance's exception policy. `listener` is the notification fd (an FD
+ * verdict may not name it). `deferred_ok(handle)` tells whether a DEFER
+ * verdict was registered with host->defer(); may be NULL. */
+void sl_chain_run(const struct sl_chain *chain, const sandlock_event *event, int listener,
+                  int timing, struct sl_answer *answer);
+
+/* Checks a plugin's response; returns 0 when it is a valid verdict. An
+ * invalid FD verdict's fd is closed. */
+int sl_response_validate(const sandlock_response *r, int listener);
+
+/* Fills `answer` from an exception policy (SL_EXC_*). */
+void sl_answer_from_policy(int policy, struct sl_answer *answer);
+
+/* Deferral hook, set by the host services: has `handle` been deferred? */
+extern int (*sl_defer_registered)(sandlock_handle handle);
+
+#endif

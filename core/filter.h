@@ -1,0 +1,24 @@
+/* filter.h -- the seccomp filter: default allow, EPERM for the deny list,
+ * USER_NOTIF for every intercepted syscall, foreign architectures killed. */
+#ifndef SANDLOCK_FILTER_H
+#define SANDLOCK_FILTER_H
+
+#include <linux/filter.h>
+#include <stddef.h>
+
+struct sl_filter {
+    struct sock_fprog prog;    /* owns prog.filter */
+};
+
+/* Builds the filter with libseccomp and exports its BPF. `notify` and
+ * `deny` are native syscall numbers. Returns 0 or -1 with a message. */
+int sl_filter_build(const int *notify, size_t nnotify, const int *deny, size_t ndeny,
+                    struct sl_filter *out, char *err, size_t errlen);
+void sl_filter_free(struct sl_filter *f);
+
+/* In the child: no_new_privs, then install with a new listener (and
+ * WAIT_KILLABLE_RECV where the kernel has it). Returns the listener fd or
+ * -errno. Uses only raw syscalls (safe after fork). */
+int sl_filter_install(const struct sl_filter *f);
+
+#endif

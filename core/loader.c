@@ -1,0 +1,359 @@
+/* loader.c -- finds modules, checks their ABI, runs init() and resolves
+ * the syscalls they declare. Fail-closed: any error unloads everything. */
+#include "config.h"
+#include "loader.h"
+#include "log.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char *const sl_builtin_deny[] = {
+    "mount", "umount2", "mount_setattr", "move_mount", "open_tree", "fsopen",
+    "fsconfig", "fsmount", "fspick", "pivot_root", "chroot", "ptrace",
+    "process_vm_readv", "process_vm_writev", "bpf", "perf_event_open",
+    "kexec_load", "kexec_file_load", "init_module", "finit_module",
+    "delete_module", "reboot", "swapon", "swapoff", "acct", "quotactl",
+    "settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "syslog",
+    "setns", "unshare", "userfaultfd", "keyctl", "add_key", "request_key",
+    "open_by_handle_at", "name_to_handle_at", "iopl", "ioperm", "vhangup",
+    "lookup_dcookie", "uselib", "nfsservctl", "kcmp", "pidfd_getfd",
+    NULL,
+};
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+/* Is the running binary the one in the build tree? */
+static int running_from_build_tree(void)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n <= 0)
+        return 0;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return 0;
+    *slash = '\0';
+    return strcmp(exe, SANDLOCK_BUILD_DIR) == 0;
+}
+
+static size_t add_dirs(const char *list, const char **dirs, size_t n, size_t max,
+                       char **storage, size_t *left)
+{
+    size_t len = strlen(list);
+    if (len + 1 > *left)
+        return n;
+    char *copy = memcpy(*storage, list, len + 1);
+    *storage += len + 1;
+    *left -= len + 1;
+    char *save = NULL;
+    for (char *d = strtok_r(copy, ":", &save); d && n < max; d = strtok_r(NULL, ":", &save))
+        dirs[n++] = d;
+    return n;
+}
+
+size_t sl_plugin_search_path(const struct sl_config *cfg, const char **dirs, size_t max,
+                             char *storage, size_t storage_len)
+{
+    size_t n = 0;
+    const char *env = getenv("SANDLOCK_PLUGIN_PATH");
+    if (env && *env)
+        n = add_dirs(env, dirs, n, max, &storage, &storage_len);
+    for (size_t i = 0; i < cfg->nplugin_path && n < max; i++)
+        dirs[n++] = cfg->plugin_path[i];
+    if (n < max && running_from_build_tree())
+        dirs[n++] = SANDLOCK_BUILD_DIR "/plugins/.libs";
+    if (n < max)
+        dirs[n++] = SANDLOCK_PLUGIN_DIR;
+    return n;
+}
+
+/* Sets inst->file to the module's path, or fails listing what was searched. */
+static int find_module(const struct sl_config *cfg, struct sl_instance *inst, char *err, size_t errlen)
+{
+    const char *module = inst->cfg->module;
+    if (strchr(module, '/')) {
+        if (access(module, R_OK) != 0) {
+            set_err(err, errlen, "%s: [plugin %s]: module file %s: %s", cfg->source,
+                    inst->cfg->name, module, strerror(errno));
+            return -1;
+        }
+        return (inst->file = strdup(module)) ? 0 : -1;
+    }
+    const char *dirs[64];
+    char storage[4096];
+    size_t n = sl_plugin_search_path(cfg, dirs, 64, storage, sizeof(storage));
+    char searched[1024] = "";
+    for (size_t i = 0; i < n; i++) {
+        char path[PATH_MAX];
+        if (snprintf(path, sizeof(path), "%s/%s.so", dirs[i], module) >= (int)sizeof(path))
+            continue;
+        if (access(path, R_OK) == 0)
+            return (inst->file = strdup(path)) ? 0 : -1;
+        size_t used = strlen(searched);
+        snprintf(searched + used, sizeof(searched) - used, "%s%s", used ? ", " : "", dirs[i]);
+    }
+    set_err(err, errlen, "%s: [plugin %s]: module '%s' not found (looked for %s.so in: %s)",
+            cfg->source, inst->cfg->name, module, module, searched);
+    return -1;
+}
+
+int sl_check_vtable(const sandlock_plugin *vt, sandlock_plugin *out, char *err, size_t errlen)
+{
+    const size_t needed = offsetof(sandlock_plugin, fini) + sizeof(vt->fini);
+    unsigned major = vt->abi_version >> 16, minor = vt->abi_version & 0xffff;
+    if (major != SANDLOCK_ABI_MAJOR) {
+        set_err(err, errlen, "built for an incompatible plugin ABI %u.%u (this sandlock supports %d.x, up to %d.%d)",
+                major, minor, SANDLOCK_ABI_MAJOR, SANDLOCK_ABI_MAJOR, SANDLOCK_ABI_MINOR);
+        return -1;
+    }
+    if (vt->struct_size < needed) {
+        set_err(err, errlen, "vtable too small (%u bytes; ABI %d.0 needs %zu)",
+                vt->struct_size, SANDLOCK_ABI_MAJOR, needed);
+        return -1;
+    }
+    memset(out, 0, sizeof(*out));
+    memcpy(out, vt, vt->struct_size < sizeof(*out) ? vt->struct_size : sizeof(*out));
+    char missing[64] = "";
+    if (!out->init)
+        strcat(missing, " init");
+    if (!out->syscalls)
+        strcat(missing, " syscalls");
+    if (!out->handle)
+        strcat(missing, " handle");
+    if (*missing) {
+        set_err(err, errlen, "vtable is missing required callbacks:%s", missing);
+        return -1;
+    }
+    if (!out->name || !*out->name) {
+        set_err(err, errlen, "vtable has no module name");
+        return -1;
+    }
+    if (!out->version)
+        out->version = "";
+    if (!out->description)
+        out->description = "";
+    return 0;
+}
+
+/* For a plugin without our entry symbol: is it built for another ABI? */
+static int other_abi_major(void *dl)
+{
+    char sym[64];
+    for (int major = 0; major < 16; major++) {
+        if (major == SANDLOCK_ABI_MAJOR)
+            continue;
+        snprintf(sym, sizeof(sym), "sandlock_plugin_entry_v%d", major);
+        if (dlsym(dl, sym))
+            return major;
+    }
+    return -1;
+}
+
+static int open_module(const struct sl_config *cfg, struct sl_instance *inst, char *err, size_t errlen)
+{
+    char why[512];
+    const char *where = inst->cfg->name;
+    inst->dl = dlopen(inst->file, RTLD_NOW | RTLD_LOCAL);
+    if (!inst->dl) {
+        set_err(err, errlen, "%s: [plugin %s]: cannot load %s: %s", cfg->source, where,
+                inst->file, dlerror());
+        return -1;
+    }
+    sandlock_plugin_entry_fn entry;
+    *(void **)&entry = dlsym(inst->dl, SANDLOCK_PLUGIN_ENTRY_NAME);
+    if (!entry) {
+        int major = other_abi_major(inst->dl);
+        if (major >= 0)
+            set_err(err, errlen, "%s: [plugin %s]: %s is built for plugin ABI %d; this sandlock supports ABI %d",
+                    cfg->source, where, inst->file, major, SANDLOCK_ABI_MAJOR);
+        else
+            set_err(err, errlen, "%s: [plugin %s]: %s is not a sandlock plugin (no symbol %s)",
+                    cfg->source, where, inst->file, SANDLOCK_PLUGIN_ENTRY_NAME);
+        return -1;
+    }
+    const sandlock_plugin *vt = entry(&sl_host_table);
+    if (!vt) {
+        set_err(err, errlen, "%s: [plugin %s]: %s refused to load with this host (host ABI %d.%d)",
+                cfg->source, where, inst->file, SANDLOCK_ABI_MAJOR, SANDLOCK_ABI_MINOR);
+        return -1;
+    }
+    if (sl_check_vtable(vt, &inst->vt, why, sizeof(why))) {
+        set_err(err, errlen, "%s: [plugin %s]: %s: %s", cfg->source, where, inst->file, why);
+        return -1;
+    }
+    return 0;
+}
+
+static int name_in(const char *name, char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(names[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+static int is_denied(const struct sl_config *cfg, const char *name)
+{
+    if (cfg->default_deny)
+        for (size_t i = 0; sl_builtin_deny[i]; i++)
+            if (strcmp(sl_builtin_deny[i], name) == 0)
+                return 1;
+    return name_in(name, cfg->deny, cfg->ndeny);
+}
+
+/* Does `name` exist on some architecture libseccomp knows? */
+static int syscall_exists_elsewhere(const char *name)
+{
+    static const uint32_t arches[] = {
+        SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_X32, SCMP_ARCH_ARM, SCMP_ARCH_AARCH64,
+        SCMP_ARCH_PPC64LE, SCMP_ARCH_S390X, SCMP_ARCH_RISCV64, SCMP_ARCH_MIPS,
+    };
+    for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++)
+        if (seccomp_syscall_resolve_name_arch(arches[i], name) >= 0)
+            return 1;
+    return 0;
+}
+
+static int resolve_syscalls(const struct sl_config *cfg, struct sl_instance *inst, char *err, size_t errlen)
+{
+    const char *where = inst->cfg->name;
+    const char *const *names = inst->vt.syscalls(inst->state);
+    size_t count = 0;
+    while (names && names[count])
+        count++;
+    if (count == 0) {
+        set_err(err, errlen, "%s: [plugin %s]: %s declares no syscalls", cfg->source, where, inst->file);
+        return -1;
+    }
+    if (!(inst->nrs = calloc(count, sizeof(int))))
+        return -1;
+    for (size_t i = 0; i < count; i++) {
+        const char *name = names[i];
+        int nr = seccomp_syscall_resolve_name(name);
+        if (nr == __NR_SCMP_ERROR && !syscall_exists_elsewhere(name)) {
+            set_err(err, errlen, "%s: [plugin %s]: unknown syscall '%s'", cfg->source, where, name);
+            return -1;
+        }
+        if (is_denied(cfg, name)) {
+            set_err(err, errlen, "%s: [plugin %s]: syscall '%s' is on the deny list; a plugin may not "
+                    "intercept it (its Continue would undo the deny)", cfg->source, where, name);
+            return -1;
+        }
+        if (nr < 0) {
+            sl_log(SANDLOCK_LOG_INFO, "[%s] syscall '%s' does not exist on this architecture; skipped",
+                   where, name);
+            continue;
+        }
+        int dup = 0;
+        for (size_t k = 0; k < inst->nnrs; k++)
+            dup |= inst->nrs[k] == nr;
+        if (!dup)
+            inst->nrs[inst->nnrs++] = nr;
+    }
+    return 0;
+}
+
+static int load_one(const struct sl_config *cfg, struct sl_instance *inst, char *err, size_t errlen)
+{
+    if (find_module(cfg, inst, err, errlen) || open_module(cfg, inst, err, errlen))
+        return -1;
+    char errbuf[SANDLOCK_ERRBUF_SIZE] = "";
+    if (inst->vt.init(&sl_host_table, inst->cfg, &inst->state, errbuf) != SANDLOCK_OK) {
+        errbuf[SANDLOCK_ERRBUF_SIZE - 1] = '\0';
+        set_err(err, errlen, "%s: [plugin %s]: init failed: %s", cfg->source, inst->cfg->name,
+                *errbuf ? errbuf : "(the plugin gave no reason)");
+        return -1;
+    }
+    inst->initialised = 1;
+    return resolve_syscalls(cfg, inst, err, errlen);
+}
+
+int sl_plugins_load(const struct sl_config *cfg, struct sl_plugins *out, char *err, size_t errlen)
+{
+    out->n = 0;
+    out->inst = calloc(cfg->ninstances ? cfg->ninstances : 1, sizeof(struct sl_instance));
+    if (!out->inst) {
+        set_err(err, errlen, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < cfg->ninstances; i++) {
+        if (!cfg->instances[i]->enabled)
+            continue;
+        struct sl_instance *inst = &out->inst[out->n++];
+        inst->cfg = cfg->instances[i];
+        inst->policy = sl_instance_policy(cfg, inst->cfg);
+        if (load_one(cfg, inst, err, errlen)) {
+            if (!*err)
+                set_err(err, errlen, "%s: [plugin %s]: out of memory", cfg->source, inst->cfg->name);
+            sl_plugins_unload(out);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void sl_plugins_unload(struct sl_plugins *plugins)
+{
+    if (!plugins->inst)
+        return;
+    for (size_t i = plugins->n; i-- > 0;) {
+        struct sl_instance *inst = &plugins->inst[i];
+        if (inst->initialised && !atomic_load(&inst->quarantined) && inst->vt.fini)
+            inst->vt.fini(inst->state);
+        inst->initialised = 0;
+    }
+    for (size_t i = 0; i < plugins->n; i++) {
+        struct sl_instance *inst = &plugins->inst[i];
+        if (inst->dl)
+            dlclose(inst->dl);
+        free(inst->file);
+        free(inst->nrs);
+    }
+    free(plugins->inst);
+    plugins->inst = NULL;
+    plugins->n = 0;
+}
+
+int sl_deny_list(const struct sl_config *cfg, int **nrs, size_t *n, char *err, size_t errlen)
+{
+    size_t cap = cfg->ndeny + 64;
+    *n = 0;
+    if (!(*nrs = calloc(cap, sizeof(int)))) {
+        set_err(err, errlen, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; cfg->default_deny && sl_builtin_deny[i]; i++) {
+        int nr = seccomp_syscall_resolve_name(sl_builtin_deny[i]);
+        if (nr >= 0 && *n < cap)
+            (*nrs)[(*n)++] = nr;
+    }
+    for (size_t i = 0; i < cfg->ndeny; i++) {
+        int nr = seccomp_syscall_resolve_name(cfg->deny[i]);
+        if (nr == __NR_SCMP_ERROR && !syscall_exists_elsewhere(cfg->deny[i])) {
+            set_err(err, errlen, "%s:%u: deny: unknown syscall '%s'", cfg->source,
+                    cfg->deny_lines[i], cfg->deny[i]);
+            free(*nrs);
+            *nrs = NULL;
+            return -1;
+        }
+        if (nr >= 0 && *n < cap)
+            (*nrs)[(*n)++] = nr;
+    }
+    return 0;
+}

@@ -1,0 +1,67 @@
+/* loader.h -- loading plugin modules and creating their instances. */
+#ifndef SANDLOCK_LOADER_H
+#define SANDLOCK_LOADER_H
+
+#include <sandlock/plugin.h>
+#include <stdatomic.h>
+#include <stddef.h>
+
+#include "sl_config.h"
+
+/* Per-instance counters for --stats; relaxed atomics (workers share them). */
+struct sl_instance_stats {
+    atomic_ulong calls;
+    atomic_ulong verdicts[SANDLOCK_VERDICT_DEFER + 1];
+    atomic_ulong exceptions;
+    atomic_ulong handle_ns;
+};
+
+struct sl_instance {
+    struct sandlock_config *cfg;   /* its section of sandlock.ini */
+    char *file;                    /* the module's path */
+    void *dl;                      /* dlopen() handle */
+    sandlock_plugin vt;            /* the plugin's vtable, copied and zero-extended */
+    void *state;                   /* from init() */
+    int initialised;               /* init() succeeded: fini() is owed */
+    int policy;                    /* effective SL_EXC_* */
+    int *nrs;                      /* resolved native syscall numbers */
+    size_t nnrs;
+    atomic_int quarantined;        /* crashed: never called again */
+    struct sl_instance_stats stats;
+};
+
+struct sl_plugins {
+    struct sl_instance *inst;      /* enabled instances in chain order */
+    size_t n;
+};
+
+/* The host table every plugin receives. */
+extern const sandlock_host sl_host_table;
+
+/* Directories searched for a module name, in order: $SANDLOCK_PLUGIN_PATH,
+ * plugin_path from the config, the build tree's plugins when sandlock runs
+ * from its build tree, then the installed plugin directory. Returns the
+ * number stored (at most max). */
+size_t sl_plugin_search_path(const struct sl_config *cfg, const char **dirs, size_t max,
+                             char *storage, size_t storage_len);
+
+/* Validates a vtable as returned by an entry point: ABI major, size,
+ * required members. On success copies it, zero-extended, into *out. */
+int sl_check_vtable(const sandlock_plugin *vt, sandlock_plugin *out, char *err, size_t errlen);
+
+/* Loads and initialises every enabled instance of cfg and resolves their
+ * syscalls. On error nothing is left loaded (every initialised instance got
+ * fini(), every handle is closed) and err names the instance and file. */
+int sl_plugins_load(const struct sl_config *cfg, struct sl_plugins *out, char *err, size_t errlen);
+
+/* fini() for every initialised, non-quarantined instance, then dlclose. */
+void sl_plugins_unload(struct sl_plugins *plugins);
+
+/* The effective deny list: built-in (when default_deny) plus deny =.
+ * Returns native syscall numbers; names absent on this arch are skipped. */
+int sl_deny_list(const struct sl_config *cfg, int **nrs, size_t *n, char *err, size_t errlen);
+
+/* The built-in deny list, NULL-terminated. */
+extern const char *const sl_builtin_deny[];
+
+#endif

@@ -1,0 +1,24 @@
+# core/ -- the supervisor. Everything but main() is a convenience library so
+# that unit tests link the same code.
+noinst_LTLIBRARIES += core/libsandlock-core.la
+core_libsandlock_core_la_SOURCES = \
+	core/values.c core/values.h \
+	core/log.c core/log.h \
+	core/sl_config.c core/sl_config.h \
+	core/loader.c core/loader.h \
+	core/host.c \
+	core/chain.c core/chain.h \
+	core/fault.c core/fault.h \
+	core/filter.c core/filter.h \
+	core/respond.c core/respond.h \
+	core/sandbox.c core/sandbox.h \
+	core/supervisor.c core/supervisor.h \
+	core/services.c core/services.h \
+	core/notif.h core/seccomp_ioctl.h
+core_libsandlock_core_la_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS) $(INIH_CFLAGS)
+core_libsandlock_core_la_LIBADD = $(SECCOMP_LIBS) $(INIH_LIBS) $(PTHREAD_LIBS)
+
+bin_PROGRAMS += sandlock
+sandlock_SOURCES = core/main.c
+sandlock_CFLAGS = $(AM_CFLAGS)
+sandlock_LDADD = core/libsandlock-core.la

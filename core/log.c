@@ -1,0 +1,70 @@
+/* log.c -- one line per message, written with a single write(2) so lines
+ * from concurrent workers do not interleave. */
+#include "config.h"
+#include "log.h"
+
+#include <sandlock/plugin.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+int sl_log_level = SANDLOCK_LOG_WARN;
+
+static const char *const level_names[] = { "error", "warning", "info", "debug" };
+
+void sl_vlog_instance(const char *instance, int level, const char *fmt, va_list ap)
+{
+    char line[1024];
+    int n;
+    if (level > sl_log_level)
+        return;
+    if (level < SANDLOCK_LOG_ERROR)
+        level = SANDLOCK_LOG_ERROR;
+    if (level > SANDLOCK_LOG_DEBUG)
+        level = SANDLOCK_LOG_DEBUG;
+    if (instance)
+        n = snprintf(line, sizeof(line), "sandlock: %s: [%s] ", level_names[level], instance);
+    else
+        n = snprintf(line, sizeof(line), "sandlock: %s: ", level_names[level]);
+    if (n < 0)
+        return;
+    int m = vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+    size_t len = (size_t)n + (m < 0 ? 0 : (size_t)m);
+    if (len > sizeof(line) - 2)
+        len = sizeof(line) - 2;
+    line[len++] = '\n';
+    ssize_t w = write(STDERR_FILENO, line, len);
+    (void)w;
+}
+
+void sl_log(int level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    sl_vlog_instance(NULL, level, fmt, ap);
+    va_end(ap);
+}
+
+int sl_log_level_from_name(const char *name)
+{
+    static const char *const names[] = { "error", "warn", "info", "debug" };
+    for (int i = 0; i < 4; i++)
+        if (strcmp(name, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+void sl_trace(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char line[512];
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    char out[560];
+    int n = snprintf(out, sizeof(out), "sandlock: trace: %s\n", line);
+    if (n > 0) {
+        ssize_t w = write(STDERR_FILENO, out, (size_t)n < sizeof(out) ? (size_t)n : sizeof(out) - 1);
+        (void)w;
+    }
+}

@@ -1,0 +1,21 @@
+/* log.h -- sandlock's diagnostics on stderr, filtered by [sandlock] log_level. */
+#ifndef SANDLOCK_LOG_H
+#define SANDLOCK_LOG_H
+
+#include <sandlock/plugin.h>
+#include <stdarg.h>
+
+/* Levels are those of the SDK: SANDLOCK_LOG_ERROR .. SANDLOCK_LOG_DEBUG. */
+extern int sl_log_level;
+
+void sl_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Same, with "[instance]" after the program name. */
+void sl_vlog_instance(const char *instance, int level, const char *fmt, va_list ap);
+/* Parses "error", "warn", "info", "debug"; returns the level or -1. */
+int sl_log_level_from_name(const char *name);
+
+
+
+/* A line for -v tracing, written whatever the log level. */
+void sl_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#endif

@@ -1,0 +1,269 @@
+/* main.c -- the sandlock command line: run, check, --help, --version. */
+#include "config.h"
+#include "chain.h"
+#include "filter.h"
+#include "loader.h"
+#include "log.h"
+#include "sandbox.h"
+#include "sl_config.h"
+#include "supervisor.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EXIT_SANDLOCK_ERROR 125
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: sandlock run [-c FILE] [-v] [--stats] [--] COMMAND [ARG...]\n"
+            "       sandlock check [-c FILE]\n"
+            "       sandlock --help | --version\n"
+            "\n"
+            "Runs COMMAND under a seccomp filter whose notified syscalls are decided by\n"
+            "the plugins listed in sandlock.ini (see sandlock(1), sandlock.ini(5)).\n"
+            "\n"
+            "  run      start COMMAND in the sandbox and supervise it\n"
+            "  check    load and initialise every plugin, print the effective\n"
+            "           configuration and the chain of every syscall, then exit\n"
+            "\n"
+            "  -c, --config FILE  configuration file (default: $SANDLOCK_CONFIG, then\n"
+            "                     %s, then the built-in default)\n"
+            "  -v, --verbose      log the chain result of every notification\n"
+            "      --stats        print per-instance statistics when COMMAND ends\n"
+            "  -h, --help         show this help\n"
+            "  -V, --version      show the version\n"
+            "\n"
+            "Exit status: COMMAND's own; 128+N if it died of signal N (or a plugin\n"
+            "killed the sandbox with N); 125 sandlock error; 126 COMMAND not\n"
+            "executable; 127 COMMAND not found.\n",
+            SANDLOCK_SYSCONF_FILE);
+}
+
+struct session {
+    struct sl_config *cfg;
+    struct sl_plugins plugins;
+    struct sl_chains chains;
+};
+
+/* Reads the configuration and loads the plugins; prints the error. */
+static int session_open(struct session *s, const char *config_path)
+{
+    char err[2048] = "";
+    memset(s, 0, sizeof(*s));
+    const char *path = sl_config_choose(config_path);
+    s->cfg = path ? sl_config_load(path, err, sizeof(err))
+                  : sl_config_parse(sl_builtin_config, "<built-in>", err, sizeof(err));
+    if (!s->cfg) {
+        fprintf(stderr, "sandlock: %s\n", err);
+        return -1;
+    }
+    sl_log_level = s->cfg->log_level;
+    if (sl_plugins_load(s->cfg, &s->plugins, err, sizeof(err))) {
+        fprintf(stderr, "sandlock: %s\n", err);
+        sl_config_free(s->cfg);
+        s->cfg = NULL;
+        return -1;
+    }
+    if (sl_chains_build(&s->plugins, &s->chains)) {
+        fprintf(stderr, "sandlock: out of memory\n");
+        sl_plugins_unload(&s->plugins);
+        sl_config_free(s->cfg);
+        s->cfg = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+static void session_close(struct session *s)
+{
+    sl_chains_free(&s->chains);
+    sl_plugins_unload(&s->plugins);
+    sl_config_free(s->cfg);
+    s->cfg = NULL;
+}
+
+static void print_check(const struct session *s)
+{
+    const struct sl_config *cfg = s->cfg;
+    const char *dirs[64];
+    char storage[4096];
+    size_t ndirs = sl_plugin_search_path(cfg, dirs, 64, storage, sizeof(storage));
+    printf("configuration: %s\n", cfg->source);
+    printf("plugin path:");
+    for (size_t i = 0; i < ndirs; i++)
+        printf("%s%s", i ? ":" : " ", dirs[i]);
+    printf("\ndefault on_exception: %s\n", sl_exception_policy_name(cfg->on_exception));
+    printf("workers: %u, log_level: %d, max_deferred: %u, defer_timeout: %llums\n", cfg->workers,
+           cfg->log_level, cfg->max_deferred, (unsigned long long)(cfg->defer_timeout_ns / 1000000));
+    printf("deny list: %s", cfg->default_deny ? "built-in" : "(built-in disabled)");
+    for (size_t i = 0; i < cfg->ndeny; i++)
+        printf("%s%s", i ? ", " : " + ", cfg->deny[i]);
+    printf("\n\ninstances (chain order):\n");
+    if (!s->plugins.n)
+        printf("  (none)\n");
+    for (size_t i = 0; i < s->plugins.n; i++) {
+        const struct sl_instance *inst = &s->plugins.inst[i];
+        printf("  %zu. %s\n     module %s %s (%s)\n     on_exception %s\n     %s\n", i + 1,
+               inst->cfg->name, inst->vt.name, inst->vt.version, inst->file,
+               sl_exception_policy_name(inst->policy), inst->vt.description);
+    }
+    for (size_t i = 0; i < cfg->ninstances; i++)
+        if (!cfg->instances[i]->enabled)
+            printf("  -  %s (disabled)\n", cfg->instances[i]->name);
+    printf("\nsyscalls:\n");
+    if (!s->chains.nnrs)
+        printf("  (none intercepted)\n");
+    for (size_t k = 0; k < s->chains.nnrs; k++) {
+        const struct sl_chain *c = sl_chain_for(&s->chains, s->chains.nrs[k]);
+        printf("  %-16s", c->syscall_name);
+        for (size_t i = 0; i < c->n; i++)
+            printf("%s%s", i ? " -> " : " ", c->inst[i]->cfg->name);
+        printf("\n");
+    }
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "config", required_argument, NULL, 'c' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *config = NULL;
+    int c;
+    while ((c = getopt_long(argc, argv, "+c:h", opts, NULL)) != -1) {
+        if (c == 'c')
+            config = optarg;
+        else if (c == 'h') {
+            usage(stdout);
+            return 0;
+        } else
+            return EXIT_SANDLOCK_ERROR;
+    }
+    if (optind != argc) {
+        fprintf(stderr, "sandlock: check takes no arguments\n");
+        return EXIT_SANDLOCK_ERROR;
+    }
+    struct session s;
+    if (session_open(&s, config))
+        return EXIT_SANDLOCK_ERROR;
+    print_check(&s);
+    fflush(stdout);
+    session_close(&s);
+    return 0;
+}
+
+static void print_stats(const struct sl_plugins *plugins)
+{
+    fprintf(stderr, "sandlock: stats\n%-20s %10s %9s %8s %8s %6s %6s %6s %10s %12s %10s\n", "instance",
+            "calls", "continue", "errno", "return", "kill", "fd", "defer", "exceptions",
+            "handle-ms", "mean-ns");
+    for (size_t i = 0; i < plugins->n; i++) {
+        const struct sl_instance_stats *st = &plugins->inst[i].stats;
+        unsigned long calls = atomic_load(&st->calls), ns = atomic_load(&st->handle_ns);
+        fprintf(stderr, "%-20s %10lu %9lu %8lu %8lu %6lu %6lu %6lu %10lu %12.3f %10lu\n",
+                plugins->inst[i].cfg->name, calls,
+                atomic_load(&st->verdicts[SANDLOCK_VERDICT_CONTINUE]),
+                atomic_load(&st->verdicts[SANDLOCK_VERDICT_ERRNO]),
+                atomic_load(&st->verdicts[SANDLOCK_VERDICT_RETURN]),
+                atomic_load(&st->verdicts[SANDLOCK_VERDICT_KILL]),
+                atomic_load(&st->verdicts[SANDLOCK_VERDICT_FD]),
+                atomic_load(&st->verdicts[SANDLOCK_VERDICT_DEFER]),
+                atomic_load(&st->exceptions), ns / 1e6, calls ? ns / calls : 0);
+    }
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "config", required_argument, NULL, 'c' },
+        { "verbose", no_argument, NULL, 'v' },
+        { "stats", no_argument, NULL, 's' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *config = NULL;
+    int verbose = 0, stats = 0, c;
+    while ((c = getopt_long(argc, argv, "+c:vh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c': config = optarg; break;
+        case 'v': verbose = 1; break;
+        case 's': stats = 1; break;
+        case 'h': usage(stdout); return 0;
+        default: return EXIT_SANDLOCK_ERROR;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "sandlock: run: no command given (sandlock run [-c FILE] -- COMMAND [ARG...])\n");
+        return EXIT_SANDLOCK_ERROR;
+    }
+    char **command = argv + optind;
+    struct session s;
+    if (session_open(&s, config))
+        return EXIT_SANDLOCK_ERROR;
+
+    char err[1024] = "";
+    int *deny = NULL;
+    size_t ndeny = 0;
+    struct sl_filter filter = { 0 };
+    int code = EXIT_SANDLOCK_ERROR;
+    if (sl_deny_list(s.cfg, &deny, &ndeny, err, sizeof(err)) ||
+        sl_filter_build(s.chains.nrs, s.chains.nnrs, deny, ndeny, &filter, err, sizeof(err))) {
+        fprintf(stderr, "sandlock: %s\n", err);
+        goto out;
+    }
+    int listener = sl_sandbox_start(&filter, command, err, sizeof(err));
+    if (listener < 0) {
+        fprintf(stderr, "sandlock: %s\n", err);
+        goto out;
+    }
+    struct sl_supervisor_options sopts = {
+        .workers = s.cfg->workers,
+        .max_deferred = s.cfg->max_deferred,
+        .verbose = verbose,
+        .timing = stats,
+    };
+    if (sl_supervisor_start(listener, &s.chains, &sopts, err, sizeof(err))) {
+        fprintf(stderr, "sandlock: %s\n", err);
+        sl_sandbox_kill(SIGKILL);
+        sl_sandbox_wait(command[0]);
+        goto out;
+    }
+    sl_sandbox_release();
+    code = sl_sandbox_wait(command[0]);
+    sl_supervisor_stop();
+    if (stats)
+        print_stats(&s.plugins);
+out:
+    sl_filter_free(&filter);
+    free(deny);
+    session_close(&s);
+    return code;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_SANDLOCK_ERROR;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
+        printf("sandlock %s (plugin ABI %d.%d)\n", PACKAGE_VERSION, SANDLOCK_ABI_MAJOR, SANDLOCK_ABI_MINOR);
+        return 0;
+    }
+    if (!strcmp(cmd, "run"))
+        return cmd_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "check"))
+        return cmd_check(argc - 1, argv + 1);
+    fprintf(stderr, "sandlock: unknown command '%s' (try sandlock --help)\n", cmd);
+    return EXIT_SANDLOCK_ERROR;
+}

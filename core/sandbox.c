@@ -1,0 +1,390 @@
+/* sandbox.c -- see sandbox.h. */
+#include "config.h"
+#include "sandbox.h"
+#include "log.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Shared between the supervisor and the stub (MAP_SHARED, anonymous). */
+struct handshake {
+    atomic_int listener;      /* -1 until the stub installed the filter */
+    atomic_int go;            /* 1 once the supervisor holds the listener */
+    atomic_int setup_errno;   /* the stub failed before exec */
+    atomic_int exec_errno;    /* the command's execvp() failed */
+    atomic_int cmd_done;      /* cmd_status is valid */
+    atomic_int cmd_status;    /* wait status of the command */
+};
+
+static struct {
+    pid_t stub;
+    int stub_pidfd;
+    int pidns;
+    struct handshake *page;
+    atomic_int killed_signal;
+} sb = { .stub = -1, .stub_pidfd = -1 };
+
+static const int forwarded_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+
+static long futex(atomic_int *addr, int op, int val, const struct timespec *timeout)
+{
+    return syscall(SYS_futex, addr, op, val, timeout, NULL, 0);
+}
+
+/* ---- the stub (runs in the child; sandlock's code, single-threaded) ---- */
+
+static volatile pid_t stub_command;
+
+static void stub_forward(int sig, siginfo_t *info, void *uctx)
+{
+    (void)uctx;
+    /* Forward only signals sent by a process (sandlock's forwarding, or a
+     * kill from outside); terminal-generated ones already reached the
+     * command's process group directly. */
+    if (info->si_code <= 0 && stub_command > 0)
+        kill(stub_command, sig);
+}
+
+static void __attribute__((noreturn)) stub_fail(int err)
+{
+    atomic_store(&sb.page->setup_errno, err ? err : EIO);
+    _exit(125);
+}
+
+static void __attribute__((noreturn)) stub_main(const struct sl_filter *filter, char *const argv[],
+                                                int parent_pidfd)
+{
+    struct handshake *page = sb.page;
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
+        stub_fail(errno);
+    struct pollfd pfd = { .fd = parent_pidfd, .events = POLLIN };
+    if (poll(&pfd, 1, 0) != 0)      /* sandlock already died */
+        _exit(125);
+    /* The sandbox sees only fds 0, 1 and 2. */
+    if (syscall(SYS_close_range, 3, ~0U, 0) != 0)
+        stub_fail(errno);
+    int listener = sl_filter_install(filter);
+    if (listener < 0)
+        stub_fail(-listener);
+    /* From here on any syscall may be trapped: the supervisor takes the
+     * listener from our fd table once it sees the number. */
+    atomic_store(&page->listener, listener);
+    futex(&page->listener, FUTEX_WAKE, 1, NULL);
+    while (!atomic_load(&page->go))
+        futex(&page->go, FUTEX_WAIT, 0, NULL);
+    close(listener);
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = stub_forward;
+    sa.sa_flags = SA_SIGINFO | SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(forwarded_signals[0]); i++)
+        sigaction(forwarded_signals[i], &sa, NULL);
+    sigset_t none;
+    sigemptyset(&none);
+
+    pid_t cmd = fork();
+    if (cmd < 0)
+        stub_fail(errno);
+    if (cmd == 0) {
+        signal(SIGPIPE, SIG_DFL);
+        for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(forwarded_signals[0]); i++)
+            signal(forwarded_signals[i], SIG_DFL);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        execvp(argv[0], argv);
+        int e = errno;
+        atomic_store(&page->exec_errno, e ? e : ENOEXEC);
+        _exit(e == ENOENT || e == ENOTDIR ? 127 : 126);
+    }
+    stub_command = cmd;
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    for (;;) {
+        int status;
+        pid_t w = waitpid(-1, &status, 0);
+        if (w == cmd) {
+            atomic_store(&page->cmd_status, status);
+            atomic_store(&page->cmd_done, 1);
+            _exit(0);
+        }
+        if (w < 0 && errno != EINTR)
+            _exit(125);
+    }
+}
+
+/* ---- the supervisor side ---- */
+
+static pid_t clone_stub(int *pidns)
+{
+    long pid = syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL, NULL, 0);
+    if (pid >= 0 || (errno != EPERM && errno != EINVAL && errno != ENOSPC && errno != EUSERS)) {
+        *pidns = 1;
+        return (pid_t)pid;
+    }
+    sl_log(SANDLOCK_LOG_INFO, "no PID namespace (%s): descendants are tracked as a subreaper",
+           strerror(errno));
+    *pidns = 0;
+    return (pid_t)syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, 0);
+}
+
+static void block_signals(void)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGCHLD);
+    for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(forwarded_signals[0]); i++)
+        sigaddset(&set, forwarded_signals[i]);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
+/* Reaps the stub if it exited; returns 1 when it has. */
+static int stub_exited(int *status)
+{
+    return waitpid(sb.stub, status, WNOHANG) == sb.stub;
+}
+
+static void abort_start(void)
+{
+    if (sb.stub > 0) {
+        kill(sb.stub, SIGKILL);
+        waitpid(sb.stub, NULL, 0);
+        if (!sb.pidns)
+            sl_kill_descendants();
+    }
+    if (sb.stub_pidfd >= 0)
+        close(sb.stub_pidfd);
+    if (sb.page)
+        munmap(sb.page, sizeof(*sb.page));
+    sb.stub = -1;
+    sb.stub_pidfd = -1;
+    sb.page = NULL;
+}
+
+int sl_sandbox_start(const struct sl_filter *filter, char *const argv[], char *err, size_t errlen)
+{
+    int listener = -1;
+    sb.page = mmap(NULL, sizeof(*sb.page), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (sb.page == MAP_FAILED) {
+        sb.page = NULL;
+        snprintf(err, errlen, "cannot map the handshake page: %s", strerror(errno));
+        return -1;
+    }
+    atomic_store(&sb.page->listener, -1);
+    if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
+        snprintf(err, errlen, "cannot become a child subreaper: %s", strerror(errno));
+        abort_start();
+        return -1;
+    }
+    int parent_pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+    if (parent_pidfd < 0) {
+        snprintf(err, errlen, "pidfd_open: %s (sandlock needs Linux 5.6 or later)", strerror(errno));
+        abort_start();
+        return -1;
+    }
+    block_signals();
+    sb.stub = clone_stub(&sb.pidns);
+    if (sb.stub == 0)
+        stub_main(filter, argv, parent_pidfd);
+    close(parent_pidfd);
+    if (sb.stub < 0) {
+        snprintf(err, errlen, "cannot start the sandbox: %s", strerror(errno));
+        sb.stub = -1;
+        abort_start();
+        return -1;
+    }
+    if ((sb.stub_pidfd = (int)syscall(SYS_pidfd_open, sb.stub, 0)) < 0) {
+        snprintf(err, errlen, "pidfd_open: %s", strerror(errno));
+        abort_start();
+        return -1;
+    }
+    /* Wait for the listener number. The stub's futex wake may itself be
+     * intercepted, so the wait is also bounded and the page re-read. */
+    const struct timespec slice = { 0, 200 * 1000 };
+    int status, number;
+    while ((number = atomic_load(&sb.page->listener)) < 0) {
+        if (stub_exited(&status)) {
+            int e = atomic_load(&sb.page->setup_errno);
+            snprintf(err, errlen, "cannot install the seccomp filter: %s",
+                     strerror(e ? e : ECHILD));
+            sb.stub = -1;
+            abort_start();
+            return -1;
+        }
+        futex(&sb.page->listener, FUTEX_WAIT, -1, &slice);
+    }
+    listener = (int)syscall(SYS_pidfd_getfd, sb.stub_pidfd, number, 0);
+    if (listener < 0) {
+        snprintf(err, errlen, "pidfd_getfd: cannot take the seccomp listener: %s", strerror(errno));
+        abort_start();
+        return -1;
+    }
+    return listener;
+}
+
+void sl_sandbox_release(void)
+{
+    atomic_store(&sb.page->go, 1);
+    futex(&sb.page->go, FUTEX_WAKE, 1, NULL);
+}
+
+void sl_sandbox_kill(int sig)
+{
+    int expected = 0;
+    atomic_compare_exchange_strong(&sb.killed_signal, &expected, sig);
+    if (sb.stub_pidfd >= 0)
+        syscall(SYS_pidfd_send_signal, sb.stub_pidfd, SIGKILL, NULL, 0);
+    if (!sb.pidns)
+        sl_kill_descendants();
+}
+
+/* Parent pid from /proc/PID/stat, or -1. */
+static pid_t parent_of(pid_t pid)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    char *p = strrchr(buf, ')');
+    int ppid;
+    if (!p || sscanf(p + 1, " %*c %d", &ppid) != 1)
+        return -1;
+    return ppid;
+}
+
+int sl_kill_descendants(void)
+{
+    pid_t self = getpid();
+    int total = 0;
+    for (int round = 0; round < 100; round++) {
+        size_t cap = 4096, n = 0;
+        pid_t *pids = malloc(cap * sizeof(pid_t)), *ppids = malloc(cap * sizeof(pid_t));
+        DIR *d = opendir("/proc");
+        if (!pids || !ppids || !d) {
+            free(pids);
+            free(ppids);
+            if (d)
+                closedir(d);
+            return total;
+        }
+        struct dirent *e;
+        while ((e = readdir(d)) && n < cap) {
+            pid_t pid = (pid_t)atoi(e->d_name);
+            if (pid <= 0 || pid == self)
+                continue;
+            pid_t pp = parent_of(pid);
+            if (pp > 0) {
+                pids[n] = pid;
+                ppids[n++] = pp;
+            }
+        }
+        closedir(d);
+        /* Mark descendants: iterate until no new pid is found. */
+        char *mark = calloc(n ? n : 1, 1);
+        int found = 0, changed = 1;
+        while (mark && changed) {
+            changed = 0;
+            for (size_t i = 0; i < n; i++) {
+                if (mark[i])
+                    continue;
+                int is_child = ppids[i] == self;
+                for (size_t k = 0; !is_child && k < n; k++)
+                    is_child = mark[k] && pids[k] == ppids[i];
+                if (is_child) {
+                    mark[i] = 1;
+                    changed = 1;
+                    found++;
+                    kill(pids[i], SIGKILL);
+                }
+            }
+        }
+        free(mark);
+        free(pids);
+        free(ppids);
+        total += found;
+        if (!found)
+            break;
+        /* Give the killed a moment to die and their orphans to be reparented. */
+        struct timespec ts = { 0, 1000 * 1000 };
+        nanosleep(&ts, NULL);
+    }
+    return total;
+}
+
+static int exit_status_of(int status)
+{
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    if (WIFSIGNALED(status))
+        return 128 + WTERMSIG(status);
+    return 125;
+}
+
+int sl_sandbox_wait(const char *command)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGCHLD);
+    for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(forwarded_signals[0]); i++)
+        sigaddset(&set, forwarded_signals[i]);
+    int done = 0;
+    while (!done) {
+        int status;
+        pid_t w;
+        /* Reap the stub, and orphans a subreaper inherits (no PID namespace). */
+        while ((w = waitpid(-1, &status, WNOHANG | __WALL)) > 0)
+            done |= w == sb.stub;
+        if (done)
+            break;
+        siginfo_t info;
+        int sig = sigwaitinfo(&set, &info);
+        if (sig > 0 && sig != SIGCHLD && info.si_code <= 0)
+            kill(sb.stub, sig);
+    }
+    /* The command is done: nothing of the sandbox may outlive it. */
+    if (!sb.pidns) {
+        sl_kill_descendants();
+        while (waitpid(-1, NULL, __WALL) > 0)
+            ;
+    }
+    int killed = atomic_load(&sb.killed_signal);
+    int code;
+    if (killed) {
+        code = 128 + killed;
+    } else if (atomic_load(&sb.page->cmd_done)) {
+        code = exit_status_of(atomic_load(&sb.page->cmd_status));
+        int e = atomic_load(&sb.page->exec_errno);
+        if (e && (code == 126 || code == 127))
+            fprintf(stderr, "sandlock: %s: %s\n", command,
+                    e == ENOENT ? "command not found" : strerror(e));
+    } else {
+        int e = atomic_load(&sb.page->setup_errno);
+        fprintf(stderr, "sandlock: the sandbox ended before the command did (%s)\n",
+                e ? strerror(e) : "stub killed");
+        code = 125;
+    }
+    close(sb.stub_pidfd);
+    sb.stub_pidfd = -1;
+    munmap(sb.page, sizeof(*sb.page));
+    sb.page = NULL;
+    return code;
+}

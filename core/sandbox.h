@@ -1,0 +1,39 @@
+/* sandbox.h -- starting the command under the filter and ending it.
+ *
+ * Layout: sandlock (supervisor, a child subreaper) -> stub -> command.
+ * The stub is sandlock's own code: when sandlock may create a PID namespace
+ * (root, or CAP_SYS_ADMIN) it is that namespace's PID 1, so when it exits
+ * -- because the command exited, or sandlock died and PR_SET_PDEATHSIG
+ * killed it -- the kernel kills every process of the sandbox. The stub
+ * installs the filter, publishes the listener's number in a shared page
+ * (a memory store: no syscall that a plugin could intercept), and the
+ * supervisor takes the listener with pidfd_getfd(2). */
+#ifndef SANDLOCK_SANDBOX_H
+#define SANDLOCK_SANDBOX_H
+
+#include <stdatomic.h>
+#include <sys/types.h>
+#include "filter.h"
+
+/* Starts the stub and returns the listener fd (>= 0), or -1 with a
+ * message. The command is not started before sl_sandbox_release(). */
+int sl_sandbox_start(const struct sl_filter *filter, char *const argv[], char *err, size_t errlen);
+
+/* Lets the stub start the command (call once the workers run). */
+void sl_sandbox_release(void);
+
+/* Waits for the command, forwarding SIGINT/SIGTERM/SIGHUP/SIGQUIT sent to
+ * sandlock, kills whatever is left of the sandbox and returns sandlock's
+ * exit status (the command's, 128+N for a signal, 126/127 exec errors, or
+ * 128+S after a kill verdict). */
+int sl_sandbox_wait(const char *command);
+
+/* Kills the whole sandbox, never the supervisor; `sig` is the signal
+ * reported in the exit status. Safe from any thread. */
+void sl_sandbox_kill(int sig);
+
+/* Kills every descendant of the calling process (repeatedly, until a scan
+ * finds none). Returns how many were signalled. */
+int sl_kill_descendants(void);
+
+#endif

@@ -1,0 +1,16 @@
+/* services.c -- notification services (issue: host services). Until they
+ * are implemented every call fails cleanly with -ENOSYS. */
+#include "config.h"
+#include "services.h"
+
+#include <errno.h>
+
+ssize_t sl_mem_read(sandlock_handle h, uint64_t addr, void *buf, size_t len) { return -ENOSYS; }
+ssize_t sl_mem_read_string(sandlock_handle h, uint64_t addr, char *buf, size_t size) { return -ENOSYS; }
+ssize_t sl_mem_write(sandlock_handle h, uint64_t addr, const void *buf, size_t len) { return -ENOSYS; }
+ssize_t sl_resolve_path(sandlock_handle h, int dirfd, uint64_t path_addr, char *buf, size_t size) { return -ENOSYS; }
+int sl_open_path(sandlock_handle h, const char *path, int flags, mode_t mode) { return -ENOSYS; }
+int sl_dup_child_fd(sandlock_handle h, int child_fd) { return -ENOSYS; }
+int sl_content_fd(const char *name, const void *data, size_t len, unsigned flags) { return -ENOSYS; }
+int sl_defer(sandlock_handle h) { return -EAGAIN; }
+int sl_answer(sandlock_handle h, const sandlock_response *response) { return -ESRCH; }

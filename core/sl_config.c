@@ -1,0 +1,528 @@
+/* sl_config.c -- reads sandlock.ini with inih.
+ *
+ * inih splits lines into section/key/value but reports neither the line of
+ * a key nor sections without keys, and it cuts long lines. So the text is
+ * first scanned line by line with inih's own rules: that scan rejects
+ * syntax errors, over-long lines and section names, records the sections in
+ * file order and the line of every key, and the inih callback then maps its
+ * n-th call to the n-th key line. Only a fully clean parse is returned. */
+#include "config.h"
+#include "sl_config.h"
+#include "values.h"
+#include "log.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define INI_LINE_MAX 198      /* longest line inih (INI_MAX_LINE 200) keeps whole */
+#define INI_SECTION_MAX 49    /* longest section name inih keeps whole */
+#define CONFIG_FILE_MAX (1 << 20)
+
+const char sl_builtin_config[] =
+    "; Built-in default: used when no sandlock.ini is found.\n"
+    "[sandlock]\n"
+    "on_exception = kill\n"
+    "default_deny = yes\n"
+    "workers = 1\n"
+    "log_level = warn\n";
+
+struct parse_state {
+    struct sl_config *cfg;
+    const char *source;
+    unsigned *key_lines;     /* line of each inih callback, in order */
+    size_t nkey_lines;
+    size_t ncalls;
+    char *err;
+    size_t errlen;
+    int failed;
+};
+
+static void set_error(struct parse_state *st, unsigned line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_error(struct parse_state *st, unsigned line, const char *fmt, ...)
+{
+    if (st->failed)
+        return;
+    st->failed = 1;
+    int n = snprintf(st->err, st->errlen, "%s:%u: ", st->source, line);
+    if (n < 0 || (size_t)n >= st->errlen)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(st->err + n, st->errlen - (size_t)n, fmt, ap);
+    va_end(ap);
+}
+
+static int push(void **array, size_t *count, size_t elem_size)
+{
+    void *grown = realloc(*array, (*count + 1) * elem_size);
+    if (!grown)
+        return -1;
+    *array = grown;
+    (*count)++;
+    return 0;
+}
+
+const char *sl_exception_policy_name(int policy)
+{
+    switch (policy) {
+    case SL_EXC_KILL: return "kill";
+    case SL_EXC_EPERM: return "eperm";
+    case SL_EXC_EIO: return "eio";
+    case SL_EXC_CONTINUE: return "continue";
+    }
+    return "?";
+}
+
+static int parse_policy(const char *text)
+{
+    for (int p = SL_EXC_KILL; p <= SL_EXC_CONTINUE; p++)
+        if (strcmp(text, sl_exception_policy_name(p)) == 0)
+            return p;
+    return -1;
+}
+
+int sl_instance_policy(const struct sl_config *cfg, const struct sandlock_config *inst)
+{
+    return inst->on_exception == SL_EXC_INHERIT ? cfg->on_exception : inst->on_exception;
+}
+
+static int valid_instance_name(const char *name)
+{
+    if (!*name)
+        return 0;
+    for (const char *p = name; *p; p++)
+        if (!isalnum((unsigned char)*p) && !strchr("_.-", *p))
+            return 0;
+    return 1;
+}
+
+static struct sandlock_config *find_instance(struct sl_config *cfg, const char *name)
+{
+    for (size_t i = 0; i < cfg->ninstances; i++)
+        if (strcmp(cfg->instances[i]->name, name) == 0)
+            return cfg->instances[i];
+    return NULL;
+}
+
+/* A [section] header line: returns 0 with the name copied into st, or sets
+ * an error. */
+static int scan_section(struct parse_state *st, const char *start, unsigned line,
+                        int *seen_sandlock)
+{
+    const char *end = strchr(start + 1, ']');
+    if (!end) {
+        set_error(st, line, "expected ']' to close the section header");
+        return -1;
+    }
+    size_t len = (size_t)(end - start - 1);
+    if (len > INI_SECTION_MAX) {
+        set_error(st, line, "section name longer than %d characters", INI_SECTION_MAX);
+        return -1;
+    }
+    char name[INI_SECTION_MAX + 1];
+    memcpy(name, start + 1, len);
+    name[len] = '\0';
+    if (strcmp(name, "sandlock") == 0) {
+        if ((*seen_sandlock)++) {
+            set_error(st, line, "[sandlock] appears more than once");
+            return -1;
+        }
+        return 0;
+    }
+    if (strncmp(name, "plugin ", 7) != 0) {
+        set_error(st, line, "unknown section [%s]: expected [sandlock] or [plugin NAME]", name);
+        return -1;
+    }
+    const char *iname = name + 7;
+    if (!valid_instance_name(iname)) {
+        set_error(st, line, "bad instance name '%s': use letters, digits, '_', '-' and '.'", iname);
+        return -1;
+    }
+    struct sandlock_config *dup = find_instance(st->cfg, iname);
+    if (dup) {
+        set_error(st, line, "duplicate instance '%s' (first defined at line %u)", iname, dup->line);
+        return -1;
+    }
+    struct sandlock_config *inst = calloc(1, sizeof(*inst));
+    if (!inst || !(inst->name = strdup(iname)) ||
+        push((void **)&st->cfg->instances, &st->cfg->ninstances, sizeof(inst))) {
+        if (inst)
+            free(inst->name);
+        free(inst);
+        set_error(st, line, "out of memory");
+        return -1;
+    }
+    inst->on_exception = SL_EXC_INHERIT;
+    inst->enabled = 1;
+    inst->line = line;
+    st->cfg->instances[st->cfg->ninstances - 1] = inst;
+    return 0;
+}
+
+/* Is there a '=' or ':' before an inline comment (';' after whitespace)? */
+static int has_delimiter(const char *s)
+{
+    int was_space = 0;
+    for (; *s; s++) {
+        if (*s == '=' || *s == ':')
+            return 1;
+        if (*s == ';' && was_space)
+            return 0;
+        was_space = isspace((unsigned char)*s);
+    }
+    return 0;
+}
+
+/* Line-by-line scan following inih's rules (see the file comment). */
+static int prescan(struct parse_state *st, const char *text)
+{
+    unsigned line = 0;
+    int have_key = 0, seen_sandlock = 0;
+    const char *p = text;
+    if (strncmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3;
+    while (*p) {
+        const char *eol = strchr(p, '\n');
+        size_t len = eol ? (size_t)(eol - p) : strlen(p);
+        line++;
+        if (len > INI_LINE_MAX) {
+            set_error(st, line, "line too long (%zu characters, at most %d)", len, INI_LINE_MAX);
+            return -1;
+        }
+        char buf[INI_LINE_MAX + 1];
+        memcpy(buf, p, len);
+        buf[len] = '\0';
+        if (memchr(buf, '\0', len) != NULL && strlen(buf) != len) {
+            set_error(st, line, "NUL byte in line");
+            return -1;
+        }
+        p = eol ? eol + 1 : p + len;
+        char *start = buf;
+        while (isspace((unsigned char)*start))
+            start++;
+        if (!*start || *start == ';' || *start == '#')
+            continue;
+        if (have_key && start > buf) {
+            /* inih treats an indented line after a key as a continuation:
+             * one more value for that key. */
+            if (push((void **)&st->key_lines, &st->nkey_lines, sizeof(unsigned)))
+                goto oom;
+            st->key_lines[st->nkey_lines - 1] = line;
+            continue;
+        }
+        if (*start == '[') {
+            if (scan_section(st, start, line, &seen_sandlock))
+                return -1;
+            have_key = 0;
+            continue;
+        }
+        if (!has_delimiter(start)) {
+            set_error(st, line, "expected KEY = VALUE, [sandlock] or [plugin NAME]");
+            return -1;
+        }
+        if (push((void **)&st->key_lines, &st->nkey_lines, sizeof(unsigned)))
+            goto oom;
+        st->key_lines[st->nkey_lines - 1] = line;
+        have_key = 1;
+    }
+    return 0;
+oom:
+    set_error(st, line, "out of memory");
+    return -1;
+}
+
+/* Splits "a, b ,c" into names and appends them to cfg->deny. */
+static int add_deny_list(struct parse_state *st, const char *value, unsigned line)
+{
+    char *copy = strdup(value);
+    if (!copy)
+        return -1;
+    char *save = NULL;
+    for (char *tok = strtok_r(copy, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
+        struct sl_config *cfg = st->cfg;
+        size_t n = cfg->ndeny;
+        char *name = strdup(tok);
+        char **names = name ? realloc(cfg->deny, (n + 1) * sizeof(char *)) : NULL;
+        if (names)
+            cfg->deny = names;
+        unsigned *lines = names ? realloc(cfg->deny_lines, (n + 1) * sizeof(unsigned)) : NULL;
+        if (!lines) {
+            free(name);
+            free(copy);
+            return -1;
+        }
+        cfg->deny_lines = lines;
+        cfg->deny[n] = name;
+        cfg->deny_lines[n] = line;
+        cfg->ndeny = n + 1;
+    }
+    free(copy);
+    return 0;
+}
+
+static int set_plugin_path(struct parse_state *st, const char *value)
+{
+    struct sl_config *cfg = st->cfg;
+    for (size_t i = 0; i < cfg->nplugin_path; i++)
+        free(cfg->plugin_path[i]);
+    cfg->nplugin_path = 0;
+    char *copy = strdup(value);
+    if (!copy)
+        return -1;
+    char *save = NULL;
+    for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+        char *d = strdup(dir);
+        if (!d || push((void **)&cfg->plugin_path, &cfg->nplugin_path, sizeof(char *))) {
+            free(d);
+            free(copy);
+            return -1;
+        }
+        cfg->plugin_path[cfg->nplugin_path - 1] = d;
+    }
+    free(copy);
+    return 0;
+}
+
+static int unsigned_in_range(const char *value, int64_t min, int64_t max, unsigned *out)
+{
+    int64_t v;
+    if (sl_parse_int(value, &v) || v < min || v > max)
+        return -1;
+    *out = (unsigned)v;
+    return 0;
+}
+
+static int sandlock_key(struct parse_state *st, const char *key, const char *value, unsigned line)
+{
+    struct sl_config *cfg = st->cfg;
+    int v;
+    if (strcmp(key, "plugin_path") == 0) {
+        if (set_plugin_path(st, value))
+            goto oom;
+    } else if (strcmp(key, "on_exception") == 0) {
+        if ((cfg->on_exception = parse_policy(value)) < 0)
+            goto bad_policy;
+    } else if (strcmp(key, "deny") == 0) {
+        if (add_deny_list(st, value, line))
+            goto oom;
+    } else if (strcmp(key, "default_deny") == 0) {
+        if (sl_parse_bool(value, &cfg->default_deny))
+            set_error(st, line, "default_deny: expected yes or no, got '%s'", value);
+    } else if (strcmp(key, "workers") == 0) {
+        if (unsigned_in_range(value, 1, 64, &cfg->workers))
+            set_error(st, line, "workers: expected a number from 1 to 64, got '%s'", value);
+    } else if (strcmp(key, "log_level") == 0) {
+        if ((v = sl_log_level_from_name(value)) < 0)
+            set_error(st, line, "log_level: expected error, warn, info or debug, got '%s'", value);
+        cfg->log_level = v;
+    } else if (strcmp(key, "max_deferred") == 0) {
+        if (unsigned_in_range(value, 0, 65536, &cfg->max_deferred))
+            set_error(st, line, "max_deferred: expected a number from 0 to 65536, got '%s'", value);
+    } else if (strcmp(key, "defer_timeout") == 0) {
+        if (sl_parse_duration(value, &cfg->defer_timeout_ns) || cfg->defer_timeout_ns == 0)
+            set_error(st, line, "defer_timeout: expected a duration such as 30s or 500ms, got '%s'", value);
+    } else {
+        set_error(st, line, "unknown key '%s' in [sandlock] (expected plugin_path, on_exception, "
+                  "deny, default_deny, workers, log_level, max_deferred or defer_timeout)", key);
+    }
+    return st->failed ? -1 : 0;
+bad_policy:
+    set_error(st, line, "on_exception: expected kill, eperm, eio or continue, got '%s'", value);
+    return -1;
+oom:
+    set_error(st, line, "out of memory");
+    return -1;
+}
+
+static int instance_key(struct parse_state *st, struct sandlock_config *inst,
+                        const char *key, const char *value, unsigned line)
+{
+    if (strcmp(key, "module") == 0) {
+        if (!*value) {
+            set_error(st, line, "module: expected a module name or path");
+            return -1;
+        }
+        free(inst->module);
+        if (!(inst->module = strdup(value)))
+            goto oom;
+        return 0;
+    }
+    if (strcmp(key, "on_exception") == 0) {
+        if ((inst->on_exception = parse_policy(value)) < 0) {
+            set_error(st, line, "on_exception: expected kill, eperm, eio or continue, got '%s'", value);
+            return -1;
+        }
+        return 0;
+    }
+    if (strcmp(key, "enabled") == 0) {
+        if (sl_parse_bool(value, &inst->enabled)) {
+            set_error(st, line, "enabled: expected yes or no, got '%s'", value);
+            return -1;
+        }
+        return 0;
+    }
+    if (push((void **)&inst->keys, &inst->nkeys, sizeof(struct sl_kv)))
+        goto oom;
+    struct sl_kv *kv = &inst->keys[inst->nkeys - 1];
+    kv->key = strdup(key);
+    kv->value = strdup(value);
+    kv->line = line;
+    if (!kv->key || !kv->value)
+        goto oom;
+    return 0;
+oom:
+    set_error(st, line, "out of memory");
+    return -1;
+}
+
+/* inih callback: non-zero means success. After the first error every call
+ * is accepted and ignored so that the first error is the one reported. */
+static int on_key(void *user, const char *section, const char *key, const char *value)
+{
+    struct parse_state *st = user;
+    unsigned line = st->ncalls < st->nkey_lines ? st->key_lines[st->ncalls] : 0;
+    st->ncalls++;
+    if (st->failed)
+        return 1;
+    if (!*section)
+        set_error(st, line, "'%s' is outside any section: put it under [sandlock] or [plugin NAME]", key);
+    else if (strcmp(section, "sandlock") == 0)
+        sandlock_key(st, key, value, line);
+    else {
+        struct sandlock_config *inst = find_instance(st->cfg, section + 7);
+        if (!inst)
+            set_error(st, line, "internal error: section [%s] was not scanned", section);
+        else
+            instance_key(st, inst, key, value, line);
+    }
+    return st->failed ? 0 : 1;
+}
+
+static int finish(struct parse_state *st)
+{
+    struct sl_config *cfg = st->cfg;
+    for (size_t i = 0; i < cfg->ninstances; i++) {
+        struct sandlock_config *inst = cfg->instances[i];
+        if (!inst->module && !(inst->module = strdup(inst->name))) {
+            set_error(st, inst->line, "out of memory");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+struct sl_config *sl_config_parse(const char *text, const char *source, char *err, size_t errlen)
+{
+    struct parse_state st = { .source = source, .err = err, .errlen = errlen };
+    struct sl_config *cfg = calloc(1, sizeof(*cfg));
+    if (!cfg || !(cfg->source = strdup(source))) {
+        free(cfg);
+        snprintf(err, errlen, "%s: out of memory", source);
+        return NULL;
+    }
+    cfg->on_exception = SL_EXC_KILL;
+    cfg->default_deny = 1;
+    cfg->workers = 1;
+    cfg->log_level = 1 /* warn */;
+    cfg->max_deferred = 64;
+    cfg->defer_timeout_ns = 30ULL * 1000000000ULL;
+    st.cfg = cfg;
+
+    if (prescan(&st, text) == 0) {
+        int rc = ini_parse_string(text, on_key, &st);
+        if (rc != 0 && !st.failed) {
+            if (rc == -2)
+                snprintf(err, errlen, "%s: out of memory", source);
+            else
+                set_error(&st, (unsigned)rc, "syntax error");
+            st.failed = 1;
+        }
+    }
+    if (!st.failed)
+        finish(&st);
+    free(st.key_lines);
+    if (st.failed) {
+        sl_config_free(cfg);
+        return NULL;
+    }
+    return cfg;
+}
+
+struct sl_config *sl_config_load(const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "re");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot read configuration: %s", path, strerror(errno));
+        return NULL;
+    }
+    char *text = malloc(CONFIG_FILE_MAX + 1);
+    if (!text) {
+        fclose(f);
+        snprintf(err, errlen, "%s: out of memory", path);
+        return NULL;
+    }
+    size_t n = fread(text, 1, CONFIG_FILE_MAX + 1, f);
+    int read_error = ferror(f);
+    fclose(f);
+    struct sl_config *cfg = NULL;
+    if (read_error)
+        snprintf(err, errlen, "%s: cannot read configuration: %s", path, strerror(EIO));
+    else if (n > CONFIG_FILE_MAX)
+        snprintf(err, errlen, "%s: configuration larger than %d bytes", path, CONFIG_FILE_MAX);
+    else if (memchr(text, '\0', n))
+        snprintf(err, errlen, "%s: configuration contains a NUL byte", path);
+    else {
+        text[n] = '\0';
+        cfg = sl_config_parse(text, path, err, errlen);
+    }
+    free(text);
+    return cfg;
+}
+
+const char *sl_config_choose(const char *cli_path)
+{
+    struct stat sb;
+    if (cli_path)
+        return cli_path;
+    const char *env = getenv("SANDLOCK_CONFIG");
+    if (env && *env)
+        return env;
+    if (stat(SANDLOCK_SYSCONF_FILE, &sb) == 0)
+        return SANDLOCK_SYSCONF_FILE;
+    return NULL;
+}
+
+void sl_config_free(struct sl_config *cfg)
+{
+    if (!cfg)
+        return;
+    for (size_t i = 0; i < cfg->ninstances; i++) {
+        struct sandlock_config *inst = cfg->instances[i];
+        for (size_t k = 0; k < inst->nkeys; k++) {
+            free(inst->keys[k].key);
+            free(inst->keys[k].value);
+        }
+        free(inst->keys);
+        free(inst->name);
+        free(inst->module);
+        free(inst);
+    }
+    free(cfg->instances);
+    for (size_t i = 0; i < cfg->nplugin_path; i++)
+        free(cfg->plugin_path[i]);
+    free(cfg->plugin_path);
+    for (size_t i = 0; i < cfg->ndeny; i++)
+        free(cfg->deny[i]);
+    free(cfg->deny);
+    free(cfg->deny_lines);
+    free(cfg->source);
+    free(cfg);
+}

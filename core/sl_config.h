@@ -1,0 +1,73 @@
+/* sl_config.h -- sandlock.ini: the [sandlock] settings and the plugin
+ * instances in chain order. See man/sandlock.ini.5 for the format. */
+#ifndef SANDLOCK_SL_CONFIG_H
+#define SANDLOCK_SL_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* What happens to a notification when a plugin instance fails. */
+enum sl_exception_policy {
+    SL_EXC_KILL = 0,   /* kill the sandbox (the default: fail closed) */
+    SL_EXC_EPERM,      /* the syscall fails with EPERM */
+    SL_EXC_EIO,        /* the syscall fails with EIO */
+    SL_EXC_CONTINUE,   /* as if the instance had answered Continue */
+};
+#define SL_EXC_INHERIT (-1)
+
+const char *sl_exception_policy_name(int policy);
+
+struct sl_kv {
+    char *key;
+    char *value;
+    unsigned line;
+};
+
+/* One [plugin NAME] section. This is the SDK's opaque sandlock_config. */
+struct sandlock_config {
+    char *name;          /* instance name from the section header */
+    char *module;        /* module = (default: name) */
+    int on_exception;    /* SL_EXC_* or SL_EXC_INHERIT */
+    int enabled;
+    unsigned line;       /* line of the section header */
+    struct sl_kv *keys;  /* the plugin's own keys, in file order */
+    size_t nkeys;
+};
+
+struct sl_config {
+    char *source;            /* file path, or "<built-in>" */
+    char **plugin_path;      /* plugin_path = directories, in order */
+    size_t nplugin_path;
+    int on_exception;        /* default policy, SL_EXC_* */
+    char **deny;             /* deny = syscall names */
+    unsigned *deny_lines;
+    size_t ndeny;
+    int default_deny;
+    unsigned workers;
+    int log_level;
+    unsigned max_deferred;
+    uint64_t defer_timeout_ns;
+    struct sandlock_config **instances;  /* every section, enabled or not */
+    size_t ninstances;
+};
+
+/* Parses `text` (the content of `source`). Returns the configuration, or
+ * NULL with a message "SOURCE:LINE: what was expected" in err. */
+struct sl_config *sl_config_parse(const char *text, const char *source, char *err, size_t errlen);
+
+/* Reads and parses a file; unreadable files are reported with the path. */
+struct sl_config *sl_config_load(const char *path, char *err, size_t errlen);
+
+/* Which file to read: -c FILE, else $SANDLOCK_CONFIG, else the installed
+ * default when it exists; NULL means use the built-in default. */
+const char *sl_config_choose(const char *cli_path);
+
+/* The built-in default configuration, compiled into the binary. */
+extern const char sl_builtin_config[];
+
+void sl_config_free(struct sl_config *cfg);
+
+/* Effective exception policy of an instance. */
+int sl_instance_policy(const struct sl_config *cfg, const struct sandlock_config *inst);
+
+#endif

@@ -1,0 +1,212 @@
+/* supervisor.c -- worker threads: receive a notification, run its chain,
+ * answer. The hot path makes exactly the protocol's two ioctls (RECV and
+ * SEND or ADDFD): no allocation, no lock, no other syscall. */
+#include "config.h"
+#include "supervisor.h"
+#include "fault.h"
+#include "log.h"
+#include "notif.h"
+#include "respond.h"
+#include "seccomp_ioctl.h"
+#include "values.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+struct sl_slots sl_slots;
+int sl_listener_fd = -1;
+__thread size_t sl_worker_slot;
+
+static struct {
+    const struct sl_chains *chains;
+    struct sl_supervisor_options opts;
+    pthread_t *threads;
+    size_t nthreads;
+    atomic_int stop;
+} sup;
+
+static void on_wakeup(int sig)
+{
+    (void)sig;
+}
+
+static const char *verdict_text(const struct sl_answer *a, char *buf, size_t len)
+{
+    const char *name;
+    switch (a->verdict) {
+    case SANDLOCK_VERDICT_CONTINUE: return "continue";
+    case SANDLOCK_VERDICT_ERRNO:
+        name = sl_errno_name(a->error);
+        if (name)
+            snprintf(buf, len, "errno %s", name);
+        else
+            snprintf(buf, len, "errno %d", a->error);
+        return buf;
+    case SANDLOCK_VERDICT_RETURN:
+        snprintf(buf, len, "return %lld", (long long)a->value);
+        return buf;
+    case SANDLOCK_VERDICT_KILL:
+        name = sl_signal_name(a->signal);
+        snprintf(buf, len, "kill %s", name ? name : "?");
+        return buf;
+    case SANDLOCK_VERDICT_FD: return "fd";
+    case SANDLOCK_VERDICT_DEFER: return "deferred";
+    }
+    return "?";
+}
+
+static void trace(const struct seccomp_notif *req, const char *name, const struct sl_answer *a)
+{
+    char buf[64];
+    sl_trace("pid %u %s -> %s%s%s%s", req->pid, name ? name : "?", verdict_text(a, buf, sizeof(buf)),
+             a->by ? " by [" : "", a->by ? a->by->cfg->name : "", a->by ? "]" : "");
+    if (a->exception)
+        sl_trace("  (exception policy of [%s])", a->by ? a->by->cfg->name : "?");
+}
+
+static void handle_one(const struct seccomp_notif *req)
+{
+    const struct sl_chain *chain = sl_chain_for(sup.chains, req->data.nr);
+    struct sl_answer answer;
+    if (!chain) {
+        /* Cannot happen with our filter; fail closed. */
+        memset(&answer, 0, sizeof(answer));
+        answer.verdict = SANDLOCK_VERDICT_ERRNO;
+        answer.error = ENOSYS;
+        sl_respond(sl_listener_fd, req->id, &answer);
+        return;
+    }
+    size_t index = sl_worker_slot;
+    struct sl_slot *slot = &sl_slots.slot[index];
+    sandlock_handle h = sl_handle_make(index, ++slot->generation);
+    slot->id = req->id;
+    slot->pid = (pid_t)req->pid;
+    slot->nr = req->data.nr;
+    slot->syscall_name = chain->syscall_name;
+    atomic_store_explicit(&slot->state, SL_SLOT_ACTIVE, memory_order_relaxed);
+    atomic_store_explicit(&slot->handle, h, memory_order_release);
+
+    sandlock_event event = {
+        .abi_version = SANDLOCK_ABI_VERSION,
+        .struct_size = sizeof(sandlock_event),
+        .id = req->id,
+        .pid = req->pid,
+        .nr = req->data.nr,
+        .arch = req->data.arch,
+        .instruction_pointer = req->data.instruction_pointer,
+        .syscall_name = chain->syscall_name,
+        .handle = h,
+    };
+    memcpy(event.args, req->data.args, sizeof(event.args));
+
+    sl_chain_run(chain, &event, sl_listener_fd, sup.opts.timing, &answer);
+    if (sup.opts.verbose)
+        trace(req, chain->syscall_name, &answer);
+    if (answer.verdict == SANDLOCK_VERDICT_DEFER)
+        return;    /* the slot now belongs to the deferral; see defer.c */
+    atomic_store_explicit(&slot->handle, 0, memory_order_release);
+    atomic_store_explicit(&slot->state, SL_SLOT_FREE, memory_order_relaxed);
+    int rc = sl_respond(sl_listener_fd, req->id, &answer);
+    if (rc < 0)
+        sl_log(SANDLOCK_LOG_ERROR, "cannot answer %s of pid %u: %s", chain->syscall_name, req->pid,
+               strerror(-rc));
+}
+
+static void *worker_main(void *arg)
+{
+    sl_worker_slot = (size_t)(uintptr_t)arg;
+    sl_fault_thread_init();
+    struct seccomp_notif req;
+    while (!atomic_load_explicit(&sup.stop, memory_order_relaxed)) {
+        memset(&req, 0, sizeof(req));
+        if (ioctl(sl_listener_fd, SECCOMP_IOCTL_NOTIF_RECV, &req) != 0) {
+            if (errno == EINTR || errno == ENOENT)
+                continue;
+            if (!atomic_load(&sup.stop))
+                sl_log(SANDLOCK_LOG_ERROR, "NOTIF_RECV: %s", strerror(errno));
+            break;
+        }
+        handle_one(&req);
+    }
+    sl_fault_thread_fini();
+    return NULL;
+}
+
+int sl_supervisor_start(int listener, const struct sl_chains *chains,
+                        const struct sl_supervisor_options *opts, char *err, size_t errlen)
+{
+    sup.chains = chains;
+    sup.opts = *opts;
+    atomic_store(&sup.stop, 0);
+    sl_listener_fd = listener;
+
+    /* Wake the trapped task on the receiving worker's CPU (Linux 6.6+). The
+     * flag is passed by value. */
+    if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP) != 0)
+        sl_log(SANDLOCK_LOG_INFO, "SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP unavailable (%s); continuing without",
+               strerror(errno));
+
+    sl_slots.nworkers = opts->workers;
+    sl_slots.n = opts->workers + opts->max_deferred;
+    sl_slots.slot = calloc(sl_slots.n, sizeof(struct sl_slot));
+    sup.threads = calloc(opts->workers, sizeof(pthread_t));
+    if (!sl_slots.slot || !sup.threads || sl_fault_install()) {
+        snprintf(err, errlen, "cannot set up the supervisor: %s", strerror(errno ? errno : ENOMEM));
+        goto fail;
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_wakeup;   /* no SA_RESTART: interrupts NOTIF_RECV */
+    sigaction(SIGUSR1, &sa, NULL);
+    for (size_t i = 0; i < opts->workers; i++) {
+        int rc = pthread_create(&sup.threads[i], NULL, worker_main, (void *)(uintptr_t)i);
+        if (rc) {
+            snprintf(err, errlen, "cannot start worker thread: %s", strerror(rc));
+            sl_supervisor_stop();
+            return -1;
+        }
+        sup.nthreads++;
+    }
+    return 0;
+fail:
+    free(sl_slots.slot);
+    free(sup.threads);
+    sl_slots.slot = NULL;
+    sup.threads = NULL;
+    return -1;
+}
+
+void sl_supervisor_stop(void)
+{
+    atomic_store(&sup.stop, 1);
+    for (size_t i = 0; i < sup.nthreads; i++) {
+        for (;;) {
+            pthread_kill(sup.threads[i], SIGUSR1);
+            struct timespec deadline;
+            clock_gettime(CLOCK_REALTIME, &deadline);
+            deadline.tv_nsec += 10 * 1000 * 1000;
+            if (deadline.tv_nsec >= 1000000000L) {
+                deadline.tv_sec++;
+                deadline.tv_nsec -= 1000000000L;
+            }
+            if (pthread_timedjoin_np(sup.threads[i], NULL, &deadline) == 0)
+                break;
+        }
+    }
+    free(sup.threads);
+    sup.threads = NULL;
+    sup.nthreads = 0;
+    free(sl_slots.slot);
+    sl_slots.slot = NULL;
+    sl_slots.n = 0;
+    if (sl_listener_fd >= 0)
+        close(sl_listener_fd);
+    sl_listener_fd = -1;
+}

@@ -1,0 +1,1 @@
+# examples/ -- see its files.
