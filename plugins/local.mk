@@ -3,3 +3,10 @@ plugins_LTLIBRARIES += plugins/verdict.la
 plugins_verdict_la_SOURCES = plugins/verdict/verdict.c
 plugins_verdict_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_verdict_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+
+include $(srcdir)/plugins/audit/local.mk
+include $(srcdir)/plugins/fsdeny/local.mk
+include $(srcdir)/plugins/netguard/local.mk
+include $(srcdir)/plugins/vfile/local.mk
+include $(srcdir)/plugins/uname/local.mk
+include $(srcdir)/plugins/random/local.mk

@@ -1,0 +1,1 @@
+# plugins/audit/ (fragment included from plugins/local.mk)

@@ -1,0 +1,1 @@
+# plugins/fsdeny/ (fragment included from plugins/local.mk)

@@ -1,0 +1,1 @@
+# plugins/netguard/ (fragment included from plugins/local.mk)

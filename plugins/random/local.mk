@@ -1,0 +1,1 @@
+# plugins/random/ (fragment included from plugins/local.mk)

@@ -1,0 +1,1 @@
+# plugins/uname/ (fragment included from plugins/local.mk)

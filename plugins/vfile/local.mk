@@ -1,0 +1,1 @@
+# plugins/vfile/ (fragment included from plugins/local.mk)

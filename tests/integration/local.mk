@@ -1,0 +1,1 @@
+# tests/integration/ tests (fragment included from tests/local.mk)

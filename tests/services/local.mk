@@ -1,0 +1,1 @@
+# tests/services/ tests (fragment included from tests/local.mk)

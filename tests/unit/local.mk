@@ -1,0 +1,1 @@
+# tests/unit/ tests (fragment included from tests/local.mk)
