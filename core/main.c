@@ -97,8 +97,9 @@ static void print_check(const struct session *s)
     for (size_t i = 0; i < ndirs; i++)
         printf("%s%s", i ? ":" : " ", dirs[i]);
     printf("\ndefault on_exception: %s\n", sl_exception_policy_name(cfg->on_exception));
-    printf("workers: %u, log_level: %d, max_deferred: %u, defer_timeout: %llums\n", cfg->workers,
-           cfg->log_level, cfg->max_deferred, (unsigned long long)(cfg->defer_timeout_ns / 1000000));
+    static const char *const level_names[] = { "error", "warn", "info", "debug" };
+    printf("workers: %u, log_level: %s, max_deferred: %u, defer_timeout: %llums\n", cfg->workers,
+           level_names[cfg->log_level], cfg->max_deferred, (unsigned long long)(cfg->defer_timeout_ns / 1000000));
     printf("deny list: %s", cfg->default_deny ? "built-in" : "(built-in disabled)");
     for (size_t i = 0; i < cfg->ndeny; i++)
         printf("%s%s", i ? ", " : " + ", cfg->deny[i]);
