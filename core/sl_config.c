@@ -470,16 +470,19 @@ struct sl_config *sl_config_load(const char *path, char *err, size_t errlen)
         return NULL;
     }
     size_t n = fread(text, 1, CONFIG_FILE_MAX + 1, f);
-    int read_error = ferror(f);
+    int read_error = ferror(f) ? (errno ? errno : EIO) : 0;
     fclose(f);
     struct sl_config *cfg = NULL;
     if (read_error)
-        snprintf(err, errlen, "%s: cannot read configuration: %s", path, strerror(EIO));
+        snprintf(err, errlen, "%s: cannot read configuration: %s", path, strerror(read_error));
     else if (n > CONFIG_FILE_MAX)
         snprintf(err, errlen, "%s: configuration larger than %d bytes", path, CONFIG_FILE_MAX);
-    else if (memchr(text, '\0', n))
-        snprintf(err, errlen, "%s: configuration contains a NUL byte", path);
-    else {
+    else if (memchr(text, '\0', n)) {
+        unsigned line = 1;
+        for (const char *q = text; *q; q++)
+            line += *q == '\n';
+        snprintf(err, errlen, "%s:%u: NUL byte in line", path, line);
+    } else {
         text[n] = '\0';
         cfg = sl_config_parse(text, path, err, errlen);
     }
