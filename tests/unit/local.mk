@@ -7,7 +7,11 @@ UNIT_TEST_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS) $(INIH_CFLAGS)
 
 unit_c_tests = \
 	tests/unit/test_values \
-	tests/unit/test_config
+	tests/unit/test_config \
+	tests/unit/test_host \
+	tests/unit/test_abi \
+	tests/unit/test_loader \
+	tests/unit/test_chain
 check_PROGRAMS += $(unit_c_tests)
 TESTS += $(unit_c_tests)
 
@@ -20,3 +24,50 @@ tests_unit_test_config_SOURCES = tests/unit/test_config.c
 tests_unit_test_config_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
 tests_unit_test_config_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_config_LDADD = core/libsandlock-core.la
+
+tests_unit_test_host_SOURCES = tests/unit/test_host.c
+tests_unit_test_host_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
+tests_unit_test_host_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_host_LDADD = core/libsandlock-core.la
+
+tests_unit_test_abi_SOURCES = tests/unit/test_abi.c
+tests_unit_test_abi_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
+tests_unit_test_abi_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_abi_LDADD = core/libsandlock-core.la
+
+tests_unit_test_loader_SOURCES = tests/unit/test_loader.c
+tests_unit_test_loader_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
+tests_unit_test_loader_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_loader_LDADD = core/libsandlock-core.la
+
+tests_unit_test_chain_SOURCES = tests/unit/test_chain.c
+tests_unit_test_chain_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
+tests_unit_test_chain_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_chain_LDADD = core/libsandlock-core.la
+
+# Fixture plugin modules, loaded by test_loader and test_chain from
+# tests/unit/fixtures/.libs. Built for `make check`, never installed.
+check_LTLIBRARIES += \
+	tests/unit/fixtures/fixture.la \
+	tests/unit/fixtures/nosym.la \
+	tests/unit/fixtures/v2only.la \
+	tests/unit/fixtures/nullentry.la \
+	tests/unit/fixtures/badvtable.la
+tests_unit_fixtures_fixture_la_SOURCES = tests/unit/fixtures/fixture.c
+tests_unit_fixtures_fixture_la_CFLAGS = $(PLUGIN_CFLAGS)
+tests_unit_fixtures_fixture_la_LDFLAGS = $(TEST_MODULE_FLAGS)
+tests_unit_fixtures_nullentry_la_SOURCES = tests/unit/fixtures/nullentry.c
+tests_unit_fixtures_nullentry_la_CFLAGS = $(PLUGIN_CFLAGS)
+tests_unit_fixtures_nullentry_la_LDFLAGS = $(TEST_MODULE_FLAGS)
+tests_unit_fixtures_badvtable_la_SOURCES = tests/unit/fixtures/badvtable.c
+tests_unit_fixtures_badvtable_la_CFLAGS = $(PLUGIN_CFLAGS)
+tests_unit_fixtures_badvtable_la_LDFLAGS = $(TEST_MODULE_FLAGS)
+# These two must not export sandlock_plugin_entry_v1.
+tests_unit_fixtures_nosym_la_SOURCES = tests/unit/fixtures/nosym.c
+tests_unit_fixtures_nosym_la_CFLAGS = $(PLUGIN_CFLAGS)
+tests_unit_fixtures_nosym_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere \
+	-export-symbols-regex '^not_a_plugin$$'
+tests_unit_fixtures_v2only_la_SOURCES = tests/unit/fixtures/v2only.c
+tests_unit_fixtures_v2only_la_CFLAGS = $(PLUGIN_CFLAGS)
+tests_unit_fixtures_v2only_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere \
+	-export-symbols-regex '^sandlock_plugin_entry_v2$$'

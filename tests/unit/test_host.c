@@ -1,0 +1,113 @@
+/* test_host.c -- the configuration part of the host table plugins get:
+ * config_get, config_get_all, config_next, and the typed parsers. */
+#include "config.h"
+#include "loader.h"
+#include "tap.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+int main(void)
+{
+    const sandlock_host *h = &sl_host_table;
+    char err[512] = "";
+    struct sl_config *cfg = sl_config_parse(
+        "[plugin p]\n"
+        "module = verdict\n"
+        "path = /a\n"
+        "on_exception = eio\n"
+        "mode = fast\n"
+        "path = /b\n"
+        "enabled = yes\n"
+        "path = /c\n"
+        "  /d\n"
+        "empty =\n"
+        "[plugin q]\n"
+        "path = /other\n",
+        "host.ini", err, sizeof(err));
+    ok(cfg != NULL, "config parses (%s)", err);
+    if (!cfg)
+        return tap_done();
+    const sandlock_config *p = cfg->instances[0], *q = cfg->instances[1];
+
+    /* the table itself */
+    is_int(h->abi_version, SANDLOCK_ABI_VERSION, "host abi_version");
+    is_int(h->struct_size, sizeof(sandlock_host), "host struct_size");
+    is_str(h->host_version, PACKAGE_VERSION, "host_version");
+    ok(SANDLOCK_HOST_HAS(h, answer), "SANDLOCK_HOST_HAS sees the last 1.0 member");
+    ok(h->log && h->config_get && h->config_get_all && h->config_next && h->parse_bool &&
+       h->parse_int && h->parse_size && h->parse_duration && h->parse_errno && h->parse_signal &&
+       h->mem_read && h->mem_read_string && h->mem_write && h->resolve_path && h->open_path &&
+       h->dup_child_fd && h->content_fd && h->defer && h->answer,
+       "every 1.0 member is set");
+
+    /* config_get: the last value */
+    is_str(h->config_get(p, "path"), "/d", "config_get returns the last value (a continuation)");
+    is_str(h->config_get(p, "mode"), "fast", "config_get of a single key");
+    is_str(h->config_get(p, "empty"), "", "an empty value is \"\", not NULL");
+    ok(h->config_get(p, "missing") == NULL, "absent key -> NULL");
+    ok(h->config_get(p, "module") == NULL, "module is not a plugin key");
+    ok(h->config_get(p, "on_exception") == NULL, "on_exception is not a plugin key");
+    ok(h->config_get(p, "enabled") == NULL, "enabled is not a plugin key");
+    is_str(h->config_get(q, "path"), "/other", "instances do not share keys");
+    ok(h->config_get(NULL, "path") == NULL, "NULL config -> NULL");
+    ok(h->config_get(p, NULL) == NULL, "NULL key -> NULL");
+
+    /* config_get_all: every value in order, and the total */
+    const char *values[8] = { 0 };
+    size_t n = h->config_get_all(p, "path", values, 8);
+    is_int(n, 4, "config_get_all counts four paths");
+    is_str(values[0], "/a", "value 0");
+    is_str(values[1], "/b", "value 1");
+    is_str(values[2], "/c", "value 2");
+    is_str(values[3], "/d", "value 3 (continuation)");
+    ok(values[4] == NULL, "nothing stored past the count");
+    const char *two[3] = { 0, 0, (const char *)1 };
+    n = h->config_get_all(p, "path", two, 2);
+    is_int(n, 4, "max 2: still returns the total 4");
+    ok(two[0] && !strcmp(two[0], "/a") && two[1] && !strcmp(two[1], "/b"), "max 2: the first two");
+    ok(two[2] == (const char *)1, "max 2: nothing written past max");
+    is_int(h->config_get_all(p, "path", NULL, 0), 4, "max 0 counts");
+    is_int(h->config_get_all(p, "missing", values, 8), 0, "absent key -> 0");
+    is_int(h->config_get_all(p, "module", values, 8), 0, "module is not a plugin key");
+
+    /* config_next: every plugin key in file order */
+    static const char *const want[][2] = {
+        { "path", "/a" }, { "mode", "fast" }, { "path", "/b" }, { "path", "/c" },
+        { "path", "/d" }, { "empty", "" },
+    };
+    size_t cursor = 0, i = 0;
+    const char *key, *value;
+    int order_ok = 1;
+    while (h->config_next(p, &cursor, &key, &value)) {
+        if (i >= 6 || strcmp(key, want[i][0]) || strcmp(value, want[i][1])) {
+            order_ok = 0;
+            printf("# pair %zu: %s = %s\n", i, key, value);
+        }
+        if (!strcmp(key, "module") || !strcmp(key, "on_exception") || !strcmp(key, "enabled"))
+            order_ok = 0;
+        i++;
+    }
+    is_int(i, 6, "config_next yields six pairs");
+    ok(order_ok, "config_next: file order, without module/on_exception/enabled");
+    ok(!h->config_next(p, &cursor, &key, &value), "config_next stays at the end");
+    cursor = 0;
+    ok(h->config_next(p, &cursor, &key, &value) && !strcmp(value, "/a"), "cursor 0 restarts");
+    ok(!h->config_next(NULL, &cursor, &key, &value), "NULL config -> 0");
+
+    /* the typed parsers are the core's */
+    int b = -1, e = 0, s = 0;
+    int64_t iv = 0;
+    uint64_t sz = 0, ns = 0;
+    ok(h->parse_bool("on", &b) == 0 && b == 1, "parse_bool");
+    ok(h->parse_int("0x20", &iv) == 0 && iv == 32, "parse_int");
+    ok(h->parse_size("2K", &sz) == 0 && sz == 2048, "parse_size");
+    ok(h->parse_duration("3ms", &ns) == 0 && ns == 3000000, "parse_duration");
+    ok(h->parse_errno("EACCES", &e) == 0 && e == EACCES, "parse_errno");
+    ok(h->parse_signal("HUP", &s) == 0 && s == 1, "parse_signal");
+    is_int(h->parse_errno("nope", &e), -EINVAL, "parse_errno rejects");
+
+    sl_config_free(cfg);
+    return tap_done();
+}
