@@ -1,13 +1,10 @@
-/* services.c -- notification services (issue: host services). Until they
- * are implemented every call fails cleanly with -ENOSYS. */
+/* services.c -- notification services not implemented yet; they fail
+ * cleanly until then. */
 #include "config.h"
 #include "services.h"
 
 #include <errno.h>
 
-ssize_t sl_mem_read(sandlock_handle h, uint64_t addr, void *buf, size_t len) { return -ENOSYS; }
-ssize_t sl_mem_read_string(sandlock_handle h, uint64_t addr, char *buf, size_t size) { return -ENOSYS; }
-ssize_t sl_mem_write(sandlock_handle h, uint64_t addr, const void *buf, size_t len) { return -ENOSYS; }
 ssize_t sl_resolve_path(sandlock_handle h, int dirfd, uint64_t path_addr, char *buf, size_t size) { return -ENOSYS; }
 int sl_open_path(sandlock_handle h, const char *path, int flags, mode_t mode) { return -ENOSYS; }
 int sl_dup_child_fd(sandlock_handle h, int child_fd) { return -ENOSYS; }

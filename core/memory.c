@@ -1,0 +1,190 @@
+/* memory.c -- child memory access for plugins.
+ *
+ * process_vm_readv/writev first; where the kernel refuses them (EPERM, or
+ * ENOSYS without CONFIG_CROSS_MEMORY_ATTACH) /proc/PID/mem, opened once per
+ * call and checked with NOTIF_ID_VALID right after opening. Every access is
+ * followed by a liveness check before its result is trusted. */
+#include "config.h"
+#include "memory.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+int sl_memory_force_proc;
+
+/* One access session on one target: remembers the /proc/PID/mem fd once the
+ * fallback was needed. */
+struct access {
+    const struct sl_target *t;
+    int write;
+    int fd;          /* /proc/PID/mem, -1 until needed */
+};
+
+static int open_proc_mem(struct access *a)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%d/mem", (int)a->t->pid);
+    a->fd = open(path, (a->write ? O_WRONLY : O_RDONLY) | O_CLOEXEC);
+    if (a->fd < 0)
+        return errno == ENOENT || errno == ESRCH ? -ESRCH : -errno;
+    /* The file is bound to the task we opened: make sure that task was the
+     * trapped one. */
+    if (sl_target_check(a->t))
+        return -ESRCH;
+    return 0;
+}
+
+static ssize_t proc_mem_io(struct access *a, uint64_t addr, void *buf, size_t len)
+{
+    if (a->fd < 0) {
+        int rc = open_proc_mem(a);
+        if (rc < 0)
+            return rc;
+    }
+    if (addr > (uint64_t)LLONG_MAX - len)
+        return -EFAULT;
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = a->write ? pwrite(a->fd, (const char *)buf + done, len - done, (off_t)(addr + done))
+                             : pread(a->fd, (char *)buf + done, len - done, (off_t)(addr + done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && errno == ESRCH)
+            return -ESRCH;
+        if (n <= 0)
+            return -EFAULT;     /* EIO: an unmapped page */
+        done += (size_t)n;
+    }
+    return (ssize_t)len;
+}
+
+/* Transfers exactly len bytes at addr, or fails: -EFAULT when any byte is
+ * not accessible, -ESRCH when the task is gone. */
+static ssize_t access_exact(struct access *a, uint64_t addr, void *buf, size_t len)
+{
+    if (len == 0)
+        return 0;
+    if (addr + len < addr)
+        return -EFAULT;
+    if (a->fd < 0 && !sl_memory_force_proc) {
+        struct iovec local = { .iov_base = buf, .iov_len = len };
+        struct iovec remote = { .iov_base = (void *)(uintptr_t)addr, .iov_len = len };
+        ssize_t n = a->write ? process_vm_writev(a->t->pid, &local, 1, &remote, 1, 0)
+                             : process_vm_readv(a->t->pid, &local, 1, &remote, 1, 0);
+        if (n == (ssize_t)len)
+            return n;
+        if (n >= 0)
+            return -EFAULT;     /* stopped at an inaccessible page */
+        if (errno == ESRCH)
+            return -ESRCH;
+        if (errno != EPERM && errno != ENOSYS)
+            return errno == ENOMEM ? -ENOMEM : -EFAULT;
+    }
+    return proc_mem_io(a, addr, buf, len);
+}
+
+static void access_end(struct access *a)
+{
+    if (a->fd >= 0)
+        close(a->fd);
+    a->fd = -1;
+}
+
+ssize_t sl_mem_read(sandlock_handle h, uint64_t addr, void *buf, size_t len)
+{
+    struct sl_target t;
+    if (!buf && len)
+        return -EINVAL;
+    if (len > SSIZE_MAX)
+        return -EINVAL;
+    int rc = sl_target_of(h, &t);
+    if (rc < 0)
+        return rc;
+    struct access a = { .t = &t, .write = 0, .fd = -1 };
+    ssize_t n = access_exact(&a, addr, buf, len);
+    access_end(&a);
+    if (sl_target_check(&t))
+        return -ESRCH;
+    return n;
+}
+
+ssize_t sl_target_read_string(const struct sl_target *t, uint64_t addr, char *buf, size_t size)
+{
+    static long page;
+    if (!page)
+        page = sysconf(_SC_PAGESIZE) > 0 ? sysconf(_SC_PAGESIZE) : 4096;
+    struct access a = { .t = t, .write = 0, .fd = -1 };
+    size_t got = 0;
+    ssize_t result = -ENAMETOOLONG;
+    /* Page by page: a string that ends just before an unmapped page must
+     * not fail because a bigger read would have crossed into it. */
+    while (got < size) {
+        uint64_t at = addr + got;
+        if (at < addr) {
+            result = -EFAULT;
+            break;
+        }
+        size_t chunk = (size_t)page - (size_t)(at % (uint64_t)page);
+        if (chunk > size - got)
+            chunk = size - got;
+        ssize_t n = access_exact(&a, at, buf + got, chunk);
+        if (n < 0) {
+            result = n;
+            break;
+        }
+        char *nul = memchr(buf + got, '\0', chunk);
+        if (nul) {
+            result = nul - buf;
+            break;
+        }
+        got += chunk;
+    }
+    access_end(&a);
+    if (result == -ENAMETOOLONG)
+        buf[size - 1] = '\0';
+    else if (result < 0)
+        buf[0] = '\0';
+    return result;
+}
+
+ssize_t sl_mem_read_string(sandlock_handle h, uint64_t addr, char *buf, size_t size)
+{
+    struct sl_target t;
+    if (!buf || size == 0 || size > SSIZE_MAX)
+        return -EINVAL;
+    buf[0] = '\0';
+    int rc = sl_target_of(h, &t);
+    if (rc < 0)
+        return rc;
+    ssize_t n = sl_target_read_string(&t, addr, buf, size);
+    if (sl_target_check(&t)) {
+        buf[0] = '\0';
+        return -ESRCH;
+    }
+    return n;
+}
+
+ssize_t sl_mem_write(sandlock_handle h, uint64_t addr, const void *buf, size_t len)
+{
+    struct sl_target t;
+    if ((!buf && len) || len > SSIZE_MAX)
+        return -EINVAL;
+    int rc = sl_target_of(h, &t);
+    if (rc < 0)
+        return rc;
+    /* Check before writing too: a write, unlike a read, cannot be taken
+     * back once it went to a recycled pid. */
+    if (sl_target_check(&t))
+        return -ESRCH;
+    struct access a = { .t = &t, .write = 1, .fd = -1 };
+    ssize_t n = access_exact(&a, addr, (void *)buf, len);
+    access_end(&a);
+    if (sl_target_check(&t))
+        return -ESRCH;
+    return n;
+}
