@@ -2,13 +2,16 @@
 #include "config.h"
 #include "respond.h"
 #include "log.h"
+#include "notif.h"
 #include "sandbox.h"
 #include "seccomp_ioctl.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static int send_resp(int listener, uint64_t id, int64_t val, int32_t error, uint32_t flags)
@@ -38,6 +41,30 @@ static int send_fd(int listener, uint64_t id, const struct sl_answer *a)
     return send_resp(listener, id, 0, -saved, 0);
 }
 
+/* SIGKILLs the process whose call `id` is trapped, so that it never returns
+ * to user space, whatever we answer. Returns 0 once the signal is queued,
+ * -1 when the task could not be named (pid 0, unknown id, gone). */
+static int kill_trapped(int listener, uint64_t id)
+{
+    pid_t pid = 0;
+    for (size_t i = 0; sl_slots.slot && i < sl_slots.n; i++)
+        if (sl_slots.slot[i].id == id) {
+            pid = sl_slots.slot[i].pid;
+            break;
+        }
+    if (pid <= 0)
+        return -1;
+    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (pidfd < 0)
+        return -1;
+    int rc = -1;
+    /* The pid names the trapped task only while the notification is live. */
+    if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0)
+        rc = (int)syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+    close(pidfd);
+    return rc == 0 ? 0 : -1;
+}
+
 int sl_respond(int listener, uint64_t id, const struct sl_answer *a)
 {
     switch (a->verdict) {
@@ -50,8 +77,14 @@ int sl_respond(int listener, uint64_t id, const struct sl_answer *a)
     case SANDLOCK_VERDICT_FD:
         return send_fd(listener, id, a);
     case SANDLOCK_VERDICT_KILL:
+        /* The trapped call must never return to the sandbox: the task gets
+         * SIGKILL before the answer (tearing down the PID namespace is
+         * asynchronous). Without a pid to signal the notification is left
+         * unanswered: the task is trapped until the sandbox's kill reaches
+         * it, and the kernel drops the notification when it dies. */
         sl_sandbox_kill(a->signal);
-        /* The task is being killed; answer anyway so nothing stays trapped. */
+        if (kill_trapped(listener, id) != 0 && sl_sandbox_has_pidns())
+            return 0;
         return send_resp(listener, id, 0, -EPERM, 0);
     }
     return send_resp(listener, id, 0, -EPERM, 0);

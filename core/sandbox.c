@@ -251,6 +251,11 @@ void sl_sandbox_kill(int sig)
         sl_kill_descendants();
 }
 
+int sl_sandbox_has_pidns(void)
+{
+    return sb.pidns;
+}
+
 /* Parent pid from /proc/PID/stat, or -1. */
 static pid_t parent_of(pid_t pid)
 {
@@ -370,6 +375,9 @@ int sl_sandbox_wait(const char *command)
     int code;
     if (killed) {
         code = 128 + killed;
+        const char *name = sigabbrev_np(killed);
+        fprintf(stderr, "sandlock: the sandbox was killed (SIG%s) by a kill verdict or an exception policy\n",
+                name ? name : "?");
     } else if (atomic_load(&sb.page->cmd_done)) {
         code = exit_status_of(atomic_load(&sb.page->cmd_status));
         int e = atomic_load(&sb.page->exec_errno);

@@ -32,6 +32,10 @@ int sl_sandbox_wait(const char *command);
  * reported in the exit status. Safe from any thread. */
 void sl_sandbox_kill(int sig);
 
+/* Whether the sandbox has its own PID namespace (killing its stub kills
+ * every process in it). */
+int sl_sandbox_has_pidns(void);
+
 /* Kills every descendant of the calling process (repeatedly, until a scan
  * finds none). Returns how many were signalled. */
 int sl_kill_descendants(void);

@@ -1,1 +1,32 @@
-# tests/integration/ tests (fragment included from tests/local.mk)
+# tests/integration/ -- `sandlock run` end to end, through real sandboxed
+# children: a probe program that makes system calls inside the sandbox and
+# reports what it sees, a fixture plugin with configurable (mis)behaviour,
+# and TAP shell scripts (fragment included from tests/local.mk).
+
+# The probe runs inside the sandbox: built without the sanitizers so that
+# what it does at start-up is plain libc.
+check_PROGRAMS += tests/integration/probe
+tests_integration_probe_SOURCES = tests/integration/probe.c
+tests_integration_probe_CFLAGS = $(WARN_CFLAGS) $(PTHREAD_CFLAGS)
+tests_integration_probe_LDFLAGS =
+tests_integration_probe_LDADD = $(PTHREAD_LIBS)
+
+check_LTLIBRARIES += tests/integration/fixture.la
+tests_integration_fixture_la_SOURCES = tests/integration/fixture.c
+tests_integration_fixture_la_CFLAGS = $(PLUGIN_CFLAGS)
+tests_integration_fixture_la_LDFLAGS = $(TEST_MODULE_FLAGS)
+
+INTEGRATION_TESTS = \
+	tests/integration/verdicts.sh \
+	tests/integration/chain.sh \
+	tests/integration/exceptions.sh \
+	tests/integration/handoff.sh \
+	tests/integration/filter.sh \
+	tests/integration/lifecycle.sh \
+	tests/integration/signals.sh \
+	tests/integration/stats.sh \
+	tests/integration/stress.sh \
+	tests/integration/nopidns.sh
+TESTS += $(INTEGRATION_TESTS)
+dist_check_SCRIPTS += $(INTEGRATION_TESTS)
+dist_check_DATA += tests/integration/common.sh

@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+. "$top_srcdir/tests/integration/common.sh"
+done_testing

@@ -1,0 +1,58 @@
+# common.sh -- shared by the integration tests: sources tests/lib.sh and
+# adds helpers for background runs and /proc sampling.
+. "$top_srcdir/tests/lib.sh"
+
+PROBE="$top_builddir/tests/integration/probe"
+FIXTURE="$top_builddir/tests/integration/.libs/fixture.so"
+[ -x "$PROBE" ] && [ -f "$FIXTURE" ] || { echo "Bail out! probe or fixture not built"; exit 1; }
+chmod 755 "$TEST_TMP"
+
+# Kill whatever a test left running in the background.
+BG_PIDS=""
+cleanup_bg() {
+    for p in $BG_PIDS; do kill -9 "$p" 2>/dev/null; done
+    rm -rf "$TEST_TMP"
+}
+trap cleanup_bg EXIT
+
+# start_bg NAME ARGS... : sandlock ARGS in the background; stdout to
+# $TEST_TMP/NAME.out, stderr to NAME.err; sets $bg_pid.
+start_bg() {
+    local name=$1; shift
+    "$SANDLOCK" "$@" >"$TEST_TMP/$name.out" 2>"$TEST_TMP/$name.err" </dev/null &
+    bg_pid=$!
+    BG_PIDS="$BG_PIDS $bg_pid"
+}
+
+# wait_for FILE PATTERN [SECONDS] : until FILE has a line matching PATTERN.
+wait_for() {
+    local i limit=$(( ${3:-10} * 50 ))
+    for ((i = 0; i < limit; i++)); do
+        grep -Eq -- "$2" "$1" 2>/dev/null && return 0
+        sleep 0.02
+    done
+    return 1
+}
+
+# alive PID : the process exists and is not a zombie.
+alive() {
+    local state
+    state=$(awk '{ sub(/.*\) /, ""); print $1 }' "/proc/$1/stat" 2>/dev/null) || return 1
+    [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
+}
+
+# gone_within PID SECONDS : waits until PID is no longer alive.
+gone_within() {
+    local i limit=$(( $2 * 50 ))
+    for ((i = 0; i < limit; i++)); do
+        alive "$1" || return 0
+        sleep 0.02
+    done
+    return 1
+}
+
+fd_count() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+
+# value KEY TEXT : the value of "KEY=value" in TEXT (first match).
+value() { printf '%s\n' "$2" | grep -oE "(^| )$1=[^ ]*" | head -1 | sed 's/.*=//'; }

@@ -1,0 +1,253 @@
+/* fixture -- a test plugin whose behaviour is chosen per instance.
+ *
+ *   [plugin x]
+ *   module = .../fixture.so
+ *   syscalls = getppid, openat      ; required
+ *   mode = continue                 ; see below
+ *   log = /tmp/calls                ; optional: append "TAG SYSCALL" per call
+ *   tag = x                         ; written to the log (default: "-")
+ *   content = text                  ; mode fd: the memfd's bytes
+ *   match = /prefix                 ; openat: act only on paths starting
+ *                                   ; with it, Continue for the others
+ *
+ * Modes:
+ *   continue | errno:N | return:N | kill:SIG   a plain verdict
+ *   returnpid     return the trapped thread's pid (event->pid)
+ *   fd            a memfd holding `content`, created here (fd verdict)
+ *   error         handle() returns SANDLOCK_ERROR
+ *   unset         returns SANDLOCK_OK with no verdict
+ *   errno0 | errno5000 | signal0 | signal99    invalid values
+ *   fd1 | fdclosed | fdlistener               invalid fd verdicts
+ *   segv | abort  crash inside handle()
+ */
+#define _GNU_SOURCE
+#include <sandlock/plugin.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+enum mode {
+    M_CONTINUE, M_ERRNO, M_RETURN, M_KILL, M_RETURNPID, M_FD, M_ERROR, M_UNSET,
+    M_ERRNO0, M_ERRNO5000, M_SIGNAL0, M_SIGNAL99, M_FD1, M_FDCLOSED, M_FDLISTENER,
+    M_SEGV, M_ABORT,
+};
+
+struct fixture {
+    enum mode mode;
+    long arg;
+    char *log;
+    char *tag;
+    char *content;
+    char *match;
+    const char *names[64];
+    char *names_storage;
+};
+
+static const sandlock_host *host;
+
+static void fixture_fini(void *p)
+{
+    struct fixture *f = p;
+    if (!f)
+        return;
+    free(f->log);
+    free(f->tag);
+    free(f->content);
+    free(f->match);
+    free(f->names_storage);
+    free(f);
+}
+
+static int parse_mode(struct fixture *f, const char *text)
+{
+    static const struct { const char *name; enum mode mode; } plain[] = {
+        { "continue", M_CONTINUE }, { "returnpid", M_RETURNPID }, { "fd", M_FD },
+        { "error", M_ERROR }, { "unset", M_UNSET }, { "errno0", M_ERRNO0 },
+        { "errno5000", M_ERRNO5000 }, { "signal0", M_SIGNAL0 }, { "signal99", M_SIGNAL99 },
+        { "fd1", M_FD1 }, { "fdclosed", M_FDCLOSED }, { "fdlistener", M_FDLISTENER },
+        { "segv", M_SEGV }, { "abort", M_ABORT },
+    };
+    for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+        if (!strcmp(text, plain[i].name)) {
+            f->mode = plain[i].mode;
+            return 0;
+        }
+    const char *colon = strchr(text, ':');
+    if (!colon)
+        return -1;
+    f->arg = strtol(colon + 1, NULL, 0);
+    if (!strncmp(text, "errno:", 6))
+        f->mode = M_ERRNO;
+    else if (!strncmp(text, "return:", 7))
+        f->mode = M_RETURN;
+    else if (!strncmp(text, "kill:", 5))
+        f->mode = M_KILL;
+    else
+        return -1;
+    return 0;
+}
+
+static int fixture_init(const sandlock_host *h, const sandlock_config *cfg, void **state, char *errbuf)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+    if (!f)
+        return SANDLOCK_ERROR;
+    const char *mode = h->config_get(cfg, "mode");
+    const char *syscalls = h->config_get(cfg, "syscalls");
+    const char *log = h->config_get(cfg, "log");
+    const char *tag = h->config_get(cfg, "tag");
+    const char *content = h->config_get(cfg, "content");
+    if (!syscalls || parse_mode(f, mode ? mode : "continue")) {
+        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "fixture: needs syscalls and a valid mode");
+        fixture_fini(f);
+        return SANDLOCK_ERROR;
+    }
+    f->log = log ? strdup(log) : NULL;
+    f->tag = strdup(tag ? tag : "-");
+    f->content = strdup(content ? content : "");
+    const char *match = h->config_get(cfg, "match");
+    f->match = match ? strdup(match) : NULL;
+    f->names_storage = strdup(syscalls);
+    size_t n = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(f->names_storage, ", \t", &save); t && n < 63; t = strtok_r(NULL, ", \t", &save))
+        f->names[n++] = t;
+    f->names[n] = NULL;
+    *state = f;
+    return SANDLOCK_OK;
+}
+
+static const char *const *fixture_syscalls(void *state)
+{
+    return ((struct fixture *)state)->names;
+}
+
+static void record(const struct fixture *f, const sandlock_event *ev)
+{
+    if (!f->log)
+        return;
+    int fd = open(f->log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0)
+        return;
+    char line[256];
+    int n = snprintf(line, sizeof(line), "%s %s\n", f->tag, ev->syscall_name);
+    if (write(fd, line, (size_t)n) < 0)
+        n = 0;
+    close(fd);
+}
+
+/* The supervisor's seccomp listener, found by its /proc link. */
+static int find_listener(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    int found = -1;
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        char path[300], link[256];
+        snprintf(path, sizeof(path), "/proc/self/fd/%s", e->d_name);
+        ssize_t n = readlink(path, link, sizeof(link) - 1);
+        if (n <= 0)
+            continue;
+        link[n] = '\0';
+        if (strstr(link, "seccomp")) {
+            found = atoi(e->d_name);
+            break;
+        }
+    }
+    if (d)
+        closedir(d);
+    return found;
+}
+
+/* Does the path argument of openat start with f->match? Read straight
+ * from /proc/PID/mem (enough for a test). */
+static int path_matches(const struct fixture *f, const sandlock_event *ev)
+{
+    char mem[64], path[256] = "";
+    snprintf(mem, sizeof(mem), "/proc/%u/mem", ev->pid);
+    int fd = open(mem, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = pread(fd, path, sizeof(path) - 1, (off_t)ev->args[1]);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    path[n] = '\0';
+    return strncmp(path, f->match, strlen(f->match)) == 0;
+}
+
+static int fixture_handle(void *state, const sandlock_event *ev, sandlock_response *r)
+{
+    struct fixture *f = state;
+    if (f->match && !strcmp(ev->syscall_name, "openat") && !path_matches(f, ev)) {
+        sandlock_respond_continue(r);
+        return SANDLOCK_OK;
+    }
+    record(f, ev);
+    switch (f->mode) {
+    case M_CONTINUE: sandlock_respond_continue(r); break;
+    case M_ERRNO: sandlock_respond_errno(r, (int)f->arg); break;
+    case M_RETURN: sandlock_respond_return(r, f->arg); break;
+    case M_KILL: sandlock_respond_kill(r, (int)f->arg); break;
+    case M_RETURNPID: sandlock_respond_return(r, ev->pid); break;
+    case M_FD: {
+        int fd = memfd_create("fixture", MFD_CLOEXEC);
+        if (fd < 0)
+            return SANDLOCK_ERROR;
+        size_t len = strlen(f->content);
+        if (write(fd, f->content, len) != (ssize_t)len || lseek(fd, 0, SEEK_SET) != 0) {
+            close(fd);
+            return SANDLOCK_ERROR;
+        }
+        sandlock_respond_fd(r, fd, 0);
+        break;
+    }
+    case M_ERROR: return SANDLOCK_ERROR;
+    case M_UNSET: break;
+    case M_ERRNO0: sandlock_respond_errno(r, 0); break;
+    case M_ERRNO5000: sandlock_respond_errno(r, 5000); break;
+    case M_SIGNAL0: sandlock_respond_kill(r, 0); break;
+    case M_SIGNAL99: sandlock_respond_kill(r, 99); break;
+    case M_FD1: sandlock_respond_fd(r, 1, 0); break;
+    case M_FDCLOSED: {
+        int fd = 987;
+        while (fcntl(fd, F_GETFD) >= 0)
+            fd++;
+        sandlock_respond_fd(r, fd, 0);
+        break;
+    }
+    case M_FDLISTENER: sandlock_respond_fd(r, find_listener(), 0); break;
+    case M_SEGV: {
+        static int *volatile nowhere;    /* NULL, opaque to the compiler */
+        *nowhere = 1;
+        break;
+    }
+    case M_ABORT: abort();
+    }
+    return SANDLOCK_OK;
+}
+
+static const sandlock_plugin fixture_plugin = {
+    .abi_version = SANDLOCK_ABI_VERSION,
+    .struct_size = sizeof(sandlock_plugin),
+    .name = "fixture",
+    .version = "0",
+    .description = "integration-test fixture",
+    .init = fixture_init,
+    .syscalls = fixture_syscalls,
+    .handle = fixture_handle,
+    .fini = fixture_fini,
+};
+
+SANDLOCK_PLUGIN_DEFINE(h)
+{
+    host = h;
+    return &fixture_plugin;
+}

@@ -1,0 +1,336 @@
+/* probe -- runs inside the sandbox, makes system calls and reports what it
+ * observes, one line per step on stdout (flushed at once).
+ *
+ *   probe STEP...
+ *
+ * Steps (run in order):
+ *   getppid            raw getppid(): "getppid=RET errno=NAME"
+ *   getppid:N          N calls, prints the last result only
+ *   uname              raw uname(): "uname=RET errno=NAME"
+ *   open:PATH          openat(PATH, O_RDONLY); on success reads it:
+ *                      "open=FD errno=0 data=TEXT" (the fd is closed again)
+ *   openloop:PATH:N    N opens of PATH, each read and closed; prints
+ *                      "openloop ok=N bad=M" (bad: failed or wrong data,
+ *                      compared with the first read)
+ *   create:PATH        openat(PATH, O_CREAT|O_WRONLY): "create=RET errno=NAME"
+ *   fds                the open descriptors: "fds=0,1,2"
+ *   int80              getpid through the i386 gate (int 0x80): "int80=RET"
+ *   unshare|mount|ptrace  each attempt: "NAME=RET errno=NAME"
+ *   hostpid            "hostpid=PID" (pid in the host's namespace)
+ *   daemon:FILE        fork a child that calls setsid() and sleeps; it
+ *                      writes its host pid to FILE; waits for the file
+ *   signals            handle SIGINT/TERM/HUP/QUIT, print "ready", wait;
+ *                      on a signal print "got SIGNAME" and exit 0
+ *   threads:N:M:WANT   N threads x M getppid() each; WANT is a number or
+ *                      "tid" (the caller's host thread id): "threads ok=X bad=Y"
+ *   loop:N             N getppid() calls: "loop=N"
+ *   pause:FILE         print "paused FILE", wait until FILE exists
+ *   sleep:SECONDS      sleep
+ *   exit:N             exit with status N
+ *   raise:SIG          kill itself with signal number SIG
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *errname(int e)
+{
+    if (e == 0)
+        return "0";
+    const char *n = strerrorname_np(e);
+    return n ? n : "?";
+}
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    putchar('\n');
+    fflush(stdout);
+}
+
+static void report(const char *what, long rc)
+{
+    say("%s=%ld errno=%s", what, rc, rc < 0 ? errname(errno) : "0");
+}
+
+static pid_t host_pid(void)
+{
+    char buf[64];
+    ssize_t n = readlink("/proc/self", buf, sizeof(buf) - 1);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    return (pid_t)atoi(buf);
+}
+
+static pid_t host_tid(void)
+{
+    char buf[128];
+    ssize_t n = readlink("/proc/thread-self", buf, sizeof(buf) - 1);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    const char *t = strrchr(buf, '/');
+    return t ? (pid_t)atoi(t + 1) : -1;
+}
+
+static void wait_file(const char *path)
+{
+    struct stat st;
+    const struct timespec ts = { 0, 5 * 1000 * 1000 };
+    while (stat(path, &st) != 0)
+        nanosleep(&ts, NULL);
+}
+
+/* Reads an fd into buf (NUL-terminated); returns the length or -1. */
+static ssize_t slurp(int fd, char *buf, size_t size)
+{
+    size_t len = 0;
+    for (;;) {
+        ssize_t n = read(fd, buf + len, size - 1 - len);
+        if (n < 0)
+            return -1;
+        if (n == 0)
+            break;
+        len += (size_t)n;
+        if (len == size - 1)
+            break;
+    }
+    buf[len] = '\0';
+    return (ssize_t)len;
+}
+
+static volatile sig_atomic_t got_signal;
+static void on_signal(int sig)
+{
+    got_signal = sig;
+}
+
+struct thread_arg {
+    long calls;
+    long want;     /* -1: the caller's host tid */
+    long ok, bad;
+};
+
+static void *thread_main(void *p)
+{
+    struct thread_arg *a = p;
+    long want = a->want == -1 ? host_tid() : a->want;
+    for (long i = 0; i < a->calls; i++) {
+        long r = syscall(SYS_getppid);
+        if (r == want)
+            a->ok++;
+        else
+            a->bad++;
+    }
+    return NULL;
+}
+
+static void step(char *s)
+{
+    char *arg = strchr(s, ':');
+    if (arg)
+        *arg++ = '\0';
+
+    if (!strcmp(s, "getppid")) {
+        long n = arg ? atol(arg) : 1, rc = 0;
+        int e = 0;
+        for (long i = 0; i < n; i++) {
+            errno = 0;
+            rc = syscall(SYS_getppid);
+            e = errno;
+        }
+        errno = e;
+        report("getppid", rc);
+    } else if (!strcmp(s, "uname")) {
+        struct utsname u;
+        report("uname", syscall(SYS_uname, &u));
+    } else if (!strcmp(s, "open")) {
+        int fd = (int)syscall(SYS_openat, AT_FDCWD, arg, O_RDONLY);
+        if (fd < 0) {
+            report("open", fd);
+            return;
+        }
+        char buf[4096];
+        ssize_t n = slurp(fd, buf, sizeof(buf));
+        say("open=%d errno=0 data=%s", fd, n < 0 ? "(read error)" : buf);
+        close(fd);
+    } else if (!strcmp(s, "openloop")) {
+        char *count = arg ? strchr(arg, ':') : NULL;
+        if (!count) {
+            say("openloop: usage openloop:PATH:N");
+            exit(2);
+        }
+        *count++ = '\0';
+        long n = atol(count), ok = 0, bad = 0;
+        char first[4096] = "", buf[4096];
+        for (long i = 0; i < n; i++) {
+            int fd = (int)syscall(SYS_openat, AT_FDCWD, arg, O_RDONLY);
+            if (fd < 0 || slurp(fd, buf, sizeof(buf)) < 0) {
+                bad++;
+            } else {
+                if (i == 0)
+                    strcpy(first, buf);
+                if (strcmp(first, buf))
+                    bad++;
+                else
+                    ok++;
+            }
+            if (fd >= 0)
+                close(fd);
+        }
+        say("openloop ok=%ld bad=%ld data=%s", ok, bad, first);
+    } else if (!strcmp(s, "create")) {
+        report("create", syscall(SYS_openat, AT_FDCWD, arg, O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+    } else if (!strcmp(s, "fds")) {
+        DIR *d = opendir("/proc/self/fd");
+        if (!d) {
+            say("fds=error");
+            return;
+        }
+        int self = dirfd(d);
+        char list[1024] = "";
+        int fds[256], n = 0;
+        struct dirent *e;
+        while ((e = readdir(d)) && n < 256) {
+            if (e->d_name[0] == '.')
+                continue;
+            int fd = atoi(e->d_name);
+            if (fd != self)
+                fds[n++] = fd;
+        }
+        closedir(d);
+        /* sort */
+        for (int i = 0; i < n; i++)
+            for (int k = i + 1; k < n; k++)
+                if (fds[k] < fds[i]) {
+                    int t = fds[i];
+                    fds[i] = fds[k];
+                    fds[k] = t;
+                }
+        for (int i = 0; i < n; i++)
+            snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%d", i ? "," : "", fds[i]);
+        say("fds=%s", list);
+    } else if (!strcmp(s, "int80")) {
+#if defined(__x86_64__)
+        long ret;
+        __asm__ volatile("int $0x80" : "=a"(ret) : "a"(20L /* i386 getpid */) : "memory");
+        say("int80=%ld", ret);
+#else
+        say("int80=unsupported");
+#endif
+    } else if (!strcmp(s, "unshare")) {
+        report("unshare", syscall(SYS_unshare, CLONE_NEWNS));
+    } else if (!strcmp(s, "mount")) {
+        report("mount", syscall(SYS_mount, "none", "/mnt", "tmpfs", 0, NULL));
+    } else if (!strcmp(s, "ptrace")) {
+        report("ptrace", syscall(SYS_ptrace, 0 /* PTRACE_TRACEME */, 0, 0, 0));
+    } else if (!strcmp(s, "hostpid")) {
+        say("hostpid=%d", (int)host_pid());
+    } else if (!strcmp(s, "daemon")) {
+        pid_t c = fork();
+        if (c < 0) {
+            say("daemon=fork failed");
+            return;
+        }
+        if (c == 0) {
+            setsid();
+            char tmp[PATH_MAX];
+            snprintf(tmp, sizeof(tmp), "%s.tmp", arg);
+            FILE *f = fopen(tmp, "w");
+            if (f) {
+                fprintf(f, "%d\n", (int)host_pid());
+                fclose(f);
+                rename(tmp, arg);
+            }
+            int null = open("/dev/null", O_RDWR);
+            dup2(null, 0);
+            dup2(null, 1);
+            dup2(null, 2);
+            for (;;)
+                pause();
+        }
+        wait_file(arg);
+        say("daemon started");
+    } else if (!strcmp(s, "signals")) {
+        static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+        struct sigaction sa;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        for (int i = 0; i < 4; i++)
+            sigaction(sigs[i], &sa, NULL);
+        say("ready");
+        while (!got_signal)
+            pause();
+        say("got SIG%s", sigabbrev_np(got_signal));
+    } else if (!strcmp(s, "threads")) {
+        long n = 0, m = 0;
+        char want[32] = "";
+        if (!arg || sscanf(arg, "%ld:%ld:%31s", &n, &m, want) != 3 || n < 1 || n > 256) {
+            say("threads: usage threads:N:M:WANT");
+            exit(2);
+        }
+        struct thread_arg args[256];
+        pthread_t th[256];
+        for (long i = 0; i < n; i++) {
+            args[i] = (struct thread_arg){ .calls = m, .want = strcmp(want, "tid") ? atol(want) : -1 };
+            pthread_create(&th[i], NULL, thread_main, &args[i]);
+        }
+        long ok = 0, bad = 0;
+        for (long i = 0; i < n; i++) {
+            pthread_join(th[i], NULL);
+            ok += args[i].ok;
+            bad += args[i].bad;
+        }
+        say("threads ok=%ld bad=%ld", ok, bad);
+    } else if (!strcmp(s, "loop")) {
+        long n = arg ? atol(arg) : 0;
+        for (long i = 0; i < n; i++)
+            syscall(SYS_getppid);
+        say("loop=%ld", n);
+    } else if (!strcmp(s, "pause")) {
+        say("paused %s", arg);
+        wait_file(arg);
+    } else if (!strcmp(s, "sleep")) {
+        struct timespec ts = { arg ? atol(arg) : 1, 0 };
+        nanosleep(&ts, NULL);
+    } else if (!strcmp(s, "exit")) {
+        exit(arg ? atoi(arg) : 0);
+    } else if (!strcmp(s, "raise")) {
+        int sig = arg ? atoi(arg) : SIGTERM;
+        signal(sig, SIG_DFL);
+        kill(getpid(), sig);
+        struct timespec ts = { 1, 0 };
+        nanosleep(&ts, NULL);
+        say("raise: still alive");
+    } else {
+        say("probe: unknown step '%s'", s);
+        exit(2);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        step(argv[i]);
+    return 0;
+}
