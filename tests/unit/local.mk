@@ -71,3 +71,7 @@ tests_unit_fixtures_v2only_la_SOURCES = tests/unit/fixtures/v2only.c
 tests_unit_fixtures_v2only_la_CFLAGS = $(PLUGIN_CFLAGS)
 tests_unit_fixtures_v2only_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere \
 	-export-symbols-regex '^sandlock_plugin_entry_v2$$'
+
+# `sandlock check` from the command line.
+TESTS += tests/unit/check.sh
+dist_check_SCRIPTS += tests/unit/check.sh

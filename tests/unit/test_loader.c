@@ -143,6 +143,14 @@ static void test_errors(void)
     load_fails("deny = extra name, default_deny off",
                "[sandlock]\ndefault_deny = no\ndeny = uname\n[plugin d]\nmodule = @FIX@/fixture.so\n"
                "syscalls = uname\n", "[plugin d]", "'uname' is on the deny list", (char *)NULL);
+    {
+        struct sl_config *cfg = conf("[sandlock]\n\ndeny = getppid, frob\n[plugin a]\nmodule = @FIX@/fixture.so\n");
+        struct sl_plugins pl = { 0 };
+        ok(cfg && sl_plugins_load(cfg, &pl, err, sizeof(err)) != 0 && pl.inst == NULL,
+           "deny = unknown name: load fails (so `check` reports it)");
+        has_str(err, SRC ":3: deny: unknown syscall 'frob'", "deny = unknown name: file:line named");
+        sl_config_free(cfg);
+    }
     load_fails("empty syscall list", "[plugin e]\nmodule = @FIX@/fixture.so\nsyscalls =\n",
                "[plugin e]", "declares no syscalls", FIXTURE_DIR "/fixture.so", (char *)NULL);
     load_fails("the error names the failing instance, not the first",
