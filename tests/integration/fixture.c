@@ -2,7 +2,7 @@
  *
  *   [plugin x]
  *   module = .../fixture.so
- *   syscalls = getppid, openat      ; required
+ *   syscalls = getppid, openat      ; required, repeatable
  *   mode = continue                 ; see below
  *   log = /tmp/calls                ; optional: append "TAG SYSCALL" per call
  *   tag = x                         ; written to the log (default: "-")
@@ -46,7 +46,7 @@ struct fixture {
     char *tag;
     char *content;
     char *match;
-    const char *names[64];
+    const char *names[128];
     char *names_storage;
 };
 
@@ -114,10 +114,22 @@ static int fixture_init(const sandlock_host *h, const sandlock_config *cfg, void
     f->content = strdup(content ? content : "");
     const char *match = h->config_get(cfg, "match");
     f->match = match ? strdup(match) : NULL;
-    f->names_storage = strdup(syscalls);
+    /* syscalls is repeatable: join every value. */
+    const char *values[32];
+    size_t nvalues = h->config_get_all(cfg, "syscalls", values, 32), total = 1;
+    if (nvalues > 32)
+        nvalues = 32;
+    for (size_t i = 0; i < nvalues; i++)
+        total += strlen(values[i]) + 1;
+    f->names_storage = calloc(1, total);
+    for (size_t i = 0; f->names_storage && i < nvalues; i++) {
+        strcat(f->names_storage, values[i]);
+        strcat(f->names_storage, ",");
+    }
     size_t n = 0;
     char *save = NULL;
-    for (char *t = strtok_r(f->names_storage, ", \t", &save); t && n < 63; t = strtok_r(NULL, ", \t", &save))
+    for (char *t = f->names_storage ? strtok_r(f->names_storage, ", \t", &save) : NULL; t && n < 127;
+         t = strtok_r(NULL, ", \t", &save))
         f->names[n++] = t;
     f->names[n] = NULL;
     *state = f;

@@ -126,14 +126,15 @@ static void on_signal(int sig)
 
 struct thread_arg {
     long calls;
-    long want;     /* -1: the caller's host tid */
+    long want;
+    int want_tid;  /* compare with the caller's host tid instead */
     long ok, bad;
 };
 
 static void *thread_main(void *p)
 {
     struct thread_arg *a = p;
-    long want = a->want == -1 ? host_tid() : a->want;
+    long want = a->want_tid ? host_tid() : a->want;
     for (long i = 0; i < a->calls; i++) {
         long r = syscall(SYS_getppid);
         if (r == want)
@@ -292,7 +293,7 @@ static void step(char *s)
         struct thread_arg args[256];
         pthread_t th[256];
         for (long i = 0; i < n; i++) {
-            args[i] = (struct thread_arg){ .calls = m, .want = strcmp(want, "tid") ? atol(want) : -1 };
+            args[i] = (struct thread_arg){ .calls = m, .want = atol(want), .want_tid = !strcmp(want, "tid") };
             pthread_create(&th[i], NULL, thread_main, &args[i]);
         }
         long ok = 0, bad = 0;
