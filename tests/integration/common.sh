@@ -56,3 +56,7 @@ rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
 # value KEY TEXT : the value of "KEY=value" in TEXT (first match).
 value() { printf '%s\n' "$2" | grep -oE "(^| )$1=[^ ]*" | head -1 | sed 's/.*=//'; }
+
+# An empty configuration (make check points SANDLOCK_CONFIG at a missing file).
+EMPTY_INI=$TEST_TMP/empty.ini
+printf '[sandlock]\n' > "$EMPTY_INI"

@@ -1,3 +1,75 @@
 #!/usr/bin/env bash
+# The filter: foreign architecture, deny list, deny =, claims on denied calls.
 . "$top_srcdir/tests/integration/common.sh"
+
+# i386 int 0x80 never falls through to allow: the process is killed (SIGSYS).
+run_sandlock run -c "$EMPTY_INI" -- "$PROBE" hostpid int80
+is "int 0x80 getpid: killed by SIGSYS (159)" "$rc" 159
+unlike "int 0x80 getpid: never returned to the probe" "$out" "int80="
+ini=$(write_ini int80 <<EOF2
+[plugin p]
+module = verdict
+syscalls = getpid, getppid
+action = return:1
+EOF2
+)
+run_sandlock run -c "$ini" -- "$PROBE" int80
+is "int 0x80 with notified syscalls: still killed (159)" "$rc" 159
+
+# The built-in deny list: EPERM.
+run_sandlock run -c "$EMPTY_INI" -- "$PROBE" unshare mount ptrace
+is "deny list: unshare, mount, ptrace fail with EPERM" "$out" "unshare=-1 errno=EPERM
+mount=-1 errno=EPERM
+ptrace=-1 errno=EPERM"
+is "deny list: the command goes on (status 0)" "$rc" 0
+
+# deny = NAME adds to it.
+ini=$(write_ini deny <<EOF2
+[sandlock]
+deny = getppid
+EOF2
+)
+run_sandlock run -c "$ini" -- "$PROBE" getppid uname
+is "deny = getppid: EPERM, other calls untouched" "$out" "getppid=-1 errno=EPERM
+uname=0 errno=0"
+
+# default_deny = no removes the built-in list (the kernel decides).
+ini=$(write_ini nodeny <<EOF2
+[sandlock]
+default_deny = no
+EOF2
+)
+run_sandlock run -c "$ini" -- "$PROBE" ptrace
+is "default_deny = no: ptrace(TRACEME) reaches the kernel" "$out" "ptrace=0 errno=0"
+
+# A plugin may not claim a denied syscall: 125 with a clear message.
+ini=$(write_ini claim <<EOF2
+[plugin sneaky]
+module = verdict
+syscalls = mount
+action = continue
+EOF2
+)
+run_sandlock run -c "$ini" -- "$PROBE" getppid
+is "a plugin claiming mount: sandlock exits 125" "$rc" 125
+like "a plugin claiming mount: the message names the syscall and the deny list" "$err" "mount.*deny list"
+is "a plugin claiming mount: the command never ran" "$out" ""
+ini=$(write_ini claim2 <<EOF2
+[sandlock]
+deny = uname
+[plugin sneaky]
+module = verdict
+syscalls = uname
+action = continue
+EOF2
+)
+run_sandlock run -c "$ini" -- "$PROBE" getppid
+is "a plugin claiming a deny = syscall: 125" "$rc" 125
+
+# no_new_privs is set for the command.
+run_sandlock run -c "$EMPTY_INI" -- grep NoNewPrivs /proc/self/status
+like "no_new_privs is set in the command" "$out" "NoNewPrivs:[[:space:]]*1"
+run_sandlock run -c "$EMPTY_INI" -- grep Seccomp: /proc/self/status
+like "the command runs under a seccomp filter" "$out" "Seccomp:[[:space:]]*2"
+
 done_testing

@@ -1,3 +1,114 @@
 #!/usr/bin/env bash
+# The sandbox's life: fds, exit codes, descendants, supervisor death.
 . "$top_srcdir/tests/integration/common.sh"
+E=$EMPTY_INI
+ini=$(write_ini plug <<EOF2
+[plugin p]
+module = verdict
+syscalls = uname
+action = continue
+EOF2
+)
+
+# ---- only fds 0, 1, 2 ----
+exec 7>"$TEST_TMP/leak" 8<"$TEST_TMP/leak"
+run_sandlock run -c "$E" -- "$PROBE" fds
+is "the child sees only fds 0, 1, 2 (sandlock's own 7 and 8 are not inherited)" "$out" "fds=0,1,2"
+run_sandlock run -c "$ini" -- "$PROBE" fds
+is "with a plugin loaded: still only fds 0, 1, 2 (no listener)" "$out" "fds=0,1,2"
+run_sandlock run -c "$ini" -- sh -c 'ls -l /proc/$$/fd | grep -c seccomp'
+is "the listener is not visible to the command" "$out" "0"
+exec 7>&- 8<&-
+
+# ---- stdin/stdout/stderr are the command's ----
+out=$(printf 'abc\n' | "$SANDLOCK" run -c "$E" -- cat)
+is "stdin reaches the command" "$out" "abc"
+
+# ---- exit codes ----
+run_sandlock run -c "$E" -- "$PROBE" exit:42
+is "exit status: the command's own (42)" "$rc" 42
+run_sandlock run -c "$E" -- "$PROBE" exit:0
+is "exit status: 0" "$rc" 0
+run_sandlock run -c "$E" -- "$PROBE" raise:10
+is "death by SIGUSR1: 138" "$rc" 138
+run_sandlock run -c "$E" -- "$PROBE" raise:9
+is "death by SIGKILL: 137" "$rc" 137
+run_sandlock run -c "$E" -- "$PROBE" raise:15
+is "death by SIGTERM: 143" "$rc" 143
+printf 'not a program\n' > "$TEST_TMP/notexec"
+chmod 644 "$TEST_TMP/notexec"
+run_sandlock run -c "$E" -- "$TEST_TMP/notexec"
+is "not executable: 126" "$rc" 126
+like "not executable: a clear message" "$err" "notexec: Permission denied"
+run_sandlock run -c "$E" -- "$TEST_TMP"
+is "a directory: 126" "$rc" 126
+run_sandlock run -c "$E" -- no-such-command-xyz
+is "not found: 127" "$rc" 127
+like "not found: a clear message" "$err" "no-such-command-xyz: command not found"
+run_sandlock run -c "$E" -- /no/such/path
+is "not found by path: 127" "$rc" 127
+run_sandlock run -c "$TEST_TMP/missing.ini" -- true
+is "missing configuration file: 125" "$rc" 125
+like "missing configuration file: message" "$err" "missing.ini"
+ini_bad=$(write_ini badmod <<EOF2
+[plugin x]
+module = no-such-module
+EOF2
+)
+run_sandlock run -c "$ini_bad" -- true
+is "unknown plugin module: 125" "$rc" 125
+like "unknown plugin module: message" "$err" "no-such-module"
+ini_bad=$(write_ini badinit <<EOF2
+[plugin x]
+module = verdict
+syscalls = getppid
+action = frobnicate
+EOF2
+)
+run_sandlock run -c "$ini_bad" -- true
+is "plugin init failure: 125" "$rc" 125
+like "plugin init failure: message names the instance" "$err" "x.*action"
+run_sandlock run
+is "no command: 125" "$rc" 125
+run_sandlock run --bogus-option -- true
+is "bad option: 125" "$rc" 125
+
+# ---- descendants left behind are killed when the command exits ----
+run_sandlock run -c "$E" -- "$PROBE" daemon:"$TEST_TMP/d1" exit:5
+is "daemonised grandchild: sandlock exits with the command's status" "$rc" 5
+dpid=$(cat "$TEST_TMP/d1" 2>/dev/null)
+if [ -n "$dpid" ] && gone_within "$dpid" 1; then pass "the setsid daemon is gone when sandlock returns"
+else fail "the setsid daemon is gone when sandlock returns" "pid '$dpid'"; kill -9 "$dpid" 2>/dev/null; fi
+run_sandlock run -c "$E" -- sh -c "\"$PROBE\" daemon:$TEST_TMP/d2 & \"$PROBE\" daemon:$TEST_TMP/d3; wait"
+d2=$(cat "$TEST_TMP/d2" 2>/dev/null); d3=$(cat "$TEST_TMP/d3" 2>/dev/null)
+if [ -n "$d2" ] && [ -n "$d3" ] && ! alive "$d2" && ! alive "$d3"; then pass "several daemons: all gone"
+else fail "several daemons: all gone" "'$d2' '$d3'"; fi
+
+# ---- the supervisor dies by SIGKILL: the sandbox dies with it ----
+start_bg skill run -c "$ini" -- "$PROBE" hostpid daemon:"$TEST_TMP/d4" pause:"$TEST_TMP/never"
+if wait_for "$TEST_TMP/skill.out" "paused"; then
+    cpid=$(value hostpid "$(cat "$TEST_TMP/skill.out")")
+    dpid=$(cat "$TEST_TMP/d4")
+    kill -9 "$bg_pid"
+    wait "$bg_pid" 2>/dev/null
+    if gone_within "$cpid" 1; then pass "supervisor SIGKILLed: the command is gone within a second"
+    else fail "supervisor SIGKILLed: the command is gone within a second"; kill -9 "$cpid"; fi
+    if gone_within "$dpid" 1; then pass "supervisor SIGKILLed: the setsid grandchild is gone within a second"
+    else fail "supervisor SIGKILLed: the setsid grandchild is gone within a second"; kill -9 "$dpid"; fi
+else
+    fail "supervisor SIGKILL test: the probe did not start" "$(cat "$TEST_TMP/skill.err")"
+fi
+
+# ---- the supervisor survives a kill verdict whatever the pid/pgid ----
+ini_k=$(write_ini killpg <<EOF2
+[plugin k]
+module = verdict
+syscalls = uname
+action = kill:SIGUSR2
+EOF2
+)
+run_sandlock run -c "$ini_k" -- sh -c "\"$PROBE\" uname"
+is "kill verdict: the supervisor reports 128+SIGUSR2" "$rc" 140
+like "kill verdict: the supervisor explains" "$err" "killed \(SIGUSR2\)"
+
 done_testing
