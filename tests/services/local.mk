@@ -11,3 +11,19 @@ tests_services_test_memory_SOURCES = tests/services/test_memory.c
 tests_services_test_memory_CPPFLAGS = $(SERVICES_TEST_CPPFLAGS)
 tests_services_test_memory_CFLAGS = $(AM_CFLAGS)
 tests_services_test_memory_LDADD = core/libsandlock-core.la
+
+# The test plugin (runs in the supervisor) and the probe (runs in the
+# sandbox: no sanitizers, static so it also runs in a bare chroot).
+check_LTLIBRARIES += tests/services/svc.la
+tests_services_svc_la_SOURCES = tests/services/svc.c
+tests_services_svc_la_CFLAGS = $(PLUGIN_CFLAGS)
+tests_services_svc_la_LDFLAGS = $(TEST_MODULE_FLAGS)
+
+check_PROGRAMS += tests/services/probe
+tests_services_probe_SOURCES = tests/services/probe.c
+tests_services_probe_CFLAGS = $(WARN_CFLAGS)
+tests_services_probe_LDFLAGS = -all-static -pthread
+
+services_sh_tests = tests/services/memory.sh tests/services/content.sh
+dist_check_SCRIPTS += $(services_sh_tests) tests/services/common.sh
+TESTS += $(services_sh_tests)

@@ -1,0 +1,255 @@
+/* probe -- the sandboxed side of the services tests (see svc.c for what
+ * the plugin does with each call). Runs the operations named on its
+ * command line in order and prints one line per operation. Built static
+ * so that it also runs inside a bare chroot directory. */
+#define _GNU_SOURCE 1
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEFER_FD 100
+
+static const char *ename(int e)
+{
+    const char *n = strerrorname_np(e);
+    return n ? n : "?";
+}
+
+static void print_rc(const char *what, long rc)
+{
+    if (rc < 0)
+        printf("%s: errno=%s\n", what, ename(errno));
+    else
+        printf("%s: ret=%ld\n", what, rc);
+}
+
+static uint64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* Reads what an fd holds and whether it is close-on-exec and writable. */
+static void show_fd(const char *what, int fd)
+{
+    if (fd < 0) {
+        printf("%s: errno=%s\n", what, ename(errno));
+        return;
+    }
+    char buf[4096];
+    ssize_t n = read(fd, buf, sizeof(buf) - 1);
+    buf[n > 0 ? n : 0] = '\0';
+    int cloexec = (fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0;
+    ssize_t w = write(fd, "!", 1);
+    printf("%s: data=%s cloexec=%d write=%s\n", what, buf, cloexec, w == 1 ? "ok" : ename(errno));
+    close(fd);
+}
+
+/* A page followed by an unmapped page. */
+static char *edge_page(void)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    char *p = mmap(NULL, 2 * (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED || munmap(p + page, (size_t)page))
+        exit(2);
+    return p + page;
+}
+
+static void *deferred_read(void *arg)
+{
+    char *out = arg;
+    char buf[16] = "";
+    uint64_t start = now_us();
+    ssize_t n = read(DEFER_FD, buf, sizeof(buf) - 1);
+    int e = errno;
+    uint64_t ms = (now_us() - start) / 1000;
+    if (n >= 0) {
+        buf[n] = '\0';
+        snprintf(out, 128, "ret=%zd data=%s ms=%llu", n, buf, (unsigned long long)ms);
+    } else {
+        snprintf(out, 128, "errno=%s ms=%llu", ename(e), (unsigned long long)ms);
+    }
+    return NULL;
+}
+
+static void setup_defer_fd(void)
+{
+    int fd = open("/dev/null", O_RDONLY);
+    if (fd < 0 || dup2(fd, DEFER_FD) != DEFER_FD) {
+        /* In a bare chroot there is no /dev/null: any fd will do, the
+         * plugin answers reads on DEFER_FD itself. */
+        int p[2];
+        if (pipe(p) || dup2(p[0], DEFER_FD) != DEFER_FD)
+            exit(2);
+    }
+}
+
+/* N threads read DEFER_FD at once; prints each result, in thread order. */
+static void defer_parallel(int n)
+{
+    pthread_t t[64];
+    char out[64][128];
+    if (n > 64)
+        n = 64;
+    for (int i = 0; i < n; i++)
+        pthread_create(&t[i], NULL, deferred_read, out[i]);
+    for (int i = 0; i < n; i++) {
+        pthread_join(t[i], NULL);
+        printf("read %d: %s\n", i, out[i]);
+    }
+}
+
+/* One deferred read pending while this thread keeps calling getppid
+ * (answered at once by the plugin). */
+static void defer_busy(void)
+{
+    pthread_t t;
+    char out[128];
+    pthread_create(&t, NULL, deferred_read, out);
+    usleep(50 * 1000);
+    uint64_t start = now_us(), worst = 0;
+    int calls = 0, right = 0;
+    while (now_us() - start < 500 * 1000) {
+        uint64_t t0 = now_us();
+        long r = syscall(SYS_getppid);
+        uint64_t d = now_us() - t0;
+        if (d > worst)
+            worst = d;
+        calls++;
+        right += r == 4242;
+    }
+    /* pthread_tryjoin_np: is the read still pending after the loop? */
+    int pending = pthread_tryjoin_np(t, NULL) == EBUSY;
+    if (pending)
+        pthread_join(t, NULL);
+    printf("busy: calls=%d all4242=%d worst_ms=%llu pending_after=%d\n", calls, calls == right,
+           (unsigned long long)(worst / 1000), pending);
+    printf("read: %s\n", out);
+}
+
+int main(int argc, char **argv)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    setup_defer_fd();
+    for (int i = 1; i < argc; i++) {
+        const char *op = argv[i];
+        const char *arg = i + 1 < argc ? argv[i + 1] : "";
+        if (!strcmp(op, "strlen")) {             /* strlen TEXT */
+            print_rc("strlen", syscall(SYS_getxattr, arg, 0, 0, 0));
+            i++;
+        } else if (!strcmp(op, "strlen-null")) {
+            print_rc("strlen-null", syscall(SYS_getxattr, NULL, 0, 0, 0));
+        } else if (!strcmp(op, "strlen-edge")) { /* a string ending at a mapping's end */
+            char *end = edge_page();
+            memcpy(end - 5, "edge", 5);
+            print_rc("strlen-edge", syscall(SYS_getxattr, end - 5, 0, 0, 0));
+            end[-1] = 'X';
+            print_rc("strlen-edge-unterminated", syscall(SYS_getxattr, end - 5, 0, 0, 0));
+        } else if (!strcmp(op, "reverse")) {     /* reverse TEXT */
+            char out[256] = "";
+            long rc = syscall(SYS_lgetxattr, arg, strlen(arg), out, 0);
+            if (rc < 0)
+                printf("reverse: errno=%s\n", ename(errno));
+            else
+                printf("reverse: ret=%ld out=%s\n", rc, out);
+            i++;
+        } else if (!strcmp(op, "reverse-bad")) {
+            char out[16] = "";
+            print_rc("reverse-bad", syscall(SYS_lgetxattr, (char *)8, 4, out, 0));
+            char *end = edge_page();
+            print_rc("reverse-across", syscall(SYS_lgetxattr, end - 2, 4, out, 0));
+        } else if (!strcmp(op, "write")) {       /* write N */
+            char buf[64];
+            memset(buf, '.', sizeof(buf));
+            buf[sizeof(buf) - 1] = '\0';
+            long rc = syscall(SYS_fgetxattr, buf, atoi(arg), 0, 0);
+            if (rc < 0)
+                printf("write: errno=%s\n", ename(errno));
+            else
+                printf("write: ret=%ld buf=%s\n", rc, buf);
+            i++;
+        } else if (!strcmp(op, "write-bad")) {
+            print_rc("write-null", syscall(SYS_fgetxattr, NULL, 4, 0, 0));
+            char *ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            print_rc("write-readonly", syscall(SYS_fgetxattr, ro, 4, 0, 0));
+        } else if (!strcmp(op, "open")) {        /* open PATH */
+            show_fd(arg, openat(AT_FDCWD, arg, O_RDONLY));
+            i++;
+        } else if (!strcmp(op, "openat")) {      /* openat DIR PATH */
+            int dfd = open(arg, O_RDONLY | O_DIRECTORY);
+            const char *path = i + 2 < argc ? argv[i + 2] : "";
+            show_fd(path, openat(dfd, path, O_RDONLY));
+            close(dfd);
+            i += 2;
+        } else if (!strcmp(op, "open-flags")) {  /* open-flags PATH nofollow|creat|wronly */
+            const char *how = i + 2 < argc ? argv[i + 2] : "";
+            int flags = !strcmp(how, "nofollow") ? O_RDONLY | O_NOFOLLOW
+                      : !strcmp(how, "creat")    ? O_RDWR | O_CREAT | O_EXCL
+                      : !strcmp(how, "wronly")   ? O_WRONLY | O_TRUNC
+                      : O_RDONLY;
+            int fd = openat(AT_FDCWD, arg, flags, 0640);
+            if (fd >= 0 && (flags & O_ACCMODE) != O_RDONLY) {
+                ssize_t w = write(fd, "from-child", 10);
+                printf("%s %s: ret=ok write=%zd\n", arg, how, w);
+                close(fd);
+            } else if (fd >= 0) {
+                show_fd(arg, fd);
+            } else {
+                printf("%s %s: errno=%s\n", arg, how, ename(errno));
+            }
+            i += 2;
+        } else if (!strcmp(op, "cd")) {          /* cd DIR */
+            if (chdir(arg))
+                printf("cd: errno=%s\n", ename(errno));
+            i++;
+        } else if (!strcmp(op, "umask")) {       /* umask OCTAL */
+            umask((mode_t)strtol(arg, NULL, 8));
+            i++;
+        } else if (!strcmp(op, "dup-socket")) {
+            int sv[2];
+            socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+            long rc = syscall(SYS_flistxattr, sv[0], 0, 0);
+            char buf[32] = "";
+            struct pollfd pfd = { .fd = sv[1], .events = POLLIN };
+            if (poll(&pfd, 1, 1000) == 1) {
+                ssize_t n = read(sv[1], buf, sizeof(buf) - 1);
+                buf[n > 0 ? n : 0] = '\0';
+            }
+            printf("dup-socket: ret=%ld peer=%s\n", rc, buf);
+        } else if (!strcmp(op, "dup-bad")) {
+            print_rc("dup-closed", syscall(SYS_flistxattr, 999, 0, 0));
+            int p[2];
+            pipe(p);
+            print_rc("dup-pipe", syscall(SYS_flistxattr, p[1], 0, 0));
+        } else if (!strcmp(op, "defer")) {       /* defer [N threads] */
+            defer_parallel(i + 1 < argc && atoi(arg) > 0 ? atoi(arg) : 1);
+            if (i + 1 < argc && atoi(arg) > 0)
+                i++;
+        } else if (!strcmp(op, "defer-busy")) {
+            defer_busy();
+        } else if (!strcmp(op, "defer-exit")) {  /* exit while a read is deferred */
+            pthread_t t;
+            static char out[128];
+            pthread_create(&t, NULL, deferred_read, out);
+            usleep(100 * 1000);
+            printf("exiting\n");
+            exit(0);
+        } else {
+            fprintf(stderr, "probe: unknown operation '%s'\n", op);
+            return 2;
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,314 @@
+/* svc -- a test plugin that exercises every host service on the calls of
+ * tests/services/probe. Each carrier syscall stands for one service:
+ *
+ *   getxattr(str)             mem_read_string(str) into `bufsize` bytes;
+ *                             returns the length or fails with its errno
+ *   lgetxattr(addr, n, out)   mem_read(addr, n), then mem_write of the bytes
+ *                             reversed to out; returns n
+ *   fgetxattr(out, n)         mem_write of "written by the plugin" (n bytes)
+ *   openat(dirfd, "#c:TEXT")  content_fd(TEXT), sealed       (FD verdict)
+ *   openat(dirfd, "#w:TEXT")  content_fd(TEXT), writable
+ *   openat(dirfd, "#n:TEXT")  content_fd(TEXT), installed without O_CLOEXEC
+ *   openat(dirfd, "#r:PATH")  resolve_path(dirfd, PATH); the child reads
+ *                             the result from a content fd
+ *   openat(dirfd, "#o:PATH")  resolve_path, then open_path(flags, mode)
+ *   openat(other paths)       Continue
+ *   flistxattr(fd)            dup_child_fd(fd), then send "via-dup" on it
+ *   read(100, buf, n)         deferred: a plugin thread writes "deferred"
+ *                             into buf after `defer_delay` and answers 8
+ *   getppid()                 returns 4242 at once
+ *
+ * Keys: bufsize (default 64), defer_delay (default 100ms), defer_mode:
+ *   answer   answer once (default)
+ *   twice    answer, then answer again and log the second result
+ *   invalid  answer with an invalid verdict
+ *   inside   answer from inside handle(), before returning DEFER
+ *   ignore   keep returning DEFER when defer() fails (the host then gives
+ *            EAGAIN) -- the default already does; this mode logs it
+ * Every answer()'s result is logged as "answer: RESULT" (warn level). */
+#include <sandlock/plugin.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEFER_FD 100
+#define MAX_THREADS 256
+
+static const sandlock_host *host;
+
+struct svc {
+    const sandlock_config *cfg;
+    size_t bufsize;
+    uint64_t delay_ns;
+    char mode[16];
+    pthread_mutex_t lock;
+    pthread_t threads[MAX_THREADS];
+    size_t nthreads;
+};
+
+struct job {
+    struct svc *st;
+    sandlock_handle h;
+    uint64_t buf;
+    size_t len;
+};
+
+static const char *const svc_syscalls[] = {
+    "getxattr", "lgetxattr", "fgetxattr", "openat", "flistxattr", "read", "getppid", NULL,
+};
+
+static const char *err_name(long rc)
+{
+    static const struct { int e; const char *name; } names[] = {
+        { 0, "0" }, { EFAULT, "-EFAULT" }, { ENAMETOOLONG, "-ENAMETOOLONG" }, { ESRCH, "-ESRCH" },
+        { EINVAL, "-EINVAL" }, { EALREADY, "-EALREADY" }, { ETIMEDOUT, "-ETIMEDOUT" },
+        { ECANCELED, "-ECANCELED" }, { EAGAIN, "-EAGAIN" }, { EBADF, "-EBADF" },
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (-rc == names[i].e)
+            return names[i].name;
+    return "other";
+}
+
+static int svc_init(const sandlock_host *h, const sandlock_config *cfg, void **state, char *errbuf)
+{
+    (void)h;
+    struct svc *st = calloc(1, sizeof(*st));
+    if (!st) {
+        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "out of memory");
+        return SANDLOCK_ERROR;
+    }
+    st->cfg = cfg;
+    st->bufsize = 64;
+    st->delay_ns = 100 * 1000000ULL;
+    snprintf(st->mode, sizeof(st->mode), "answer");
+    const char *v;
+    uint64_t size;
+    if ((v = host->config_get(cfg, "bufsize")) && (host->parse_size(v, &size) || !size || size > 65536)) {
+        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "bufsize: 1..65536 expected");
+        free(st);
+        return SANDLOCK_ERROR;
+    }
+    if (v)
+        st->bufsize = size;
+    if ((v = host->config_get(cfg, "defer_delay")) && host->parse_duration(v, &st->delay_ns)) {
+        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "defer_delay: a duration expected");
+        free(st);
+        return SANDLOCK_ERROR;
+    }
+    if ((v = host->config_get(cfg, "defer_mode")))
+        snprintf(st->mode, sizeof(st->mode), "%s", v);
+    pthread_mutex_init(&st->lock, NULL);
+    *state = st;
+    return SANDLOCK_OK;
+}
+
+static void svc_fini(void *state)
+{
+    struct svc *st = state;
+    pthread_mutex_lock(&st->lock);
+    size_t n = st->nthreads;
+    pthread_mutex_unlock(&st->lock);
+    for (size_t i = 0; i < n; i++)
+        pthread_join(st->threads[i], NULL);
+    pthread_mutex_destroy(&st->lock);
+    free(st);
+}
+
+static const char *const *svc_list(void *state)
+{
+    (void)state;
+    return svc_syscalls;
+}
+
+static void answer_and_log(struct svc *st, sandlock_handle h, const sandlock_response *r, const char *what)
+{
+    int rc = host->answer(h, r);
+    host->log(st->cfg, SANDLOCK_LOG_WARN, "%s: %s", what, err_name(rc));
+}
+
+static void *defer_thread(void *arg)
+{
+    struct job *job = arg;
+    struct svc *st = job->st;
+    struct timespec ts = { (time_t)(st->delay_ns / 1000000000ULL), (long)(st->delay_ns % 1000000000ULL) };
+    nanosleep(&ts, NULL);
+    /* The memory services stay valid while the notification is deferred. */
+    size_t n = job->len < 8 ? job->len : 8;
+    ssize_t w = host->mem_write(job->h, job->buf, "deferred", n);
+    sandlock_response r = { .abi_version = SANDLOCK_ABI_VERSION, .struct_size = sizeof(r) };
+    if (w < 0)
+        host->log(st->cfg, SANDLOCK_LOG_WARN, "mem_write while deferred: %s", err_name(w));
+    if (!strcmp(st->mode, "invalid"))
+        sandlock_respond_errno(&r, 0);
+    else if (w < 0)
+        sandlock_respond_errno(&r, (int)-w);
+    else
+        sandlock_respond_return(&r, (int64_t)n);
+    answer_and_log(st, job->h, &r, "answer");
+    if (!strcmp(st->mode, "twice")) {
+        sandlock_respond_return(&r, 1);
+        answer_and_log(st, job->h, &r, "second answer");
+    }
+    free(job);
+    return NULL;
+}
+
+static void handle_defer(struct svc *st, const sandlock_event *ev, sandlock_response *resp)
+{
+    int rc = host->defer(ev->handle);
+    if (rc < 0) {
+        host->log(st->cfg, SANDLOCK_LOG_WARN, "defer: %s", err_name(rc));
+        sandlock_respond_defer(resp);    /* the host must turn this into EAGAIN */
+        return;
+    }
+    if (!strcmp(st->mode, "inside")) {
+        sandlock_response r = { .abi_version = SANDLOCK_ABI_VERSION, .struct_size = sizeof(r) };
+        sandlock_respond_return(&r, 3);
+        answer_and_log(st, ev->handle, &r, "answer inside handle");
+        sandlock_respond_defer(resp);
+        return;
+    }
+    struct job *job = malloc(sizeof(*job));
+    if (job) {
+        *job = (struct job){ .st = st, .h = ev->handle, .buf = ev->args[1], .len = (size_t)ev->args[2] };
+        pthread_mutex_lock(&st->lock);
+        if (st->nthreads < MAX_THREADS &&
+            pthread_create(&st->threads[st->nthreads], NULL, defer_thread, job) == 0) {
+            st->nthreads++;
+            job = NULL;
+        }
+        pthread_mutex_unlock(&st->lock);
+    }
+    if (job) {
+        /* No thread: answer at once rather than leave it to the timeout. */
+        free(job);
+        sandlock_response r = { .abi_version = SANDLOCK_ABI_VERSION, .struct_size = sizeof(r) };
+        sandlock_respond_errno(&r, ENOMEM);
+        host->answer(ev->handle, &r);
+    }
+    sandlock_respond_defer(resp);
+}
+
+static void respond_rc(sandlock_response *resp, long rc)
+{
+    if (rc < 0)
+        sandlock_respond_errno(resp, (int)-rc);
+    else
+        sandlock_respond_return(resp, rc);
+}
+
+static void handle_openat(struct svc *st, const sandlock_event *ev, sandlock_response *resp)
+{
+    char path[4096];
+    ssize_t n = host->mem_read_string(ev->handle, ev->args[1], path, sizeof(path));
+    if (n < 3 || path[0] != '#' || path[2] != ':') {
+        sandlock_respond_continue(resp);
+        return;
+    }
+    (void)st;
+    const char *rest = path + 3;
+    int fd;
+    switch (path[1]) {
+    case 'c':
+    case 'n':
+    case 'w':
+        fd = host->content_fd("svc", rest, strlen(rest), path[1] == 'w' ? SANDLOCK_CONTENT_WRITABLE : 0);
+        break;
+    case 'r':
+    case 'o': {
+        char resolved[4096];
+        ssize_t len = host->resolve_path(ev->handle, (int)ev->args[0], ev->args[1] + 3, resolved,
+                                         sizeof(resolved));
+        if (len < 0) {
+            sandlock_respond_errno(resp, (int)-len);
+            return;
+        }
+        if (path[1] == 'r')
+            fd = host->content_fd("resolved", resolved, (size_t)len, 0);
+        else
+            fd = host->open_path(ev->handle, resolved, (int)ev->args[2], (mode_t)ev->args[3]);
+        break;
+    }
+    default:
+        sandlock_respond_errno(resp, EINVAL);
+        return;
+    }
+    if (fd < 0)
+        sandlock_respond_errno(resp, -fd);
+    else
+        sandlock_respond_fd(resp, fd, path[1] == 'n' ? SANDLOCK_FD_NO_CLOEXEC : 0);
+}
+
+static int svc_handle(void *state, const sandlock_event *ev, sandlock_response *resp)
+{
+    struct svc *st = state;
+    const char *name = ev->syscall_name;
+    if (!strcmp(name, "getppid")) {
+        sandlock_respond_return(resp, 4242);
+    } else if (!strcmp(name, "getxattr")) {
+        char *buf = malloc(st->bufsize);
+        if (!buf)
+            return SANDLOCK_ERROR;
+        respond_rc(resp, host->mem_read_string(ev->handle, ev->args[0], buf, st->bufsize));
+        free(buf);
+    } else if (!strcmp(name, "lgetxattr")) {
+        char buf[256], rev[256];
+        size_t n = (size_t)ev->args[1];
+        if (n > sizeof(buf)) {
+            sandlock_respond_errno(resp, E2BIG);
+            return SANDLOCK_OK;
+        }
+        ssize_t rc = host->mem_read(ev->handle, ev->args[0], buf, n);
+        if (rc >= 0) {
+            for (size_t i = 0; i < n; i++)
+                rev[i] = buf[n - 1 - i];
+            rc = host->mem_write(ev->handle, ev->args[2], rev, n);
+        }
+        respond_rc(resp, rc);
+    } else if (!strcmp(name, "fgetxattr")) {
+        static const char text[] = "written by the plugin";
+        size_t n = (size_t)ev->args[1] < sizeof(text) ? (size_t)ev->args[1] : sizeof(text);
+        respond_rc(resp, host->mem_write(ev->handle, ev->args[0], text, n));
+    } else if (!strcmp(name, "openat")) {
+        handle_openat(st, ev, resp);
+    } else if (!strcmp(name, "flistxattr")) {
+        int fd = host->dup_child_fd(ev->handle, (int)ev->args[0]);
+        if (fd < 0) {
+            sandlock_respond_errno(resp, -fd);
+            return SANDLOCK_OK;
+        }
+        ssize_t sent = send(fd, "via-dup", 7, MSG_NOSIGNAL);
+        respond_rc(resp, sent < 0 ? -errno : sent);
+        close(fd);
+    } else if (!strcmp(name, "read") && ev->args[0] == DEFER_FD) {
+        handle_defer(st, ev, resp);
+    } else {
+        sandlock_respond_continue(resp);
+    }
+    return SANDLOCK_OK;
+}
+
+static const sandlock_plugin svc_plugin = {
+    .abi_version = SANDLOCK_ABI_VERSION,
+    .struct_size = sizeof(sandlock_plugin),
+    .name = "svc",
+    .version = "1.0",
+    .description = "test plugin exercising every host service",
+    .init = svc_init,
+    .syscalls = svc_list,
+    .handle = svc_handle,
+    .fini = svc_fini,
+};
+
+SANDLOCK_PLUGIN_DEFINE(h)
+{
+    host = h;
+    return &svc_plugin;
+}
