@@ -36,9 +36,19 @@ static struct {
     int pidns;
     struct handshake *page;
     atomic_int killed_signal;
+    sigset_t ignored;      /* forwarded signals sandlock was started ignoring */
 } sb = { .stub = -1, .stub_pidfd = -1 };
 
 static const int forwarded_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+#define NFORWARDED (sizeof(forwarded_signals) / sizeof(forwarded_signals[0]))
+
+/* A signal sandlock was started ignoring (nohup, a shell's background job)
+ * stays ignored by the command, as it would without sandlock, and is not
+ * forwarded: a blocked signal is queued even when ignored. */
+static int ignored_at_start(int sig)
+{
+    return sigismember(&sb.ignored, sig) == 1;
+}
 
 static long futex(atomic_int *addr, int op, int val, const struct timespec *timeout)
 {
@@ -93,8 +103,9 @@ static void __attribute__((noreturn)) stub_main(const struct sl_filter *filter, 
     sa.sa_sigaction = stub_forward;
     sa.sa_flags = SA_SIGINFO | SA_RESTART;
     sigemptyset(&sa.sa_mask);
-    for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(forwarded_signals[0]); i++)
-        sigaction(forwarded_signals[i], &sa, NULL);
+    for (size_t i = 0; i < NFORWARDED; i++)
+        if (!ignored_at_start(forwarded_signals[i]))
+            sigaction(forwarded_signals[i], &sa, NULL);
     sigset_t none;
     sigemptyset(&none);
 
@@ -103,8 +114,9 @@ static void __attribute__((noreturn)) stub_main(const struct sl_filter *filter, 
         stub_fail(errno);
     if (cmd == 0) {
         signal(SIGPIPE, SIG_DFL);
-        for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(forwarded_signals[0]); i++)
-            signal(forwarded_signals[i], SIG_DFL);
+        for (size_t i = 0; i < NFORWARDED; i++)
+            if (!ignored_at_start(forwarded_signals[i]))
+                signal(forwarded_signals[i], SIG_DFL);
         sigprocmask(SIG_SETMASK, &none, NULL);
         execvp(argv[0], argv);
         int e = errno;
@@ -143,10 +155,16 @@ static pid_t clone_stub(int *pidns)
 
 static void block_signals(void)
 {
+    sigemptyset(&sb.ignored);
+    for (size_t i = 0; i < NFORWARDED; i++) {
+        struct sigaction old;
+        if (sigaction(forwarded_signals[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+            sigaddset(&sb.ignored, forwarded_signals[i]);
+    }
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGCHLD);
-    for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(forwarded_signals[0]); i++)
+    for (size_t i = 0; i < NFORWARDED; i++)
         sigaddset(&set, forwarded_signals[i]);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
 }
@@ -349,7 +367,7 @@ int sl_sandbox_wait(const char *command)
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGCHLD);
-    for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(forwarded_signals[0]); i++)
+    for (size_t i = 0; i < NFORWARDED; i++)
         sigaddset(&set, forwarded_signals[i]);
     int done = 0;
     while (!done) {
@@ -362,7 +380,7 @@ int sl_sandbox_wait(const char *command)
             break;
         siginfo_t info;
         int sig = sigwaitinfo(&set, &info);
-        if (sig > 0 && sig != SIGCHLD && info.si_code <= 0)
+        if (sig > 0 && sig != SIGCHLD && info.si_code <= 0 && !ignored_at_start(sig))
             kill(sb.stub, sig);
     }
     /* The command is done: nothing of the sandbox may outlive it. */

@@ -1,3 +1,59 @@
 #!/usr/bin/env bash
+# SIGTERM/SIGINT/SIGHUP/SIGQUIT sent to sandlock reach the command.
 . "$top_srcdir/tests/integration/common.sh"
+# Job control: background jobs do not start with SIGINT/SIGQUIT ignored.
+set -m
+ini=$(write_ini plug <<EOF2
+[plugin p]
+module = verdict
+syscalls = getppid
+action = continue
+EOF2
+)
+
+for sig in TERM INT HUP QUIT; do
+    for cfg in "$EMPTY_INI" "$ini"; do
+        what="SIG$sig"; [ "$cfg" = "$ini" ] && what="SIG$sig (with a plugin)"
+        start_bg sig run -c "$cfg" -- "$PROBE" signals
+        if ! wait_for "$TEST_TMP/sig.out" "^ready"; then
+            fail "$what: probe ready" "$(cat "$TEST_TMP/sig.err")"
+            continue
+        fi
+        kill -s "$sig" "$bg_pid"
+        wait "$bg_pid"; rc=$?
+        is "$what sent to sandlock reaches the command's handler" "$(tail -1 "$TEST_TMP/sig.out")" "got SIG$sig"
+        is "$what: sandlock exits with the command's status" "$rc" 0
+    done
+done
+
+# Without a handler the command dies of the signal: 128+N.
+start_bg sig2 run -c "$EMPTY_INI" -- sleep 30
+sleep 0.3
+kill -TERM "$bg_pid"
+wait "$bg_pid"; rc=$?
+is "SIGTERM to sandlock, command without a handler: 143" "$rc" 143
+
+# A signal sent through sigqueue (SI_QUEUE) is forwarded too.
+if command -v python3 >/dev/null; then
+    start_bg sig3 run -c "$EMPTY_INI" -- "$PROBE" signals
+    wait_for "$TEST_TMP/sig3.out" "^ready"
+    python3 -c "import os, signal; os.kill($bg_pid, signal.SIGHUP)"
+    wait "$bg_pid"
+    is "SIGHUP from another program reaches the command" "$(tail -1 "$TEST_TMP/sig3.out")" "got SIGHUP"
+fi
+
+# A signal sandlock was started ignoring (nohup) stays ignored by the
+# command and is not forwarded, as without sandlock.
+out=$(nohup "$SANDLOCK" run -c "$EMPTY_INI" -- grep SigIgn /proc/self/status 2>/dev/null </dev/null)
+mask=$(printf '%s' "$out" | awk '{ print $2 }')
+if [ -n "$mask" ] && [ $(( 0x$mask & 1 )) -eq 1 ]; then pass "nohup sandlock: the command ignores SIGHUP"
+else fail "nohup sandlock: the command ignores SIGHUP" "$out"; fi
+set +m
+bash -c "trap '' HUP; exec \"$SANDLOCK\" run -c \"$EMPTY_INI\" -- sleep 1" &
+p=$!
+sleep 0.3
+kill -HUP "$p"
+wait "$p"; rc=$?
+is "SIGHUP to a sandlock that ignores it: the command is not disturbed" "$rc" 0
+
 done_testing
