@@ -1,1 +1,23 @@
-# bench/ -- see its files.
+# bench/ -- `make bench`: the latency benchmark (bench/README.md). The
+# programs are check_PROGRAMS so that `make check` compiles them (and
+# catches breakage), but nothing runs them there: a benchmark is not a test.
+check_PROGRAMS += bench/bench-notify bench/bench-child bench/bench-launch
+
+BENCH_COMMON = bench/bare.c bench/bare.h
+bench_bench_notify_SOURCES = bench/bench-notify.c $(BENCH_COMMON)
+bench_bench_notify_LDADD = -lm
+bench_bench_child_SOURCES = bench/bench-child.c $(BENCH_COMMON)
+bench_bench_launch_SOURCES = bench/bench-launch.c $(BENCH_COMMON)
+
+EXTRA_DIST += bench/README.md
+
+# Extra arguments, e.g. `make bench BENCH_FLAGS='-r 11 -n 50000'`.
+BENCH_FLAGS =
+
+.PHONY: bench
+bench: sandlock$(EXEEXT) $(plugins_LTLIBRARIES) bench/bench-notify$(EXEEXT) \
+		bench/bench-child$(EXEEXT) bench/bench-launch$(EXEEXT)
+	$(builddir)/bench/bench-notify --sandlock $(abs_builddir)/sandlock$(EXEEXT) \
+		--child $(abs_builddir)/bench/bench-child$(EXEEXT) \
+		--launcher $(abs_builddir)/bench/bench-launch$(EXEEXT) \
+		--default-config $(abs_srcdir)/examples/sandlock.ini $(BENCH_FLAGS)

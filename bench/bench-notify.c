@@ -1,0 +1,449 @@
+/* bench-notify -- `make bench`: what sandlock costs per notified call, per
+ * non-intercepted call and per launch, each next to a bare reference
+ * measured in the same run (see bench/README.md).
+ *
+ *   bench-notify --sandlock PATH --child PATH --launcher PATH
+ *                [--default-config FILE] [-r ROUNDS] [-n CALLS] [-m CALLS]
+ *                [-s LAUNCHES] [--strict]
+ *
+ * Every round measures every row once, in the same order, so slow drifts of
+ * the machine hit all rows alike; the table shows the median of the rounds
+ * and their spread. With --strict the exit status is 1 when a target is
+ * missed (by default a benchmark only reports). */
+#include "config.h"
+#include "bare.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define MAX_ROUNDS 99
+#define CHAIN_LENGTH 8
+
+/* One row's measurements, one per round. */
+struct series {
+    double v[MAX_ROUNDS];
+    int n;
+};
+
+static struct {
+    const char *sandlock, *child, *launcher, *default_config;
+    int rounds;
+    long notified_calls, plain_calls, launches;
+    int strict;
+    char dir[64];                       /* generated configurations */
+    char one_ini[128], eight_ini[128], default_ini[128];
+    int sync_wakeup_ok;
+} opt = {
+    .rounds = 7,
+    .notified_calls = 20000,
+    .plain_calls = 1000000,
+    .launches = 200,
+    .sync_wakeup_ok = 1,
+};
+
+/* Monotonic clock in nanoseconds. */
+static long long now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Adds a measurement; NAN (a failed run) is kept out of the statistics. */
+static void series_add(struct series *s, double v)
+{
+    if (!isnan(v) && s->n < MAX_ROUNDS)
+        s->v[s->n++] = v;
+}
+
+/* Ascending order of doubles, for qsort(). */
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The median of the rounds (NAN when none succeeded). */
+static double series_median(const struct series *s)
+{
+    if (s->n == 0)
+        return NAN;
+    double sorted[MAX_ROUNDS];
+    memcpy(sorted, s->v, (size_t)s->n * sizeof(double));
+    qsort(sorted, (size_t)s->n, sizeof(double), cmp_double);
+    return s->n % 2 ? sorted[s->n / 2] : (sorted[s->n / 2 - 1] + sorted[s->n / 2]) / 2.0;
+}
+
+/* Smallest or largest round. */
+static double series_extreme(const struct series *s, int largest)
+{
+    double e = s->n ? s->v[0] : NAN;
+    for (int i = 1; i < s->n; i++)
+        if (largest ? s->v[i] > e : s->v[i] < e)
+            e = s->v[i];
+    return e;
+}
+
+/* ---- the floor: a bare supervisor loop in this process ---- */
+
+static void on_alarm(int sig)
+{
+    (void)sig;      /* only interrupts a blocked RECV */
+}
+
+/* The forked child of the floor: filter, hand over the listener, wait for
+ * the go, time the calls and report the result through the pipe. */
+static void __attribute__((noreturn)) floor_child(int sock, int go, int result, long warmup, long n)
+{
+    int listener = bare_filter_install();
+    if (listener < 0 || bare_send_fd(sock, listener) != 0)
+        _exit(1);
+    close(listener);
+    char byte;
+    if (read(go, &byte, 1) != 1)
+        _exit(1);
+    double ns = bare_time_calls(SYS_getppid, warmup, n);
+    _exit(write(result, &ns, sizeof(ns)) == (ssize_t)sizeof(ns) ? 0 : 1);
+}
+
+/* One floor measurement: ns per notified getppid answered by the loop
+ * RECV + SEND(CONTINUE) with SYNC_WAKE_UP set. NAN on failure. */
+static double measure_floor(long n)
+{
+    long warmup = n / 10;
+    int sv[2], go[2], result[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+        return NAN;
+    if (pipe2(go, O_CLOEXEC) != 0 || pipe2(result, O_CLOEXEC) != 0) {
+        perror("bench: pipe");
+        exit(1);
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        perror("bench: fork");
+        exit(1);
+    }
+    if (pid == 0) {
+        close(sv[0]);
+        close(go[1]);
+        close(result[0]);
+        floor_child(sv[1], go[0], result[1], warmup, n);
+    }
+    close(sv[1]);
+    close(go[0]);
+    close(result[1]);
+    double ns = NAN;
+    int listener = bare_recv_fd(sv[0]);
+    if (listener >= 0) {
+        if (bare_set_sync_wakeup(listener) != 0)
+            opt.sync_wakeup_ok = 0;
+        if (write(go[1], "g", 1) == 1) {
+            /* The child makes exactly warmup + n notified calls. */
+            alarm(60);
+            long served = 0;
+            while (served < warmup + n && bare_serve_one(listener) == 0)
+                served++;
+            alarm(0);
+            if (served == warmup + n && read(result[0], &ns, sizeof(ns)) != (ssize_t)sizeof(ns))
+                ns = NAN;
+            if (served != warmup + n)
+                fprintf(stderr, "bench: floor: RECV failed after %ld calls: %s\n", served, strerror(errno));
+        }
+        close(listener);
+    } else {
+        perror("bench: floor: receiving the listener");
+    }
+    if (isnan(ns))
+        kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    close(sv[0]);
+    close(go[1]);
+    close(result[0]);
+    return ns;
+}
+
+/* ---- running the other programs ---- */
+
+/* Spawns argv with stdout going to `out_fd` (or /dev/null when -1), waits
+ * and returns the wall time in ns, or -1 when it did not exit with 0. */
+static long long run(char *const argv[], int out_fd)
+{
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    if (out_fd >= 0)
+        posix_spawn_file_actions_adddup2(&fa, out_fd, STDOUT_FILENO);
+    else
+        posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    pid_t pid;
+    long long start = now_ns();
+    int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) {
+        fprintf(stderr, "bench: %s: %s\n", argv[0], strerror(rc));
+        return -1;
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    long long elapsed = now_ns() - start;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        fprintf(stderr, "bench: %s ... %s %d\n", argv[0],
+                WIFEXITED(status) ? "exited with" : "killed by signal",
+                WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+        return -1;
+    }
+    return elapsed;
+}
+
+/* Runs bench-child (under sandlock with `config`, or alone when NULL) and
+ * returns the ns per call it printed, or NAN. */
+static double measure_child(const char *config, long calls)
+{
+    char count[32];
+    snprintf(count, sizeof(count), "%ld", calls);
+    char *direct[] = { (char *)opt.child, "getppid", count, NULL };
+    char *under[] = { (char *)opt.sandlock, "run", "-c", (char *)config, "--",
+                      (char *)opt.child, "getppid", count, NULL };
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) != 0) {
+        perror("bench: pipe");
+        exit(1);
+    }
+    /* The output is one short line: the pipe buffer holds it until read. */
+    long long rc = run(config ? under : direct, p[1]);
+    close(p[1]);
+    char buf[64];
+    ssize_t len = read(p[0], buf, sizeof(buf) - 1);
+    close(p[0]);
+    if (rc < 0 || len <= 0)
+        return NAN;
+    buf[len] = '\0';
+    char *end;
+    double ns = strtod(buf, &end);
+    return end == buf ? NAN : ns;
+}
+
+/* ---- configurations ---- */
+
+/* Writes `text` to path; exits on failure. */
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (!f || fputs(text, f) == EOF || fclose(f) != 0) {
+        fprintf(stderr, "bench: cannot write %s: %s\n", path, strerror(errno));
+        exit(1);
+    }
+}
+
+/* A configuration with `count` verdict instances, all Continue on getppid;
+ * the [sandlock] section is the built-in default's. */
+static void write_chain_config(const char *path, int count)
+{
+    char text[4096];
+    size_t len = (size_t)snprintf(text, sizeof(text),
+                                  "[sandlock]\non_exception = kill\ndefault_deny = yes\nworkers = 1\n"
+                                  "log_level = warn\n");
+    for (int i = 1; i <= count && len < sizeof(text); i++)
+        len += (size_t)snprintf(text + len, sizeof(text) - len,
+                                "\n[plugin continue-%d]\nmodule = verdict\nsyscalls = getppid\n"
+                                "action = continue\n", i);
+    write_file(path, text);
+}
+
+/* Creates the temporary directory and the generated configurations. */
+static void make_configs(void)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(opt.dir, sizeof(opt.dir), "%s/sandlock-bench.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(opt.dir)) {
+        fprintf(stderr, "bench: mkdtemp %s: %s\n", opt.dir, strerror(errno));
+        exit(1);
+    }
+    snprintf(opt.one_ini, sizeof(opt.one_ini), "%s/one.ini", opt.dir);
+    snprintf(opt.eight_ini, sizeof(opt.eight_ini), "%s/eight.ini", opt.dir);
+    write_chain_config(opt.one_ini, 1);
+    write_chain_config(opt.eight_ini, CHAIN_LENGTH);
+    if (!opt.default_config) {
+        snprintf(opt.default_ini, sizeof(opt.default_ini), "%s/default.ini", opt.dir);
+        write_file(opt.default_ini, "[sandlock]\non_exception = kill\ndefault_deny = yes\nworkers = 1\n"
+                                    "log_level = warn\n");
+        opt.default_config = opt.default_ini;
+    }
+}
+
+/* Removes what make_configs() created. */
+static void remove_configs(void)
+{
+    unlink(opt.one_ini);
+    unlink(opt.eight_ini);
+    if (opt.default_ini[0])
+        unlink(opt.default_ini);
+    rmdir(opt.dir);
+}
+
+/* ---- the table ---- */
+
+/* Prints one row: median, spread, and the ratio to `base` with its target
+ * (target <= 0: a reference row). Returns 1 when the target is missed. */
+static int print_row(const char *label, const char *unit, double scale, const struct series *s,
+                     const struct series *base, double target)
+{
+    double med = series_median(s) / scale;
+    printf("%-44s %9.3f %9.3f %9.3f %-2s", label, med, series_extreme(s, 0) / scale,
+           series_extreme(s, 1) / scale, unit);
+    if (!base || target <= 0) {
+        printf("   %6s   %s\n", "1.00x", "(reference)");
+        return 0;
+    }
+    double ratio = series_median(s) / series_median(base);
+    int ok = !isnan(ratio) && ratio <= target;
+    printf("   %5.2fx   <= %.2fx  %s\n", ratio, target, ok ? "ok" : "MISSED");
+    return !ok;
+}
+
+/* Prints usage and exits. */
+static void __attribute__((noreturn)) usage(int code)
+{
+    fprintf(code ? stderr : stdout,
+            "usage: bench-notify --sandlock PATH --child PATH --launcher PATH\n"
+            "                    [--default-config FILE] [-r ROUNDS] [-n NOTIFIED_CALLS]\n"
+            "                    [-m PLAIN_CALLS] [-s LAUNCHES] [--strict]\n");
+    exit(code);
+}
+
+/* Parses a positive count or exits. */
+static long positive(const char *text, long max)
+{
+    char *end;
+    long v = strtol(text, &end, 10);
+    if (*end || v <= 0 || v > max) {
+        fprintf(stderr, "bench: bad count '%s' (1..%ld)\n", text, max);
+        exit(2);
+    }
+    return v;
+}
+
+/* Reads the command line. */
+static void parse_args(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "sandlock", required_argument, NULL, 'S' },
+        { "child", required_argument, NULL, 'C' },
+        { "launcher", required_argument, NULL, 'L' },
+        { "default-config", required_argument, NULL, 'D' },
+        { "strict", no_argument, NULL, 'X' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    int c;
+    while ((c = getopt_long(argc, argv, "r:n:m:s:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'S': opt.sandlock = optarg; break;
+        case 'C': opt.child = optarg; break;
+        case 'L': opt.launcher = optarg; break;
+        case 'D': opt.default_config = optarg; break;
+        case 'X': opt.strict = 1; break;
+        case 'r': opt.rounds = (int)positive(optarg, MAX_ROUNDS); break;
+        case 'n': opt.notified_calls = positive(optarg, 100000000); break;
+        case 'm': opt.plain_calls = positive(optarg, 1000000000); break;
+        case 's': opt.launches = positive(optarg, 1000000); break;
+        case 'h': usage(0);
+        default: usage(2);
+        }
+    }
+    if (optind != argc || !opt.sandlock || !opt.child || !opt.launcher)
+        usage(2);
+}
+
+/* Measures every row `rounds` times, interleaved, then prints the table. */
+int main(int argc, char **argv)
+{
+    parse_args(argc, argv);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_alarm;           /* no SA_RESTART: interrupts RECV */
+    sigaction(SIGALRM, &sa, NULL);
+    make_configs();
+
+    struct series floor_s = { .n = 0 }, one = { .n = 0 }, eight = { .n = 0 };
+    struct series plain = { .n = 0 }, deflt = { .n = 0 };
+    struct series bare_start = { .n = 0 }, sl_start = { .n = 0 };
+    char *true_bare[] = { (char *)opt.launcher, "/bin/true", NULL };
+    char *true_sl[] = { (char *)opt.sandlock, "run", "-c", (char *)opt.default_config, "--", "/bin/true",
+                        NULL };
+    long per_round = (opt.launches + opt.rounds - 1) / opt.rounds;
+
+    /* Warm caches (page cache, dynamic loader) before the first round. */
+    for (int i = 0; i < 3; i++) {
+        run(true_bare, -1);
+        run(true_sl, -1);
+    }
+    measure_child(opt.one_ini, opt.notified_calls / 10);
+
+    for (int r = 0; r < opt.rounds; r++) {
+        fprintf(stderr, "\rbench: round %d/%d", r + 1, opt.rounds);
+        series_add(&floor_s, measure_floor(opt.notified_calls));
+        series_add(&one, measure_child(opt.one_ini, opt.notified_calls));
+        series_add(&eight, measure_child(opt.eight_ini, opt.notified_calls));
+        series_add(&plain, measure_child(NULL, opt.plain_calls));
+        series_add(&deflt, measure_child(opt.default_config, opt.plain_calls));
+        /* Launches alternate so that both see the same machine. */
+        long long bare_total = 0, sl_total = 0;
+        int failed = 0;
+        for (long i = 0; i < per_round; i++) {
+            long long b = run(true_bare, -1), s = run(true_sl, -1);
+            failed |= b < 0 || s < 0;
+            bare_total += b;
+            sl_total += s;
+        }
+        if (!failed) {
+            series_add(&bare_start, (double)bare_total / (double)per_round);
+            series_add(&sl_start, (double)sl_total / (double)per_round);
+        }
+    }
+    fprintf(stderr, "\r%40s\r", "");
+    remove_configs();
+
+    struct utsname u;
+    uname(&u);
+    printf("sandlock benchmark: %s %s, %ld CPUs online, nothing pinned\n", u.sysname, u.release,
+           sysconf(_SC_NPROCESSORS_ONLN));
+    printf("%d rounds (median, min, max of the rounds); %ld notified / %ld plain getppid calls per "
+           "measurement; %ld launches each\n",
+           opt.rounds, opt.notified_calls, opt.plain_calls, per_round * opt.rounds);
+    if (!opt.sync_wakeup_ok)
+        printf("note: SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP unavailable: the floor runs without it\n");
+    printf("\n%-44s %9s %9s %9s %-2s   %6s   %s\n", "notified getppid (per call)", "median", "min", "max", "",
+           "ratio", "target");
+    int missed = 0;
+    print_row("floor: bare RECV/SEND(CONTINUE) loop", "us", 1000.0, &floor_s, NULL, 0);
+    missed += print_row("sandlock, 1 verdict instance (continue)", "us", 1000.0, &one, &floor_s, 1.10);
+    missed += print_row("sandlock, 8 verdict instances chained", "us", 1000.0, &eight, &floor_s, 1.25);
+    printf("\n%-44s\n", "non-intercepted getppid (per call)");
+    print_row("no filter (bench-child alone)", "ns", 1.0, &plain, NULL, 0);
+    missed += print_row("sandlock, default config", "ns", 1.0, &deflt, &plain, 1.30);
+    printf("\n%-44s\n", "start-up (mean wall time per launch)");
+    print_row("bare launcher: fork + filter + exec /bin/true", "ms", 1e6, &bare_start, NULL, 0);
+    missed += print_row("sandlock run -- /bin/true", "ms", 1e6, &sl_start, &bare_start, 1.30);
+    if (missed)
+        printf("\n%d target(s) missed\n", missed);
+    else
+        printf("\nall targets met\n");
+    return opt.strict && missed ? 1 : 0;
+}
