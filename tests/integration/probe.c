@@ -7,6 +7,7 @@
  *   getppid            raw getppid(): "getppid=RET errno=NAME"
  *   getppid:N          N calls, prints the last result only
  *   uname              raw uname(): "uname=RET errno=NAME"
+ *   getpid             raw getpid(): "getpid=RET errno=NAME"
  *   open:PATH          openat(PATH, O_RDONLY); on success reads it:
  *                      "open=FD errno=0 data=TEXT" (the fd is closed again)
  *   openloop:PATH:N    N opens of PATH, each read and closed; prints
@@ -161,6 +162,8 @@ static void step(char *s)
         }
         errno = e;
         report("getppid", rc);
+    } else if (!strcmp(s, "getpid")) {
+        report("getpid", syscall(SYS_getpid));
     } else if (!strcmp(s, "uname")) {
         struct utsname u;
         report("uname", syscall(SYS_uname, &u));

@@ -1,3 +1,39 @@
 #!/usr/bin/env bash
+# --stats and -v.
 . "$top_srcdir/tests/integration/common.sh"
+ini=$(write_ini st <<EOF2
+[plugin a]
+module = verdict
+syscalls = getppid
+action = continue
+[plugin b]
+module = verdict
+syscalls = getppid, uname
+action = return:4
+[plugin c]
+module = $FIXTURE
+syscalls = getpid
+mode = error
+on_exception = eperm
+EOF2
+)
+run_sandlock run -c "$ini" --stats -- "$PROBE" getppid:3 uname
+is "--stats: the command's output is unchanged" "$out" "getppid=4 errno=0
+uname=4 errno=0"
+like "--stats: a header with the columns" "$err" "instance +calls +continue +errno +return +kill +fd +defer +exceptions +handle-ms +mean-ns"
+like "--stats: a: 3 calls, 3 continue" "$err" "^a +3 +3 +0 +0 +0 +0 +0 +0 +[0-9.]+ +[0-9]+"
+like "--stats: b: 4 calls, 4 return" "$err" "^b +4 +0 +0 +4 +0 +0 +0 +0 +[0-9.]+ +[0-9]+"
+unlike "--stats: no trace without -v" "$err" "trace:"
+
+run_sandlock run -c "$ini" --stats -- "$PROBE" getpid getpid
+like "--stats: exceptions are counted" "$(grep -E '^c ' "$TEST_TMP/stderr" || true)" "^c +2 +0 +0 +0 +0 +0 +0 +2 "
+
+run_sandlock run -c "$ini" -v -- "$PROBE" getppid uname
+like "-v: each notification's result with the deciding instance" "$err" "trace: pid [0-9]+ getppid -> return 4 by \[b\]"
+like "-v: uname too" "$err" "trace: pid [0-9]+ uname -> return 4 by \[b\]"
+run_sandlock run -c "$ini" -v -- "$PROBE" getpid
+like "-v: exception answers are marked" "$err" "getpid -> errno EPERM by \[c\]"
+like "-v: ... with the policy's origin" "$err" "exception policy of \[c\]"
+unlike "-v without --stats: no stats table" "$err" "sandlock: stats"
+
 done_testing
