@@ -8,9 +8,8 @@
 #include <sandlock/plugin.h>
 #include "content.h"
 #include "memory.h"
+#include "paths.h"
 
-ssize_t sl_resolve_path(sandlock_handle h, int dirfd, uint64_t path_addr, char *buf, size_t size);
-int sl_open_path(sandlock_handle h, const char *path, int flags, mode_t mode);
 int sl_dup_child_fd(sandlock_handle h, int child_fd);
 int sl_defer(sandlock_handle h);
 int sl_answer(sandlock_handle h, const sandlock_response *response);

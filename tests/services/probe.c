@@ -210,6 +210,15 @@ int main(int argc, char **argv)
                 printf("%s %s: errno=%s\n", arg, how, ename(errno));
             }
             i += 2;
+        } else if (!strcmp(op, "open-fault")) {  /* "#r:" + a string running into a hole */
+            char *end = edge_page();
+            memcpy(end - 6, "#r:abc", 6);
+            show_fd("open-fault", openat(AT_FDCWD, end - 6, O_RDONLY));
+        } else if (!strcmp(op, "openat-file")) { /* openat FILE "#r:x": dirfd is no directory */
+            int dfd = open(arg, O_RDONLY);
+            show_fd("openat-file", openat(dfd, "#r:x", O_RDONLY));
+            close(dfd);
+            i++;
         } else if (!strcmp(op, "cd")) {          /* cd DIR */
             if (chdir(arg))
                 printf("cd: errno=%s\n", ename(errno));

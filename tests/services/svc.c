@@ -18,7 +18,8 @@
  *                             into buf after `defer_delay` and answers 8
  *   getppid()                 returns 4242 at once
  *
- * Keys: bufsize (default 64), defer_delay (default 100ms), defer_mode:
+ * Keys: bufsize (default 64), pathsize (resolve_path's buffer, default
+ * 4096), defer_delay (default 100ms), defer_mode:
  *   answer   answer once (default)
  *   twice    answer, then answer again and log the second result
  *   invalid  answer with an invalid verdict
@@ -45,6 +46,7 @@ static const sandlock_host *host;
 struct svc {
     const sandlock_config *cfg;
     size_t bufsize;
+    size_t pathsize;
     uint64_t delay_ns;
     char mode[16];
     pthread_mutex_t lock;
@@ -86,6 +88,7 @@ static int svc_init(const sandlock_host *h, const sandlock_config *cfg, void **s
     }
     st->cfg = cfg;
     st->bufsize = 64;
+    st->pathsize = 4096;
     st->delay_ns = 100 * 1000000ULL;
     snprintf(st->mode, sizeof(st->mode), "answer");
     const char *v;
@@ -97,6 +100,13 @@ static int svc_init(const sandlock_host *h, const sandlock_config *cfg, void **s
     }
     if (v)
         st->bufsize = size;
+    if ((v = host->config_get(cfg, "pathsize")) && (host->parse_size(v, &size) || !size || size > 65536)) {
+        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "pathsize: 1..65536 expected");
+        free(st);
+        return SANDLOCK_ERROR;
+    }
+    if (v)
+        st->pathsize = size;
     if ((v = host->config_get(cfg, "defer_delay")) && host->parse_duration(v, &st->delay_ns)) {
         snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "defer_delay: a duration expected");
         free(st);
@@ -206,44 +216,52 @@ static void respond_rc(sandlock_response *resp, long rc)
 
 static void handle_openat(struct svc *st, const sandlock_event *ev, sandlock_response *resp)
 {
-    char path[4096];
-    ssize_t n = host->mem_read_string(ev->handle, ev->args[1], path, sizeof(path));
-    if (n < 3 || path[0] != '#' || path[2] != ':') {
+    /* Only the 3-byte marker is read first: what follows may be a bad
+     * string on purpose. */
+    char mark[3], rest[4096];
+    if (host->mem_read(ev->handle, ev->args[1], mark, 3) != 3 || mark[0] != '#' || mark[2] != ':') {
         sandlock_respond_continue(resp);
         return;
     }
-    (void)st;
-    const char *rest = path + 3;
+    uint64_t rest_addr = ev->args[1] + 3;
+    ssize_t len;
     int fd;
-    switch (path[1]) {
+    switch (mark[1]) {
     case 'c':
     case 'n':
     case 'w':
-        fd = host->content_fd("svc", rest, strlen(rest), path[1] == 'w' ? SANDLOCK_CONTENT_WRITABLE : 0);
-        break;
-    case 'r':
-    case 'o': {
-        char resolved[4096];
-        ssize_t len = host->resolve_path(ev->handle, (int)ev->args[0], ev->args[1] + 3, resolved,
-                                         sizeof(resolved));
+        len = host->mem_read_string(ev->handle, rest_addr, rest, sizeof(rest));
         if (len < 0) {
             sandlock_respond_errno(resp, (int)-len);
             return;
         }
-        if (path[1] == 'r')
+        fd = host->content_fd("svc", rest, (size_t)len, mark[1] == 'w' ? SANDLOCK_CONTENT_WRITABLE : 0);
+        break;
+    case 'r':
+    case 'o': {
+        char *resolved = malloc(st->pathsize);
+        if (!resolved) {
+            sandlock_respond_errno(resp, ENOMEM);
+            return;
+        }
+        len = host->resolve_path(ev->handle, (int)ev->args[0], rest_addr, resolved, st->pathsize);
+        if (len < 0)
+            fd = (int)len;
+        else if (mark[1] == 'r')
             fd = host->content_fd("resolved", resolved, (size_t)len, 0);
         else
             fd = host->open_path(ev->handle, resolved, (int)ev->args[2], (mode_t)ev->args[3]);
+        free(resolved);
         break;
     }
     default:
-        sandlock_respond_errno(resp, EINVAL);
-        return;
+        fd = -EINVAL;
+        break;
     }
     if (fd < 0)
         sandlock_respond_errno(resp, -fd);
     else
-        sandlock_respond_fd(resp, fd, path[1] == 'n' ? SANDLOCK_FD_NO_CLOEXEC : 0);
+        sandlock_respond_fd(resp, fd, mark[1] == 'n' ? SANDLOCK_FD_NO_CLOEXEC : 0);
 }
 
 static int svc_handle(void *state, const sandlock_event *ev, sandlock_response *resp)

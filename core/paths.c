@@ -1,0 +1,268 @@
+/* paths.c -- resolving a path argument the way the trapped process names
+ * it, and opening it on its behalf inside its root directory.
+ *
+ * The child's cwd, its dirfd and its root come from /proc/PID/{cwd,fd/N,
+ * root}. readlink() of those prints paths relative to the supervisor's
+ * root, so the child's root is stripped from the front to get the path the
+ * child itself would print. */
+#include "config.h"
+#include "paths.h"
+#include "liveness.h"
+#include "memory.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+ssize_t sl_path_normalise(const char *path, char *out, size_t size)
+{
+    /* Build into a scratch buffer as long as the input (the result is
+     * never longer than "/" + path), then copy what fits. */
+    size_t cap = strlen(path) + 2, len = 0;
+    char *tmp = malloc(cap);
+    if (!tmp)
+        return -ENOMEM;
+    const char *p = path;
+    while (*p) {
+        while (*p == '/')
+            p++;
+        const char *end = p;
+        while (*end && *end != '/')
+            end++;
+        size_t n = (size_t)(end - p);
+        if (n == 0 || (n == 1 && p[0] == '.')) {
+            /* nothing */
+        } else if (n == 2 && p[0] == '.' && p[1] == '.') {
+            while (len > 0 && tmp[len - 1] != '/')
+                len--;
+            if (len > 0)
+                len--;          /* the slash before the dropped component */
+        } else {
+            tmp[len++] = '/';
+            memcpy(tmp + len, p, n);
+            len += n;
+        }
+        p = end;
+    }
+    if (len == 0)
+        tmp[len++] = '/';
+    tmp[len] = '\0';
+    ssize_t rc = (ssize_t)len;
+    if (len + 1 > size) {
+        if (size) {
+            memcpy(out, tmp, size - 1);
+            out[size - 1] = '\0';
+        }
+        rc = -ENAMETOOLONG;
+    } else {
+        memcpy(out, tmp, len + 1);
+    }
+    free(tmp);
+    return rc;
+}
+
+/* readlink() of /proc/PID/<what> into out (PATH_MAX bytes). */
+static int proc_link(pid_t pid, const char *what, char *out)
+{
+    char link[64];
+    snprintf(link, sizeof(link), "/proc/%d/%s", (int)pid, what);
+    ssize_t n = readlink(link, out, PATH_MAX - 1);
+    if (n < 0)
+        return -errno;
+    if (n >= PATH_MAX - 1)
+        return -ENAMETOOLONG;
+    out[n] = '\0';
+    return 0;
+}
+
+/* The directory a relative path starts from (the child's cwd for AT_FDCWD,
+ * else what its dirfd names), as the child sees it: relative to its own
+ * root. `need_dir`: fail with -ENOTDIR when dirfd is not a directory. */
+static int child_base(const struct sl_target *t, int dirfd, int need_dir, char *out)
+{
+    char what[32], root[PATH_MAX];
+    int rc;
+    if (dirfd == AT_FDCWD) {
+        rc = proc_link(t->pid, "cwd", out);
+        if (rc < 0)
+            return rc == -ENOENT ? -ESRCH : rc;
+    } else {
+        if (dirfd < 0)
+            return -EBADF;
+        snprintf(what, sizeof(what), "fd/%d", dirfd);
+        rc = proc_link(t->pid, what, out);
+        if (rc < 0)
+            return rc == -ENOENT ? -EBADF : rc;
+        if (out[0] != '/')          /* socket:[N], pipe:[N], anon_inode:... */
+            return -ENOTDIR;
+        if (need_dir) {
+            char link[64];
+            struct stat st;
+            snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)t->pid, dirfd);
+            if (stat(link, &st) != 0)
+                return errno == ENOENT ? -EBADF : -errno;
+            if (!S_ISDIR(st.st_mode))
+                return -ENOTDIR;
+        }
+    }
+    rc = proc_link(t->pid, "root", root);
+    if (rc < 0)
+        return rc == -ENOENT ? -ESRCH : rc;
+    if (strcmp(root, "/") == 0)
+        return 0;
+    size_t rl = strlen(root);
+    if (strncmp(out, root, rl) != 0 || (out[rl] != '\0' && out[rl] != '/'))
+        return -EXDEV;              /* the directory lies outside the child's root */
+    memmove(out, out + rl, strlen(out + rl) + 1);
+    if (out[0] == '\0')
+        strcpy(out, "/");
+    return 0;
+}
+
+ssize_t sl_resolve_path(sandlock_handle h, int dirfd, uint64_t path_addr, char *buf, size_t size)
+{
+    if (!buf || size == 0)
+        return -EINVAL;
+    buf[0] = '\0';
+    struct sl_target t;
+    int rc = sl_target_of(h, &t);
+    if (rc < 0)
+        return rc;
+    char *raw = malloc(PATH_MAX), *base = malloc(PATH_MAX), *joined = NULL;
+    ssize_t n = raw && base ? 0 : -ENOMEM;
+    if (n == 0)
+        /* Longer than PATH_MAX: the kernel refuses it too (-ENAMETOOLONG). */
+        n = sl_target_read_string(&t, path_addr, raw, PATH_MAX);
+    if (n >= 0 && raw[0] != '/') {
+        rc = child_base(&t, dirfd, n > 0, base);
+        if (rc < 0)
+            n = rc;
+        else if (!(joined = malloc(strlen(base) + (size_t)n + 2)))
+            n = -ENOMEM;
+        else
+            sprintf(joined, "%s/%s", base, raw);
+    }
+    /* Only a notification still pending vouches for what was read. */
+    if (n >= 0 && sl_target_check(&t))
+        n = -ESRCH;
+    if (n >= 0)
+        n = sl_path_normalise(joined ? joined : raw, buf, size);
+    else
+        buf[0] = '\0';
+    free(raw);
+    free(base);
+    free(joined);
+    return n;
+}
+
+/* The child's umask, from /proc/PID/status; -1 when unknown. */
+static int child_umask(pid_t pid)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return -1;
+    int mask = -1;
+    while (fgets(line, sizeof(line), f))
+        if (strncmp(line, "Umask:", 6) == 0) {
+            mask = (int)strtol(line + 6, NULL, 8);
+            break;
+        }
+    fclose(f);
+    return mask;
+}
+
+/* Each thread that creates files for a child gets its own umask (an fs
+ * struct of its own), so setting the child's umask around the open does not
+ * affect other threads. */
+static __thread int fs_private;
+
+static int open_in_root(int rootfd, const char *path, int flags, mode_t mode, int mask)
+{
+    struct open_how how = {
+        .flags = (uint64_t)(unsigned)(flags | O_CLOEXEC),
+        .mode = 0,
+        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+    };
+    int creating = (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
+    mode_t saved = 0;
+    int swapped = 0;
+    if (creating) {
+        how.mode = mode & 07777;
+        if (!fs_private && unshare(CLONE_FS) == 0)
+            fs_private = 1;
+        if (fs_private) {
+            saved = umask((mode_t)mask);
+            swapped = 1;
+        } else {
+            how.mode &= ~(mode_t)mask;   /* the supervisor's umask applies on top */
+        }
+    }
+    long fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+    int e = errno;
+    if (swapped)
+        umask(saved);
+    return fd < 0 ? -e : (int)fd;
+}
+
+int sl_open_path(sandlock_handle h, const char *path, int flags, mode_t mode)
+{
+    if (!path || !*path)
+        return path ? -ENOENT : -EINVAL;
+    struct sl_target t;
+    int rc = sl_target_of(h, &t);
+    if (rc < 0)
+        return rc;
+    char *full = NULL;
+    if (path[0] != '/') {
+        /* Relative to the child's cwd: spell the cwd out from its root and
+         * let the kernel walk the rest (symlinks and all). */
+        full = malloc(2 * PATH_MAX);
+        if (!full)
+            return -ENOMEM;
+        rc = child_base(&t, AT_FDCWD, 0, full);
+        if (rc == 0 && strlen(full) + 1 + strlen(path) >= 2 * PATH_MAX)
+            rc = -ENAMETOOLONG;
+        if (rc < 0) {
+            free(full);
+            return rc;
+        }
+        strcat(full, "/");
+        strcat(full, path);
+        path = full;
+    }
+    int mask = 0;
+    if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) {
+        mask = child_umask(t.pid);
+        if (mask < 0) {
+            free(full);
+            return -ESRCH;
+        }
+    }
+    char root[64];
+    snprintf(root, sizeof(root), "/proc/%d/root", (int)t.pid);
+    int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0) {
+        rc = errno == ENOENT ? -ESRCH : -errno;
+        free(full);
+        return rc;
+    }
+    /* rootfd is the root of whoever had that pid when we opened it: only a
+     * still-pending notification proves it was the trapped task. */
+    if (sl_target_check(&t))
+        rc = -ESRCH;
+    else
+        rc = open_in_root(rootfd, path, flags, mode, mask);
+    close(rootfd);
+    free(full);
+    return rc;
+}

@@ -1,0 +1,18 @@
+/* paths.h -- paths as the trapped process sees them (host->resolve_path,
+ * host->open_path; contracts in sdk/sandlock/plugin.h). */
+#ifndef SANDLOCK_PATHS_H
+#define SANDLOCK_PATHS_H
+
+#include <sandlock/plugin.h>
+#include <sys/types.h>
+
+ssize_t sl_resolve_path(sandlock_handle h, int dirfd, uint64_t path_addr, char *buf, size_t size);
+int sl_open_path(sandlock_handle h, const char *path, int flags, mode_t mode);
+
+/* Lexically normalises `path` (absolute or not) into `out`: an absolute
+ * path with no ".", ".." or empty components; ".." at the root stays at
+ * the root. Returns the length, or -ENAMETOOLONG when it does not fit in
+ * `size` (out then holds a NUL-terminated prefix). Pure; thread-safe. */
+ssize_t sl_path_normalise(const char *path, char *out, size_t size);
+
+#endif
