@@ -1,1 +1,10 @@
-# examples/ -- see its files.
+# examples/ -- sandlock.ini (installed, see Makefile.am) and the out-of-tree
+# plugin example, which a test builds against a scratch installation.
+hello_plugin_files = \
+	examples/hello-plugin/Makefile \
+	examples/hello-plugin/README.md \
+	examples/hello-plugin/hello.c \
+	examples/hello-plugin/hello.ini
+EXTRA_DIST += $(hello_plugin_files)
+TESTS += examples/hello-plugin/test.sh
+dist_check_SCRIPTS += examples/hello-plugin/test.sh
