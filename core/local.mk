@@ -18,6 +18,7 @@ core_libsandlock_core_la_SOURCES = \
 	core/memory.c core/memory.h \
 	core/content.c core/content.h \
 	core/paths.c core/paths.h \
+	core/childfd.c core/childfd.h \
 	core/notif.h core/seccomp_ioctl.h
 core_libsandlock_core_la_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS) $(INIH_CFLAGS)
 core_libsandlock_core_la_LIBADD = $(SECCOMP_LIBS) $(INIH_LIBS) $(PTHREAD_LIBS)

@@ -5,6 +5,5 @@
 
 #include <errno.h>
 
-int sl_dup_child_fd(sandlock_handle h, int child_fd) { return -ENOSYS; }
 int sl_defer(sandlock_handle h) { return -EAGAIN; }
 int sl_answer(sandlock_handle h, const sandlock_response *response) { return -ESRCH; }

@@ -6,11 +6,11 @@
 #define SANDLOCK_SERVICES_H
 
 #include <sandlock/plugin.h>
+#include "childfd.h"
 #include "content.h"
 #include "memory.h"
 #include "paths.h"
 
-int sl_dup_child_fd(sandlock_handle h, int child_fd);
 int sl_defer(sandlock_handle h);
 int sl_answer(sandlock_handle h, const sandlock_response *response);
 

@@ -139,6 +139,32 @@ static void defer_busy(void)
     printf("read: %s\n", out);
 }
 
+/* The plugin sends "via-dup" on its copy of one end of a socket pair;
+ * the child reads it from the other end. */
+static void dup_socket(const char *what)
+{
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+        exit(2);
+    long rc = syscall(SYS_flistxattr, sv[0], 0, 0);
+    char buf[32] = "";
+    struct pollfd pfd = { .fd = sv[1], .events = POLLIN };
+    if (poll(&pfd, 1, 1000) == 1) {
+        ssize_t n = read(sv[1], buf, sizeof(buf) - 1);
+        buf[n > 0 ? n : 0] = '\0';
+    }
+    printf("%s: ret=%ld peer=%s\n", what, rc, buf);
+    close(sv[0]);
+    close(sv[1]);
+}
+
+static void *dup_socket_thread(void *arg)
+{
+    (void)arg;
+    dup_socket("dup-thread");
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -227,16 +253,11 @@ int main(int argc, char **argv)
             umask((mode_t)strtol(arg, NULL, 8));
             i++;
         } else if (!strcmp(op, "dup-socket")) {
-            int sv[2];
-            socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
-            long rc = syscall(SYS_flistxattr, sv[0], 0, 0);
-            char buf[32] = "";
-            struct pollfd pfd = { .fd = sv[1], .events = POLLIN };
-            if (poll(&pfd, 1, 1000) == 1) {
-                ssize_t n = read(sv[1], buf, sizeof(buf) - 1);
-                buf[n > 0 ? n : 0] = '\0';
-            }
-            printf("dup-socket: ret=%ld peer=%s\n", rc, buf);
+            dup_socket("dup-socket");
+        } else if (!strcmp(op, "dup-thread")) {  /* the same from a thread that is no group leader */
+            pthread_t t;
+            pthread_create(&t, NULL, dup_socket_thread, NULL);
+            pthread_join(t, NULL);
         } else if (!strcmp(op, "dup-bad")) {
             print_rc("dup-closed", syscall(SYS_flistxattr, 999, 0, 0));
             int p[2];
