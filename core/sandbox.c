@@ -69,6 +69,34 @@ static void stub_forward(int sig, siginfo_t *info, void *uctx)
         kill(stub_command, sig);
 }
 
+/* Without a PID namespace the kernel does not end the sandbox when the stub
+ * dies, so the stub adopts the sandbox's orphans (child subreaper) and gets
+ * this signal instead of SIGKILL when sandlock dies: it then kills every
+ * descendant itself. Only the kernel's parent-death signal counts (sent in
+ * sandlock's name); the command cannot fake it. */
+#define STUB_ORPHAN_SIGNAL SIGUSR2
+static volatile sig_atomic_t stub_orphaned;
+static pid_t stub_parent;
+
+static void stub_on_parent_death(int sig, siginfo_t *info, void *uctx)
+{
+    (void)sig;
+    (void)uctx;
+    if (info->si_pid != stub_parent)
+        return;
+    stub_orphaned = 1;
+    if (stub_command > 0)
+        kill(stub_command, SIGKILL);    /* wakes the waitpid() loop */
+}
+
+static void __attribute__((noreturn)) stub_orphan_exit(void)
+{
+    if (stub_command > 0)
+        kill(stub_command, SIGKILL);
+    sl_kill_descendants();
+    _exit(125);
+}
+
 static void __attribute__((noreturn)) stub_fail(int err)
 {
     atomic_store(&sb.page->setup_errno, err ? err : EIO);
@@ -79,7 +107,19 @@ static void __attribute__((noreturn)) stub_main(const struct sl_filter *filter, 
                                                 int parent_pidfd)
 {
     struct handshake *page = sb.page;
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
+    int death_signal = SIGKILL;
+    if (!sb.pidns) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_sigaction = stub_on_parent_death;
+        sa.sa_flags = SA_SIGINFO;    /* no SA_RESTART: interrupts waits */
+        sigemptyset(&sa.sa_mask);
+        stub_parent = getppid();
+        if (sigaction(STUB_ORPHAN_SIGNAL, &sa, NULL) != 0 || prctl(PR_SET_CHILD_SUBREAPER, 1) != 0)
+            stub_fail(errno);
+        death_signal = STUB_ORPHAN_SIGNAL;
+    }
+    if (prctl(PR_SET_PDEATHSIG, death_signal) != 0)
         stub_fail(errno);
     struct pollfd pfd = { .fd = parent_pidfd, .events = POLLIN };
     if (poll(&pfd, 1, 0) != 0)      /* sandlock already died */
@@ -94,8 +134,11 @@ static void __attribute__((noreturn)) stub_main(const struct sl_filter *filter, 
      * listener from our fd table once it sees the number. */
     atomic_store(&page->listener, listener);
     futex(&page->listener, FUTEX_WAKE, 1, NULL);
-    while (!atomic_load(&page->go))
+    while (!atomic_load(&page->go)) {
+        if (stub_orphaned)
+            _exit(125);
         futex(&page->go, FUTEX_WAIT, 0, NULL);
+    }
     close(listener);
 
     struct sigaction sa;
@@ -114,6 +157,7 @@ static void __attribute__((noreturn)) stub_main(const struct sl_filter *filter, 
         stub_fail(errno);
     if (cmd == 0) {
         signal(SIGPIPE, SIG_DFL);
+        signal(STUB_ORPHAN_SIGNAL, SIG_DFL);
         for (size_t i = 0; i < NFORWARDED; i++)
             if (!ignored_at_start(forwarded_signals[i]))
                 signal(forwarded_signals[i], SIG_DFL);
@@ -127,7 +171,11 @@ static void __attribute__((noreturn)) stub_main(const struct sl_filter *filter, 
     sigprocmask(SIG_SETMASK, &none, NULL);
     for (;;) {
         int status;
+        if (stub_orphaned)
+            stub_orphan_exit();
         pid_t w = waitpid(-1, &status, 0);
+        if (stub_orphaned)
+            stub_orphan_exit();
         if (w == cmd) {
             atomic_store(&page->cmd_status, status);
             atomic_store(&page->cmd_done, 1);
@@ -274,7 +322,7 @@ int sl_sandbox_has_pidns(void)
     return sb.pidns;
 }
 
-/* Parent pid from /proc/PID/stat, or -1. */
+/* Parent pid from /proc/PID/stat, or -1 (also for a zombie). */
 static pid_t parent_of(pid_t pid)
 {
     char path[64], buf[512];
@@ -289,9 +337,12 @@ static pid_t parent_of(pid_t pid)
     buf[n] = '\0';
     char *p = strrchr(buf, ')');
     int ppid;
-    if (!p || sscanf(p + 1, " %*c %d", &ppid) != 1)
+    char state;
+    if (!p || sscanf(p + 1, " %c %d", &state, &ppid) != 2)
         return -1;
-    return ppid;
+    /* A zombie has no children left and dies no further: skipping it
+     * keeps the scan from seeing it again and again until it is reaped. */
+    return state == 'Z' || state == 'X' ? -1 : ppid;
 }
 
 int sl_kill_descendants(void)
@@ -299,26 +350,33 @@ int sl_kill_descendants(void)
     pid_t self = getpid();
     int total = 0;
     for (int round = 0; round < 100; round++) {
-        size_t cap = 4096, n = 0;
-        pid_t *pids = malloc(cap * sizeof(pid_t)), *ppids = malloc(cap * sizeof(pid_t));
+        size_t cap = 0, n = 0;
+        pid_t *pids = NULL, *ppids = NULL;
         DIR *d = opendir("/proc");
-        if (!pids || !ppids || !d) {
-            free(pids);
-            free(ppids);
-            if (d)
-                closedir(d);
+        if (!d)
             return total;
-        }
         struct dirent *e;
-        while ((e = readdir(d)) && n < cap) {
+        while ((e = readdir(d))) {
             pid_t pid = (pid_t)atoi(e->d_name);
             if (pid <= 0 || pid == self)
                 continue;
             pid_t pp = parent_of(pid);
-            if (pp > 0) {
-                pids[n] = pid;
-                ppids[n++] = pp;
+            if (pp <= 0)
+                continue;
+            if (n == cap) {
+                size_t ncap = cap ? cap * 2 : 1024;
+                pid_t *np = realloc(pids, ncap * sizeof(pid_t));
+                if (np)
+                    pids = np;
+                pid_t *npp = np ? realloc(ppids, ncap * sizeof(pid_t)) : NULL;
+                if (npp)
+                    ppids = npp;
+                if (!np || !npp)
+                    break;
+                cap = ncap;
             }
+            pids[n] = pid;
+            ppids[n++] = pp;
         }
         closedir(d);
         /* Mark descendants: iterate until no new pid is found. */

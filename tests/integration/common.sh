@@ -5,7 +5,7 @@
 PROBE="$top_builddir/tests/integration/probe"
 FIXTURE="$top_builddir/tests/integration/.libs/fixture.so"
 [ -x "$PROBE" ] && [ -f "$FIXTURE" ] || { echo "Bail out! probe or fixture not built"; exit 1; }
-chmod 755 "$TEST_TMP"
+chmod 1777 "$TEST_TMP"   # also used by tests that run sandlock as nobody
 
 # Kill whatever a test left running in the background.
 BG_PIDS=""
@@ -19,6 +19,8 @@ trap cleanup_bg EXIT
 # $TEST_TMP/NAME.out, stderr to NAME.err; sets $bg_pid.
 start_bg() {
     local name=$1; shift
+    rm -f "$TEST_TMP/$name.out" "$TEST_TMP/$name.err"
+    : > "$TEST_TMP/$name.out"
     "$SANDLOCK" "$@" >"$TEST_TMP/$name.out" 2>"$TEST_TMP/$name.err" </dev/null &
     bg_pid=$!
     BG_PIDS="$BG_PIDS $bg_pid"

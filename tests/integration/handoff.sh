@@ -17,6 +17,10 @@ $(printf '%s\n' "$all" | sed 's/^ */syscalls = /')
 mode = continue
 log = $log
 tag = all
+[plugin one]
+module = verdict
+syscalls = getppid
+action = return:1
 EOF2
 )
 printf 'line one\nline two\n' > "$TEST_TMP/input"
