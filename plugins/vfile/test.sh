@@ -1,0 +1,133 @@
+#!/bin/sh
+# vfile through real sandboxed children: what a child reads, stats and may
+# do at a virtual path, and init errors that name their key.
+. "${top_srcdir:-.}/tests/lib.sh"
+PROBE="$top_builddir/plugins/vfile/vfprobe"
+
+# A real file under a virtual name, so a Continue would show the real content.
+mkdir -p "$TEST_TMP/etc/sub"
+printf 'real-host\n' > "$TEST_TMP/etc/hostname"
+printf 'nameserver 10.9.9.9\n' > "$TEST_TMP/etc/resolv.conf"
+printf 'from a host file\nline two\n' > "$TEST_TMP/served"
+printf 'untouched\n' > "$TEST_TMP/etc/other"
+
+ini=$(write_ini vfile <<EOF
+[plugin fake]
+module = vfile
+$TEST_TMP/etc/hostname = sandbox\\n
+$TEST_TMP/etc/resolv.conf = @$TEST_TMP/served
+$TEST_TMP/etc/escapes = a\\tb\\\\c\\n\\@d
+$TEST_TMP/etc/ghost = only virtual\\n
+EOF
+)
+
+run_sandlock run -c "$ini" -- "$PROBE" cat "$TEST_TMP/etc/hostname"
+is "content with a newline escape" "$out" "[sandbox
+]"
+is "exit status" "$rc" 0
+run_sandlock run -c "$ini" -- "$PROBE" cat "$TEST_TMP/etc/resolv.conf"
+is "@HOSTFILE content" "$out" "[from a host file
+line two
+]"
+run_sandlock run -c "$ini" -- "$PROBE" cat "$TEST_TMP/etc/escapes"
+is "tab, backslash and @ escapes" "$out" "[a	b\\c
+@d]"
+run_sandlock run -c "$ini" -- "$PROBE" cat "$TEST_TMP/etc/ghost"
+is "virtual file that does not exist on the host" "$out" "[only virtual
+]"
+run_sandlock run -c "$ini" -- "$PROBE" cat "$TEST_TMP/etc/other"
+is "other paths continue to the real file" "$out" "[untouched
+]"
+run_sandlock run -c "$ini" -- "$PROBE" catat "$TEST_TMP/etc/sub" ../hostname
+is "relative path with .. reaches the virtual file" "$out" "[sandbox
+]"
+run_sandlock run -c "$ini" -- "$PROBE" cat "$TEST_TMP//etc/./hostname"
+is "unnormalised absolute path reaches it" "$out" "[sandbox
+]"
+run_sandlock run -c "$ini" -- "$PROBE" openat2 "$TEST_TMP/etc/hostname"
+is "openat2" "$out" "[sandbox
+]"
+run_sandlock run -c "$ini" -- cat "$TEST_TMP/etc/hostname"
+is "an ordinary program (cat) sees it" "$out" "sandbox"
+
+# stat family: a read-only regular file of the content's size (8 bytes).
+for how in stat lstat fstatat statx; do
+    run_sandlock run -c "$ini" -- "$PROBE" $how "$TEST_TMP/etc/hostname"
+    is "$how reports the content size and read-only mode" "$out" "size 8 mode 100444"
+done
+run_sandlock run -c "$ini" -- "$PROBE" stat "$TEST_TMP/etc/resolv.conf"
+is "stat size of a @HOSTFILE" "$out" "size 26 mode 100444"
+run_sandlock run -c "$ini" -- "$PROBE" fstat "$TEST_TMP/etc/hostname"
+is "fstat on the returned descriptor" "$out" "size 8"
+run_sandlock run -c "$ini" -- "$PROBE" stat "$TEST_TMP/etc/other"
+like "stat of other paths is the real one" "$out" "^size 10 mode 100[0-7]+$"
+
+# Read-only: writing opens fail with EROFS, the descriptor is sealed.
+for how in w rw trunc; do
+    run_sandlock run -c "$ini" -- "$PROBE" open "$TEST_TMP/etc/hostname" $how
+    is "open ($how) gets EROFS" "$out" "err EROFS"
+done
+run_sandlock run -c "$ini" -- "$PROBE" open "$TEST_TMP/etc/hostname" createxcl
+is "O_CREAT|O_EXCL gets EEXIST" "$out" "err EEXIST"
+run_sandlock run -c "$ini" -- "$PROBE" open "$TEST_TMP/etc/hostname" dir
+is "O_DIRECTORY gets ENOTDIR" "$out" "err ENOTDIR"
+run_sandlock run -c "$ini" -- "$PROBE" seal "$TEST_TMP/etc/hostname"
+like "the memfd cannot be written, not even reopened" "$out" "^proc E[A-Z]+ fd E[A-Z]+$"
+unlike "nothing was written" "$out" "written"
+run_sandlock run -c "$ini" -- "$PROBE" cloexec "$TEST_TMP/etc/hostname"
+is "O_CLOEXEC follows the child's flags" "$out" "plain 0 cloexec 1"
+run_sandlock run -c "$ini" -- "$PROBE" access "$TEST_TMP/etc/ghost" r
+is "access R_OK on a virtual file" "$out" "ok"
+run_sandlock run -c "$ini" -- "$PROBE" access "$TEST_TMP/etc/hostname" w
+is "access W_OK gets EROFS" "$out" "err EROFS"
+run_sandlock run -c "$ini" -- "$PROBE" unlink "$TEST_TMP/etc/hostname"
+is "unlink gets EROFS" "$out" "err EROFS"
+test -f "$TEST_TMP/etc/hostname" && pass "the real file is still there" || fail "the real file is still there"
+run_sandlock run -c "$ini" -- "$PROBE" readlink "$TEST_TMP/etc/ghost"
+is "readlink: not a symlink" "$out" "err EINVAL"
+is "the host file was not changed" "$(cat "$TEST_TMP/etc/hostname")" "real-host"
+
+# Init errors name their key.
+bad=$(write_ini bad-host <<EOF
+[plugin fake]
+module = vfile
+/etc/motd = @$TEST_TMP/missing
+EOF
+)
+run_sandlock run -c "$bad" -- true
+is "missing host file: sandlock error" "$rc" 125
+like "and the key is named" "$err" "/etc/motd: cannot read host file '$TEST_TMP/missing'"
+bad=$(write_ini bad-key <<EOF
+[plugin fake]
+module = vfile
+content = x
+EOF
+)
+run_sandlock check -c "$bad"
+like "unknown key is an error" "$err" "unknown key 'content'"
+bad=$(write_ini bad-escape <<EOF
+[plugin fake]
+module = vfile
+/etc/x = a\\qb
+EOF
+)
+run_sandlock check -c "$bad"
+like "bad escape names the key" "$err" "/etc/x: unknown escape"
+bad=$(write_ini bad-path <<EOF
+[plugin fake]
+module = vfile
+/.. = x
+EOF
+)
+run_sandlock check -c "$bad"
+like "the root is not a virtual file" "$err" "/\\.\\.: virtual path must name a file"
+bad=$(write_ini bad-twice <<EOF
+[plugin fake]
+module = vfile
+/etc/x = a
+/etc//x = b
+EOF
+)
+run_sandlock check -c "$bad"
+like "the same path twice" "$err" "/etc//x: virtual path given twice"
+done_testing

@@ -1,0 +1,427 @@
+/* vfile -- virtual files: fixed content served at chosen paths.
+ *
+ *   [plugin fake-files]
+ *   module = vfile
+ *   /etc/hostname = sandbox\n             ; content, with \n \t \\ \@ escapes
+ *   /home/me/.aws/credentials = @/srv/fake-credentials   ; a host file's content
+ *
+ * Opening a virtual path for reading gives the child its own sealed
+ * read-only memfd holding the content; opening it for writing fails with
+ * EROFS. The stat family reports a read-only regular file of the content's
+ * size, the access family answers as for a read-only file, and calls that
+ * would change the path fail with EROFS. Paths are matched after
+ * resolve_path(), so relative paths and ".." reach them too. Any other
+ * path continues untouched. */
+#define _GNU_SOURCE
+#include <sandlock/plugin.h>
+
+#include "content.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#ifndef __NR_openat2
+#define __NR_openat2 437
+#endif
+#ifndef __NR_faccessat2
+#define __NR_faccessat2 439
+#endif
+#ifndef AT_EMPTY_PATH
+#define AT_EMPTY_PATH 0x1000
+#endif
+
+#define HOSTFILE_MAX (64u << 20)   /* largest @HOSTFILE served */
+
+/* One virtual file, read-only after init. */
+struct vfile_entry {
+    char *path;           /* normalised absolute path */
+    char *data;
+    size_t len;
+    const char *key;      /* the configuration key, for messages */
+};
+
+struct vfile_state {
+    struct vfile_entry *file;
+    size_t n;
+    struct stat st;       /* template for the stat family (size per file) */
+};
+
+/* How a covered syscall is answered. */
+enum action {
+    OPEN,       /* content fd, or EROFS for writing */
+    STAT,       /* struct stat written to the child */
+    STATX,      /* struct statx written to the child */
+    ACCESS,     /* 0 for F_OK/R_OK, EROFS for W_OK, EACCES for X_OK */
+    READLINK,   /* EINVAL: not a symlink */
+    EXEC,       /* EACCES: not executable */
+    MODIFY,     /* EROFS */
+};
+
+struct sysinfo {
+    const char *name;
+    int nr;
+    enum action action;
+    signed char dirfd[2];     /* argument index of each path's dirfd, -1: AT_FDCWD */
+    signed char path[2];      /* argument index of each path, -1: none */
+    signed char flags;        /* argument index of AT_* flags, -1: none */
+    signed char extra;        /* OPEN: flags; STAT/STATX: buffer; ACCESS: mode */
+};
+
+static const struct sysinfo table[] = {
+    { "open", __NR_open, OPEN, { -1, -1 }, { 0, -1 }, -1, 1 },
+    { "openat", __NR_openat, OPEN, { 0, -1 }, { 1, -1 }, -1, 2 },
+    { "openat2", __NR_openat2, OPEN, { 0, -1 }, { 1, -1 }, -1, 2 },
+    { "creat", __NR_creat, OPEN, { -1, -1 }, { 0, -1 }, -1, -1 },
+    { "stat", __NR_stat, STAT, { -1, -1 }, { 0, -1 }, -1, 1 },
+    { "lstat", __NR_lstat, STAT, { -1, -1 }, { 0, -1 }, -1, 1 },
+    { "newfstatat", __NR_newfstatat, STAT, { 0, -1 }, { 1, -1 }, 3, 2 },
+    { "statx", __NR_statx, STATX, { 0, -1 }, { 1, -1 }, 2, 4 },
+    { "access", __NR_access, ACCESS, { -1, -1 }, { 0, -1 }, -1, 1 },
+    { "faccessat", __NR_faccessat, ACCESS, { 0, -1 }, { 1, -1 }, -1, 2 },
+    { "faccessat2", __NR_faccessat2, ACCESS, { 0, -1 }, { 1, -1 }, 3, 2 },
+    { "readlink", __NR_readlink, READLINK, { -1, -1 }, { 0, -1 }, -1, -1 },
+    { "readlinkat", __NR_readlinkat, READLINK, { 0, -1 }, { 1, -1 }, -1, -1 },
+    { "execve", __NR_execve, EXEC, { -1, -1 }, { 0, -1 }, -1, -1 },
+    { "execveat", __NR_execveat, EXEC, { 0, -1 }, { 1, -1 }, 4, -1 },
+    { "unlink", __NR_unlink, MODIFY, { -1, -1 }, { 0, -1 }, -1, -1 },
+    { "unlinkat", __NR_unlinkat, MODIFY, { 0, -1 }, { 1, -1 }, -1, -1 },
+    { "rename", __NR_rename, MODIFY, { -1, -1 }, { 0, 1 }, -1, -1 },
+    { "renameat", __NR_renameat, MODIFY, { 0, 2 }, { 1, 3 }, -1, -1 },
+    { "renameat2", __NR_renameat2, MODIFY, { 0, 2 }, { 1, 3 }, -1, -1 },
+    { "link", __NR_link, MODIFY, { -1, -1 }, { 0, 1 }, -1, -1 },
+    { "linkat", __NR_linkat, MODIFY, { 0, 2 }, { 1, 3 }, 4, -1 },
+    { "truncate", __NR_truncate, MODIFY, { -1, -1 }, { 0, -1 }, -1, -1 },
+    { "chmod", __NR_chmod, MODIFY, { -1, -1 }, { 0, -1 }, -1, -1 },
+    { "fchmodat", __NR_fchmodat, MODIFY, { 0, -1 }, { 1, -1 }, -1, -1 },
+    { "chown", __NR_chown, MODIFY, { -1, -1 }, { 0, -1 }, -1, -1 },
+    { "lchown", __NR_lchown, MODIFY, { -1, -1 }, { 0, -1 }, -1, -1 },
+    { "fchownat", __NR_fchownat, MODIFY, { 0, -1 }, { 1, -1 }, 4, -1 },
+    { "utimes", __NR_utimes, MODIFY, { -1, -1 }, { 0, -1 }, -1, -1 },
+    { "utimensat", __NR_utimensat, MODIFY, { 0, -1 }, { 1, -1 }, 3, -1 },
+    { "setxattr", __NR_setxattr, MODIFY, { -1, -1 }, { 0, -1 }, -1, -1 },
+    { "lsetxattr", __NR_lsetxattr, MODIFY, { -1, -1 }, { 0, -1 }, -1, -1 },
+    { "removexattr", __NR_removexattr, MODIFY, { -1, -1 }, { 0, -1 }, -1, -1 },
+    { "lremovexattr", __NR_lremovexattr, MODIFY, { -1, -1 }, { 0, -1 }, -1, -1 },
+};
+
+#define NTABLE (sizeof(table) / sizeof(table[0]))
+
+static const char *names[NTABLE + 1];
+static const sandlock_host *host;
+
+/* Releases an instance. */
+static void vfile_fini(void *state)
+{
+    struct vfile_state *st = state;
+    if (!st)
+        return;
+    for (size_t i = 0; i < st->n; i++) {
+        free(st->file[i].path);
+        free(st->file[i].data);
+    }
+    free(st->file);
+    free(st);
+}
+
+/* Reads the whole host file `path` into a malloc()ed buffer. 0 or -errno. */
+static int read_host_file(const char *path, char **data, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    struct stat sb;
+    if (fstat(fd, &sb) || !S_ISREG(sb.st_mode) || (uint64_t)sb.st_size > HOSTFILE_MAX) {
+        int e = !S_ISREG(sb.st_mode) ? EINVAL : errno ? errno : EFBIG;
+        close(fd);
+        return -e;
+    }
+    char *buf = malloc((size_t)sb.st_size + 1);
+    size_t got = 0;
+    while (buf && got < (size_t)sb.st_size) {
+        ssize_t n = read(fd, buf + got, (size_t)sb.st_size - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    close(fd);
+    if (!buf)
+        return -ENOMEM;
+    buf[got] = '\0';
+    *data = buf;
+    *len = got;
+    return 0;
+}
+
+/* Adds the virtual file of one configuration pair. */
+static int add_file(struct vfile_state *st, const char *key, const char *value, char *errbuf)
+{
+    const char *why = NULL;
+    struct vfile_entry e = { .key = key };
+    e.path = vfile_normalise(key, &why);
+    if (!e.path) {
+        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "%s: %s", key, why);
+        return -1;
+    }
+    for (size_t i = 0; i < st->n; i++) {
+        if (strcmp(st->file[i].path, e.path) == 0) {
+            snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "%s: virtual path given twice (also as %s)", key,
+                     st->file[i].key);
+            free(e.path);
+            return -1;
+        }
+    }
+    if (value[0] == '@') {
+        int rc = read_host_file(value + 1, &e.data, &e.len);
+        if (rc) {
+            snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "%s: cannot read host file '%s': %s", key, value + 1,
+                     rc == -EINVAL ? "not a regular file" : strerror(-rc));
+            free(e.path);
+            return -1;
+        }
+    } else {
+        e.data = vfile_unescape(value, &e.len, &why);
+        if (!e.data) {
+            snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "%s: %s", key, why);
+            free(e.path);
+            return -1;
+        }
+    }
+    struct vfile_entry *grown = realloc(st->file, (st->n + 1) * sizeof(*grown));
+    if (!grown) {
+        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "out of memory");
+        free(e.path);
+        free(e.data);
+        return -1;
+    }
+    st->file = grown;
+    st->file[st->n++] = e;
+    return 0;
+}
+
+/* Every key is a virtual path; the stat template comes from a real
+ * content fd, so stat and fstat agree on device, owner and times. */
+static int vfile_init(const sandlock_host *h, const sandlock_config *cfg, void **state, char *errbuf)
+{
+    struct vfile_state *st = calloc(1, sizeof(*st));
+    if (!st) {
+        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "out of memory");
+        return SANDLOCK_ERROR;
+    }
+    size_t cursor = 0;
+    const char *key, *value;
+    while (h->config_next(cfg, &cursor, &key, &value)) {
+        if (key[0] != '/') {
+            snprintf(errbuf, SANDLOCK_ERRBUF_SIZE,
+                     "unknown key '%s' (keys are virtual paths starting with '/')", key);
+            goto fail;
+        }
+        if (add_file(st, key, value, errbuf))
+            goto fail;
+    }
+    if (st->n == 0) {
+        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "no virtual files (add e.g. /etc/hostname = sandbox\\n)");
+        goto fail;
+    }
+    int fd = h->content_fd("vfile", "", 0, 0);
+    if (fd < 0 || fstat(fd, &st->st)) {
+        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "cannot create a content descriptor: %s",
+                 strerror(fd < 0 ? -fd : errno));
+        if (fd >= 0)
+            close(fd);
+        goto fail;
+    }
+    close(fd);
+    st->st.st_mode = S_IFREG | 0444;
+    st->st.st_nlink = 1;
+    for (size_t i = 0; i < NTABLE; i++)
+        names[i] = table[i].name;
+    *state = st;
+    return SANDLOCK_OK;
+fail:
+    vfile_fini(st);
+    return SANDLOCK_ERROR;
+}
+
+static const char *const *vfile_syscalls(void *state)
+{
+    return names;
+}
+
+/* The virtual file at `path`, or NULL. */
+static const struct vfile_entry *find(const struct vfile_state *st, const char *path)
+{
+    for (size_t i = 0; i < st->n; i++)
+        if (strcmp(st->file[i].path, path) == 0)
+            return &st->file[i];
+    return NULL;
+}
+
+/* Answers with the errno of a failed service; ENOSYS (the host cannot
+ * serve us) is a plugin failure. */
+static int answer_error(sandlock_response *r, int err)
+{
+    if (err == ENOSYS)
+        return SANDLOCK_ERROR;
+    sandlock_respond_errno(r, err);
+    return SANDLOCK_OK;
+}
+
+/* Resolves path argument i of the call. Returns 1 with the path in buf,
+ * 0 when the call names no path (NULL or empty with AT_EMPTY_PATH: it acts
+ * on a descriptor), or -errno. */
+static int path_of(const sandlock_event *ev, const struct sysinfo *si, int i, char *buf, size_t size)
+{
+    uint64_t addr = ev->args[(int)si->path[i]];
+    int dirfd = si->dirfd[i] < 0 ? AT_FDCWD : (int)ev->args[(int)si->dirfd[i]];
+    if (addr == 0)
+        return si->action == MODIFY && si->nr == __NR_utimensat ? 0 : -EFAULT;
+    char first;
+    ssize_t n = host->mem_read_string(ev->handle, addr, &first, 1);
+    if (n == 0)
+        return si->flags >= 0 && (ev->args[(int)si->flags] & AT_EMPTY_PATH) ? 0 : -ENOENT;
+    if (n < 0 && n != -ENAMETOOLONG)
+        return (int)n;
+    n = host->resolve_path(ev->handle, dirfd, addr, buf, size);
+    return n < 0 ? (int)n : 1;
+}
+
+/* Opens a virtual file: read-only opens get a fresh sealed memfd. */
+static int answer_open(const struct vfile_entry *f, const sandlock_event *ev, const struct sysinfo *si,
+                       sandlock_response *r)
+{
+    uint64_t flags = O_CREAT | O_WRONLY | O_TRUNC;
+    if (si->nr == __NR_openat2) {
+        struct open_how how;
+        if (ev->args[3] < sizeof(how))
+            return answer_error(r, EINVAL);
+        ssize_t n = host->mem_read(ev->handle, ev->args[2], &how, sizeof(how));
+        if (n < 0)
+            return answer_error(r, (int)-n);
+        flags = how.flags;
+    } else if (si->extra >= 0) {
+        flags = ev->args[(int)si->extra];
+    }
+    if (flags & O_DIRECTORY)
+        return answer_error(r, ENOTDIR);
+    if ((flags & O_CREAT) && (flags & O_EXCL))
+        return answer_error(r, EEXIST);
+    if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_TRUNC | __O_TMPFILE)))
+        return answer_error(r, EROFS);
+    int fd = host->content_fd(f->path, f->data, f->len, 0);
+    if (fd < 0)
+        return answer_error(r, -fd);
+    sandlock_respond_fd(r, fd, (flags & O_CLOEXEC) ? 0 : SANDLOCK_FD_NO_CLOEXEC);
+    return SANDLOCK_OK;
+}
+
+/* Writes the stat (or statx) of a virtual file into the child's buffer. */
+static int answer_stat(const struct vfile_state *st, const struct vfile_entry *f, const sandlock_event *ev,
+                       const struct sysinfo *si, sandlock_response *r)
+{
+    struct stat sb = st->st;
+    sb.st_size = (off_t)f->len;
+    sb.st_blocks = (blkcnt_t)((f->len + 511) / 512);
+    ssize_t n;
+    if (si->action == STAT) {
+        n = host->mem_write(ev->handle, ev->args[(int)si->extra], &sb, sizeof(sb));
+    } else {
+        struct statx sx;
+        memset(&sx, 0, sizeof(sx));
+        sx.stx_mask = STATX_BASIC_STATS;
+        sx.stx_blksize = (uint32_t)sb.st_blksize;
+        sx.stx_nlink = (uint32_t)sb.st_nlink;
+        sx.stx_uid = sb.st_uid;
+        sx.stx_gid = sb.st_gid;
+        sx.stx_mode = (uint16_t)sb.st_mode;
+        sx.stx_ino = sb.st_ino;
+        sx.stx_size = (uint64_t)sb.st_size;
+        sx.stx_blocks = (uint64_t)sb.st_blocks;
+        sx.stx_atime.tv_sec = sb.st_atim.tv_sec;
+        sx.stx_atime.tv_nsec = (uint32_t)sb.st_atim.tv_nsec;
+        sx.stx_mtime.tv_sec = sb.st_mtim.tv_sec;
+        sx.stx_mtime.tv_nsec = (uint32_t)sb.st_mtim.tv_nsec;
+        sx.stx_ctime.tv_sec = sb.st_ctim.tv_sec;
+        sx.stx_ctime.tv_nsec = (uint32_t)sb.st_ctim.tv_nsec;
+        sx.stx_dev_major = major(sb.st_dev);
+        sx.stx_dev_minor = minor(sb.st_dev);
+        n = host->mem_write(ev->handle, ev->args[(int)si->extra], &sx, sizeof(sx));
+    }
+    if (n < 0)
+        return answer_error(r, (int)-n);
+    sandlock_respond_return(r, 0);
+    return SANDLOCK_OK;
+}
+
+static int vfile_handle(void *state, const sandlock_event *ev, sandlock_response *r)
+{
+    const struct vfile_state *st = state;
+    const struct sysinfo *si = NULL;
+    for (size_t i = 0; i < NTABLE && !si; i++)
+        if (table[i].nr == ev->nr)
+            si = &table[i];
+    const struct vfile_entry *f = NULL;
+    for (int i = 0; si && i < 2 && si->path[i] >= 0 && !f; i++) {
+        char path[PATH_MAX];
+        int rc = path_of(ev, si, i, path, sizeof(path));
+        if (rc < 0)
+            return answer_error(r, -rc);
+        if (rc == 1)
+            f = find(st, path);
+    }
+    if (!f) {
+        sandlock_respond_continue(r);
+        return SANDLOCK_OK;
+    }
+    switch (si->action) {
+    case OPEN:
+        return answer_open(f, ev, si, r);
+    case STAT:
+    case STATX:
+        return answer_stat(st, f, ev, si, r);
+    case ACCESS: {
+        uint64_t mode = ev->args[(int)si->extra];
+        if (mode & W_OK)
+            return answer_error(r, EROFS);
+        if (mode & X_OK)
+            return answer_error(r, EACCES);
+        sandlock_respond_return(r, 0);
+        return SANDLOCK_OK;
+    }
+    case READLINK:
+        return answer_error(r, EINVAL);
+    case EXEC:
+        return answer_error(r, EACCES);
+    case MODIFY:
+        break;
+    }
+    return answer_error(r, EROFS);
+}
+
+static const sandlock_plugin vfile_plugin = {
+    .abi_version = SANDLOCK_ABI_VERSION,
+    .struct_size = sizeof(sandlock_plugin),
+    .name = "vfile",
+    .version = SANDLOCK_BUNDLED_VERSION,
+    .description = "virtual files: fixed content served at chosen paths as sealed memfds",
+    .init = vfile_init,
+    .syscalls = vfile_syscalls,
+    .handle = vfile_handle,
+    .fini = vfile_fini,
+};
+
+SANDLOCK_PLUGIN_DEFINE(h)
+{
+    host = h;
+    return &vfile_plugin;
+}
