@@ -27,7 +27,9 @@ int bare_recv_fd(int sock);
 long bare_syscall_nr(const char *name);
 
 /* Makes `warmup` untimed then `n` timed calls of syscall `nr` (no
- * arguments) and returns the mean nanoseconds per timed call. */
+ * arguments), timed in BARE_CHUNKS equal chunks, and returns the median
+ * chunk's nanoseconds per call. */
+#define BARE_CHUNKS 50
 double bare_time_calls(long nr, long warmup, long n);
 
 #endif

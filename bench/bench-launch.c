@@ -74,8 +74,12 @@ int main(int argc, char **argv)
     while (poll(fds, 2, -1) >= 0 || errno == EINTR) {
         if (fds[0].revents)
             break;
-        if ((fds[1].revents & POLLIN) && bare_serve_one(listener) != 0 && errno != EINTR &&
-            errno != ENOENT)
+        /* POLLHUP: no task uses the filter any more (the child is exiting);
+         * RECV would fail at once from now on, so stop watching it. */
+        if (fds[1].revents & (POLLHUP | POLLERR | POLLNVAL))
+            fds[1].fd = -1;
+        else if ((fds[1].revents & POLLIN) && bare_serve_one(listener) != 0 && errno != EINTR &&
+                 errno != ENOENT)
             break;
     }
     int status;
