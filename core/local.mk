@@ -13,12 +13,13 @@ core_libsandlock_core_la_SOURCES = \
 	core/respond.c core/respond.h \
 	core/sandbox.c core/sandbox.h \
 	core/supervisor.c core/supervisor.h \
-	core/services.c core/services.h \
+	core/services.h \
 	core/liveness.c core/liveness.h \
 	core/memory.c core/memory.h \
 	core/content.c core/content.h \
 	core/paths.c core/paths.h \
 	core/childfd.c core/childfd.h \
+	core/defer.c core/defer.h \
 	core/notif.h core/seccomp_ioctl.h
 core_libsandlock_core_la_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS) $(INIH_CFLAGS)
 core_libsandlock_core_la_LIBADD = $(SECCOMP_LIBS) $(INIH_LIBS) $(PTHREAD_LIBS)

@@ -225,6 +225,7 @@ static int cmd_run(int argc, char **argv)
     struct sl_supervisor_options sopts = {
         .workers = s.cfg->workers,
         .max_deferred = s.cfg->max_deferred,
+        .defer_timeout_ns = s.cfg->defer_timeout_ns,
         .verbose = verbose,
         .timing = stats,
     };

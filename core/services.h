@@ -8,10 +8,8 @@
 #include <sandlock/plugin.h>
 #include "childfd.h"
 #include "content.h"
+#include "defer.h"
 #include "memory.h"
 #include "paths.h"
-
-int sl_defer(sandlock_handle h);
-int sl_answer(sandlock_handle h, const sandlock_response *response);
 
 #endif

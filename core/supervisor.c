@@ -3,6 +3,7 @@
  * SEND or ADDFD): no allocation, no lock, no other syscall. */
 #include "config.h"
 #include "supervisor.h"
+#include "defer.h"
 #include "fault.h"
 #include "log.h"
 #include "notif.h"
@@ -109,7 +110,7 @@ static void handle_one(const struct seccomp_notif *req)
     sl_chain_run(chain, &event, sl_listener_fd, sup.opts.timing, &answer);
     if (sup.opts.verbose)
         trace(req, chain->syscall_name, &answer);
-    if (answer.verdict == SANDLOCK_VERDICT_DEFER)
+    if (sl_defer_finish(index, &answer))
         return;    /* the slot now belongs to the deferral; see defer.c */
     atomic_store_explicit(&slot->handle, 0, memory_order_release);
     atomic_store_explicit(&slot->state, SL_SLOT_FREE, memory_order_relaxed);
@@ -155,9 +156,11 @@ int sl_supervisor_start(int listener, const struct sl_chains *chains,
 
     sl_slots.nworkers = opts->workers;
     sl_slots.n = opts->workers + opts->max_deferred;
+    free(sl_slots.slot);     /* left by an earlier sl_supervisor_stop() */
     sl_slots.slot = calloc(sl_slots.n, sizeof(struct sl_slot));
     sup.threads = calloc(opts->workers, sizeof(pthread_t));
-    if (!sl_slots.slot || !sup.threads || sl_fault_install()) {
+    if (!sl_slots.slot || !sup.threads || sl_fault_install() ||
+        sl_defer_setup(opts->max_deferred, opts->defer_timeout_ns)) {
         snprintf(err, errlen, "cannot set up the supervisor: %s", strerror(errno ? errno : ENOMEM));
         goto fail;
     }
@@ -203,9 +206,12 @@ void sl_supervisor_stop(void)
     free(sup.threads);
     sup.threads = NULL;
     sup.nthreads = 0;
-    free(sl_slots.slot);
-    sl_slots.slot = NULL;
-    sl_slots.n = 0;
+    sl_defer_shutdown();
+    /* Plugin threads may still hold handles until fini(): the slots stay
+     * allocated (every handle now stale) so host services called late fail
+     * with -ESRCH instead of reading freed memory. */
+    for (size_t i = 0; i < sl_slots.n; i++)
+        atomic_store(&sl_slots.slot[i].handle, 0);
     if (sl_listener_fd >= 0)
         close(sl_listener_fd);
     sl_listener_fd = -1;

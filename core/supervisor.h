@@ -7,6 +7,7 @@
 struct sl_supervisor_options {
     unsigned workers;        /* threads blocked in NOTIF_RECV */
     unsigned max_deferred;   /* spare notification slots for deferral */
+    uint64_t defer_timeout_ns; /* a deferred notification unanswered this long gets EIO */
     int verbose;             /* log every notification's result */
     int timing;              /* measure time in handle() (--stats) */
 };

@@ -24,6 +24,6 @@ tests_services_probe_SOURCES = tests/services/probe.c
 tests_services_probe_CFLAGS = $(WARN_CFLAGS)
 tests_services_probe_LDFLAGS = -all-static -pthread
 
-services_sh_tests = tests/services/memory.sh tests/services/content.sh tests/services/paths.sh tests/services/childfd.sh
+services_sh_tests = tests/services/memory.sh tests/services/content.sh tests/services/paths.sh tests/services/childfd.sh tests/services/defer.sh
 dist_check_SCRIPTS += $(services_sh_tests) tests/services/common.sh
 TESTS += $(services_sh_tests)
