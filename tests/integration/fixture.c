@@ -237,8 +237,9 @@ static int fixture_handle(void *state, const sandlock_event *ev, sandlock_respon
     }
     case M_FDLISTENER: sandlock_respond_fd(r, find_listener(), 0); break;
     case M_SEGV: {
-        static int *volatile nowhere;    /* NULL, opaque to the compiler */
-        *nowhere = 1;
+        /* A real fault, not a null dereference (UBSan would see that). */
+        volatile int *page = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        *page = 1;
         break;
     }
     case M_ABORT: abort();
