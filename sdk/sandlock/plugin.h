@@ -230,14 +230,30 @@ static inline void sandlock_respond_defer(sandlock_response *r)
 /* Flags for host->content_fd(). */
 #define SANDLOCK_CONTENT_WRITABLE 1u  /* do not seal the memfd read-only */
 
-/* Results of host->mem_read_string() and host->resolve_path() besides
- * success (a length >= 0) are negative errno values:
- *   -EFAULT        the address (or part of the string) is not readable
- *   -ENAMETOOLONG  the string did not fit: buf holds a NUL-terminated
- *                  prefix, which is NOT the whole string
- *   -ESRCH         the notification is no longer live (answered, timed out,
- *                  the task died) -- nothing read can be trusted
- *   -EINVAL        bad arguments (NULL buffer, zero size)             */
+/* Errors of the notification services (host table below). Every service
+ * returns a negative errno value on failure; the common ones are:
+ *   -ESRCH         the handle is stale or bogus, or the notification is no
+ *                  longer pending in the kernel (answered, timed out, the
+ *                  task died or was interrupted) -- nothing read may be
+ *                  trusted, nothing was opened or written on its behalf
+ *   -EFAULT        the child's address (or part of the range or string) is
+ *                  not mapped, or not writable for a write
+ *   -ENAMETOOLONG  a string or path did not fit the caller's buffer: buf
+ *                  holds a NUL-terminated prefix, which is NOT the whole
+ *                  string (never use it as if it were)
+ *   -EINVAL        bad arguments (NULL buffer, zero size, unknown flags)
+ *
+ * Lifetime of a handle: from the start of handle() until the notification
+ * is answered -- when handle() returns a verdict other than DEFER, or, for a
+ * deferred notification, when host->answer() delivers, defer_timeout
+ * expires or the sandbox exits. A handle is a value; using it later is safe
+ * and fails with -ESRCH.
+ *
+ * Threads: every service below may be called from any thread, also from
+ * threads the plugin started itself, and concurrently; except defer(),
+ * which only works inside handle(). Services that act on the child use the
+ * supervisor's credentials, which are the child's own unless the child
+ * changed them (e.g. a setuid program). */
 
 /* ------------------------------------------------------------------------
  * The host table, passed to the entry point. Valid for the whole life of
@@ -289,16 +305,33 @@ typedef struct sandlock_host {
     int (*parse_errno)(const char *text, int *out);
     int (*parse_signal)(const char *text, int *out);
 
-    /* --- child memory --- All return the number of bytes handled or a
-     * negative errno (see the list above). Every access is checked against
-     * the notification's liveness after the copy.
+    /* --- child memory ---
+     * `addr` is an address in the trapped process (typically a pointer
+     * argument from event->args). Each call checks, after the copy, that
+     * the notification is still pending before it reports success, so a
+     * result can be trusted; but the child's memory is the child's: another
+     * of its threads may change it at any time, so re-read nothing and
+     * decide on the copy (and prefer open_path() over Continue for paths).
+     * Access goes through process_vm_readv/writev, or /proc/PID/mem where
+     * the kernel refuses those.
      *
-     * mem_read: read exactly `len` bytes at `addr` of the trapped process;
-     *   -EFAULT if any byte is unreadable (nothing partial is returned).
-     * mem_read_string: read a NUL-terminated string into buf (size >= 1);
-     *   returns its length without the NUL, -ENAMETOOLONG when it did not
-     *   fit, -EFAULT on a fault. Never reads past the end of a mapping.
-     * mem_write: write exactly `len` bytes at `addr`.                   */
+     * mem_read: read exactly `len` bytes at `addr` into buf. Returns len
+     *   (0 for len 0), or -EFAULT if any byte is unreadable (buf's content
+     *   is then unspecified), -ESRCH, -EINVAL (NULL buf with len > 0).
+     * mem_read_string: read the NUL-terminated string at `addr` into buf
+     *   (`size` bytes, NUL included). Returns its length without the NUL;
+     *   -ENAMETOOLONG when it has size or more bytes (buf holds the first
+     *   size - 1 and a NUL); -EFAULT when the string runs into unmapped
+     *   memory before its NUL, or addr is NULL (buf is then ""); -ESRCH
+     *   (buf ""); -EINVAL for a NULL buf or size 0. Reads page by page, so a
+     *   string that ends just before an unmapped page is read whatever
+     *   `size` is.
+     * mem_write: write exactly `len` bytes of buf at `addr`. Returns len,
+     *   or -EFAULT when part of the range is unmapped or read-only (the
+     *   bytes before the first bad page may have been written), -ESRCH,
+     *   -EINVAL. The liveness check runs before and after the write. In the
+     *   /proc/PID/mem fallback the kernel writes read-only private pages
+     *   too, as a debugger would.                                         */
     ssize_t (*mem_read)(sandlock_handle h, uint64_t addr, void *buf, size_t len);
     ssize_t (*mem_read_string)(sandlock_handle h, uint64_t addr, char *buf,
                                size_t size);
@@ -307,53 +340,101 @@ typedef struct sandlock_host {
 
     /* --- paths as the child sees them ---
      *
-     * resolve_path: given the child's dirfd argument (AT_FDCWD or one of
-     *   its descriptors, as passed in the syscall -- pass the raw argument
-     *   cast to int) and the address of its path argument, write the
-     *   absolute, lexically normalised path the child names (".", ".." and
-     *   "//" folded; symlinks NOT followed) into buf. The path is relative
-     *   to the child's root directory. Returns the length or a negative
-     *   errno as above.
-     * open_path: open the absolute path `path` (as produced by resolve_path)
-     *   on the child's behalf, inside the child's root directory, with
-     *   open(2) `flags` and `mode`. Returns a descriptor owned by the caller
-     *   (typically handed back with sandlock_respond_fd), or -errno.
-     *   Checking a resolved path and then answering with open_path()'s
-     *   descriptor closes the time-of-check/time-of-use race of Continue. */
+     * resolve_path: the path the child names with a (dirfd, path) pair of
+     *   the openat family. `dirfd` is the raw argument cast to int
+     *   (AT_FDCWD or one of the child's descriptors); `path_addr` the
+     *   address of the path string. Relative paths start at the child's
+     *   cwd (AT_FDCWD) or at the directory the dirfd names; the result is
+     *   absolute, relative to the child's root directory (so a chrooted
+     *   child's "/etc" is "/etc"), and lexically normalised: "." and empty
+     *   components dropped, ".." removes the previous component (never
+     *   above "/"). Symlinks are NOT followed, so the result is what the
+     *   child wrote, not necessarily the file it would reach: check it, then
+     *   open it with open_path() (which follows links inside the root) and
+     *   answer with that fd. An empty path names the directory itself
+     *   (AT_EMPTY_PATH). Writes the result into buf (`size` bytes) and
+     *   returns its length. Errors: those of mem_read_string for the
+     *   string (-ENAMETOOLONG also when the child's string exceeds
+     *   PATH_MAX, or the result does not fit buf), -EBADF (dirfd not open
+     *   in the child, or negative and not AT_FDCWD), -ENOTDIR (a relative
+     *   path and dirfd is no directory), -EXDEV (the cwd or dirfd lies
+     *   outside the child's root, so the path has no name the child could
+     *   print), -ESRCH, -ENOMEM. A directory deleted while the child held
+     *   it resolves with the kernel's " (deleted)" suffix.
+     * open_path: open `path` on the child's behalf with open(2) `flags` and
+     *   `mode`, resolving it inside the child's root directory
+     *   (openat2(RESOLVE_IN_ROOT) on /proc/PID/root: "..", absolute
+     *   symlinks and ".." in symlinks cannot leave that root). A relative
+     *   path starts at the child's cwd. O_NOFOLLOW, O_CREAT, O_EXCL,
+     *   O_DIRECTORY, O_TRUNC etc. act as for the child; created files get
+     *   `mode` under the child's umask (not sandlock's). Magic links such as
+     *   /proc/PID/fd/N are refused (ELOOP), and /proc/self names the
+     *   supervisor, not the child. The descriptor is close-on-exec in the
+     *   supervisor and owned by the caller: close it, or hand it over with
+     *   sandlock_respond_fd() (the host then owns it). Returns the fd or
+     *   -errno: the kernel's error for the open (-ENOENT, -EACCES, -ELOOP,
+     *   -EEXIST...), -ESRCH, -EXDEV (relative path, cwd outside the root),
+     *   -EINVAL (NULL path). Checking a path and answering with this fd
+     *   closes the time-of-check/time-of-use race of Continue.          */
     ssize_t (*resolve_path)(sandlock_handle h, int dirfd, uint64_t path_addr,
                             char *buf, size_t size);
     int (*open_path)(sandlock_handle h, const char *path, int flags,
                      mode_t mode);
 
     /* --- the child's descriptors ---
-     * dup_child_fd: duplicate descriptor `child_fd` of the trapped process
-     *   into the supervisor (pidfd_getfd). The caller owns and closes the
-     *   result. Returns the descriptor or -errno (-EBADF: not open).      */
+     * dup_child_fd: a copy of descriptor `child_fd` of the trapped process
+     *   in the supervisor (pidfd_getfd(2)): the same open file description,
+     *   so a socket copy can be inspected (getsockname, getsockopt) or used
+     *   (connect, send) and the child sees the effect. The copy is
+     *   close-on-exec and owned by the caller, who closes it (or hands it
+     *   back with sandlock_respond_fd()). Returns the descriptor, or -EBADF
+     *   (not open in the child), -ESRCH, -EPERM (the kernel refused access),
+     *   -EMFILE.                                                        */
     int (*dup_child_fd)(sandlock_handle h, int child_fd);
 
     /* --- content descriptors ---
-     * content_fd: a memfd holding `len` bytes of `data`, offset rewound to
-     *   0, sealed read-only (writes fail with EPERM) unless flags has
-     *   SANDLOCK_CONTENT_WRITABLE. The caller owns the descriptor; hand it
-     *   to sandlock_respond_fd() to give the child its own copy.
-     *   Returns the descriptor or -errno. Needs no notification.          */
+     * content_fd: a memfd (named `name`, or "sandlock" when NULL; the name
+     *   only shows in /proc) holding `len` bytes copied from `data`, file
+     *   offset 0. Unless flags has SANDLOCK_CONTENT_WRITABLE it is sealed
+     *   (F_SEAL_WRITE, GROW, SHRINK and SEAL): writes fail with EPERM, for
+     *   the child too. Typical use: sandlock_respond_fd(response, fd, 0) so
+     *   the child's open() returns this content; the installed descriptor
+     *   is close-on-exec in the child unless the verdict has
+     *   SANDLOCK_FD_NO_CLOEXEC. The caller owns the fd until it hands it to
+     *   the FD verdict (then the host closes it) or closes it itself. The
+     *   child gets the same open file description, so hand one fd to one
+     *   open only (they would share the offset). Needs no notification;
+     *   usable any time after init(). Returns the fd, or -EINVAL (unknown
+     *   flags, NULL data with len > 0), -ENOMEM, -EMFILE.                */
     int (*content_fd)(const char *name, const void *data, size_t len,
                       unsigned flags);
 
     /* --- deferred answers ---
-     * defer: called inside handle(), before returning a DEFER verdict.
-     *   Registers the notification as deferred; `h` (and its memory and
-     *   path services) stays valid until it is answered. Returns 0, or
-     *   -EAGAIN when [sandlock] max_deferred notifications are already
-     *   pending (then answer normally; a DEFER verdict without a successful
-     *   defer() gives the child EAGAIN).
-     * answer: answer a deferred notification from any thread with a full
-     *   verdict (same rules as handle()'s; ownership of an FD verdict's fd
-     *   passes to the host on every path). Returns 0 when the answer was
-     *   delivered (or the task had died meanwhile), -EALREADY for a second
-     *   answer, -ETIMEDOUT when defer_timeout passed and the host already
-     *   answered EIO, -ECANCELED when the sandbox has exited, -EINVAL for an
-     *   invalid verdict (the child then gets the exception policy).       */
+     * defer: called inside handle() for its own event->handle, before
+     *   returning sandlock_respond_defer(). The notification then waits
+     *   (the child's thread stays blocked in the syscall) while the worker
+     *   goes on with other notifications; `h` and the memory, path and fd
+     *   services stay valid until the answer. Returns 0 (also when called
+     *   twice), -EAGAIN when [sandlock] max_deferred notifications are
+     *   already pending (answer normally instead; returning DEFER anyway
+     *   gives the child EAGAIN), -EINVAL outside handle() or for another
+     *   notification's handle, -ESRCH for a stale handle. If handle() then
+     *   returns another verdict (or fails), that verdict is used and the
+     *   deferral dropped (a later answer() gets -EALREADY).
+     * answer: deliver the verdict of a deferred notification, from any
+     *   thread, also from inside handle() before it returns DEFER. Same
+     *   verdicts and rules as handle()'s, except DEFER; set response's
+     *   abi_version and struct_size as the host does (a struct_size of 0
+     *   is read as this header's size). An FD verdict's fd passes to the
+     *   host on every path, errors included. Returns 0 when delivered (also
+     *   when the child's thread had died meanwhile), -EALREADY when the
+     *   notification was already answered, -ETIMEDOUT when defer_timeout
+     *   ([sandlock], default 30s) passed first and the child got EIO,
+     *   -ECANCELED when the sandbox exited first (the child got EIO if it
+     *   still waited), -EINVAL for an invalid verdict (the child then gets
+     *   the deferring instance's exception policy) or a notification that
+     *   was never deferred, -ESRCH for a bogus handle, or the kernel's
+     *   error for the answer itself.                                    */
     int (*defer)(sandlock_handle h);
     int (*answer)(sandlock_handle h, const sandlock_response *response);
 } sandlock_host;
