@@ -24,8 +24,8 @@
  *   twice    answer, then answer again and log the second result
  *   invalid  answer with an invalid verdict
  *   inside   answer from inside handle(), before returning DEFER
- *   ignore   keep returning DEFER when defer() fails (the host then gives
- *            EAGAIN) -- the default already does; this mode logs it
+ * When defer() fails the plugin logs it and returns DEFER anyway: the host
+ * must turn that into EAGAIN for the child.
  * Every answer()'s result is logged as "answer: RESULT" (warn level). */
 #include <sandlock/plugin.h>
 
