@@ -54,7 +54,11 @@ static int kill_trapped(int listener, uint64_t id)
         }
     if (pid <= 0)
         return -1;
+    /* The trapped task may be a thread other than its process's leader:
+     * PIDFD_THREAD (Linux 6.9) names it; SIGKILL kills its whole process. */
     int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (pidfd < 0)
+        pidfd = (int)syscall(SYS_pidfd_open, pid, O_EXCL /* PIDFD_THREAD */);
     if (pidfd < 0)
         return -1;
     int rc = -1;

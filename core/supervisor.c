@@ -8,6 +8,7 @@
 #include "log.h"
 #include "notif.h"
 #include "respond.h"
+#include "sandbox.h"
 #include "seccomp_ioctl.h"
 #include "values.h"
 
@@ -130,8 +131,11 @@ static void *worker_main(void *arg)
         if (ioctl(sl_listener_fd, SECCOMP_IOCTL_NOTIF_RECV, &req) != 0) {
             if (errno == EINTR || errno == ENOENT)
                 continue;
-            if (!atomic_load(&sup.stop))
-                sl_log(SANDLOCK_LOG_ERROR, "NOTIF_RECV: %s", strerror(errno));
+            if (!atomic_load(&sup.stop)) {
+                /* Fail closed: a sandbox nobody answers must not go on. */
+                sl_log(SANDLOCK_LOG_ERROR, "NOTIF_RECV: %s; killing the sandbox", strerror(errno));
+                sl_sandbox_kill(SIGKILL);
+            }
             break;
         }
         handle_one(&req);

@@ -106,6 +106,20 @@ dpid=$(cat "$TEST_TMP/daemon3" 2>/dev/null)
 if [ -n "$dpid" ] && gone_within "$dpid" 1; then pass "kill verdict from a grandchild: the daemon is gone"
 else fail "kill verdict from a grandchild: the daemon is gone" "pid '$dpid'"; kill -9 "$dpid" 2>/dev/null; fi
 
+# kill from a thread other than the main one.
+ini=$(write_ini killthread <<EOF2
+[sandlock]
+workers = 2
+[plugin killer]
+module = verdict
+syscalls = getppid
+action = kill:SIGUSR1
+EOF2
+)
+run_sandlock run -c "$ini" -- "$PROBE" threads:4:100:0 hostpid
+is "kill verdict from threads: sandlock exits 138" "$rc" 138
+is "kill verdict from threads: no call returned" "$out" ""
+
 # ---- fd verdict ----
 ini=$(write_ini fd <<EOF2
 [plugin fake-file]
