@@ -1,1 +1,24 @@
-# plugins/fsdeny/ (fragment included from plugins/local.mk)
+# plugins/fsdeny/ (fragment included from plugins/local.mk): path rules
+# without open races.
+plugins_LTLIBRARIES += plugins/fsdeny.la
+plugins_fsdeny_la_SOURCES = plugins/fsdeny/fsdeny.c plugins/fsdeny/rules.c plugins/fsdeny/rules.h
+plugins_fsdeny_la_CFLAGS = $(PLUGIN_CFLAGS)
+plugins_fsdeny_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+
+# Unit tests of the glob dialect and the decision rule.
+check_PROGRAMS += plugins/fsdeny/test-rules
+plugins_fsdeny_test_rules_SOURCES = plugins/fsdeny/test-rules.c plugins/fsdeny/rules.c
+plugins_fsdeny_test_rules_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+TESTS += plugins/fsdeny/test-rules
+
+# The probe runs inside the sandbox: no sanitizers.
+check_PROGRAMS += plugins/fsdeny/fsprobe
+plugins_fsdeny_fsprobe_SOURCES = plugins/fsdeny/fsprobe.c
+plugins_fsdeny_fsprobe_CFLAGS = $(WARN_CFLAGS) $(PTHREAD_CFLAGS)
+plugins_fsdeny_fsprobe_LDFLAGS =
+plugins_fsdeny_fsprobe_LDADD = $(PTHREAD_LIBS)
+
+TESTS += plugins/fsdeny/test.sh
+dist_check_SCRIPTS += plugins/fsdeny/test.sh
+dist_man_MANS += man/sandlock-fsdeny.7
+EXTRA_DIST += plugins/fsdeny/README.md

@@ -1,0 +1,145 @@
+#!/bin/sh
+# fsdeny through real sandboxed children: denied and allowed paths for the
+# covered syscalls, symlinks, "most specific wins", ~, the open race, and
+# init errors that name their key.
+. "${top_srcdir:-.}/tests/lib.sh"
+PROBE="$top_builddir/plugins/fsdeny/fsprobe"
+T="$TEST_TMP"
+
+mkdir -p "$T/good" "$T/deny/keep" "$T/deny/sub" "$T/home/.ssh" "$T/work"
+echo good > "$T/good/a"
+echo bad > "$T/deny/a"
+echo kept > "$T/deny/keep/a"
+echo private > "$T/home/.ssh/id_ed25519"
+echo public > "$T/home/.ssh/id_ed25519.pub"
+ln -s "$T/deny/a" "$T/good/link"           # a symlink to a denied file
+ln -s "$T/deny" "$T/good/dirlink"          # a symlink to a denied directory
+ln -s "$T/good/a" "$T/deny/tolink"         # a symlink inside the denied directory
+cp /bin/true "$T/deny/true"
+cp /bin/true "$T/good/true"
+
+ini=$(write_ini fs <<EOF
+[plugin fs]
+module = fsdeny
+deny = $T/deny
+allow = $T/deny/keep
+deny = ~/.ssh/*
+allow = ~/.ssh/*.pub
+EOF
+)
+export HOME="$T/home"
+
+probe() { run_sandlock run -c "$ini" -- "$PROBE" "$@"; }
+
+probe read "$T/good/a";            is "allowed file is read" "$out" "ok good"
+probe read "$T/deny/a";            is "denied file: EACCES" "$out" "err EACCES"
+probe read "$T/deny";              is "the denied directory itself" "$out" "err EACCES"
+probe read "$T/deny/keep/a";       is "allow exception (longer prefix) wins" "$out" "ok kept"
+probe read "$T/good/../deny/a";    is ".. does not get around a rule" "$out" "err EACCES"
+probe read "$T//deny/./a";         is "// and . do not either" "$out" "err EACCES"
+probe openat2 "$T/deny/a";         is "openat2 denied" "$out" "err EACCES"
+probe openat2 "$T/good/a";         is "openat2 allowed" "$out" "ok good"
+probe read "$T/home/.ssh/id_ed25519";     is "~ expands: private key denied" "$out" "err EACCES"
+probe read "$T/home/.ssh/id_ed25519.pub"; is "same prefix, more literals: .pub allowed" "$out" "ok public"
+probe read "$T/good/link";         is "symlink to a denied file: denied" "$out" "err EACCES"
+probe read "$T/good/dirlink/a";    is "through a symlinked denied directory: denied" "$out" "err EACCES"
+probe read "$T/good/nothere";      is "missing allowed file: the open's own error" "$out" "err ENOENT"
+probe cloexec "$T/good/a";         is "O_CLOEXEC follows the child's flags" "$out" "plain 0 cloexec 1"
+run_sandlock run -c "$ini" -- sh -c "cd '$T/good' && cat ../deny/a"
+is "relative path from a shell: nothing read" "$out" ""
+like "and cat reports the denial" "$err" "Permission denied"
+run_sandlock run -c "$ini" -- sh -c "cd '$T/good' && cat a"
+is "relative allowed path" "$out" "good"
+
+# /proc/self is the child's, and aliases of its descriptors reopen them.
+run_sandlock run -c "$ini" -- grep '^Name:' /proc/self/status
+like "/proc/self is the child's own" "$out" "^Name:[[:space:]]+grep$"
+run_sandlock run -c "$ini" -- grep '^Name:' /proc/thread-self/status
+like "/proc/thread-self too" "$out" "^Name:[[:space:]]+grep$"
+run_sandlock run -c "$ini" -- sh -c 'echo to-stderr > /dev/stderr'
+is "redirect to /dev/stderr works" "$rc:$err" "0:to-stderr"
+out=$("$SANDLOCK" run -c "$ini" -- "$PROBE" read /dev/stdin < "$T/good/a" 2>/dev/null)
+is "/dev/stdin reopens the child's stdin" "$out" "ok good"
+out=$("$SANDLOCK" run -c "$ini" -- "$PROBE" read /dev/fd/0 < "$T/deny/a" 2>/dev/null)
+is "/dev/fd/0 of a denied file: denied" "$out" "err EACCES"
+out=$("$SANDLOCK" run -c "$ini" -- "$PROBE" read /proc/self/fd/0 < "$T/deny/a" 2>/dev/null)
+is "/proc/self/fd/N of a denied file: denied" "$out" "err EACCES"
+out=$("$SANDLOCK" run -c "$ini" -- "$PROBE" read /proc/thread-self/fd/0 < "$T/good/a" 2>/dev/null)
+is "/proc/thread-self/fd/N of an allowed file" "$out" "ok good"
+
+# Opens that create or truncate: no side effect on a denied target.
+probe creat "$T/deny/new";         is "creat in a denied directory" "$out" "err EACCES"
+test -e "$T/deny/new" && fail "nothing was created" || pass "nothing was created"
+probe creat "$T/good/dirlink/new2"; is "creat through a symlinked denied directory" "$out" "err EACCES"
+test -e "$T/deny/new2" && fail "nothing was created through the link" || pass "nothing was created through the link"
+probe trunc "$T/good/link";        is "O_TRUNC through a symlink to a denied file" "$out" "err EACCES"
+is "the denied file kept its content" "$(cat "$T/deny/a")" "bad"
+probe creat "$T/good/made";        is "creat in an allowed directory" "$out" "ok"
+test -f "$T/good/made" && pass "and the file exists" || fail "and the file exists"
+
+# Non-open syscalls.
+probe stat "$T/deny/a";            is "stat denied" "$out" "err EACCES"
+probe stat "$T/good/link";         is "stat follows a symlink to a denied file" "$out" "err EACCES"
+probe lstat "$T/good/link";        is "lstat of that symlink itself is allowed" "$out" "ok"
+probe stat "$T/good/a";            is "stat allowed" "$out" "ok"
+probe access "$T/deny/a";          is "access denied" "$out" "err EACCES"
+probe readlink "$T/deny/tolink";   is "readlink inside a denied directory" "$out" "err EACCES"
+probe readlink "$T/good/link";     is "readlink of an allowed symlink" "$out" "ok"
+probe unlink "$T/deny/a";          is "unlink denied" "$out" "err EACCES"
+test -f "$T/deny/a" && pass "the file is still there" || fail "the file is still there"
+probe rename "$T/good/made" "$T/deny/moved"; is "rename into a denied directory" "$out" "err EACCES"
+probe rename "$T/deny/a" "$T/good/stolen";   is "rename out of a denied directory" "$out" "err EACCES"
+probe link "$T/deny/a" "$T/good/hard";       is "hard link of a denied file" "$out" "err EACCES"
+test -e "$T/good/hard" && fail "no hard link made" || pass "no hard link made"
+probe symlink "$T/good/a" "$T/deny/sym";     is "symlink created in a denied directory" "$out" "err EACCES"
+probe mkdir "$T/deny/d";           is "mkdir denied" "$out" "err EACCES"
+probe mkdir "$T/good/d";           is "mkdir allowed" "$out" "ok"
+probe rmdir "$T/deny/sub";         is "rmdir denied" "$out" "err EACCES"
+probe truncate "$T/deny/a";        is "truncate denied" "$out" "err EACCES"
+probe chdir "$T/deny";             is "chdir denied" "$out" "err EACCES"
+probe exec "$T/deny/true";         is "execve of a denied program" "$out" "err EACCES"
+run_sandlock run -c "$ini" -- "$PROBE" exec "$T/good/true"
+is "execve of an allowed program" "$rc:$out" "0:"
+is "the denied tree is intact" "$(cat "$T/deny/a") $(ls "$T/deny" | tr '\n' ' ')" \
+    "bad a keep sub tolink true "
+
+# The errno key.
+ini2=$(write_ini errno <<EOF
+[plugin fs]
+module = fsdeny
+deny = $T/deny
+errno = ENOENT
+EOF
+)
+run_sandlock run -c "$ini2" -- "$PROBE" read "$T/deny/a"
+is "errno = ENOENT" "$out" "err ENOENT"
+
+# The race: one thread flips the path buffer between an allowed and a denied
+# file while another opens it in a loop. Nothing denied may ever be read.
+mkdir -p "$T/rgood" "$T/rdeny"
+echo good > "$T/rgood/f"
+echo secret > "$T/rdeny/f"
+ini3=$(write_ini race <<EOF
+[plugin fs]
+module = fsdeny
+deny = $T/rdeny
+EOF
+)
+run_sandlock run -c "$ini3" -- "$PROBE" race "$T/rgood/f" "$T/rdeny/f" 20000
+like "race: the flipping child ran" "$out" "^good [0-9]+ bad [0-9]+ errors [0-9]+$"
+like "race: it opened the allowed file many times" "$out" "^good [0-9]{3,} "
+like "race: it was denied many times" "$out" "errors [0-9]{3,}$"
+like "race: it never read the denied content" "$out" " bad 0 "
+
+# Init errors name their key.
+check_error() {
+    ini4=$(write_ini bad)
+    run_sandlock check -c "$ini4"
+    like "$1" "$err" "$2"
+}
+printf '[plugin fs]\nmodule = fsdeny\ndeny = /x\nmode = strict\n' | check_error "unknown key" "unknown key 'mode'"
+printf '[plugin fs]\nmodule = fsdeny\ndeny = /x\nerrno = ENOTANERRNO\n' | check_error "bad errno" "errno: expected"
+printf '[plugin fs]\nmodule = fsdeny\ndeny = relative/path\n' | check_error "relative deny" "deny: 'relative/path': pattern must be an absolute"
+printf '[plugin fs]\nmodule = fsdeny\ndeny = /x\nallow = x\n' | check_error "relative allow" "allow: 'x'"
+printf '[plugin fs]\nmodule = fsdeny\nallow = /x\n' | check_error "deny is required" "deny: required"
+done_testing
