@@ -3,7 +3,7 @@
 # instance `bad` on getppid followed by a recording instance `next`.
 . "$top_srcdir/tests/integration/common.sh"
 
-triggers="error unset errno0 errno5000 signal0 signal99 fd1 fdclosed fdlistener segv abort"
+triggers="error unset errno0 errno5000 signal0 signal99 fd1 fdclosed fdlistener fderror fdbadflags segv abort"
 policies="kill eperm eio continue"
 
 for trigger in $triggers; do
@@ -57,6 +57,34 @@ EOF2
             ;;
         esac
     done
+done
+
+# Invalid fd verdicts: the supervisor neither leaks the plugin's fd nor
+# closes one of its own (0-2, the listener).
+for trigger in fd1 fdclosed fdlistener fderror fdbadflags; do
+    ini=$(write_ini "leak-$trigger" <<EOF2
+[plugin bad]
+module = $FIXTURE
+syscalls = getppid
+mode = $trigger
+on_exception = eperm
+EOF2
+)
+    start_bg "leak-$trigger" run -c "$ini" -- "$PROBE" getppid pause:"$TEST_TMP/$trigger-1" getppid:200 pause:"$TEST_TMP/$trigger-2"
+    if wait_for "$TEST_TMP/leak-$trigger.out" "paused .*$trigger-1"; then
+        before=$(fd_count "$bg_pid")
+        touch "$TEST_TMP/$trigger-1"
+        wait_for "$TEST_TMP/leak-$trigger.out" "paused .*$trigger-2"
+        after=$(fd_count "$bg_pid")
+        std=$(ls "/proc/$bg_pid/fd" | grep -cE '^[012]$')
+        touch "$TEST_TMP/$trigger-2"
+        wait "$bg_pid"; rc=$?
+        is "$trigger x200: the supervisor's fd count is unchanged" "$after" "$before"
+        is "$trigger x200: the supervisor's fds 0-2 are still open" "$std" 3
+        is "$trigger x200: every call got EPERM, sandlock exits 0" "$(grep -c 'errno=EPERM' "$TEST_TMP/leak-$trigger.out")/$rc" "2/0"
+    else
+        fail "$trigger: probe started" "$(cat "$TEST_TMP/leak-$trigger.err")"
+    fi
 done
 
 # The default policy comes from [sandlock] on_exception, else kill.

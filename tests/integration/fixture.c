@@ -19,6 +19,8 @@
  *   errno0 | errno5000 | signal0 | signal99    invalid values
  *   fd1 | fdclosed | fdlistener               invalid fd verdicts
  *   segv | abort  crash inside handle()
+ *   fderror       a memfd as fd verdict, but handle() returns SANDLOCK_ERROR
+ *   fdbadflags    a memfd as fd verdict with unknown fd_flags (invalid)
  */
 #define _GNU_SOURCE
 #include <sandlock/plugin.h>
@@ -36,7 +38,7 @@
 enum mode {
     M_CONTINUE, M_ERRNO, M_RETURN, M_KILL, M_RETURNPID, M_FD, M_ERROR, M_UNSET,
     M_ERRNO0, M_ERRNO5000, M_SIGNAL0, M_SIGNAL99, M_FD1, M_FDCLOSED, M_FDLISTENER,
-    M_SEGV, M_ABORT,
+    M_SEGV, M_ABORT, M_FDERROR, M_FDBADFLAGS,
 };
 
 struct fixture {
@@ -72,7 +74,8 @@ static int parse_mode(struct fixture *f, const char *text)
         { "error", M_ERROR }, { "unset", M_UNSET }, { "errno0", M_ERRNO0 },
         { "errno5000", M_ERRNO5000 }, { "signal0", M_SIGNAL0 }, { "signal99", M_SIGNAL99 },
         { "fd1", M_FD1 }, { "fdclosed", M_FDCLOSED }, { "fdlistener", M_FDLISTENER },
-        { "segv", M_SEGV }, { "abort", M_ABORT },
+        { "segv", M_SEGV }, { "abort", M_ABORT }, { "fderror", M_FDERROR },
+        { "fdbadflags", M_FDBADFLAGS },
     };
     for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
         if (!strcmp(text, plain[i].name)) {
@@ -220,6 +223,15 @@ static int fixture_handle(void *state, const sandlock_event *ev, sandlock_respon
         }
         sandlock_respond_fd(r, fd, 0);
         break;
+    }
+    case M_FDERROR:
+    case M_FDBADFLAGS: {
+        /* The host owns the fd on every path: it must close these. */
+        int fd = memfd_create("fixture-invalid", MFD_CLOEXEC);
+        if (fd < 0)
+            return SANDLOCK_ERROR;
+        sandlock_respond_fd(r, fd, f->mode == M_FDBADFLAGS ? 0x80u : 0);
+        return f->mode == M_FDERROR ? SANDLOCK_ERROR : SANDLOCK_OK;
     }
     case M_ERROR: return SANDLOCK_ERROR;
     case M_UNSET: break;
