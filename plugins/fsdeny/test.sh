@@ -133,13 +133,13 @@ like "race: it never read the denied content" "$out" " bad 0 "
 
 # Init errors name their key.
 check_error() {
-    ini4=$(write_ini bad)
-    run_sandlock check -c "$ini4"
+    printf "$3" > "$TEST_TMP/bad.ini"
+    run_sandlock check -c "$TEST_TMP/bad.ini"
     like "$1" "$err" "$2"
 }
-printf '[plugin fs]\nmodule = fsdeny\ndeny = /x\nmode = strict\n' | check_error "unknown key" "unknown key 'mode'"
-printf '[plugin fs]\nmodule = fsdeny\ndeny = /x\nerrno = ENOTANERRNO\n' | check_error "bad errno" "errno: expected"
-printf '[plugin fs]\nmodule = fsdeny\ndeny = relative/path\n' | check_error "relative deny" "deny: 'relative/path': pattern must be an absolute"
-printf '[plugin fs]\nmodule = fsdeny\ndeny = /x\nallow = x\n' | check_error "relative allow" "allow: 'x'"
-printf '[plugin fs]\nmodule = fsdeny\nallow = /x\n' | check_error "deny is required" "deny: required"
+check_error "unknown key" "unknown key 'mode'" '[plugin fs]\nmodule = fsdeny\ndeny = /x\nmode = strict\n'
+check_error "bad errno" "errno: expected" '[plugin fs]\nmodule = fsdeny\ndeny = /x\nerrno = ENOTANERRNO\n'
+check_error "relative deny" "deny: 'relative/path': pattern must be an absolute" '[plugin fs]\nmodule = fsdeny\ndeny = relative/path\n'
+check_error "relative allow" "allow: 'x'" '[plugin fs]\nmodule = fsdeny\ndeny = /x\nallow = x\n'
+check_error "deny is required" "deny: required" '[plugin fs]\nmodule = fsdeny\nallow = /x\n'
 done_testing
