@@ -84,6 +84,17 @@ d2=$(cat "$TEST_TMP/d2" 2>/dev/null); d3=$(cat "$TEST_TMP/d3" 2>/dev/null)
 if [ -n "$d2" ] && [ -n "$d3" ] && ! alive "$d2" && ! alive "$d3"; then pass "several daemons: all gone"
 else fail "several daemons: all gone" "'$d2' '$d3'"; fi
 
+# A background child that keeps the command's stdout open is killed too:
+# whoever reads sandlock's output sees EOF when the command exits.
+start=$(date +%s)
+out=$(timeout 20 "$SANDLOCK" run -c "$E" -- sh -c 'sleep 30 & echo started' 2>/dev/null)
+rc=$?
+end=$(date +%s)
+is "a background child holding stdout: output" "$out" "started"
+is "a background child holding stdout: exit status 0" "$rc" 0
+if [ $((end - start)) -le 5 ]; then pass "a background child holding stdout: EOF at once ($((end - start)) s)"
+else fail "a background child holding stdout: EOF at once" "took $((end - start)) s"; fi
+
 # ---- the supervisor dies by SIGKILL: the sandbox dies with it ----
 start_bg skill run -c "$ini" -- "$PROBE" hostpid daemon:"$TEST_TMP/d4" pause:"$TEST_TMP/never"
 if wait_for "$TEST_TMP/skill.out" "paused"; then
