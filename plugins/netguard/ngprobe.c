@@ -1,0 +1,291 @@
+/* ngprobe -- loopback servers and sandboxed clients for netguard's tests.
+ * FAMILY is tcp4, tcp6, udp4, udp6, unix (stream) or unixdgram.
+ *
+ * Outside the sandbox:
+ *   serve FAMILY ADDR|PATH PORTFILE
+ *       stream: accept forever, greet each client with "hello\n";
+ *       udp: answer every datagram with "pong"; unixdgram: append every
+ *       datagram to PATH.log. The bound port (0 for unix) goes to PORTFILE.
+ * Inside the sandbox (each prints "ok ..." or "err ENAME"):
+ *   connect FAMILY ADDR|PATH PORT [nb]   connect and read the greeting;
+ *                                        nb: non-blocking, prints
+ *                                        "inprogress" first when it was
+ *   bind FAMILY ADDR|PATH PORT           bind; unix: check the socket file
+ *   send FAMILY METHOD ADDR|PATH PORT    METHOD sendto|sendmsg|sendmmsg|
+ *                                        connected (connect + send); udp
+ *                                        waits for the "pong"
+ *   race ADDR GOOD BAD N                 UDP connect N times to a shared
+ *                                        address whose port another thread
+ *                                        flips between GOOD and BAD; prints
+ *                                        how often each port was the peer */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stddef.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+/* Prints the error of the last failed call and returns 1. */
+static int fail(void)
+{
+    printf("err %s\n", strerrorname_np(errno));
+    return 1;
+}
+
+/* Fills ss with the address FAMILY names; returns its length or 0. */
+static socklen_t make_addr(const char *family, const char *where, int port, struct sockaddr_storage *ss,
+                           int *domain, int *type)
+{
+    memset(ss, 0, sizeof(*ss));
+    *type = strncmp(family, "udp", 3) == 0 || strcmp(family, "unixdgram") == 0 ? SOCK_DGRAM : SOCK_STREAM;
+    if (strncmp(family, "unix", 4) == 0) {
+        struct sockaddr_un *un = (struct sockaddr_un *)ss;
+        *domain = un->sun_family = AF_UNIX;
+        if (where[0] == '@') {
+            memcpy(un->sun_path + 1, where + 1, strlen(where) - 1);
+            return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(where));
+        }
+        snprintf(un->sun_path, sizeof(un->sun_path), "%s", where);
+        return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(un->sun_path) + 1);
+    }
+    if (family[3] == '6') {
+        struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+        *domain = in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons((uint16_t)port);
+        return inet_pton(AF_INET6, where, &in6->sin6_addr) == 1 ? sizeof(*in6) : 0;
+    }
+    struct sockaddr_in *in = (struct sockaddr_in *)ss;
+    *domain = in->sin_family = AF_INET;
+    in->sin_port = htons((uint16_t)port);
+    return inet_pton(AF_INET, where, &in->sin_addr) == 1 ? sizeof(*in) : 0;
+}
+
+/* The port of a bound IPv4/IPv6 socket. */
+static int local_port(int fd)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof(ss);
+    if (getsockname(fd, (struct sockaddr *)&ss, &len))
+        return -1;
+    if (ss.ss_family == AF_INET)
+        return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+    if (ss.ss_family == AF_INET6)
+        return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+    return 0;
+}
+
+/* The server loop (outside the sandbox). */
+static int serve(const char *family, const char *where, const char *portfile)
+{
+    struct sockaddr_storage ss;
+    int domain, type;
+    socklen_t len = make_addr(family, where, 0, &ss, &domain, &type);
+    int fd = socket(domain, type, 0);
+    if (!len || fd < 0 || bind(fd, (struct sockaddr *)&ss, len) ||
+        (type == SOCK_STREAM && listen(fd, 64)))
+        return fail();
+    FILE *f = fopen(portfile, "w");
+    if (!f)
+        return fail();
+    fprintf(f, "%d\n", local_port(fd));
+    fclose(f);
+    for (;;) {
+        if (type == SOCK_STREAM) {
+            int c = accept(fd, NULL, NULL);
+            if (c >= 0) {
+                if (write(c, "hello\n", 6) < 0)
+                    perror("write");
+                close(c);
+            }
+            continue;
+        }
+        char buf[256];
+        struct sockaddr_storage from;
+        socklen_t flen = sizeof(from);
+        ssize_t n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &flen);
+        if (n < 0)
+            continue;
+        if (domain == AF_UNIX) {
+            char log[PATH_MAX];
+            snprintf(log, sizeof(log), "%s.log", where);
+            FILE *l = fopen(log, "a");
+            if (l) {
+                fprintf(l, "%.*s\n", (int)n, buf);
+                fclose(l);
+            }
+        } else {
+            sendto(fd, "pong", 4, 0, (struct sockaddr *)&from, flen);
+        }
+    }
+}
+
+/* Waits up to 3 s for fd to become readable / writable. */
+static int wait_for(int fd, short events)
+{
+    struct pollfd p = { .fd = fd, .events = events };
+    return poll(&p, 1, 3000) == 1 ? 0 : -1;
+}
+
+static int do_connect(const char *family, const char *where, int port, int nonblocking)
+{
+    struct sockaddr_storage ss;
+    int domain, type;
+    socklen_t len = make_addr(family, where, port, &ss, &domain, &type);
+    int fd = socket(domain, type | (nonblocking ? SOCK_NONBLOCK : 0), 0);
+    if (!len || fd < 0)
+        return fail();
+    if (connect(fd, (struct sockaddr *)&ss, len)) {
+        if (!nonblocking || errno != EINPROGRESS)
+            return fail();
+        printf("inprogress ");
+        int err = 0;
+        socklen_t elen = sizeof(err);
+        if (wait_for(fd, POLLOUT) || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen))
+            return fail();
+        if (err) {
+            errno = err;
+            return fail();
+        }
+    }
+    char buf[32] = "";
+    if (wait_for(fd, POLLIN))
+        return fail();
+    ssize_t n = read(fd, buf, sizeof(buf) - 1);
+    buf[n > 0 ? n : 0] = '\0';
+    buf[strcspn(buf, "\n")] = '\0';
+    printf("ok %s\n", buf);
+    return 0;
+}
+
+static int do_bind(const char *family, const char *where, int port)
+{
+    struct sockaddr_storage ss;
+    int domain, type;
+    socklen_t len = make_addr(family, where, port, &ss, &domain, &type);
+    int fd = socket(domain, type, 0);
+    if (!len || fd < 0 || bind(fd, (struct sockaddr *)&ss, len))
+        return fail();
+    struct stat sb;
+    if (domain == AF_UNIX && where[0] != '@')
+        printf("ok %s\n", stat(where, &sb) == 0 && S_ISSOCK(sb.st_mode) ? "sock" : "nofile");
+    else
+        printf("ok %s\n", local_port(fd) > 0 ? "port" : "noport");
+    return 0;
+}
+
+static int do_send(const char *family, const char *method, const char *where, int port)
+{
+    struct sockaddr_storage ss;
+    int domain, type;
+    socklen_t len = make_addr(family, where, port, &ss, &domain, &type);
+    int fd = socket(domain, type, 0);
+    if (!len || fd < 0)
+        return fail();
+    char msg[] = "ping";
+    struct iovec iov = { .iov_base = msg, .iov_len = 4 };
+    struct msghdr mh = { .msg_name = &ss, .msg_namelen = len, .msg_iov = &iov, .msg_iovlen = 1 };
+    ssize_t rc;
+    if (!strcmp(method, "sendto")) {
+        rc = sendto(fd, msg, 4, 0, (struct sockaddr *)&ss, len);
+    } else if (!strcmp(method, "sendmsg")) {
+        rc = sendmsg(fd, &mh, 0);
+    } else if (!strcmp(method, "sendmmsg")) {
+        struct mmsghdr v[2] = { { .msg_hdr = mh }, { .msg_hdr = mh } };
+        rc = sendmmsg(fd, v, 2, 0);
+    } else {
+        rc = connect(fd, (struct sockaddr *)&ss, len);
+        if (rc == 0)
+            rc = send(fd, msg, 4, 0);
+    }
+    if (rc < 0)
+        return fail();
+    if (domain == AF_UNIX) {
+        printf("ok sent\n");
+        return 0;
+    }
+    char buf[16] = "";
+    if (wait_for(fd, POLLIN)) {
+        printf("err timeout\n");
+        return 1;
+    }
+    ssize_t n = recv(fd, buf, sizeof(buf) - 1, 0);
+    buf[n > 0 ? n : 0] = '\0';
+    printf("ok %s\n", buf);
+    return 0;
+}
+
+static struct sockaddr_in race_addr;
+static atomic_int race_done;
+
+/* Flips the shared address's port between the two given ports. */
+static void *flipper(void *arg)
+{
+    const uint16_t *ports = arg;
+    while (!atomic_load(&race_done)) {
+        race_addr.sin_port = ports[1];
+        race_addr.sin_port = ports[0];
+    }
+    return NULL;
+}
+
+static int race(const char *where, int good, int bad, long n)
+{
+    uint16_t ports[2] = { htons((uint16_t)good), htons((uint16_t)bad) };
+    race_addr.sin_family = AF_INET;
+    race_addr.sin_port = ports[0];
+    if (inet_pton(AF_INET, where, &race_addr.sin_addr) != 1)
+        return 2;
+    pthread_t t;
+    pthread_create(&t, NULL, flipper, ports);
+    long got_good = 0, got_bad = 0, errors = 0;
+    for (long i = 0; i < n; i++) {
+        int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (fd < 0 || connect(fd, (struct sockaddr *)&race_addr, sizeof(race_addr))) {
+            errors++;
+        } else {
+            int p = local_port(fd) > 0 ? 0 : -1;
+            struct sockaddr_in peer;
+            socklen_t plen = sizeof(peer);
+            if (p || getpeername(fd, (struct sockaddr *)&peer, &plen))
+                errors++;
+            else if (peer.sin_port == ports[0])
+                got_good++;
+            else
+                got_bad++;
+        }
+        if (fd >= 0)
+            close(fd);
+    }
+    atomic_store(&race_done, 1);
+    pthread_join(t, NULL);
+    printf("good %ld bad %ld errors %ld\n", got_good, got_bad, errors);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    setvbuf(stdout, NULL, _IONBF, 0);
+    if (argc == 5 && !strcmp(argv[1], "serve"))
+        return serve(argv[2], argv[3], argv[4]);
+    if (argc >= 5 && !strcmp(argv[1], "connect"))
+        return do_connect(argv[2], argv[3], atoi(argv[4]), argc > 5 && !strcmp(argv[5], "nb"));
+    if (argc == 5 && !strcmp(argv[1], "bind"))
+        return do_bind(argv[2], argv[3], atoi(argv[4]));
+    if (argc == 6 && !strcmp(argv[1], "send"))
+        return do_send(argv[2], argv[3], argv[4], atoi(argv[5]));
+    if (argc == 6 && !strcmp(argv[1], "race"))
+        return race(argv[2], atoi(argv[3]), atoi(argv[4]), atol(argv[5]));
+    fprintf(stderr, "ngprobe: bad arguments\n");
+    return 2;
+}

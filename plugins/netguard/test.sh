@@ -1,0 +1,127 @@
+#!/bin/sh
+# netguard through real sandboxed children against real loopback listeners
+# (127.0.0.1, ::1 and unix sockets in the test directory only). Denials use
+# errno = EHOSTUNREACH so that they cannot be mistaken for the kernel's own
+# ECONNREFUSED.
+. "${top_srcdir:-.}/tests/lib.sh"
+PROBE="$top_builddir/plugins/netguard/ngprobe"
+T="$TEST_TMP"
+
+# Listeners outside the sandbox; each writes its port to a file.
+servers=""
+serve() {
+    "$PROBE" serve "$@" &
+    servers="$servers $!"
+}
+trap 'kill $servers 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
+serve tcp4 127.0.0.1 "$T/tcp4a"
+serve tcp4 127.0.0.1 "$T/tcp4b"
+serve tcp6 ::1 "$T/tcp6"
+serve udp4 127.0.0.1 "$T/udp4a"
+serve udp4 127.0.0.1 "$T/udp4b"
+serve udp6 ::1 "$T/udp6"
+serve unix "$T/s.sock" "$T/unix"
+serve unix "$T/other.sock" "$T/unix2"
+serve unixdgram "$T/d.sock" "$T/unixd"
+for f in tcp4a tcp4b tcp6 udp4a udp4b udp6 unix unix2 unixd; do
+    i=0
+    while [ ! -s "$T/$f" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+done
+A=$(cat "$T/tcp4a"); B=$(cat "$T/tcp4b"); S6=$(cat "$T/tcp6")
+UA=$(cat "$T/udp4a"); UB=$(cat "$T/udp4b"); U6=$(cat "$T/udp6")
+ln -s "$T/s.sock" "$T/link.sock"
+
+probe() { run_sandlock run -c "$ini" -- "$PROBE" "$@"; }
+
+# Default allow with a few denies.
+ini=$(write_ini allow <<EOF
+[plugin net]
+module = netguard
+deny = 127.0.0.1:$A
+deny = 127.0.0.1:$UA
+deny = unix:$T/s.sock
+deny = unix:$T/deny*
+errno = EHOSTUNREACH
+EOF
+)
+probe connect tcp4 127.0.0.1 "$A";      is "denied TCP port" "$out" "err EHOSTUNREACH"
+probe connect tcp4 127.0.0.1 "$B";      is "other TCP port connects for real" "$out" "ok hello"
+probe connect tcp4 127.0.0.1 "$B" nb;   is "non-blocking connect: EINPROGRESS, then connected" "$out" "inprogress ok hello"
+probe connect tcp4 127.0.0.1 "$A" nb;   is "non-blocking connect to a denied port" "$out" "err EHOSTUNREACH"
+probe connect tcp6 ::1 "$S6";           is "IPv6 connects" "$out" "ok hello"
+probe connect tcp6 ::ffff:127.0.0.1 "$A"; is "IPv4-mapped IPv6 meets the IPv4 rule" "$out" "err EHOSTUNREACH"
+probe connect tcp6 ::ffff:127.0.0.1 "$B"; is "IPv4-mapped IPv6 to an allowed port" "$out" "ok hello"
+probe connect unix "$T/s.sock" 0;       is "denied unix socket" "$out" "err EHOSTUNREACH"
+probe connect unix "$T/link.sock" 0;    is "symlink to a denied unix socket" "$out" "err EHOSTUNREACH"
+run_sandlock run -c "$ini" -- sh -c "cd '$T' && exec '$PROBE' connect unix ./x/../s.sock 0"
+is "relative unix path is resolved against the child's cwd" "$out" "err EHOSTUNREACH"
+probe connect unix "$T/other.sock" 0;   is "other unix socket connects" "$out" "ok hello"
+run_sandlock run -c "$ini" -- sh -c "cd '$T' && exec '$PROBE' connect unix other.sock 0"
+is "relative allowed unix path connects" "$out" "ok hello"
+probe connect unix "$T/missing.sock" 0; is "missing socket: the kernel's answer" "$out" "err ENOENT"
+probe bind unix "$T/deny.sock" 0;       is "bind to a denied unix path" "$out" "err EHOSTUNREACH"
+test -e "$T/deny.sock" && fail "no socket file was made" || pass "no socket file was made"
+probe bind unix "$T/made.sock" 0;       is "bind to an allowed unix path makes the socket" "$out" "ok sock"
+run_sandlock run -c "$ini" -- sh -c "cd '$T' && exec '$PROBE' bind unix rel.sock 0"
+is "relative bind lands in the child's cwd" "$out:$(test -S "$T/rel.sock" && echo there)" "ok sock:there"
+probe bind tcp4 127.0.0.1 0;            is "bind to an ephemeral port" "$out" "ok port"
+probe bind tcp4 127.0.0.1 "$A";         is "bind to a denied address" "$out" "err EHOSTUNREACH"
+
+for how in sendto sendmsg sendmmsg connected; do
+    probe send udp4 $how 127.0.0.1 "$UA"; is "UDP $how to a denied port" "$out" "err EHOSTUNREACH"
+    probe send udp4 $how 127.0.0.1 "$UB"; is "UDP $how to an allowed port gets the answer" "$out" "ok pong"
+done
+probe send udp6 sendto ::1 "$U6";       is "UDP over IPv6" "$out" "ok pong"
+probe send unixdgram sendto "$T/deny-d.sock" 0; is "datagram to a denied unix path" "$out" "err EHOSTUNREACH"
+probe send unixdgram sendto "$T/d.sock" 0;      is "datagram to an allowed unix path" "$out" "ok sent"
+i=0; while [ ! -s "$T/d.sock.log" ] && [ $i -lt 40 ]; do sleep 0.05; i=$((i + 1)); done
+is "the listener received it" "$(cat "$T/d.sock.log" 2>/dev/null)" "ping"
+
+# Default deny with allows: the most specific rule wins.
+ini=$(write_ini deny <<EOF
+[plugin net]
+module = netguard
+default = deny
+allow = [::1]
+allow = 127.0.0.0/8
+deny = 127.0.0.1/32
+allow = 127.0.0.1:$B
+allow = :$UB
+errno = EHOSTUNREACH
+EOF
+)
+probe connect tcp6 ::1 "$S6";           is "default deny: allowed IPv6 address" "$out" "ok hello"
+probe connect tcp4 127.0.0.1 "$A";      is "a /32 deny beats a /8 allow" "$out" "err EHOSTUNREACH"
+probe connect tcp4 127.0.0.1 "$B";      is "the same /32 with a port beats the deny" "$out" "ok hello"
+probe send udp4 sendto 127.0.0.1 "$UB"; is "a /32 deny beats a port-only allow" "$out" "err EHOSTUNREACH"
+probe connect unix "$T/other.sock" 0;   is "default deny covers unix sockets" "$out" "err EHOSTUNREACH"
+
+# The race: a thread flips the port of a shared address between an allowed
+# and a denied one while another thread connects UDP sockets to it. The
+# peer that the kernel records must never be the denied port.
+ini=$(write_ini race <<EOF
+[plugin net]
+module = netguard
+deny = 127.0.0.1:$UA
+errno = EHOSTUNREACH
+EOF
+)
+probe race 127.0.0.1 "$UB" "$UA" 8000
+like "race: the flipping child ran" "$out" "^good [0-9]+ bad [0-9]+ errors [0-9]+$"
+like "race: many connects went to the allowed port" "$out" "^good [0-9]{3,} "
+like "race: many were denied" "$out" "errors [0-9]{3,}$"
+like "race: none reached the denied port" "$out" " bad 0 "
+
+# Init errors name their key.
+check_error() {
+    printf "$3" > "$TEST_TMP/bad.ini"
+    run_sandlock check -c "$TEST_TMP/bad.ini"
+    like "$1" "$err" "$2"
+}
+check_error "bad prefix" "allow: '10.0.0.0/33': bad prefix length" '[plugin n]\nmodule = netguard\nallow = 10.0.0.0/33\n'
+check_error "bad IPv6" "deny: '\\[::1': missing" '[plugin n]\nmodule = netguard\ndeny = [::1\n'
+check_error "bad unix rule" "deny: 'unix:relative'" '[plugin n]\nmodule = netguard\ndeny = unix:relative\n'
+check_error "bad default" "default: expected allow or deny" '[plugin n]\nmodule = netguard\ndefault = maybe\n'
+check_error "bad errno" "errno: expected" '[plugin n]\nmodule = netguard\nerrno = EWHAT\n'
+check_error "unknown key" "unknown key 'port'" '[plugin n]\nmodule = netguard\nport = 80\n'
+done_testing
