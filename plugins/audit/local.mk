@@ -1,1 +1,27 @@
 # plugins/audit/ (fragment included from plugins/local.mk)
+plugins_LTLIBRARIES += plugins/audit.la
+plugins_audit_la_SOURCES = plugins/audit/audit.c plugins/audit/record.c plugins/audit/record.h
+plugins_audit_la_CFLAGS = $(PLUGIN_CFLAGS)
+plugins_audit_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+
+# Unit test of the line builder (runs in the test process: sanitizers ok).
+check_PROGRAMS += plugins/audit/test-record
+plugins_audit_test_record_SOURCES = plugins/audit/test-record.c plugins/audit/record.c
+TESTS += plugins/audit/test-record
+
+# The probe runs inside the sandbox: no sanitizers.
+check_PROGRAMS += plugins/audit/audit-probe
+plugins_audit_audit_probe_SOURCES = plugins/audit/probe.c
+plugins_audit_audit_probe_CFLAGS = $(WARN_CFLAGS) $(PTHREAD_CFLAGS)
+plugins_audit_audit_probe_LDFLAGS =
+plugins_audit_audit_probe_LDADD = $(PTHREAD_LIBS)
+
+TESTS += plugins/audit/test.sh
+dist_check_SCRIPTS += plugins/audit/test.sh
+EXTRA_DIST += plugins/audit/README.md plugins/audit/bench-vs-strace.sh
+dist_man_MANS += man/sandlock-audit.7
+
+# Not part of make check: audit against strace on the same workload.
+bench-audit: sandlock$(EXEEXT) plugins/audit.la
+	$(SHELL) $(top_srcdir)/plugins/audit/bench-vs-strace.sh ./sandlock
+.PHONY: bench-audit
