@@ -9,10 +9,12 @@
  * Opens are answered with a descriptor sandlock opened itself from the path
  * it checked, so a child that changes its path buffer after the check gets
  * nothing it was denied. The real path of that descriptor (symlinks
- * resolved) is checked again before it is handed over. Every other covered
- * syscall is checked the same way (its path as named, and the path with
- * symlinks resolved) and then continues in the kernel, which reads the path
- * again: see sandlock-fsdeny(7) for what that guarantees. */
+ * resolved) is checked again before it is handed over. rename and link are
+ * performed by sandlock too, through descriptors of the checked parent
+ * directories. Every other covered syscall is checked the same way (its
+ * path as named, and the path with symlinks resolved) and then continues in
+ * the kernel, which reads the path again: see sandlock-fsdeny(7) for what
+ * that guarantees. */
 #define _GNU_SOURCE
 #include <sandlock/plugin.h>
 
@@ -67,62 +69,63 @@ struct sysinfo {
     signed char flags;        /* argument index of AT_* flags, or -1 */
     int null_ok;              /* a NULL path acts on dirfd (utimensat) */
     struct path_arg p[2];     /* second one unused when p[1].path < 0 */
+    int behalf;               /* 1: sandlock performs the call (rename, link) */
 };
 
 #define ONE(d, p) { { d, p }, { -1, -1 } }
 #define TWO(d1, p1, d2, p2) { { d1, p1 }, { d2, p2 } }
 
 static const struct sysinfo syscalls_table[] = {
-    { "open", __NR_open, 1, FOLLOW, -1, 0, ONE(-1, 0) },
-    { "openat", __NR_openat, 1, FOLLOW, -1, 0, ONE(0, 1) },
-    { "openat2", __NR_openat2, 1, FOLLOW, -1, 0, ONE(0, 1) },
-    { "creat", __NR_creat, 1, FOLLOW, -1, 0, ONE(-1, 0) },
-    { "stat", __NR_stat, 0, FOLLOW, -1, 0, ONE(-1, 0) },
-    { "lstat", __NR_lstat, 0, NOFOLLOW, -1, 0, ONE(-1, 0) },
-    { "newfstatat", __NR_newfstatat, 0, NOFOLLOW_FLAG, 3, 0, ONE(0, 1) },
-    { "statx", __NR_statx, 0, NOFOLLOW_FLAG, 2, 0, ONE(0, 1) },
-    { "statfs", __NR_statfs, 0, FOLLOW, -1, 0, ONE(-1, 0) },
-    { "access", __NR_access, 0, FOLLOW, -1, 0, ONE(-1, 0) },
-    { "faccessat", __NR_faccessat, 0, FOLLOW, -1, 0, ONE(0, 1) },
-    { "faccessat2", __NR_faccessat2, 0, NOFOLLOW_FLAG, 3, 0, ONE(0, 1) },
-    { "execve", __NR_execve, 0, FOLLOW, -1, 0, ONE(-1, 0) },
-    { "execveat", __NR_execveat, 0, NOFOLLOW_FLAG, 4, 0, ONE(0, 1) },
-    { "unlink", __NR_unlink, 0, NOFOLLOW, -1, 0, ONE(-1, 0) },
-    { "unlinkat", __NR_unlinkat, 0, NOFOLLOW, -1, 0, ONE(0, 1) },
-    { "rmdir", __NR_rmdir, 0, NOFOLLOW, -1, 0, ONE(-1, 0) },
-    { "rename", __NR_rename, 0, NOFOLLOW, -1, 0, TWO(-1, 0, -1, 1) },
-    { "renameat", __NR_renameat, 0, NOFOLLOW, -1, 0, TWO(0, 1, 2, 3) },
-    { "renameat2", __NR_renameat2, 0, NOFOLLOW, -1, 0, TWO(0, 1, 2, 3) },
-    { "link", __NR_link, 0, NOFOLLOW, -1, 0, TWO(-1, 0, -1, 1) },
-    { "linkat", __NR_linkat, 0, FOLLOW_FLAG, 4, 0, TWO(0, 1, 2, 3) },
-    { "symlink", __NR_symlink, 0, NOFOLLOW, -1, 0, ONE(-1, 1) },
-    { "symlinkat", __NR_symlinkat, 0, NOFOLLOW, -1, 0, ONE(1, 2) },
-    { "mkdir", __NR_mkdir, 0, NOFOLLOW, -1, 0, ONE(-1, 0) },
-    { "mkdirat", __NR_mkdirat, 0, NOFOLLOW, -1, 0, ONE(0, 1) },
-    { "mknod", __NR_mknod, 0, NOFOLLOW, -1, 0, ONE(-1, 0) },
-    { "mknodat", __NR_mknodat, 0, NOFOLLOW, -1, 0, ONE(0, 1) },
-    { "truncate", __NR_truncate, 0, FOLLOW, -1, 0, ONE(-1, 0) },
-    { "chmod", __NR_chmod, 0, FOLLOW, -1, 0, ONE(-1, 0) },
-    { "fchmodat", __NR_fchmodat, 0, FOLLOW, -1, 0, ONE(0, 1) },
-    { "fchmodat2", __NR_fchmodat2, 0, NOFOLLOW_FLAG, 3, 0, ONE(0, 1) },
-    { "chown", __NR_chown, 0, FOLLOW, -1, 0, ONE(-1, 0) },
-    { "lchown", __NR_lchown, 0, NOFOLLOW, -1, 0, ONE(-1, 0) },
-    { "fchownat", __NR_fchownat, 0, NOFOLLOW_FLAG, 4, 0, ONE(0, 1) },
-    { "utime", __NR_utime, 0, FOLLOW, -1, 0, ONE(-1, 0) },
-    { "utimes", __NR_utimes, 0, FOLLOW, -1, 0, ONE(-1, 0) },
-    { "futimesat", __NR_futimesat, 0, FOLLOW, -1, 1, ONE(0, 1) },
-    { "utimensat", __NR_utimensat, 0, NOFOLLOW_FLAG, 3, 1, ONE(0, 1) },
-    { "readlink", __NR_readlink, 0, NOFOLLOW, -1, 0, ONE(-1, 0) },
-    { "readlinkat", __NR_readlinkat, 0, NOFOLLOW, -1, 0, ONE(0, 1) },
-    { "chdir", __NR_chdir, 0, FOLLOW, -1, 0, ONE(-1, 0) },
-    { "setxattr", __NR_setxattr, 0, FOLLOW, -1, 0, ONE(-1, 0) },
-    { "lsetxattr", __NR_lsetxattr, 0, NOFOLLOW, -1, 0, ONE(-1, 0) },
-    { "getxattr", __NR_getxattr, 0, FOLLOW, -1, 0, ONE(-1, 0) },
-    { "lgetxattr", __NR_lgetxattr, 0, NOFOLLOW, -1, 0, ONE(-1, 0) },
-    { "listxattr", __NR_listxattr, 0, FOLLOW, -1, 0, ONE(-1, 0) },
-    { "llistxattr", __NR_llistxattr, 0, NOFOLLOW, -1, 0, ONE(-1, 0) },
-    { "removexattr", __NR_removexattr, 0, FOLLOW, -1, 0, ONE(-1, 0) },
-    { "lremovexattr", __NR_lremovexattr, 0, NOFOLLOW, -1, 0, ONE(-1, 0) },
+    { "open", __NR_open, 1, FOLLOW, -1, 0, ONE(-1, 0), 0 },
+    { "openat", __NR_openat, 1, FOLLOW, -1, 0, ONE(0, 1), 0 },
+    { "openat2", __NR_openat2, 1, FOLLOW, -1, 0, ONE(0, 1), 0 },
+    { "creat", __NR_creat, 1, FOLLOW, -1, 0, ONE(-1, 0), 0 },
+    { "stat", __NR_stat, 0, FOLLOW, -1, 0, ONE(-1, 0), 0 },
+    { "lstat", __NR_lstat, 0, NOFOLLOW, -1, 0, ONE(-1, 0), 0 },
+    { "newfstatat", __NR_newfstatat, 0, NOFOLLOW_FLAG, 3, 0, ONE(0, 1), 0 },
+    { "statx", __NR_statx, 0, NOFOLLOW_FLAG, 2, 0, ONE(0, 1), 0 },
+    { "statfs", __NR_statfs, 0, FOLLOW, -1, 0, ONE(-1, 0), 0 },
+    { "access", __NR_access, 0, FOLLOW, -1, 0, ONE(-1, 0), 0 },
+    { "faccessat", __NR_faccessat, 0, FOLLOW, -1, 0, ONE(0, 1), 0 },
+    { "faccessat2", __NR_faccessat2, 0, NOFOLLOW_FLAG, 3, 0, ONE(0, 1), 0 },
+    { "execve", __NR_execve, 0, FOLLOW, -1, 0, ONE(-1, 0), 0 },
+    { "execveat", __NR_execveat, 0, NOFOLLOW_FLAG, 4, 0, ONE(0, 1), 0 },
+    { "unlink", __NR_unlink, 0, NOFOLLOW, -1, 0, ONE(-1, 0), 0 },
+    { "unlinkat", __NR_unlinkat, 0, NOFOLLOW, -1, 0, ONE(0, 1), 0 },
+    { "rmdir", __NR_rmdir, 0, NOFOLLOW, -1, 0, ONE(-1, 0), 0 },
+    { "rename", __NR_rename, 0, NOFOLLOW, -1, 0, TWO(-1, 0, -1, 1), 1 },
+    { "renameat", __NR_renameat, 0, NOFOLLOW, -1, 0, TWO(0, 1, 2, 3), 1 },
+    { "renameat2", __NR_renameat2, 0, NOFOLLOW, -1, 0, TWO(0, 1, 2, 3), 1 },
+    { "link", __NR_link, 0, NOFOLLOW, -1, 0, TWO(-1, 0, -1, 1), 1 },
+    { "linkat", __NR_linkat, 0, FOLLOW_FLAG, 4, 0, TWO(0, 1, 2, 3), 1 },
+    { "symlink", __NR_symlink, 0, NOFOLLOW, -1, 0, ONE(-1, 1), 0 },
+    { "symlinkat", __NR_symlinkat, 0, NOFOLLOW, -1, 0, ONE(1, 2), 0 },
+    { "mkdir", __NR_mkdir, 0, NOFOLLOW, -1, 0, ONE(-1, 0), 0 },
+    { "mkdirat", __NR_mkdirat, 0, NOFOLLOW, -1, 0, ONE(0, 1), 0 },
+    { "mknod", __NR_mknod, 0, NOFOLLOW, -1, 0, ONE(-1, 0), 0 },
+    { "mknodat", __NR_mknodat, 0, NOFOLLOW, -1, 0, ONE(0, 1), 0 },
+    { "truncate", __NR_truncate, 0, FOLLOW, -1, 0, ONE(-1, 0), 0 },
+    { "chmod", __NR_chmod, 0, FOLLOW, -1, 0, ONE(-1, 0), 0 },
+    { "fchmodat", __NR_fchmodat, 0, FOLLOW, -1, 0, ONE(0, 1), 0 },
+    { "fchmodat2", __NR_fchmodat2, 0, NOFOLLOW_FLAG, 3, 0, ONE(0, 1), 0 },
+    { "chown", __NR_chown, 0, FOLLOW, -1, 0, ONE(-1, 0), 0 },
+    { "lchown", __NR_lchown, 0, NOFOLLOW, -1, 0, ONE(-1, 0), 0 },
+    { "fchownat", __NR_fchownat, 0, NOFOLLOW_FLAG, 4, 0, ONE(0, 1), 0 },
+    { "utime", __NR_utime, 0, FOLLOW, -1, 0, ONE(-1, 0), 0 },
+    { "utimes", __NR_utimes, 0, FOLLOW, -1, 0, ONE(-1, 0), 0 },
+    { "futimesat", __NR_futimesat, 0, FOLLOW, -1, 1, ONE(0, 1), 0 },
+    { "utimensat", __NR_utimensat, 0, NOFOLLOW_FLAG, 3, 1, ONE(0, 1), 0 },
+    { "readlink", __NR_readlink, 0, NOFOLLOW, -1, 0, ONE(-1, 0), 0 },
+    { "readlinkat", __NR_readlinkat, 0, NOFOLLOW, -1, 0, ONE(0, 1), 0 },
+    { "chdir", __NR_chdir, 0, FOLLOW, -1, 0, ONE(-1, 0), 0 },
+    { "setxattr", __NR_setxattr, 0, FOLLOW, -1, 0, ONE(-1, 0), 0 },
+    { "lsetxattr", __NR_lsetxattr, 0, NOFOLLOW, -1, 0, ONE(-1, 0), 0 },
+    { "getxattr", __NR_getxattr, 0, FOLLOW, -1, 0, ONE(-1, 0), 0 },
+    { "lgetxattr", __NR_lgetxattr, 0, NOFOLLOW, -1, 0, ONE(-1, 0), 0 },
+    { "listxattr", __NR_listxattr, 0, FOLLOW, -1, 0, ONE(-1, 0), 0 },
+    { "llistxattr", __NR_llistxattr, 0, NOFOLLOW, -1, 0, ONE(-1, 0), 0 },
+    { "removexattr", __NR_removexattr, 0, FOLLOW, -1, 0, ONE(-1, 0), 0 },
+    { "lremovexattr", __NR_lremovexattr, 0, NOFOLLOW, -1, 0, ONE(-1, 0), 0 },
 };
 
 #define NSYSCALLS (sizeof(syscalls_table) / sizeof(syscalls_table[0]))
@@ -527,8 +530,104 @@ static int handle_open(const struct fsdeny_state *st, const sandlock_event *ev,
     return SANDLOCK_OK;
 }
 
+/* Splits the absolute path into its parent directory (written to dir, of
+ * PATH_MAX bytes) and returns its last component; NULL for "/". */
+static const char *split_parent(const char *path, char *dir)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash || slash[1] == '\0')
+        return NULL;
+    size_t len = slash == path ? 1 : (size_t)(slash - path);
+    memcpy(dir, path, len);
+    dir[len] = '\0';
+    return slash + 1;
+}
+
+/* Opens the parent directory of `path` inside the child's root and checks
+ * the entry's real path (parent resolved, plus the last name). Returns the
+ * directory descriptor, -errno, or -EDEADLK for "denied". */
+static int open_checked_parent(const struct fsdeny_state *st, sandlock_handle h, const char *root,
+                               const char *path, const char **base)
+{
+    char dir[PATH_MAX], real[PATH_MAX];
+    *base = split_parent(path, dir);
+    if (!*base)
+        return -EBUSY;
+    int fd = host->open_path(h, dir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+    if (fd < 0)
+        return fd;
+    size_t len;
+    if (fd_path(fd, root, real, sizeof(real)) != 0 || (len = strlen(real)) + strlen(*base) + 2 > sizeof(real)) {
+        close(fd);
+        return -ENAMETOOLONG;
+    }
+    snprintf(real + len, sizeof(real) - len, "%s%s", len > 1 ? "/" : "", *base);
+    if (fsdeny_denied(&st->rules, real)) {
+        close(fd);
+        return -EDEADLK;
+    }
+    return fd;
+}
+
+/* Runs rename or link for the child, race-free: both parent directories are
+ * opened once, the entries' real paths are checked through those
+ * descriptors, and the call runs on them. A link that follows a symlink goes
+ * through a checked O_PATH descriptor of the target. Neither a rewritten
+ * path buffer nor a swapped symlink can redirect the call after the check. */
+static int perform_behalf(const struct fsdeny_state *st, const sandlock_event *ev,
+                          const struct sysinfo *si, int follow, const char *from, const char *to,
+                          const char *root, sandlock_response *r)
+{
+    const char *base1, *base2;
+    int target = -1, rc, err;
+    int d1 = open_checked_parent(st, ev->handle, root, from, &base1);
+    int d2 = d1 < 0 ? d1 : open_checked_parent(st, ev->handle, root, to, &base2);
+    if (d2 >= 0 && si->nr == __NR_linkat && follow) {
+        char real[PATH_MAX];
+        target = host->open_path(ev->handle, from, O_PATH | O_CLOEXEC, 0);
+        if (target >= 0 && (fd_path(target, root, real, sizeof(real)) != 0 ||
+                            fsdeny_denied(&st->rules, real))) {
+            close(target);
+            target = -EDEADLK;
+        }
+        if (target < 0) {
+            close(d2);
+            d2 = target;
+        }
+    }
+    if (d1 < 0 || d2 < 0) {
+        err = d1 < 0 ? -d1 : -d2;
+        if (d1 >= 0)
+            close(d1);
+        if (err == ENOSYS)
+            return SANDLOCK_ERROR;
+        sandlock_respond_errno(r, err == EDEADLK ? st->error : err);
+        return SANDLOCK_OK;
+    }
+    if (si->nr == __NR_link || si->nr == __NR_linkat) {
+        char self[64];
+        snprintf(self, sizeof(self), "/proc/self/fd/%d", target);
+        rc = target >= 0 ? linkat(AT_FDCWD, self, d2, base2, AT_SYMLINK_FOLLOW)
+                         : linkat(d1, base1, d2, base2, 0);
+    } else {
+        unsigned flags = si->nr == __NR_renameat2 ? (unsigned)ev->args[4] : 0;
+        rc = (int)syscall(__NR_renameat2, d1, base1, d2, base2, flags);
+    }
+    err = errno;
+    close(d1);
+    close(d2);
+    if (target >= 0)
+        close(target);
+    if (rc == 0)
+        sandlock_respond_return(r, 0);
+    else
+        sandlock_respond_errno(r, err);
+    return SANDLOCK_OK;
+}
+
 /* Decides a non-open call: every path it names must be allowed both as
- * named and with symlinks resolved; then the kernel runs it. */
+ * named and with symlinks resolved; then the kernel runs it, except rename
+ * and link, which sandlock runs itself (perform_behalf). */
 static int handle_paths(const struct fsdeny_state *st, const sandlock_event *ev,
                         const struct sysinfo *si, sandlock_response *r)
 {
@@ -539,11 +638,12 @@ static int handle_paths(const struct fsdeny_state *st, const sandlock_event *ev,
     int empty_ok = si->flags >= 0 && (atflags & AT_EMPTY_PATH);
     char root[PATH_MAX];
     root[0] = '\0';
-    int have_root = 0;
+    int have_root = 0, named = 0;
+    char paths[2][PATH_MAX];
     for (int i = 0; i < 2 && si->p[i].path >= 0; i++) {
-        char path[PATH_MAX];
+        char *path = paths[i];
         int rc = read_path(ev->handle, ev, si->p[i], si->null_ok, i == 0 && empty_ok, path,
-                           sizeof(path));
+                           PATH_MAX);
         if (rc < 0) {
             if (!answerable(-rc))
                 return SANDLOCK_ERROR;
@@ -552,6 +652,7 @@ static int handle_paths(const struct fsdeny_state *st, const sandlock_event *ev,
         }
         if (rc == 0)
             continue;
+        named++;
         if (fsdeny_denied(&st->rules, path)) {
             sandlock_respond_errno(r, st->error);
             return SANDLOCK_OK;
@@ -574,6 +675,8 @@ static int handle_paths(const struct fsdeny_state *st, const sandlock_event *ev,
             return SANDLOCK_OK;
         }
     }
+    if (si->behalf && named == 2)
+        return perform_behalf(st, ev, si, follow, paths[0], paths[1], root, r);
     sandlock_respond_continue(r);
     return SANDLOCK_OK;
 }

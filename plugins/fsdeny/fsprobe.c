@@ -8,7 +8,8 @@
  *   stat|lstat|access|unlink|rmdir|mkdir|readlink|chdir|truncate PATH
  *   rename OLD NEW | link OLD NEW | symlink TARGET LINK
  *   exec PATH            execve(PATH) with no arguments
- *   race GOOD BAD N      see race() below */
+ *   race GOOD BAD N      see race() below
+ *   linkrace GOOD BAD NEW N   see link_race() below */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -98,6 +99,41 @@ static int race(const char *good, const char *bad, long n)
     return 0;
 }
 
+/* Hard-links the shared path to NEW N times while another thread flips it
+ * between GOOD (allowed) and BAD (denied), reading and removing NEW after
+ * each success. Prints how often NEW held the good and the bad content. */
+static int link_race(const char *good, const char *bad, const char *dest, long n)
+{
+    char *names[2] = { (char *)good, (char *)bad };
+    if (strlen(good) != strlen(bad) || strlen(good) >= sizeof(race_path))
+        return 2;
+    memcpy(race_path, good, strlen(good) + 1);
+    pthread_t t;
+    pthread_create(&t, NULL, flipper, names);
+    long got_good = 0, got_bad = 0, errors = 0;
+    for (long i = 0; i < n; i++) {
+        if (link(race_path, dest)) {
+            errors++;
+            continue;
+        }
+        char buf[16] = "";
+        int fd = open(dest, O_RDONLY | O_CLOEXEC);
+        ssize_t len = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+        if (fd >= 0)
+            close(fd);
+        buf[len > 0 ? len : 0] = '\0';
+        if (strncmp(buf, "good", 4) == 0)
+            got_good++;
+        else
+            got_bad++;
+        unlink(dest);
+    }
+    atomic_store(&race_done, 1);
+    pthread_join(t, NULL);
+    printf("good %ld bad %ld errors %ld\n", got_good, got_bad, errors);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3)
@@ -164,5 +200,7 @@ int main(int argc, char **argv)
         return report(symlink(path, argv[3]));
     if (!strcmp(cmd, "race") && argc == 5)
         return race(path, argv[3], atol(argv[4]));
+    if (!strcmp(cmd, "linkrace") && argc == 6)
+        return link_race(path, argv[3], argv[4], atol(argv[5]));
     return 2;
 }
