@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <seccomp.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -172,12 +173,33 @@ static int call_instance(struct sl_instance *inst, const sandlock_event *event,
         if (resp->verdict == SANDLOCK_VERDICT_FD && resp->fd > STDERR_FILENO && resp->fd != listener)
             close(resp->fd);
         if (rc != SANDLOCK_ERROR || !atomic_load(&inst->quarantined))
-            sl_log(SANDLOCK_LOG_WARN, "[%s] handle(%s) failed", inst->cfg->name, event->syscall_name);
+            sl_log(SANDLOCK_LOG_WARN, "[%s] handle(%s) failed (returned SANDLOCK_ERROR)", inst->cfg->name,
+                   event->syscall_name);
         return -1;
     }
-    if (resp->verdict == SANDLOCK_VERDICT_UNSET || sl_response_validate(resp, listener)) {
-        sl_log(SANDLOCK_LOG_WARN, "[%s] handle(%s) gave %s verdict %u", inst->cfg->name,
-               event->syscall_name, resp->verdict ? "an invalid" : "no", resp->verdict);
+    if (resp->verdict == SANDLOCK_VERDICT_UNSET) {
+        sl_log(SANDLOCK_LOG_WARN, "[%s] handle(%s) set no verdict", inst->cfg->name, event->syscall_name);
+        return -1;
+    }
+    if (sl_response_validate(resp, listener)) {
+        char what[64];
+        switch (resp->verdict) {
+        case SANDLOCK_VERDICT_ERRNO:
+            snprintf(what, sizeof(what), "errno %d (not 1..4095)", resp->error);
+            break;
+        case SANDLOCK_VERDICT_KILL:
+            snprintf(what, sizeof(what), "kill with signal %d (not 1..64)", resp->signal);
+            break;
+        case SANDLOCK_VERDICT_FD:
+            snprintf(what, sizeof(what), "fd %d with flags %#x (not an open fd > 2, or the listener)",
+                     resp->fd, resp->fd_flags);
+            break;
+        default:
+            snprintf(what, sizeof(what), "verdict %u (unknown)", resp->verdict);
+            break;
+        }
+        sl_log(SANDLOCK_LOG_WARN, "[%s] handle(%s) gave an invalid verdict: %s", inst->cfg->name,
+               event->syscall_name, what);
         return -1;
     }
     if (resp->verdict == SANDLOCK_VERDICT_DEFER && sl_defer_registered &&
