@@ -16,6 +16,11 @@ EOF2
 run_sandlock run -c "$ini" -- "$PROBE" int80
 is "int 0x80 with notified syscalls: still killed (159)" "$rc" 159
 
+# x32 numbers (0x40000000 | nr) never fall through to allow either.
+run_sandlock run -c "$EMPTY_INI" -- "$PROBE" x32
+is "x32 getpid: killed by SIGSYS (159)" "$rc" 159
+unlike "x32 getpid: never returned" "$out" "x32="
+
 # The built-in deny list: EPERM.
 run_sandlock run -c "$EMPTY_INI" -- "$PROBE" unshare mount ptrace
 is "deny list: unshare, mount, ptrace fail with EPERM" "$out" "unshare=-1 errno=EPERM

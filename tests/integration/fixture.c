@@ -13,6 +13,7 @@
  * Modes:
  *   continue | errno:N | return:N | kill:SIG   a plain verdict
  *   returnpid     return the trapped thread's pid (event->pid)
+ *   sleepms:N     sleep N ms in handle(), then Continue (a slow plugin)
  *   fd            a memfd holding `content`, created here (fd verdict)
  *   error         handle() returns SANDLOCK_ERROR
  *   unset         returns SANDLOCK_OK with no verdict
@@ -33,12 +34,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 enum mode {
     M_CONTINUE, M_ERRNO, M_RETURN, M_KILL, M_RETURNPID, M_FD, M_ERROR, M_UNSET,
     M_ERRNO0, M_ERRNO5000, M_SIGNAL0, M_SIGNAL99, M_FD1, M_FDCLOSED, M_FDLISTENER,
-    M_SEGV, M_ABORT, M_FDERROR, M_FDBADFLAGS,
+    M_SEGV, M_ABORT, M_FDERROR, M_FDBADFLAGS, M_SLEEP,
 };
 
 struct fixture {
@@ -92,6 +94,8 @@ static int parse_mode(struct fixture *f, const char *text)
         f->mode = M_RETURN;
     else if (!strncmp(text, "kill:", 5))
         f->mode = M_KILL;
+    else if (!strncmp(text, "sleepms:", 8))
+        f->mode = M_SLEEP;
     else
         return -1;
     return 0;
@@ -212,6 +216,12 @@ static int fixture_handle(void *state, const sandlock_event *ev, sandlock_respon
     case M_RETURN: sandlock_respond_return(r, f->arg); break;
     case M_KILL: sandlock_respond_kill(r, (int)f->arg); break;
     case M_RETURNPID: sandlock_respond_return(r, ev->pid); break;
+    case M_SLEEP: {
+        struct timespec ts = { f->arg / 1000, (f->arg % 1000) * 1000000L };
+        nanosleep(&ts, NULL);
+        sandlock_respond_continue(r);
+        break;
+    }
     case M_FD: {
         int fd = memfd_create("fixture", MFD_CLOEXEC);
         if (fd < 0)

@@ -16,6 +16,7 @@
  *   create:PATH        openat(PATH, O_CREAT|O_WRONLY): "create=RET errno=NAME"
  *   fds                the open descriptors: "fds=0,1,2"
  *   int80              getpid through the i386 gate (int 0x80): "int80=RET"
+ *   x32                getpid with the x32 bit (0x40000000): "x32=RET"
  *   unshare|mount|ptrace  each attempt: "NAME=RET errno=NAME"
  *   hostpid            "hostpid=PID" (pid in the host's namespace)
  *   daemon:FILE        fork a child that calls setsid() and sleeps; it
@@ -25,6 +26,8 @@
  *   threads:N:M:WANT   N threads x M getppid() each; WANT is a number or
  *                      "tid" (the caller's host thread id): "threads ok=X bad=Y"
  *   loop:N             N getppid() calls: "loop=N"
+ *   slowpar            a thread makes a (slow) uname call; meanwhile 100
+ *                      getppid() calls are timed: "slowpar fast_ms=MS"
  *   pause:FILE         print "paused FILE", wait until FILE exists
  *   sleep:SECONDS      sleep
  *   exit:N             exit with status N
@@ -146,6 +149,21 @@ static void *thread_main(void *p)
     return NULL;
 }
 
+static void *slow_main(void *p)
+{
+    (void)p;
+    struct utsname u;
+    syscall(SYS_uname, &u);
+    return NULL;
+}
+
+static long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
 static void step(char *s)
 {
     char *arg = strchr(s, ':');
@@ -241,6 +259,12 @@ static void step(char *s)
 #else
         say("int80=unsupported");
 #endif
+    } else if (!strcmp(s, "x32")) {
+#if defined(__x86_64__)
+        say("x32=%ld", syscall(0x40000000L | SYS_getpid));
+#else
+        say("x32=unsupported");
+#endif
     } else if (!strcmp(s, "unshare")) {
         report("unshare", syscall(SYS_unshare, CLONE_NEWNS));
     } else if (!strcmp(s, "mount")) {
@@ -306,6 +330,18 @@ static void step(char *s)
             bad += args[i].bad;
         }
         say("threads ok=%ld bad=%ld", ok, bad);
+    } else if (!strcmp(s, "slowpar")) {
+        /* One thread is stuck in a slow uname; how long do 100 getppid()
+         * calls of this thread take meanwhile? */
+        pthread_t t;
+        pthread_create(&t, NULL, slow_main, NULL);
+        struct timespec ts = { 0, 200 * 1000 * 1000 };
+        nanosleep(&ts, NULL);
+        long start = now_ms();
+        for (int i = 0; i < 100; i++)
+            syscall(SYS_getppid);
+        say("slowpar fast_ms=%ld", now_ms() - start);
+        pthread_join(t, NULL);
     } else if (!strcmp(s, "loop")) {
         long n = arg ? atol(arg) : 0;
         for (long i = 0; i < n; i++)

@@ -32,6 +32,33 @@ EOF2
 run_sandlock run -c "$ini" -- "$PROBE" threads:16:1000:9
 is "workers = 4, 16 threads x 1000: all answered" "$out" "threads ok=16000 bad=0"
 
+# A slow plugin stalls only one worker: with workers = 2 other calls are
+# answered while one handle() sleeps; with workers = 1 they wait.
+for w in 2 1; do
+    ini=$(write_ini "slow$w" <<EOF2
+[sandlock]
+workers = $w
+[plugin slow]
+module = $FIXTURE
+syscalls = uname
+mode = sleepms:1500
+[plugin fast]
+module = verdict
+syscalls = getppid
+action = return:1
+EOF2
+)
+    run_sandlock run -c "$ini" -- "$PROBE" slowpar
+    ms=$(value fast_ms "$out")
+    if [ "$w" = 2 ]; then
+        if [ -n "$ms" ] && [ "$ms" -lt 700 ]; then pass "workers = 2: calls are answered while a slow handle() runs (${ms} ms)"
+        else fail "workers = 2: calls are answered while a slow handle() runs" "$out"; fi
+    else
+        if [ -n "$ms" ] && [ "$ms" -ge 700 ]; then pass "workers = 1: calls wait for the slow handle() (${ms} ms)"
+        else fail "workers = 1: calls wait for the slow handle()" "$out"; fi
+    fi
+done
+
 # ---- 100,000 notifications: no fd or memory growth in the supervisor ----
 ini=$(write_ini long <<EOF2
 [plugin pass]
