@@ -36,4 +36,16 @@ like "-v: exception answers are marked" "$err" "getpid -> errno EPERM by \[c\]"
 like "-v: ... with the policy's origin" "$err" "exception policy of \[c\]"
 unlike "-v without --stats: no stats table" "$err" "sandlock: stats"
 
+# After a kill verdict the supervisor is still there to print its stats.
+ini=$(write_ini stkill <<EOF2
+[plugin k]
+module = verdict
+syscalls = getppid
+action = kill:SIGTERM
+EOF2
+)
+run_sandlock run -c "$ini" --stats -- "$PROBE" getppid
+is "kill verdict with --stats: 143" "$rc" 143
+like "kill verdict with --stats: the kill is counted" "$err" "^k +1 +0 +0 +0 +1 +0 +0 +0 "
+
 done_testing
