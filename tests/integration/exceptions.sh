@@ -3,7 +3,7 @@
 # instance `bad` on getppid followed by a recording instance `next`.
 . "$top_srcdir/tests/integration/common.sh"
 
-triggers="error unset errno0 errno5000 signal0 signal99 fd1 fdclosed fdlistener fderror fdbadflags segv abort"
+triggers="error unset errno0 errno5000 signal0 signal99 fd1 fdclosed fdlistener fderror fdbadflags segv abort bus ill fpe"
 policies="kill eperm eio continue"
 
 for trigger in $triggers; do
@@ -48,7 +48,7 @@ EOF2
         esac
         like "$t: the log names the instance and the syscall" "$err" "\[bad\].*getppid|getppid.*\[bad\]"
         case $trigger in
-        segv|abort)
+        segv|abort|bus|ill|fpe)
             is "$t: quarantined: handle() ran once" "${calls_bad:-0}" 1
             like "$t: the log says it crashed and is quarantined" "$err" "crash.*quarantine"
             ;;

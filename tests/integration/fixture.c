@@ -19,7 +19,8 @@
  *   unset         returns SANDLOCK_OK with no verdict
  *   errno0 | errno5000 | signal0 | signal99    invalid values
  *   fd1 | fdclosed | fdlistener               invalid fd verdicts
- *   segv | abort  crash inside handle()
+ *   segv | abort | bus | ill | fpe   crash inside handle() (real faults:
+ *                 SIGSEGV, abort(), SIGBUS, SIGILL, SIGFPE)
  *   fderror       a memfd as fd verdict, but handle() returns SANDLOCK_ERROR
  *   fdbadflags    a memfd as fd verdict with unknown fd_flags (invalid)
  */
@@ -40,7 +41,7 @@
 enum mode {
     M_CONTINUE, M_ERRNO, M_RETURN, M_KILL, M_RETURNPID, M_FD, M_ERROR, M_UNSET,
     M_ERRNO0, M_ERRNO5000, M_SIGNAL0, M_SIGNAL99, M_FD1, M_FDCLOSED, M_FDLISTENER,
-    M_SEGV, M_ABORT, M_FDERROR, M_FDBADFLAGS, M_SLEEP,
+    M_SEGV, M_ABORT, M_FDERROR, M_FDBADFLAGS, M_SLEEP, M_BUS, M_ILL, M_FPE,
 };
 
 struct fixture {
@@ -77,7 +78,7 @@ static int parse_mode(struct fixture *f, const char *text)
         { "errno5000", M_ERRNO5000 }, { "signal0", M_SIGNAL0 }, { "signal99", M_SIGNAL99 },
         { "fd1", M_FD1 }, { "fdclosed", M_FDCLOSED }, { "fdlistener", M_FDLISTENER },
         { "segv", M_SEGV }, { "abort", M_ABORT }, { "fderror", M_FDERROR },
-        { "fdbadflags", M_FDBADFLAGS },
+        { "fdbadflags", M_FDBADFLAGS }, { "bus", M_BUS }, { "ill", M_ILL }, { "fpe", M_FPE },
     };
     for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
         if (!strcmp(text, plain[i].name)) {
@@ -265,6 +266,34 @@ static int fixture_handle(void *state, const sandlock_event *ev, sandlock_respon
         break;
     }
     case M_ABORT: abort();
+    case M_BUS: {
+        /* Touching a shared mapping past the end of its (empty) file. */
+        int fd = memfd_create("fixture-bus", MFD_CLOEXEC);
+        volatile char *p = fd < 0 ? NULL : mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        if (fd >= 0)
+            close(fd);
+        if (p && p != MAP_FAILED)
+            p[0] = 1;
+        break;
+    }
+    case M_ILL:
+#if defined(__x86_64__) || defined(__i386__)
+        __asm__ volatile("ud2");
+#else
+        __builtin_trap();
+#endif
+        break;
+    case M_FPE: {
+#if defined(__x86_64__)
+        /* Division by zero in asm: a real #DE, invisible to UBSan. */
+        long a = 1, b = 0;
+        __asm__ volatile("cqo; idivq %1" : "+a"(a) : "r"(b) : "rdx");
+        r->value = a;
+#else
+        raise(SIGFPE);
+#endif
+        break;
+    }
     }
     return SANDLOCK_OK;
 }
