@@ -59,6 +59,27 @@ EOF2
     fi
 done
 
+# Tasks killed while their calls are trapped or being answered (RECV and
+# SEND see ENOENT): the workers carry on and nothing is logged as an error.
+ini=$(write_ini churn <<EOF2
+[sandlock]
+workers = 2
+[plugin v]
+module = verdict
+syscalls = getppid
+action = return:3
+EOF2
+)
+run_sandlock run -c "$ini" -- sh -c "
+    for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30; do
+        \"$PROBE\" threads:4:1000000:3 >/dev/null & p=\$!
+        sleep 0.0\$((i % 5 + 1)); kill -9 \$p; wait \$p
+    done
+    \"$PROBE\" getppid"
+is "tasks killed mid-call x30: later calls are still answered" "$out" "getppid=3 errno=0"
+is "tasks killed mid-call x30: exit status" "$rc" 0
+unlike "tasks killed mid-call x30: no error from the supervisor" "$err" "error|cannot answer"
+
 # ---- 100,000 notifications: no fd or memory growth in the supervisor ----
 ini=$(write_ini long <<EOF2
 [plugin pass]
