@@ -19,6 +19,7 @@
  *   x32                getpid with the x32 bit (0x40000000): "x32=RET"
  *   unshare|mount|ptrace  each attempt: "NAME=RET errno=NAME"
  *   hostpid            "hostpid=PID" (pid in the host's namespace)
+ *   hold               open /dev/null and keep it: "hold=FD"
  *   daemon:FILE        fork a child that calls setsid() and sleeps; it
  *                      writes its host pid to FILE; waits for the file
  *   signals            handle SIGINT/TERM/HUP/QUIT, print "ready", wait;
@@ -271,6 +272,9 @@ static void step(char *s)
         report("mount", syscall(SYS_mount, "none", "/mnt", "tmpfs", 0, NULL));
     } else if (!strcmp(s, "ptrace")) {
         report("ptrace", syscall(SYS_ptrace, 0 /* PTRACE_TRACEME */, 0, 0, 0));
+    } else if (!strcmp(s, "hold")) {
+        int fd = open("/dev/null", O_RDONLY);
+        say("hold=%d", fd);
     } else if (!strcmp(s, "hostpid")) {
         say("hostpid=%d", (int)host_pid());
     } else if (!strcmp(s, "daemon")) {

@@ -133,6 +133,12 @@ EOF2
 run_sandlock run -c "$ini" -- "$PROBE" open:/fixture/file
 like "fd verdict: the child reads exactly the memfd's bytes" "$out" "^open=[0-9]+ errno=0 data=hello from the fixture$"
 
+# The child's fd table is full: the fd cannot be installed, the call fails
+# with EMFILE (and the supervisor still closes its copy).
+run_sandlock run -c "$ini" -- sh -c "ulimit -n 4; exec \"$PROBE\" hold open:/fixture/file"
+is "fd verdict, child's fd table full: EMFILE" "$out" "hold=3
+open=-1 errno=EMFILE"
+
 # The supervisor closes its copy once: its fd table does not grow over many
 # fd verdicts, and every one of them still reads right.
 start_bg fdloop run -c "$ini" -- "$PROBE" pause:"$TEST_TMP/go1" openloop:/fixture/x:500 pause:"$TEST_TMP/go2"
