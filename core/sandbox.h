@@ -7,7 +7,14 @@
  * killed it -- the kernel kills every process of the sandbox. The stub
  * installs the filter, publishes the listener's number in a shared page
  * (a memory store: no syscall that a plugin could intercept), and the
- * supervisor takes the listener with pidfd_getfd(2). */
+ * supervisor takes the listener with pidfd_getfd(2).
+ *
+ * Without a PID namespace (an unprivileged user) sandlock is a child
+ * subreaper and kills what is left of the sandbox by walking /proc
+ * (sl_kill_descendants); the stub is a subreaper too and, when sandlock dies
+ * (even by SIGKILL), gets a catchable parent-death signal and kills the
+ * sandbox itself. A kill verdict SIGKILLs the trapped task before the answer
+ * so that the call never returns to it. */
 #ifndef SANDLOCK_SANDBOX_H
 #define SANDLOCK_SANDBOX_H
 
