@@ -97,6 +97,31 @@ static void __attribute__((noreturn)) stub_orphan_exit(void)
     _exit(125);
 }
 
+/* Does some $PATH entry hold `name` at all? execvp() reports EACCES when a
+ * PATH directory cannot be searched even if the command exists nowhere. */
+static int found_in_path(const char *name)
+{
+    const char *path = getenv("PATH");
+    if (!path || !*path)
+        path = "/bin:/usr/bin";
+    char buf[4096];
+    while (*path) {
+        size_t len = strcspn(path, ":");
+        if (len + strlen(name) + 2 <= sizeof(buf)) {
+            if (len)
+                snprintf(buf, sizeof(buf), "%.*s/%s", (int)len, path, name);
+            else
+                snprintf(buf, sizeof(buf), "%s", name);
+            if (access(buf, F_OK) == 0)
+                return 1;
+        }
+        path += len;
+        if (*path == ':')
+            path++;
+    }
+    return 0;
+}
+
 static void __attribute__((noreturn)) stub_fail(int err)
 {
     atomic_store(&sb.page->setup_errno, err ? err : EIO);
@@ -164,6 +189,8 @@ static void __attribute__((noreturn)) stub_main(const struct sl_filter *filter, 
         sigprocmask(SIG_SETMASK, &none, NULL);
         execvp(argv[0], argv);
         int e = errno;
+        if (e == EACCES && !strchr(argv[0], '/') && !found_in_path(argv[0]))
+            e = ENOENT;    /* an unreadable PATH entry, not the command */
         atomic_store(&page->exec_errno, e ? e : ENOEXEC);
         _exit(e == ENOENT || e == ENOTDIR ? 127 : 126);
     }

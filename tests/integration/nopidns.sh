@@ -36,7 +36,7 @@ for t in lifecycle verdicts signals chain exceptions handoff filter; do
         "not ok "*) fail "nopidns: $t: ${line#not ok * - }" ;;
         "#"*) echo "$line" ;;
         esac
-    done < <(PATH=/usr/bin:/bin SANDLOCK=$wrapper bash "$top_srcdir/tests/integration/$t.sh" 2>&1)
+    done < <(SANDLOCK=$wrapper bash "$top_srcdir/tests/integration/$t.sh" 2>&1)
 done
 
 done_testing
