@@ -50,6 +50,24 @@ static int ignored_at_start(int sig)
     return sigismember(&sb.ignored, sig) == 1;
 }
 
+/* Started with fd 0, 1 or 2 closed, sandlock's own descriptors (config,
+ * plugins, pidfds, the listener) would take those numbers and the command
+ * would get them as its stdin/stdout/stderr. A close-on-exec /dev/null
+ * holds each missing number instead: the command still finds it closed, as
+ * it would without sandlock. */
+__attribute__((constructor)) static void reserve_std_fds(void)
+{
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+            continue;
+        int n = open("/dev/null", O_RDWR | O_CLOEXEC);
+        if (n >= 0 && n != fd) {
+            close(n);
+            break;
+        }
+    }
+}
+
 static long futex(atomic_int *addr, int op, int val, const struct timespec *timeout)
 {
     return syscall(SYS_futex, addr, op, val, timeout, NULL, 0);

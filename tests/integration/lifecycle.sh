@@ -19,6 +19,15 @@ is "with a plugin loaded: still only fds 0, 1, 2 (no listener)" "$out" "fds=0,1,
 run_sandlock run -c "$ini" -- sh -c 'ls -l /proc/$$/fd | grep -c seccomp'
 is "the listener is not visible to the command" "$out" "0"
 exec 7>&- 8<&-
+# Started with stdin or stdout closed: the command finds it closed too, and
+# none of sandlock's own descriptors (pidfds, listener) took its place.
+got=$("$SANDLOCK" run -c "$ini" -- "$PROBE" fds:err 2>&1 >&- </dev/null)
+is "sandlock started with stdout closed: the command's fd 1 is closed" "$got" "fds=0,2"
+got=$("$SANDLOCK" run -c "$ini" -- "$PROBE" fds:err 2>&1 >/dev/null <&-)
+is "sandlock started with stdin closed: the command's fd 0 is closed" "$got" "fds=1,2"
+got=$("$SANDLOCK" run -c "$ini" -- sh -c 'echo hi; ls -l /proc/self/fd/ | grep -c -e pidfd -e seccomp' <&-)
+is "stdin closed: no pidfd or listener leaks into the command" "$got" "hi
+0"
 
 # ---- stdin/stdout/stderr are the command's ----
 out=$(printf 'abc\n' | "$SANDLOCK" run -c "$E" -- cat)

@@ -15,6 +15,7 @@
  *                      compared with the first read)
  *   create:PATH        openat(PATH, O_CREAT|O_WRONLY): "create=RET errno=NAME"
  *   fds                the open descriptors: "fds=0,1,2"
+ *   fds:err            the same on stderr
  *   int80              getpid through the i386 gate (int 0x80): "int80=RET"
  *   x32                getpid with the x32 bit (0x40000000): "x32=RET"
  *   unshare|mount|ptrace  each attempt: "NAME=RET errno=NAME"
@@ -251,7 +252,10 @@ static void step(char *s)
                 }
         for (int i = 0; i < n; i++)
             snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%d", i ? "," : "", fds[i]);
-        say("fds=%s", list);
+        if (arg && !strcmp(arg, "err"))
+            dprintf(2, "fds=%s\n", list);
+        else
+            say("fds=%s", list);
     } else if (!strcmp(s, "int80")) {
 #if defined(__x86_64__)
         long ret;
