@@ -17,6 +17,7 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,6 +35,7 @@ static struct {
     pid_t stub;
     int stub_pidfd;
     int pidns;
+    int own_pgrp;          /* the command starts a process group of its own */
     struct handshake *page;
     atomic_int killed_signal;
     sigset_t ignored;      /* forwarded signals sandlock was started ignoring */
@@ -205,6 +207,8 @@ static void __attribute__((noreturn)) stub_main(const struct sl_filter *filter, 
             if (!ignored_at_start(forwarded_signals[i]))
                 signal(forwarded_signals[i], SIG_DFL);
         sigprocmask(SIG_SETMASK, &none, NULL);
+        if (sb.own_pgrp)
+            setpgid(0, 0);    /* the stub stays out of reach of kill(0) */
         execvp(argv[0], argv);
         int e = errno;
         if (e == EACCES && !strchr(argv[0], '/') && !found_in_path(argv[0]))
@@ -262,6 +266,25 @@ static void block_signals(void)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
 }
 
+/* kill(0, sig) reaches every process of the caller's process group, across
+ * PID namespaces. When sandlock shares its group with its parent (a script,
+ * make, CI) the sandbox gets a group of its own, so that it cannot signal
+ * them. Not when sandlock leads its group (a job of an interactive shell:
+ * the group is sandlock's own) or when the group is a terminal's foreground
+ * (the command must keep the terminal: input, Ctrl-C, Ctrl-Z). The group
+ * is the command's: the stub stays in sandlock's. */
+static int wants_own_pgrp(void)
+{
+    if (getpgrp() == getpid())
+        return 0;
+    int tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (tty < 0)
+        return 1;      /* no controlling terminal */
+    int foreground = tcgetpgrp(tty) == getpgrp();
+    close(tty);
+    return !foreground;
+}
+
 /* Reaps the stub if it exited; returns 1 when it has. */
 static int stub_exited(int *status)
 {
@@ -307,6 +330,7 @@ int sl_sandbox_start(const struct sl_filter *filter, char *const argv[], char *e
         return -1;
     }
     block_signals();
+    sb.own_pgrp = wants_own_pgrp();
     sb.stub = clone_stub(&sb.pidns);
     if (sb.stub == 0)
         stub_main(filter, argv, parent_pidfd);

@@ -104,6 +104,15 @@ is "a background child holding stdout: exit status 0" "$rc" 0
 if [ $((end - start)) -le 5 ]; then pass "a background child holding stdout: EOF at once ($((end - start)) s)"
 else fail "a background child holding stdout: EOF at once" "took $((end - start)) s"; fi
 
+# kill(0, sig) in the sandbox reaches only the sandbox, not the process
+# group sandlock shares with its caller (here: a shell that leads a new
+# session without a terminal, like a script under CI).
+got=$(setsid sh -c "\"$SANDLOCK\" run -c \"$E\" -- sh -c 'kill -TERM 0; sleep 1; echo after'; echo caller survived rc=\$?" </dev/null 2>&1)
+like "kill -TERM 0 in the sandbox: the caller survives, the command died of it" "$got" "caller survived rc=143"
+got=$(setsid sh -c "\"$SANDLOCK\" run -c \"$E\" -- sh -c 'kill -KILL 0; echo after'; echo caller survived rc=\$?" </dev/null 2>&1)
+like "kill -KILL 0 in the sandbox: neither the caller nor sandlock is killed" "$got" "caller survived rc=137"
+unlike "kill -KILL 0 in the sandbox: no 'sandbox ended' error (sandlock was not hit)" "$got" "ended before"
+
 # ---- the supervisor dies by SIGKILL: the sandbox dies with it ----
 start_bg skill run -c "$ini" -- "$PROBE" hostpid daemon:"$TEST_TMP/d4" pause:"$TEST_TMP/never"
 if wait_for "$TEST_TMP/skill.out" "paused"; then
