@@ -314,6 +314,20 @@ static void remove_configs(void)
 
 /* ---- the table ---- */
 
+/* The 1-minute load average, or -1: printed so that a table taken on a
+ * busy machine says so. */
+static double load_average(void)
+{
+    double load = -1;
+    FILE *f = fopen("/proc/loadavg", "r");
+    if (f) {
+        if (fscanf(f, "%lf", &load) != 1)
+            load = -1;
+        fclose(f);
+    }
+    return load;
+}
+
 /* Prints one row: median, spread, and the ratio to `base` (none: a
  * reference row) with its target (none: for information). Returns 1 when
  * the target is missed. */
@@ -400,6 +414,7 @@ int main(int argc, char **argv)
     sa.sa_handler = on_alarm;           /* no SA_RESTART: interrupts RECV */
     sigaction(SIGALRM, &sa, NULL);
     make_configs();
+    double load_before = load_average();
 
     struct series floor_s = { .n = 0 }, one = { .n = 0 }, eight = { .n = 0 };
     struct series plain = { .n = 0 }, filtered = { .n = 0 }, deflt = { .n = 0 };
@@ -447,8 +462,8 @@ int main(int argc, char **argv)
 
     struct utsname u;
     uname(&u);
-    printf("sandlock benchmark: %s %s, %ld CPUs online, nothing pinned\n", u.sysname, u.release,
-           sysconf(_SC_NPROCESSORS_ONLN));
+    printf("sandlock benchmark: %s %s, %ld CPUs online, nothing pinned, load average %.2f -> %.2f\n",
+           u.sysname, u.release, sysconf(_SC_NPROCESSORS_ONLN), load_before, load_average());
     printf("%d rounds (median, min, max of the rounds); %ld notified / %ld non-intercepted calls per "
            "measurement; %ld launches each\n",
            opt.rounds, opt.notified_calls, opt.plain_calls, per_round * opt.rounds);
