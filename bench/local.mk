@@ -15,7 +15,7 @@ EXTRA_DIST += bench/README.md
 BENCH_FLAGS =
 
 .PHONY: bench
-bench: sandlock$(EXEEXT) $(plugins_LTLIBRARIES) bench/bench-notify$(EXEEXT) \
+bench: sandlock$(EXEEXT) plugins/verdict.la bench/bench-notify$(EXEEXT) \
 		bench/bench-child$(EXEEXT) bench/bench-launch$(EXEEXT)
 	$(builddir)/bench/bench-notify --sandlock $(abs_builddir)/sandlock$(EXEEXT) \
 		--child $(abs_builddir)/bench/bench-child$(EXEEXT) \
