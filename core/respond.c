@@ -81,12 +81,17 @@ int sl_respond(int listener, uint64_t id, const struct sl_answer *a)
     case SANDLOCK_VERDICT_FD:
         return send_fd(listener, id, a);
     case SANDLOCK_VERDICT_KILL:
-        /* The trapped call must never return to the sandbox: the task gets
-         * SIGKILL before the answer (tearing down the PID namespace is
-         * asynchronous). Without a pid to signal the notification is left
-         * unanswered: the task is trapped until the sandbox's kill reaches
-         * it, and the kernel drops the notification when it dies. */
+        /* The trapped call must never return to the sandbox, and no process
+         * of it may see another die first: with a PID namespace the answer
+         * waits until the namespace is gone (the kernel SIGKILLs all its
+         * processes at once when the stub dies). Otherwise, or if that takes
+         * too long, the trapped task gets SIGKILL before the answer. Without
+         * a pid to signal the notification is left unanswered: the task
+         * stays trapped until the sandbox's kill reaches it, and the kernel
+         * drops the notification when it dies. */
         sl_sandbox_kill(a->signal);
+        if (sl_sandbox_has_pidns() && sl_sandbox_wait_gone(2000) == 0)
+            return send_resp(listener, id, 0, -EPERM, 0);
         if (kill_trapped(listener, id) != 0 && sl_sandbox_has_pidns())
             return 0;
         return send_resp(listener, id, 0, -EPERM, 0);

@@ -391,6 +391,21 @@ int sl_sandbox_has_pidns(void)
     return sb.pidns;
 }
 
+int sl_sandbox_wait_gone(int timeout_ms)
+{
+    int fd = sb.stub_pidfd;
+    if (!sb.pidns || fd < 0)
+        return -1;
+    /* The stub is the namespace's init: it exits only once every other
+     * process of the namespace is gone. A closed fd (POLLNVAL) means the
+     * stub was already reaped. */
+    struct pollfd p = { .fd = fd, .events = POLLIN };
+    int rc;
+    while ((rc = poll(&p, 1, timeout_ms)) < 0 && errno == EINTR)
+        ;
+    return rc == 1 ? 0 : -1;
+}
+
 /* Parent pid from /proc/PID/stat, or -1 (also for a zombie). */
 static pid_t parent_of(pid_t pid)
 {
@@ -463,10 +478,15 @@ int sl_kill_descendants(void)
                     mark[i] = 1;
                     changed = 1;
                     found++;
-                    kill(pids[i], SIGKILL);
+                    /* Frozen first, killed all together below: none of
+                     * them runs on to see another one die. */
+                    kill(pids[i], SIGSTOP);
                 }
             }
         }
+        for (size_t i = 0; mark && i < n; i++)
+            if (mark[i])
+                kill(pids[i], SIGKILL);
         free(mark);
         free(pids);
         free(ppids);

@@ -43,6 +43,10 @@ void sl_sandbox_kill(int sig);
  * every process in it). */
 int sl_sandbox_has_pidns(void);
 
+/* With a PID namespace: waits up to timeout_ms until the whole sandbox is
+ * gone (after sl_sandbox_kill). Returns 0 when it is, -1 otherwise. */
+int sl_sandbox_wait_gone(int timeout_ms);
+
 /* Kills every descendant of the calling process (repeatedly, until a scan
  * finds none). Returns how many were signalled. */
 int sl_kill_descendants(void);
