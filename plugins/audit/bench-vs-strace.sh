@@ -5,7 +5,8 @@
 #
 # Runs each workload bare, under `sandlock run` with an audit instance
 # logging the default syscall set to a file, and under
-# `strace -f -e trace=<the same syscalls> -o FILE`; keeps the best of RUNS
+# `strace -f -e trace=<the same syscalls> -o FILE`, the modes in turn for
+# RUNS rounds; keeps the best of the RUNS
 # wall times of each, and prints the times, the overhead of each tracer over
 # the bare run, the ratio of the overheads (the goal: audit >= 15x less) and
 # the ratio of the total times. Also counts the records each wrote, to show
@@ -16,7 +17,7 @@
 # strace it says so. Timings are wall clock: run it on a quiet machine.
 set -u
 SANDLOCK=${1:-./sandlock}
-RUNS=${2:-5}
+RUNS=${2:-7}
 SYSCALLS=execve,execveat,open,openat,openat2,creat,connect,bind,unlink,unlinkat,rename,renameat,renameat2,mkdir,mkdirat,rmdir,link,linkat,symlink,symlinkat
 
 if ! command -v strace >/dev/null 2>&1; then
@@ -44,31 +45,36 @@ INI
 # now_ns: wall clock in nanoseconds.
 now_ns() { date +%s%N; }
 
-# best MODE CMD...: sets $result to the best wall time (ns) of RUNS runs
-# of CMD in MODE (bare, audit or strace) and $records to the number of
-# records the last run wrote.
-best() {
+# run_once MODE CMD...: runs CMD once in MODE (bare, continue, audit or
+# strace) and prints its wall time in nanoseconds.
+run_once() {
     mode=$1
     shift
-    min=
-    for _ in $(seq "$RUNS"); do
-        rm -f "$tmp/audit.log" "$tmp/strace.log"
-        t0=$(now_ns)
-        case $mode in
-        bare) "$@" >/dev/null 2>&1 ;;
-        audit) "$SANDLOCK" run -c "$tmp/audit.ini" -- "$@" >/dev/null 2>&1 ;;
-        continue) "$SANDLOCK" run -c "$tmp/continue.ini" -- "$@" >/dev/null 2>&1 ;;
-        strace) strace -f -qq -e trace="$SYSCALLS" -o "$tmp/strace.log" "$@" >/dev/null 2>&1 ;;
-        esac
-        t=$(( $(now_ns) - t0 ))
-        if [ -z "$min" ] || [ "$t" -lt "$min" ]; then min=$t; fi
-    done
+    rm -f "$tmp/audit.log" "$tmp/strace.log"
+    t0=$(now_ns)
     case $mode in
-    audit) records=$(wc -l < "$tmp/audit.log") ;;
-    strace) records=$(grep -vc -e '+++ exited' -e '--- SIG' -e 'resumed>' "$tmp/strace.log") ;;
-    *) records=- ;;
+    bare) "$@" >/dev/null 2>&1 ;;
+    audit) "$SANDLOCK" run -c "$tmp/audit.ini" -- "$@" >/dev/null 2>&1 ;;
+    continue) "$SANDLOCK" run -c "$tmp/continue.ini" -- "$@" >/dev/null 2>&1 ;;
+    strace) strace -f -qq -e trace="$SYSCALLS" -o "$tmp/strace.log" "$@" >/dev/null 2>&1 ;;
     esac
-    result=$min
+    echo $(( $(now_ns) - t0 ))
+}
+
+# measure CMD...: runs the modes in turn, RUNS rounds (interleaved, so a
+# burst of load elsewhere hits every mode alike), and sets bare, cont,
+# audit and strace_t to each mode's best time, audit_records and
+# strace_records to the records of the last round.
+measure() {
+    bare= cont= audit= strace_t=
+    for _ in $(seq "$RUNS"); do
+        t=$(run_once bare "$@"); if [ -z "$bare" ] || [ "$t" -lt "$bare" ]; then bare=$t; fi
+        t=$(run_once continue "$@"); if [ -z "$cont" ] || [ "$t" -lt "$cont" ]; then cont=$t; fi
+        t=$(run_once audit "$@"); if [ -z "$audit" ] || [ "$t" -lt "$audit" ]; then audit=$t; fi
+        audit_records=$(wc -l < "$tmp/audit.log")
+        t=$(run_once strace "$@"); if [ -z "$strace_t" ] || [ "$t" -lt "$strace_t" ]; then strace_t=$t; fi
+        strace_records=$(grep -vc -e '+++ exited' -e '--- SIG' -e 'resumed>' "$tmp/strace.log")
+    done
 }
 
 # ms NS: nanoseconds as milliseconds with one decimal.
@@ -77,16 +83,7 @@ ms() { awk -v n="$1" 'BEGIN { printf "%.1f", n / 1e6 }'; }
 bench() {
     label=$1
     shift
-    best bare "$@"
-    bare=$result
-    best audit "$@"
-    audit=$result
-    audit_records=$records
-    best strace "$@"
-    strace_t=$result
-    strace_records=$records
-    best continue "$@"
-    cont=$result
+    measure "$@"
     echo "== $label"
     printf '  %-8s %10s ms\n' bare "$(ms "$bare")"
     printf '  %-8s %10s ms  overhead %10s ms  (sandbox + round trips, no plugin work)\n' continue \
