@@ -62,3 +62,23 @@ value() { printf '%s\n' "$2" | grep -oE "(^| )$1=[^ ]*" | head -1 | sed 's/.*=//
 # An empty configuration (make check points SANDLOCK_CONFIG at a missing file).
 EMPTY_INI=$TEST_TMP/empty.ini
 printf '[sandlock]\n' > "$EMPTY_INI"
+
+# Nothing may hang the suite: a sandlock that does not end within 60 s is
+# killed (status 137, and the test fails) -- its sandbox dies with it.
+run_sandlock() {
+    out=$(timeout --foreground -s KILL 60 "$SANDLOCK" "$@" 2>"$TEST_TMP/stderr" </dev/null)
+    rc=$?
+    err=$(cat "$TEST_TMP/stderr")
+}
+
+# wait_bg PID : wait for a background sandlock, at most 60 s; sets $rc.
+wait_bg() {
+    local pid=$1 i
+    for ((i = 0; i < 3000; i++)); do
+        alive "$pid" || break
+        sleep 0.02
+    done
+    alive "$pid" && { echo "# $pid still running after 60 s: killed"; kill -9 "$pid"; }
+    wait "$pid" 2>/dev/null
+    rc=$?
+}

@@ -78,7 +78,7 @@ EOF2
         after=$(fd_count "$bg_pid")
         std=$(ls "/proc/$bg_pid/fd" | grep -cE '^[012]$')
         touch "$TEST_TMP/$trigger-2"
-        wait "$bg_pid"; rc=$?
+        wait_bg "$bg_pid"
         is "$trigger x200: the supervisor's fd count is unchanged" "$after" "$before"
         is "$trigger x200: the supervisor's fds 0-2 are still open" "$std" 3
         is "$trigger x200: every call got EPERM, sandlock exits 0" "$(grep -c 'errno=EPERM' "$TEST_TMP/leak-$trigger.out")/$rc" "2/0"

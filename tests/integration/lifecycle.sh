@@ -119,7 +119,7 @@ if wait_for "$TEST_TMP/skill.out" "paused"; then
     cpid=$(value hostpid "$(cat "$TEST_TMP/skill.out")")
     dpid=$(cat "$TEST_TMP/d4")
     kill -9 "$bg_pid"
-    wait "$bg_pid" 2>/dev/null
+    wait_bg "$bg_pid"
     if gone_within "$cpid" 1; then pass "supervisor SIGKILLed: the command is gone within a second"
     else fail "supervisor SIGKILLed: the command is gone within a second"; kill -9 "$cpid"; fi
     if gone_within "$dpid" 1; then pass "supervisor SIGKILLed: the setsid grandchild is gone within a second"

@@ -20,7 +20,7 @@ for sig in TERM INT HUP QUIT; do
             continue
         fi
         kill -s "$sig" "$bg_pid"
-        wait "$bg_pid"; rc=$?
+        wait_bg "$bg_pid"
         is "$what sent to sandlock reaches the command's handler" "$(tail -1 "$TEST_TMP/sig.out")" "got SIG$sig"
         is "$what: sandlock exits with the command's status" "$rc" 0
     done
@@ -30,7 +30,7 @@ done
 start_bg sig2 run -c "$EMPTY_INI" -- sleep 30
 sleep 0.3
 kill -TERM "$bg_pid"
-wait "$bg_pid"; rc=$?
+wait_bg "$bg_pid"
 is "SIGTERM to sandlock, command without a handler: 143" "$rc" 143
 
 # A signal sent through sigqueue (SI_QUEUE) is forwarded too.
@@ -38,7 +38,7 @@ if command -v python3 >/dev/null; then
     start_bg sig3 run -c "$EMPTY_INI" -- "$PROBE" signals
     wait_for "$TEST_TMP/sig3.out" "^ready"
     python3 -c "import os, signal; os.kill($bg_pid, signal.SIGHUP)"
-    wait "$bg_pid"
+    wait_bg "$bg_pid"
     is "SIGHUP from another program reaches the command" "$(tail -1 "$TEST_TMP/sig3.out")" "got SIGHUP"
 fi
 
@@ -53,7 +53,7 @@ bash -c "trap '' HUP; exec \"$SANDLOCK\" run -c \"$EMPTY_INI\" -- sleep 1" &
 p=$!
 sleep 0.3
 kill -HUP "$p"
-wait "$p"; rc=$?
+wait_bg "$p"
 is "SIGHUP to a sandlock that ignores it: the command is not disturbed" "$rc" 0
 
 done_testing

@@ -101,7 +101,7 @@ if wait_for "$TEST_TMP/long.out" "paused .*go1"; then
     end=$(date +%s%N)
     fd2=$(fd_count "$bg_pid"); rss2=$(rss_kb "$bg_pid")
     touch "$TEST_TMP/go2"
-    wait "$bg_pid"; rc=$?
+    wait_bg "$bg_pid"
     like "100k notifications: all answered by the chain" "$(cat "$TEST_TMP/long.out")" "getppid=7 errno=0"
     is "100k notifications: exit status" "$rc" 0
     is "100k notifications: the supervisor's fd count is unchanged" "$fd2" "$fd1"

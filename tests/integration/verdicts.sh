@@ -148,7 +148,7 @@ touch "$TEST_TMP/go1"
 wait_for "$TEST_TMP/fdloop.out" "paused .*go2" 20
 after=$(fd_count "$bg_pid")
 touch "$TEST_TMP/go2"
-wait "$bg_pid"; rc=$?
+wait_bg "$bg_pid"
 like "fd verdict x500: all reads right" "$(cat "$TEST_TMP/fdloop.out")" "openloop ok=500 bad=0 data=hello from the fixture"
 is "fd verdict x500: the supervisor's fd count does not grow" "$after" "$before"
 is "fd verdict x500: exit status" "$rc" 0
