@@ -52,6 +52,14 @@ is "version is the real one" "$(field "$out" version)" "$(field "$real" version)
 run_sandlock run -c "$ini" -- uname -n -r
 is "uname -n -r" "$out" "sandbox-host 1.2.3-fake"
 
+# glibc's gethostname() is built on uname(2): hostname(1) sees it too.
+if command -v hostname >/dev/null; then
+    run_sandlock run -c "$ini" -- hostname
+    is "hostname(1) sees the nodename" "$out" "sandbox-host"
+else
+    pass "# SKIP hostname not installed"
+fi
+
 # Empty value: an empty field.
 ini=$(write_ini empty <<'INI'
 [plugin id]
