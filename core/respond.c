@@ -17,7 +17,12 @@
 static int send_resp(int listener, uint64_t id, int64_t val, int32_t error, uint32_t flags)
 {
     struct seccomp_notif_resp resp = { .id = id, .val = val, .error = error, .flags = flags };
-    if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) == 0 || errno == ENOENT)
+    int rc;
+    /* The kernel takes its lock interruptibly: a signal (the stop wake-up)
+     * must not leave the call unanswered. */
+    while ((rc = ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp)) != 0 && errno == EINTR)
+        ;
+    if (rc == 0 || errno == ENOENT)
         return 0;
     return -errno;
 }
