@@ -429,13 +429,23 @@ static pid_t parent_of(pid_t pid)
     return state == 'Z' || state == 'X' ? -1 : ppid;
 }
 
+struct proc_pair {
+    pid_t pid, ppid;
+};
+
+static int by_pid(const void *a, const void *b)
+{
+    pid_t x = ((const struct proc_pair *)a)->pid, y = ((const struct proc_pair *)b)->pid;
+    return (x > y) - (x < y);
+}
+
 int sl_kill_descendants(void)
 {
     pid_t self = getpid();
     int total = 0;
     for (int round = 0; round < 100; round++) {
         size_t cap = 0, n = 0;
-        pid_t *pids = NULL, *ppids = NULL;
+        struct proc_pair *procs = NULL;
         DIR *d = opendir("/proc");
         if (!d)
             return total;
@@ -449,21 +459,20 @@ int sl_kill_descendants(void)
                 continue;
             if (n == cap) {
                 size_t ncap = cap ? cap * 2 : 1024;
-                pid_t *np = realloc(pids, ncap * sizeof(pid_t));
-                if (np)
-                    pids = np;
-                pid_t *npp = np ? realloc(ppids, ncap * sizeof(pid_t)) : NULL;
-                if (npp)
-                    ppids = npp;
-                if (!np || !npp)
+                struct proc_pair *np = realloc(procs, ncap * sizeof(*procs));
+                if (!np)
                     break;
+                procs = np;
                 cap = ncap;
             }
-            pids[n] = pid;
-            ppids[n++] = pp;
+            procs[n].pid = pid;
+            procs[n++].ppid = pp;
         }
         closedir(d);
-        /* Mark descendants: iterate until no new pid is found. */
+        /* Mark descendants: children of a marked process (found by binary
+         * search), until a pass finds no new one. */
+        if (n)
+            qsort(procs, n, sizeof(*procs), by_pid);
         char *mark = calloc(n ? n : 1, 1);
         int found = 0, changed = 1;
         while (mark && changed) {
@@ -471,25 +480,27 @@ int sl_kill_descendants(void)
             for (size_t i = 0; i < n; i++) {
                 if (mark[i])
                     continue;
-                int is_child = ppids[i] == self;
-                for (size_t k = 0; !is_child && k < n; k++)
-                    is_child = mark[k] && pids[k] == ppids[i];
+                int is_child = procs[i].ppid == self;
+                if (!is_child) {
+                    struct proc_pair key = { .pid = procs[i].ppid };
+                    struct proc_pair *parent = bsearch(&key, procs, n, sizeof(*procs), by_pid);
+                    is_child = parent && mark[parent - procs];
+                }
                 if (is_child) {
                     mark[i] = 1;
                     changed = 1;
                     found++;
                     /* Frozen first, killed all together below: none of
                      * them runs on to see another one die. */
-                    kill(pids[i], SIGSTOP);
+                    kill(procs[i].pid, SIGSTOP);
                 }
             }
         }
         for (size_t i = 0; mark && i < n; i++)
             if (mark[i])
-                kill(pids[i], SIGKILL);
+                kill(procs[i].pid, SIGKILL);
         free(mark);
-        free(pids);
-        free(ppids);
+        free(procs);
         total += found;
         if (!found)
             break;

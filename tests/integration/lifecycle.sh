@@ -93,6 +93,23 @@ d2=$(cat "$TEST_TMP/d2" 2>/dev/null); d3=$(cat "$TEST_TMP/d3" 2>/dev/null)
 if [ -n "$d2" ] && [ -n "$d3" ] && ! alive "$d2" && ! alive "$d3"; then pass "several daemons: all gone"
 else fail "several daemons: all gone" "'$d2' '$d3'"; fi
 
+# Many background children and a deep tree: all gone when the command ends.
+marker="61.$$"
+cat > "$TEST_TMP/deep.sh" <<EOF2
+#!/bin/sh
+level=\$1
+if [ "\$level" -gt 0 ]; then exec sh "$TEST_TMP/deep.sh" \$((level - 1)) & wait; exit 0; fi
+"$PROBE" daemon:"$TEST_TMP/deep"
+EOF2
+run_sandlock run -c "$E" -- sh -c "for i in \$(seq 40); do sleep $marker & done; sh '$TEST_TMP/deep.sh' 6; exit 6"
+is "40 children and a deep tree: the command's status" "$rc" 6
+dpid=$(cat "$TEST_TMP/deep" 2>/dev/null)
+left=$(pgrep -fc "sleep $marker")
+is "40 children: none left" "$left" 0
+if [ -n "$dpid" ] && ! alive "$dpid"; then pass "the daemon at the bottom of a deep tree is gone"
+else fail "the daemon at the bottom of a deep tree is gone" "pid '$dpid'"; fi
+pkill -f "sleep $marker" 2>/dev/null
+
 # A background child that keeps the command's stdout open is killed too:
 # whoever reads sandlock's output sees EOF when the command exits.
 start=$(date +%s)
