@@ -21,7 +21,21 @@ core_libsandlock_core_la_SOURCES = \
 	core/childfd.c core/childfd.h \
 	core/defer.c core/defer.h \
 	core/notif.h core/seccomp_ioctl.h
-core_libsandlock_core_la_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS) $(INIH_CFLAGS)
+nodist_core_libsandlock_core_la_SOURCES = core/builtin-config.c
+BUILT_SOURCES += core/builtin-config.c
+CLEANFILES += core/builtin-config.c
+# The built-in default configuration is the installed one, as a C string.
+core/builtin-config.c: $(top_srcdir)/examples/sandlock.ini
+	$(AM_V_GEN)$(MKDIR_P) core && { \
+	  echo '/* Generated from examples/sandlock.ini by the build: do not edit. */'; \
+	  echo '#include "config.h"'; \
+	  echo '#include "sl_config.h"'; \
+	  echo 'const char sl_builtin_config[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/    "/' -e 's/$$/\\n"/' $(top_srcdir)/examples/sandlock.ini; \
+	  echo '    ;'; \
+	} > $@-t && mv $@-t $@
+
+core_libsandlock_core_la_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/core $(SECCOMP_CFLAGS) $(INIH_CFLAGS)
 core_libsandlock_core_la_LIBADD = $(SECCOMP_LIBS) $(INIH_LIBS) $(PTHREAD_LIBS)
 
 bin_PROGRAMS += sandlock

@@ -24,14 +24,6 @@
 #define INI_SECTION_MAX 49    /* longest section name inih keeps whole */
 #define CONFIG_FILE_MAX (1 << 20)
 
-const char sl_builtin_config[] =
-    "; Built-in default: used when no sandlock.ini is found.\n"
-    "[sandlock]\n"
-    "on_exception = kill\n"
-    "default_deny = yes\n"
-    "workers = 1\n"
-    "log_level = warn\n";
-
 struct parse_state {
     struct sl_config *cfg;
     const char *source;

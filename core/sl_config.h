@@ -62,7 +62,8 @@ struct sl_config *sl_config_load(const char *path, char *err, size_t errlen);
  * default when it exists; NULL means use the built-in default. */
 const char *sl_config_choose(const char *cli_path);
 
-/* The built-in default configuration, compiled into the binary. */
+/* The built-in default configuration: examples/sandlock.ini, compiled into
+ * the binary by the build (core/builtin-config.c is generated). */
 extern const char sl_builtin_config[];
 
 void sl_config_free(struct sl_config *cfg);

@@ -3,3 +3,6 @@ EXTRA_DIST += tests/tap.h tests/lib.sh tests/run.sh tests/build.sh build-aux/tap
 include $(srcdir)/tests/unit/local.mk
 include $(srcdir)/tests/integration/local.mk
 include $(srcdir)/tests/services/local.mk
+
+TESTS += tests/default-config.sh
+dist_check_SCRIPTS += tests/default-config.sh

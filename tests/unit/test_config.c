@@ -63,7 +63,13 @@ static void test_defaults(void)
     if (cfg) {
         is_int(cfg->on_exception, SL_EXC_KILL, "built-in: kill");
         is_int(cfg->default_deny, 1, "built-in: default_deny");
-        is_int(cfg->ninstances, 0, "built-in: no instances");
+        is_int(cfg->ninstances, 4, "built-in: the chain of examples/sandlock.ini");
+        if (cfg->ninstances == 4) {
+            is_str(cfg->instances[0]->name, "audit", "built-in: audit first");
+            is_str(cfg->instances[1]->name, "vfile", "built-in: vfile before fsdeny");
+            is_str(cfg->instances[2]->name, "fsdeny", "built-in: fsdeny third");
+            is_str(cfg->instances[3]->name, "netguard", "built-in: netguard last");
+        }
     }
     sl_config_free(cfg);
 }
