@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/futex.h>
 #include <poll.h>
 #include <sched.h>
@@ -23,7 +24,8 @@
 
 /* Shared between the supervisor and the stub (MAP_SHARED, anonymous). */
 struct handshake {
-    atomic_int listener;      /* -1 until the stub installed the filter */
+    atomic_int child_listener; /* -1 until the command's process installed the filter */
+    atomic_int listener;      /* -1 until the stub holds a copy of the listener */
     atomic_int go;            /* 1 once the supervisor holds the listener */
     atomic_int setup_errno;   /* the stub failed before exec */
     atomic_int exec_errno;    /* the command's execvp() failed */
@@ -172,19 +174,6 @@ static void __attribute__((noreturn)) stub_main(const struct sl_filter *filter, 
     /* The sandbox sees only fds 0, 1 and 2. */
     if (syscall(SYS_close_range, 3, ~0U, 0) != 0)
         stub_fail(errno);
-    int listener = sl_filter_install(filter);
-    if (listener < 0)
-        stub_fail(-listener);
-    /* From here on any syscall may be trapped: the supervisor takes the
-     * listener from our fd table once it sees the number. */
-    atomic_store(&page->listener, listener);
-    futex(&page->listener, FUTEX_WAKE, 1, NULL);
-    while (!atomic_load(&page->go)) {
-        if (stub_orphaned)
-            _exit(125);
-        futex(&page->go, FUTEX_WAIT, 0, NULL);
-    }
-    close(listener);
 
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
@@ -197,6 +186,9 @@ static void __attribute__((noreturn)) stub_main(const struct sl_filter *filter, 
     sigset_t none;
     sigemptyset(&none);
 
+    /* The filter goes on the command's process only: the stub itself stays
+     * unfiltered, so that waiting, forwarding signals and killing what is
+     * left never depend on a plugin or on the supervisor being alive. */
     pid_t cmd = fork();
     if (cmd < 0)
         stub_fail(errno);
@@ -209,6 +201,17 @@ static void __attribute__((noreturn)) stub_main(const struct sl_filter *filter, 
         sigprocmask(SIG_SETMASK, &none, NULL);
         if (sb.own_pgrp)
             setpgid(0, 0);    /* the stub stays out of reach of kill(0) */
+        int listener = sl_filter_install(filter);
+        if (listener < 0) {
+            atomic_store(&page->setup_errno, -listener);
+            _exit(125);
+        }
+        /* From here on any syscall may be trapped. Publishing the number is
+         * a memory store; the stub takes the fd from our table. */
+        atomic_store(&page->child_listener, listener);
+        while (!atomic_load(&page->go))
+            futex(&page->go, FUTEX_WAIT, 0, NULL);
+        close(listener);
         execvp(argv[0], argv);
         int e = errno;
         if (e == EACCES && !strchr(argv[0], '/') && !found_in_path(argv[0]))
@@ -218,8 +221,41 @@ static void __attribute__((noreturn)) stub_main(const struct sl_filter *filter, 
     }
     stub_command = cmd;
     sigprocmask(SIG_SETMASK, &none, NULL);
+
+    /* Take the listener from the command's process (no help from it: it
+     * may be trapped in anything), hand our copy to the supervisor, and
+     * drop it once the supervisor holds its own. */
+    const struct timespec slice = { 0, 200 * 1000 };
+    int number, status;
+    while ((number = atomic_load(&page->child_listener)) < 0) {
+        if (stub_orphaned)
+            stub_orphan_exit();
+        if (waitpid(cmd, &status, WNOHANG) == cmd) {
+            if (!atomic_load(&page->setup_errno))
+                atomic_store(&page->setup_errno, ECHILD);
+            _exit(125);
+        }
+        futex(&page->child_listener, FUTEX_WAIT, -1, &slice);
+    }
+    int cmd_pidfd = (int)syscall(SYS_pidfd_open, cmd, 0);
+    int listener = cmd_pidfd < 0 ? -1 : (int)syscall(SYS_pidfd_getfd, cmd_pidfd, number, 0);
+    int e = errno;
+    if (cmd_pidfd >= 0)
+        close(cmd_pidfd);
+    if (listener < 0) {
+        kill(cmd, SIGKILL);
+        stub_fail(e);
+    }
+    atomic_store(&page->listener, listener);
+    futex(&page->listener, FUTEX_WAKE, 1, NULL);
+    while (!atomic_load(&page->go)) {
+        if (stub_orphaned)
+            stub_orphan_exit();
+        futex(&page->go, FUTEX_WAIT, 0, NULL);
+    }
+    close(listener);
+
     for (;;) {
-        int status;
         if (stub_orphaned)
             stub_orphan_exit();
         pid_t w = waitpid(-1, &status, 0);
@@ -318,6 +354,7 @@ int sl_sandbox_start(const struct sl_filter *filter, char *const argv[], char *e
         return -1;
     }
     atomic_store(&sb.page->listener, -1);
+    atomic_store(&sb.page->child_listener, -1);
     if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
         snprintf(err, errlen, "cannot become a child subreaper: %s", strerror(errno));
         abort_start();
@@ -373,7 +410,7 @@ int sl_sandbox_start(const struct sl_filter *filter, char *const argv[], char *e
 void sl_sandbox_release(void)
 {
     atomic_store(&sb.page->go, 1);
-    futex(&sb.page->go, FUTEX_WAKE, 1, NULL);
+    futex(&sb.page->go, FUTEX_WAKE, INT_MAX, NULL);    /* the stub and the command */
 }
 
 void sl_sandbox_kill(int sig)

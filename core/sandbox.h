@@ -4,17 +4,21 @@
  * The stub is sandlock's own code: when sandlock may create a PID namespace
  * (root, or CAP_SYS_ADMIN) it is that namespace's PID 1, so when it exits
  * -- because the command exited, or sandlock died and PR_SET_PDEATHSIG
- * killed it -- the kernel kills every process of the sandbox. The stub
- * installs the filter, publishes the listener's number in a shared page
- * (a memory store: no syscall that a plugin could intercept), and the
- * supervisor takes the listener with pidfd_getfd(2).
+ * killed it -- the kernel kills every process of the sandbox. The stub is
+ * never filtered itself (waiting, forwarding signals and cleaning up must
+ * not depend on a plugin): it forks the command's process, which installs
+ * the filter and publishes the listener's number in a shared page (a memory
+ * store: no syscall that a plugin could intercept); the stub takes the
+ * listener from it with pidfd_getfd(2), publishes its own copy's number,
+ * and the supervisor takes that one the same way. The command's process
+ * then closes its copy and execs.
  *
  * Without a PID namespace (an unprivileged user) sandlock is a child
  * subreaper and kills what is left of the sandbox by walking /proc
  * (sl_kill_descendants); the stub is a subreaper too and, when sandlock dies
  * (even by SIGKILL), gets a catchable parent-death signal and kills the
- * sandbox itself. A kill verdict SIGKILLs the trapped task before the answer
- * so that the call never returns to it. */
+ * sandbox itself. A kill verdict lets no process of the sandbox see another
+ * die, and the trapped call never returns. */
 #ifndef SANDLOCK_SANDBOX_H
 #define SANDLOCK_SANDBOX_H
 

@@ -145,6 +145,30 @@ else
     fail "supervisor SIGKILL test: the probe did not start" "$(cat "$TEST_TMP/skill.err")"
 fi
 
+# ... also when plugins intercept what cleaning up needs (kill, wait4,
+# openat, getdents64, read, close): the stub is not under the filter.
+ini_all=$(write_ini all <<EOF2
+[plugin all]
+module = $FIXTURE
+syscalls = kill, tgkill, wait4, waitid, openat, getdents64, read, close, futex, nanosleep
+syscalls = clock_nanosleep, pidfd_open, pidfd_send_signal, rt_sigprocmask, exit_group
+mode = continue
+EOF2
+)
+start_bg skill2 run -c "$ini_all" -- "$PROBE" hostpid daemon:"$TEST_TMP/d5" pause:"$TEST_TMP/never"
+if wait_for "$TEST_TMP/skill2.out" "paused"; then
+    cpid=$(value hostpid "$(cat "$TEST_TMP/skill2.out")")
+    dpid=$(cat "$TEST_TMP/d5")
+    kill -9 "$bg_pid"
+    wait_bg "$bg_pid"
+    if gone_within "$cpid" 1; then pass "supervisor SIGKILLed, cleanup syscalls intercepted: the command is gone"
+    else fail "supervisor SIGKILLed, cleanup syscalls intercepted: the command is gone"; kill -9 "$cpid"; fi
+    if gone_within "$dpid" 1; then pass "supervisor SIGKILLed, cleanup syscalls intercepted: the grandchild is gone"
+    else fail "supervisor SIGKILLed, cleanup syscalls intercepted: the grandchild is gone"; kill -9 "$dpid"; fi
+else
+    fail "supervisor SIGKILL test 2: the probe did not start" "$(cat "$TEST_TMP/skill2.err")"
+fi
+
 # ---- the supervisor survives a kill verdict whatever the pid/pgid ----
 ini_k=$(write_ini killpg <<EOF2
 [plugin k]
