@@ -47,7 +47,7 @@ static struct {
     long notified_calls, plain_calls, launches;
     int strict;
     char dir[64];                       /* generated configurations */
-    char one_ini[128], eight_ini[128], default_ini[128];
+    char one_ini[128], eight_ini[128], noplugin_ini[128];
     int sync_wakeup_ok;
 } opt = {
     .rounds = 9,
@@ -180,9 +180,11 @@ static double measure_floor(long n)
 
 /* ---- running the other programs ---- */
 
-/* Spawns argv with stdout going to `out_fd` (or /dev/null when -1), waits
- * and returns the wall time in ns, or -1 when it did not exit with 0. */
-static long long run(char *const argv[], int out_fd)
+/* Spawns argv with stdout going to `out_fd` (or /dev/null when -1) and,
+ * when `quiet`, stderr to /dev/null (the default configuration's audit
+ * plugin writes a line per execve there); waits and returns the wall time
+ * in ns, or -1 when it did not exit with 0. */
+static long long run(char *const argv[], int out_fd, int quiet)
 {
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
@@ -190,6 +192,8 @@ static long long run(char *const argv[], int out_fd)
         posix_spawn_file_actions_adddup2(&fa, out_fd, STDOUT_FILENO);
     else
         posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    if (quiet)
+        posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
     pid_t pid;
     long long start = now_ns();
     int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
@@ -215,7 +219,8 @@ static long long run(char *const argv[], int out_fd)
 enum how { ALONE, UNDER_LAUNCHER, UNDER_SANDLOCK };
 
 /* Runs `bench-child SYSCALL CALLS` alone, under the bare launcher, or under
- * sandlock with `config`, and returns the ns per call it printed, or NAN. */
+ * sandlock with `config` (NULL: sandlock's own choice), and returns the ns
+ * per call it printed, or NAN. */
 static double measure_child(enum how how, const char *config, const char *syscall_name, long calls)
 {
     char count[32];
@@ -227,8 +232,10 @@ static double measure_child(enum how how, const char *config, const char *syscal
     if (how == UNDER_SANDLOCK) {
         argv[n++] = (char *)opt.sandlock;
         argv[n++] = "run";
-        argv[n++] = "-c";
-        argv[n++] = (char *)config;
+        if (config) {
+            argv[n++] = "-c";
+            argv[n++] = (char *)config;
+        }
         argv[n++] = "--";
     }
     argv[n++] = (char *)opt.child;
@@ -241,7 +248,7 @@ static double measure_child(enum how how, const char *config, const char *syscal
         exit(1);
     }
     /* The output is one short line: the pipe buffer holds it until read. */
-    long long rc = run(argv, p[1]);
+    long long rc = run(argv, p[1], config == opt.default_config);
     close(p[1]);
     char buf[64];
     ssize_t len = read(p[0], buf, sizeof(buf) - 1);
@@ -266,8 +273,8 @@ static void write_file(const char *path, const char *text)
     }
 }
 
-/* A configuration with `count` verdict instances, all Continue on getppid;
- * the [sandlock] section is the built-in default's. */
+/* A configuration with `count` verdict instances, all Continue on getppid,
+ * and one worker thread (the floor has one loop too). */
 static void write_chain_config(const char *path, int count)
 {
     char text[4096];
@@ -294,12 +301,9 @@ static void make_configs(void)
     snprintf(opt.eight_ini, sizeof(opt.eight_ini), "%s/eight.ini", opt.dir);
     write_chain_config(opt.one_ini, 1);
     write_chain_config(opt.eight_ini, CHAIN_LENGTH);
-    if (!opt.default_config) {
-        snprintf(opt.default_ini, sizeof(opt.default_ini), "%s/default.ini", opt.dir);
-        write_file(opt.default_ini, "[sandlock]\non_exception = kill\ndefault_deny = yes\nworkers = 1\n"
-                                    "log_level = warn\n");
-        opt.default_config = opt.default_ini;
-    }
+    /* No plugin at all: the filter is the built-in deny list only. */
+    snprintf(opt.noplugin_ini, sizeof(opt.noplugin_ini), "%s/no-plugin.ini", opt.dir);
+    write_chain_config(opt.noplugin_ini, 0);
 }
 
 /* Removes what make_configs() created. */
@@ -307,8 +311,7 @@ static void remove_configs(void)
 {
     unlink(opt.one_ini);
     unlink(opt.eight_ini);
-    if (opt.default_ini[0])
-        unlink(opt.default_ini);
+    unlink(opt.noplugin_ini);
     rmdir(opt.dir);
 }
 
@@ -418,16 +421,20 @@ int main(int argc, char **argv)
 
     struct series floor_s = { .n = 0 }, one = { .n = 0 }, eight = { .n = 0 };
     struct series plain = { .n = 0 }, filtered = { .n = 0 }, deflt = { .n = 0 };
-    struct series bare_start = { .n = 0 }, sl_start = { .n = 0 };
+    struct series bare_start = { .n = 0 }, sl_start = { .n = 0 }, default_start = { .n = 0 };
     char *true_bare[] = { (char *)opt.launcher, "/bin/true", NULL };
-    char *true_sl[] = { (char *)opt.sandlock, "run", "-c", (char *)opt.default_config, "--", "/bin/true",
-                        NULL };
+    char *true_sl[] = { (char *)opt.sandlock, "run", "-c", opt.noplugin_ini, "--", "/bin/true", NULL };
+    char *true_default[] = { (char *)opt.sandlock, "run", "-c", (char *)opt.default_config, "--", "/bin/true",
+                             NULL };
+    if (!opt.default_config)
+        memmove(&true_default[2], &true_default[4], 3 * sizeof(char *));    /* drop "-c FILE" */
     long per_round = (opt.launches + opt.rounds - 1) / opt.rounds;
 
     /* Warm caches (page cache, dynamic loader) before the first round. */
     for (int i = 0; i < 3; i++) {
-        run(true_bare, -1);
-        run(true_sl, -1);
+        run(true_bare, -1, 0);
+        run(true_sl, -1, 0);
+        run(true_default, -1, 1);
     }
     measure_child(UNDER_SANDLOCK, opt.one_ini, "getppid", opt.notified_calls / 10);
 
@@ -442,18 +449,20 @@ int main(int argc, char **argv)
         series_add(&plain, measure_child(ALONE, NULL, "getpid", opt.plain_calls));
         series_add(&filtered, measure_child(UNDER_LAUNCHER, NULL, "getpid", opt.plain_calls));
         series_add(&deflt, measure_child(UNDER_SANDLOCK, opt.default_config, "getpid", opt.plain_calls));
-        /* Launches alternate so that both see the same machine. */
-        long long bare_total = 0, sl_total = 0;
+        /* Launches alternate so that all kinds see the same machine. */
+        long long bare_total = 0, sl_total = 0, default_total = 0;
         int failed = 0;
         for (long i = 0; i < per_round; i++) {
-            long long b = run(true_bare, -1), s = run(true_sl, -1);
-            failed |= b < 0 || s < 0;
+            long long b = run(true_bare, -1, 0), s = run(true_sl, -1, 0), d = run(true_default, -1, 1);
+            failed |= b < 0 || s < 0 || d < 0;
             bare_total += b;
             sl_total += s;
+            default_total += d;
         }
         if (!failed) {
             series_add(&bare_start, (double)bare_total / (double)per_round);
             series_add(&sl_start, (double)sl_total / (double)per_round);
+            series_add(&default_start, (double)default_total / (double)per_round);
         }
     }
     if (progress)
@@ -481,7 +490,8 @@ int main(int argc, char **argv)
     missed += print_row("sandlock, default config", "ns", 1.0, &deflt, &plain, 1.30);
     printf("\n%-44s\n", "start-up (mean wall time per launch)");
     print_row("bare launcher: fork + filter + exec /bin/true", "ms", 1e6, &bare_start, NULL, 0);
-    missed += print_row("sandlock run -- /bin/true", "ms", 1e6, &sl_start, &bare_start, 1.30);
+    missed += print_row("sandlock run -- /bin/true (no plugin)", "ms", 1e6, &sl_start, &bare_start, 1.30);
+    print_row("sandlock run -- /bin/true (default config)", "ms", 1e6, &default_start, &bare_start, 0);
     if (missed)
         printf("\n%d target(s) missed\n", missed);
     else
