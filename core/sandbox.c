@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <linux/futex.h>
 #include <poll.h>
 #include <sched.h>
@@ -168,6 +169,9 @@ static void __attribute__((noreturn)) stub_main(const struct sl_filter *filter, 
     }
     if (prctl(PR_SET_PDEATHSIG, death_signal) != 0)
         stub_fail(errno);
+    /* Dumpable while the listener changes hands (pidfd_getfd needs it,
+     * and only our own code runs in the sandbox until go). */
+    prctl(PR_SET_DUMPABLE, 1);
     struct pollfd pfd = { .fd = parent_pidfd, .events = POLLIN };
     if (poll(&pfd, 1, 0) != 0)      /* sandlock already died */
         _exit(125);
@@ -201,6 +205,11 @@ static void __attribute__((noreturn)) stub_main(const struct sl_filter *filter, 
         sigprocmask(SIG_SETMASK, &none, NULL);
         if (sb.own_pgrp)
             setpgid(0, 0);    /* the stub stays out of reach of kill(0) */
+        /* ptrace is denied; without CAP_SYS_PTRACE a root command cannot
+         * reach the supervisor's memory through /proc/PID/mem either
+         * (sandlock and the stub are not dumpable). Fails harmlessly for
+         * an unprivileged user, who has no such capability anyway. */
+        prctl(PR_CAPBSET_DROP, CAP_SYS_PTRACE, 0, 0, 0);
         int listener = sl_filter_install(filter);
         if (listener < 0) {
             atomic_store(&page->setup_errno, -listener);
@@ -254,6 +263,9 @@ static void __attribute__((noreturn)) stub_main(const struct sl_filter *filter, 
         futex(&page->go, FUTEX_WAIT, 0, NULL);
     }
     close(listener);
+    /* From now on the command runs: the stub, unfiltered, must be out of
+     * its reach (/proc/PID/mem of a same-uid, dumpable process). */
+    prctl(PR_SET_DUMPABLE, 0);
 
     for (;;) {
         if (stub_orphaned)
@@ -355,6 +367,13 @@ int sl_sandbox_start(const struct sl_filter *filter, char *const argv[], char *e
     }
     atomic_store(&sb.page->listener, -1);
     atomic_store(&sb.page->child_listener, -1);
+    /* Not dumpable: the sandbox (same uid) may not open /proc/PID/mem of
+     * the supervisor, nor take its fds. */
+    if (prctl(PR_SET_DUMPABLE, 0) != 0) {
+        snprintf(err, errlen, "cannot make sandlock non-dumpable: %s", strerror(errno));
+        abort_start();
+        return -1;
+    }
     if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
         snprintf(err, errlen, "cannot become a child subreaper: %s", strerror(errno));
         abort_start();

@@ -71,6 +71,15 @@ EOF2
 run_sandlock run -c "$ini" -- "$PROBE" getppid
 is "a plugin claiming a deny = syscall: 125" "$rc" 125
 
+# The sandbox cannot reach the supervisor's or the stub's memory through
+# /proc/PID/mem (both are not dumpable; a root command has no CAP_SYS_PTRACE).
+got=$(sh -c 'exec "$0" run -c "$1" -- "$2" pokemem:$$ pokemem:parent' "$SANDLOCK" "$EMPTY_INI" "$PROBE" 2>&1)
+like "/proc/<sandlock>/mem and /proc/<stub>/mem cannot be opened for writing" "$(printf '%s\n' "$got" | tr '\n' ' ')" "^pokemem=-1 errno=E(PERM|ACCES) pokemem=-1 errno=E(PERM|ACCES) $"
+run_sandlock run -c "$EMPTY_INI" -- grep CapEff /proc/self/status
+mask=$(printf '%s' "$out" | awk '{ print $2 }')
+if [ -n "$mask" ] && [ $(( 0x$mask >> 19 & 1 )) -eq 0 ]; then pass "the command has no CAP_SYS_PTRACE"
+else fail "the command has no CAP_SYS_PTRACE" "$out"; fi
+
 # no_new_privs is set for the command.
 run_sandlock run -c "$EMPTY_INI" -- grep NoNewPrivs /proc/self/status
 like "no_new_privs is set in the command" "$out" "NoNewPrivs:[[:space:]]*1"

@@ -21,6 +21,7 @@
  *   unshare|mount|ptrace  each attempt: "NAME=RET errno=NAME"
  *   hostpid            "hostpid=PID" (pid in the host's namespace)
  *   hold               open /dev/null and keep it: "hold=FD"
+ *   pokemem:PID|parent open /proc/PID/mem read-write: "pokemem=0|-1 errno=E"
  *   daemon:FILE        fork a child that calls setsid() and sleeps; it
  *                      writes its host pid to FILE; waits for the file
  *   signals            handle SIGINT/TERM/HUP/QUIT, print "ready", wait;
@@ -279,6 +280,27 @@ static void step(char *s)
     } else if (!strcmp(s, "hold")) {
         int fd = open("/dev/null", O_RDONLY);
         say("hold=%d", fd);
+    } else if (!strcmp(s, "pokemem")) {
+        /* Can we open another process's memory for writing? PID, or
+         * "parent" for our parent (its pid from the host's /proc). */
+        long pid = 0;
+        if (arg && !strcmp(arg, "parent")) {
+            FILE *st = fopen("/proc/self/status", "r");
+            char line[256];
+            while (st && fgets(line, sizeof(line), st))
+                if (sscanf(line, "PPid: %ld", &pid) == 1)
+                    break;
+            if (st)
+                fclose(st);
+        } else if (arg) {
+            pid = atol(arg);
+        }
+        char path[64];
+        snprintf(path, sizeof(path), "/proc/%ld/mem", pid);
+        int fd = open(path, O_RDWR | O_CLOEXEC);
+        say("pokemem=%d errno=%s", fd < 0 ? -1 : 0, fd < 0 ? errname(errno) : "0");
+        if (fd >= 0)
+            close(fd);
     } else if (!strcmp(s, "hostpid")) {
         say("hostpid=%d", (int)host_pid());
     } else if (!strcmp(s, "daemon")) {
