@@ -74,7 +74,8 @@ is "a plugin claiming a deny = syscall: 125" "$rc" 125
 # The sandbox cannot reach the supervisor's or the stub's memory through
 # /proc/PID/mem (both are not dumpable; a root command has no CAP_SYS_PTRACE).
 got=$(sh -c 'exec "$0" run -c "$1" -- "$2" pokemem:$$ pokemem:parent' "$SANDLOCK" "$EMPTY_INI" "$PROBE" 2>&1)
-like "/proc/<sandlock>/mem and /proc/<stub>/mem cannot be opened for writing" "$(printf '%s\n' "$got" | tr '\n' ' ')" "^pokemem=-1 errno=E(PERM|ACCES) pokemem=-1 errno=E(PERM|ACCES) $"
+like "/proc/<sandlock>/mem and /proc/<stub>/mem cannot be opened for writing" "$(printf '%s\n' "$got" | grep pokemem | tr '\n' ' ')" "^pokemem=-1 errno=E(PERM|ACCES) pokemem=-1 errno=E(PERM|ACCES) $"
+like "the supervisor's and the stub's fds (the listener) cannot be opened" "$(printf '%s\n' "$got" | grep pokefd | tr '\n' ' ')" "^pokefd=[A-Za-z]+ opened=0 pokefd=[A-Za-z]+ opened=0 $"
 run_sandlock run -c "$EMPTY_INI" -- grep CapEff /proc/self/status
 mask=$(printf '%s' "$out" | awk '{ print $2 }')
 if [ -n "$mask" ] && [ $(( 0x$mask >> 19 & 1 )) -eq 0 ]; then pass "the command has no CAP_SYS_PTRACE"

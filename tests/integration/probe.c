@@ -21,7 +21,8 @@
  *   unshare|mount|ptrace  each attempt: "NAME=RET errno=NAME"
  *   hostpid            "hostpid=PID" (pid in the host's namespace)
  *   hold               open /dev/null and keep it: "hold=FD"
- *   pokemem:PID|parent open /proc/PID/mem read-write: "pokemem=0|-1 errno=E"
+ *   pokemem:PID|parent open /proc/PID/mem read-write: "pokemem=0|-1 errno=E",
+ *                      then its fds: "pokefd=listed|ERRNO opened=N"
  *   daemon:FILE        fork a child that calls setsid() and sleeps; it
  *                      writes its host pid to FILE; waits for the file
  *   signals            handle SIGINT/TERM/HUP/QUIT, print "ready", wait;
@@ -301,6 +302,25 @@ static void step(char *s)
         say("pokemem=%d errno=%s", fd < 0 ? -1 : 0, fd < 0 ? errname(errno) : "0");
         if (fd >= 0)
             close(fd);
+        /* ... and its descriptors (the listener) through /proc/PID/fd? */
+        snprintf(path, sizeof(path), "/proc/%ld/fd", pid);
+        DIR *d = opendir(path);
+        int e = errno, opened = 0;
+        struct dirent *ent;
+        while (d && (ent = readdir(d))) {
+            if (ent->d_name[0] == '.')
+                continue;
+            char fdpath[400];
+            snprintf(fdpath, sizeof(fdpath), "%s/%s", path, ent->d_name);
+            int x = open(fdpath, O_RDONLY | O_CLOEXEC);
+            if (x >= 0) {
+                opened++;
+                close(x);
+            }
+        }
+        if (d)
+            closedir(d);
+        say("pokefd=%s opened=%d", d ? "listed" : errname(e), opened);
     } else if (!strcmp(s, "hostpid")) {
         say("hostpid=%d", (int)host_pid());
     } else if (!strcmp(s, "daemon")) {
