@@ -6,7 +6,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <linux/capability.h>
 #include <linux/futex.h>
 #include <poll.h>
@@ -28,6 +27,7 @@ struct handshake {
     atomic_int child_listener; /* -1 until the command's process installed the filter */
     atomic_int listener;      /* -1 until the stub holds a copy of the listener */
     atomic_int go;            /* 1 once the supervisor holds the listener */
+    atomic_int armed;         /* 1 once the stub dropped its copy: exec */
     atomic_int setup_errno;   /* the stub failed before exec */
     atomic_int exec_errno;    /* the command's execvp() failed */
     atomic_int cmd_done;      /* cmd_status is valid */
@@ -218,8 +218,8 @@ static void __attribute__((noreturn)) stub_main(const struct sl_filter *filter, 
         /* From here on any syscall may be trapped. Publishing the number is
          * a memory store; the stub takes the fd from our table. */
         atomic_store(&page->child_listener, listener);
-        while (!atomic_load(&page->go))
-            futex(&page->go, FUTEX_WAIT, 0, NULL);
+        while (!atomic_load(&page->armed))
+            futex(&page->armed, FUTEX_WAIT, 0, NULL);
         close(listener);
         execvp(argv[0], argv);
         int e = errno;
@@ -263,9 +263,11 @@ static void __attribute__((noreturn)) stub_main(const struct sl_filter *filter, 
         futex(&page->go, FUTEX_WAIT, 0, NULL);
     }
     close(listener);
-    /* From now on the command runs: the stub, unfiltered, must be out of
-     * its reach (/proc/PID/mem of a same-uid, dumpable process). */
+    /* Before the command runs, the stub (unfiltered) gets out of its reach:
+     * /proc/PID/mem of a same-uid, dumpable process. */
     prctl(PR_SET_DUMPABLE, 0);
+    atomic_store(&page->armed, 1);
+    futex(&page->armed, FUTEX_WAKE, 1, NULL);
 
     for (;;) {
         if (stub_orphaned)
@@ -429,7 +431,7 @@ int sl_sandbox_start(const struct sl_filter *filter, char *const argv[], char *e
 void sl_sandbox_release(void)
 {
     atomic_store(&sb.page->go, 1);
-    futex(&sb.page->go, FUTEX_WAKE, INT_MAX, NULL);    /* the stub and the command */
+    futex(&sb.page->go, FUTEX_WAKE, 1, NULL);    /* the stub (it then arms the command) */
 }
 
 void sl_sandbox_kill(int sig)
