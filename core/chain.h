@@ -10,6 +10,7 @@ struct sl_chain {
     const char *syscall_name;
     size_t n;
     struct sl_instance **inst;      /* in config order */
+    int deny_tiocsti;               /* ioctl: TIOCSTI gets EPERM before the chain */
 };
 
 /* Chains indexed by native syscall number: O(1) lookup. */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -48,8 +49,16 @@ static int export_bpf(scmp_filter_ctx ctx, struct sl_filter *out)
     return 0;
 }
 
+static int contains(const int *list, size_t n, int nr)
+{
+    for (size_t i = 0; i < n; i++)
+        if (list[i] == nr)
+            return 1;
+    return 0;
+}
+
 int sl_filter_build(const int *notify, size_t nnotify, const int *deny, size_t ndeny,
-                    struct sl_filter *out, char *err, size_t errlen)
+                    int deny_tiocsti, struct sl_filter *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof(*out));
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
@@ -62,6 +71,10 @@ int sl_filter_build(const int *notify, size_t nnotify, const int *deny, size_t n
         rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
     for (size_t i = 0; !rc && i < ndeny; i++)
         rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), deny[i], 0);
+    /* The kernel reads ioctl's command as 32 bits: compare only those. */
+    if (!rc && deny_tiocsti && !contains(notify, nnotify, SCMP_SYS(ioctl)))
+        rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
+                              SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCSTI));
     for (size_t i = 0; !rc && i < nnotify; i++)
         rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, notify[i], 0);
     if (!rc)

@@ -11,9 +11,13 @@ struct sl_filter {
 };
 
 /* Builds the filter with libseccomp and exports its BPF. `notify` and
- * `deny` are native syscall numbers. Returns 0 or -1 with a message. */
+ * `deny` are native syscall numbers. With `deny_tiocsti`, ioctl(TIOCSTI)
+ * (typing into the caller's terminal) fails with EPERM -- in the filter
+ * when no plugin intercepts ioctl, else the supervisor answers it (a
+ * filter cannot combine an argument rule with a plugin's notify rule).
+ * Returns 0 or -1 with a message. */
 int sl_filter_build(const int *notify, size_t nnotify, const int *deny, size_t ndeny,
-                    struct sl_filter *out, char *err, size_t errlen);
+                    int deny_tiocsti, struct sl_filter *out, char *err, size_t errlen);
 void sl_filter_free(struct sl_filter *f);
 
 /* In the child: no_new_privs, then install with a new listener (and

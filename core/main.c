@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 
 #define EXIT_SANDLOCK_ERROR 125
 
@@ -75,6 +76,11 @@ static int session_open(struct session *s, const char *config_path)
         s->cfg = NULL;
         return -1;
     }
+    /* The built-in deny list includes ioctl(TIOCSTI); when a plugin
+     * intercepts ioctl the supervisor enforces it (see filter.h). */
+    struct sl_chain *ioctl_chain = (struct sl_chain *)sl_chain_for(&s->chains, __NR_ioctl);
+    if (ioctl_chain)
+        ioctl_chain->deny_tiocsti = s->cfg->default_deny;
     return 0;
 }
 
@@ -213,7 +219,8 @@ static int cmd_run(int argc, char **argv)
     struct sl_filter filter = { 0 };
     int code = EXIT_SANDLOCK_ERROR;
     if (sl_deny_list(s.cfg, &deny, &ndeny, err, sizeof(err)) ||
-        sl_filter_build(s.chains.nrs, s.chains.nnrs, deny, ndeny, &filter, err, sizeof(err))) {
+        sl_filter_build(s.chains.nrs, s.chains.nnrs, deny, ndeny, s.cfg->default_deny, &filter, err,
+                        sizeof(err))) {
         fprintf(stderr, "sandlock: %s\n", err);
         goto out;
     }

@@ -77,11 +77,12 @@ static void handle_one(const struct seccomp_notif *req)
 {
     const struct sl_chain *chain = sl_chain_for(sup.chains, req->data.nr);
     struct sl_answer answer;
-    if (!chain) {
-        /* Cannot happen with our filter; fail closed. */
+    if (!chain || (chain->deny_tiocsti && (uint32_t)req->data.args[1] == TIOCSTI)) {
+        /* No chain cannot happen with our filter: fail closed. TIOCSTI is
+         * on the deny list but ioctl is intercepted (see filter.h). */
         memset(&answer, 0, sizeof(answer));
         answer.verdict = SANDLOCK_VERDICT_ERRNO;
-        answer.error = ENOSYS;
+        answer.error = chain ? EPERM : ENOSYS;
         sl_respond(sl_listener_fd, req->id, &answer);
         return;
     }

@@ -26,6 +26,7 @@ INTEGRATION_TESTS = \
 	tests/integration/signals.sh \
 	tests/integration/stats.sh \
 	tests/integration/stress.sh \
+	tests/integration/tiocsti.sh \
 	tests/integration/nopidns.sh
 TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)

@@ -48,6 +48,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -276,6 +277,17 @@ static void step(char *s)
         report("unshare", syscall(SYS_unshare, CLONE_NEWNS));
     } else if (!strcmp(s, "mount")) {
         report("mount", syscall(SYS_mount, "none", "/mnt", "tmpfs", 0, NULL));
+    } else if (!strcmp(s, "tiocsti")) {
+        /* On /dev/null: ENOTTY when the kernel runs it, EPERM when denied.
+         * "tiocsti:high" sets bits above 32, which the kernel ignores. */
+        int fd = open("/dev/null", O_RDONLY);
+        char c = 'x';
+        unsigned long cmd = TIOCSTI;
+        if (arg && !strcmp(arg, "high"))
+            cmd |= 1UL << 32;
+        report("tiocsti", syscall(SYS_ioctl, fd, cmd, &c));
+        report("tcgets", syscall(SYS_ioctl, fd, TCGETS, &c));
+        close(fd);
     } else if (!strcmp(s, "ptrace")) {
         report("ptrace", syscall(SYS_ptrace, 0 /* PTRACE_TRACEME */, 0, 0, 0));
     } else if (!strcmp(s, "hold")) {
