@@ -218,6 +218,10 @@ static void __attribute__((noreturn)) stub_main(const struct sl_filter *filter, 
         /* From here on any syscall may be trapped. Publishing the number is
          * a memory store; the stub takes the fd from our table. */
         atomic_store(&page->child_listener, listener);
+        /* A wake-up saves the stub the rest of its poll slice; if a plugin
+         * intercepts futex this waits for the supervisor, and the stub's
+         * bounded wait finds the number anyway. */
+        futex(&page->child_listener, FUTEX_WAKE, 1, NULL);
         while (!atomic_load(&page->armed))
             futex(&page->armed, FUTEX_WAIT, 0, NULL);
         close(listener);

@@ -13,6 +13,7 @@
 #include "values.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -130,8 +131,17 @@ static void *worker_main(void *arg)
     while (!atomic_load_explicit(&sup.stop, memory_order_relaxed)) {
         memset(&req, 0, sizeof(req));
         if (ioctl(sl_listener_fd, SECCOMP_IOCTL_NOTIF_RECV, &req) != 0) {
-            if (errno == EINTR || errno == ENOENT)
+            if (errno == EINTR)
                 continue;
+            if (errno == ENOENT) {
+                /* The task died before we received it -- or no task uses
+                 * the filter any more, and RECV fails at once forever:
+                 * stop instead of spinning until sl_supervisor_stop(). */
+                struct pollfd p = { .fd = sl_listener_fd, .events = POLLIN };
+                if (poll(&p, 1, 0) == 1 && (p.revents & POLLHUP))
+                    break;
+                continue;
+            }
             if (!atomic_load(&sup.stop)) {
                 /* Fail closed: a sandbox nobody answers must not go on. */
                 sl_log(SANDLOCK_LOG_ERROR, "NOTIF_RECV: %s; killing the sandbox", strerror(errno));
