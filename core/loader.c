@@ -3,6 +3,7 @@
 #include "config.h"
 #include "loader.h"
 #include "log.h"
+#include "paths.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -362,5 +363,8 @@ int sl_deny_list(const struct sl_config *cfg, int **nrs, size_t *n, char *err, s
         if (nr >= 0 && *n < cap)
             (*nrs)[(*n)++] = nr;
     }
+    /* A sandbox that can neither chroot nor pivot_root keeps sandlock's
+     * root: the path services need not look it up for every call. */
+    sl_paths_set_fixed_root(is_denied(cfg, "chroot") && is_denied(cfg, "pivot_root"));
     return 0;
 }

@@ -22,12 +22,24 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+/* Set when the sandbox cannot change its root (chroot and pivot_root are
+ * denied): the child's root is then sandlock's, and /proc/PID/root need not
+ * be read for every path. */
+static int root_is_fixed;
+
+void sl_paths_set_fixed_root(int fixed)
+{
+    root_is_fixed = fixed;
+}
+
 ssize_t sl_path_normalise(const char *path, char *out, size_t size)
 {
     /* Build into a scratch buffer as long as the input (the result is
-     * never longer than "/" + path), then copy what fits. */
+     * never longer than "/" + path), then copy what fits. Paths of the
+     * usual size stay on the stack. */
+    char stack_tmp[2 * PATH_MAX + 2];
     size_t cap = strlen(path) + 2, len = 0;
-    char *tmp = malloc(cap);
+    char *tmp = cap <= sizeof(stack_tmp) ? stack_tmp : malloc(cap);
     if (!tmp)
         return -ENOMEM;
     const char *p = path;
@@ -65,7 +77,8 @@ ssize_t sl_path_normalise(const char *path, char *out, size_t size)
     } else {
         memcpy(out, tmp, len + 1);
     }
-    free(tmp);
+    if (tmp != stack_tmp)
+        free(tmp);
     return rc;
 }
 
@@ -113,6 +126,8 @@ static int child_base(const struct sl_target *t, int dirfd, int need_dir, char *
                 return -ENOTDIR;
         }
     }
+    if (root_is_fixed)
+        return 0;
     rc = proc_link(t->pid, "root", root);
     if (rc < 0)
         return rc == -ENOENT ? -ESRCH : rc;
@@ -136,30 +151,27 @@ ssize_t sl_resolve_path(sandlock_handle h, int dirfd, uint64_t path_addr, char *
     int rc = sl_target_of(h, &t);
     if (rc < 0)
         return rc;
-    char *raw = malloc(PATH_MAX), *base = malloc(PATH_MAX), *joined = NULL;
-    ssize_t n = raw && base ? 0 : -ENOMEM;
-    if (n == 0)
-        /* Longer than PATH_MAX: the kernel refuses it too (-ENAMETOOLONG). */
-        n = sl_target_read_string(&t, path_addr, raw, PATH_MAX);
+    /* On the stack: this runs for most notifications of path plugins. */
+    char raw[PATH_MAX], base[PATH_MAX], joined[2 * PATH_MAX + 1];
+    int relative = 0;
+    /* Longer than PATH_MAX: the kernel refuses it too (-ENAMETOOLONG). */
+    ssize_t n = sl_target_read_string(&t, path_addr, raw, PATH_MAX);
     if (n >= 0 && raw[0] != '/') {
         rc = child_base(&t, dirfd, n > 0, base);
         if (rc < 0)
             n = rc;
-        else if (!(joined = malloc(strlen(base) + (size_t)n + 2)))
-            n = -ENOMEM;
-        else
-            sprintf(joined, "%s/%s", base, raw);
+        else {
+            snprintf(joined, sizeof(joined), "%s/%s", base, raw);
+            relative = 1;
+        }
     }
     /* Only a notification still pending vouches for what was read. */
     if (n >= 0 && sl_target_check(&t))
         n = -ESRCH;
     if (n >= 0)
-        n = sl_path_normalise(joined ? joined : raw, buf, size);
+        n = sl_path_normalise(relative ? joined : raw, buf, size);
     else
         buf[0] = '\0';
-    free(raw);
-    free(base);
-    free(joined);
     return n;
 }
 

@@ -15,4 +15,9 @@ int sl_open_path(sandlock_handle h, const char *path, int flags, mode_t mode);
  * `size` (out then holds a NUL-terminated prefix). Pure; thread-safe. */
 ssize_t sl_path_normalise(const char *path, char *out, size_t size);
 
+/* Tells the path services whether the sandbox can change its root (it
+ * cannot when chroot and pivot_root are denied): with a fixed root they
+ * skip reading /proc/PID/root. Called once before the sandbox starts. */
+void sl_paths_set_fixed_root(int fixed);
+
 #endif
