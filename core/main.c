@@ -218,15 +218,19 @@ static int cmd_run(int argc, char **argv)
     size_t ndeny = 0;
     struct sl_filter filter = { 0 };
     int code = EXIT_SANDLOCK_ERROR;
-    if (sl_deny_list(s.cfg, &deny, &ndeny, err, sizeof(err)) ||
-        sl_filter_build(s.chains.nrs, s.chains.nnrs, deny, ndeny, s.cfg->default_deny, &filter, err,
-                        sizeof(err))) {
+    /* The sandbox's processes start first; the filter is built and the
+     * workers start meanwhile (the command's process waits for the filter
+     * and runs nothing of the command before sl_sandbox_release()). */
+    if (sl_sandbox_start(command, err, sizeof(err))) {
         fprintf(stderr, "sandlock: %s\n", err);
         goto out;
     }
-    int listener = sl_sandbox_start(&filter, command, err, sizeof(err));
-    if (listener < 0) {
+    if (sl_deny_list(s.cfg, &deny, &ndeny, err, sizeof(err)) ||
+        sl_filter_build(s.chains.nrs, s.chains.nnrs, deny, ndeny, s.cfg->default_deny, &filter, err,
+                        sizeof(err)) ||
+        sl_sandbox_set_filter(&filter, err, sizeof(err))) {
         fprintf(stderr, "sandlock: %s\n", err);
+        sl_sandbox_abort();
         goto out;
     }
     struct sl_supervisor_options sopts = {
@@ -236,12 +240,18 @@ static int cmd_run(int argc, char **argv)
         .verbose = verbose,
         .timing = stats,
     };
-    if (sl_supervisor_start(listener, &s.chains, &sopts, err, sizeof(err))) {
+    if (sl_supervisor_start(&s.chains, &sopts, err, sizeof(err))) {
         fprintf(stderr, "sandlock: %s\n", err);
-        sl_sandbox_kill(SIGKILL);
-        sl_sandbox_wait(command[0]);
+        sl_sandbox_abort();
         goto out;
     }
+    int listener = sl_sandbox_listener(err, sizeof(err));
+    if (listener < 0) {
+        fprintf(stderr, "sandlock: %s\n", err);
+        sl_supervisor_stop();
+        goto out;
+    }
+    sl_supervisor_attach(listener);
     sl_sandbox_release();
     code = sl_sandbox_wait(command[0]);
     sl_supervisor_stop();

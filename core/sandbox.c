@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <alloca.h>
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/futex.h>
@@ -12,6 +13,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -32,6 +34,8 @@ struct handshake {
     atomic_int exec_errno;    /* the command's execvp() failed */
     atomic_int cmd_done;      /* cmd_status is valid */
     atomic_int cmd_status;    /* wait status of the command */
+    atomic_int filter_len;    /* 0 until the supervisor wrote insns */
+    struct sock_filter insns[BPF_MAXINSNS];   /* the filter's BPF */
 };
 
 static struct {
@@ -39,6 +43,7 @@ static struct {
     int stub_pidfd;
     int pidns;
     int own_pgrp;          /* the command starts a process group of its own */
+    int shared_spawn;      /* the command is started by spawn_shared() */
     struct handshake *page;
     atomic_int killed_signal;
     sigset_t ignored;      /* forwarded signals sandlock was started ignoring */
@@ -151,11 +156,107 @@ static void __attribute__((noreturn)) stub_fail(int err)
     _exit(125);
 }
 
-static void __attribute__((noreturn)) stub_main(const struct sl_filter *filter, char *const argv[],
-                                                int parent_pidfd)
+/* What the command's process needs before exec (see command_main). */
+struct command_args {
+    char *const *argv;
+    int shared_mm;    /* runs in the stub's memory and fd table (spawn_shared) */
+};
+
+/* The command's process, from its creation to exec: sandlock's code, run
+ * before anything of the command. It resets what the stub changed, installs
+ * the filter and publishes the listener's number (a memory store: no
+ * syscall a plugin could intercept), then waits until the listener has
+ * changed hands before it execs. Sharing the stub's memory (shared_mm) it
+ * writes nothing but its own stack and the shared page, and does not close
+ * the listener: it is close-on-exec, and the stub closes its table's entry
+ * once it runs again. */
+static int __attribute__((noreturn)) command_main(void *arg)
+{
+    const struct command_args *a = arg;
+    struct handshake *page = sb.page;
+    sigset_t none;
+    sigemptyset(&none);
+    signal(SIGPIPE, SIG_DFL);
+    signal(STUB_ORPHAN_SIGNAL, SIG_DFL);
+    for (size_t i = 0; i < NFORWARDED; i++)
+        if (!ignored_at_start(forwarded_signals[i]))
+            signal(forwarded_signals[i], SIG_DFL);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    if (sb.own_pgrp)
+        setpgid(0, 0);    /* the stub stays out of reach of kill(0) */
+    /* ptrace is denied; without CAP_SYS_PTRACE a root command cannot
+     * reach the supervisor's memory through /proc/PID/mem either
+     * (sandlock and the stub are not dumpable). Fails harmlessly for
+     * an unprivileged user, who has no such capability anyway. */
+    prctl(PR_CAPBSET_DROP, CAP_SYS_PTRACE, 0, 0, 0);
+    /* The supervisor builds the filter while we start: wait for it. It
+     * kills the sandbox instead if it cannot. */
+    int len;
+    while (!(len = atomic_load(&page->filter_len)))
+        futex(&page->filter_len, FUTEX_WAIT, 0, NULL);
+    const struct sl_filter filter = { .prog = { .len = (unsigned short)len, .filter = page->insns } };
+    int listener = sl_filter_install(&filter);
+    if (listener < 0) {
+        atomic_store(&page->setup_errno, -listener);
+        _exit(125);
+    }
+    /* From here on any syscall may be trapped. A wake-up saves the waiter
+     * the rest of its poll slice; if a plugin intercepts futex it waits
+     * for the supervisor, and the bounded waits find the number anyway. */
+    if (a->shared_mm) {
+        /* Our fd table is the stub's: the supervisor takes the listener
+         * from there, and we exec once it runs its workers (go). */
+        atomic_store(&page->listener, listener);
+        futex(&page->listener, FUTEX_WAKE, 1, NULL);
+        while (!atomic_load(&page->go))
+            futex(&page->go, FUTEX_WAIT, 0, NULL);
+    } else {
+        /* The stub takes the fd from our table and hands it on. */
+        atomic_store(&page->child_listener, listener);
+        futex(&page->child_listener, FUTEX_WAKE, 1, NULL);
+        while (!atomic_load(&page->armed))
+            futex(&page->armed, FUTEX_WAIT, 0, NULL);
+        close(listener);
+    }
+    char *const *argv = a->argv;
+    execvp(argv[0], argv);
+    int e = errno;
+    if (e == EACCES && !strchr(argv[0], '/') && !found_in_path(argv[0]))
+        e = ENOENT;    /* an unreadable PATH entry, not the command */
+    atomic_store(&page->exec_errno, e ? e : ENOEXEC);
+    _exit(e == ENOENT || e == ENOTDIR ? 127 : 126);
+}
+
+/* The fast way to start the command (with a PID namespace, when sandlock
+ * may take an fd from a non-dumpable process): a vfork-like clone that
+ * shares the stub's memory and fd table, so no page table is copied and
+ * the listener lands directly in the stub's table, where the supervisor
+ * takes it. The stub stays suspended until the command execs or exits,
+ * and stays non-dumpable all along: there is no window in which the
+ * command could reach it. If sandlock dies meanwhile, the kernel's SIGKILL
+ * (parent-death signal) ends the suspended stub and so the namespace.
+ * The command runs on a stack carved from this function's frame, which is
+ * never reused: the caller never returns. Returns the command's pid. */
+static pid_t spawn_shared(struct command_args *a)
+{
+    /* execvp() keeps a copy of PATH and, for a script, of argv on the stack. */
+    size_t argc = 0;
+    while (a->argv[argc])
+        argc++;
+    const char *path = getenv("PATH");
+    size_t size = 128 * 1024 + (argc + 3) * sizeof(char *) + (path ? strlen(path) : 0) +
+                  strlen(a->argv[0]);
+    char *stack = alloca(size);
+    char *top = (char *)(((uintptr_t)stack + size) & ~(uintptr_t)15);
+    return clone(command_main, top, CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, a);
+}
+
+static void __attribute__((noreturn)) stub_main(char *const argv[], int parent_pidfd)
 {
     struct handshake *page = sb.page;
     int death_signal = SIGKILL;
+    if (!sb.pidns)
+        sb.shared_spawn = 0;    /* see spawn_shared() */
     if (!sb.pidns) {
         struct sigaction sa;
         memset(&sa, 0, sizeof(sa));
@@ -170,8 +271,10 @@ static void __attribute__((noreturn)) stub_main(const struct sl_filter *filter, 
     if (prctl(PR_SET_PDEATHSIG, death_signal) != 0)
         stub_fail(errno);
     /* Dumpable while the listener changes hands (pidfd_getfd needs it,
-     * and only our own code runs in the sandbox until go). */
-    prctl(PR_SET_DUMPABLE, 1);
+     * and only our own code runs in the sandbox until go) -- unless the
+     * supervisor can take it from a non-dumpable process anyway. */
+    if (!sb.shared_spawn)
+        prctl(PR_SET_DUMPABLE, 1);
     struct pollfd pfd = { .fd = parent_pidfd, .events = POLLIN };
     if (poll(&pfd, 1, 0) != 0)      /* sandlock already died */
         _exit(125);
@@ -193,85 +296,66 @@ static void __attribute__((noreturn)) stub_main(const struct sl_filter *filter, 
     /* The filter goes on the command's process only: the stub itself stays
      * unfiltered, so that waiting, forwarding signals and killing what is
      * left never depend on a plugin or on the supervisor being alive. */
-    pid_t cmd = fork();
-    if (cmd < 0)
-        stub_fail(errno);
-    if (cmd == 0) {
-        signal(SIGPIPE, SIG_DFL);
-        signal(STUB_ORPHAN_SIGNAL, SIG_DFL);
-        for (size_t i = 0; i < NFORWARDED; i++)
-            if (!ignored_at_start(forwarded_signals[i]))
-                signal(forwarded_signals[i], SIG_DFL);
+    struct command_args args = { .argv = argv, .shared_mm = sb.shared_spawn };
+    int status;
+    pid_t cmd;
+    if (sb.shared_spawn) {
+        cmd = spawn_shared(&args);
+        if (cmd < 0)
+            stub_fail(errno);
+        /* The command has exec'd (or died): drop our table's listener. */
+        int number = atomic_load(&page->listener);
+        if (number >= 0)
+            close(number);
+        stub_command = cmd;
         sigprocmask(SIG_SETMASK, &none, NULL);
-        if (sb.own_pgrp)
-            setpgid(0, 0);    /* the stub stays out of reach of kill(0) */
-        /* ptrace is denied; without CAP_SYS_PTRACE a root command cannot
-         * reach the supervisor's memory through /proc/PID/mem either
-         * (sandlock and the stub are not dumpable). Fails harmlessly for
-         * an unprivileged user, who has no such capability anyway. */
-        prctl(PR_CAPBSET_DROP, CAP_SYS_PTRACE, 0, 0, 0);
-        int listener = sl_filter_install(filter);
-        if (listener < 0) {
-            atomic_store(&page->setup_errno, -listener);
-            _exit(125);
-        }
-        /* From here on any syscall may be trapped. Publishing the number is
-         * a memory store; the stub takes the fd from our table. */
-        atomic_store(&page->child_listener, listener);
-        /* A wake-up saves the stub the rest of its poll slice; if a plugin
-         * intercepts futex this waits for the supervisor, and the stub's
-         * bounded wait finds the number anyway. */
-        futex(&page->child_listener, FUTEX_WAKE, 1, NULL);
-        while (!atomic_load(&page->armed))
-            futex(&page->armed, FUTEX_WAIT, 0, NULL);
-        close(listener);
-        execvp(argv[0], argv);
-        int e = errno;
-        if (e == EACCES && !strchr(argv[0], '/') && !found_in_path(argv[0]))
-            e = ENOENT;    /* an unreadable PATH entry, not the command */
-        atomic_store(&page->exec_errno, e ? e : ENOEXEC);
-        _exit(e == ENOENT || e == ENOTDIR ? 127 : 126);
-    }
-    stub_command = cmd;
-    sigprocmask(SIG_SETMASK, &none, NULL);
+    } else {
+        cmd = fork();
+        if (cmd < 0)
+            stub_fail(errno);
+        if (cmd == 0)
+            command_main(&args);
+        stub_command = cmd;
+        sigprocmask(SIG_SETMASK, &none, NULL);
 
-    /* Take the listener from the command's process (no help from it: it
-     * may be trapped in anything), hand our copy to the supervisor, and
-     * drop it once the supervisor holds its own. */
-    const struct timespec slice = { 0, 200 * 1000 };
-    int number, status;
-    while ((number = atomic_load(&page->child_listener)) < 0) {
-        if (stub_orphaned)
-            stub_orphan_exit();
-        if (waitpid(cmd, &status, WNOHANG) == cmd) {
-            if (!atomic_load(&page->setup_errno))
-                atomic_store(&page->setup_errno, ECHILD);
-            _exit(125);
+        /* Take the listener from the command's process (no help from it: it
+         * may be trapped in anything), hand our copy to the supervisor, and
+         * drop it once the supervisor holds its own. */
+        const struct timespec slice = { 0, 200 * 1000 };
+        int number;
+        while ((number = atomic_load(&page->child_listener)) < 0) {
+            if (stub_orphaned)
+                stub_orphan_exit();
+            if (waitpid(cmd, &status, WNOHANG) == cmd) {
+                if (!atomic_load(&page->setup_errno))
+                    atomic_store(&page->setup_errno, ECHILD);
+                _exit(125);
+            }
+            futex(&page->child_listener, FUTEX_WAIT, -1, &slice);
         }
-        futex(&page->child_listener, FUTEX_WAIT, -1, &slice);
+        int cmd_pidfd = (int)syscall(SYS_pidfd_open, cmd, 0);
+        int listener = cmd_pidfd < 0 ? -1 : (int)syscall(SYS_pidfd_getfd, cmd_pidfd, number, 0);
+        int e = errno;
+        if (cmd_pidfd >= 0)
+            close(cmd_pidfd);
+        if (listener < 0) {
+            kill(cmd, SIGKILL);
+            stub_fail(e);
+        }
+        atomic_store(&page->listener, listener);
+        futex(&page->listener, FUTEX_WAKE, 1, NULL);
+        while (!atomic_load(&page->go)) {
+            if (stub_orphaned)
+                stub_orphan_exit();
+            futex(&page->go, FUTEX_WAIT, 0, NULL);
+        }
+        close(listener);
+        /* Before the command runs, the stub (unfiltered) gets out of its reach:
+         * /proc/PID/mem of a same-uid, dumpable process. */
+        prctl(PR_SET_DUMPABLE, 0);
+        atomic_store(&page->armed, 1);
+        futex(&page->armed, FUTEX_WAKE, 1, NULL);
     }
-    int cmd_pidfd = (int)syscall(SYS_pidfd_open, cmd, 0);
-    int listener = cmd_pidfd < 0 ? -1 : (int)syscall(SYS_pidfd_getfd, cmd_pidfd, number, 0);
-    int e = errno;
-    if (cmd_pidfd >= 0)
-        close(cmd_pidfd);
-    if (listener < 0) {
-        kill(cmd, SIGKILL);
-        stub_fail(e);
-    }
-    atomic_store(&page->listener, listener);
-    futex(&page->listener, FUTEX_WAKE, 1, NULL);
-    while (!atomic_load(&page->go)) {
-        if (stub_orphaned)
-            stub_orphan_exit();
-        futex(&page->go, FUTEX_WAIT, 0, NULL);
-    }
-    close(listener);
-    /* Before the command runs, the stub (unfiltered) gets out of its reach:
-     * /proc/PID/mem of a same-uid, dumpable process. */
-    prctl(PR_SET_DUMPABLE, 0);
-    atomic_store(&page->armed, 1);
-    futex(&page->armed, FUTEX_WAKE, 1, NULL);
 
     for (;;) {
         if (stub_orphaned)
@@ -280,6 +364,13 @@ static void __attribute__((noreturn)) stub_main(const struct sl_filter *filter, 
         if (stub_orphaned)
             stub_orphan_exit();
         if (w == cmd) {
+            /* A command that died before it published the listener is a
+             * set-up failure (the supervisor still waits for it). */
+            if (atomic_load(&page->listener) < 0) {
+                if (!atomic_load(&page->setup_errno))
+                    atomic_store(&page->setup_errno, ECHILD);
+                _exit(125);
+            }
             atomic_store(&page->cmd_status, status);
             atomic_store(&page->cmd_done, 1);
             _exit(0);
@@ -320,6 +411,17 @@ static void block_signals(void)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
 }
 
+/* Whether sandlock may take an fd from a non-dumpable process of its own
+ * (CAP_SYS_PTRACE in its user namespace, which owns the stub's memory). */
+static int can_ptrace_nondumpable(void)
+{
+    struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+    struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+    if (syscall(SYS_capget, &hdr, data) != 0)
+        return 0;
+    return (data[CAP_TO_INDEX(CAP_SYS_PTRACE)].effective & CAP_TO_MASK(CAP_SYS_PTRACE)) != 0;
+}
+
 /* kill(0, sig) reaches every process of the caller's process group, across
  * PID namespaces. When sandlock shares its group with its parent (a script,
  * make, CI) the sandbox gets a group of its own, so that it cannot signal
@@ -345,7 +447,7 @@ static int stub_exited(int *status)
     return waitpid(sb.stub, status, WNOHANG) == sb.stub;
 }
 
-static void abort_start(void)
+void sl_sandbox_abort(void)
 {
     if (sb.stub > 0) {
         kill(sb.stub, SIGKILL);
@@ -362,9 +464,8 @@ static void abort_start(void)
     sb.page = NULL;
 }
 
-int sl_sandbox_start(const struct sl_filter *filter, char *const argv[], char *err, size_t errlen)
+int sl_sandbox_start(char *const argv[], char *err, size_t errlen)
 {
-    int listener = -1;
     sb.page = mmap(NULL, sizeof(*sb.page), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (sb.page == MAP_FAILED) {
         sb.page = NULL;
@@ -377,39 +478,59 @@ int sl_sandbox_start(const struct sl_filter *filter, char *const argv[], char *e
      * the supervisor, nor take its fds. */
     if (prctl(PR_SET_DUMPABLE, 0) != 0) {
         snprintf(err, errlen, "cannot make sandlock non-dumpable: %s", strerror(errno));
-        abort_start();
+        sl_sandbox_abort();
         return -1;
     }
     if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
         snprintf(err, errlen, "cannot become a child subreaper: %s", strerror(errno));
-        abort_start();
+        sl_sandbox_abort();
         return -1;
     }
     int parent_pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
     if (parent_pidfd < 0) {
         snprintf(err, errlen, "pidfd_open: %s (sandlock needs Linux 5.6 or later)", strerror(errno));
-        abort_start();
+        sl_sandbox_abort();
         return -1;
     }
     block_signals();
     sb.own_pgrp = wants_own_pgrp();
+    sb.shared_spawn = can_ptrace_nondumpable();
     sb.stub = clone_stub(&sb.pidns);
     if (sb.stub == 0)
-        stub_main(filter, argv, parent_pidfd);
+        stub_main(argv, parent_pidfd);
     close(parent_pidfd);
     if (sb.stub < 0) {
         snprintf(err, errlen, "cannot start the sandbox: %s", strerror(errno));
         sb.stub = -1;
-        abort_start();
+        sl_sandbox_abort();
         return -1;
     }
     if ((sb.stub_pidfd = (int)syscall(SYS_pidfd_open, sb.stub, 0)) < 0) {
         snprintf(err, errlen, "pidfd_open: %s", strerror(errno));
-        abort_start();
+        sl_sandbox_abort();
         return -1;
     }
-    /* Wait for the listener number. The stub's futex wake may itself be
-     * intercepted, so the wait is also bounded and the page re-read. */
+    return 0;
+}
+
+int sl_sandbox_set_filter(const struct sl_filter *filter, char *err, size_t errlen)
+{
+    unsigned len = filter->prog.len;
+    if (len == 0 || len > BPF_MAXINSNS) {
+        snprintf(err, errlen, "the seccomp filter has %u instructions (at most %d)", len, BPF_MAXINSNS);
+        return -1;
+    }
+    memcpy(sb.page->insns, filter->prog.filter, len * sizeof(struct sock_filter));
+    atomic_store(&sb.page->filter_len, (int)len);       /* orders the copy before it */
+    futex(&sb.page->filter_len, FUTEX_WAKE, 1, NULL);
+    return 0;
+}
+
+int sl_sandbox_listener(char *err, size_t errlen)
+{
+    /* Wait for the listener number. The futex wake that announces it may
+     * itself be intercepted, so the wait is also bounded and the page
+     * re-read. */
     const struct timespec slice = { 0, 200 * 1000 };
     int status, number;
     while ((number = atomic_load(&sb.page->listener)) < 0) {
@@ -418,15 +539,15 @@ int sl_sandbox_start(const struct sl_filter *filter, char *const argv[], char *e
             snprintf(err, errlen, "cannot install the seccomp filter: %s",
                      strerror(e ? e : ECHILD));
             sb.stub = -1;
-            abort_start();
+            sl_sandbox_abort();
             return -1;
         }
         futex(&sb.page->listener, FUTEX_WAIT, -1, &slice);
     }
-    listener = (int)syscall(SYS_pidfd_getfd, sb.stub_pidfd, number, 0);
+    int listener = (int)syscall(SYS_pidfd_getfd, sb.stub_pidfd, number, 0);
     if (listener < 0) {
         snprintf(err, errlen, "pidfd_getfd: cannot take the seccomp listener: %s", strerror(errno));
-        abort_start();
+        sl_sandbox_abort();
         return -1;
     }
     return listener;

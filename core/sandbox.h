@@ -6,12 +6,17 @@
  * -- because the command exited, or sandlock died and PR_SET_PDEATHSIG
  * killed it -- the kernel kills every process of the sandbox. The stub is
  * never filtered itself (waiting, forwarding signals and cleaning up must
- * not depend on a plugin): it forks the command's process, which installs
- * the filter and publishes the listener's number in a shared page (a memory
- * store: no syscall that a plugin could intercept); the stub takes the
- * listener from it with pidfd_getfd(2), publishes its own copy's number,
- * and the supervisor takes that one the same way. The command's process
- * then closes its copy and execs.
+ * not depend on a plugin): it starts the command's process, which waits
+ * for the filter's BPF in a shared page (the supervisor builds it while
+ * the stub starts), installs it and publishes the listener's number there
+ * (a memory store: no syscall that a plugin could intercept). With a PID
+ * namespace and CAP_SYS_PTRACE the command's process is a vfork-like clone
+ * sharing the stub's memory and fd table, and the supervisor takes the
+ * listener from the (suspended, never dumpable) stub with pidfd_getfd(2).
+ * Otherwise it is forked; the stub takes the listener from it, publishes
+ * its own copy's number, the supervisor takes that one the same way, and
+ * the stub makes itself non-dumpable again. Either way the command's
+ * process execs only once the supervisor's workers hold the listener.
  *
  * Without a PID namespace (an unprivileged user) sandlock is a child
  * subreaper and kills what is left of the sandbox by walking /proc
@@ -26,9 +31,24 @@
 #include <sys/types.h>
 #include "filter.h"
 
-/* Starts the stub and returns the listener fd (>= 0), or -1 with a
- * message. The command is not started before sl_sandbox_release(). */
-int sl_sandbox_start(const struct sl_filter *filter, char *const argv[], char *err, size_t errlen);
+/* Starts the stub, which starts the command's process; that one waits for
+ * the filter (sl_sandbox_set_filter) before anything else. Returns 0, or
+ * -1 with a message and nothing left behind. The command itself is not
+ * run before sl_sandbox_release(). */
+int sl_sandbox_start(char *const argv[], char *err, size_t errlen);
+
+/* Hands the filter to the waiting command's process (copied into the
+ * shared page). Returns 0, or -1 with a message. */
+int sl_sandbox_set_filter(const struct sl_filter *filter, char *err, size_t errlen);
+
+/* Waits until the command installed the filter and returns the listener fd
+ * (>= 0) taken from the sandbox, or -1 with a message and the sandbox gone
+ * (as after sl_sandbox_abort). */
+int sl_sandbox_listener(char *err, size_t errlen);
+
+/* Before sl_sandbox_release(): kills and reaps the sandbox and releases
+ * everything sl_sandbox_start() took (no child, fd or mapping is left). */
+void sl_sandbox_abort(void);
 
 /* Lets the stub start the command (call once the workers run). */
 void sl_sandbox_release(void);

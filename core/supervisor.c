@@ -13,13 +13,16 @@
 #include "values.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/futex.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,7 +36,13 @@ static struct {
     pthread_t *threads;
     size_t nthreads;
     atomic_int stop;
+    atomic_int ready;      /* 1 once the listener is attached or the workers stop */
 } sup;
+
+static long futex(atomic_int *addr, int op, int val)
+{
+    return syscall(SYS_futex, addr, op, val, NULL, NULL, 0);
+}
 
 static void on_wakeup(int sig)
 {
@@ -127,6 +136,10 @@ static void *worker_main(void *arg)
 {
     sl_worker_slot = (size_t)(uintptr_t)arg;
     sl_fault_thread_init();
+    /* Started before the sandbox holds a listener: wait for it (a signal
+     * from sl_supervisor_stop() interrupts the wait). */
+    while (!atomic_load(&sup.ready))
+        futex(&sup.ready, FUTEX_WAIT, 0);
     struct seccomp_notif req;
     while (!atomic_load_explicit(&sup.stop, memory_order_relaxed)) {
         memset(&req, 0, sizeof(req));
@@ -155,19 +168,14 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-int sl_supervisor_start(int listener, const struct sl_chains *chains,
-                        const struct sl_supervisor_options *opts, char *err, size_t errlen)
+int sl_supervisor_start(const struct sl_chains *chains, const struct sl_supervisor_options *opts,
+                        char *err, size_t errlen)
 {
     sup.chains = chains;
     sup.opts = *opts;
     atomic_store(&sup.stop, 0);
-    sl_listener_fd = listener;
-
-    /* Wake the trapped task on the receiving worker's CPU (Linux 6.6+). The
-     * flag is passed by value. */
-    if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP) != 0)
-        sl_log(SANDLOCK_LOG_INFO, "SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP unavailable (%s); continuing without",
-               strerror(errno));
+    atomic_store(&sup.ready, 0);
+    sl_listener_fd = -1;
 
     sl_slots.nworkers = opts->workers;
     sl_slots.n = opts->workers + opts->max_deferred;
@@ -201,9 +209,23 @@ fail:
     return -1;
 }
 
+void sl_supervisor_attach(int listener)
+{
+    /* Wake the trapped task on the receiving worker's CPU (Linux 6.6+). The
+     * flag is passed by value. */
+    if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP) != 0)
+        sl_log(SANDLOCK_LOG_INFO, "SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP unavailable (%s); continuing without",
+               strerror(errno));
+    sl_listener_fd = listener;
+    atomic_store(&sup.ready, 1);     /* orders the store above before it */
+    futex(&sup.ready, FUTEX_WAKE, INT_MAX);
+}
+
 void sl_supervisor_stop(void)
 {
     atomic_store(&sup.stop, 1);
+    atomic_store(&sup.ready, 1);
+    futex(&sup.ready, FUTEX_WAKE, INT_MAX);
     for (size_t i = 0; i < sup.nthreads; i++) {
         for (;;) {
             pthread_kill(sup.threads[i], SIGUSR1);

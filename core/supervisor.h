@@ -12,11 +12,17 @@ struct sl_supervisor_options {
     int timing;              /* measure time in handle() (--stats) */
 };
 
-/* Starts the workers on `listener` (SYNC_WAKE_UP set where supported). */
-int sl_supervisor_start(int listener, const struct sl_chains *chains,
-                        const struct sl_supervisor_options *opts, char *err, size_t errlen);
+/* Starts the workers. They wait, without a syscall, until
+ * sl_supervisor_attach() gives them the listener (or sl_supervisor_stop()),
+ * so that they start while the sandbox does. */
+int sl_supervisor_start(const struct sl_chains *chains, const struct sl_supervisor_options *opts,
+                        char *err, size_t errlen);
 
-/* Stops and joins the workers and closes the listener. */
+/* Gives the waiting workers the listener (SYNC_WAKE_UP set where
+ * supported); it then belongs to the supervisor. */
+void sl_supervisor_attach(int listener);
+
+/* Stops and joins the workers and closes the listener, if attached. */
 void sl_supervisor_stop(void);
 
 #endif
