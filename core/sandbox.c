@@ -167,7 +167,8 @@ struct command_args {
  * the filter and publishes the listener's number (a memory store: no
  * syscall a plugin could intercept), then waits until the listener has
  * changed hands before it execs. Sharing the stub's memory (shared_mm) it
- * writes nothing but its own stack and the shared page, and does not close
+ * writes nothing but its own stack, the shared page and errno (the stub,
+ * suspended, reads none of them before it runs again), and does not close
  * the listener: it is close-on-exec, and the stub closes its table's entry
  * once it runs again. */
 static int __attribute__((noreturn)) command_main(void *arg)
@@ -235,8 +236,10 @@ static int __attribute__((noreturn)) command_main(void *arg)
  * and stays non-dumpable all along: there is no window in which the
  * command could reach it. If sandlock dies meanwhile, the kernel's SIGKILL
  * (parent-death signal) ends the suspended stub and so the namespace.
- * The command runs on a stack carved from this function's frame, which is
- * never reused: the caller never returns. Returns the command's pid. */
+ * The command runs on a stack carved from this function's frame (below it
+ * the stub waits in clone(), so it is sized for execvp()'s copies); when
+ * clone() returns the command has exec'd or exited and the memory is free
+ * again. Returns the command's pid, or -1. */
 static pid_t spawn_shared(struct command_args *a)
 {
     /* execvp() keeps a copy of PATH and, for a script, of argv on the stack. */
@@ -452,8 +455,12 @@ void sl_sandbox_abort(void)
     if (sb.stub > 0) {
         kill(sb.stub, SIGKILL);
         waitpid(sb.stub, NULL, 0);
-        if (!sb.pidns)
+        if (!sb.pidns) {
+            /* The command's process, if any, is now our (killed) child. */
             sl_kill_descendants();
+            while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
+                ;
+        }
     }
     if (sb.stub_pidfd >= 0)
         close(sb.stub_pidfd);

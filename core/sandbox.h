@@ -32,7 +32,7 @@
 #include "filter.h"
 
 /* Starts the stub, which starts the command's process; that one waits for
- * the filter (sl_sandbox_set_filter) before anything else. Returns 0, or
+ * the filter (sl_sandbox_set_filter) and installs it. Returns 0, or
  * -1 with a message and nothing left behind. The command itself is not
  * run before sl_sandbox_release(). */
 int sl_sandbox_start(char *const argv[], char *err, size_t errlen);

@@ -12,9 +12,9 @@ struct sl_supervisor_options {
     int timing;              /* measure time in handle() (--stats) */
 };
 
-/* Starts the workers. They wait, without a syscall, until
- * sl_supervisor_attach() gives them the listener (or sl_supervisor_stop()),
- * so that they start while the sandbox does. */
+/* Starts the workers, while the sandbox starts: they wait on a futex until
+ * sl_supervisor_attach() gives them the listener (or sl_supervisor_stop()
+ * ends them). */
 int sl_supervisor_start(const struct sl_chains *chains, const struct sl_supervisor_options *opts,
                         char *err, size_t errlen);
 
