@@ -10,7 +10,7 @@ struct sl_filter {
     struct sock_fprog prog;    /* owns prog.filter */
 };
 
-/* Writes the filter's BPF (allocated; see filter.c). `notify` and
+/* Builds the filter with libseccomp and exports its BPF. `notify` and
  * `deny` are native syscall numbers. With `deny_tiocsti`, ioctl(TIOCSTI)
  * (typing into the caller's terminal) fails with EPERM -- in the filter
  * when no plugin intercepts ioctl, else the supervisor answers it (a
