@@ -143,7 +143,7 @@ int sl_parse_duration(const char *text, uint64_t *out_ns)
 static int lookup_name(const struct name_number *table, size_t n, const char *text)
 {
     for (size_t i = 0; i < n; i++)
-        if (strcmp(table[i].name, text) == 0)
+        if (strcasecmp(table[i].name, text) == 0)
             return table[i].number;
     return -1;
 }

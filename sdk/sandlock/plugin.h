@@ -295,9 +295,10 @@ typedef struct sandlock_host {
      *                   1024), e.g. "64K"
      *   parse_duration: to nanoseconds; number with ns, us, ms, s, m or h
      *                   (a bare number means seconds), e.g. "250ms"
-     *   parse_errno:    an errno name ("EACCES") or number (1..4095)
-     *   parse_signal:   a signal name with or without SIG ("SIGTERM",
-     *                   "TERM") or a number (1..64)                    */
+     *   parse_errno:    an errno name in any case ("EACCES", "eacces") or
+     *                   a number (1..4095)
+     *   parse_signal:   a signal name in any case, with or without SIG
+     *                   ("SIGTERM", "TERM", "sigterm") or a number (1..64) */
     int (*parse_bool)(const char *text, int *out);
     int (*parse_int)(const char *text, int64_t *out);
     int (*parse_size)(const char *text, uint64_t *out);

@@ -194,6 +194,8 @@ int main(void)
     errno_ok("13", 13);
     errno_ok("1", 1);
     errno_ok("4095", 4095);
+    errno_ok("eacces", EACCES);     /* names in any case, like the booleans */
+    errno_ok("EConnRefused", ECONNREFUSED);
     errno_bad("");
     errno_bad("0");
     errno_bad("4096");
@@ -214,6 +216,9 @@ int main(void)
     signal_ok("9", 9);
     signal_ok("1", 1);
     signal_ok("64", 64);
+    signal_ok("sigterm", SIGTERM);
+    signal_ok("term", SIGTERM);
+    signal_ok("SigUsr2", SIGUSR2);
     signal_bad("");
     signal_bad("0");
     signal_bad("65");
