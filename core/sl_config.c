@@ -33,6 +33,7 @@ struct parse_state {
     char *err;
     size_t errlen;
     int failed;
+    unsigned error_line;     /* line of the error in err */
 };
 
 static void set_error(struct parse_state *st, unsigned line, const char *fmt, ...)
@@ -43,6 +44,7 @@ static void set_error(struct parse_state *st, unsigned line, const char *fmt, ..
     if (st->failed)
         return;
     st->failed = 1;
+    st->error_line = line;
     int n = snprintf(st->err, st->errlen, "%s:%u: ", st->source, line);
     if (n < 0 || (size_t)n >= st->errlen)
         return;
@@ -380,8 +382,9 @@ oom:
 static int on_key(void *user, const char *section, const char *key, const char *value)
 {
     struct parse_state *st = user;
-    unsigned line = st->ncalls < st->nkey_lines ? st->key_lines[st->ncalls] : 0;
-    st->ncalls++;
+    if (st->ncalls >= st->nkey_lines)
+        return 1;    /* past a line the scan rejected (see sl_config_parse) */
+    unsigned line = st->key_lines[st->ncalls++];
     if (st->failed)
         return 1;
     if (!*section)
@@ -437,6 +440,21 @@ struct sl_config *sl_config_parse(const char *text, const char *source, char *er
                 set_error(&st, (unsigned)rc, "syntax error");
             st.failed = 1;
         }
+    } else if (st.error_line > 1) {
+        /* The scan stopped at a bad line; a bad value on an earlier line is
+         * the first error of the file. The keys before the bad line are
+         * parsed to find out (inih's calls beyond them are ignored). */
+        char *scan_err = strdup(err);
+        unsigned scan_line = st.error_line;
+        st.failed = 0;
+        ini_parse_string(text, on_key, &st);
+        if (!st.failed || st.error_line > scan_line) {
+            if (scan_err)
+                snprintf(err, errlen, "%s", scan_err);
+            st.error_line = scan_line;
+        }
+        st.failed = 1;
+        free(scan_err);
     }
     if (!st.failed)
         finish(&st);

@@ -78,8 +78,10 @@ static int parse_syscalls(const sandlock_config *cfg, struct verdict_state *st, 
         snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "syscalls: required (e.g. syscalls = getppid, uname)");
         return -1;
     }
-    if (nvalues > 64)
-        nvalues = 64;
+    if (nvalues > 64) {
+        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "syscalls: more than 64 lines (put several names on a line)");
+        return -1;
+    }
     for (size_t i = 0; i < nvalues; i++)
         total += strlen(values[i]) + 1;
     char *p = st->names_storage = malloc(total);

@@ -320,6 +320,16 @@ static void test_errors(void)
     /* The first error is reported even when several lines are bad. */
     parse_error("[sandlock]\nworkers = 1\nworkers = 0\nlog_level = x\n", SRC ":3: workers:",
                 "first of several errors");
+    /* ... whichever pass finds it: a bad value before a bad line ... */
+    parse_error("[sandlock]\nworkers = many\n\nno delimiter here\n", SRC ":2: workers:",
+                "bad value before a syntax error");
+    parse_error("[plugin a]\non_exception = x\n[plugin a]\n", SRC ":2: on_exception:",
+                "bad value before a duplicate instance");
+    /* ... and a bad line before a bad value. */
+    parse_error("[sandlock]\nno delimiter\nworkers = many\n", SRC ":2: expected KEY = VALUE",
+                "syntax error before a bad value");
+    parse_error("[sandlock]\nworkers = 2\n[plugin a]\nmodule = verdict\n[plugin a]\nworkers = x\n",
+                SRC ":5: duplicate instance", "good keys before a duplicate instance");
 }
 
 static char tmpdir[] = "/tmp/sandlock-config-test.XXXXXX";
