@@ -10,11 +10,12 @@ echo "== sandlock check -c examples/sandlock.ini"
 "$sandlock" check -c "$config" || exit $?
 echo
 echo "== sandlock run --stats -c examples/sandlock.ini -- sh -c '...'"
+echo "   (audit's lines on stderr are the execs it saw; fsdeny, vfile and the deny list act below)"
 "$sandlock" run --stats -c "$config" -- sh -c '
-    echo "hostname: $(cat /etc/hostname)"
-    echo "uname:    $(uname -a)"
-    echo "ls /root: $(ls /root 2>&1 | head -1)"
-    unshare -r true 2>&1 | head -1 | sed "s/^/unshare:  /"
-    echo "exit status of the sandboxed shell follows"
+    echo "machine-id:   $(cat /etc/machine-id)"
+    echo "/etc/shadow:  $(head -c 20 /etc/shadow 2>&1)"
+    echo "~/.ssh:       $(ls ~/.ssh 2>&1)"
+    echo "unshare:      $(unshare -U true 2>&1)"
+    echo "uname -sr:    $(uname -sr)"
     exit 3'
-echo "sandlock exited with $?"
+echo "sandlock exited with $? (the command's own status)"
