@@ -128,12 +128,14 @@ struct audit_state {
 };
 
 static const sandlock_host *host;
+static uint64_t page_size = 4096;   /* set at init */
 
 /* Finds the decoder of a syscall name, or NULL for raw arguments only. */
 static const struct decoder *find_decoder(const char *name)
 {
+    /* The first byte sorts out nearly all entries without a call. */
     for (size_t i = 0; i < sizeof(decoders) / sizeof(decoders[0]); i++)
-        if (strcmp(decoders[i].name, name) == 0)
+        if (decoders[i].name[0] == name[0] && strcmp(decoders[i].name, name) == 0)
             return &decoders[i];
     return NULL;
 }
@@ -216,6 +218,9 @@ static int audit_init(const sandlock_host *h, const sandlock_config *cfg, void *
         snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "out of memory");
         return SANDLOCK_ERROR;
     }
+    long ps = sysconf(_SC_PAGESIZE);
+    if (ps > 0)
+        page_size = (uint64_t)ps;
     st->cfg = cfg;
     st->fd = -1;
     atomic_flag_clear(&st->reported);
@@ -269,10 +274,24 @@ static const char *const *audit_syscalls(void *state)
 /* Starts a field: `,"name":` in JSON, ` name=` in text. */
 static void field(struct line *l, const char *name)
 {
-    if (l->format == FORMAT_JSON)
-        line_addf(l, ",\"%s\":", name);
-    else
-        line_addf(l, " %s=", name);
+    /* Built by hand (no printf: this runs for every decoded field) and
+     * appended all or nothing, like line_addf. Names are the plugin's own
+     * short keys. */
+    char key[80];
+    size_t n = strlen(name), k = 0;
+    if (n > sizeof(key) - 4)
+        return;
+    int json = l->format == FORMAT_JSON;
+    key[k++] = json ? ',' : ' ';
+    if (json)
+        key[k++] = '"';
+    memcpy(key + k, name, n);
+    k += n;
+    if (json)
+        key[k++] = '"';
+    key[k++] = json ? ':' : '=';
+    key[k] = '\0';
+    line_add(l, key);
 }
 
 /* Appends a quoted, escaped string value; returns 1 when it is whole. */
@@ -347,38 +366,102 @@ static void string_field(struct line *l, const sandlock_event *ev, const char *n
     read_result(l, name, buf, host->mem_read_string(ev->handle, addr, buf, sizeof(buf)));
 }
 
-/* Decodes argv: reads the pointer array one entry at a time up to its NULL
- * (at most MAX_ARGV entries) and each string (at most ARG_SIZE bytes).
- * Stops early, marking argv_truncated, when the line is nearly full. */
+/* Pointers of argv read per host call: at most this many, and never past
+ * the end of the page the read starts in, so an array that ends just
+ * before an unmapped page reads as it would one entry at a time. */
+#define ARGV_CHUNK 64
+
+/* The argv strings of an exec usually lie close together: the page of the
+ * first one is read whole (one host call) and every string that ends in
+ * it is taken from there. Reading the whole page never reaches memory the
+ * string's own page does not hold. */
+#define PAGE_CACHE_MAX 16384
+struct page_cache {
+    int state;          /* 0 empty, 1 holds the page at base, -1 unusable */
+    uint64_t base;
+    char data[PAGE_CACHE_MAX];
+};
+
+/* The NUL-terminated string at addr when it lies wholly in the cached page
+ * (reading that page first if needed), shorter than ARG_SIZE; else NULL,
+ * and the caller reads it with mem_read_string. */
+static const char *page_string(const sandlock_event *ev, struct page_cache *c, uint64_t addr)
+{
+    if (c->state < 0)
+        return NULL;
+    uint64_t base = addr - addr % page_size;
+    if (c->state == 0 || c->base != base) {
+        if (host->mem_read(ev->handle, base, c->data, (size_t)page_size) < 0) {
+            c->state = 0;
+            return NULL;
+        }
+        c->state = 1;
+        c->base = base;
+    }
+    size_t off = (size_t)(addr - base);
+    const char *nul = memchr(c->data + off, '\0', (size_t)page_size - off);
+    if (!nul || (size_t)(nul - (c->data + off)) >= ARG_SIZE)
+        return NULL;
+    return c->data + off;
+}
+
+/* Decodes argv: reads the pointer array up to its NULL (at most MAX_ARGV
+ * entries), in page-bounded chunks, and each string (at most ARG_SIZE
+ * bytes). Stops early, marking argv_truncated, when the line is nearly
+ * full. */
 static void argv_field(struct line *l, const sandlock_event *ev, uint64_t array)
 {
     char arg[ARG_SIZE];
+    uint64_t ptrs[ARGV_CHUNK];
+    size_t have = 0, first = 0;     /* ptrs holds entries first..first+have-1 */
+    struct page_cache cache;
+    cache.state = page_size <= PAGE_CACHE_MAX ? 0 : -1;
     int truncated = 0;
     long err = 0;
     field(l, "argv");
     line_add(l, "[");
     for (size_t i = 0; array != 0; i++) {
-        uint64_t ptr;
-        ssize_t r = host->mem_read(ev->handle, array + i * sizeof(ptr), &ptr, sizeof(ptr));
-        if (r < 0) {
-            err = -r;
-            break;
+        if (i >= first + have) {
+            uint64_t at = array + i * sizeof(uint64_t);
+            size_t room = (size_t)(page_size - at % page_size) / sizeof(uint64_t);
+            size_t want = MAX_ARGV + 1 - i;     /* entry MAX_ARGV only tells whether there are more */
+            if (want > ARGV_CHUNK)
+                want = ARGV_CHUNK;
+            if (room == 0)
+                room = 1;                       /* one entry straddles the page end */
+            if (want > room)
+                want = room;
+            ssize_t r = host->mem_read(ev->handle, at, ptrs, want * sizeof(uint64_t));
+            if (r < 0) {
+                err = -r;
+                break;
+            }
+            first = i;
+            have = want;
         }
+        uint64_t ptr = ptrs[i - first];
         if (ptr == 0)
             break;
         if (i == MAX_ARGV || l->len + 2 * LINE_RESERVE > l->cap) {
             truncated = 1;
             break;
         }
-        arg[0] = '\0';
-        r = host->mem_read_string(ev->handle, ptr, arg, sizeof(arg));
-        if (r < 0 && r != -ENAMETOOLONG) {
-            err = -r;
-            break;
+        const char *text = page_string(ev, &cache, ptr);
+        ssize_t r;
+        if (text) {
+            r = (ssize_t)strlen(text);
+        } else {
+            arg[0] = '\0';
+            r = host->mem_read_string(ev->handle, ptr, arg, sizeof(arg));
+            if (r < 0 && r != -ENAMETOOLONG) {
+                err = -r;
+                break;
+            }
+            text = arg;
         }
         if (i > 0)
             line_add(l, l->format == FORMAT_JSON ? "," : " ");
-        if (!string_value(l, arg, r < 0 ? strlen(arg) : (size_t)r) || r < 0)
+        if (!string_value(l, text, r < 0 ? strlen(text) : (size_t)r) || r < 0)
             truncated = 1;
     }
     line_add(l, "]");
