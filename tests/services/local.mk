@@ -10,7 +10,7 @@ TESTS += $(services_c_tests)
 tests_services_test_memory_SOURCES = tests/services/test_memory.c
 tests_services_test_memory_CPPFLAGS = $(SERVICES_TEST_CPPFLAGS)
 tests_services_test_memory_CFLAGS = $(AM_CFLAGS)
-tests_services_test_memory_LDADD = core/libsandlock-core.la
+tests_services_test_memory_LDADD = $(SANDLOCK_CORE_LIBS)
 
 # The test plugin (runs in the supervisor) and the probe (runs in the
 # sandbox: no sanitizers, static so it also runs in a bare chroot).

@@ -18,32 +18,32 @@ TESTS += $(unit_c_tests)
 tests_unit_test_values_SOURCES = tests/unit/test_values.c
 tests_unit_test_values_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
 tests_unit_test_values_CFLAGS = $(UNIT_TEST_CFLAGS)
-tests_unit_test_values_LDADD = core/libsandlock-core.la
+tests_unit_test_values_LDADD = $(SANDLOCK_CORE_LIBS)
 
 tests_unit_test_config_SOURCES = tests/unit/test_config.c
 tests_unit_test_config_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
 tests_unit_test_config_CFLAGS = $(UNIT_TEST_CFLAGS)
-tests_unit_test_config_LDADD = core/libsandlock-core.la
+tests_unit_test_config_LDADD = $(SANDLOCK_CORE_LIBS)
 
 tests_unit_test_host_SOURCES = tests/unit/test_host.c
 tests_unit_test_host_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
 tests_unit_test_host_CFLAGS = $(UNIT_TEST_CFLAGS)
-tests_unit_test_host_LDADD = core/libsandlock-core.la
+tests_unit_test_host_LDADD = $(SANDLOCK_CORE_LIBS)
 
 tests_unit_test_abi_SOURCES = tests/unit/test_abi.c
 tests_unit_test_abi_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
 tests_unit_test_abi_CFLAGS = $(UNIT_TEST_CFLAGS)
-tests_unit_test_abi_LDADD = core/libsandlock-core.la
+tests_unit_test_abi_LDADD = $(SANDLOCK_CORE_LIBS)
 
 tests_unit_test_loader_SOURCES = tests/unit/test_loader.c
 tests_unit_test_loader_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
 tests_unit_test_loader_CFLAGS = $(UNIT_TEST_CFLAGS)
-tests_unit_test_loader_LDADD = core/libsandlock-core.la
+tests_unit_test_loader_LDADD = $(SANDLOCK_CORE_LIBS)
 
 tests_unit_test_chain_SOURCES = tests/unit/test_chain.c
 tests_unit_test_chain_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
 tests_unit_test_chain_CFLAGS = $(UNIT_TEST_CFLAGS)
-tests_unit_test_chain_LDADD = core/libsandlock-core.la
+tests_unit_test_chain_LDADD = $(SANDLOCK_CORE_LIBS)
 
 # Fixture plugin modules, loaded by test_loader and test_chain from
 # tests/unit/fixtures/.libs. Built for `make check`, never installed.
