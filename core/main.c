@@ -209,22 +209,26 @@ static int cmd_run(int argc, char **argv)
         return EXIT_SANDLOCK_ERROR;
     }
     char **command = argv + optind;
-    struct session s;
-    if (session_open(&s, config))
-        return EXIT_SANDLOCK_ERROR;
-
     char err[1024] = "";
+    /* The sandbox's processes start first, while the configuration is read
+     * and the filter built: the command's process waits for the filter and
+     * runs nothing of the command before sl_sandbox_release(). Any error
+     * until then ends them again (sl_sandbox_abort). */
+    if (sl_sandbox_start(command, err, sizeof(err))) {
+        fprintf(stderr, "sandlock: %s\n", err);
+        return EXIT_SANDLOCK_ERROR;
+    }
+    struct session s;
+    if (session_open(&s, config)) {
+        sl_sandbox_abort();
+        return EXIT_SANDLOCK_ERROR;
+    }
+    sl_sandbox_log_mode();
+
     int *deny = NULL;
     size_t ndeny = 0;
     struct sl_filter filter = { 0 };
     int code = EXIT_SANDLOCK_ERROR;
-    /* The sandbox's processes start first; the filter is built and the
-     * workers start meanwhile (the command's process waits for the filter
-     * and runs nothing of the command before sl_sandbox_release()). */
-    if (sl_sandbox_start(command, err, sizeof(err))) {
-        fprintf(stderr, "sandlock: %s\n", err);
-        goto out;
-    }
     if (sl_deny_list(s.cfg, &deny, &ndeny, err, sizeof(err)) ||
         sl_filter_build(s.chains.nrs, s.chains.nnrs, deny, ndeny, s.cfg->default_deny, &filter, err,
                         sizeof(err)) ||
@@ -252,6 +256,15 @@ static int cmd_run(int argc, char **argv)
         goto out;
     }
     sl_supervisor_attach(listener);
+    /* Interrupted before the command ran: it never runs. */
+    int sig = sl_sandbox_pending_signal();
+    if (sig) {
+        fprintf(stderr, "sandlock: interrupted (SIG%s) before the command started\n", sigabbrev_np(sig));
+        sl_sandbox_abort();
+        sl_supervisor_stop();
+        code = 128 + sig;
+        goto out;
+    }
     sl_sandbox_release();
     code = sl_sandbox_wait(command[0]);
     sl_supervisor_stop();

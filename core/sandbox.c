@@ -10,6 +10,7 @@
 #include <linux/capability.h>
 #include <linux/futex.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,6 +24,16 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
+
+/* What the stub starts from. It reads nothing else of `sb` but the page,
+ * `ignored` and `own_pgrp` (set before it starts), and writes none of it:
+ * it may share sandlock's memory (see launch_shared_stub). */
+struct stub_args {
+    char *const *argv;
+    int parent_pidfd;     /* sandlock's pidfd: POLLIN once it died */
+    int pidns;            /* the stub is PID 1 of a new PID namespace */
+    int shared_spawn;     /* the command is started by spawn_shared() */
+};
 
 /* Shared between the supervisor and the stub (MAP_SHARED, anonymous). */
 struct handshake {
@@ -45,9 +56,13 @@ static struct {
     int own_pgrp;          /* the command starts a process group of its own */
     int shared_spawn;      /* the command is started by spawn_shared() */
     struct handshake *page;
+    struct launch *launch; /* the stub shares our memory (launch_shared_stub) */
+    char *const *argv;     /* the command */
+    int parent_pidfd;      /* sandlock's own pidfd, until the stub was cloned */
+    int no_pidns_errno;    /* why the sandbox has no PID namespace */
     atomic_int killed_signal;
     sigset_t ignored;      /* forwarded signals sandlock was started ignoring */
-} sb = { .stub = -1, .stub_pidfd = -1 };
+} sb = { .stub = -1, .stub_pidfd = -1, .parent_pidfd = -1 };
 
 static const int forwarded_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 #define NFORWARDED (sizeof(forwarded_signals) / sizeof(forwarded_signals[0]))
@@ -254,13 +269,12 @@ static pid_t spawn_shared(struct command_args *a)
     return clone(command_main, top, CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, a);
 }
 
-static void __attribute__((noreturn)) stub_main(char *const argv[], int parent_pidfd)
+static void __attribute__((noreturn)) stub_main(const struct stub_args *args)
 {
     struct handshake *page = sb.page;
     int death_signal = SIGKILL;
-    if (!sb.pidns)
-        sb.shared_spawn = 0;    /* see spawn_shared() */
-    if (!sb.pidns) {
+    const int shared_spawn = args->pidns && args->shared_spawn;    /* see spawn_shared() */
+    if (!args->pidns) {
         struct sigaction sa;
         memset(&sa, 0, sizeof(sa));
         sa.sa_sigaction = stub_on_parent_death;
@@ -276,9 +290,9 @@ static void __attribute__((noreturn)) stub_main(char *const argv[], int parent_p
     /* Dumpable while the listener changes hands (pidfd_getfd needs it,
      * and only our own code runs in the sandbox until go) -- unless the
      * supervisor can take it from a non-dumpable process anyway. */
-    if (!sb.shared_spawn)
+    if (!shared_spawn)
         prctl(PR_SET_DUMPABLE, 1);
-    struct pollfd pfd = { .fd = parent_pidfd, .events = POLLIN };
+    struct pollfd pfd = { .fd = args->parent_pidfd, .events = POLLIN };
     if (poll(&pfd, 1, 0) != 0)      /* sandlock already died */
         _exit(125);
     /* The sandbox sees only fds 0, 1 and 2. */
@@ -299,11 +313,11 @@ static void __attribute__((noreturn)) stub_main(char *const argv[], int parent_p
     /* The filter goes on the command's process only: the stub itself stays
      * unfiltered, so that waiting, forwarding signals and killing what is
      * left never depend on a plugin or on the supervisor being alive. */
-    struct command_args args = { .argv = argv, .shared_mm = sb.shared_spawn };
+    struct command_args cmd_args = { .argv = args->argv, .shared_mm = shared_spawn };
     int status;
     pid_t cmd;
-    if (sb.shared_spawn) {
-        cmd = spawn_shared(&args);
+    if (shared_spawn) {
+        cmd = spawn_shared(&cmd_args);
         if (cmd < 0)
             stub_fail(errno);
         /* The command has exec'd (or died): drop our table's listener. */
@@ -317,7 +331,7 @@ static void __attribute__((noreturn)) stub_main(char *const argv[], int parent_p
         if (cmd < 0)
             stub_fail(errno);
         if (cmd == 0)
-            command_main(&args);
+            command_main(&cmd_args);
         stub_command = cmd;
         sigprocmask(SIG_SETMASK, &none, NULL);
 
@@ -385,6 +399,111 @@ static void __attribute__((noreturn)) stub_main(char *const argv[], int parent_p
 
 /* ---- the supervisor side ---- */
 
+/* The stub's stack when it shares sandlock's memory: its own frames, the
+ * command's (spawn_shared() carves that stack from this one: 128 KiB plus
+ * PATH and argv) and room for signal handlers. */
+#define STUB_STACK_SIZE (1024 * 1024)
+
+
+static int stub_entry(void *arg)
+{
+    stub_main(arg);
+}
+
+/* One start of a stub that shares sandlock's memory. The launcher thread
+ * owns it and frees it when it ends. */
+struct launch {
+    struct stub_args args;
+    void *stack;            /* the stub's, STUB_STACK_SIZE bytes */
+    atomic_int launched;    /* pid and err are set */
+    atomic_int unpark;      /* the stub is reaped: the launcher may end */
+    pid_t pid;
+    int err;
+};
+
+/* The launcher: a thread whose only job is to start the stub with
+ * CLONE_VM and then stay parked. A process started with CLONE_VM shares
+ * the thread-local storage of the thread that started it (errno, libc's
+ * per-thread state); this thread never touches its own again while the
+ * stub lives, so the stub (and the command's process before exec, which
+ * runs while the stub is suspended) use it alone. It also keeps the
+ * stub's parent-death signal armed: the kernel sends it when the thread
+ * that started the stub ends, so this one ends only after the stub was
+ * reaped (or with the whole of sandlock). All signals stay blocked here. */
+static void *stub_launcher(void *arg)
+{
+    struct launch *l = arg;
+    char *top = (char *)l->stack + STUB_STACK_SIZE;
+    pid_t pid = clone(stub_entry, top, CLONE_VM | CLONE_NEWPID | SIGCHLD, &l->args);
+    l->err = pid < 0 ? errno : 0;
+    l->pid = pid;
+    atomic_store(&l->launched, 1);
+    futex(&l->launched, FUTEX_WAKE, 1, NULL);
+    while (!atomic_load(&l->unpark))
+        futex(&l->unpark, FUTEX_WAIT, 0, NULL);
+    munmap(l->stack, STUB_STACK_SIZE);
+    free(l);
+    return NULL;
+}
+
+/* Lets the (detached) launcher end, once its stub is reaped or was never
+ * started: the stub's exit, as PID 1, waited for every process of its
+ * namespace, the command's included, so nothing runs on its stack. */
+static void release_launcher(void)
+{
+    struct launch *l = sb.launch;
+    if (!l)
+        return;
+    sb.launch = NULL;
+    atomic_store(&l->unpark, 1);
+    futex(&l->unpark, FUTEX_WAKE, 1, NULL);
+}
+
+/* The fast way to start the stub (root: a PID namespace, and the command
+ * started by spawn_shared): a clone that shares sandlock's memory, so no
+ * page table is copied for it, none is torn down when it exits, and no
+ * copy-on-write fault follows in either process. Only starts the
+ * launcher, which clones the stub while sandlock goes on reading its
+ * configuration; settle_stub() collects the outcome. Returns 0, or -1
+ * with errno (nothing is left then). */
+static int launch_shared_stub(char *const argv[], int parent_pidfd)
+{
+    struct launch *l = calloc(1, sizeof(*l));
+    if (!l)
+        return -1;
+    l->args = (struct stub_args){
+        .argv = argv, .parent_pidfd = parent_pidfd, .pidns = 1, .shared_spawn = 1,
+    };
+    l->stack = mmap(NULL, STUB_STACK_SIZE, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (l->stack == MAP_FAILED) {
+        free(l);
+        return -1;
+    }
+    pthread_attr_t attr;
+    pthread_t thread;
+    sigset_t all;
+    sigfillset(&all);
+    int rc = pthread_attr_init(&attr);
+    if (!rc)
+        rc = pthread_attr_setsigmask_np(&attr, &all);
+    if (!rc)
+        rc = pthread_attr_setstacksize(&attr, 64 * 1024);
+    if (!rc)
+        rc = pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    if (!rc)
+        rc = pthread_create(&thread, &attr, stub_launcher, l);
+    pthread_attr_destroy(&attr);
+    if (rc) {
+        munmap(l->stack, STUB_STACK_SIZE);
+        free(l);
+        errno = rc;
+        return -1;
+    }
+    sb.launch = l;
+    return 0;
+}
+
 static pid_t clone_stub(int *pidns)
 {
     long pid = syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL, NULL, 0);
@@ -392,8 +511,7 @@ static pid_t clone_stub(int *pidns)
         *pidns = 1;
         return (pid_t)pid;
     }
-    sl_log(SANDLOCK_LOG_INFO, "no PID namespace (%s): descendants are tracked as a subreaper",
-           strerror(errno));
+    sb.no_pidns_errno = errno;
     *pidns = 0;
     return (pid_t)syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, 0);
 }
@@ -450,8 +568,75 @@ static int stub_exited(int *status)
     return waitpid(sb.stub, status, WNOHANG) == sb.stub;
 }
 
+/* After the stub's clone: our copy of sandlock's own pidfd goes, and a
+ * pidfd for the stub is taken. Returns 0, or -1 with a message and nothing
+ * left behind. */
+static int stub_started(char *err, size_t errlen)
+{
+    if (sb.parent_pidfd >= 0)
+        close(sb.parent_pidfd);
+    sb.parent_pidfd = -1;
+    if (sb.stub < 0) {
+        snprintf(err, errlen, "cannot start the sandbox: %s", strerror(errno));
+        sb.stub = -1;
+        sl_sandbox_abort();
+        return -1;
+    }
+    if ((sb.stub_pidfd = (int)syscall(SYS_pidfd_open, sb.stub, 0)) < 0) {
+        snprintf(err, errlen, "pidfd_open: %s", strerror(errno));
+        sl_sandbox_abort();
+        return -1;
+    }
+    return 0;
+}
+
+/* Starts a stub of its own memory (see clone_stub), and takes a pidfd for
+ * it. Returns 0, or -1 with a message and nothing left behind. */
+static int fork_stub(char *err, size_t errlen)
+{
+    sb.stub = clone_stub(&sb.pidns);
+    if (sb.stub == 0) {
+        const struct stub_args args = {
+            .argv = sb.argv, .parent_pidfd = sb.parent_pidfd,
+            .pidns = sb.pidns, .shared_spawn = sb.shared_spawn,
+        };
+        stub_main(&args);
+    }
+    return stub_started(err, errlen);
+}
+
+/* Waits for the launcher's clone (launch_shared_stub), when one is under
+ * way; without a PID namespace for it, falls back to fork_stub(). Returns
+ * 0 once the stub runs, or -1 with a message and nothing left behind. */
+static int settle_stub(char *err, size_t errlen)
+{
+    struct launch *l = sb.launch;
+    if (!l || sb.stub > 0)
+        return 0;
+    while (!atomic_load(&l->launched))
+        futex(&l->launched, FUTEX_WAIT, 0, NULL);
+    if (l->pid > 0) {
+        sb.stub = l->pid;
+        return stub_started(err, errlen);
+    }
+    int e = l->err;
+    release_launcher();
+    if (e != EPERM && e != EINVAL && e != ENOSPC && e != EUSERS) {
+        errno = e;
+        return stub_started(err, errlen);
+    }
+    return fork_stub(err, errlen);
+}
+
 void sl_sandbox_abort(void)
 {
+    if (sb.launch && sb.stub < 0) {
+        /* A launch under way: its stub, if any, is killed below. */
+        struct launch *l = sb.launch;
+        while (!atomic_load(&l->launched))
+            futex(&l->launched, FUTEX_WAIT, 0, NULL);
+        sb.stub = l->pid;
+    }
     if (sb.stub > 0) {
         kill(sb.stub, SIGKILL);
         waitpid(sb.stub, NULL, 0);
@@ -462,6 +647,10 @@ void sl_sandbox_abort(void)
                 ;
         }
     }
+    release_launcher();
+    if (sb.parent_pidfd >= 0)
+        close(sb.parent_pidfd);
+    sb.parent_pidfd = -1;
     if (sb.stub_pidfd >= 0)
         close(sb.stub_pidfd);
     if (sb.page)
@@ -502,22 +691,20 @@ int sl_sandbox_start(char *const argv[], char *err, size_t errlen)
     block_signals();
     sb.own_pgrp = wants_own_pgrp();
     sb.shared_spawn = can_ptrace_nondumpable();
-    sb.stub = clone_stub(&sb.pidns);
-    if (sb.stub == 0)
-        stub_main(argv, parent_pidfd);
-    close(parent_pidfd);
-    if (sb.stub < 0) {
-        snprintf(err, errlen, "cannot start the sandbox: %s", strerror(errno));
-        sb.stub = -1;
-        sl_sandbox_abort();
-        return -1;
+    sb.stub = -1;
+    sb.argv = argv;
+    sb.parent_pidfd = parent_pidfd;
+    if (sb.shared_spawn) {
+        sb.pidns = 1;
+        if (launch_shared_stub(argv, parent_pidfd) == 0)
+            return 0;
+        if (errno != EPERM && errno != EINVAL && errno != ENOSPC && errno != EUSERS) {
+            snprintf(err, errlen, "cannot start the sandbox: %s", strerror(errno));
+            sl_sandbox_abort();
+            return -1;
+        }
     }
-    if ((sb.stub_pidfd = (int)syscall(SYS_pidfd_open, sb.stub, 0)) < 0) {
-        snprintf(err, errlen, "pidfd_open: %s", strerror(errno));
-        sl_sandbox_abort();
-        return -1;
-    }
-    return 0;
+    return fork_stub(err, errlen);
 }
 
 int sl_sandbox_set_filter(const struct sl_filter *filter, char *err, size_t errlen)
@@ -538,6 +725,8 @@ int sl_sandbox_listener(char *err, size_t errlen)
     /* Wait for the listener number. The futex wake that announces it may
      * itself be intercepted, so the wait is also bounded and the page
      * re-read. */
+    if (settle_stub(err, errlen))
+        return -1;
     const struct timespec slice = { 0, 200 * 1000 };
     int status, number;
     while ((number = atomic_load(&sb.page->listener)) < 0) {
@@ -574,6 +763,24 @@ void sl_sandbox_kill(int sig)
         syscall(SYS_pidfd_send_signal, sb.stub_pidfd, SIGKILL, NULL, 0);
     if (!sb.pidns)
         sl_kill_descendants();
+}
+
+void sl_sandbox_log_mode(void)
+{
+    if (!sb.pidns)
+        sl_log(SANDLOCK_LOG_INFO, "no PID namespace (%s): descendants are tracked as a subreaper",
+               strerror(sb.no_pidns_errno));
+}
+
+int sl_sandbox_pending_signal(void)
+{
+    sigset_t pending;
+    if (sigpending(&pending) != 0)
+        return 0;
+    for (size_t i = 0; i < NFORWARDED; i++)
+        if (sigismember(&pending, forwarded_signals[i]) == 1 && !ignored_at_start(forwarded_signals[i]))
+            return forwarded_signals[i];
+    return 0;
 }
 
 int sl_sandbox_has_pidns(void)
@@ -731,6 +938,7 @@ int sl_sandbox_wait(const char *command)
         if (sig > 0 && sig != SIGCHLD && info.si_code <= 0 && !ignored_at_start(sig))
             kill(sb.stub, sig);
     }
+    release_launcher();
     /* The command is done: nothing of the sandbox may outlive it. */
     if (!sb.pidns) {
         sl_kill_descendants();

@@ -10,9 +10,12 @@
  * for the filter's BPF in a shared page (the supervisor builds it while
  * the stub starts), installs it and publishes the listener's number there
  * (a memory store: no syscall that a plugin could intercept). With a PID
- * namespace and CAP_SYS_PTRACE the command's process is a vfork-like clone
- * sharing the stub's memory and fd table, and the supervisor takes the
- * listener from the (suspended, never dumpable) stub with pidfd_getfd(2).
+ * namespace and CAP_SYS_PTRACE (root) the stub shares sandlock's memory
+ * (CLONE_VM: nothing to copy or tear down), is started by a parked thread
+ * of its own while sandlock reads its configuration, and the command's
+ * process is a vfork-like clone sharing the stub's memory and fd table;
+ * the supervisor takes the listener from the (suspended, never dumpable)
+ * stub with pidfd_getfd(2).
  * Otherwise it is forked; the stub takes the listener from it, publishes
  * its own copy's number, the supervisor takes that one the same way, and
  * the stub makes itself non-dumpable again. Either way the command's
@@ -34,7 +37,8 @@
 /* Starts the stub, which starts the command's process; that one waits for
  * the filter (sl_sandbox_set_filter) and installs it. Returns 0, or
  * -1 with a message and nothing left behind. The command itself is not
- * run before sl_sandbox_release(). */
+ * run before sl_sandbox_release(), and sl_sandbox_abort() ends everything
+ * this started: call it first, then read the configuration meanwhile. */
 int sl_sandbox_start(char *const argv[], char *err, size_t errlen);
 
 /* Hands the filter to the waiting command's process (copied into the
@@ -62,6 +66,15 @@ int sl_sandbox_wait(const char *command);
 /* Kills the whole sandbox, never the supervisor; `sig` is the signal
  * reported in the exit status. Safe from any thread. */
 void sl_sandbox_kill(int sig);
+
+/* Logs (at level info) how the sandbox is built when it has no PID
+ * namespace, and why; call once the configuration set the log level. */
+void sl_sandbox_log_mode(void);
+
+/* Before sl_sandbox_release(): the first of SIGINT, SIGTERM, SIGHUP and
+ * SIGQUIT that reached sandlock since sl_sandbox_start() (they are blocked
+ * from then on), or 0. The caller aborts instead of starting the command. */
+int sl_sandbox_pending_signal(void);
 
 /* Whether the sandbox has its own PID namespace (killing its stub kills
  * every process in it). */

@@ -9,6 +9,7 @@
  *   content = text                  ; mode fd: the memfd's bytes
  *   match = /prefix                 ; openat: act only on paths starting
  *                                   ; with it, Continue for the others
+ *   init_sleepms = N                ; init() takes N ms (a slow start-up)
  *
  * Modes:
  *   continue | errno:N | return:N | kill:SIG   a plain verdict
@@ -116,6 +117,13 @@ static int fixture_init(const sandlock_host *h, const sandlock_config *cfg, void
         snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "fixture: needs syscalls and a valid mode");
         fixture_fini(f);
         return SANDLOCK_ERROR;
+    }
+    const char *init_sleep = h->config_get(cfg, "init_sleepms");
+    if (init_sleep) {
+        long ms = strtol(init_sleep, NULL, 10);
+        struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+        while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+            ;
     }
     f->log = log ? strdup(log) : NULL;
     f->tag = strdup(tag ? tag : "-");

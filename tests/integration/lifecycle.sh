@@ -82,6 +82,27 @@ is "no command: 125" "$rc" 125
 run_sandlock run --bogus-option -- true
 is "bad option: 125" "$rc" 125
 
+# ---- an error after the sandbox's processes started leaves none behind ----
+# (they start while the configuration is read; a plugin's init fails last)
+badinit=$(write_ini badinit <<EOF2
+[plugin ok]
+module = verdict
+syscalls = getppid
+action = continue
+[plugin broken]
+module = $FIXTURE
+syscalls = getppid
+init_sleepms = 200
+mode = no-such-mode
+EOF2
+)
+marker="$TEST_TMP/badinit-ran"
+run_sandlock run -c "$badinit" -- touch "$marker"
+is "a plugin's init fails after the sandbox started: 125" "$rc" 125
+like "... the error names the plugin" "$out$err" "broken"
+if [ -e "$marker" ]; then fail "... the command never ran"; else pass "... the command never ran"; fi
+is "... no process of the sandbox is left" "$(pgrep -fc "$marker")" 0
+
 # ---- descendants left behind are killed when the command exits ----
 run_sandlock run -c "$E" -- "$PROBE" daemon:"$TEST_TMP/d1" exit:5
 is "daemonised grandchild: sandlock exits with the command's status" "$rc" 5

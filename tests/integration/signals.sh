@@ -56,4 +56,27 @@ kill -HUP "$p"
 wait_bg "$p"
 is "SIGHUP to a sandlock that ignores it: the command is not disturbed" "$rc" 0
 
+# A signal that reaches sandlock while it is still starting (here a plugin's
+# init takes 1.5 s; the sandbox's processes already run, waiting for the
+# filter) ends everything before the command runs at all.
+slow=$(write_ini slow <<EOF2
+[plugin slow]
+module = $FIXTURE
+syscalls = getppid
+init_sleepms = 1500
+EOF2
+)
+marker="$TEST_TMP/slow-start-ran"
+start_bg slow run -c "$slow" -- touch "$marker"
+sleep 0.5
+kill -TERM "$bg_pid"
+wait_bg "$bg_pid"
+is "SIGTERM while sandlock starts: exit status 143" "$rc" 143
+like "SIGTERM while sandlock starts: says so" "$(cat "$TEST_TMP/slow.err")" \
+    "interrupted \(SIGTERM\) before the command started"
+if [ -e "$marker" ]; then fail "SIGTERM while sandlock starts: the command never ran"
+else pass "SIGTERM while sandlock starts: the command never ran"; fi
+left=$(pgrep -fc "$marker")
+is "SIGTERM while sandlock starts: no process of the sandbox is left" "$left" 0
+
 done_testing
