@@ -209,32 +209,25 @@ static int cmd_run(int argc, char **argv)
         return EXIT_SANDLOCK_ERROR;
     }
     char **command = argv + optind;
-    char err[1024] = "";
-    /* The sandbox's processes start first, while the configuration is read
-     * and the filter built: the command's process waits for the filter and
-     * runs nothing of the command before sl_sandbox_release(). Any error
-     * until then ends them again (sl_sandbox_abort). */
-    if (sl_sandbox_start(command, err, sizeof(err))) {
-        fprintf(stderr, "sandlock: %s\n", err);
-        return EXIT_SANDLOCK_ERROR;
-    }
     struct session s;
-    if (session_open(&s, config)) {
-        sl_sandbox_abort();
+    if (session_open(&s, config))
         return EXIT_SANDLOCK_ERROR;
-    }
-    sl_sandbox_log_mode();
-
+    char err[1024] = "";
     int *deny = NULL;
     size_t ndeny = 0;
     struct sl_filter filter = { 0 };
     int code = EXIT_SANDLOCK_ERROR;
     if (sl_deny_list(s.cfg, &deny, &ndeny, err, sizeof(err)) ||
         sl_filter_build(s.chains.nrs, s.chains.nnrs, deny, ndeny, s.cfg->default_deny, &filter, err,
-                        sizeof(err)) ||
-        sl_sandbox_set_filter(&filter, err, sizeof(err))) {
+                        sizeof(err))) {
         fprintf(stderr, "sandlock: %s\n", err);
-        sl_sandbox_abort();
+        goto out;
+    }
+    /* Everything that can fail on the configuration is done: the sandbox's
+     * processes start, and the command with its filter installed as soon
+     * as they run (its notified calls wait until a worker receives them). */
+    if (sl_sandbox_start(command, &filter, err, sizeof(err))) {
+        fprintf(stderr, "sandlock: %s\n", err);
         goto out;
     }
     struct sl_supervisor_options sopts = {
@@ -256,15 +249,6 @@ static int cmd_run(int argc, char **argv)
         goto out;
     }
     sl_supervisor_attach(listener);
-    /* Interrupted before the command ran: it never runs. */
-    int sig = sl_sandbox_pending_signal();
-    if (sig) {
-        fprintf(stderr, "sandlock: interrupted (SIG%s) before the command started\n", sigabbrev_np(sig));
-        sl_sandbox_abort();
-        sl_supervisor_stop();
-        code = 128 + sig;
-        goto out;
-    }
     sl_sandbox_release();
     code = sl_sandbox_wait(command[0]);
     sl_supervisor_stop();

@@ -35,7 +35,9 @@ struct stub_args {
     int shared_spawn;     /* the command is started by spawn_shared() */
 };
 
-/* Shared between the supervisor and the stub (MAP_SHARED, anonymous). */
+/* Shared between the supervisor and the stub: a MAP_SHARED mapping for a
+ * forked stub, this file's own `local_page` for one that shares our memory
+ * (nothing to map, nor to unmap while other threads run). */
 struct handshake {
     atomic_int child_listener; /* -1 until the command's process installed the filter */
     atomic_int listener;      /* -1 until the stub holds a copy of the listener */
@@ -49,6 +51,8 @@ struct handshake {
     struct sock_filter insns[BPF_MAXINSNS];   /* the filter's BPF */
 };
 
+static struct handshake local_page;
+
 static struct {
     pid_t stub;
     int stub_pidfd;
@@ -59,7 +63,6 @@ static struct {
     struct launch *launch; /* the stub shares our memory (launch_shared_stub) */
     char *const *argv;     /* the command */
     int parent_pidfd;      /* sandlock's own pidfd, until the stub was cloned */
-    int no_pidns_errno;    /* why the sandbox has no PID namespace */
     atomic_int killed_signal;
     sigset_t ignored;      /* forwarded signals sandlock was started ignoring */
 } sb = { .stub = -1, .stub_pidfd = -1, .parent_pidfd = -1 };
@@ -205,11 +208,8 @@ static int __attribute__((noreturn)) command_main(void *arg)
      * (sandlock and the stub are not dumpable). Fails harmlessly for
      * an unprivileged user, who has no such capability anyway. */
     prctl(PR_CAPBSET_DROP, CAP_SYS_PTRACE, 0, 0, 0);
-    /* The supervisor builds the filter while we start: wait for it. It
-     * kills the sandbox instead if it cannot. */
-    int len;
-    while (!(len = atomic_load(&page->filter_len)))
-        futex(&page->filter_len, FUTEX_WAIT, 0, NULL);
+    /* The filter's BPF is in the page since before the stub started. */
+    int len = atomic_load(&page->filter_len);
     const struct sl_filter filter = { .prog = { .len = (unsigned short)len, .filter = page->insns } };
     int listener = sl_filter_install(&filter);
     if (listener < 0) {
@@ -221,11 +221,12 @@ static int __attribute__((noreturn)) command_main(void *arg)
      * for the supervisor, and the bounded waits find the number anyway. */
     if (a->shared_mm) {
         /* Our fd table is the stub's: the supervisor takes the listener
-         * from there, and we exec once it runs its workers (go). */
+         * from there. exec gives us a table of our own without it (close-
+         * on-exec) while the stub keeps its entry until the supervisor
+         * holds a copy (go), so we need not wait: a notified call of the
+         * command waits in the kernel until a worker receives it. */
         atomic_store(&page->listener, listener);
         futex(&page->listener, FUTEX_WAKE, 1, NULL);
-        while (!atomic_load(&page->go))
-            futex(&page->go, FUTEX_WAIT, 0, NULL);
     } else {
         /* The stub takes the fd from our table and hands it on. */
         atomic_store(&page->child_listener, listener);
@@ -320,12 +321,16 @@ static void __attribute__((noreturn)) stub_main(const struct stub_args *args)
         cmd = spawn_shared(&cmd_args);
         if (cmd < 0)
             stub_fail(errno);
-        /* The command has exec'd (or died): drop our table's listener. */
-        int number = atomic_load(&page->listener);
-        if (number >= 0)
-            close(number);
         stub_command = cmd;
         sigprocmask(SIG_SETMASK, &none, NULL);
+        /* The command has exec'd (or died). Our table's listener is the
+         * only one until the supervisor took its copy: drop it then. */
+        int number = atomic_load(&page->listener);
+        if (number >= 0) {
+            while (!atomic_load(&page->go))
+                futex(&page->go, FUTEX_WAIT, 0, NULL);
+            close(number);
+        }
     } else {
         cmd = fork();
         if (cmd < 0)
@@ -399,10 +404,51 @@ static void __attribute__((noreturn)) stub_main(const struct stub_args *args)
 
 /* ---- the supervisor side ---- */
 
+/* Resets the handshake fields (the BPF is written by set_filter). */
+static void page_reset(void)
+{
+    struct handshake *p = sb.page;
+    atomic_store(&p->child_listener, -1);
+    atomic_store(&p->listener, -1);
+    atomic_store(&p->go, 0);
+    atomic_store(&p->armed, 0);
+    atomic_store(&p->setup_errno, 0);
+    atomic_store(&p->exec_errno, 0);
+    atomic_store(&p->cmd_done, 0);
+    atomic_store(&p->cmd_status, 0);
+    atomic_store(&p->filter_len, 0);
+}
+
+/* Moves the handshake into a MAP_SHARED mapping (a forked stub's), keeping
+ * what it holds. Returns 0, or -1 with a message. */
+static int page_map_shared(char *err, size_t errlen)
+{
+    struct handshake *p = mmap(NULL, sizeof(*p), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) {
+        snprintf(err, errlen, "cannot map the handshake page: %s", strerror(errno));
+        return -1;
+    }
+    struct handshake *old = sb.page;
+    sb.page = p;
+    if (old)
+        memcpy(p, old, sizeof(*p));
+    else
+        page_reset();
+    return 0;
+}
+
+static void page_release(void)
+{
+    if (sb.page && sb.page != &local_page)
+        munmap(sb.page, sizeof(*sb.page));
+    sb.page = NULL;
+}
+
 /* The stub's stack when it shares sandlock's memory: its own frames, the
  * command's (spawn_shared() carves that stack from this one: 128 KiB plus
  * PATH and argv) and room for signal handlers. */
 #define STUB_STACK_SIZE (1024 * 1024)
+static char stub_stack[STUB_STACK_SIZE] __attribute__((aligned(64)));
 
 
 static int stub_entry(void *arg)
@@ -414,7 +460,6 @@ static int stub_entry(void *arg)
  * owns it and frees it when it ends. */
 struct launch {
     struct stub_args args;
-    void *stack;            /* the stub's, STUB_STACK_SIZE bytes */
     atomic_int launched;    /* pid and err are set */
     atomic_int unpark;      /* the stub is reaped: the launcher may end */
     pid_t pid;
@@ -433,7 +478,7 @@ struct launch {
 static void *stub_launcher(void *arg)
 {
     struct launch *l = arg;
-    char *top = (char *)l->stack + STUB_STACK_SIZE;
+    char *top = stub_stack + STUB_STACK_SIZE;
     pid_t pid = clone(stub_entry, top, CLONE_VM | CLONE_NEWPID | SIGCHLD, &l->args);
     l->err = pid < 0 ? errno : 0;
     l->pid = pid;
@@ -441,7 +486,6 @@ static void *stub_launcher(void *arg)
     futex(&l->launched, FUTEX_WAKE, 1, NULL);
     while (!atomic_load(&l->unpark))
         futex(&l->unpark, FUTEX_WAIT, 0, NULL);
-    munmap(l->stack, STUB_STACK_SIZE);
     free(l);
     return NULL;
 }
@@ -463,8 +507,8 @@ static void release_launcher(void)
  * started by spawn_shared): a clone that shares sandlock's memory, so no
  * page table is copied for it, none is torn down when it exits, and no
  * copy-on-write fault follows in either process. Only starts the
- * launcher, which clones the stub while sandlock goes on reading its
- * configuration; settle_stub() collects the outcome. Returns 0, or -1
+ * launcher, which clones the stub while sandlock goes on starting its
+ * workers; settle_stub() collects the outcome. Returns 0, or -1
  * with errno (nothing is left then). */
 static int launch_shared_stub(char *const argv[], int parent_pidfd)
 {
@@ -474,12 +518,6 @@ static int launch_shared_stub(char *const argv[], int parent_pidfd)
     l->args = (struct stub_args){
         .argv = argv, .parent_pidfd = parent_pidfd, .pidns = 1, .shared_spawn = 1,
     };
-    l->stack = mmap(NULL, STUB_STACK_SIZE, PROT_READ | PROT_WRITE,
-                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-    if (l->stack == MAP_FAILED) {
-        free(l);
-        return -1;
-    }
     pthread_attr_t attr;
     pthread_t thread;
     sigset_t all;
@@ -495,7 +533,6 @@ static int launch_shared_stub(char *const argv[], int parent_pidfd)
         rc = pthread_create(&thread, &attr, stub_launcher, l);
     pthread_attr_destroy(&attr);
     if (rc) {
-        munmap(l->stack, STUB_STACK_SIZE);
         free(l);
         errno = rc;
         return -1;
@@ -511,7 +548,8 @@ static pid_t clone_stub(int *pidns)
         *pidns = 1;
         return (pid_t)pid;
     }
-    sb.no_pidns_errno = errno;
+    sl_log(SANDLOCK_LOG_INFO, "no PID namespace (%s): descendants are tracked as a subreaper",
+           strerror(errno));
     *pidns = 0;
     return (pid_t)syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, 0);
 }
@@ -594,6 +632,10 @@ static int stub_started(char *err, size_t errlen)
  * it. Returns 0, or -1 with a message and nothing left behind. */
 static int fork_stub(char *err, size_t errlen)
 {
+    if (sb.page == &local_page && page_map_shared(err, errlen)) {
+        sl_sandbox_abort();
+        return -1;
+    }
     sb.stub = clone_stub(&sb.pidns);
     if (sb.stub == 0) {
         const struct stub_args args = {
@@ -653,23 +695,39 @@ void sl_sandbox_abort(void)
     sb.parent_pidfd = -1;
     if (sb.stub_pidfd >= 0)
         close(sb.stub_pidfd);
-    if (sb.page)
-        munmap(sb.page, sizeof(*sb.page));
+    page_release();
     sb.stub = -1;
     sb.stub_pidfd = -1;
     sb.page = NULL;
 }
 
-int sl_sandbox_start(char *const argv[], char *err, size_t errlen)
+/* Copies the filter's BPF into the page, for the command's process. */
+static int set_filter(const struct sl_filter *filter, char *err, size_t errlen)
 {
-    sb.page = mmap(NULL, sizeof(*sb.page), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (sb.page == MAP_FAILED) {
-        sb.page = NULL;
-        snprintf(err, errlen, "cannot map the handshake page: %s", strerror(errno));
+    unsigned len = filter->prog.len;
+    if (len == 0 || len > BPF_MAXINSNS) {
+        snprintf(err, errlen, "the seccomp filter has %u instructions (at most %d)", len, BPF_MAXINSNS);
         return -1;
     }
-    atomic_store(&sb.page->listener, -1);
-    atomic_store(&sb.page->child_listener, -1);
+    memcpy(sb.page->insns, filter->prog.filter, len * sizeof(struct sock_filter));
+    atomic_store(&sb.page->filter_len, (int)len);       /* orders the copy before it */
+    futex(&sb.page->filter_len, FUTEX_WAKE, 1, NULL);
+    return 0;
+}
+
+int sl_sandbox_start(char *const argv[], const struct sl_filter *filter, char *err, size_t errlen)
+{
+    sb.shared_spawn = can_ptrace_nondumpable();
+    if (sb.shared_spawn) {
+        sb.page = &local_page;
+        page_reset();
+    } else if (page_map_shared(err, errlen)) {
+        return -1;
+    }
+    if (set_filter(filter, err, errlen)) {
+        sl_sandbox_abort();
+        return -1;
+    }
     /* Not dumpable: the sandbox (same uid) may not open /proc/PID/mem of
      * the supervisor, nor take its fds. */
     if (prctl(PR_SET_DUMPABLE, 0) != 0) {
@@ -690,7 +748,6 @@ int sl_sandbox_start(char *const argv[], char *err, size_t errlen)
     }
     block_signals();
     sb.own_pgrp = wants_own_pgrp();
-    sb.shared_spawn = can_ptrace_nondumpable();
     sb.stub = -1;
     sb.argv = argv;
     sb.parent_pidfd = parent_pidfd;
@@ -705,19 +762,6 @@ int sl_sandbox_start(char *const argv[], char *err, size_t errlen)
         }
     }
     return fork_stub(err, errlen);
-}
-
-int sl_sandbox_set_filter(const struct sl_filter *filter, char *err, size_t errlen)
-{
-    unsigned len = filter->prog.len;
-    if (len == 0 || len > BPF_MAXINSNS) {
-        snprintf(err, errlen, "the seccomp filter has %u instructions (at most %d)", len, BPF_MAXINSNS);
-        return -1;
-    }
-    memcpy(sb.page->insns, filter->prog.filter, len * sizeof(struct sock_filter));
-    atomic_store(&sb.page->filter_len, (int)len);       /* orders the copy before it */
-    futex(&sb.page->filter_len, FUTEX_WAKE, 1, NULL);
-    return 0;
 }
 
 int sl_sandbox_listener(char *err, size_t errlen)
@@ -763,24 +807,6 @@ void sl_sandbox_kill(int sig)
         syscall(SYS_pidfd_send_signal, sb.stub_pidfd, SIGKILL, NULL, 0);
     if (!sb.pidns)
         sl_kill_descendants();
-}
-
-void sl_sandbox_log_mode(void)
-{
-    if (!sb.pidns)
-        sl_log(SANDLOCK_LOG_INFO, "no PID namespace (%s): descendants are tracked as a subreaper",
-               strerror(sb.no_pidns_errno));
-}
-
-int sl_sandbox_pending_signal(void)
-{
-    sigset_t pending;
-    if (sigpending(&pending) != 0)
-        return 0;
-    for (size_t i = 0; i < NFORWARDED; i++)
-        if (sigismember(&pending, forwarded_signals[i]) == 1 && !ignored_at_start(forwarded_signals[i]))
-            return forwarded_signals[i];
-    return 0;
 }
 
 int sl_sandbox_has_pidns(void)
@@ -966,7 +992,6 @@ int sl_sandbox_wait(const char *command)
     }
     close(sb.stub_pidfd);
     sb.stub_pidfd = -1;
-    munmap(sb.page, sizeof(*sb.page));
-    sb.page = NULL;
+    page_release();
     return code;
 }

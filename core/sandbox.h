@@ -12,14 +12,18 @@
  * (a memory store: no syscall that a plugin could intercept). With a PID
  * namespace and CAP_SYS_PTRACE (root) the stub shares sandlock's memory
  * (CLONE_VM: nothing to copy or tear down), is started by a parked thread
- * of its own while sandlock reads its configuration, and the command's
+ * of its own while sandlock starts its workers, and the command's
  * process is a vfork-like clone sharing the stub's memory and fd table;
  * the supervisor takes the listener from the (suspended, never dumpable)
  * stub with pidfd_getfd(2).
  * Otherwise it is forked; the stub takes the listener from it, publishes
  * its own copy's number, the supervisor takes that one the same way, and
- * the stub makes itself non-dumpable again. Either way the command's
- * process execs only once the supervisor's workers hold the listener.
+ * the stub makes itself non-dumpable again. Either way the listener is
+ * never without an owner: the sandbox keeps its copy until the supervisor
+ * holds one (sl_sandbox_release). With the shared stub the command execs
+ * as soon as its filter is installed (its notified calls wait in the
+ * kernel until a worker receives them); a forked one waits for the
+ * release, since the stub must first be non-dumpable again.
  *
  * Without a PID namespace (an unprivileged user) sandlock is a child
  * subreaper and kills what is left of the sandbox by walking /proc
@@ -34,16 +38,10 @@
 #include <sys/types.h>
 #include "filter.h"
 
-/* Starts the stub, which starts the command's process; that one waits for
- * the filter (sl_sandbox_set_filter) and installs it. Returns 0, or
- * -1 with a message and nothing left behind. The command itself is not
- * run before sl_sandbox_release(), and sl_sandbox_abort() ends everything
- * this started: call it first, then read the configuration meanwhile. */
-int sl_sandbox_start(char *const argv[], char *err, size_t errlen);
-
-/* Hands the filter to the waiting command's process (copied into the
- * shared page). Returns 0, or -1 with a message. */
-int sl_sandbox_set_filter(const struct sl_filter *filter, char *err, size_t errlen);
+/* Starts the stub, which starts the command's process; that one installs
+ * `filter` (copied) and execs the command. Returns 0, or -1 with a message
+ * and nothing left behind. */
+int sl_sandbox_start(char *const argv[], const struct sl_filter *filter, char *err, size_t errlen);
 
 /* Waits until the command installed the filter and returns the listener fd
  * (>= 0) taken from the sandbox, or -1 with a message and the sandbox gone
@@ -54,7 +52,9 @@ int sl_sandbox_listener(char *err, size_t errlen);
  * everything sl_sandbox_start() took (no child, fd or mapping is left). */
 void sl_sandbox_abort(void);
 
-/* Lets the stub start the command (call once the workers run). */
+/* Tells the sandbox that the supervisor holds the listener (call once the
+ * workers run): the stub drops its copy, and a forked command's process
+ * (no PID namespace) may exec. */
 void sl_sandbox_release(void);
 
 /* Waits for the command, forwarding SIGINT/SIGTERM/SIGHUP/SIGQUIT sent to
@@ -66,15 +66,6 @@ int sl_sandbox_wait(const char *command);
 /* Kills the whole sandbox, never the supervisor; `sig` is the signal
  * reported in the exit status. Safe from any thread. */
 void sl_sandbox_kill(int sig);
-
-/* Logs (at level info) how the sandbox is built when it has no PID
- * namespace, and why; call once the configuration set the log level. */
-void sl_sandbox_log_mode(void);
-
-/* Before sl_sandbox_release(): the first of SIGINT, SIGTERM, SIGHUP and
- * SIGQUIT that reached sandlock since sl_sandbox_start() (they are blocked
- * from then on), or 0. The caller aborts instead of starting the command. */
-int sl_sandbox_pending_signal(void);
 
 /* Whether the sandbox has its own PID namespace (killing its stub kills
  * every process in it). */

@@ -13,12 +13,14 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define INI_LINE_MAX 198      /* longest line inih (INI_MAX_LINE 200) keeps whole */
 #define INI_SECTION_MAX 49    /* longest section name inih keeps whole */
@@ -466,34 +468,75 @@ struct sl_config *sl_config_parse(const char *text, const char *source, char *er
     return cfg;
 }
 
-struct sl_config *sl_config_load(const char *path, char *err, size_t errlen)
+/* Reads the whole file (at most CONFIG_FILE_MAX bytes) into a NUL-terminated
+ * buffer that starts small: a configuration is a few KiB, and a large
+ * allocation would be an mmap() and munmap() pair on the start-up path.
+ * Returns the buffer and its length, or NULL with a message. */
+static char *read_config_file(const char *path, size_t *len, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "re");
-    if (!f) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
         snprintf(err, errlen, "%s: cannot read configuration: %s", path, strerror(errno));
         return NULL;
     }
-    char *text = malloc(CONFIG_FILE_MAX + 1);
-    if (!text) {
-        fclose(f);
-        snprintf(err, errlen, "%s: out of memory", path);
-        return NULL;
+    size_t cap = 16 * 1024, n = 0;
+    char *text = malloc(cap);
+    for (;;) {
+        if (!text) {
+            snprintf(err, errlen, "%s: out of memory", path);
+            break;
+        }
+        if (n == cap - 1) {
+            if (cap > CONFIG_FILE_MAX) {
+                snprintf(err, errlen, "%s: configuration larger than %d bytes", path, CONFIG_FILE_MAX);
+                break;
+            }
+            char *bigger = realloc(text, cap * 2);
+            if (!bigger) {
+                snprintf(err, errlen, "%s: out of memory", path);
+                break;
+            }
+            text = bigger;
+            cap *= 2;
+        }
+        ssize_t got = read(fd, text + n, cap - 1 - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            snprintf(err, errlen, "%s: cannot read configuration: %s", path, strerror(errno));
+            break;
+        }
+        if (got == 0) {
+            close(fd);
+            if (n > CONFIG_FILE_MAX) {
+                snprintf(err, errlen, "%s: configuration larger than %d bytes", path, CONFIG_FILE_MAX);
+                free(text);
+                return NULL;
+            }
+            text[n] = '\0';
+            *len = n;
+            return text;
+        }
+        n += (size_t)got;
     }
-    size_t n = fread(text, 1, CONFIG_FILE_MAX + 1, f);
-    int read_error = ferror(f) ? (errno ? errno : EIO) : 0;
-    fclose(f);
+    close(fd);
+    free(text);
+    return NULL;
+}
+
+struct sl_config *sl_config_load(const char *path, char *err, size_t errlen)
+{
+    size_t n;
+    char *text = read_config_file(path, &n, err, errlen);
+    if (!text)
+        return NULL;
     struct sl_config *cfg = NULL;
-    if (read_error)
-        snprintf(err, errlen, "%s: cannot read configuration: %s", path, strerror(read_error));
-    else if (n > CONFIG_FILE_MAX)
-        snprintf(err, errlen, "%s: configuration larger than %d bytes", path, CONFIG_FILE_MAX);
-    else if (memchr(text, '\0', n)) {
+    if (memchr(text, '\0', n)) {
         unsigned line = 1;
         for (const char *q = text; *q; q++)
             line += *q == '\n';
         snprintf(err, errlen, "%s:%u: NUL byte in line", path, line);
     } else {
-        text[n] = '\0';
         cfg = sl_config_parse(text, path, err, errlen);
     }
     free(text);

@@ -82,8 +82,7 @@ is "no command: 125" "$rc" 125
 run_sandlock run --bogus-option -- true
 is "bad option: 125" "$rc" 125
 
-# ---- an error after the sandbox's processes started leaves none behind ----
-# (they start while the configuration is read; a plugin's init fails last)
+# ---- a plugin whose init fails: nothing of the sandbox is started ----
 badinit=$(write_ini badinit <<EOF2
 [plugin ok]
 module = verdict
@@ -98,7 +97,7 @@ EOF2
 )
 marker="$TEST_TMP/badinit-ran"
 run_sandlock run -c "$badinit" -- touch "$marker"
-is "a plugin's init fails after the sandbox started: 125" "$rc" 125
+is "a plugin's init fails: 125" "$rc" 125
 like "... the error names the plugin" "$out$err" "broken"
 if [ -e "$marker" ]; then fail "... the command never ran"; else pass "... the command never ran"; fi
 is "... no process of the sandbox is left" "$(pgrep -fc "$marker")" 0

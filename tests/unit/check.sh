@@ -187,6 +187,18 @@ is "-c missing file: exit 125" "$rc" 125
 like "-c missing file: path and reason" "$err" \
     "^sandlock: $TEST_TMP/does-not-exist\\.ini: cannot read configuration: No such file or directory"
 
+run_sandlock check -c "$TEST_TMP"
+like "-c a directory: path and reason" "$err" "^sandlock: $TEST_TMP: cannot read configuration: Is a directory"
+# A file over the 1 MiB limit is refused whole; one just under it is read.
+{ printf '[sandlock]\n'; head -c 1100000 /dev/zero | tr '\0' '\n'; } > "$TEST_TMP/huge.ini"
+run_sandlock check -c "$TEST_TMP/huge.ini"
+is "a configuration over 1 MiB: exit 125" "$rc" 125
+like "a configuration over 1 MiB: says so" "$err" "huge\.ini: configuration larger than 1048576 bytes"
+{ printf '[sandlock]\nworkers = 3\n'; head -c 1040000 /dev/zero | tr '\0' '\n'; } > "$TEST_TMP/big.ini"
+run_sandlock check -c "$TEST_TMP/big.ini"
+is "a configuration just under 1 MiB: read (exit 0)" "$rc" 0
+like "a configuration just under 1 MiB: its keys count" "$out" "workers: 3,"
+
 # ---- the command line ----
 run_sandlock --help
 is "--help: exit 0" "$rc" 0
