@@ -217,17 +217,20 @@ static int cmd_run(int argc, char **argv)
     size_t ndeny = 0;
     struct sl_filter filter = { 0 };
     int code = EXIT_SANDLOCK_ERROR;
-    if (sl_deny_list(s.cfg, &deny, &ndeny, err, sizeof(err)) ||
-        sl_filter_build(s.chains.nrs, s.chains.nnrs, deny, ndeny, s.cfg->default_deny, &filter, err,
-                        sizeof(err))) {
+    /* The configuration is good: the sandbox's processes start while the
+     * filter is built. The command's process waits for the filter, and the
+     * command execs as soon as it is installed (its notified calls wait
+     * until a worker receives them). */
+    if (sl_sandbox_start(command, err, sizeof(err))) {
         fprintf(stderr, "sandlock: %s\n", err);
         goto out;
     }
-    /* Everything that can fail on the configuration is done: the sandbox's
-     * processes start, and the command with its filter installed as soon
-     * as they run (its notified calls wait until a worker receives them). */
-    if (sl_sandbox_start(command, &filter, err, sizeof(err))) {
+    if (sl_deny_list(s.cfg, &deny, &ndeny, err, sizeof(err)) ||
+        sl_filter_build(s.chains.nrs, s.chains.nnrs, deny, ndeny, s.cfg->default_deny, &filter, err,
+                        sizeof(err)) ||
+        sl_sandbox_set_filter(&filter, err, sizeof(err))) {
         fprintf(stderr, "sandlock: %s\n", err);
+        sl_sandbox_abort();
         goto out;
     }
     struct sl_supervisor_options sopts = {

@@ -30,6 +30,8 @@
  * it may share sandlock's memory (see launch_shared_stub). */
 struct stub_args {
     char *const *argv;
+    int restore_affinity; /* started on other CPUs: take `affinity` back */
+    cpu_set_t affinity;   /* sandlock's CPUs, for the command */
     int parent_pidfd;     /* sandlock's pidfd: POLLIN once it died */
     int pidns;            /* the stub is PID 1 of a new PID namespace */
     int shared_spawn;     /* the command is started by spawn_shared() */
@@ -103,9 +105,20 @@ static long futex(atomic_int *addr, int op, int val, const struct timespec *time
 
 /* ---- the stub (runs in the child; sandlock's code, single-threaded) ---- */
 
+/* Marks the code that the stub and the command's process (before exec)
+ * run. With a PID namespace it runs on the stub's own stack, which
+ * AddressSanitizer does not know: instrumented, every call of a function
+ * that does not return (_exit, the stub's exits) would print a warning
+ * into the command's stderr. */
+#ifdef __SANITIZE_ADDRESS__
+#define STUB_CODE __attribute__((no_sanitize_address))
+#else
+#define STUB_CODE
+#endif
+
 static volatile pid_t stub_command;
 
-static void stub_forward(int sig, siginfo_t *info, void *uctx)
+STUB_CODE static void stub_forward(int sig, siginfo_t *info, void *uctx)
 {
     (void)uctx;
     /* Forward only signals sent by a process (sandlock's forwarding, or a
@@ -124,7 +137,7 @@ static void stub_forward(int sig, siginfo_t *info, void *uctx)
 static volatile sig_atomic_t stub_orphaned;
 static pid_t stub_parent;
 
-static void stub_on_parent_death(int sig, siginfo_t *info, void *uctx)
+STUB_CODE static void stub_on_parent_death(int sig, siginfo_t *info, void *uctx)
 {
     (void)sig;
     (void)uctx;
@@ -135,7 +148,7 @@ static void stub_on_parent_death(int sig, siginfo_t *info, void *uctx)
         kill(stub_command, SIGKILL);    /* wakes the waitpid() loop */
 }
 
-static void __attribute__((noreturn)) stub_orphan_exit(void)
+STUB_CODE static void __attribute__((noreturn)) stub_orphan_exit(void)
 {
     if (stub_command > 0)
         kill(stub_command, SIGKILL);
@@ -145,7 +158,7 @@ static void __attribute__((noreturn)) stub_orphan_exit(void)
 
 /* Does some $PATH entry hold `name` at all? execvp() reports EACCES when a
  * PATH directory cannot be searched even if the command exists nowhere. */
-static int found_in_path(const char *name)
+STUB_CODE static int found_in_path(const char *name)
 {
     const char *path = getenv("PATH");
     if (!path || !*path)
@@ -168,7 +181,7 @@ static int found_in_path(const char *name)
     return 0;
 }
 
-static void __attribute__((noreturn)) stub_fail(int err)
+STUB_CODE static void __attribute__((noreturn)) stub_fail(int err)
 {
     atomic_store(&sb.page->setup_errno, err ? err : EIO);
     _exit(125);
@@ -189,7 +202,7 @@ struct command_args {
  * suspended, reads none of them before it runs again), and does not close
  * the listener: it is close-on-exec, and the stub closes its table's entry
  * once it runs again. */
-static int __attribute__((noreturn)) command_main(void *arg)
+STUB_CODE static int __attribute__((noreturn)) command_main(void *arg)
 {
     const struct command_args *a = arg;
     struct handshake *page = sb.page;
@@ -208,8 +221,22 @@ static int __attribute__((noreturn)) command_main(void *arg)
      * (sandlock and the stub are not dumpable). Fails harmlessly for
      * an unprivileged user, who has no such capability anyway. */
     prctl(PR_CAPBSET_DROP, CAP_SYS_PTRACE, 0, 0, 0);
-    /* The filter's BPF is in the page since before the stub started. */
-    int len = atomic_load(&page->filter_len);
+    /* The supervisor builds the filter while we start: wait for it (it
+     * kills the sandbox instead if it cannot). The wait is short and on the
+     * start-up path, so we poll, yielding the CPU each time, for up to 2 ms
+     * before sleeping: waking a sleeper costs more than the rest of the
+     * wait, most of all on a virtual machine, whose idle CPUs are halted. */
+    int len;
+    struct timespec t0, now;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    while (!(len = atomic_load(&page->filter_len))) {
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if ((now.tv_sec - t0.tv_sec) * 1000000000L + (now.tv_nsec - t0.tv_nsec) > 2000000L)
+            break;
+        sched_yield();
+    }
+    while (!(len = atomic_load(&page->filter_len)))
+        futex(&page->filter_len, FUTEX_WAIT, 0, NULL);
     const struct sl_filter filter = { .prog = { .len = (unsigned short)len, .filter = page->insns } };
     int listener = sl_filter_install(&filter);
     if (listener < 0) {
@@ -256,7 +283,7 @@ static int __attribute__((noreturn)) command_main(void *arg)
  * the stub waits in clone(), so it is sized for execvp()'s copies); when
  * clone() returns the command has exec'd or exited and the memory is free
  * again. Returns the command's pid, or -1. */
-static pid_t spawn_shared(struct command_args *a)
+STUB_CODE static pid_t spawn_shared(struct command_args *a)
 {
     /* execvp() keeps a copy of PATH and, for a script, of argv on the stack. */
     size_t argc = 0;
@@ -270,7 +297,7 @@ static pid_t spawn_shared(struct command_args *a)
     return clone(command_main, top, CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, a);
 }
 
-static void __attribute__((noreturn)) stub_main(const struct stub_args *args)
+STUB_CODE static void __attribute__((noreturn)) stub_main(const struct stub_args *args)
 {
     struct handshake *page = sb.page;
     int death_signal = SIGKILL;
@@ -287,6 +314,9 @@ static void __attribute__((noreturn)) stub_main(const struct stub_args *args)
         death_signal = STUB_ORPHAN_SIGNAL;
     }
     if (prctl(PR_SET_PDEATHSIG, death_signal) != 0)
+        stub_fail(errno);
+    if (args->restore_affinity &&
+        sched_setaffinity(0, sizeof(args->affinity), &args->affinity) != 0)
         stub_fail(errno);
     /* Dumpable while the listener changes hands (pidfd_getfd needs it,
      * and only our own code runs in the sandbox until go) -- unless the
@@ -404,7 +434,7 @@ static void __attribute__((noreturn)) stub_main(const struct stub_args *args)
 
 /* ---- the supervisor side ---- */
 
-/* Resets the handshake fields (the BPF is written by set_filter). */
+/* Resets the handshake fields (the BPF is written by sl_sandbox_set_filter). */
 static void page_reset(void)
 {
     struct handshake *p = sb.page;
@@ -451,7 +481,7 @@ static void page_release(void)
 static char stub_stack[STUB_STACK_SIZE] __attribute__((aligned(64)));
 
 
-static int stub_entry(void *arg)
+STUB_CODE static int stub_entry(void *arg)
 {
     stub_main(arg);
 }
@@ -515,9 +545,10 @@ static int launch_shared_stub(char *const argv[], int parent_pidfd)
     struct launch *l = calloc(1, sizeof(*l));
     if (!l)
         return -1;
-    l->args = (struct stub_args){
-        .argv = argv, .parent_pidfd = parent_pidfd, .pidns = 1, .shared_spawn = 1,
-    };
+    l->args.argv = argv;
+    l->args.parent_pidfd = parent_pidfd;
+    l->args.pidns = 1;
+    l->args.shared_spawn = 1;
     pthread_attr_t attr;
     pthread_t thread;
     sigset_t all;
@@ -529,6 +560,18 @@ static int launch_shared_stub(char *const argv[], int parent_pidfd)
         rc = pthread_attr_setstacksize(&attr, 64 * 1024);
     if (!rc)
         rc = pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    /* A new thread is queued on its creator's CPU, and this one stays busy
+     * building the filter: started on another CPU, the launcher, the stub
+     * and the command's process get ready meanwhile. The stub takes back
+     * sandlock's CPUs before it starts the command. */
+    cpu_set_t others;
+    int here = sched_getcpu();
+    if (!rc && here >= 0 && sched_getaffinity(0, sizeof(l->args.affinity), &l->args.affinity) == 0) {
+        others = l->args.affinity;
+        CPU_CLR(here, &others);
+        if (CPU_COUNT(&others) > 0 && pthread_attr_setaffinity_np(&attr, sizeof(others), &others) == 0)
+            l->args.restore_affinity = 1;
+    }
     if (!rc)
         rc = pthread_create(&thread, &attr, stub_launcher, l);
     pthread_attr_destroy(&attr);
@@ -701,8 +744,7 @@ void sl_sandbox_abort(void)
     sb.page = NULL;
 }
 
-/* Copies the filter's BPF into the page, for the command's process. */
-static int set_filter(const struct sl_filter *filter, char *err, size_t errlen)
+int sl_sandbox_set_filter(const struct sl_filter *filter, char *err, size_t errlen)
 {
     unsigned len = filter->prog.len;
     if (len == 0 || len > BPF_MAXINSNS) {
@@ -715,17 +757,13 @@ static int set_filter(const struct sl_filter *filter, char *err, size_t errlen)
     return 0;
 }
 
-int sl_sandbox_start(char *const argv[], const struct sl_filter *filter, char *err, size_t errlen)
+int sl_sandbox_start(char *const argv[], char *err, size_t errlen)
 {
     sb.shared_spawn = can_ptrace_nondumpable();
     if (sb.shared_spawn) {
         sb.page = &local_page;
         page_reset();
     } else if (page_map_shared(err, errlen)) {
-        return -1;
-    }
-    if (set_filter(filter, err, errlen)) {
-        sl_sandbox_abort();
         return -1;
     }
     /* Not dumpable: the sandbox (same uid) may not open /proc/PID/mem of

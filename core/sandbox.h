@@ -38,10 +38,16 @@
 #include <sys/types.h>
 #include "filter.h"
 
-/* Starts the stub, which starts the command's process; that one installs
- * `filter` (copied) and execs the command. Returns 0, or -1 with a message
- * and nothing left behind. */
-int sl_sandbox_start(char *const argv[], const struct sl_filter *filter, char *err, size_t errlen);
+/* Starts the stub, which starts the command's process; that one waits for
+ * the filter (sl_sandbox_set_filter), installs it and execs the command.
+ * Returns 0, or -1 with a message and nothing left behind. Nothing of the
+ * command runs before sl_sandbox_set_filter(); sl_sandbox_abort() ends
+ * everything this started. */
+int sl_sandbox_start(char *const argv[], char *err, size_t errlen);
+
+/* Hands the filter to the waiting command's process (copied into the
+ * handshake page). Returns 0, or -1 with a message. */
+int sl_sandbox_set_filter(const struct sl_filter *filter, char *err, size_t errlen);
 
 /* Waits until the command installed the filter and returns the listener fd
  * (>= 0) taken from the sandbox, or -1 with a message and the sandbox gone

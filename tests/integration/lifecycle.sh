@@ -82,6 +82,18 @@ is "no command: 125" "$rc" 125
 run_sandlock run --bogus-option -- true
 is "bad option: 125" "$rc" 125
 
+# ---- the command runs on sandlock's CPUs (its processes start elsewhere) ----
+want=$(grep Cpus_allowed_list /proc/self/status)
+run_sandlock run -c "$E" -- grep Cpus_allowed_list /proc/self/status
+is "the command may run on every CPU sandlock may" "$out" "$want"
+if command -v taskset >/dev/null; then
+    for cpus in 0 "$(nproc --all | awk '{ print ($1 > 1) ? "0,1" : "0" }')"; do
+        out=$(taskset -c "$cpus" "$SANDLOCK" run -c "$E" -- grep Cpus_allowed_list /proc/self/status 2>&1)
+        is "sandlock limited to CPUs $cpus: so is the command" "$(printf '%s' "$out" | awk '{ print $2 }')" \
+            "$(printf '%s' "$cpus" | sed 's/^0,1$/0-1/')"
+    done
+fi
+
 # ---- a plugin whose init fails: nothing of the sandbox is started ----
 badinit=$(write_ini badinit <<EOF2
 [plugin ok]

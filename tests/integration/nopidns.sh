@@ -39,4 +39,26 @@ for t in lifecycle verdicts signals chain exceptions handoff filter; do
     done < <(SANDLOCK=$wrapper bash "$top_srcdir/tests/integration/$t.sh" 2>&1)
 done
 
+# Root without CAP_SYS_ADMIN: sandlock may take fds from its own stub
+# (CAP_SYS_PTRACE) and so tries the stub that shares its memory, which
+# needs a PID namespace; refused one, it falls back to a forked stub.
+noadmin=$TEST_TMP/sandlock-noadmin
+cat > "$noadmin" <<EOF2
+#!/bin/sh
+exec setpriv --bounding-set=-sys_admin --inh-caps=-sys_admin "$SANDLOCK" "\$@"
+EOF2
+chmod 755 "$noadmin"
+out=$("$noadmin" run -c "$EMPTY_INI" -- "$PROBE" getppid 2>&1)
+like "root without CAP_SYS_ADMIN: falls back to a stub without a PID namespace" "$out" \
+    "^getppid=[0-9]+ errno=0$"
+for t in lifecycle verdicts handoff; do
+    while IFS= read -r line; do
+        case $line in
+        "ok "*) pass "noadmin: $t: ${line#ok * - }" ;;
+        "not ok "*) fail "noadmin: $t: ${line#not ok * - }" ;;
+        "#"*) echo "$line" ;;
+        esac
+    done < <(SANDLOCK=$noadmin bash "$top_srcdir/tests/integration/$t.sh" 2>&1)
+done
+
 done_testing
