@@ -287,16 +287,16 @@ static int load_one(const struct sl_config *cfg, struct sl_instance *inst, char 
 
 int sl_plugins_load(const struct sl_config *cfg, struct sl_plugins *out, char *err, size_t errlen)
 {
-    int *deny_nrs = NULL;
-    size_t ndeny = 0;
     out->n = 0;
     out->inst = NULL;
-    /* Unknown deny = names are an error for `check` too, not only for `run`. */
-    if (sl_deny_list(cfg, &deny_nrs, &ndeny, err, errlen))
+    /* Unknown deny = names are an error for `check` too, not only for `run`
+     * (which builds its filter from this list). */
+    if (sl_deny_list(cfg, &out->deny, &out->ndeny, err, errlen))
         return -1;
-    free(deny_nrs);
     out->inst = calloc(cfg->ninstances ? cfg->ninstances : 1, sizeof(struct sl_instance));
     if (!out->inst) {
+        free(out->deny);
+        out->deny = NULL;
         set_err(err, errlen, "out of memory");
         return -1;
     }
@@ -318,6 +318,9 @@ int sl_plugins_load(const struct sl_config *cfg, struct sl_plugins *out, char *e
 
 void sl_plugins_unload(struct sl_plugins *plugins)
 {
+    free(plugins->deny);
+    plugins->deny = NULL;
+    plugins->ndeny = 0;
     if (!plugins->inst)
         return;
     for (size_t i = plugins->n; i-- > 0;) {

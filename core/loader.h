@@ -33,6 +33,8 @@ struct sl_instance {
 struct sl_plugins {
     struct sl_instance *inst;      /* enabled instances in chain order */
     size_t n;
+    int *deny;                     /* the effective deny list (sl_deny_list) */
+    size_t ndeny;
 };
 
 /* The host table every plugin receives. */

@@ -213,8 +213,6 @@ static int cmd_run(int argc, char **argv)
     if (session_open(&s, config))
         return EXIT_SANDLOCK_ERROR;
     char err[1024] = "";
-    int *deny = NULL;
-    size_t ndeny = 0;
     struct sl_filter filter = { 0 };
     int code = EXIT_SANDLOCK_ERROR;
     /* The configuration is good: the sandbox's processes start while the
@@ -225,9 +223,8 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "sandlock: %s\n", err);
         goto out;
     }
-    if (sl_deny_list(s.cfg, &deny, &ndeny, err, sizeof(err)) ||
-        sl_filter_build(s.chains.nrs, s.chains.nnrs, deny, ndeny, s.cfg->default_deny, &filter, err,
-                        sizeof(err)) ||
+    if (sl_filter_build(s.chains.nrs, s.chains.nnrs, s.plugins.deny, s.plugins.ndeny, s.cfg->default_deny,
+                        &filter, err, sizeof(err)) ||
         sl_sandbox_set_filter(&filter, err, sizeof(err))) {
         fprintf(stderr, "sandlock: %s\n", err);
         sl_sandbox_abort();
@@ -259,7 +256,6 @@ static int cmd_run(int argc, char **argv)
         print_stats(&s.plugins);
 out:
     sl_filter_free(&filter);
-    free(deny);
     session_close(&s);
     return code;
 }

@@ -122,7 +122,11 @@ ssize_t sl_target_read_string(const struct sl_target *t, uint64_t addr, char *bu
     size_t got = 0;
     ssize_t result = -ENAMETOOLONG;
     /* Page by page: a string that ends just before an unmapped page must
-     * not fail because a bigger read would have crossed into it. */
+     * not fail because a bigger read would have crossed into it. The first
+     * read stops after FIRST_CHUNK bytes: most strings (paths) are short,
+     * and copying the rest of their page would cost more than the second
+     * read a long one needs. */
+    enum { FIRST_CHUNK = 256 };
     while (got < size) {
         uint64_t at = addr + got;
         if (at < addr) {
@@ -130,6 +134,8 @@ ssize_t sl_target_read_string(const struct sl_target *t, uint64_t addr, char *bu
             break;
         }
         size_t chunk = (size_t)page - (size_t)(at % (uint64_t)page);
+        if (got == 0 && chunk > FIRST_CHUNK)
+            chunk = FIRST_CHUNK;
         if (chunk > size - got)
             chunk = size - got;
         ssize_t n = access_exact(&a, at, buf + got, chunk);
