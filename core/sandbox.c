@@ -480,7 +480,6 @@ static void page_release(void)
 #define STUB_STACK_SIZE (1024 * 1024)
 static char stub_stack[STUB_STACK_SIZE] __attribute__((aligned(64)));
 
-
 STUB_CODE static int stub_entry(void *arg)
 {
     stub_main(arg);
@@ -537,8 +536,8 @@ static void release_launcher(void)
  * started by spawn_shared): a clone that shares sandlock's memory, so no
  * page table is copied for it, none is torn down when it exits, and no
  * copy-on-write fault follows in either process. Only starts the
- * launcher, which clones the stub while sandlock goes on starting its
- * workers; settle_stub() collects the outcome. Returns 0, or -1
+ * launcher, which clones the stub while sandlock goes on building the
+ * filter; settle_stub() collects the outcome. Returns 0, or -1
  * with errno (nothing is left then). */
 static int launch_shared_stub(char *const argv[], int parent_pidfd)
 {
