@@ -899,7 +899,8 @@ static int by_pid(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-int sl_kill_descendants(void)
+/* The same by scanning all of /proc, for kernels without CONFIG_PROC_CHILDREN. */
+static int kill_descendants_by_scan(void)
 {
     pid_t self = getpid();
     int total = 0;
@@ -963,6 +964,119 @@ int sl_kill_descendants(void)
         free(procs);
         total += found;
         if (!found)
+            break;
+        /* Give the killed a moment to die and their orphans to be reparented. */
+        struct timespec ts = { 0, 1000 * 1000 };
+        nanosleep(&ts, NULL);
+    }
+    return total;
+}
+
+/* A growing list of pids. */
+struct pid_list {
+    pid_t *pid;
+    size_t n, cap;
+};
+
+static int pid_list_add(struct pid_list *l, pid_t pid)
+{
+    if (l->n == l->cap) {
+        size_t ncap = l->cap ? l->cap * 2 : 64;
+        pid_t *np = realloc(l->pid, ncap * sizeof(*np));
+        if (!np)
+            return -1;
+        l->pid = np;
+        l->cap = ncap;
+    }
+    l->pid[l->n++] = pid;
+    return 0;
+}
+
+/* Whether the kernel lists each task's children (CONFIG_PROC_CHILDREN). */
+static int have_children_files(void)
+{
+    static atomic_int known = -1;
+    int k = atomic_load(&known);
+    if (k < 0) {
+        char path[64];
+        snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)gettid());
+        k = access(path, R_OK) == 0;
+        atomic_store(&known, k);
+    }
+    return k;
+}
+
+/* Appends the children of every thread of `pid`, as listed in
+ * /proc/PID/task/TID/children. A process or thread that is gone has none.
+ * Returns 0, or -1 when memory ran out. */
+static int add_children(pid_t pid, struct pid_list *out)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+    DIR *d = opendir(path);
+    if (!d)
+        return 0;
+    int rc = 0;
+    struct dirent *e;
+    while (rc == 0 && (e = readdir(d))) {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9')
+            continue;
+        char file[320], buf[4096], digits[16];
+        snprintf(file, sizeof(file), "/proc/%d/task/%s/children", (int)pid, e->d_name);
+        int fd = open(file, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        /* "PID PID ... ": a number may span two reads; the end of the
+         * file ends the last one. */
+        size_t nd = 0;
+        ssize_t got;
+        do {
+            got = read(fd, buf, sizeof(buf));
+            for (ssize_t i = 0; rc == 0 && i <= got; i++) {
+                int digit = i < got && buf[i] >= '0' && buf[i] <= '9';
+                if (digit && nd < sizeof(digits) - 1)
+                    digits[nd++] = buf[i];
+                else if (!digit && nd && (i < got || got <= 0)) {
+                    digits[nd] = '\0';
+                    rc = pid_list_add(out, (pid_t)atoi(digits));
+                    nd = 0;
+                }
+            }
+        } while (rc == 0 && got > 0);
+        close(fd);
+    }
+    closedir(d);
+    return rc;
+}
+
+int sl_kill_descendants(void)
+{
+    /* Walk down from our own children: sandlock (and the stub) are child
+     * subreapers, so every process of the sandbox, orphans included, is a
+     * descendant. Each one found is frozen before its children are read
+     * (a stopped process forks no more); all are killed together at the
+     * end of a round, and rounds repeat until one finds none. */
+    if (!have_children_files())
+        return kill_descendants_by_scan();
+    int total = 0;
+    for (int round = 0; round < 100; round++) {
+        struct pid_list found = { 0 };
+        int rc = add_children(getpid(), &found);
+        for (size_t i = 0; rc == 0 && i < found.n; i++) {
+            kill(found.pid[i], SIGSTOP);
+            rc = add_children(found.pid[i], &found);
+        }
+        if (rc != 0) {       /* out of memory: kill what was found, then scan */
+            for (size_t i = 0; i < found.n; i++)
+                kill(found.pid[i], SIGKILL);
+            free(found.pid);
+            return total + (int)found.n + kill_descendants_by_scan();
+        }
+        for (size_t i = 0; i < found.n; i++)
+            kill(found.pid[i], SIGKILL);
+        free(found.pid);
+        total += (int)found.n;
+        if (!found.n)
             break;
         /* Give the killed a moment to die and their orphans to be reparented. */
         struct timespec ts = { 0, 1000 * 1000 };

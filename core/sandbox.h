@@ -26,8 +26,8 @@
  * release, since the stub must first be non-dumpable again.
  *
  * Without a PID namespace (an unprivileged user) sandlock is a child
- * subreaper and kills what is left of the sandbox by walking /proc
- * (sl_kill_descendants); the stub is a subreaper too and, when sandlock dies
+ * subreaper and kills what is left of the sandbox by walking its process
+ * tree down through /proc/PID/task/TID/children (sl_kill_descendants); the stub is a subreaper too and, when sandlock dies
  * (even by SIGKILL), gets a catchable parent-death signal and kills the
  * sandbox itself. A kill verdict lets no process of the sandbox see another
  * die, and the trapped call never returns. */
@@ -81,8 +81,9 @@ int sl_sandbox_has_pidns(void);
  * gone (after sl_sandbox_kill). Returns 0 when it is, -1 otherwise. */
 int sl_sandbox_wait_gone(int timeout_ms);
 
-/* Kills every descendant of the calling process (repeatedly, until a scan
- * finds none). Returns how many were signalled. */
+/* Kills every descendant of the calling process (repeatedly, until a walk
+ * of its process tree finds none; a scan of all of /proc where the kernel
+ * does not list children). Returns how many were signalled. */
 int sl_kill_descendants(void);
 
 #endif
