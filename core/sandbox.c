@@ -583,10 +583,17 @@ static int launch_shared_stub(char *const argv[], int parent_pidfd)
     return 0;
 }
 
+/* Whether clone(CLONE_NEWPID) failed for want of a PID namespace
+ * (privilege, nesting or count limits) rather than of resources. */
+static int no_pid_namespace(int err)
+{
+    return err == EPERM || err == EINVAL || err == ENOSPC || err == EUSERS;
+}
+
 static pid_t clone_stub(int *pidns)
 {
     long pid = syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL, NULL, 0);
-    if (pid >= 0 || (errno != EPERM && errno != EINVAL && errno != ENOSPC && errno != EUSERS)) {
+    if (pid >= 0 || !no_pid_namespace(errno)) {
         *pidns = 1;
         return (pid_t)pid;
     }
@@ -689,23 +696,29 @@ static int fork_stub(char *err, size_t errlen)
     return stub_started(err, errlen);
 }
 
+/* Waits until the launcher has tried its clone; returns the stub's pid, or
+ * -1 with errno. */
+static pid_t launch_result(struct launch *l)
+{
+    while (!atomic_load(&l->launched))
+        futex(&l->launched, FUTEX_WAIT, 0, NULL);
+    errno = l->err;
+    return l->pid;
+}
+
 /* Waits for the launcher's clone (launch_shared_stub), when one is under
  * way; without a PID namespace for it, falls back to fork_stub(). Returns
  * 0 once the stub runs, or -1 with a message and nothing left behind. */
 static int settle_stub(char *err, size_t errlen)
 {
-    struct launch *l = sb.launch;
-    if (!l || sb.stub > 0)
+    if (!sb.launch || sb.stub > 0)
         return 0;
-    while (!atomic_load(&l->launched))
-        futex(&l->launched, FUTEX_WAIT, 0, NULL);
-    if (l->pid > 0) {
-        sb.stub = l->pid;
+    sb.stub = launch_result(sb.launch);
+    if (sb.stub > 0)
         return stub_started(err, errlen);
-    }
-    int e = l->err;
+    int e = errno;
     release_launcher();
-    if (e != EPERM && e != EINVAL && e != ENOSPC && e != EUSERS) {
+    if (!no_pid_namespace(e)) {
         errno = e;
         return stub_started(err, errlen);
     }
@@ -714,13 +727,8 @@ static int settle_stub(char *err, size_t errlen)
 
 void sl_sandbox_abort(void)
 {
-    if (sb.launch && sb.stub < 0) {
-        /* A launch under way: its stub, if any, is killed below. */
-        struct launch *l = sb.launch;
-        while (!atomic_load(&l->launched))
-            futex(&l->launched, FUTEX_WAIT, 0, NULL);
-        sb.stub = l->pid;
-    }
+    if (sb.launch && sb.stub < 0)
+        sb.stub = launch_result(sb.launch);    /* killed below, if any */
     if (sb.stub > 0) {
         kill(sb.stub, SIGKILL);
         waitpid(sb.stub, NULL, 0);
@@ -740,7 +748,6 @@ void sl_sandbox_abort(void)
     page_release();
     sb.stub = -1;
     sb.stub_pidfd = -1;
-    sb.page = NULL;
 }
 
 int sl_sandbox_set_filter(const struct sl_filter *filter, char *err, size_t errlen)
@@ -788,15 +795,10 @@ int sl_sandbox_start(char *const argv[], char *err, size_t errlen)
     sb.stub = -1;
     sb.argv = argv;
     sb.parent_pidfd = parent_pidfd;
-    if (sb.shared_spawn) {
+    /* Without a launcher thread, a stub of its own memory. */
+    if (sb.shared_spawn && launch_shared_stub(argv, parent_pidfd) == 0) {
         sb.pidns = 1;
-        if (launch_shared_stub(argv, parent_pidfd) == 0)
-            return 0;
-        if (errno != EPERM && errno != EINVAL && errno != ENOSPC && errno != EUSERS) {
-            snprintf(err, errlen, "cannot start the sandbox: %s", strerror(errno));
-            sl_sandbox_abort();
-            return -1;
-        }
+        return 0;
     }
     return fork_stub(err, errlen);
 }
