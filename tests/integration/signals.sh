@@ -70,6 +70,7 @@ EOF2
 marker="$TEST_TMP/slow-start-ran"
 start_bg slow run -c "$slow" -- touch "$marker"
 sleep 0.5
+is "while a plugin's init runs, sandlock has started no process yet" "$(pgrep -c -P "$bg_pid")" 0
 kill -TERM "$bg_pid"
 wait_bg "$bg_pid"
 is "SIGTERM while sandlock starts: sandlock dies of it (143)" "$rc" 143
