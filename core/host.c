@@ -77,4 +77,5 @@ const sandlock_host sl_host_table = {
     .content_fd = sl_content_fd,
     .defer = sl_defer,
     .answer = sl_answer,
+    .resolve_path_flags = sl_resolve_path_flags,
 };

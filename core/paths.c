@@ -144,7 +144,13 @@ static int child_base(const struct sl_target *t, int dirfd, int need_dir, char *
 
 ssize_t sl_resolve_path(sandlock_handle h, int dirfd, uint64_t path_addr, char *buf, size_t size)
 {
-    if (!buf || size == 0)
+    return sl_resolve_path_flags(h, dirfd, path_addr, buf, size, 0);
+}
+
+ssize_t sl_resolve_path_flags(sandlock_handle h, int dirfd, uint64_t path_addr, char *buf, size_t size,
+                              unsigned flags)
+{
+    if (!buf || size == 0 || (flags & ~SANDLOCK_RESOLVE_ANY_DIRFD))
         return -EINVAL;
     buf[0] = '\0';
     struct sl_target t;
@@ -157,7 +163,8 @@ ssize_t sl_resolve_path(sandlock_handle h, int dirfd, uint64_t path_addr, char *
     /* Longer than PATH_MAX: the kernel refuses it too (-ENAMETOOLONG). */
     ssize_t n = sl_target_read_string(&t, path_addr, raw, PATH_MAX);
     if (n >= 0 && raw[0] != '/') {
-        rc = child_base(&t, dirfd, n > 0, base);
+        /* An empty path names dirfd itself: no directory needed. */
+        rc = child_base(&t, dirfd, n > 0 && !(flags & SANDLOCK_RESOLVE_ANY_DIRFD), base);
         if (rc < 0)
             n = rc;
         else {

@@ -7,6 +7,8 @@
 #include <sys/types.h>
 
 ssize_t sl_resolve_path(sandlock_handle h, int dirfd, uint64_t path_addr, char *buf, size_t size);
+ssize_t sl_resolve_path_flags(sandlock_handle h, int dirfd, uint64_t path_addr, char *buf, size_t size,
+                              unsigned flags);
 int sl_open_path(sandlock_handle h, const char *path, int flags, mode_t mode);
 
 /* Lexically normalises `path` (absolute or not) into `out`: an absolute

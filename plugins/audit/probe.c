@@ -2,7 +2,8 @@
  * exactly the calls the test then looks for in the audit log.
  *
  *   audit-probe names DIR      create files with awkward names in DIR
- *   audit-probe relative DIR   chdir(DIR), open "sub/../rel" and "./rel2"
+ *   audit-probe relative DIR   chdir(DIR), open "sub/../rel" and "./rel2",
+ *                              then "inside" relative to a descriptor of a file
  *   audit-probe files DIR      mkdir, rename, link, symlink, unlink, rmdir
  *   audit-probe net PORT       connect/bind/sendto with IPv4, IPv6, unix
  *   audit-probe long DIR       open paths longer than PATH_MAX from DIR
@@ -81,6 +82,13 @@ int main(int argc, char **argv)
             return 1;
         touch_in("sub/..", "rel");
         touch_in(".", "rel2");
+        /* A relative path under a descriptor of a file: the kernel says
+         * ENOTDIR, the log still shows the path asked for. */
+        touch_in(".", "plain");
+        int file = open("plain", O_RDONLY | O_CLOEXEC);
+        if (file < 0 || openat(file, "inside", O_RDONLY | O_CLOEXEC) >= 0 || errno != ENOTDIR)
+            return 1;
+        close(file);
     } else if (!strcmp(mode, "files") && argc == 3) {
         if (chdir(argv[2]))
             return 1;

@@ -99,6 +99,10 @@ mkdir "$dir"
 run_sandlock run -c "$(audit_ini rel)" -- "$probe" relative "$dir"
 is "relative: sub/../rel logged as absolute" "$(q "len(find('path', b'$dir/rel'))")" 1
 is "relative: ./rel2 logged as absolute" "$(q "len(find('path', b'$dir/rel2'))")" 1
+is "relative: the probe saw ENOTDIR for a file's dirfd" "$rc" 0
+is "relative: a path under a file's dirfd is logged joined to the file's path" \
+    "$(q "[(r['syscall'], r['args'][0] != '0xffffff9c') for r in find('path', b'$dir/plain/inside')]")" \
+    "[('openat', True)]"
 
 # --- two-path calls, symlink target, mkdir/unlink/rmdir ---
 dir="$TEST_TMP/files"

@@ -84,7 +84,7 @@ extern "C" {
  * part of the entry symbol's name. */
 #define SANDLOCK_ABI_MAJOR 1
 /* ABI revision within the major version: bumped when members are appended. */
-#define SANDLOCK_ABI_MINOR 0
+#define SANDLOCK_ABI_MINOR 1
 /* The value stored in every abi_version field: major << 16 | minor. */
 #define SANDLOCK_ABI_VERSION ((SANDLOCK_ABI_MAJOR << 16) | SANDLOCK_ABI_MINOR)
 
@@ -229,6 +229,9 @@ static inline void sandlock_respond_defer(sandlock_response *r)
 
 /* Flags for host->content_fd(). */
 #define SANDLOCK_CONTENT_WRITABLE 1u  /* do not seal the memfd read-only */
+
+/* Flags for host->resolve_path_flags() (ABI 1.1). */
+#define SANDLOCK_RESOLVE_ANY_DIRFD 1u /* no -ENOTDIR check of dirfd */
 
 /* Errors of the notification services (host table below). Every service
  * returns a negative errno value on failure; the common ones are:
@@ -438,6 +441,22 @@ typedef struct sandlock_host {
      *   error for the answer itself.                                    */
     int (*defer)(sandlock_handle h);
     int (*answer)(sandlock_handle h, const sandlock_response *response);
+
+    /* --- ABI 1.1 (check with SANDLOCK_HOST_HAS) --- */
+
+    /* resolve_path_flags: resolve_path() with `flags` (0 is resolve_path
+     *   itself):
+     *   SANDLOCK_RESOLVE_ANY_DIRFD: a relative path is joined to what dirfd
+     *     names without checking that it is a directory, so a file's dirfd
+     *     gives "/the/file/name" instead of -ENOTDIR (a socket's or pipe's
+     *     still gives -ENOTDIR: it has no path). Saves one stat of
+     *     /proc/PID/fd/N per call. For plugins that only report the path
+     *     (the kernel fails such a call with ENOTDIR anyway); a plugin that
+     *     decides on the path keeps the check.
+     *   Unknown flags: -EINVAL.                                          */
+    ssize_t (*resolve_path_flags)(sandlock_handle h, int dirfd,
+                                  uint64_t path_addr, char *buf, size_t size,
+                                  unsigned flags);
 } sandlock_host;
 
 /* True when the host table has member `m` (a function added in a later

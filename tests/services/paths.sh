@@ -23,6 +23,18 @@ is "resolve_path: cwd, absolute, dirfd, root; faults and non-directories" "$out"
 open-fault: errno=EFAULT
 openat-file: errno=ENOTDIR"
 
+# resolve_path_flags (ABI 1.1): SANDLOCK_RESOLVE_ANY_DIRFD joins a relative
+# path to a file's dirfd instead of failing with ENOTDIR; a socket still
+# has no path; 0 behaves as resolve_path; unknown flags are refused.
+run_sandlock run -c "$ini" -- "$PROBE" openat-file-any "$T/work/data.txt" openat-socket-any \
+    openat "$T/dir" "#a:sub/../f" cd "$T/work" open "#a:a/../b" open "#x:b"
+is "resolve_path_flags: ANY_DIRFD, a socket, a directory, the cwd, an unknown flag" "$out" \
+"openat-file-any: data=$T/work/data.txt/y cloexec=1 write=EPERM
+openat-socket-any: errno=ENOTDIR
+#a:sub/../f: data=$T/dir/f cloexec=1 write=EPERM
+#a:a/../b: data=$T/work/b cloexec=1 write=EPERM
+#x:b: errno=EINVAL"
+
 ini_small=$(svc_ini small "pathsize = 16")
 run_sandlock run -c "$ini_small" -- "$PROBE" open "#r:/aaaa/bbbb/cccc" open "#r:/aaaa/bbbb/ccccc" \
     open "#r:/aaaa/bbbb/cc/../../.."

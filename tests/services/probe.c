@@ -245,6 +245,15 @@ int main(int argc, char **argv)
             show_fd("openat-file", openat(dfd, "#r:x", O_RDONLY));
             close(dfd);
             i++;
+        } else if (!strcmp(op, "openat-file-any")) { /* the same with #a: (no directory check) */
+            int dfd = open(arg, O_RDONLY);
+            show_fd("openat-file-any", openat(dfd, "#a:x/../y", O_RDONLY));
+            close(dfd);
+            i++;
+        } else if (!strcmp(op, "openat-socket-any")) { /* #a: on a socket: still no path */
+            int sfd = socket(AF_UNIX, SOCK_STREAM, 0);
+            show_fd("openat-socket-any", openat(sfd, "#a:x", O_RDONLY));
+            close(sfd);
         } else if (!strcmp(op, "cd")) {          /* cd DIR */
             if (chdir(arg))
                 printf("cd: errno=%s\n", ename(errno));

@@ -12,6 +12,9 @@
  *   openat(dirfd, "#r:PATH")  resolve_path(dirfd, PATH); the child reads
  *                             the result from a content fd
  *   openat(dirfd, "#o:PATH")  resolve_path, then open_path(flags, mode)
+ *   openat(dirfd, "#a:PATH")  resolve_path_flags(SANDLOCK_RESOLVE_ANY_DIRFD),
+ *                             read back like #r
+ *   openat(dirfd, "#x:PATH")  resolve_path_flags with an unknown flag
  *   openat(other paths)       Continue
  *   flistxattr(fd)            dup_child_fd(fd), then send "via-dup" on it
  *   read(100, buf, n)         deferred: a plugin thread writes "deferred"
@@ -238,16 +241,22 @@ static void handle_openat(struct svc *st, const sandlock_event *ev, sandlock_res
         fd = host->content_fd("svc", rest, (size_t)len, mark[1] == 'w' ? SANDLOCK_CONTENT_WRITABLE : 0);
         break;
     case 'r':
+    case 'a':
+    case 'x':
     case 'o': {
         char *resolved = malloc(st->pathsize);
         if (!resolved) {
             sandlock_respond_errno(resp, ENOMEM);
             return;
         }
-        len = host->resolve_path(ev->handle, (int)ev->args[0], rest_addr, resolved, st->pathsize);
+        if (mark[1] == 'a' || mark[1] == 'x')
+            len = host->resolve_path_flags(ev->handle, (int)ev->args[0], rest_addr, resolved, st->pathsize,
+                                           mark[1] == 'a' ? SANDLOCK_RESOLVE_ANY_DIRFD : 0x80u);
+        else
+            len = host->resolve_path(ev->handle, (int)ev->args[0], rest_addr, resolved, st->pathsize);
         if (len < 0)
             fd = (int)len;
-        else if (mark[1] == 'r')
+        else if (mark[1] != 'o')
             fd = host->content_fd("resolved", resolved, (size_t)len, 0);
         else
             fd = host->open_path(ev->handle, resolved, (int)ev->args[2], (mode_t)ev->args[3]);

@@ -41,6 +41,7 @@ int main(void)
        h->mem_read && h->mem_read_string && h->mem_write && h->resolve_path && h->open_path &&
        h->dup_child_fd && h->content_fd && h->defer && h->answer,
        "every 1.0 member is set");
+    ok(SANDLOCK_HOST_HAS(h, resolve_path_flags), "SANDLOCK_HOST_HAS sees the 1.1 member resolve_path_flags");
 
     /* config_get: the last value */
     is_str(h->config_get(p, "path"), "/d", "config_get returns the last value (a continuation)");
