@@ -82,44 +82,77 @@ ssize_t sl_path_normalise(const char *path, char *out, size_t size)
     return rc;
 }
 
-/* readlink() of /proc/PID/<what> into out (PATH_MAX bytes). */
-static int proc_link(pid_t pid, const char *what, char *out)
+/* Writes the decimal digits of v at p; returns the end. */
+static char *put_decimal(char *p, unsigned v)
+{
+    char digits[10];
+    int n = 0;
+    do
+        digits[n++] = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    while (n > 0)
+        *p++ = digits[--n];
+    return p;
+}
+
+/* "/proc/PID/<what>", or "/proc/PID/fd/<fd>" when what is NULL, into
+ * link (64 bytes). Built by hand: this runs for most path notifications. */
+static void proc_file(char *link, pid_t pid, const char *what, int fd)
+{
+    char *p = link;
+    memcpy(p, "/proc/", 6);
+    p = put_decimal(p + 6, (unsigned)pid);
+    if (what) {
+        *p++ = '/';
+        size_t n = strlen(what);
+        memcpy(p, what, n);
+        p += n;
+    } else {
+        memcpy(p, "/fd/", 4);
+        p = put_decimal(p + 4, (unsigned)fd);
+    }
+    *p = '\0';
+}
+
+/* readlink() of /proc/PID/<what> (or fd/<fd>, see proc_file) into out
+ * (PATH_MAX bytes). Returns the length or -errno. */
+static int proc_link(pid_t pid, const char *what, int fd, char *out)
 {
     char link[64];
-    snprintf(link, sizeof(link), "/proc/%d/%s", (int)pid, what);
+    proc_file(link, pid, what, fd);
     ssize_t n = readlink(link, out, PATH_MAX - 1);
     if (n < 0)
         return -errno;
     if (n >= PATH_MAX - 1)
         return -ENAMETOOLONG;
     out[n] = '\0';
-    return 0;
+    return (int)n;
 }
 
 /* The directory a relative path starts from (the child's cwd for AT_FDCWD,
  * else what its dirfd names), as the child sees it: relative to its own
- * root. `need_dir`: fail with -ENOTDIR when dirfd is not a directory. */
+ * root. `need_dir`: fail with -ENOTDIR when dirfd is not a directory.
+ * Returns the length of out, or -errno. */
 static int child_base(const struct sl_target *t, int dirfd, int need_dir, char *out)
 {
-    char what[32], root[PATH_MAX];
-    int rc;
+    char root[PATH_MAX];
+    int len;
     if (dirfd == AT_FDCWD) {
-        rc = proc_link(t->pid, "cwd", out);
-        if (rc < 0)
-            return rc == -ENOENT ? -ESRCH : rc;
+        len = proc_link(t->pid, "cwd", 0, out);
+        if (len < 0)
+            return len == -ENOENT ? -ESRCH : len;
     } else {
         if (dirfd < 0)
             return -EBADF;
-        snprintf(what, sizeof(what), "fd/%d", dirfd);
-        rc = proc_link(t->pid, what, out);
-        if (rc < 0)
-            return rc == -ENOENT ? -EBADF : rc;
+        len = proc_link(t->pid, NULL, dirfd, out);
+        if (len < 0)
+            return len == -ENOENT ? -EBADF : len;
         if (out[0] != '/')          /* socket:[N], pipe:[N], anon_inode:... */
             return -ENOTDIR;
         if (need_dir) {
             char link[64];
             struct stat st;
-            snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)t->pid, dirfd);
+            proc_file(link, t->pid, NULL, dirfd);
             if (stat(link, &st) != 0)
                 return errno == ENOENT ? -EBADF : -errno;
             if (!S_ISDIR(st.st_mode))
@@ -127,19 +160,21 @@ static int child_base(const struct sl_target *t, int dirfd, int need_dir, char *
         }
     }
     if (root_is_fixed)
-        return 0;
-    rc = proc_link(t->pid, "root", root);
-    if (rc < 0)
-        return rc == -ENOENT ? -ESRCH : rc;
+        return len;
+    int rl = proc_link(t->pid, "root", 0, root);
+    if (rl < 0)
+        return rl == -ENOENT ? -ESRCH : rl;
     if (strcmp(root, "/") == 0)
-        return 0;
-    size_t rl = strlen(root);
-    if (strncmp(out, root, rl) != 0 || (out[rl] != '\0' && out[rl] != '/'))
+        return len;
+    if (strncmp(out, root, (size_t)rl) != 0 || (out[rl] != '\0' && out[rl] != '/'))
         return -EXDEV;              /* the directory lies outside the child's root */
-    memmove(out, out + rl, strlen(out + rl) + 1);
-    if (out[0] == '\0')
+    len -= rl;
+    memmove(out, out + rl, (size_t)len + 1);
+    if (len == 0) {
         strcpy(out, "/");
-    return 0;
+        len = 1;
+    }
+    return len;
 }
 
 ssize_t sl_resolve_path(sandlock_handle h, int dirfd, uint64_t path_addr, char *buf, size_t size)
@@ -158,17 +193,19 @@ ssize_t sl_resolve_path_flags(sandlock_handle h, int dirfd, uint64_t path_addr, 
     if (rc < 0)
         return rc;
     /* On the stack: this runs for most notifications of path plugins. */
-    char raw[PATH_MAX], base[PATH_MAX], joined[2 * PATH_MAX + 1];
+    char raw[PATH_MAX], joined[2 * PATH_MAX + 1];
     int relative = 0;
     /* Longer than PATH_MAX: the kernel refuses it too (-ENAMETOOLONG). */
     ssize_t n = sl_target_read_string(&t, path_addr, raw, PATH_MAX);
     if (n >= 0 && raw[0] != '/') {
         /* An empty path names dirfd itself: no directory needed. */
-        rc = child_base(&t, dirfd, n > 0 && !(flags & SANDLOCK_RESOLVE_ANY_DIRFD), base);
-        if (rc < 0)
+        rc = child_base(&t, dirfd, n > 0 && !(flags & SANDLOCK_RESOLVE_ANY_DIRFD), joined);
+        if (rc < 0) {
             n = rc;
-        else {
-            snprintf(joined, sizeof(joined), "%s/%s", base, raw);
+        } else {
+            /* base + "/" + raw: both shorter than PATH_MAX, so it fits. */
+            joined[rc] = '/';
+            memcpy(joined + rc + 1, raw, (size_t)n + 1);
             relative = 1;
         }
     }
@@ -249,7 +286,7 @@ int sl_open_path(sandlock_handle h, const char *path, int flags, mode_t mode)
         if (!full)
             return -ENOMEM;
         rc = child_base(&t, AT_FDCWD, 0, full);
-        if (rc == 0 && strlen(full) + 1 + strlen(path) >= 2 * PATH_MAX)
+        if (rc >= 0 && (size_t)rc + 1 + strlen(path) >= 2 * PATH_MAX)
             rc = -ENAMETOOLONG;
         if (rc < 0) {
             free(full);
