@@ -9,14 +9,17 @@
  * For each call the plugin writes one line -- time, pid, syscall, the six
  * raw arguments and, where it means something, the decoded arguments: the
  * absolute path(s) as the child names them, the socket address, the argv
- * of an exec -- and answers Continue. The line is built in a stack buffer
- * and written with a single write(2), so lines of concurrent calls never
- * interleave. A failed write is counted and reported once; it never
- * changes what the sandbox does. */
+ * of an exec -- and answers Continue. handle() builds the line while the
+ * child waits (its memory is only trustworthy then) and hands it to the
+ * instance's writer thread (writer.h), so the child never waits for the
+ * write. Lines are written whole, in order per worker, within the flush
+ * interval. A failed write is counted and reported once; it never changes
+ * what the sandbox does. */
 #define _GNU_SOURCE
 #include <sandlock/plugin.h>
 
 #include "record.h"
+#include "writer.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -40,6 +43,10 @@ static const char *const default_syscalls[] = {
 #define PATH_SIZE 4096        /* one decoded path (PATH_MAX) */
 #define ARG_SIZE 4096         /* one argv string */
 #define MAX_ARGV 256          /* argv entries logged */
+
+/* While lines keep coming, the writer thread writes what gathered at
+ * least this often. */
+#define FLUSH_INTERVAL_NS 1000000ull
 
 /* How a syscall's arguments are decoded. */
 enum decode_kind {
@@ -122,9 +129,7 @@ struct audit_state {
     enum line_format format;
     char *names_storage;            /* the syscalls key, split in place */
     const char **names;             /* NULL-terminated */
-    _Atomic unsigned long lines;    /* lines written */
-    _Atomic unsigned long failures; /* lines lost to write errors */
-    atomic_flag reported;           /* the first failure was logged */
+    struct log_writer *writer;      /* writes the lines to fd */
 };
 
 static const sandlock_host *host;
@@ -140,16 +145,20 @@ static const struct decoder *find_decoder(const char *name)
     return NULL;
 }
 
-/* Releases an instance: reports lost lines, closes the log file. */
+/* Releases an instance: writes the lines still waiting, reports lost
+ * ones, closes the log file. */
 static void audit_fini(void *state)
 {
     struct audit_state *st = state;
     if (!st)
         return;
-    unsigned long lost = atomic_load(&st->failures);
-    if (lost)
-        host->log(st->cfg, SANDLOCK_LOG_WARN, "%lu of %lu audit lines could not be written", lost,
-                  lost + atomic_load(&st->lines));
+    if (st->writer) {
+        unsigned long written, lost;
+        log_writer_stop(st->writer, &written, &lost);
+        if (lost)
+            host->log(st->cfg, SANDLOCK_LOG_WARN, "%lu of %lu audit lines could not be written", lost,
+                      lost + written);
+    }
     if (st->own_fd && st->fd >= 0)
         close(st->fd);
     free(st->names_storage);
@@ -209,6 +218,14 @@ oom:
     return -1;
 }
 
+/* The writer thread's report of its first failed write. */
+static void report_write_error(void *arg, int error)
+{
+    struct audit_state *st = arg;
+    host->log(st->cfg, SANDLOCK_LOG_WARN, "cannot write the audit log (%s); further failures are only counted",
+              strerror(error));
+}
+
 /* Reads output, format and syscalls; opens the log file (appending,
  * close-on-exec) before the command starts, so a bad path fails here. */
 static int audit_init(const sandlock_host *h, const sandlock_config *cfg, void **state, char *errbuf)
@@ -223,7 +240,6 @@ static int audit_init(const sandlock_host *h, const sandlock_config *cfg, void *
         page_size = (uint64_t)ps;
     st->cfg = cfg;
     st->fd = -1;
-    atomic_flag_clear(&st->reported);
     size_t cursor = 0;
     const char *key, *value;
     while (h->config_next(cfg, &cursor, &key, &value)) {
@@ -257,6 +273,11 @@ static int audit_init(const sandlock_host *h, const sandlock_config *cfg, void *
             goto fail;
         }
         st->own_fd = 1;
+    }
+    st->writer = log_writer_start(st->fd, FLUSH_INTERVAL_NS, report_write_error, st);
+    if (!st->writer) {
+        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "cannot start the log writer thread: %s", strerror(errno));
+        goto fail;
     }
     *state = st;
     return SANDLOCK_OK;
@@ -525,25 +546,6 @@ static void decode(struct line *l, const sandlock_event *ev, const struct decode
     }
 }
 
-/* Writes one finished line with a single write(2). On failure counts the
- * loss and logs the first one; the sandbox never notices. */
-static void emit(struct audit_state *st, const struct line *l)
-{
-    ssize_t w;
-    do
-        w = write(st->fd, l->buf, l->len);
-    while (w < 0 && errno == EINTR);
-    if (w == (ssize_t)l->len) {
-        atomic_fetch_add(&st->lines, 1);
-        return;
-    }
-    int err = w < 0 ? errno : EIO;
-    atomic_fetch_add(&st->failures, 1);
-    if (!atomic_flag_test_and_set(&st->reported))
-        host->log(st->cfg, SANDLOCK_LOG_WARN,
-                  "cannot write the audit log (%s); further failures are only counted", strerror(err));
-}
-
 /* Logs the call and lets it run. */
 static int audit_handle(void *state, const sandlock_event *ev, sandlock_response *response)
 {
@@ -573,7 +575,7 @@ static int audit_handle(void *state, const sandlock_event *ev, sandlock_response
     if (d)
         decode(&l, ev, d);
     line_add(&l, st->format == FORMAT_JSON ? "}\n" : "\n");
-    emit(st, &l);
+    log_writer_put(st->writer, l.buf, l.len);
     sandlock_respond_continue(response);
     return SANDLOCK_OK;
 }

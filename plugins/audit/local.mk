@@ -1,8 +1,10 @@
 # plugins/audit/ (fragment included from plugins/local.mk)
 plugins_LTLIBRARIES += plugins/audit.la
-plugins_audit_la_SOURCES = plugins/audit/audit.c plugins/audit/record.c plugins/audit/record.h
-plugins_audit_la_CFLAGS = $(PLUGIN_CFLAGS)
+plugins_audit_la_SOURCES = plugins/audit/audit.c plugins/audit/record.c plugins/audit/record.h \
+	plugins/audit/writer.c plugins/audit/writer.h
+plugins_audit_la_CFLAGS = $(PLUGIN_CFLAGS) $(PTHREAD_CFLAGS)
 plugins_audit_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_audit_la_LIBADD = $(PTHREAD_LIBS)
 
 # Unit test of the line builder (runs in the test process: sanitizers ok).
 check_PROGRAMS += plugins/audit/test-record

@@ -203,4 +203,44 @@ like "write failure: loss counted at the end" "$err" "([0-9]+) of \\1 audit line
 : > "$log"
 run_sandlock run -c "$(audit_ini threads)" -- "$probe" threads 8 250
 is "threads: every line valid, every open logged" "$(q "len(find('path', b'/dev/null'))")" 2000
+is "threads: lines of one thread in call order" \
+    "$(q "all(a['time'] <= b['time'] for t in set(r['pid'] for r in recs) for a, b in zip([r for r in recs if r['pid'] == t], [r for r in recs if r['pid'] == t][1:]))")" True
+
+# --- lines are written while the command runs, not only at the end ---
+# The command opens a file and then waits; the line must be in the log long
+# before it ends (the writer flushes within a millisecond of a quiet spell).
+: > "$log"
+"$SANDLOCK" run -c "$(audit_ini prompt)" -- sh -c 'cat /dev/null; sleep 5' >/dev/null 2>&1 &
+pid=$!
+seen=no
+for _ in $(seq 40); do
+    if grep -q '"path":"/dev/null"' "$log"; then seen=yes; break; fi
+    sleep 0.05
+done
+alive=$(kill -0 "$pid" 2>/dev/null && echo running || echo ended)
+kill "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+is "prompt: the line is in the log within 2 s while the command still runs" "$seen $alive" "yes running"
+
+# --- to a pipe shared with the command: every line whole ---
+# The command writes its own lines into the same pipe while audit's lines
+# go there too, and the pipe stays full (its reader is slow): each write
+# of audit's is whole lines of at most PIPE_BUF bytes, so nothing is torn.
+# (Writing whole batches to a pipe tears lines here: checked.)
+printf '[plugin audit]\nmodule = audit\nsyscalls = openat\n' > "$TEST_TMP/pipe.ini"
+"$SANDLOCK" run -c "$TEST_TMP/pipe.ini" -- sh -c \
+    'i=0; while [ $i -lt 400 ]; do echo "child-line-$i" >&2; cat /dev/null; i=$((i+1)); done' \
+    2>&1 >/dev/null | { sleep 0.2; while IFS= read -r l; do printf '%s\n' "$l"; done; } > "$TEST_TMP/pipe.out"
+is "pipe: every line is the command's or a whole audit record" "$(python3 -c '
+import json, sys
+bad = child = audit = 0
+for line in open(sys.argv[1], "rb").read().split(b"\n")[:-1]:
+    if line.startswith(b"child-line-"):
+        child += 1
+        continue
+    try:
+        json.loads(line); audit += 1
+    except ValueError:
+        bad += 1
+print(bad, child, audit >= 400)' "$TEST_TMP/pipe.out")" "0 400 True"
 done_testing
