@@ -129,6 +129,21 @@ int line_escape(struct line *l, const void *s, size_t n)
     size_t limit = l->cap - LINE_RESERVE;
     size_t i = 0;
     while (i < n) {
+        /* A run of printable ASCII that needs no escape (most of a path)
+         * is copied at once, as far as it fits. */
+        size_t run = i;
+        while (run < n && p[run] >= 0x20 && p[run] < 0x7f && p[run] != '"' && p[run] != '\\')
+            run++;
+        if (run > i) {
+            size_t room = l->len < limit ? limit - l->len : 0;
+            size_t take = run - i < room ? run - i : room;
+            memcpy(l->buf + l->len, p + i, take);
+            l->len += take;
+            if (take < run - i)
+                return 0;
+            i = run;
+            continue;
+        }
         char unit[8];
         size_t outlen;
         size_t used = escape_unit(l->format, p + i, n - i, unit, &outlen);
