@@ -11,6 +11,13 @@ check_PROGRAMS += plugins/audit/test-record
 plugins_audit_test_record_SOURCES = plugins/audit/test-record.c plugins/audit/record.c
 TESTS += plugins/audit/test-record
 
+# Unit test of the writer thread (runs in the test process: sanitizers ok).
+check_PROGRAMS += plugins/audit/test-writer
+plugins_audit_test_writer_SOURCES = plugins/audit/test-writer.c plugins/audit/writer.c
+plugins_audit_test_writer_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS)
+plugins_audit_test_writer_LDADD = $(PTHREAD_LIBS)
+TESTS += plugins/audit/test-writer
+
 # The probe runs inside the sandbox: no sanitizers.
 check_PROGRAMS += plugins/audit/audit-probe
 plugins_audit_audit_probe_SOURCES = plugins/audit/probe.c
@@ -25,5 +32,5 @@ dist_man_MANS += man/sandlock-audit.7
 
 # Not part of make check: audit against strace on the same workload.
 bench-audit: sandlock$(EXEEXT) plugins/audit.la
-	$(SHELL) $(top_srcdir)/plugins/audit/bench-vs-strace.sh ./sandlock
+	bash $(top_srcdir)/plugins/audit/bench-vs-strace.sh ./sandlock
 .PHONY: bench-audit

@@ -1,0 +1,231 @@
+/* test-writer.c -- unit tests of the audit writer thread (writer.c): every
+ * line handed over arrives whole and in hand-over order, also from several
+ * threads and through a ring that fills up; lines go out while the writer
+ * runs, not only when it stops; failed writes are counted and reported
+ * once. */
+#define _GNU_SOURCE
+#include "writer.h"
+#include "../../tests/tap.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MS 1000000ull
+
+static char tmpdir[] = "/tmp/test-writer.XXXXXX";
+
+/* The whole content of `path`, NUL-terminated, in a malloc'd buffer. */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    size_t got;
+    while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (cap - n < 2)
+            buf = realloc(buf, cap *= 2);
+    }
+    fclose(f);
+    if (buf)
+        buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec t = { ms / 1000, (ms % 1000) * 1000000L };
+    nanosleep(&t, NULL);
+}
+
+struct producer {
+    struct log_writer *w;
+    int id, lines, pad;   /* pad: extra bytes per line */
+};
+
+/* Hands over "P<id> <n> <pad x's>\n" for n = 0..lines-1. */
+static void *produce(void *arg)
+{
+    struct producer *p = arg;
+    char line[70000];
+    for (int n = 0; n < p->lines; n++) {
+        int len = snprintf(line, sizeof(line), "P%d %d ", p->id, n);
+        memset(line + len, 'x', (size_t)p->pad);
+        len += p->pad;
+        line[len++] = '\n';
+        log_writer_put(p->w, line, (size_t)len);
+    }
+    return NULL;
+}
+
+/* Checks that `text` holds exactly lines*nthreads well-formed lines and
+ * that each producer's lines come in order. Returns 1 when they do. */
+static int check_lines(const char *text, int nthreads, int lines, int pad)
+{
+    int next[16] = { 0 }, count = 0;
+    const char *p = text;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        if (!nl)
+            return 0;
+        int id, n, used = 0;
+        if (sscanf(p, "P%d %d %n", &id, &n, &used) != 2 || id < 0 || id >= nthreads || n != next[id])
+            return 0;
+        if (nl - (p + used) != pad)
+            return 0;
+        next[id]++;
+        count++;
+        p = nl + 1;
+    }
+    return count == nthreads * lines;
+}
+
+static int reports, reported_errno;
+static void on_report(void *arg, int error)
+{
+    (void)arg;
+    reports++;
+    reported_errno = error;
+}
+
+/* Reads a pipe slowly into a file, so the writer's ring fills up. */
+struct slow_reader {
+    int fd;
+    FILE *out;
+};
+
+static void *read_slowly(void *arg)
+{
+    struct slow_reader *r = arg;
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(r->fd, buf, sizeof(buf))) > 0) {
+        fwrite(buf, 1, (size_t)n, r->out);
+        struct timespec t = { 0, 20000 };
+        nanosleep(&t, NULL);
+    }
+    return NULL;
+}
+
+int main(void)
+{
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    char path[256];
+    unsigned long written, lost;
+    size_t len;
+
+    /* Four threads, 5000 lines each, to a file. */
+    snprintf(path, sizeof(path), "%s/file", tmpdir);
+    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    struct log_writer *w = log_writer_start(fd, MS, on_report, NULL);
+    ok(w != NULL, "writer starts");
+    pthread_t th[4];
+    struct producer prod[4];
+    for (int i = 0; i < 4; i++) {
+        prod[i] = (struct producer){ w, i, 5000, 40 };
+        pthread_create(&th[i], NULL, produce, &prod[i]);
+    }
+    for (int i = 0; i < 4; i++)
+        pthread_join(th[i], NULL);
+    log_writer_stop(w, &written, &lost);
+    close(fd);
+    char *text = slurp(path, &len);
+    ok(text && check_lines(text, 4, 5000, 40), "4 threads x 5000 lines: all whole, each thread's in order");
+    is_int(written, 20000, "written counts every line");
+    is_int(lost, 0, "nothing lost");
+    free(text);
+
+    /* Lines go out while the writer runs: one line, then a pause. */
+    snprintf(path, sizeof(path), "%s/prompt", tmpdir);
+    fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    w = log_writer_start(fd, MS, on_report, NULL);
+    log_writer_put(w, "first\n", 6);
+    sleep_ms(200);
+    text = slurp(path, &len);
+    is_str(text ? text : "(none)", "first\n", "a lone line is written within 200 ms, before stop");
+    free(text);
+    log_writer_put(w, "second\n", 7);
+    log_writer_stop(w, &written, &lost);
+    close(fd);
+    text = slurp(path, &len);
+    is_str(text ? text : "(none)", "first\nsecond\n", "stop writes what is left");
+    free(text);
+
+    /* A slow pipe: 2 threads hand over 8 MiB, far more than the ring. */
+    int pfd[2];
+    if (pipe2(pfd, O_CLOEXEC) != 0)
+        return 1;
+    snprintf(path, sizeof(path), "%s/pipe", tmpdir);
+    struct slow_reader reader = { pfd[0], fopen(path, "we") };
+    pthread_t rt;
+    pthread_create(&rt, NULL, read_slowly, &reader);
+    w = log_writer_start(pfd[1], MS, on_report, NULL);
+    for (int i = 0; i < 2; i++) {
+        prod[i] = (struct producer){ w, i, 4000, 1000 };
+        pthread_create(&th[i], NULL, produce, &prod[i]);
+    }
+    for (int i = 0; i < 2; i++)
+        pthread_join(th[i], NULL);
+    log_writer_stop(w, &written, &lost);
+    close(pfd[1]);
+    pthread_join(rt, NULL);
+    close(pfd[0]);
+    fclose(reader.out);
+    text = slurp(path, &len);
+    ok(text && check_lines(text, 2, 4000, 1000), "slow pipe, ring full many times: all lines whole, in order");
+    is_int(written, 8000, "slow pipe: written counts every line");
+    free(text);
+
+    /* Lines longer than PIPE_BUF to a pipe, between short ones. */
+    if (pipe2(pfd, O_CLOEXEC) != 0)
+        return 1;
+    snprintf(path, sizeof(path), "%s/long", tmpdir);
+    reader = (struct slow_reader){ pfd[0], fopen(path, "we") };
+    pthread_create(&rt, NULL, read_slowly, &reader);
+    w = log_writer_start(pfd[1], MS, on_report, NULL);
+    prod[0] = (struct producer){ w, 0, 50, 60000 };
+    produce(&prod[0]);
+    log_writer_stop(w, &written, &lost);
+    close(pfd[1]);
+    pthread_join(rt, NULL);
+    close(pfd[0]);
+    fclose(reader.out);
+    text = slurp(path, &len);
+    ok(text && check_lines(text, 1, 50, 60000), "60 KB lines to a pipe arrive whole");
+    free(text);
+
+    /* Failed writes: counted, reported once. */
+    fd = open("/dev/full", O_WRONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        reports = 0;
+        w = log_writer_start(fd, MS, on_report, NULL);
+        prod[0] = (struct producer){ w, 0, 300, 10 };
+        produce(&prod[0]);
+        log_writer_stop(w, &written, &lost);
+        close(fd);
+        is_int(lost, 300, "/dev/full: every line counted as lost");
+        is_int(written, 0, "/dev/full: none written");
+        is_int(reports, 1, "/dev/full: reported once");
+        is_int(reported_errno, ENOSPC, "/dev/full: with ENOSPC");
+    } else {
+        ok(1, "# SKIP no /dev/full");
+    }
+
+    char cmd[300];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", tmpdir);
+    return tap_done();
+}
