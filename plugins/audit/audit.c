@@ -12,8 +12,8 @@
  * of an exec -- and answers Continue. handle() builds the line while the
  * child waits (its memory is only trustworthy then) and hands it to the
  * instance's writer thread (writer.h), so the child never waits for the
- * write. Lines are written whole, in order per worker, within the flush
- * interval. A failed write is counted and reported once; it never changes
+ * write. Lines are written whole, in the order they were handed over,
+ * within the flush interval. A failed write is counted and reported once; it never changes
  * what the sandbox does. */
 #define _GNU_SOURCE
 #include <sandlock/plugin.h>
@@ -23,7 +23,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
