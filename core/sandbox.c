@@ -362,7 +362,11 @@ STUB_CODE static void __attribute__((noreturn)) stub_main(const struct stub_args
             close(number);
         }
     } else {
-        cmd = fork();
+        /* A raw clone, not fork(): the stub is itself a raw clone of the
+         * multi-threaded sandlock, so a lock another thread held at that
+         * moment (malloc's, taken by glibc's fork()) stays locked here for
+         * good. Nothing of the stub or the command before exec takes one. */
+        cmd = (pid_t)syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, 0);
         if (cmd < 0)
             stub_fail(errno);
         if (cmd == 0)

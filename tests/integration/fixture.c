@@ -10,6 +10,9 @@
  *   match = /prefix                 ; openat: act only on paths starting
  *                                   ; with it, Continue for the others
  *   init_sleepms = N                ; init() takes N ms (a slow start-up)
+ *   malloc_storm = yes              ; from init() to fini() a thread of the
+ *                                   ; plugin allocates and frees in a loop
+ *                                   ; (holds malloc's locks most of the time)
  *
  * Modes:
  *   continue | errno:N | return:N | kill:SIG   a plain verdict
@@ -31,6 +34,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,7 +59,24 @@ struct fixture {
     char *match;
     const char *names[128];
     char *names_storage;
+    int storming;                /* the malloc storm thread runs */
+    atomic_int storm_stop;
+    pthread_t storm;
 };
+
+/* Allocates and frees blocks of varied sizes until told to stop. */
+static void *malloc_storm(void *arg)
+{
+    struct fixture *f = arg;
+    void *keep[16] = { 0 };
+    for (unsigned i = 0; !atomic_load_explicit(&f->storm_stop, memory_order_relaxed); i++) {
+        free(keep[i % 16]);
+        keep[i % 16] = malloc(16 + (i * 7919) % 4096);
+    }
+    for (int i = 0; i < 16; i++)
+        free(keep[i]);
+    return NULL;
+}
 
 static const sandlock_host *host;
 
@@ -63,6 +85,10 @@ static void fixture_fini(void *p)
     struct fixture *f = p;
     if (!f)
         return;
+    if (f->storming) {
+        atomic_store(&f->storm_stop, 1);
+        pthread_join(f->storm, NULL);
+    }
     free(f->log);
     free(f->tag);
     free(f->content);
@@ -124,6 +150,14 @@ static int fixture_init(const sandlock_host *h, const sandlock_config *cfg, void
         struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
         while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
             ;
+    }
+    const char *storm = h->config_get(cfg, "malloc_storm");
+    if (storm && !strcmp(storm, "yes")) {
+        sigset_t all, old;
+        sigfillset(&all);
+        pthread_sigmask(SIG_SETMASK, &all, &old);
+        f->storming = pthread_create(&f->storm, NULL, malloc_storm, f) == 0;
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
     }
     f->log = log ? strdup(log) : NULL;
     f->tag = strdup(tag ? tag : "-");

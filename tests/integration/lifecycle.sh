@@ -213,4 +213,25 @@ run_sandlock run -c "$ini_k" -- sh -c "\"$PROBE\" uname"
 is "kill verdict: the supervisor reports 128+SIGUSR2" "$rc" 140
 like "kill verdict: the supervisor explains" "$err" "killed \(SIGUSR2\)"
 
+# ---- a plugin thread busy in malloc while the sandbox starts ----
+# The stub is a raw clone of the multi-threaded sandlock: a lock another
+# thread held at that instant stays locked in the stub, and a fork() there
+# (glibc's takes every malloc lock) hung for good -- every launch, with
+# this thread. 30 launches, each bounded; the first hang ends the loop.
+ini_storm=$(write_ini storm <<EOF2
+[plugin storm]
+module = $FIXTURE
+syscalls = getppid
+malloc_storm = yes
+EOF2
+)
+hung=0 wrong=0
+for _ in $(seq 30); do
+    out=$(timeout -k 2 10 "$SANDLOCK" run -c "$ini_storm" -- "$PROBE" getppid 2>/dev/null)
+    rc=$?
+    if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then hung=$((hung + 1)); break; fi
+    [ "$rc" -eq 0 ] || wrong=$((wrong + 1))
+done
+is "a plugin thread in malloc during start-up: 30 launches, none hung, none failed" "$hung $wrong" "0 0"
+
 done_testing

@@ -15,6 +15,7 @@ check_LTLIBRARIES += tests/integration/fixture.la
 tests_integration_fixture_la_SOURCES = tests/integration/fixture.c
 tests_integration_fixture_la_CFLAGS = $(PLUGIN_CFLAGS)
 tests_integration_fixture_la_LDFLAGS = $(TEST_MODULE_FLAGS)
+tests_integration_fixture_la_LIBADD = $(PTHREAD_LIBS)
 
 INTEGRATION_TESTS = \
 	tests/integration/verdicts.sh \
