@@ -187,6 +187,16 @@ STUB_CODE static void __attribute__((noreturn)) stub_fail(int err)
     _exit(125);
 }
 
+/* A child of the caller like fork(), with `flags` added, but without
+ * glibc's fork handlers: they take every malloc lock, and in a process
+ * cloned from the multi-threaded sandlock a lock another thread held at
+ * that instant stays locked for good. Neither the stub nor the command
+ * before exec takes such a lock. */
+STUB_CODE static pid_t raw_clone(unsigned long flags)
+{
+    return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
+}
+
 /* What the command's process needs before exec (see command_main). */
 struct command_args {
     char *const *argv;
@@ -362,11 +372,7 @@ STUB_CODE static void __attribute__((noreturn)) stub_main(const struct stub_args
             close(number);
         }
     } else {
-        /* A raw clone, not fork(): the stub is itself a raw clone of the
-         * multi-threaded sandlock, so a lock another thread held at that
-         * moment (malloc's, taken by glibc's fork()) stays locked here for
-         * good. Nothing of the stub or the command before exec takes one. */
-        cmd = (pid_t)syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, 0);
+        cmd = raw_clone(0);     /* not fork(): see raw_clone */
         if (cmd < 0)
             stub_fail(errno);
         if (cmd == 0)
@@ -596,15 +602,15 @@ static int no_pid_namespace(int err)
 
 static pid_t clone_stub(int *pidns)
 {
-    long pid = syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL, NULL, 0);
+    pid_t pid = raw_clone(CLONE_NEWPID);
     if (pid >= 0 || !no_pid_namespace(errno)) {
         *pidns = 1;
-        return (pid_t)pid;
+        return pid;
     }
     sl_log(SANDLOCK_LOG_INFO, "no PID namespace (%s): descendants are tracked as a subreaper",
            strerror(errno));
     *pidns = 0;
-    return (pid_t)syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, 0);
+    return raw_clone(0);
 }
 
 static void block_signals(void)
