@@ -39,6 +39,7 @@ static const char *const default_syscalls[] = {
 
 /* Bounds of one record. */
 #define LINE_SIZE 65536       /* the whole line, built on the stack */
+_Static_assert(LINE_SIZE <= LOG_WRITER_MAX_LINE, "a line must fit the writer's buffer");
 #define PATH_SIZE 4096        /* one decoded path (PATH_MAX) */
 #define ARG_SIZE 4096         /* one argv string */
 #define MAX_ARGV 256          /* argv entries logged */
@@ -133,6 +134,9 @@ struct audit_state {
 
 static const sandlock_host *host;
 static uint64_t page_size = 4096;   /* set at init */
+/* The host resolves paths without the directory check (ABI 1.1); set by
+ * the entry point. */
+static int host_has_any_dirfd;
 
 /* Finds the decoder of a syscall name, or NULL for raw arguments only. */
 static const struct decoder *find_decoder(const char *name)
@@ -379,7 +383,7 @@ static void path_field(struct line *l, const sandlock_event *ev, const char *nam
      * dirfd that is a file is logged joined to the file's path (the kernel
      * fails that call with ENOTDIR itself), which saves the host a stat per
      * call where it offers that (ABI 1.1). */
-    ssize_t n = SANDLOCK_HOST_HAS(host, resolve_path_flags)
+    ssize_t n = host_has_any_dirfd
                     ? host->resolve_path_flags(ev->handle, fd, ev->args[path], buf, sizeof(buf),
                                                SANDLOCK_RESOLVE_ANY_DIRFD)
                     : host->resolve_path(ev->handle, fd, ev->args[path], buf, sizeof(buf));
@@ -594,5 +598,6 @@ static const sandlock_plugin audit_plugin = {
 SANDLOCK_PLUGIN_DEFINE(h)
 {
     host = h;
+    host_has_any_dirfd = SANDLOCK_HOST_HAS(h, resolve_path_flags);
     return &audit_plugin;
 }

@@ -116,6 +116,42 @@ static void *read_slowly(void *arg)
     return NULL;
 }
 
+/* Hands over `lines` lines of `pad` extra bytes from each of `nthreads`
+ * threads (ids 0..nthreads-1), and waits for them. */
+static void produce_all(struct log_writer *w, int nthreads, int lines, int pad)
+{
+    pthread_t th[8];
+    struct producer prod[8];
+    for (int i = 0; i < nthreads; i++) {
+        prod[i] = (struct producer){ w, i, lines, pad };
+        pthread_create(&th[i], NULL, produce, &prod[i]);
+    }
+    for (int i = 0; i < nthreads; i++)
+        pthread_join(th[i], NULL);
+}
+
+/* Runs a writer on a pipe whose reader is slow and copies what it reads to
+ * `path`, while produce_all() hands the lines over; stops the writer.
+ * Returns 0, or -1 when no pipe can be had. */
+static int through_slow_pipe(const char *path, int nthreads, int lines, int pad, unsigned long *written,
+                             unsigned long *lost)
+{
+    int pfd[2];
+    if (pipe2(pfd, O_CLOEXEC) != 0)
+        return -1;
+    struct slow_reader reader = { pfd[0], fopen(path, "we") };
+    pthread_t rt;
+    pthread_create(&rt, NULL, read_slowly, &reader);
+    struct log_writer *w = log_writer_start(pfd[1], MS, on_report, NULL);
+    produce_all(w, nthreads, lines, pad);
+    log_writer_stop(w, written, lost);
+    close(pfd[1]);
+    pthread_join(rt, NULL);
+    close(pfd[0]);
+    fclose(reader.out);
+    return 0;
+}
+
 int main(void)
 {
     if (!mkdtemp(tmpdir)) {
@@ -131,14 +167,7 @@ int main(void)
     int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     struct log_writer *w = log_writer_start(fd, MS, on_report, NULL);
     ok(w != NULL, "writer starts");
-    pthread_t th[4];
-    struct producer prod[4];
-    for (int i = 0; i < 4; i++) {
-        prod[i] = (struct producer){ w, i, 5000, 40 };
-        pthread_create(&th[i], NULL, produce, &prod[i]);
-    }
-    for (int i = 0; i < 4; i++)
-        pthread_join(th[i], NULL);
+    produce_all(w, 4, 5000, 40);
     log_writer_stop(w, &written, &lost);
     close(fd);
     char *text = slurp(path, &len);
@@ -164,44 +193,18 @@ int main(void)
     free(text);
 
     /* A slow pipe: 2 threads hand over 8 MiB, far more than the ring. */
-    int pfd[2];
-    if (pipe2(pfd, O_CLOEXEC) != 0)
-        return 1;
     snprintf(path, sizeof(path), "%s/pipe", tmpdir);
-    struct slow_reader reader = { pfd[0], fopen(path, "we") };
-    pthread_t rt;
-    pthread_create(&rt, NULL, read_slowly, &reader);
-    w = log_writer_start(pfd[1], MS, on_report, NULL);
-    for (int i = 0; i < 2; i++) {
-        prod[i] = (struct producer){ w, i, 4000, 1000 };
-        pthread_create(&th[i], NULL, produce, &prod[i]);
-    }
-    for (int i = 0; i < 2; i++)
-        pthread_join(th[i], NULL);
-    log_writer_stop(w, &written, &lost);
-    close(pfd[1]);
-    pthread_join(rt, NULL);
-    close(pfd[0]);
-    fclose(reader.out);
+    if (through_slow_pipe(path, 2, 4000, 1000, &written, &lost))
+        return 1;
     text = slurp(path, &len);
     ok(text && check_lines(text, 2, 4000, 1000), "slow pipe, ring full many times: all lines whole, in order");
     is_int(written, 8000, "slow pipe: written counts every line");
     free(text);
 
-    /* Lines longer than PIPE_BUF to a pipe, between short ones. */
-    if (pipe2(pfd, O_CLOEXEC) != 0)
-        return 1;
+    /* Lines longer than PIPE_BUF to a pipe: each goes whole. */
     snprintf(path, sizeof(path), "%s/long", tmpdir);
-    reader = (struct slow_reader){ pfd[0], fopen(path, "we") };
-    pthread_create(&rt, NULL, read_slowly, &reader);
-    w = log_writer_start(pfd[1], MS, on_report, NULL);
-    prod[0] = (struct producer){ w, 0, 50, 60000 };
-    produce(&prod[0]);
-    log_writer_stop(w, &written, &lost);
-    close(pfd[1]);
-    pthread_join(rt, NULL);
-    close(pfd[0]);
-    fclose(reader.out);
+    if (through_slow_pipe(path, 1, 50, 60000, &written, &lost))
+        return 1;
     text = slurp(path, &len);
     ok(text && check_lines(text, 1, 50, 60000), "60 KB lines to a pipe arrive whole");
     free(text);
@@ -211,8 +214,7 @@ int main(void)
     if (fd >= 0) {
         reports = 0;
         w = log_writer_start(fd, MS, on_report, NULL);
-        prod[0] = (struct producer){ w, 0, 300, 10 };
-        produce(&prod[0]);
+        produce_all(w, 1, 300, 10);
         log_writer_stop(w, &written, &lost);
         close(fd);
         is_int(lost, 300, "/dev/full: every line counted as lost");

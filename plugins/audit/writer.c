@@ -18,7 +18,6 @@
 #include <limits.h>
 #include <linux/futex.h>
 #include <pthread.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -29,7 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define RING_SIZE (256u * 1024u)   /* more than three lines of 64 KiB */
+#define RING_SIZE LOG_WRITER_MAX_LINE
 
 struct ring {
     _Atomic size_t head;           /* bytes published (under the lock) */
@@ -229,18 +228,6 @@ void log_writer_put(struct log_writer *w, const char *line, size_t len)
 {
     struct ring *r = &w->ring;
     pthread_mutex_lock(&w->lock);
-    if (len > RING_SIZE) {
-        /* Cannot happen with audit's 64 KiB lines; written here, in order,
-         * once the ring is empty. */
-        while (!ring_empty(w)) {
-            kick(w);
-            sched_yield();
-        }
-        struct iovec iov = { (void *)line, len };
-        write_out(w, &iov, 1);
-        pthread_mutex_unlock(&w->lock);
-        return;
-    }
     size_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
     while (RING_SIZE - (head - atomic_load_explicit(&r->tail, memory_order_acquire)) < len) {
         /* Full (the output is slower than the sandbox): wake the writer

@@ -26,7 +26,11 @@ typedef void (*log_writer_report_fn)(void *arg, int error);
  * started. */
 struct log_writer *log_writer_start(int fd, uint64_t interval_ns, log_writer_report_fn report, void *arg);
 
-/* Hands one finished line (`len` bytes, ending in '\n') to the writer.
+/* The longest line log_writer_put() takes (the size of its buffer). */
+#define LOG_WRITER_MAX_LINE (256u * 1024u)
+
+/* Hands one finished line (`len` bytes, ending in '\n', at most
+ * LOG_WRITER_MAX_LINE) to the writer.
  * Thread-safe; never fails: when the ring is full (the output is slower
  * than the sandbox) it waits for room. */
 void log_writer_put(struct log_writer *w, const char *line, size_t len);
