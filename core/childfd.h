@@ -3,8 +3,17 @@
 #ifndef SANDLOCK_CHILDFD_H
 #define SANDLOCK_CHILDFD_H
 
+#include "liveness.h"
+
 #include <sandlock/plugin.h>
 
 int sl_dup_child_fd(sandlock_handle h, int child_fd);
+
+/* A copy (close-on-exec, the caller's) of descriptor `child_fd` of the
+ * thread t names, or -errno: -EBADF (not open), -ESRCH, -EPERM, -EMFILE.
+ * Thread-safe. The pidfd it needs comes from a small cache of the calling
+ * thread, so a thread that keeps asking about the same task makes one
+ * system call per copy. */
+int sl_child_getfd(const struct sl_target *t, int child_fd);
 
 #endif

@@ -78,4 +78,6 @@ const sandlock_host sl_host_table = {
     .defer = sl_defer,
     .answer = sl_answer,
     .resolve_path_flags = sl_resolve_path_flags,
+    .resolve_path_begin = sl_resolve_path_begin,
+    .resolve_path_end = sl_resolve_path_end,
 };

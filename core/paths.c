@@ -7,6 +7,7 @@
  * child itself would print. */
 #include "config.h"
 #include "paths.h"
+#include "childfd.h"
 #include "liveness.h"
 #include "memory.h"
 
@@ -96,12 +97,18 @@ static char *put_decimal(char *p, unsigned v)
 }
 
 /* "/proc/PID/<what>", or "/proc/PID/fd/<fd>" when what is NULL, into
- * link (64 bytes). Built by hand: this runs for most path notifications. */
+ * link (64 bytes); pid 0 is "self". Built by hand: this runs for most path
+ * notifications. */
 static void proc_file(char *link, pid_t pid, const char *what, int fd)
 {
     char *p = link;
     memcpy(p, "/proc/", 6);
-    p = put_decimal(p + 6, (unsigned)pid);
+    if (pid == 0) {
+        memcpy(p + 6, "self", 4);
+        p += 10;
+    } else {
+        p = put_decimal(p + 6, (unsigned)pid);
+    }
     if (what) {
         *p++ = '/';
         size_t n = strlen(what);
@@ -127,6 +134,24 @@ static int proc_link(pid_t pid, const char *what, int fd, char *out)
         return -ENAMETOOLONG;
     out[n] = '\0';
     return (int)n;
+}
+
+/* Makes `out` (a path of length len, relative to the supervisor's root)
+ * relative to the child's root `root` (length rl). Returns the new length,
+ * or -EXDEV when out lies outside that root. */
+static int strip_root(char *out, int len, const char *root, int rl)
+{
+    if (strcmp(root, "/") == 0)
+        return len;
+    if (strncmp(out, root, (size_t)rl) != 0 || (out[rl] != '\0' && out[rl] != '/'))
+        return -EXDEV;              /* the directory lies outside the child's root */
+    len -= rl;
+    memmove(out, out + rl, (size_t)len + 1);
+    if (len == 0) {
+        strcpy(out, "/");
+        len = 1;
+    }
+    return len;
 }
 
 /* The directory a relative path starts from (the child's cwd for AT_FDCWD,
@@ -164,22 +189,42 @@ static int child_base(const struct sl_target *t, int dirfd, int need_dir, char *
     int rl = proc_link(t->pid, "root", 0, root);
     if (rl < 0)
         return rl == -ENOENT ? -ESRCH : rl;
-    if (strcmp(root, "/") == 0)
-        return len;
-    if (strncmp(out, root, (size_t)rl) != 0 || (out[rl] != '\0' && out[rl] != '/'))
-        return -EXDEV;              /* the directory lies outside the child's root */
-    len -= rl;
-    memmove(out, out + rl, (size_t)len + 1);
-    if (len == 0) {
-        strcpy(out, "/");
-        len = 1;
-    }
-    return len;
+    return strip_root(out, len, root, rl);
 }
 
 ssize_t sl_resolve_path(sandlock_handle h, int dirfd, uint64_t path_addr, char *buf, size_t size)
 {
     return sl_resolve_path_flags(h, dirfd, path_addr, buf, size, 0);
+}
+
+/* The second half of a resolution: `raw` (n bytes, or n < 0: the error of
+ * reading it) joined to where it starts, checked live, normalised into
+ * buf. */
+static ssize_t resolve_raw(const struct sl_target *t, int dirfd, const char *raw, ssize_t n, unsigned flags,
+                           char *buf, size_t size)
+{
+    char joined[2 * PATH_MAX + 1];
+    int relative = 0;
+    if (n >= 0 && raw[0] != '/') {
+        /* An empty path names dirfd itself: no directory needed. */
+        int rc = child_base(t, dirfd, n > 0 && !(flags & SANDLOCK_RESOLVE_ANY_DIRFD), joined);
+        if (rc < 0) {
+            n = rc;
+        } else {
+            /* base + "/" + raw: both shorter than PATH_MAX, so it fits. */
+            joined[rc] = '/';
+            memcpy(joined + rc + 1, raw, (size_t)n + 1);
+            relative = 1;
+        }
+    }
+    /* Only a notification still pending vouches for what was read. */
+    if (n >= 0 && sl_target_check(t))
+        n = -ESRCH;
+    if (n >= 0)
+        n = sl_path_normalise(relative ? joined : raw, buf, size);
+    else
+        buf[0] = '\0';
+    return n;
 }
 
 ssize_t sl_resolve_path_flags(sandlock_handle h, int dirfd, uint64_t path_addr, char *buf, size_t size,
@@ -192,31 +237,133 @@ ssize_t sl_resolve_path_flags(sandlock_handle h, int dirfd, uint64_t path_addr, 
     int rc = sl_target_of(h, &t);
     if (rc < 0)
         return rc;
-    /* On the stack: this runs for most notifications of path plugins. */
-    char raw[PATH_MAX], joined[2 * PATH_MAX + 1];
-    int relative = 0;
-    /* Longer than PATH_MAX: the kernel refuses it too (-ENAMETOOLONG). */
+    /* On the stack: this runs for most notifications of path plugins.
+     * Longer than PATH_MAX: the kernel refuses it too (-ENAMETOOLONG). */
+    char raw[PATH_MAX];
     ssize_t n = sl_target_read_string(&t, path_addr, raw, PATH_MAX);
-    if (n >= 0 && raw[0] != '/') {
-        /* An empty path names dirfd itself: no directory needed. */
-        rc = child_base(&t, dirfd, n > 0 && !(flags & SANDLOCK_RESOLVE_ANY_DIRFD), joined);
-        if (rc < 0) {
-            n = rc;
-        } else {
-            /* base + "/" + raw: both shorter than PATH_MAX, so it fits. */
-            joined[rc] = '/';
-            memcpy(joined + rc + 1, raw, (size_t)n + 1);
-            relative = 1;
+    return resolve_raw(&t, dirfd, raw, n, flags, buf, size);
+}
+
+static void release_held(sandlock_held_dir *held)
+{
+    if (held->dir >= 0)
+        close(held->dir);
+    if (held->root >= 0)
+        close(held->root);
+    held->dir = held->root = -1;
+}
+
+/* Copies the child's descriptor dirfd into held->dir when it is a
+ * directory, and the child's root into held->root unless the root is
+ * fixed. Returns 0, or -1 (nothing held) when that cannot be done. */
+static int hold_dir(const struct sl_target *t, int dirfd, sandlock_held_dir *held)
+{
+    int fd = sl_child_getfd(t, dirfd);
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        close(fd);
+        return -1;
+    }
+    int root = -1;
+    if (!root_is_fixed) {
+        char link[64];
+        proc_file(link, t->pid, "root", 0);
+        root = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (root < 0) {
+            close(fd);
+            return -1;
         }
     }
-    /* Only a notification still pending vouches for what was read. */
-    if (n >= 0 && sl_target_check(&t))
-        n = -ESRCH;
-    if (n >= 0)
-        n = sl_path_normalise(relative ? joined : raw, buf, size);
+    held->dir = fd;
+    held->root = root;
+    return 0;
+}
+
+ssize_t sl_resolve_path_begin(sandlock_handle h, int dirfd, uint64_t path_addr, char *buf, size_t size,
+                              unsigned flags, sandlock_held_dir *held)
+{
+    if (!held)
+        return -EINVAL;
+    held->dir = held->root = -1;
+    if (!buf || size == 0 || (flags & ~SANDLOCK_RESOLVE_ANY_DIRFD))
+        return -EINVAL;
+    buf[0] = '\0';
+    struct sl_target t;
+    int rc = sl_target_of(h, &t);
+    if (rc < 0)
+        return rc;
+    char raw[PATH_MAX];
+    ssize_t n = sl_target_read_string(&t, path_addr, raw, PATH_MAX);
+    /* Only what the copy is worth keeping for: a path relative to a
+     * directory descriptor, which fits the caller's buffer as it is (else
+     * resolve_path's cutting rules apply at once). */
+    if (n >= 0 && raw[0] != '/' && dirfd >= 0 && (size_t)n < size && hold_dir(&t, dirfd, held) == 0) {
+        if (sl_target_check(&t)) {
+            release_held(held);
+            return -ESRCH;
+        }
+        memcpy(buf, raw, (size_t)n + 1);
+        return n;
+    }
+    return resolve_raw(&t, dirfd, raw, n, flags, buf, size);
+}
+
+/* What resolve_path_end names: the held directory (as it is now), made
+ * relative to the held root, joined to `relative`, normalised. */
+static ssize_t name_held(const sandlock_held_dir *held, const char *relative, char *buf, size_t size)
+{
+    size_t rel_len = strlen(relative);
+    if (rel_len >= PATH_MAX)
+        return -ENAMETOOLONG;
+    char joined[2 * PATH_MAX + 1];
+    int len = proc_link(0, NULL, held->dir, joined);
+    if (len < 0)
+        return len;
+    if (joined[0] != '/')
+        return -ENOTDIR;
+    /* A directory removed since is named "PATH (deleted)"; without links
+     * left, that suffix is the kernel's, not part of its name. */
+    static const char deleted[] = " (deleted)";
+    const int dl = (int)sizeof(deleted) - 1;
+    struct stat st;
+    if (len > dl && memcmp(joined + len - dl, deleted, (size_t)dl) == 0 && fstat(held->dir, &st) == 0 &&
+        st.st_nlink == 0) {
+        len -= dl;
+        joined[len] = '\0';
+    }
+    if (held->root >= 0) {
+        char root[PATH_MAX];
+        int rl = proc_link(0, NULL, held->root, root);
+        if (rl < 0)
+            return rl;
+        len = strip_root(joined, len, root, rl);
+        if (len < 0)
+            return len;
+    }
+    joined[len] = '/';
+    memcpy(joined + len + 1, relative, rel_len + 1);
+    return sl_path_normalise(joined, buf, size);
+}
+
+ssize_t sl_resolve_path_end(sandlock_held_dir *held, const char *relative, char *buf, size_t size)
+{
+    if (!held)
+        return -EINVAL;
+    ssize_t rc;
+    if (held->dir < 0)
+        rc = -EINVAL;
+    else if (!buf || size == 0)
+        rc = 0;
+    else if (!relative)
+        rc = -EINVAL;
     else
+        rc = name_held(held, relative, buf, size);
+    if (rc < 0 && rc != -ENAMETOOLONG && buf && size)
         buf[0] = '\0';
-    return n;
+    release_held(held);
+    return rc;
 }
 
 /* The child's umask, from /proc/PID/status; -1 when unknown. */

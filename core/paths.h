@@ -9,6 +9,9 @@
 ssize_t sl_resolve_path(sandlock_handle h, int dirfd, uint64_t path_addr, char *buf, size_t size);
 ssize_t sl_resolve_path_flags(sandlock_handle h, int dirfd, uint64_t path_addr, char *buf, size_t size,
                               unsigned flags);
+ssize_t sl_resolve_path_begin(sandlock_handle h, int dirfd, uint64_t path_addr, char *buf, size_t size,
+                              unsigned flags, sandlock_held_dir *held);
+ssize_t sl_resolve_path_end(sandlock_held_dir *held, const char *relative, char *buf, size_t size);
 int sl_open_path(sandlock_handle h, const char *path, int flags, mode_t mode);
 
 /* Lexically normalises `path` (absolute or not) into `out`: an absolute

@@ -84,7 +84,7 @@ extern "C" {
  * part of the entry symbol's name. */
 #define SANDLOCK_ABI_MAJOR 1
 /* ABI revision within the major version: bumped when members are appended. */
-#define SANDLOCK_ABI_MINOR 1
+#define SANDLOCK_ABI_MINOR 2
 /* The value stored in every abi_version field: major << 16 | minor. */
 #define SANDLOCK_ABI_VERSION ((SANDLOCK_ABI_MAJOR << 16) | SANDLOCK_ABI_MINOR)
 
@@ -232,6 +232,14 @@ static inline void sandlock_respond_defer(sandlock_response *r)
 
 /* Flags for host->resolve_path_flags() (ABI 1.1). */
 #define SANDLOCK_RESOLVE_ANY_DIRFD 1u /* no -ENOTDIR check of dirfd */
+
+/* What host->resolve_path_begin() keeps for resolve_path_end() (ABI 1.2):
+ * copies of the child's directory and root, or -1. The plugin only stores
+ * it and passes it back. */
+typedef struct sandlock_held_dir {
+    int dir;    /* the directory the relative path starts from, or -1 */
+    int root;   /* the child's root when it may differ from the host's, or -1 */
+} sandlock_held_dir;
 
 /* Errors of the notification services (host table below). Every service
  * returns a negative errno value on failure; the common ones are:
@@ -457,6 +465,40 @@ typedef struct sandlock_host {
     ssize_t (*resolve_path_flags)(sandlock_handle h, int dirfd,
                                   uint64_t path_addr, char *buf, size_t size,
                                   unsigned flags);
+
+    /* --- ABI 1.2 (check with SANDLOCK_HOST_HAS) --- */
+
+    /* resolve_path_begin / resolve_path_end: resolve_path_flags() in two
+     *   halves, for a plugin that reports paths and can name them after the
+     *   child went on (audit). Naming the directory a descriptor refers to
+     *   is the costly part of a resolution; begin only keeps a copy of the
+     *   directory while the child waits, end names it later, on any
+     *   thread, with no notification pending.
+     * resolve_path_begin: resolve_path_flags(h, dirfd, path_addr, buf,
+     *   size, flags), except when the path is relative to a descriptor
+     *   (not AT_FDCWD) that is a directory: then buf receives the path as
+     *   the child wrote it, *held copies of that directory (and, when the
+     *   sandbox may change its root, of the child's root), held->dir is
+     *   >= 0 and the result is the length of the relative path. In every
+     *   other case held->dir is -1 and the result is resolve_path_flags'
+     *   (also when the copy cannot be made, e.g. -EMFILE: the path is then
+     *   resolved at once). NULL held: -EINVAL.
+     * resolve_path_end: joins `relative` (what begin put into buf) to the
+     *   directory *held keeps, strips the child's root and normalises, like
+     *   resolve_path, into buf; returns the length or -errno (-ENAMETOOLONG
+     *   with the cut path, -EXDEV outside the child's root, -EINVAL when
+     *   nothing is held). It always closes the copies and sets held->dir
+     *   and held->root to -1; with a NULL buf (or size 0) it only closes
+     *   them (returns 0): a begun resolution must be ended exactly once.
+     *   The directory is named as it is when end runs: renamed since the
+     *   call, it shows its new name; removed since, the path it had.
+     *   Each held copy is an open descriptor of the supervisor: end them
+     *   soon and bound how many a plugin keeps.                          */
+    ssize_t (*resolve_path_begin)(sandlock_handle h, int dirfd,
+                                  uint64_t path_addr, char *buf, size_t size,
+                                  unsigned flags, sandlock_held_dir *held);
+    ssize_t (*resolve_path_end)(sandlock_held_dir *held, const char *relative,
+                                char *buf, size_t size);
 } sandlock_host;
 
 /* True when the host table has member `m` (a function added in a later

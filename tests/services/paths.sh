@@ -35,6 +35,44 @@ openat-socket-any: errno=ENOTDIR
 #a:a/../b: data=$T/work/b cloexec=1 write=EPERM
 #x:b: errno=EINVAL"
 
+# resolve_path_begin/_end (ABI 1.2): a path relative to a directory
+# descriptor is held and named by end; every other path is resolved by
+# begin itself, with resolve_path's results and errors.
+run_sandlock run -c "$ini" -- "$PROBE" openat "$T/dir" "#b:sub/../f" openat "$T/dir" "#b:" \
+    openat "$T/dir" "#b:/x/../y" cd "$T/work" open "#b:a/../b" openat-nodir "$T/work/data.txt" "#b:x" \
+    openat-socket "#b:x" openat-nodir /dev/null "#b:" open "#b:" open "#e:"
+is "resolve_path_begin/end: held for a directory, at once otherwise" "$out" \
+"#b:sub/../f: data=held:$T/dir/f cloexec=1 write=EPERM
+#b:: data=held:$T/dir cloexec=1 write=EPERM
+#b:/x/../y: data=now:/y cloexec=1 write=EPERM
+#b:a/../b: data=now:$T/work/b cloexec=1 write=EPERM
+#b:x: errno=ENOTDIR
+#b:x: errno=ENOTDIR
+#b:: data=now:/dev/null cloexec=1 write=EPERM
+#b:: data=now:$T/work cloexec=1 write=EPERM
+#e:: errno=EINVAL"
+
+# The directory is named when end runs: renamed meanwhile, by its new name;
+# removed meanwhile, by the name it had (not "... (deleted)").
+mkdir -p "$T/held/sub"
+run_sandlock run -c "$ini" -- sh -c "'$PROBE' openat '$T/held' '#h:sub/../x'; mv '$T/held' '$T/moved';
+    '$PROBE' open '#e:' openat '$T/moved/sub' '#h:y'; rmdir '$T/moved/sub'; '$PROBE' open '#e:'"
+is "resolve_path_end: the directory's name when end runs (renamed, removed)" "$out" \
+"#h:sub/../x: data=held cloexec=1 write=EPERM
+#e:: data=$T/moved/x cloexec=1 write=EPERM
+#h:y: data=held cloexec=1 write=EPERM
+#e:: data=$T/moved/sub/y cloexec=1 write=EPERM"
+
+# Every held copy is closed by end, also a dropped one: the supervisor's
+# fd count is the same after 200 of each (the first call fills the pidfd
+# cache).
+ops=()
+for i in $(seq 200); do ops+=(openat "$T/dir" "#b:f$i" openat "$T/dir" "#d:g$i"); done
+run_sandlock run -c "$ini" -- "$PROBE" openat "$T/dir" "#b:warm" open "#f:" "${ops[@]}" open "#f:"
+fds=$(printf '%s\n' "$out" | sed -n 's/^#f:: data=\([0-9]*\) .*/\1/p' | tr '\n' ' ')
+like "resolve_path_begin/end x400: the supervisor's fd count does not grow" "$fds" '^([0-9]+) \1 $'
+is "resolve_path_begin/end x400: every one named" "$(printf '%s\n' "$out" | grep -c "data=held:$T/dir/f")" 200
+
 ini_small=$(svc_ini small "pathsize = 16")
 run_sandlock run -c "$ini_small" -- "$PROBE" open "#r:/aaaa/bbbb/cccc" open "#r:/aaaa/bbbb/ccccc" \
     open "#r:/aaaa/bbbb/cc/../../.."
@@ -92,5 +130,11 @@ is "in a chroot: paths are relative to the child's root; opens stay inside it" "
 #o:up: data=inner-hostname cloexec=1 write=EBADF
 #o:/../../../../data.txt: data=root-data cloexec=1 write=EBADF"
 is "in a chroot: sandlock exits with the probe's status" "$rc" 0
+
+# resolve_path_begin/_end hold the child's root too when it may change.
+run_sandlock run -c "$ini_root" -- chroot "$R" /probe openat /sub "#b:z/../w" openat / "#b:v"
+is "in a chroot: resolve_path_end names the held directory inside the child's root" "$out" \
+"#b:z/../w: data=held:/sub/w cloexec=1 write=EPERM
+#b:v: data=held:/v cloexec=1 write=EPERM"
 
 done_testing

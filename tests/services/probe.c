@@ -250,6 +250,17 @@ int main(int argc, char **argv)
             show_fd("openat-file-any", openat(dfd, "#a:x/../y", O_RDONLY));
             close(dfd);
             i++;
+        } else if (!strcmp(op, "openat-nodir")) { /* openat-nodir FILE PATH: any file as dirfd */
+            int dfd = open(arg, O_RDONLY);
+            const char *path = i + 2 < argc ? argv[i + 2] : "";
+            show_fd(path, openat(dfd, path, O_RDONLY));
+            close(dfd);
+            i += 2;
+        } else if (!strcmp(op, "openat-socket")) { /* openat-socket PATH: a socket as dirfd */
+            int sfd = socket(AF_UNIX, SOCK_STREAM, 0);
+            show_fd(arg, openat(sfd, arg, O_RDONLY));
+            close(sfd);
+            i++;
         } else if (!strcmp(op, "openat-socket-any")) { /* #a: on a socket: still no path */
             int sfd = socket(AF_UNIX, SOCK_STREAM, 0);
             show_fd("openat-socket-any", openat(sfd, "#a:x", O_RDONLY));

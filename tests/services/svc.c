@@ -15,6 +15,15 @@
  *   openat(dirfd, "#a:PATH")  resolve_path_flags(SANDLOCK_RESOLVE_ANY_DIRFD),
  *                             read back like #r
  *   openat(dirfd, "#x:PATH")  resolve_path_flags with an unknown flag
+ *   openat(dirfd, "#b:PATH")  resolve_path_begin(0), then resolve_path_end
+ *                             at once; read back as "held:PATH" or, when
+ *                             begin resolved it itself, "now:PATH"
+ *   openat(dirfd, "#h:PATH")  resolve_path_begin(0), kept (one at a time);
+ *                             read back as "held" or "now:PATH"
+ *   openat(dirfd, "#e:")      resolve_path_end of the kept one, read back
+ *   openat(dirfd, "#d:PATH")  resolve_path_begin, then end with no buffer
+ *                             (dropped); read back as "dropped"
+ *   openat(dirfd, "#f:")      the number of the supervisor's open fds
  *   openat(other paths)       Continue
  *   flistxattr(fd)            dup_child_fd(fd), then send "via-dup" on it
  *   read(100, buf, n)         deferred: a plugin thread writes "deferred"
@@ -32,6 +41,7 @@
  * Every answer()'s result is logged as "answer: RESULT" (warn level). */
 #include <sandlock/plugin.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -55,6 +65,8 @@ struct svc {
     pthread_mutex_t lock;
     pthread_t threads[MAX_THREADS];
     size_t nthreads;
+    sandlock_held_dir kept;     /* #h: ... #e: */
+    char kept_path[4096];
 };
 
 struct job {
@@ -118,6 +130,7 @@ static int svc_init(const sandlock_host *h, const sandlock_config *cfg, void **s
     if ((v = host->config_get(cfg, "defer_mode")))
         snprintf(st->mode, sizeof(st->mode), "%s", v);
     pthread_mutex_init(&st->lock, NULL);
+    st->kept.dir = st->kept.root = -1;
     *state = st;
     return SANDLOCK_OK;
 }
@@ -130,6 +143,8 @@ static void svc_fini(void *state)
     pthread_mutex_unlock(&st->lock);
     for (size_t i = 0; i < n; i++)
         pthread_join(st->threads[i], NULL);
+    if (st->kept.dir >= 0)
+        host->resolve_path_end(&st->kept, NULL, NULL, 0);
     pthread_mutex_destroy(&st->lock);
     free(st);
 }
@@ -217,6 +232,62 @@ static void respond_rc(sandlock_response *resp, long rc)
         sandlock_respond_return(resp, rc);
 }
 
+/* The number of this process's open descriptors. */
+static int open_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    if (!d)
+        return -1;
+    int n = 0;
+    while (readdir(d))
+        n++;
+    closedir(d);
+    return n - 3;       /* ".", ".." and the directory's own fd */
+}
+
+/* #b #h #e #d #f (see the top): a content fd to answer with, or -errno. */
+static int begin_end(struct svc *st, const sandlock_event *ev, char mark, uint64_t rest_addr)
+{
+    char path[4096], text[4200];
+    sandlock_held_dir held;
+    ssize_t len;
+    if (mark == 'f') {
+        snprintf(text, sizeof(text), "%d", open_fds());
+        return host->content_fd("fds", text, strlen(text), 0);
+    }
+    if (mark == 'e') {
+        pthread_mutex_lock(&st->lock);
+        len = host->resolve_path_end(&st->kept, st->kept_path, path, sizeof(path));
+        pthread_mutex_unlock(&st->lock);
+        return len < 0 ? (int)len : host->content_fd("ended", path, (size_t)len, 0);
+    }
+    len = host->resolve_path_begin(ev->handle, (int)ev->args[0], rest_addr, path, sizeof(path), 0, &held);
+    if (len < 0)
+        return (int)len;
+    if (held.dir < 0) {
+        snprintf(text, sizeof(text), "now:%s", path);
+    } else if (mark == 'd') {
+        host->resolve_path_end(&held, NULL, NULL, 0);
+        snprintf(text, sizeof(text), "dropped");
+    } else if (mark == 'h') {
+        pthread_mutex_lock(&st->lock);
+        if (st->kept.dir >= 0)
+            host->resolve_path_end(&st->kept, NULL, NULL, 0);
+        st->kept = held;
+        memcpy(st->kept_path, path, (size_t)len + 1);
+        pthread_mutex_unlock(&st->lock);
+        snprintf(text, sizeof(text), "held");
+    } else {
+        char rel[4096];
+        memcpy(rel, path, (size_t)len + 1);
+        len = host->resolve_path_end(&held, rel, path, sizeof(path));
+        if (len < 0)
+            return (int)len;
+        snprintf(text, sizeof(text), "held:%s", path);
+    }
+    return host->content_fd("begun", text, strlen(text), 0);
+}
+
 static void handle_openat(struct svc *st, const sandlock_event *ev, sandlock_response *resp)
 {
     /* Only the 3-byte marker is read first: what follows may be a bad
@@ -263,6 +334,13 @@ static void handle_openat(struct svc *st, const sandlock_event *ev, sandlock_res
         free(resolved);
         break;
     }
+    case 'b':
+    case 'h':
+    case 'd':
+    case 'e':
+    case 'f':
+        fd = begin_end(st, ev, mark[1], rest_addr);
+        break;
     default:
         fd = -EINVAL;
         break;

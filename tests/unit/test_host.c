@@ -42,6 +42,8 @@ int main(void)
        h->dup_child_fd && h->content_fd && h->defer && h->answer,
        "every 1.0 member is set");
     ok(SANDLOCK_HOST_HAS(h, resolve_path_flags), "SANDLOCK_HOST_HAS sees the 1.1 member resolve_path_flags");
+    ok(SANDLOCK_HOST_HAS(h, resolve_path_begin) && SANDLOCK_HOST_HAS(h, resolve_path_end),
+       "SANDLOCK_HOST_HAS sees the 1.2 members resolve_path_begin and resolve_path_end");
 
     /* config_get: the last value */
     is_str(h->config_get(p, "path"), "/d", "config_get returns the last value (a continuation)");
