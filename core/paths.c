@@ -253,19 +253,16 @@ static void release_held(sandlock_held_dir *held)
     held->dir = held->root = -1;
 }
 
-/* Copies the child's descriptor dirfd into held->dir when it is a
- * directory, and the child's root into held->root unless the root is
- * fixed. Returns 0, or -1 (nothing held) when that cannot be done. */
-static int hold_dir(const struct sl_target *t, int dirfd, sandlock_held_dir *held)
+/* Copies the child's descriptor dirfd into held->dir, and its root into
+ * held->root unless the root is fixed. Returns 0, or -1 (nothing held)
+ * when that cannot be done. Whether dirfd is a directory is end's to
+ * check: a file's type never changes, and the check costs as much as the
+ * copy while the child waits. */
+static int hold_dir(const struct sl_target *t, int dirfd, unsigned flags, sandlock_held_dir *held)
 {
     int fd = sl_child_getfd(t, dirfd);
     if (fd < 0)
         return -1;
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        close(fd);
-        return -1;
-    }
     int root = -1;
     if (!root_is_fixed) {
         char link[64];
@@ -278,6 +275,7 @@ static int hold_dir(const struct sl_target *t, int dirfd, sandlock_held_dir *hel
     }
     held->dir = fd;
     held->root = root;
+    held->flags = flags;
     return 0;
 }
 
@@ -287,6 +285,7 @@ ssize_t sl_resolve_path_begin(sandlock_handle h, int dirfd, uint64_t path_addr, 
     if (!held)
         return -EINVAL;
     held->dir = held->root = -1;
+    held->flags = 0;
     if (!buf || size == 0 || (flags & ~SANDLOCK_RESOLVE_ANY_DIRFD))
         return -EINVAL;
     buf[0] = '\0';
@@ -299,7 +298,7 @@ ssize_t sl_resolve_path_begin(sandlock_handle h, int dirfd, uint64_t path_addr, 
     /* Only what the copy is worth keeping for: a path relative to a
      * directory descriptor, which fits the caller's buffer as it is (else
      * resolve_path's cutting rules apply at once). */
-    if (n >= 0 && raw[0] != '/' && dirfd >= 0 && (size_t)n < size && hold_dir(&t, dirfd, held) == 0) {
+    if (n >= 0 && raw[0] != '/' && dirfd >= 0 && (size_t)n < size && hold_dir(&t, dirfd, flags, held) == 0) {
         if (sl_target_check(&t)) {
             release_held(held);
             return -ESRCH;
@@ -311,8 +310,11 @@ ssize_t sl_resolve_path_begin(sandlock_handle h, int dirfd, uint64_t path_addr, 
 }
 
 /* What resolve_path_end names: the held directory (as it is now), made
- * relative to the held root, joined to `relative`, normalised. */
-static ssize_t name_held(const sandlock_held_dir *held, const char *relative, char *buf, size_t size)
+ * relative to the held root, joined to `relative`, normalised. `flags`
+ * are begin's: without SANDLOCK_RESOLVE_ANY_DIRFD a held file that is no
+ * directory gives -ENOTDIR (unless relative is empty: it names the file). */
+static ssize_t name_held(const sandlock_held_dir *held, const char *relative, unsigned flags, char *buf,
+                         size_t size)
 {
     size_t rel_len = strlen(relative);
     if (rel_len >= PATH_MAX)
@@ -322,14 +324,17 @@ static ssize_t name_held(const sandlock_held_dir *held, const char *relative, ch
     if (len < 0)
         return len;
     if (joined[0] != '/')
+        return -ENOTDIR;            /* socket:[N], pipe:[N], anon_inode:... */
+    struct stat st;
+    if (fstat(held->dir, &st) != 0)
+        return -errno;
+    if (!S_ISDIR(st.st_mode) && rel_len > 0 && !(flags & SANDLOCK_RESOLVE_ANY_DIRFD))
         return -ENOTDIR;
     /* A directory removed since is named "PATH (deleted)"; without links
      * left, that suffix is the kernel's, not part of its name. */
     static const char deleted[] = " (deleted)";
     const int dl = (int)sizeof(deleted) - 1;
-    struct stat st;
-    if (len > dl && memcmp(joined + len - dl, deleted, (size_t)dl) == 0 && fstat(held->dir, &st) == 0 &&
-        st.st_nlink == 0) {
+    if (len > dl && memcmp(joined + len - dl, deleted, (size_t)dl) == 0 && st.st_nlink == 0) {
         len -= dl;
         joined[len] = '\0';
     }
@@ -359,7 +364,7 @@ ssize_t sl_resolve_path_end(sandlock_held_dir *held, const char *relative, char 
     else if (!relative)
         rc = -EINVAL;
     else
-        rc = name_held(held, relative, buf, size);
+        rc = name_held(held, relative, held->flags, buf, size);
     if (rc < 0 && rc != -ENAMETOOLONG && buf && size)
         buf[0] = '\0';
     release_held(held);

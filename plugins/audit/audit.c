@@ -12,8 +12,12 @@
  * of an exec -- and answers Continue. handle() builds the line while the
  * child waits (its memory is only trustworthy then) and hands it to the
  * instance's writer thread (writer.h), so the child never waits for the
- * write. Lines are written whole, in the order they were handed over,
- * within the flush interval. A failed write is counted and reported once; it never changes
+ * write. A path relative to a directory descriptor is the exception: the
+ * host keeps a copy of the directory (resolve_path_begin, SDK 1.2) and the
+ * writer thread names it when the line's turn comes (render_record), which
+ * takes the costliest step of a path off the child's wait. Lines are
+ * written whole, in the order they were handed over, within the flush
+ * interval. A failed write is counted and reported once; it never changes
  * what the sandbox does. */
 #define _GNU_SOURCE
 #include <sandlock/plugin.h>
@@ -23,6 +27,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +52,38 @@ _Static_assert(LINE_SIZE <= LOG_WRITER_MAX_LINE, "a line must fit the writer's b
 /* While lines keep coming, the writer thread writes what gathered at
  * least this often. */
 #define FLUSH_INTERVAL_NS 1000000ull
+
+/* Directories an instance keeps for the writer thread at most (each is an
+ * open descriptor of sandlock's); beyond that, paths are named at once. */
+#define MAX_HELD 256
+
+/* A path field left for the writer thread: it takes the place of one
+ * HOLE_MARK byte in the line (no line holds that byte: strings are
+ * escaped). */
+#define HOLE_MARK "\x01"
+#define MAX_HOLES 2            /* rename, link: two paths */
+struct hole {
+    const char *name;          /* the field: "path" or "newpath" */
+    sandlock_held_dir held;    /* from resolve_path_begin */
+    uint32_t rel_len;          /* the relative path that follows, without its NUL */
+};
+struct holes {
+    int n;
+    struct hole hole[MAX_HOLES];
+    char rel[MAX_HOLES][PATH_SIZE];
+};
+/* A record: this head, the line, then each hole and its path. */
+struct record_head {
+    uint32_t line_len;
+    uint32_t holes;
+};
+_Static_assert(sizeof(struct record_head) + LINE_SIZE + MAX_HOLES * (sizeof(struct hole) + PATH_SIZE) <=
+                   LOG_WRITER_MAX_RECORD,
+               "a record must fit the writer's buffer");
+/* The rendered line: the line, and each path escaped (6 bytes per byte at
+ * worst) with its field name and flags. */
+_Static_assert(LINE_SIZE + MAX_HOLES * (6 * PATH_SIZE + 128) <= LOG_WRITER_MAX_LINE,
+               "a rendered record must fit the writer's line");
 
 /* How a syscall's arguments are decoded. */
 enum decode_kind {
@@ -130,13 +167,16 @@ struct audit_state {
     char *names_storage;            /* the syscalls key, split in place */
     const char **names;             /* NULL-terminated */
     struct log_writer *writer;      /* writes the lines to fd */
+    _Atomic int held;               /* directories kept in records not yet rendered */
 };
+
+static size_t render_record(void *arg, const char *record, size_t len, char *out, size_t cap);
 
 static const sandlock_host *host;
 static uint64_t page_size = 4096;   /* set at init */
-/* The host resolves paths without the directory check (ABI 1.1); set by
- * the entry point. */
-static int host_has_any_dirfd;
+/* The host resolves paths without the directory check (ABI 1.1), and in
+ * two halves (ABI 1.2); set by the entry point. */
+static int host_has_any_dirfd, host_has_begin;
 
 /* Finds the decoder of a syscall name, or NULL for raw arguments only. */
 static const struct decoder *find_decoder(const char *name)
@@ -277,7 +317,7 @@ static int audit_init(const sandlock_host *h, const sandlock_config *cfg, void *
         }
         st->own_fd = 1;
     }
-    st->writer = log_writer_start(st->fd, FLUSH_INTERVAL_NS, report_write_error, st);
+    st->writer = log_writer_start(st->fd, FLUSH_INTERVAL_NS, report_write_error, render_record, st);
     if (!st->writer) {
         snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "cannot start the log writer thread: %s", strerror(errno));
         goto fail;
@@ -366,10 +406,44 @@ static void read_result(struct line *l, const char *name, const char *buf, ssize
     }
 }
 
+/* Leaves the path at argument `path`, relative to directory descriptor
+ * fd, to the writer thread when the host keeps the directory: adds a hole
+ * to the line and returns 1. Returns 0 when the path was resolved at once
+ * (or has to be: too many directories kept), its result in buf/len. */
+static int path_hole(struct audit_state *st, struct line *l, struct holes *holes, const sandlock_event *ev,
+                     const char *name, int fd, int path, char *buf, ssize_t *len)
+{
+    if (!host_has_begin || holes->n == MAX_HOLES || atomic_load_explicit(&st->held, memory_order_relaxed) >= MAX_HELD)
+        return 0;
+    struct hole *h = &holes->hole[holes->n];
+    char *rel = holes->rel[holes->n];
+    ssize_t n = host->resolve_path_begin(ev->handle, fd, ev->args[path], rel, PATH_SIZE,
+                                         SANDLOCK_RESOLVE_ANY_DIRFD, &h->held);
+    if (h->held.dir < 0) {
+        /* Resolved at once (an absolute path, a file's descriptor, an
+         * error): the result is final. */
+        memcpy(buf, rel, strlen(rel) + 1);
+        *len = n;
+        return -1;
+    }
+    if (line_add(l, HOLE_MARK)) {
+        host->resolve_path_end(&h->held, NULL, NULL, 0);
+        return 0;
+    }
+    atomic_fetch_add_explicit(&st->held, 1, memory_order_relaxed);
+    h->name = name;
+    h->rel_len = (uint32_t)n;
+    holes->n++;
+    return 1;
+}
+
 /* Decodes the path at argument `path` (relative to the descriptor in
  * argument `dirfd`, or the cwd when dirfd < 0) as an absolute path. A NULL
- * pointer (utimensat on the descriptor itself) is logged as null. */
-static void path_field(struct line *l, const sandlock_event *ev, const char *name, int dirfd, int path)
+ * pointer (utimensat on the descriptor itself) is logged as null. With
+ * `holes`, a path relative to a directory descriptor may be left to the
+ * writer thread (path_hole). */
+static void path_field(struct audit_state *st, struct line *l, struct holes *holes, const sandlock_event *ev,
+                       const char *name, int dirfd, int path)
 {
     char buf[PATH_SIZE];
     if (ev->args[path] == 0) {
@@ -379,6 +453,16 @@ static void path_field(struct line *l, const sandlock_event *ev, const char *nam
     }
     int fd = dirfd < 0 ? AT_FDCWD : (int)ev->args[dirfd];
     buf[0] = '\0';
+    if (fd != AT_FDCWD && holes) {
+        ssize_t len;
+        int left = path_hole(st, l, holes, ev, name, fd, path, buf, &len);
+        if (left > 0)
+            return;
+        if (left < 0) {
+            read_result(l, name, buf, len);
+            return;
+        }
+    }
     /* The log shows what the child asked for: a relative path under a
      * dirfd that is a file is logged joined to the file's path (the kernel
      * fails that call with ENOTDIR itself), which saves the host a stat per
@@ -525,22 +609,24 @@ static void sockaddr_field(struct line *l, const sandlock_event *ev, int addr, i
 }
 
 /* Adds the decoded fields of the syscalls that have a decoder. */
-static void decode(struct line *l, const sandlock_event *ev, const struct decoder *d)
+static void decode(struct audit_state *st, struct line *l, struct holes *holes, const sandlock_event *ev,
+                   const struct decoder *d)
 {
     switch (d->kind) {
     case DECODE_PATH:
-        path_field(l, ev, "path", d->dirfd, d->path);
+        path_field(st, l, holes, ev, "path", d->dirfd, d->path);
         break;
     case DECODE_PATH2:
-        path_field(l, ev, "path", d->dirfd, d->path);
-        path_field(l, ev, "newpath", d->dirfd2, d->path2);
+        path_field(st, l, holes, ev, "path", d->dirfd, d->path);
+        path_field(st, l, holes, ev, "newpath", d->dirfd2, d->path2);
         break;
     case DECODE_SYMLINK:
         string_field(l, ev, "target", ev->args[d->dirfd]);
-        path_field(l, ev, "path", d->dirfd2, d->path2);
+        path_field(st, l, holes, ev, "path", d->dirfd2, d->path2);
         break;
     case DECODE_EXEC:
-        path_field(l, ev, "path", d->dirfd, d->path);
+        /* The path stays in handle(): argv's room depends on its length. */
+        path_field(st, l, NULL, ev, "path", d->dirfd, d->path);
         argv_field(l, ev, ev->args[d->path2]);
         break;
     case DECODE_SOCKADDR:
@@ -575,12 +661,57 @@ static int audit_handle(void *state, const sandlock_event *ev, sandlock_response
     }
     line_add(&l, json ? "]" : "");
     const struct decoder *d = find_decoder(name);
+    struct holes holes;
+    holes.n = 0;
     if (d)
-        decode(&l, ev, d);
+        decode(st, &l, &holes, ev, d);
     line_add(&l, st->format == FORMAT_JSON ? "}\n" : "\n");
-    log_writer_put(st->writer, l.buf, l.len);
+    if (holes.n == 0) {
+        log_writer_put(st->writer, l.buf, l.len);
+    } else {
+        struct record_head head = { (uint32_t)l.len, (uint32_t)holes.n };
+        struct iovec parts[2 + 2 * MAX_HOLES] = { { &head, sizeof(head) }, { l.buf, l.len } };
+        int n = 2;
+        for (int i = 0; i < holes.n; i++) {
+            parts[n++] = (struct iovec){ &holes.hole[i], sizeof(holes.hole[i]) };
+            parts[n++] = (struct iovec){ holes.rel[i], holes.hole[i].rel_len + 1 };
+        }
+        log_writer_put_record(st->writer, parts, n);
+    }
     sandlock_respond_continue(response);
     return SANDLOCK_OK;
+}
+
+/* The writer thread's half of a record (see path_hole): the line with each
+ * hole filled by the named path (or its error). Every kept directory is
+ * released here, also when the line is then lost. */
+static size_t render_record(void *arg, const char *record, size_t len, char *out, size_t cap)
+{
+    struct audit_state *st = arg;
+    struct record_head head;
+    memcpy(&head, record, sizeof(head));
+    const char *text = record + sizeof(head), *end = text + head.line_len;
+    const char *next = end;     /* the holes after the line */
+    struct line l;
+    line_init(&l, out, cap, st->format);
+    for (uint32_t i = 0; i < head.holes && next < record + len; i++) {
+        struct hole h;
+        memcpy(&h, next, sizeof(h));
+        const char *rel = next + sizeof(h);
+        next = rel + h.rel_len + 1;
+        const char *mark = memchr(text, HOLE_MARK[0], (size_t)(end - text));
+        char path[PATH_SIZE];
+        path[0] = '\0';
+        ssize_t n = host->resolve_path_end(&h.held, rel, path, sizeof(path));
+        atomic_fetch_sub_explicit(&st->held, 1, memory_order_relaxed);
+        if (!mark)
+            continue;
+        line_add_bytes(&l, text, (size_t)(mark - text));
+        read_result(&l, h.name, path, n);
+        text = mark + 1;
+    }
+    line_add_bytes(&l, text, (size_t)(end - text));
+    return l.len;
 }
 
 static const sandlock_plugin audit_plugin = {
@@ -599,5 +730,6 @@ SANDLOCK_PLUGIN_DEFINE(h)
 {
     host = h;
     host_has_any_dirfd = SANDLOCK_HOST_HAS(h, resolve_path_flags);
+    host_has_begin = SANDLOCK_HOST_HAS(h, resolve_path_begin) && SANDLOCK_HOST_HAS(h, resolve_path_end);
     return &audit_plugin;
 }

@@ -5,6 +5,8 @@
  *   audit-probe relative DIR   chdir(DIR), open "sub/../rel" and "./rel2",
  *                              then "inside" relative to a descriptor of a file
  *   audit-probe files DIR      mkdir, rename, link, symlink, unlink, rmdir
+ *   audit-probe dirfd DIR N    through a descriptor of DIR/t: N files created
+ *                              and removed, one renamed; then DIR/t removed
  *   audit-probe net PORT       connect/bind/sendto with IPv4, IPv6, unix
  *   audit-probe long DIR       open paths longer than PATH_MAX from DIR
  *   audit-probe fault          open a path at an unmapped address
@@ -101,6 +103,31 @@ int main(int argc, char **argv)
         unlink("d/c");
         unlink("d/s");
         rmdir("d");
+    } else if (!strcmp(mode, "dirfd") && argc == 4) {
+        /* The directory goes right after the last call: the log must
+         * still name it as it was, not "... (deleted)". */
+        char t[4096], name[32];
+        snprintf(t, sizeof(t), "%s/t", argv[2]);
+        int n = atoi(argv[3]);
+        if (mkdir(t, 0700))
+            return 1;
+        int d = open(t, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (d < 0)
+            return 1;
+        for (int i = 0; i < n; i++) {
+            snprintf(name, sizeof(name), "f%d", i);
+            int f = openat(d, name, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+            if (f < 0 || unlinkat(d, name, 0))
+                return 1;
+            close(f);
+        }
+        int f = openat(d, "a", O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+        if (f < 0 || renameat(d, "a", d, "b") || unlinkat(d, "b", 0))
+            return 1;
+        close(f);
+        close(d);
+        if (rmdir(t))
+            return 1;
     } else if (!strcmp(mode, "net") && argc == 3) {
         unsigned short port = (unsigned short)atoi(argv[2]);
         struct sockaddr_in in = { .sin_family = AF_INET, .sin_port = htons(port) };

@@ -36,6 +36,11 @@ int line_add(struct line *l, const char *text)
     return put(l, text, strlen(text), l->cap);
 }
 
+int line_add_bytes(struct line *l, const void *bytes, size_t n)
+{
+    return put(l, bytes, n, l->cap);
+}
+
 /* Formats into a scratch buffer, then appends all or nothing. */
 int line_addf(struct line *l, const char *fmt, ...)
 {

@@ -31,6 +31,10 @@ void line_init(struct line *l, char *buf, size_t cap, enum line_format format);
  * 0, or -1 and appends nothing. */
 int line_add(struct line *l, const char *text);
 
+/* Appends n bytes of literal text (a piece of a line built before) if
+ * they fit entirely; returns 0 or -1. */
+int line_add_bytes(struct line *l, const void *bytes, size_t n);
+
 /* Appends printf output if it fits entirely; returns 0 or -1. */
 int line_addf(struct line *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -2,7 +2,8 @@
  * line handed over arrives whole and in hand-over order, also from several
  * threads and through a ring that fills up; lines go out while the writer
  * runs, not only when it stops; failed writes are counted and reported
- * once. */
+ * once; records handed over for rendering take their place in that order
+ * and are rendered exactly once each, also when their line is lost. */
 #define _GNU_SOURCE
 #include "writer.h"
 #include "../../tests/tap.h"
@@ -10,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,15 +52,41 @@ static void sleep_ms(long ms)
 struct producer {
     struct log_writer *w;
     int id, lines, pad;   /* pad: extra bytes per line */
+    int records;          /* every other line as a record */
 };
 
-/* Hands over "P<id> <n> <pad x's>\n" for n = 0..lines-1. */
+static atomic_int renders;
+
+/* The test's records: "P<id> <n> " and then the pad as an int; rendered
+ * as the line a producer would have handed over itself. */
+static size_t render(void *arg, const char *record, size_t len, char *out, size_t cap)
+{
+    (void)arg;
+    int pad;
+    size_t text = len - sizeof(pad);
+    memcpy(&pad, record + text, sizeof(pad));
+    atomic_fetch_add(&renders, 1);
+    if (text + (size_t)pad + 1 > cap)
+        return 0;
+    memcpy(out, record, text);
+    memset(out + text, 'x', (size_t)pad);
+    out[text + (size_t)pad] = '\n';
+    return text + (size_t)pad + 1;
+}
+
+/* Hands over "P<id> <n> <pad x's>\n" for n = 0..lines-1; with `records`,
+ * the odd ones as records in two parts. */
 static void *produce(void *arg)
 {
     struct producer *p = arg;
     char line[70000];
     for (int n = 0; n < p->lines; n++) {
         int len = snprintf(line, sizeof(line), "P%d %d ", p->id, n);
+        if (p->records && n % 2) {
+            struct iovec parts[2] = { { line, (size_t)len }, { &p->pad, sizeof(p->pad) } };
+            log_writer_put_record(p->w, parts, 2);
+            continue;
+        }
         memset(line + len, 'x', (size_t)p->pad);
         len += p->pad;
         line[len++] = '\n';
@@ -118,12 +146,12 @@ static void *read_slowly(void *arg)
 
 /* Hands over `lines` lines of `pad` extra bytes from each of `nthreads`
  * threads (ids 0..nthreads-1), and waits for them. */
-static void produce_all(struct log_writer *w, int nthreads, int lines, int pad)
+static void produce_all(struct log_writer *w, int nthreads, int lines, int pad, int records)
 {
     pthread_t th[8];
     struct producer prod[8];
     for (int i = 0; i < nthreads; i++) {
-        prod[i] = (struct producer){ w, i, lines, pad };
+        prod[i] = (struct producer){ w, i, lines, pad, records };
         pthread_create(&th[i], NULL, produce, &prod[i]);
     }
     for (int i = 0; i < nthreads; i++)
@@ -133,8 +161,8 @@ static void produce_all(struct log_writer *w, int nthreads, int lines, int pad)
 /* Runs a writer on a pipe whose reader is slow and copies what it reads to
  * `path`, while produce_all() hands the lines over; stops the writer.
  * Returns 0, or -1 when no pipe can be had. */
-static int through_slow_pipe(const char *path, int nthreads, int lines, int pad, unsigned long *written,
-                             unsigned long *lost)
+static int through_slow_pipe(const char *path, int nthreads, int lines, int pad, int records,
+                             unsigned long *written, unsigned long *lost)
 {
     int pfd[2];
     if (pipe2(pfd, O_CLOEXEC) != 0)
@@ -142,13 +170,30 @@ static int through_slow_pipe(const char *path, int nthreads, int lines, int pad,
     struct slow_reader reader = { pfd[0], fopen(path, "we") };
     pthread_t rt;
     pthread_create(&rt, NULL, read_slowly, &reader);
-    struct log_writer *w = log_writer_start(pfd[1], MS, on_report, NULL);
-    produce_all(w, nthreads, lines, pad);
+    struct log_writer *w = log_writer_start(pfd[1], MS, on_report, render, NULL);
+    produce_all(w, nthreads, lines, pad, records);
     log_writer_stop(w, written, lost);
     close(pfd[1]);
     pthread_join(rt, NULL);
     close(pfd[0]);
     fclose(reader.out);
+    return 0;
+}
+
+/* through_slow_pipe() into tmpdir/NAME, then checks what arrived; stores
+ * the lines written. Returns 0, or -1 when no pipe can be had. */
+static int pipe_case(const char *name, int nthreads, int lines, int pad, int records, const char *what,
+                     unsigned long *written)
+{
+    char path[256];
+    unsigned long lost;
+    size_t len;
+    snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+    if (through_slow_pipe(path, nthreads, lines, pad, records, written, &lost))
+        return -1;
+    char *text = slurp(path, &len);
+    ok(text && check_lines(text, nthreads, lines, pad), "%s", what);
+    free(text);
     return 0;
 }
 
@@ -165,9 +210,9 @@ int main(void)
     /* Four threads, 5000 lines each, to a file. */
     snprintf(path, sizeof(path), "%s/file", tmpdir);
     int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    struct log_writer *w = log_writer_start(fd, MS, on_report, NULL);
+    struct log_writer *w = log_writer_start(fd, MS, on_report, render, NULL);
     ok(w != NULL, "writer starts");
-    produce_all(w, 4, 5000, 40);
+    produce_all(w, 4, 5000, 40, 0);
     log_writer_stop(w, &written, &lost);
     close(fd);
     char *text = slurp(path, &len);
@@ -176,10 +221,24 @@ int main(void)
     is_int(lost, 0, "nothing lost");
     free(text);
 
+    /* The same with every other line a record. */
+    snprintf(path, sizeof(path), "%s/records", tmpdir);
+    fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    w = log_writer_start(fd, MS, on_report, render, NULL);
+    renders = 0;
+    produce_all(w, 4, 5000, 40, 1);
+    log_writer_stop(w, &written, &lost);
+    close(fd);
+    text = slurp(path, &len);
+    ok(text && check_lines(text, 4, 5000, 40), "4 threads x 5000, half records: all whole, in hand-over order");
+    is_int(renders, 10000, "each record rendered once");
+    is_int(written, 20000, "records: written counts every line");
+    free(text);
+
     /* Lines go out while the writer runs: one line, then a pause. */
     snprintf(path, sizeof(path), "%s/prompt", tmpdir);
     fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    w = log_writer_start(fd, MS, on_report, NULL);
+    w = log_writer_start(fd, MS, on_report, render, NULL);
     log_writer_put(w, "first\n", 6);
     sleep_ms(200);
     text = slurp(path, &len);
@@ -193,31 +252,29 @@ int main(void)
     free(text);
 
     /* A slow pipe: 2 threads hand over 8 MiB, far more than the ring. */
-    snprintf(path, sizeof(path), "%s/pipe", tmpdir);
-    if (through_slow_pipe(path, 2, 4000, 1000, &written, &lost))
+    if (pipe_case("pipe", 2, 4000, 1000, 0, "slow pipe, ring full many times: all lines whole, in order",
+                  &written))
         return 1;
-    text = slurp(path, &len);
-    ok(text && check_lines(text, 2, 4000, 1000), "slow pipe, ring full many times: all lines whole, in order");
     is_int(written, 8000, "slow pipe: written counts every line");
-    free(text);
+    if (pipe_case("pipe-records", 2, 4000, 1000, 1, "slow pipe with records: all lines whole, in order",
+                  &written))
+        return 1;
 
     /* Lines longer than PIPE_BUF to a pipe: each goes whole. */
-    snprintf(path, sizeof(path), "%s/long", tmpdir);
-    if (through_slow_pipe(path, 1, 50, 60000, &written, &lost))
+    if (pipe_case("long", 1, 50, 60000, 1, "60 KB lines (and rendered records) to a pipe arrive whole", &written))
         return 1;
-    text = slurp(path, &len);
-    ok(text && check_lines(text, 1, 50, 60000), "60 KB lines to a pipe arrive whole");
-    free(text);
 
     /* Failed writes: counted, reported once. */
     fd = open("/dev/full", O_WRONLY | O_CLOEXEC);
     if (fd >= 0) {
         reports = 0;
-        w = log_writer_start(fd, MS, on_report, NULL);
-        produce_all(w, 1, 300, 10);
+        renders = 0;
+        w = log_writer_start(fd, MS, on_report, render, NULL);
+        produce_all(w, 1, 300, 10, 1);
         log_writer_stop(w, &written, &lost);
         close(fd);
         is_int(lost, 300, "/dev/full: every line counted as lost");
+        is_int(renders, 150, "/dev/full: every record still rendered (its resources released)");
         is_int(written, 0, "/dev/full: none written");
         is_int(reports, 1, "/dev/full: reported once");
         is_int(reported_errno, ENOSPC, "/dev/full: with ENOSPC");

@@ -104,6 +104,62 @@ is "relative: a path under a file's dirfd is logged joined to the file's path" \
     "$(q "[(r['syscall'], r['args'][0] != '0xffffff9c') for r in find('path', b'$dir/plain/inside')]")" \
     "[('openat', True)]"
 
+# --- paths under a directory descriptor, named after the call ---
+# audit keeps a copy of the directory and names it in its writer thread
+# (SDK 1.2 resolve_path_begin/end): the directory is removed right after
+# the last call, and every line still names it as the child did.
+dir="$TEST_TMP/dirfd"
+mkdir "$dir"
+: > "$log"
+run_sandlock run -c "$(audit_ini dirfd)" -- "$probe" dirfd "$dir" 300
+is "dirfd: the probe ran" "$rc" 0
+is "dirfd: every create and unlink through the descriptor logged with the directory's path" \
+    "$(q "sum(len(find('path', b'$dir/t/f%d' % i)) for i in range(300))")" 600
+is "dirfd: rename through the descriptor: both paths" \
+    "$(q "[(r['syscall'], b(r['newpath'])) for r in find('path', b'$dir/t/a') if 'newpath' in r]")" \
+    "[('renameat', b'$dir/t/b')]"
+is "dirfd: no path names a removed directory" "$(grep -c 'deleted' "$log")" 0
+
+# While the output does not keep up, an instance keeps at most 256
+# directories open for its writer (then names paths at once): the log goes
+# to a FIFO nobody reads until the command is done, so everything stalls
+# with the most directories held; then every line arrives, right.
+mkfifo "$TEST_TMP/fifo"
+dir="$TEST_TMP/held"
+mkdir "$dir"
+printf '[plugin audit]\nmodule = audit\noutput = %s\n' "$TEST_TMP/fifo" > "$TEST_TMP/fifo.ini"
+exec 7<>"$TEST_TMP/fifo"        # lets sandlock open it; nothing read yet
+"$SANDLOCK" run -c "$TEST_TMP/fifo.ini" -- "$probe" dirfd "$dir" 2000 7<&- &
+pid=$!
+peak=0 last=-1 n=0
+for _ in $(seq 100); do         # until the count stops moving (at most 5 s)
+    n=$(ls "/proc/$pid/fd" 2>/dev/null | wc -l)
+    [ "$n" -gt "$peak" ] && peak=$n
+    [ "$n" -eq "$last" ] && [ "$n" -gt 256 ] && break
+    last=$n
+    sleep 0.05
+done
+cat "$TEST_TMP/fifo" > "$TEST_TMP/fifo.out" 7<&- &
+reader=$!
+# Once the reader has the FIFO open, the shell lets go of it: the reader
+# gets its end-of-file when sandlock is done.
+for _ in $(seq 100); do
+    ls -l "/proc/$reader/fd" 2>/dev/null | grep -q fifo && break
+    sleep 0.05
+done
+exec 7<&-
+wait "$pid"
+rc=$?
+for _ in $(seq 100); do kill -0 "$reader" 2>/dev/null || break; sleep 0.1; done
+kill "$reader" 2>/dev/null
+wait "$reader"
+is "held bound: the probe ran" "$rc" 0
+like "held bound: 256 directories held at most (sandlock's fds at the stall: $peak)" "$peak" '^2[5-9][0-9]$'
+log="$TEST_TMP/fifo.out"
+is "held bound: every line arrived, with the directory's path" \
+    "$(q "sum(len(find('path', b'$dir/t/f%d' % i)) for i in range(2000))")" 4000
+log="$TEST_TMP/audit.log"
+
 # --- two-path calls, symlink target, mkdir/unlink/rmdir ---
 dir="$TEST_TMP/files"
 mkdir "$dir"

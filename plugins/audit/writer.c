@@ -10,7 +10,12 @@
  * it is idle it sets `sleeping`, and the first producer to see that clears
  * it and bumps wake_seq. The writer reads wake_seq before it looks at the
  * ring, so a line published after that look changes the word and the
- * futex wait returns at once: no line is left behind. */
+ * futex wait returns at once: no line is left behind.
+ *
+ * Records: a byte 0 (which no line holds), the record's length (a size_t)
+ * and its bytes. The writer thread copies the lines and the rendered
+ * records of a batch into its output buffer in ring order and writes that
+ * buffer. */
 #define _GNU_SOURCE
 #include "writer.h"
 
@@ -29,6 +34,9 @@
 #include <unistd.h>
 
 #define RING_SIZE LOG_WRITER_MAX_LINE
+/* Room for a full ring's worth of lines plus one rendered line. */
+#define OUT_SIZE (2 * LOG_WRITER_MAX_LINE)
+#define RECORD_MARK '\0'
 
 struct ring {
     _Atomic size_t head;           /* bytes published (under the lock) */
@@ -43,6 +51,7 @@ struct log_writer {
     int whole_batches;             /* a regular file: one write per batch */
     uint64_t interval_ns;
     log_writer_report_fn report;
+    log_writer_render_fn render;
     void *report_arg;
     pthread_t thread;
     _Atomic unsigned wake_seq;
@@ -51,6 +60,10 @@ struct log_writer {
     pthread_mutex_t lock;          /* producers appending to the ring */
     _Atomic unsigned long written, lost;
     atomic_flag reported;
+    /* The writer thread's: the batch being written, one record. */
+    char *out;
+    size_t out_len;
+    char *record;
     struct ring ring;
 };
 
@@ -102,56 +115,108 @@ static void write_out(struct log_writer *w, struct iovec *iov, int n)
     }
 }
 
-/* Writes bytes [from, to) of a ring. To a regular file in one writev();
- * to anything else (a pipe, a terminal) in pieces of whole lines of at
- * most PIPE_BUF bytes, which a pipe never interleaves with other writers'
- * (a longer line goes alone). */
-static void write_span(struct log_writer *w, const struct ring *r, size_t from, size_t to)
+/* Writes the output buffer: to a regular file in one write(); to anything
+ * else (a pipe, a terminal) in pieces of whole lines of at most PIPE_BUF
+ * bytes, which a pipe never interleaves with other writers' (a longer line
+ * goes alone). */
+static void flush_out(struct log_writer *w)
 {
-    while (from < to) {
-        size_t len = to - from;
+    const char *p = w->out;
+    size_t left = w->out_len;
+    while (left > 0) {
+        size_t len = left;
         if (!w->whole_batches && len > PIPE_BUF) {
             /* The longest run of whole lines within PIPE_BUF bytes, or the
              * first line alone when it is longer. */
-            size_t cut = 0;
-            for (size_t i = 0; i < len; i++) {
-                if (r->data[(from + i) % RING_SIZE] != '\n')
-                    continue;
-                if (i + 1 <= PIPE_BUF || cut == 0)
-                    cut = i + 1;
-                if (i + 1 >= PIPE_BUF)
-                    break;
-            }
-            if (cut)
-                len = cut;
+            const char *nl = memrchr(p, '\n', PIPE_BUF);
+            if (!nl)
+                nl = memchr(p, '\n', left);
+            if (nl)
+                len = (size_t)(nl - p) + 1;
         }
-        size_t at = from % RING_SIZE, first = RING_SIZE - at;
-        struct iovec iov[2] = { { (void *)(r->data + at), len < first ? len : first } };
-        int n = 1;
-        if (len > first) {
-            iov[1].iov_base = (void *)r->data;
-            iov[1].iov_len = len - first;
-            n = 2;
-        }
-        write_out(w, iov, n);
-        from += len;
+        struct iovec iov = { (void *)p, len };
+        write_out(w, &iov, 1);
+        p += len;
+        left -= len;
+    }
+    w->out_len = 0;
+}
+
+/* Copies ring bytes [from, from + len) to dst. */
+static void ring_copy(const struct ring *r, size_t from, void *dst, size_t len)
+{
+    size_t at = from % RING_SIZE, first = RING_SIZE - at;
+    if (len <= first) {
+        memcpy(dst, r->data + at, len);
+    } else {
+        memcpy(dst, r->data + at, first);
+        memcpy((char *)dst + first, r->data, len - first);
     }
 }
 
-/* Writes out what the ring holds; returns the bytes taken. */
+/* The end of the run of lines at [from, to): the next record's mark, or
+ * to. */
+static size_t lines_end(const struct ring *r, size_t from, size_t to)
+{
+    while (from < to) {
+        size_t at = from % RING_SIZE, n = to - from;
+        if (n > RING_SIZE - at)
+            n = RING_SIZE - at;
+        const char *mark = memchr(r->data + at, RECORD_MARK, n);
+        if (mark)
+            return from + (size_t)(mark - (r->data + at));
+        from += n;
+    }
+    return to;
+}
+
+/* Lets producers that wait for room go on: the ring is free up to `tail`. */
+static void release(struct log_writer *w, size_t tail)
+{
+    struct ring *r = &w->ring;
+    atomic_store_explicit(&r->tail, tail, memory_order_release);
+    if (atomic_load(&r->waiting)) {
+        atomic_fetch_add(&r->space_seq, 1);
+        futex(&r->space_seq, FUTEX_WAKE, INT_MAX, NULL);
+    }
+}
+
+/* Writes out what the ring holds -- lines as they are, records as their
+ * render()ed lines -- in ring order; returns the bytes taken. */
 static size_t drain(struct log_writer *w)
 {
     struct ring *r = &w->ring;
     size_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
     size_t head = atomic_load_explicit(&r->head, memory_order_acquire);
-    if (head == tail)
-        return 0;
-    write_span(w, r, tail, head);
-    atomic_store_explicit(&r->tail, head, memory_order_release);
-    if (atomic_load(&r->waiting)) {
-        atomic_fetch_add(&r->space_seq, 1);
-        futex(&r->space_seq, FUTEX_WAKE, INT_MAX, NULL);
+    size_t pos = tail;
+    while (pos < head) {
+        char first;
+        ring_copy(r, pos, &first, 1);
+        if (first == RECORD_MARK) {
+            size_t len;
+            ring_copy(r, pos + 1, &len, sizeof(len));
+            ring_copy(r, pos + 1 + sizeof(len), w->record, len);
+            pos += 1 + sizeof(len) + len;
+            if (OUT_SIZE - w->out_len < LOG_WRITER_MAX_LINE) {
+                flush_out(w);
+                release(w, pos - (1 + sizeof(len) + len));
+            }
+            w->out_len += w->render(w->report_arg, w->record, len, w->out + w->out_len, LOG_WRITER_MAX_LINE);
+            continue;
+        }
+        /* A run of whole lines: copied as one (it fits: the ring is no
+         * bigger than the room kept for it). */
+        size_t end = lines_end(r, pos, head);
+        if (OUT_SIZE - w->out_len < end - pos) {
+            flush_out(w);
+            release(w, pos);
+        }
+        ring_copy(r, pos, w->out + w->out_len, end - pos);
+        w->out_len += end - pos;
+        pos = end;
     }
+    flush_out(w);
+    release(w, head);
     return head - tail;
 }
 
@@ -196,16 +261,27 @@ static void kick(struct log_writer *w)
     futex(&w->wake_seq, FUTEX_WAKE, 1, NULL);
 }
 
-struct log_writer *log_writer_start(int fd, uint64_t interval_ns, log_writer_report_fn report, void *arg)
+struct log_writer *log_writer_start(int fd, uint64_t interval_ns, log_writer_report_fn report,
+                                    log_writer_render_fn render, void *arg)
 {
     struct log_writer *w = calloc(1, sizeof(*w));
     if (!w)
         return NULL;
+    w->out = malloc(OUT_SIZE);
+    w->record = malloc(LOG_WRITER_MAX_RECORD);
+    if (!w->out || !w->record) {
+        free(w->out);
+        free(w->record);
+        free(w);
+        errno = ENOMEM;
+        return NULL;
+    }
     struct stat st;
     w->fd = fd;
     w->whole_batches = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
     w->interval_ns = interval_ns;
     w->report = report;
+    w->render = render;
     w->report_arg = arg;
     atomic_flag_clear(&w->reported);
     pthread_mutex_init(&w->lock, NULL);
@@ -217,6 +293,8 @@ struct log_writer *log_writer_start(int fd, uint64_t interval_ns, log_writer_rep
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (rc) {
         pthread_mutex_destroy(&w->lock);
+        free(w->out);
+        free(w->record);
         free(w);
         errno = rc;
         return NULL;
@@ -224,35 +302,62 @@ struct log_writer *log_writer_start(int fd, uint64_t interval_ns, log_writer_rep
     return w;
 }
 
-void log_writer_put(struct log_writer *w, const char *line, size_t len)
+/* Appends parts[0..n) (len bytes in all) to the ring as one entry, after
+ * `mark` bytes of mark[] (a record's header; none for a line). */
+static void put_parts(struct log_writer *w, const char *mark, size_t nmark, const struct iovec *parts, int n,
+                      size_t len)
 {
     struct ring *r = &w->ring;
+    size_t total = nmark + len;
     pthread_mutex_lock(&w->lock);
     size_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
-    while (RING_SIZE - (head - atomic_load_explicit(&r->tail, memory_order_acquire)) < len) {
+    while (RING_SIZE - (head - atomic_load_explicit(&r->tail, memory_order_acquire)) < total) {
         /* Full (the output is slower than the sandbox): wake the writer
          * thread and wait for room. The timeout only guards against a
          * wake-up that raced with the check. */
         unsigned seq = atomic_load(&r->space_seq);
         atomic_store(&r->waiting, 1);
-        if (RING_SIZE - (head - atomic_load(&r->tail)) < len) {
+        if (RING_SIZE - (head - atomic_load(&r->tail)) < total) {
             kick(w);
             struct timespec t = { 0, 1000000 };
             futex(&r->space_seq, FUTEX_WAIT, seq, &t);
         }
         atomic_store(&r->waiting, 0);
     }
-    size_t at = head % RING_SIZE, first = RING_SIZE - at;
-    if (len <= first) {
-        memcpy(r->data + at, line, len);
-    } else {
-        memcpy(r->data + at, line, first);
-        memcpy(r->data, line + first, len - first);
+    size_t at = head;
+    for (int i = -1; i < n; i++) {
+        const char *src = i < 0 ? mark : parts[i].iov_base;
+        size_t left = i < 0 ? nmark : parts[i].iov_len;
+        while (left > 0) {
+            size_t off = at % RING_SIZE, room = RING_SIZE - off;
+            size_t take = left < room ? left : room;
+            memcpy(r->data + off, src, take);
+            src += take;
+            left -= take;
+            at += take;
+        }
     }
-    atomic_store(&r->head, head + len);     /* seq_cst: ordered before the load below */
+    atomic_store(&r->head, head + total);   /* seq_cst: ordered before the load below */
     pthread_mutex_unlock(&w->lock);
     if (atomic_load(&w->sleeping) && atomic_exchange(&w->sleeping, 0))
         kick(w);
+}
+
+void log_writer_put(struct log_writer *w, const char *line, size_t len)
+{
+    struct iovec part = { (void *)line, len };
+    put_parts(w, NULL, 0, &part, 1, len);
+}
+
+void log_writer_put_record(struct log_writer *w, const struct iovec *parts, int n)
+{
+    char mark[1 + sizeof(size_t)];
+    size_t len = 0;
+    for (int i = 0; i < n; i++)
+        len += parts[i].iov_len;
+    mark[0] = RECORD_MARK;
+    memcpy(mark + 1, &len, sizeof(len));
+    put_parts(w, mark, sizeof(mark), parts, n, len);
 }
 
 void log_writer_stop(struct log_writer *w, unsigned long *written, unsigned long *lost)
@@ -263,5 +368,7 @@ void log_writer_stop(struct log_writer *w, unsigned long *written, unsigned long
     *written = atomic_load(&w->written);
     *lost = atomic_load(&w->lost);
     pthread_mutex_destroy(&w->lock);
+    free(w->out);
+    free(w->record);
     free(w);
 }

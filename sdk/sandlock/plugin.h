@@ -237,8 +237,9 @@ static inline void sandlock_respond_defer(sandlock_response *r)
  * copies of the child's directory and root, or -1. The plugin only stores
  * it and passes it back. */
 typedef struct sandlock_held_dir {
-    int dir;    /* the directory the relative path starts from, or -1 */
-    int root;   /* the child's root when it may differ from the host's, or -1 */
+    int dir;          /* the descriptor the relative path starts from, or -1 */
+    int root;         /* the child's root when it may differ from the host's, or -1 */
+    unsigned flags;   /* begin's flags */
 } sandlock_held_dir;
 
 /* Errors of the notification services (host table below). Every service
@@ -476,24 +477,27 @@ typedef struct sandlock_host {
      *   thread, with no notification pending.
      * resolve_path_begin: resolve_path_flags(h, dirfd, path_addr, buf,
      *   size, flags), except when the path is relative to a descriptor
-     *   (not AT_FDCWD) that is a directory: then buf receives the path as
-     *   the child wrote it, *held copies of that directory (and, when the
-     *   sandbox may change its root, of the child's root), held->dir is
-     *   >= 0 and the result is the length of the relative path. In every
-     *   other case held->dir is -1 and the result is resolve_path_flags'
-     *   (also when the copy cannot be made, e.g. -EMFILE: the path is then
-     *   resolved at once). NULL held: -EINVAL.
+     *   (not AT_FDCWD): then buf receives the path as the child wrote it,
+     *   *held copies of that descriptor (and, when the sandbox may change
+     *   its root, of the child's root), held->dir is >= 0 and the result
+     *   is the length of the relative path. In every other case held->dir
+     *   is -1 and the result is resolve_path_flags' (also when the copy
+     *   cannot be made, e.g. -EMFILE: the path is then resolved at once).
+     *   NULL held: -EINVAL.
      * resolve_path_end: joins `relative` (what begin put into buf) to the
      *   directory *held keeps, strips the child's root and normalises, like
-     *   resolve_path, into buf; returns the length or -errno (-ENAMETOOLONG
-     *   with the cut path, -EXDEV outside the child's root, -EINVAL when
-     *   nothing is held). It always closes the copies and sets held->dir
-     *   and held->root to -1; with a NULL buf (or size 0) it only closes
-     *   them (returns 0): a begun resolution must be ended exactly once.
+     *   resolve_path, into buf; returns the length or -errno: those of
+     *   resolve_path_flags with begin's flags (-ENOTDIR for a descriptor
+     *   that is no directory, -ENAMETOOLONG with the cut path, -EXDEV
+     *   outside the child's root), -EINVAL when nothing is held. It always
+     *   closes the copies and sets held->dir and held->root to -1; with a
+     *   NULL buf (or size 0) it only closes them (returns 0): a begun
+     *   resolution must be ended exactly once.
      *   The directory is named as it is when end runs: renamed since the
      *   call, it shows its new name; removed since, the path it had.
-     *   Each held copy is an open descriptor of the supervisor: end them
-     *   soon and bound how many a plugin keeps.                          */
+     *   Each held copy is an open descriptor of the supervisor (which keeps
+     *   the file open: a pipe's reader sees its end a little later, too):
+     *   end them soon and bound how many a plugin keeps.                 */
     ssize_t (*resolve_path_begin)(sandlock_handle h, int dirfd,
                                   uint64_t path_addr, char *buf, size_t size,
                                   unsigned flags, sandlock_held_dir *held);

@@ -35,20 +35,23 @@ openat-socket-any: errno=ENOTDIR
 #a:a/../b: data=$T/work/b cloexec=1 write=EPERM
 #x:b: errno=EINVAL"
 
-# resolve_path_begin/_end (ABI 1.2): a path relative to a directory
-# descriptor is held and named by end; every other path is resolved by
-# begin itself, with resolve_path's results and errors.
+# resolve_path_begin/_end (ABI 1.2): a path relative to a descriptor is
+# held and named by end, with resolve_path_flags' results and errors for
+# begin's flags; every other path is resolved by begin itself.
 run_sandlock run -c "$ini" -- "$PROBE" openat "$T/dir" "#b:sub/../f" openat "$T/dir" "#b:" \
     openat "$T/dir" "#b:/x/../y" cd "$T/work" open "#b:a/../b" openat-nodir "$T/work/data.txt" "#b:x" \
-    openat-socket "#b:x" openat-nodir /dev/null "#b:" open "#b:" open "#e:"
-is "resolve_path_begin/end: held for a directory, at once otherwise" "$out" \
+    openat-nodir "$T/work/data.txt" "#j:x/../y" openat-socket "#b:x" openat-socket "#j:x" \
+    openat-nodir /dev/null "#b:" open "#b:" open "#e:"
+is "resolve_path_begin/end: held for a descriptor, at once otherwise" "$out" \
 "#b:sub/../f: data=held:$T/dir/f cloexec=1 write=EPERM
 #b:: data=held:$T/dir cloexec=1 write=EPERM
 #b:/x/../y: data=now:/y cloexec=1 write=EPERM
 #b:a/../b: data=now:$T/work/b cloexec=1 write=EPERM
 #b:x: errno=ENOTDIR
+#j:x/../y: data=held:$T/work/data.txt/y cloexec=1 write=EPERM
 #b:x: errno=ENOTDIR
-#b:: data=now:/dev/null cloexec=1 write=EPERM
+#j:x: errno=ENOTDIR
+#b:: data=held:/dev/null cloexec=1 write=EPERM
 #b:: data=now:$T/work cloexec=1 write=EPERM
 #e:: errno=EINVAL"
 

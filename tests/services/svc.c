@@ -18,6 +18,7 @@
  *   openat(dirfd, "#b:PATH")  resolve_path_begin(0), then resolve_path_end
  *                             at once; read back as "held:PATH" or, when
  *                             begin resolved it itself, "now:PATH"
+ *   openat(dirfd, "#j:PATH")  the same as #b with SANDLOCK_RESOLVE_ANY_DIRFD
  *   openat(dirfd, "#h:PATH")  resolve_path_begin(0), kept (one at a time);
  *                             read back as "held" or "now:PATH"
  *   openat(dirfd, "#e:")      resolve_path_end of the kept one, read back
@@ -261,7 +262,8 @@ static int begin_end(struct svc *st, const sandlock_event *ev, char mark, uint64
         pthread_mutex_unlock(&st->lock);
         return len < 0 ? (int)len : host->content_fd("ended", path, (size_t)len, 0);
     }
-    len = host->resolve_path_begin(ev->handle, (int)ev->args[0], rest_addr, path, sizeof(path), 0, &held);
+    len = host->resolve_path_begin(ev->handle, (int)ev->args[0], rest_addr, path, sizeof(path),
+                                   mark == 'j' ? SANDLOCK_RESOLVE_ANY_DIRFD : 0, &held);
     if (len < 0)
         return (int)len;
     if (held.dir < 0) {
@@ -335,6 +337,7 @@ static void handle_openat(struct svc *st, const sandlock_event *ev, sandlock_res
         break;
     }
     case 'b':
+    case 'j':
     case 'h':
     case 'd':
     case 'e':
