@@ -406,29 +406,29 @@ static void read_result(struct line *l, const char *name, const char *buf, ssize
     }
 }
 
-/* Leaves the path at argument `path`, relative to directory descriptor
- * fd, to the writer thread when the host keeps the directory: adds a hole
- * to the line and returns 1. Returns 0 when the path was resolved at once
- * (or has to be: too many directories kept), its result in buf/len. */
+/* Decodes the path at argument `path`, relative to descriptor fd, with the
+ * host's resolve_path_begin: when the host keeps the directory, the field
+ * becomes a hole in the line for the writer thread (render_record), else
+ * it gets begin's own result. Returns 1 when the field is done, 0 when it
+ * is to be decoded the usual way (no such service, or MAX_HELD directories
+ * kept already). */
 static int path_hole(struct audit_state *st, struct line *l, struct holes *holes, const sandlock_event *ev,
-                     const char *name, int fd, int path, char *buf, ssize_t *len)
+                     const char *name, int fd, int path)
 {
-    if (!host_has_begin || holes->n == MAX_HOLES || atomic_load_explicit(&st->held, memory_order_relaxed) >= MAX_HELD)
+    if (!host_has_begin || holes->n == MAX_HOLES ||
+        atomic_load_explicit(&st->held, memory_order_relaxed) >= MAX_HELD)
         return 0;
     struct hole *h = &holes->hole[holes->n];
     char *rel = holes->rel[holes->n];
     ssize_t n = host->resolve_path_begin(ev->handle, fd, ev->args[path], rel, PATH_SIZE,
                                          SANDLOCK_RESOLVE_ANY_DIRFD, &h->held);
     if (h->held.dir < 0) {
-        /* Resolved at once (an absolute path, a file's descriptor, an
-         * error): the result is final. */
-        memcpy(buf, rel, strlen(rel) + 1);
-        *len = n;
-        return -1;
+        read_result(l, name, rel, n);   /* resolved at once: absolute, or an error */
+        return 1;
     }
     if (line_add(l, HOLE_MARK)) {
-        host->resolve_path_end(&h->held, NULL, NULL, 0);
-        return 0;
+        host->resolve_path_end(&h->held, NULL, NULL, 0);    /* the line is full */
+        return 1;
     }
     atomic_fetch_add_explicit(&st->held, 1, memory_order_relaxed);
     h->name = name;
@@ -453,16 +453,8 @@ static void path_field(struct audit_state *st, struct line *l, struct holes *hol
     }
     int fd = dirfd < 0 ? AT_FDCWD : (int)ev->args[dirfd];
     buf[0] = '\0';
-    if (fd != AT_FDCWD && holes) {
-        ssize_t len;
-        int left = path_hole(st, l, holes, ev, name, fd, path, buf, &len);
-        if (left > 0)
-            return;
-        if (left < 0) {
-            read_result(l, name, buf, len);
-            return;
-        }
-    }
+    if (fd != AT_FDCWD && holes && path_hole(st, l, holes, ev, name, fd, path))
+        return;
     /* The log shows what the child asked for: a relative path under a
      * dirfd that is a file is logged joined to the file's path (the kernel
      * fails that call with ENOTDIR itself), which saves the host a stat per
