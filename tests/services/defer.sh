@@ -38,6 +38,7 @@ t=$(ms "$out")
     || fail "EIO after $t ms"
 like "the host logs the timeout" "$err" "\[svc\] deferred read of pid [0-9]+ not answered within 200 ms: EIO"
 like "memory services fail safe once the notification timed out" "$err" "mem_write while deferred: -ESRCH"
+like "resolve_path_begin fails safe then, holding nothing" "$err" "resolve_path_begin while deferred: -ESRCH held=-1"
 like "the late answer gets -ETIMEDOUT" "$err" "\[svc\] answer: -ETIMEDOUT"
 
 # ---- a second answer ----

@@ -174,6 +174,15 @@ static void *defer_thread(void *arg)
     sandlock_response r = { .abi_version = SANDLOCK_ABI_VERSION, .struct_size = sizeof(r) };
     if (w < 0)
         host->log(st->cfg, SANDLOCK_LOG_WARN, "mem_write while deferred: %s", err_name(w));
+    /* So do the path services: begin keeps nothing for a stale handle. */
+    char rel[64];
+    sandlock_held_dir held;
+    ssize_t b = host->resolve_path_begin(job->h, 0, job->buf, rel, sizeof(rel), 0, &held);
+    if (b < 0)
+        host->log(st->cfg, SANDLOCK_LOG_WARN, "resolve_path_begin while deferred: %s held=%d", err_name(b),
+                  held.dir);
+    else if (held.dir >= 0)
+        host->resolve_path_end(&held, NULL, NULL, 0);
     if (!strcmp(st->mode, "invalid"))
         sandlock_respond_errno(&r, 0);
     else if (w < 0)
