@@ -47,8 +47,9 @@ struct log_writer *log_writer_start(int fd, uint64_t interval_ns, log_writer_rep
  * the record's length in front of it. */
 #define LOG_WRITER_MAX_RECORD (LOG_WRITER_MAX_LINE - 64u)
 
-/* Hands one finished line (`len` bytes, ending in '\n', at most
- * LOG_WRITER_MAX_LINE) to the writer.
+/* Hands one finished line (`len` bytes, ending in '\n', with no NUL byte
+ * -- it marks records in the ring -- at most LOG_WRITER_MAX_LINE) to the
+ * writer.
  * Thread-safe; never fails: when the ring is full (the output is slower
  * than the sandbox) it waits for room. */
 void log_writer_put(struct log_writer *w, const char *line, size_t len);
