@@ -227,23 +227,6 @@ static ssize_t resolve_raw(const struct sl_target *t, int dirfd, const char *raw
     return n;
 }
 
-ssize_t sl_resolve_path_flags(sandlock_handle h, int dirfd, uint64_t path_addr, char *buf, size_t size,
-                              unsigned flags)
-{
-    if (!buf || size == 0 || (flags & ~SANDLOCK_RESOLVE_ANY_DIRFD))
-        return -EINVAL;
-    buf[0] = '\0';
-    struct sl_target t;
-    int rc = sl_target_of(h, &t);
-    if (rc < 0)
-        return rc;
-    /* On the stack: this runs for most notifications of path plugins.
-     * Longer than PATH_MAX: the kernel refuses it too (-ENAMETOOLONG). */
-    char raw[PATH_MAX];
-    ssize_t n = sl_target_read_string(&t, path_addr, raw, PATH_MAX);
-    return resolve_raw(&t, dirfd, raw, n, flags, buf, size);
-}
-
 static void release_held(sandlock_held_dir *held)
 {
     if (held->dir >= 0)
@@ -279,13 +262,13 @@ static int hold_dir(const struct sl_target *t, int dirfd, unsigned flags, sandlo
     return 0;
 }
 
-ssize_t sl_resolve_path_begin(sandlock_handle h, int dirfd, uint64_t path_addr, char *buf, size_t size,
-                              unsigned flags, sandlock_held_dir *held)
+/* resolve_path_flags, and resolve_path_begin when `held` is set: keeps a
+ * copy of dirfd in *held instead of naming it when the path is relative
+ * to it and fits the caller's buffer as it is (else resolve_path's cutting
+ * rules apply at once). */
+static ssize_t resolve(sandlock_handle h, int dirfd, uint64_t path_addr, char *buf, size_t size, unsigned flags,
+                       sandlock_held_dir *held)
 {
-    if (!held)
-        return -EINVAL;
-    held->dir = held->root = -1;
-    held->flags = 0;
     if (!buf || size == 0 || (flags & ~SANDLOCK_RESOLVE_ANY_DIRFD))
         return -EINVAL;
     buf[0] = '\0';
@@ -293,12 +276,12 @@ ssize_t sl_resolve_path_begin(sandlock_handle h, int dirfd, uint64_t path_addr, 
     int rc = sl_target_of(h, &t);
     if (rc < 0)
         return rc;
+    /* On the stack: this runs for most notifications of path plugins.
+     * Longer than PATH_MAX: the kernel refuses it too (-ENAMETOOLONG). */
     char raw[PATH_MAX];
     ssize_t n = sl_target_read_string(&t, path_addr, raw, PATH_MAX);
-    /* Only what the copy is worth keeping for: a path relative to a
-     * directory descriptor, which fits the caller's buffer as it is (else
-     * resolve_path's cutting rules apply at once). */
-    if (n >= 0 && raw[0] != '/' && dirfd >= 0 && (size_t)n < size && hold_dir(&t, dirfd, flags, held) == 0) {
+    if (held && n >= 0 && raw[0] != '/' && dirfd >= 0 && (size_t)n < size &&
+        hold_dir(&t, dirfd, flags, held) == 0) {
         if (sl_target_check(&t)) {
             release_held(held);
             return -ESRCH;
@@ -307,6 +290,22 @@ ssize_t sl_resolve_path_begin(sandlock_handle h, int dirfd, uint64_t path_addr, 
         return n;
     }
     return resolve_raw(&t, dirfd, raw, n, flags, buf, size);
+}
+
+ssize_t sl_resolve_path_flags(sandlock_handle h, int dirfd, uint64_t path_addr, char *buf, size_t size,
+                              unsigned flags)
+{
+    return resolve(h, dirfd, path_addr, buf, size, flags, NULL);
+}
+
+ssize_t sl_resolve_path_begin(sandlock_handle h, int dirfd, uint64_t path_addr, char *buf, size_t size,
+                              unsigned flags, sandlock_held_dir *held)
+{
+    if (!held)
+        return -EINVAL;
+    held->dir = held->root = -1;
+    held->flags = 0;
+    return resolve(h, dirfd, path_addr, buf, size, flags, held);
 }
 
 /* What resolve_path_end names: the held directory (as it is now), made

@@ -180,6 +180,32 @@ static int through_slow_pipe(const char *path, int nthreads, int lines, int pad,
     return 0;
 }
 
+/* Four threads hand over 5000 lines of 40 extra bytes each (with
+ * `records`, every other one as a record) to a writer on tmpdir/NAME;
+ * checks what arrived and the counts. */
+static void file_case(const char *name, int records, const char *what)
+{
+    char path[256];
+    unsigned long written, lost;
+    size_t len;
+    snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    struct log_writer *w = log_writer_start(fd, MS, on_report, render, NULL);
+    ok(w != NULL, "%s: writer starts", name);
+    if (!w)
+        return;
+    renders = 0;
+    produce_all(w, 4, 5000, 40, records);
+    log_writer_stop(w, &written, &lost);
+    close(fd);
+    char *text = slurp(path, &len);
+    ok(text && check_lines(text, 4, 5000, 40), "%s", what);
+    is_int(renders, records ? 10000 : 0, "%s: each record rendered once", name);
+    is_int(written, 20000, "%s: written counts every line", name);
+    is_int(lost, 0, "%s: nothing lost", name);
+    free(text);
+}
+
 /* through_slow_pipe() into tmpdir/NAME, then checks what arrived; stores
  * the lines written. Returns 0, or -1 when no pipe can be had. */
 static int pipe_case(const char *name, int nthreads, int lines, int pad, int records, const char *what,
@@ -207,41 +233,18 @@ int main(void)
     unsigned long written, lost;
     size_t len;
 
-    /* Four threads, 5000 lines each, to a file. */
-    snprintf(path, sizeof(path), "%s/file", tmpdir);
-    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    struct log_writer *w = log_writer_start(fd, MS, on_report, render, NULL);
-    ok(w != NULL, "writer starts");
-    produce_all(w, 4, 5000, 40, 0);
-    log_writer_stop(w, &written, &lost);
-    close(fd);
-    char *text = slurp(path, &len);
-    ok(text && check_lines(text, 4, 5000, 40), "4 threads x 5000 lines: all whole, each thread's in order");
-    is_int(written, 20000, "written counts every line");
-    is_int(lost, 0, "nothing lost");
-    free(text);
-
-    /* The same with every other line a record. */
-    snprintf(path, sizeof(path), "%s/records", tmpdir);
-    fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    w = log_writer_start(fd, MS, on_report, render, NULL);
-    renders = 0;
-    produce_all(w, 4, 5000, 40, 1);
-    log_writer_stop(w, &written, &lost);
-    close(fd);
-    text = slurp(path, &len);
-    ok(text && check_lines(text, 4, 5000, 40), "4 threads x 5000, half records: all whole, in hand-over order");
-    is_int(renders, 10000, "each record rendered once");
-    is_int(written, 20000, "records: written counts every line");
-    free(text);
+    /* Four threads, 5000 lines each, to a file; then the same with every
+     * other line a record. */
+    file_case("file", 0, "4 threads x 5000 lines: all whole, each thread's in order");
+    file_case("records", 1, "4 threads x 5000, half records: all whole, in hand-over order");
 
     /* Lines go out while the writer runs: one line, then a pause. */
     snprintf(path, sizeof(path), "%s/prompt", tmpdir);
-    fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    w = log_writer_start(fd, MS, on_report, render, NULL);
+    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    struct log_writer *w = log_writer_start(fd, MS, on_report, render, NULL);
     log_writer_put(w, "first\n", 6);
     sleep_ms(200);
-    text = slurp(path, &len);
+    char *text = slurp(path, &len);
     is_str(text ? text : "(none)", "first\n", "a lone line is written within 200 ms, before stop");
     free(text);
     log_writer_put(w, "second\n", 7);

@@ -154,6 +154,21 @@ static void ring_copy(const struct ring *r, size_t from, void *dst, size_t len)
     }
 }
 
+/* Copies len bytes from src to the ring at `at` (a count of bytes ever
+ * published), wrapping at its end. */
+static void ring_store(struct ring *r, size_t at, const void *src, size_t len)
+{
+    if (len == 0)
+        return;
+    size_t off = at % RING_SIZE, first = RING_SIZE - off;
+    if (len <= first) {
+        memcpy(r->data + off, src, len);
+    } else {
+        memcpy(r->data + off, src, first);
+        memcpy(r->data, (const char *)src + first, len - first);
+    }
+}
+
 /* The end of the run of lines at [from, to): the next record's mark, or
  * to. */
 static size_t lines_end(const struct ring *r, size_t from, size_t to)
@@ -193,14 +208,14 @@ static size_t drain(struct log_writer *w)
         char first;
         ring_copy(r, pos, &first, 1);
         if (first == RECORD_MARK) {
+            if (OUT_SIZE - w->out_len < LOG_WRITER_MAX_LINE) {
+                flush_out(w);
+                release(w, pos);
+            }
             size_t len;
             ring_copy(r, pos + 1, &len, sizeof(len));
             ring_copy(r, pos + 1 + sizeof(len), w->record, len);
             pos += 1 + sizeof(len) + len;
-            if (OUT_SIZE - w->out_len < LOG_WRITER_MAX_LINE) {
-                flush_out(w);
-                release(w, pos - (1 + sizeof(len) + len));
-            }
             w->out_len += w->render(w->report_arg, w->record, len, w->out + w->out_len, LOG_WRITER_MAX_LINE);
             continue;
         }
@@ -324,18 +339,11 @@ static void put_parts(struct log_writer *w, const char *mark, size_t nmark, cons
         }
         atomic_store(&r->waiting, 0);
     }
-    size_t at = head;
-    for (int i = -1; i < n; i++) {
-        const char *src = i < 0 ? mark : parts[i].iov_base;
-        size_t left = i < 0 ? nmark : parts[i].iov_len;
-        while (left > 0) {
-            size_t off = at % RING_SIZE, room = RING_SIZE - off;
-            size_t take = left < room ? left : room;
-            memcpy(r->data + off, src, take);
-            src += take;
-            left -= take;
-            at += take;
-        }
+    ring_store(r, head, mark, nmark);
+    size_t at = head + nmark;
+    for (int i = 0; i < n; i++) {
+        ring_store(r, at, parts[i].iov_base, parts[i].iov_len);
+        at += parts[i].iov_len;
     }
     atomic_store(&r->head, head + total);   /* seq_cst: ordered before the load below */
     pthread_mutex_unlock(&w->lock);
