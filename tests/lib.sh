@@ -9,6 +9,12 @@ tap_failed=0
 TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/sandlock-test.XXXXXX")
 trap 'rm -rf "$TEST_TMP"' EXIT
 
+# Tests wait for events, never for a fixed time: EVENT_TIMEOUT is only the
+# bound after which an awaited event (a process gone, a line written) counts
+# as never happening. Generous, so that a loaded 2-CPU machine or a
+# sanitizer build cannot make a correct sandlock fail.
+EVENT_TIMEOUT=${SANDLOCK_TEST_EVENT_TIMEOUT:-20}
+
 pass() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1"; }
 fail() {
     tap_n=$((tap_n + 1)); tap_failed=$((tap_failed + 1))

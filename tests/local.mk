@@ -1,5 +1,5 @@
 # tests/ -- shared helpers; each suite has its own fragment.
-EXTRA_DIST += tests/tap.h tests/lib.sh tests/run.sh tests/build.sh build-aux/tap-driver.sh
+EXTRA_DIST += tests/tap.h tests/lib.sh tests/run.sh tests/repeat.sh tests/build.sh build-aux/tap-driver.sh
 include $(srcdir)/tests/unit/local.mk
 include $(srcdir)/tests/integration/local.mk
 include $(srcdir)/tests/services/local.mk

@@ -8,8 +8,8 @@
  *   stat|lstat|access|unlink|rmdir|mkdir|readlink|chdir|truncate PATH
  *   rename OLD NEW | link OLD NEW | symlink TARGET LINK
  *   exec PATH            execve(PATH) with no arguments
- *   race GOOD BAD N      see race() below
- *   linkrace GOOD BAD NEW N   see link_race() below */
+ *   race GOOD BAD N      opens of a flipping path, see race() below
+ *   linkrace GOOD BAD NEW N   links of a flipping path to NEW, the same */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Prints "ok" or "err ENAME" for a call's result. */
@@ -66,43 +67,52 @@ static void *flipper(void *arg)
     return NULL;
 }
 
-/* Opens the shared path N times while another thread flips it between GOOD
- * (allowed) and BAD (denied; both names have the same length). Prints how
- * many opens gave the good content, the bad content and errors. */
-static int race(const char *good, const char *bad, long n)
+/* One attempt of a race: open (or link) the shared path once. Returns what
+ * the child got: 'g' the good content, 'b' the bad content, 'e' an error. */
+typedef char race_attempt(const char *dest);
+
+static char read_outcome(int fd)
 {
-    char *names[2] = { (char *)good, (char *)bad };
-    if (strlen(good) != strlen(bad) || strlen(good) >= sizeof(race_path))
-        return 2;
-    memcpy(race_path, good, strlen(good) + 1);
-    pthread_t t;
-    pthread_create(&t, NULL, flipper, names);
-    long got_good = 0, got_bad = 0, errors = 0;
-    for (long i = 0; i < n; i++) {
-        int fd = open(race_path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-            errors++;
-            continue;
-        }
-        char buf[16] = "";
-        ssize_t len = read(fd, buf, sizeof(buf) - 1);
+    char buf[16] = "";
+    ssize_t len = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+    if (fd >= 0)
         close(fd);
-        buf[len > 0 ? len : 0] = '\0';
-        if (strncmp(buf, "good", 4) == 0)
-            got_good++;
-        else
-            got_bad++;
-    }
-    atomic_store(&race_done, 1);
-    pthread_join(t, NULL);
-    printf("good %ld bad %ld errors %ld\n", got_good, got_bad, errors);
-    return 0;
+    buf[len > 0 ? len : 0] = '\0';
+    return strncmp(buf, "good", 4) == 0 ? 'g' : 'b';
 }
 
-/* Hard-links the shared path to NEW N times while another thread flips it
- * between GOOD (allowed) and BAD (denied), reading and removing NEW after
- * each success. Prints how often NEW held the good and the bad content. */
-static int link_race(const char *good, const char *bad, const char *dest, long n)
+static char open_attempt(const char *dest)
+{
+    (void)dest;
+    int fd = open(race_path, O_RDONLY | O_CLOEXEC);
+    return fd < 0 ? 'e' : read_outcome(fd);
+}
+
+static char link_attempt(const char *dest)
+{
+    if (link(race_path, dest))
+        return 'e';
+    char got = read_outcome(open(dest, O_RDONLY | O_CLOEXEC));
+    unlink(dest);
+    return got;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Runs ATTEMPT on the shared path while another thread flips it between
+ * GOOD (allowed) and BAD (denied; both names have the same length): at
+ * least N times, and on until both the good file and an error were seen
+ * `want` times each, so that both sides of the race were exercised however
+ * the two threads happen to be scheduled (a loaded machine may leave the
+ * flipper off-CPU for a long stretch). Gives up after 60 s. Prints how many
+ * attempts gave the good content, the bad content and errors. */
+static int race(race_attempt *attempt, const char *good, const char *bad, const char *dest,
+                long n, long want)
 {
     char *names[2] = { (char *)good, (char *)bad };
     if (strlen(good) != strlen(bad) || strlen(good) >= sizeof(race_path))
@@ -110,27 +120,17 @@ static int link_race(const char *good, const char *bad, const char *dest, long n
     memcpy(race_path, good, strlen(good) + 1);
     pthread_t t;
     pthread_create(&t, NULL, flipper, names);
-    long got_good = 0, got_bad = 0, errors = 0;
-    for (long i = 0; i < n; i++) {
-        if (link(race_path, dest)) {
-            errors++;
-            continue;
-        }
-        char buf[16] = "";
-        int fd = open(dest, O_RDONLY | O_CLOEXEC);
-        ssize_t len = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-        if (fd >= 0)
-            close(fd);
-        buf[len > 0 ? len : 0] = '\0';
-        if (strncmp(buf, "good", 4) == 0)
-            got_good++;
-        else
-            got_bad++;
-        unlink(dest);
+    long count[3] = { 0, 0, 0 };     /* good, bad, errors */
+    double deadline = now_s() + 60;
+    for (long i = 0; i < n || count[0] < want || count[2] < want; i++) {
+        char got = attempt(dest);
+        count[got == 'g' ? 0 : got == 'b' ? 1 : 2]++;
+        if ((i & 255) == 255 && now_s() > deadline)
+            break;
     }
     atomic_store(&race_done, 1);
     pthread_join(t, NULL);
-    printf("good %ld bad %ld errors %ld\n", got_good, got_bad, errors);
+    printf("good %ld bad %ld errors %ld\n", count[0], count[1], count[2]);
     return 0;
 }
 
@@ -199,8 +199,8 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "symlink"))
         return report(symlink(path, argv[3]));
     if (!strcmp(cmd, "race") && argc == 5)
-        return race(path, argv[3], atol(argv[4]));
+        return race(open_attempt, path, argv[3], NULL, atol(argv[4]), 100);
     if (!strcmp(cmd, "linkrace") && argc == 6)
-        return link_race(path, argv[3], argv[4], atol(argv[5]));
+        return race(link_attempt, path, argv[3], argv[4], atol(argv[5]), 10);
     return 2;
 }

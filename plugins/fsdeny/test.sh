@@ -127,16 +127,18 @@ EOF
 )
 run_sandlock run -c "$ini3" -- "$PROBE" race "$T/rgood/f" "$T/rdeny/f" 20000
 like "race: the flipping child ran" "$out" "^good [0-9]+ bad [0-9]+ errors [0-9]+$"
-like "race: it opened the allowed file many times" "$out" "^good [0-9]{3,} "
-like "race: it was denied many times" "$out" "errors [0-9]{3,}$"
+# The probe runs until it saw both outcomes 100 times (or gives up after 60 s):
+# both sides of the race were exercised, whatever the scheduling.
+like "race: it opened the allowed file (100+ times)" "$out" "^good [0-9]{3,} "
+like "race: it was denied (100+ times)" "$out" "errors [0-9]{3,}$"
 like "race: it never read the denied content" "$out" " bad 0 "
 
 # The same race against link(2): the hard link made must never be one of
 # the denied file (sandlock performs rename and link itself).
 mkdir -p "$T/rout"
 run_sandlock run -c "$ini3" -- "$PROBE" linkrace "$T/rgood/f" "$T/rdeny/f" "$T/rout/l" 5000
-like "link race: links of the allowed file were made" "$out" "^good [0-9]{2,} "
-like "link race: links of the denied one were refused" "$out" "errors [0-9]{2,}$"
+like "link race: links of the allowed file were made (10+)" "$out" "^good [0-9]{2,} "
+like "link race: links of the denied one were refused (10+)" "$out" "errors [0-9]{2,}$"
 like "link race: no link of the denied file ever appeared" "$out" " bad 0 "
 run_sandlock run -c "$ini" -- sh -c "cd '$T/good' && echo moved > m1 && mv m1 m2 && cat m2 && ln m2 m3 && cat m3"
 is "mv and ln in an allowed directory" "$rc:$out" "0:moved

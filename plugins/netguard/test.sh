@@ -25,7 +25,7 @@ serve unix "$T/other.sock" "$T/unix2"
 serve unixdgram "$T/d.sock" "$T/unixd"
 for f in tcp4a tcp4b tcp6 udp4a udp4b udp6 unix unix2 unixd; do
     i=0
-    while [ ! -s "$T/$f" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+    while [ ! -s "$T/$f" ] && [ $i -lt $((EVENT_TIMEOUT * 20)) ]; do sleep 0.05; i=$((i + 1)); done
 done
 A=$(cat "$T/tcp4a"); B=$(cat "$T/tcp4b"); S6=$(cat "$T/tcp6")
 UA=$(cat "$T/udp4a"); UB=$(cat "$T/udp4b"); U6=$(cat "$T/udp6")
@@ -74,7 +74,7 @@ done
 probe send udp6 sendto ::1 "$U6";       is "UDP over IPv6" "$out" "ok pong"
 probe send unixdgram sendto "$T/deny-d.sock" 0; is "datagram to a denied unix path" "$out" "err EHOSTUNREACH"
 probe send unixdgram sendto "$T/d.sock" 0;      is "datagram to an allowed unix path" "$out" "ok sent"
-i=0; while [ ! -s "$T/d.sock.log" ] && [ $i -lt 40 ]; do sleep 0.05; i=$((i + 1)); done
+i=0; while [ ! -s "$T/d.sock.log" ] && [ $i -lt $((EVENT_TIMEOUT * 20)) ]; do sleep 0.05; i=$((i + 1)); done
 is "the listener received it" "$(cat "$T/d.sock.log" 2>/dev/null)" "ping"
 
 # Default deny with allows: the most specific rule wins.

@@ -26,9 +26,10 @@ start_bg() {
     BG_PIDS="$BG_PIDS $bg_pid"
 }
 
-# wait_for FILE PATTERN [SECONDS] : until FILE has a line matching PATTERN.
+# wait_for FILE PATTERN [SECONDS] : until FILE has a line matching PATTERN
+# (at most SECONDS, default $EVENT_TIMEOUT).
 wait_for() {
-    local i limit=$(( ${3:-10} * 50 ))
+    local i limit=$(( ${3:-$EVENT_TIMEOUT} * 50 ))
     for ((i = 0; i < limit; i++)); do
         grep -Eq -- "$2" "$1" 2>/dev/null && return 0
         sleep 0.02
@@ -43,9 +44,10 @@ alive() {
     [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
 }
 
-# gone_within PID SECONDS : waits until PID is no longer alive.
+# gone_within PID [SECONDS] : waits until PID is no longer alive (at most
+# SECONDS, default $EVENT_TIMEOUT).
 gone_within() {
-    local i limit=$(( $2 * 50 ))
+    local i limit=$(( ${2:-$EVENT_TIMEOUT} * 50 ))
     for ((i = 0; i < limit; i++)); do
         alive "$1" || return 0
         sleep 0.02

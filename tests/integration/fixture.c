@@ -10,6 +10,8 @@
  *   match = /prefix                 ; openat: act only on paths starting
  *                                   ; with it, Continue for the others
  *   init_sleepms = N                ; init() takes N ms (a slow start-up)
+ *   init_marker = FILE              ; init() creates FILE first (a test
+ *                                   ; waits for it instead of a time)
  *   malloc_storm = yes              ; from init() to fini() a thread of the
  *                                   ; plugin allocates and frees in a loop
  *                                   ; (holds malloc's locks most of the time)
@@ -143,6 +145,12 @@ static int fixture_init(const sandlock_host *h, const sandlock_config *cfg, void
         snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "fixture: needs syscalls and a valid mode");
         fixture_fini(f);
         return SANDLOCK_ERROR;
+    }
+    const char *marker = h->config_get(cfg, "init_marker");
+    if (marker) {
+        int fd = open(marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+        if (fd >= 0)
+            close(fd);
     }
     const char *init_sleep = h->config_get(cfg, "init_sleepms");
     if (init_sleep) {

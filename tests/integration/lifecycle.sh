@@ -118,7 +118,7 @@ is "... no process of the sandbox is left" "$(pgrep -fc "$marker")" 0
 run_sandlock run -c "$E" -- "$PROBE" daemon:"$TEST_TMP/d1" exit:5
 is "daemonised grandchild: sandlock exits with the command's status" "$rc" 5
 dpid=$(cat "$TEST_TMP/d1" 2>/dev/null)
-if [ -n "$dpid" ] && gone_within "$dpid" 1; then pass "the setsid daemon is gone when sandlock returns"
+if [ -n "$dpid" ] && gone_within "$dpid"; then pass "the setsid daemon is gone when sandlock returns"
 else fail "the setsid daemon is gone when sandlock returns" "pid '$dpid'"; kill -9 "$dpid" 2>/dev/null; fi
 run_sandlock run -c "$E" -- sh -c "\"$PROBE\" daemon:$TEST_TMP/d2 & \"$PROBE\" daemon:$TEST_TMP/d3; wait"
 d2=$(cat "$TEST_TMP/d2" 2>/dev/null); d3=$(cat "$TEST_TMP/d3" 2>/dev/null)
@@ -169,10 +169,10 @@ if wait_for "$TEST_TMP/skill.out" "paused"; then
     dpid=$(cat "$TEST_TMP/d4")
     kill -9 "$bg_pid"
     wait_bg "$bg_pid"
-    if gone_within "$cpid" 1; then pass "supervisor SIGKILLed: the command is gone within a second"
-    else fail "supervisor SIGKILLed: the command is gone within a second"; kill -9 "$cpid"; fi
-    if gone_within "$dpid" 1; then pass "supervisor SIGKILLed: the setsid grandchild is gone within a second"
-    else fail "supervisor SIGKILLed: the setsid grandchild is gone within a second"; kill -9 "$dpid"; fi
+    if gone_within "$cpid"; then pass "supervisor SIGKILLed: the command is gone"
+    else fail "supervisor SIGKILLed: the command is gone"; kill -9 "$cpid"; fi
+    if gone_within "$dpid"; then pass "supervisor SIGKILLed: the setsid grandchild is gone"
+    else fail "supervisor SIGKILLed: the setsid grandchild is gone"; kill -9 "$dpid"; fi
 else
     fail "supervisor SIGKILL test: the probe did not start" "$(cat "$TEST_TMP/skill.err")"
 fi
@@ -193,9 +193,9 @@ if wait_for "$TEST_TMP/skill2.out" "paused"; then
     dpid=$(cat "$TEST_TMP/d5")
     kill -9 "$bg_pid"
     wait_bg "$bg_pid"
-    if gone_within "$cpid" 1; then pass "supervisor SIGKILLed, cleanup syscalls intercepted: the command is gone"
+    if gone_within "$cpid"; then pass "supervisor SIGKILLed, cleanup syscalls intercepted: the command is gone"
     else fail "supervisor SIGKILLed, cleanup syscalls intercepted: the command is gone"; kill -9 "$cpid"; fi
-    if gone_within "$dpid" 1; then pass "supervisor SIGKILLed, cleanup syscalls intercepted: the grandchild is gone"
+    if gone_within "$dpid"; then pass "supervisor SIGKILLed, cleanup syscalls intercepted: the grandchild is gone"
     else fail "supervisor SIGKILLed, cleanup syscalls intercepted: the grandchild is gone"; kill -9 "$dpid"; fi
 else
     fail "supervisor SIGKILL test 2: the probe did not start" "$(cat "$TEST_TMP/skill2.err")"

@@ -43,6 +43,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -154,11 +155,14 @@ static void *thread_main(void *p)
     return NULL;
 }
 
+static atomic_int slow_done;
+
 static void *slow_main(void *p)
 {
     (void)p;
     struct utsname u;
     syscall(SYS_uname, &u);
+    atomic_store(&slow_done, 1);
     return NULL;
 }
 
@@ -393,16 +397,18 @@ static void step(char *s)
         }
         say("threads ok=%ld bad=%ld", ok, bad);
     } else if (!strcmp(s, "slowpar")) {
-        /* One thread is stuck in a slow uname; how long do 100 getppid()
-         * calls of this thread take meanwhile? */
+        /* slowpar:LOG -- one thread is stuck in a slow uname; once the
+         * plugin has logged it to LOG (its handle() runs), this thread
+         * makes 100 getppid() calls. Did the uname return before they all
+         * did? */
         pthread_t t;
         pthread_create(&t, NULL, slow_main, NULL);
-        struct timespec ts = { 0, 200 * 1000 * 1000 };
-        nanosleep(&ts, NULL);
+        wait_file(arg);
         long start = now_ms();
         for (int i = 0; i < 100; i++)
             syscall(SYS_getppid);
-        say("slowpar fast_ms=%ld", now_ms() - start);
+        int slow_first = atomic_load(&slow_done);
+        say("slowpar slow_done_first=%d fast_ms=%ld", slow_first, now_ms() - start);
         pthread_join(t, NULL);
     } else if (!strcmp(s, "loop")) {
         long n = arg ? atol(arg) : 0;

@@ -56,20 +56,21 @@ kill -HUP "$p"
 wait_bg "$p"
 is "SIGHUP to a sandlock that ignores it: the command is not disturbed" "$rc" 0
 
-# A signal that reaches sandlock while it is still starting (here a plugin's
-# init takes 1.5 s) ends it as it would any program: the sandbox's
-# processes start only once the configuration is read, so the command never
-# runs and nothing is left behind.
+# A signal that reaches sandlock while it is still starting (here while a
+# plugin's init runs: it creates init_marker, then takes 60 s) ends it as it
+# would any program: the sandbox's processes start only once the
+# configuration is read, so the command never runs and nothing is left behind.
 slow=$(write_ini slow <<EOF2
 [plugin slow]
 module = $FIXTURE
 syscalls = getppid
-init_sleepms = 1500
+init_marker = $TEST_TMP/slow-init-started
+init_sleepms = 60000
 EOF2
 )
 marker="$TEST_TMP/slow-start-ran"
 start_bg slow run -c "$slow" -- touch "$marker"
-sleep 0.5
+until [ -e "$TEST_TMP/slow-init-started" ] || ! alive "$bg_pid"; do sleep 0.02; done
 is "while a plugin's init runs, sandlock has started no process yet" "$(pgrep -c -P "$bg_pid")" 0
 kill -TERM "$bg_pid"
 wait_bg "$bg_pid"

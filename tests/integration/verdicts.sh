@@ -72,7 +72,7 @@ is "kill verdict: sandlock exits 137 (128+SIGKILL)" "$rc" 137
 like "kill verdict: the child ran up to the call" "$out" "daemon started"
 unlike "kill verdict: the child did not get past getppid" "$out" "getppid="
 dpid=$(cat "$TEST_TMP/daemon1" 2>/dev/null)
-if [ -n "$dpid" ] && gone_within "$dpid" 1; then pass "kill verdict: the setsid grandchild is gone too"
+if [ -n "$dpid" ] && gone_within "$dpid"; then pass "kill verdict: the setsid grandchild is gone too"
 else fail "kill verdict: the setsid grandchild is gone too" "pid '$dpid'"; kill -9 "$dpid" 2>/dev/null; fi
 
 # ---- kill with a chosen signal ----
@@ -86,7 +86,7 @@ EOF2
 run_sandlock run -c "$ini" -- "$PROBE" daemon:"$TEST_TMP/daemon2" getppid
 is "kill:SIGTERM verdict: sandlock exits 143" "$rc" 143
 dpid=$(cat "$TEST_TMP/daemon2" 2>/dev/null)
-if [ -n "$dpid" ] && gone_within "$dpid" 1; then pass "kill:SIGTERM verdict: the setsid grandchild is gone"
+if [ -n "$dpid" ] && gone_within "$dpid"; then pass "kill:SIGTERM verdict: the setsid grandchild is gone"
 else fail "kill:SIGTERM verdict: the setsid grandchild is gone" "pid '$dpid'"; kill -9 "$dpid" 2>/dev/null; fi
 like "kill verdict: the supervisor reports the kill" "$err" "kill"
 
@@ -103,7 +103,7 @@ run_sandlock run -c "$ini" -- sh -c "\"$PROBE\" daemon:$TEST_TMP/daemon3 && sh -
 is "kill verdict from a grandchild: sandlock exits 137" "$rc" 137
 unlike "kill verdict from a grandchild: the command did not go on" "$out" "survived"
 dpid=$(cat "$TEST_TMP/daemon3" 2>/dev/null)
-if [ -n "$dpid" ] && gone_within "$dpid" 1; then pass "kill verdict from a grandchild: the daemon is gone"
+if [ -n "$dpid" ] && gone_within "$dpid"; then pass "kill verdict from a grandchild: the daemon is gone"
 else fail "kill verdict from a grandchild: the daemon is gone" "pid '$dpid'"; kill -9 "$dpid" 2>/dev/null; fi
 
 # kill from a thread other than the main one.

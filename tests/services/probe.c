@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,8 @@
 #include <unistd.h>
 
 #define DEFER_FD 100
+#define RELEASE_FD 101
+#define RELEASE_FD 101
 
 static const char *ename(int e)
 {
@@ -67,21 +70,71 @@ static char *edge_page(void)
     return p + page;
 }
 
+/* A read of DEFER_FD on a thread of its own. The svc plugin writes "held"
+ * into `buf` when it holds the read (defer_delay = hold): the main thread
+ * waits for that, or for `done`, instead of for a time. */
+struct deferred {
+    pthread_t thread;
+    char buf[16];
+    char out[128];
+    atomic_int done;
+};
+
 static void *deferred_read(void *arg)
 {
-    char *out = arg;
-    char buf[16] = "";
+    struct deferred *d = arg;
     uint64_t start = now_us();
-    ssize_t n = read(DEFER_FD, buf, sizeof(buf) - 1);
+    ssize_t n = read(DEFER_FD, d->buf, sizeof(d->buf) - 1);
     int e = errno;
     uint64_t ms = (now_us() - start) / 1000;
     if (n >= 0) {
-        buf[n] = '\0';
-        snprintf(out, 128, "ret=%zd data=%s ms=%llu", n, buf, (unsigned long long)ms);
+        d->buf[n] = '\0';
+        snprintf(d->out, sizeof(d->out), "ret=%zd data=%s ms=%llu", n, d->buf, (unsigned long long)ms);
     } else {
-        snprintf(out, 128, "errno=%s ms=%llu", ename(e), (unsigned long long)ms);
+        snprintf(d->out, sizeof(d->out), "errno=%s ms=%llu", ename(e), (unsigned long long)ms);
     }
+    atomic_store(&d->done, 1);
     return NULL;
+}
+
+static void start_deferred(struct deferred *d)
+{
+    memset(d, 0, sizeof(*d));
+    pthread_create(&d->thread, NULL, deferred_read, d);
+}
+
+static int is_held(struct deferred *d)
+{
+    return memcmp((const char *)(volatile char *)d->buf, "held", 4) == 0;
+}
+
+/* How many of the n reads have returned. */
+static int done_count(struct deferred *d, int n)
+{
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        k += atomic_load(&d[i].done);
+    return k;
+}
+
+/* Polls until `held` of d (when held >= 0) or until `k` of the n reads
+ * have returned; at most 20 s, the tests' bound for an event. 1 or 0. */
+static int wait_for_reads(struct deferred *d, int n, int k, int held)
+{
+    for (int i = 0; i < 20000; i++) {
+        if (held >= 0 ? is_held(d) : done_count(d, n) >= k)
+            return 1;
+        usleep(1000);
+    }
+    return 0;
+}
+
+/* The svc plugin answers the reads it holds. */
+static void release_held(void)
+{
+    char c;
+    if (read(RELEASE_FD, &c, 1) != 0)
+        printf("release failed: %s\n", ename(errno));
 }
 
 static void setup_defer_fd(void)
@@ -99,44 +152,52 @@ static void setup_defer_fd(void)
 /* N threads read DEFER_FD at once; prints each result, in thread order. */
 static void defer_parallel(int n)
 {
-    pthread_t t[64];
-    char out[64][128];
+    static struct deferred d[64];
     if (n > 64)
         n = 64;
     for (int i = 0; i < n; i++)
-        pthread_create(&t[i], NULL, deferred_read, out[i]);
+        start_deferred(&d[i]);
     for (int i = 0; i < n; i++) {
-        pthread_join(t[i], NULL);
-        printf("read %d: %s\n", i, out[i]);
+        pthread_join(d[i].thread, NULL);
+        printf("read %d: %s\n", i, d[i].out);
     }
 }
 
-/* One deferred read pending while this thread keeps calling getppid
- * (answered at once by the plugin). */
+/* N threads read DEFER_FD at once (the plugin holds what it defers); once K
+ * of them have returned, the held ones are released. Prints how many had
+ * returned before the release, then each result in thread order. */
+static void defer_hold(int n, int k)
+{
+    static struct deferred d[64];
+    if (n > 64)
+        n = 64;
+    for (int i = 0; i < n; i++)
+        start_deferred(&d[i]);
+    wait_for_reads(d, n, k, -1);
+    printf("returned before release: %d\n", done_count(d, n));
+    release_held();
+    for (int i = 0; i < n; i++) {
+        pthread_join(d[i].thread, NULL);
+        printf("read %d: %s\n", i, d[i].out);
+    }
+}
+
+/* One read held by the plugin while this thread makes 2000 getppid calls
+ * (answered at once by the plugin): they all complete, and the read is
+ * still pending after them -- no worker waits for it. */
 static void defer_busy(void)
 {
-    pthread_t t;
-    char out[128];
-    pthread_create(&t, NULL, deferred_read, out);
-    usleep(50 * 1000);
-    uint64_t start = now_us(), worst = 0;
+    static struct deferred d;
+    start_deferred(&d);
+    int held = wait_for_reads(&d, 1, 0, 1);
     int calls = 0, right = 0;
-    while (now_us() - start < 500 * 1000) {
-        uint64_t t0 = now_us();
-        long r = syscall(SYS_getppid);
-        uint64_t d = now_us() - t0;
-        if (d > worst)
-            worst = d;
-        calls++;
-        right += r == 4242;
-    }
-    /* pthread_tryjoin_np: is the read still pending after the loop? */
-    int pending = pthread_tryjoin_np(t, NULL) == EBUSY;
-    if (pending)
-        pthread_join(t, NULL);
-    printf("busy: calls=%d all4242=%d worst_ms=%llu pending_after=%d\n", calls, calls == right,
-           (unsigned long long)(worst / 1000), pending);
-    printf("read: %s\n", out);
+    for (; calls < 2000; calls++)
+        right += syscall(SYS_getppid) == 4242;
+    int pending = !atomic_load(&d.done);
+    release_held();
+    pthread_join(d.thread, NULL);
+    printf("busy: held=%d calls=%d all4242=%d pending_after=%d\n", held, calls, calls == right, pending);
+    printf("read: %s\n", d.out);
 }
 
 /* The plugin sends "via-dup" on its copy of one end of a socket pair;
@@ -287,14 +348,15 @@ int main(int argc, char **argv)
             defer_parallel(i + 1 < argc && atoi(arg) > 0 ? atoi(arg) : 1);
             if (i + 1 < argc && atoi(arg) > 0)
                 i++;
+        } else if (!strcmp(op, "defer-hold")) {  /* defer-hold N K */
+            defer_hold(atoi(arg), i + 2 < argc ? atoi(argv[i + 2]) : 0);
+            i += 2;
         } else if (!strcmp(op, "defer-busy")) {
             defer_busy();
-        } else if (!strcmp(op, "defer-exit")) {  /* exit while a read is deferred */
-            pthread_t t;
-            static char out[128];
-            pthread_create(&t, NULL, deferred_read, out);
-            usleep(100 * 1000);
-            printf("exiting\n");
+        } else if (!strcmp(op, "defer-exit")) {  /* exit while a read is held */
+            static struct deferred d;
+            start_deferred(&d);
+            printf("exiting%s\n", wait_for_reads(&d, 1, 0, 1) ? "" : " (the read was never held)");
             exit(0);
         } else {
             fprintf(stderr, "probe: unknown operation '%s'\n", op);

@@ -29,10 +29,14 @@
  *   flistxattr(fd)            dup_child_fd(fd), then send "via-dup" on it
  *   read(100, buf, n)         deferred: a plugin thread writes "deferred"
  *                             into buf after `defer_delay` and answers 8
+ *                             (with defer_delay = hold: "held" is written
+ *                             into buf at once, and the thread waits for
+ *                             a read of fd 101, or fini, instead of a time)
+ *   read(101, ...)            releases every held deferred read; returns 0
  *   getppid()                 returns 4242 at once
  *
  * Keys: bufsize (default 64), pathsize (resolve_path's buffer, default
- * 4096), defer_delay (default 100ms), defer_mode:
+ * 4096), defer_delay (a duration, default 100ms, or "hold"), defer_mode:
  *   answer   answer once (default)
  *   twice    answer, then answer again and log the second result
  *   invalid  answer with an invalid verdict
@@ -53,6 +57,7 @@
 #include <unistd.h>
 
 #define DEFER_FD 100
+#define RELEASE_FD 101
 #define MAX_THREADS 256
 
 static const sandlock_host *host;
@@ -62,6 +67,9 @@ struct svc {
     size_t bufsize;
     size_t pathsize;
     uint64_t delay_ns;
+    int hold;                   /* defer_delay = hold */
+    int released;               /* under lock: read(RELEASE_FD) or fini */
+    pthread_cond_t release;
     char mode[16];
     pthread_mutex_t lock;
     pthread_t threads[MAX_THREADS];
@@ -123,7 +131,9 @@ static int svc_init(const sandlock_host *h, const sandlock_config *cfg, void **s
     }
     if (v)
         st->pathsize = size;
-    if ((v = host->config_get(cfg, "defer_delay")) && host->parse_duration(v, &st->delay_ns)) {
+    if ((v = host->config_get(cfg, "defer_delay")) && !strcmp(v, "hold"))
+        st->hold = 1;
+    else if (v && host->parse_duration(v, &st->delay_ns)) {
         snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "defer_delay: a duration expected");
         free(st);
         return SANDLOCK_ERROR;
@@ -131,14 +141,24 @@ static int svc_init(const sandlock_host *h, const sandlock_config *cfg, void **s
     if ((v = host->config_get(cfg, "defer_mode")))
         snprintf(st->mode, sizeof(st->mode), "%s", v);
     pthread_mutex_init(&st->lock, NULL);
+    pthread_cond_init(&st->release, NULL);
     st->kept.dir = st->kept.root = -1;
     *state = st;
     return SANDLOCK_OK;
 }
 
+static void release_held(struct svc *st)
+{
+    pthread_mutex_lock(&st->lock);
+    st->released = 1;
+    pthread_cond_broadcast(&st->release);
+    pthread_mutex_unlock(&st->lock);
+}
+
 static void svc_fini(void *state)
 {
     struct svc *st = state;
+    release_held(st);
     pthread_mutex_lock(&st->lock);
     size_t n = st->nthreads;
     pthread_mutex_unlock(&st->lock);
@@ -146,6 +166,7 @@ static void svc_fini(void *state)
         pthread_join(st->threads[i], NULL);
     if (st->kept.dir >= 0)
         host->resolve_path_end(&st->kept, NULL, NULL, 0);
+    pthread_cond_destroy(&st->release);
     pthread_mutex_destroy(&st->lock);
     free(st);
 }
@@ -166,8 +187,15 @@ static void *defer_thread(void *arg)
 {
     struct job *job = arg;
     struct svc *st = job->st;
-    struct timespec ts = { (time_t)(st->delay_ns / 1000000000ULL), (long)(st->delay_ns % 1000000000ULL) };
-    nanosleep(&ts, NULL);
+    if (st->hold) {
+        pthread_mutex_lock(&st->lock);
+        while (!st->released)
+            pthread_cond_wait(&st->release, &st->lock);
+        pthread_mutex_unlock(&st->lock);
+    } else {
+        struct timespec ts = { (time_t)(st->delay_ns / 1000000000ULL), (long)(st->delay_ns % 1000000000ULL) };
+        nanosleep(&ts, NULL);
+    }
     /* The memory services stay valid while the notification is deferred. */
     size_t n = job->len < 8 ? job->len : 8;
     ssize_t w = host->mem_write(job->h, job->buf, "deferred", n);
@@ -213,6 +241,9 @@ static void handle_defer(struct svc *st, const sandlock_event *ev, sandlock_resp
         sandlock_respond_defer(resp);
         return;
     }
+    /* Held: tell the child its read is deferred (it polls its buffer). */
+    if (st->hold)
+        host->mem_write(ev->handle, ev->args[1], "held", ev->args[2] < 4 ? (size_t)ev->args[2] : 4);
     struct job *job = malloc(sizeof(*job));
     if (job) {
         *job = (struct job){ .st = st, .h = ev->handle, .buf = ev->args[1], .len = (size_t)ev->args[2] };
@@ -406,6 +437,9 @@ static int svc_handle(void *state, const sandlock_event *ev, sandlock_response *
         close(fd);
     } else if (!strcmp(name, "read") && ev->args[0] == DEFER_FD) {
         handle_defer(st, ev, resp);
+    } else if (!strcmp(name, "read") && ev->args[0] == RELEASE_FD) {
+        release_held(st);
+        sandlock_respond_return(resp, 0);
     } else {
         sandlock_respond_continue(resp);
     }
