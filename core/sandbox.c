@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -118,6 +119,10 @@ static long futex(atomic_int *addr, int op, int val, const struct timespec *time
 
 static volatile pid_t stub_command;
 
+/* The namespaces the stub starts, when sandlock may create them: see
+ * stub_own_view(). */
+#define SANDBOX_NAMESPACES (CLONE_NEWPID | CLONE_NEWNS)
+
 STUB_CODE static void stub_forward(int sig, siginfo_t *info, void *uctx)
 {
     (void)uctx;
@@ -154,6 +159,23 @@ STUB_CODE static void __attribute__((noreturn)) stub_orphan_exit(void)
         kill(stub_command, SIGKILL);
     sl_kill_descendants();
     _exit(125);
+}
+
+/* The sandbox's own view of the system, made by the stub (PID 1 of the
+ * sandbox's PID namespace, in a mount namespace cloned with it): its mounts
+ * become slaves of the host's (host mounts still appear, nothing made here
+ * goes back), and /proc is a new procfs of the sandbox's PID namespace. Its
+ * processes see one another only: they cannot name sandlock or any other
+ * process outside, neither themselves nor through a plugin that opens a
+ * path on their behalf (paths are resolved in the child's root and mount
+ * namespace), and /proc/PID means what the kernel would make of it for
+ * them. Every way to change mounts stays on the deny list. Returns 0 or -1
+ * with errno. */
+STUB_CODE static int stub_own_view(void)
+{
+    if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) != 0)
+        return -1;
+    return mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 }
 
 /* Does some $PATH entry hold `name` at all? execvp() reports EACCES when a
@@ -336,6 +358,8 @@ STUB_CODE static void __attribute__((noreturn)) stub_main(const struct stub_args
     struct pollfd pfd = { .fd = args->parent_pidfd, .events = POLLIN };
     if (poll(&pfd, 1, 0) != 0)      /* sandlock already died */
         _exit(125);
+    if (args->pidns && stub_own_view() != 0)
+        stub_fail(errno);
     /* The sandbox sees only fds 0, 1 and 2. */
     if (syscall(SYS_close_range, 3, ~0U, 0) != 0)
         stub_fail(errno);
@@ -518,7 +542,7 @@ static void *stub_launcher(void *arg)
 {
     struct launch *l = arg;
     char *top = stub_stack + STUB_STACK_SIZE;
-    pid_t pid = clone(stub_entry, top, CLONE_VM | CLONE_NEWPID | SIGCHLD, &l->args);
+    pid_t pid = clone(stub_entry, top, CLONE_VM | SANDBOX_NAMESPACES | SIGCHLD, &l->args);
     l->err = pid < 0 ? errno : 0;
     l->pid = pid;
     atomic_store(&l->launched, 1);
@@ -602,7 +626,7 @@ static int no_pid_namespace(int err)
 
 static pid_t clone_stub(int *pidns)
 {
-    pid_t pid = raw_clone(CLONE_NEWPID);
+    pid_t pid = raw_clone(SANDBOX_NAMESPACES);
     if (pid >= 0 || !no_pid_namespace(errno)) {
         *pidns = 1;
         return pid;

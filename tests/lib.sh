@@ -23,6 +23,9 @@ fail() {
     for line in "$@"; do printf '#   %s\n' "$line"; done
 }
 
+# skip DESCRIPTION REASON : a test that cannot run here, and why.
+skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1 # SKIP $2"; }
+
 # is DESCRIPTION GOT WANT
 is() {
     if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got:  '$2'" "want: '$3'"; fi

@@ -10,7 +10,7 @@
  *   audit-probe net PORT       connect/bind/sendto with IPv4, IPv6, unix
  *   audit-probe long DIR       open paths longer than PATH_MAX from DIR
  *   audit-probe fault          open a path at an unmapped address
- *   audit-probe pid            print the host pid (/proc/self), open /dev/null
+ *   audit-probe pid NAME GO    take NAME as process name, open /dev/null once GO exists
  *   audit-probe many N         open /dev/null N times
  *   audit-probe threads T N    T threads, each opening /dev/null N times
  *   audit-probe exec ARG...    execve /bin/true with argv "true" ARG... */
@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
@@ -164,12 +165,13 @@ int main(int argc, char **argv)
         open(path, O_RDONLY | O_CLOEXEC);
     } else if (!strcmp(mode, "fault")) {
         syscall(SYS_openat, AT_FDCWD, (void *)8, O_RDONLY);
-    } else if (!strcmp(mode, "pid")) {
-        char self[64] = "";
-        if (readlink("/proc/self", self, sizeof(self) - 1) < 0)
-            return 1;
-        printf("%s\n", self);
-        fflush(stdout);
+    } else if (!strcmp(mode, "pid") && argc == 4) {
+        /* Named, so that the test finds our pid from outside (the sandbox's
+         * own /proc shows another one); opens /dev/null once GO exists. */
+        prctl(PR_SET_NAME, argv[2], 0, 0, 0);
+        struct stat st;
+        while (stat(argv[3], &st) != 0)
+            usleep(2000);
         close(open("/dev/null", O_RDONLY | O_CLOEXEC));
     } else if (!strcmp(mode, "many") && argc == 3) {
         per_thread = atoi(argv[2]);

@@ -217,8 +217,13 @@ is "fault: path_error EFAULT" "$(q "[r.get('path_error') for r in recs if r['arg
 
 # --- pid is the host's pid of the calling task ---
 : > "$log"
-run_sandlock run -c "$(audit_ini pid)" -- "$probe" pid
-is "pid: the caller's pid" "$(q "[r['pid'] for r in find('path', b'/dev/null')]")" "[$out]"
+name="ap${TEST_TMP##*.}"
+"$SANDLOCK" run -c "$(audit_ini pid)" -- "$probe" pid "$name" "$TEST_TMP/pid-go" >/dev/null 2>&1 &
+bg=$!
+for _ in $(seq $((EVENT_TIMEOUT * 50))); do pid=$(pgrep -x "$name") && break; sleep 0.02; done
+touch "$TEST_TMP/pid-go"
+wait "$bg"
+is "pid: the caller's pid (in sandlock's PID namespace)" "$(q "[r['pid'] for r in find('path', b'/dev/null')]")" "[$pid]"
 
 # --- a syscall without a decoder: raw arguments only ---
 : > "$log"

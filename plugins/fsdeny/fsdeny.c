@@ -350,23 +350,42 @@ static int read_path(sandlock_handle h, const sandlock_event *ev, struct path_ar
     return n < 0 ? (int)n : 1;
 }
 
-/* The thread group (process) id of thread tid, from /proc/TID/status;
- * tid itself when it cannot be read. */
-static long tgid_of(uint32_t tid)
+/* The pids thread `tid` (a pid in sandlock's namespace) has in its own PID
+ * namespace, which the sandbox's /proc uses: its process's (tgid) and its
+ * own (the last fields of NStgid and NSpid in /proc/TID/status). tid itself
+ * for both when they cannot be read. */
+struct own_ids {
+    long tgid, tid;
+};
+
+static long last_field(const char *line)
 {
-    char file[64], line[128];
-    long tgid = tid;
+    const char *p = line + strlen(line);
+    while (p > line && (p[-1] == '\n' || p[-1] == ' ' || p[-1] == '\t'))
+        p--;
+    while (p > line && p[-1] >= '0' && p[-1] <= '9')
+        p--;
+    return strtol(p, NULL, 10);
+}
+
+static struct own_ids own_ids_of(uint32_t tid)
+{
+    char file[64], line[256];
+    struct own_ids ids = { tid, tid };
     snprintf(file, sizeof(file), "/proc/%u/status", tid);
     FILE *f = fopen(file, "re");
     if (!f)
-        return tgid;
-    while (fgets(line, sizeof(line), f))
-        if (strncmp(line, "Tgid:", 5) == 0) {
-            tgid = strtol(line + 5, NULL, 10);
+        return ids;
+    while (fgets(line, sizeof(line), f)) {
+        if (strncmp(line, "NStgid:", 7) == 0)
+            ids.tgid = last_field(line);
+        else if (strncmp(line, "NSpid:", 6) == 0) {
+            ids.tid = last_field(line);
             break;
         }
+    }
     fclose(f);
-    return tgid;
+    return ids;
 }
 
 /* Does path start with the component(s) `dir`? Sets *rest to what follows. */
@@ -380,7 +399,8 @@ static int below(const char *path, const char *dir, const char **rest)
 }
 
 /* /proc/self and /proc/thread-self name the opener: sandlock would open its
- * own entries. Rewrites such a path to the trapped task's entries into out
+ * own entries (or, in the sandbox's own /proc, none). Rewrites such a path
+ * to the trapped task's entries, with the pids it sees, into out
  * and returns 1; returns 0 (out untouched) for any other path. */
 static int proc_self(const sandlock_event *ev, const char *path, char *out, size_t size)
 {
@@ -389,10 +409,11 @@ static int proc_self(const sandlock_event *ev, const char *path, char *out, size
     if (ev->pid == 0)
         return 0;
     if (below(path, "/proc/self", &rest))
-        n = snprintf(out, size, "/proc/%ld%s", tgid_of(ev->pid), rest);
-    else if (below(path, "/proc/thread-self", &rest))
-        n = snprintf(out, size, "/proc/%ld/task/%u%s", tgid_of(ev->pid), ev->pid, rest);
-    else
+        n = snprintf(out, size, "/proc/%ld%s", own_ids_of(ev->pid).tgid, rest);
+    else if (below(path, "/proc/thread-self", &rest)) {
+        struct own_ids ids = own_ids_of(ev->pid);
+        n = snprintf(out, size, "/proc/%ld/task/%ld%s", ids.tgid, ids.tid, rest);
+    } else
         return 0;
     return n > 0 && (size_t)n < size;
 }
@@ -409,9 +430,10 @@ static int fd_alias(const sandlock_event *ev, const char *path)
     char prefix[96];
     const char *rest = NULL;
     if (!below(path, "/dev/fd", &rest)) {
-        snprintf(prefix, sizeof(prefix), "/proc/%ld/fd", tgid_of(ev->pid));
+        struct own_ids ids = own_ids_of(ev->pid);
+        snprintf(prefix, sizeof(prefix), "/proc/%ld/fd", ids.tgid);
         if (!below(path, prefix, &rest)) {
-            snprintf(prefix, sizeof(prefix), "/proc/%ld/task/%u/fd", tgid_of(ev->pid), ev->pid);
+            snprintf(prefix, sizeof(prefix), "/proc/%ld/task/%ld/fd", ids.tgid, ids.tid);
             if (!below(path, prefix, &rest))
                 return -1;
         }
@@ -513,9 +535,10 @@ static int handle_open(const struct fsdeny_state *st, const sandlock_event *ev,
     if (fd < 0) {
         if (fd == -ENOSYS)
             return SANDLOCK_ERROR;
-        /* The host refuses magic links; aliases of the child's own
-         * descriptors are reopened here instead. */
-        int n = fd == -ELOOP || fd == -EXDEV ? fd_alias(ev, use) : -1;
+        /* The host refuses magic links, and /proc/self names nothing for
+         * sandlock in the sandbox's own /proc (ENOENT): aliases of the
+         * child's own descriptors are reopened here instead. */
+        int n = fd == -ELOOP || fd == -EXDEV || fd == -ENOENT ? fd_alias(ev, use) : -1;
         if (n >= 0)
             return reopen_child_fd(st, ev, n, (int)flags, (mode_t)mode, root, r);
         sandlock_respond_errno(r, -fd);

@@ -44,6 +44,30 @@ alive() {
     [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
 }
 
+# With a PID namespace the sandbox has its own /proc: its processes do not
+# know their pids in ours. A test finds them by name instead: the probe's
+# name:NAME step and daemon:FILE (named after FILE's base name) set their
+# process name; NAME should start with $UNIQ (this run's own six letters).
+UNIQ=${TEST_TMP##*.}
+# pid_named NAME : the pid of a live process named NAME (empty if none).
+pid_named() { pgrep -x "$1" | head -1; }
+# named_gone NAME [SECONDS] : waits until no process is named NAME.
+named_gone() {
+    local i limit=$(( ${2:-$EVENT_TIMEOUT} * 50 ))
+    for ((i = 0; i < limit; i++)); do
+        pgrep -x "$1" >/dev/null || return 0
+        sleep 0.02
+    done
+    return 1
+}
+
+# daemon_gone DESCRIPTION NAME : the probe's daemon:$TEST_TMP/NAME ran and
+# is gone (else it is killed and the test fails).
+daemon_gone() {
+    if [ -s "$TEST_TMP/$2" ] && named_gone "$2"; then pass "$1"
+    else fail "$1" "daemon file: '$(cat "$TEST_TMP/$2" 2>/dev/null)', alive: '$(pid_named "$2")'"; pkill -9 -x "$2"; fi
+}
+
 # gone_within PID [SECONDS] : waits until PID is no longer alive (at most
 # SECONDS, default $EVENT_TIMEOUT).
 gone_within() {

@@ -74,8 +74,25 @@ is "a plugin claiming a deny = syscall: 125" "$rc" 125
 # The sandbox cannot reach the supervisor's or the stub's memory through
 # /proc/PID/mem (both are not dumpable; a root command has no CAP_SYS_PTRACE).
 got=$(sh -c 'exec "$0" run -c "$1" -- "$2" pokemem:$$ pokemem:parent' "$SANDLOCK" "$EMPTY_INI" "$PROBE" 2>&1)
-like "/proc/<sandlock>/mem and /proc/<stub>/mem cannot be opened for writing" "$(printf '%s\n' "$got" | grep pokemem | tr '\n' ' ')" "^pokemem=-1 errno=E(PERM|ACCES) pokemem=-1 errno=E(PERM|ACCES) $"
+# (With the sandbox's own /proc, sandlock's pid names nothing: ENOENT.)
+like "/proc/<sandlock>/mem and /proc/<stub>/mem cannot be opened for writing" "$(printf '%s\n' "$got" | grep pokemem | tr '\n' ' ')" "^pokemem=-1 errno=E(PERM|ACCES|NOENT) pokemem=-1 errno=E(PERM|ACCES) $"
 like "the supervisor's and the stub's fds (the listener) cannot be opened" "$(printf '%s\n' "$got" | grep pokefd | tr '\n' ' ')" "^pokefd=[A-Za-z]+ opened=0 pokefd=[A-Za-z]+ opened=0 $"
+# The sandbox's own /proc (PID namespace): sandlock's pid names nothing there,
+# also when a plugin opens the path on the command's behalf (fsdeny in the
+# default configuration); the command's own pid, as getpid() gives it, does.
+got=$(sh -c 'exec "$0" run -c "$1" -- sh -c "
+    head -1 /proc/$$/status 2>&1 | sed s/.*:/status:/; test -d /proc/\$\$ && echo own-pid-visible
+    ls /proc | grep -c ^[0-9]" ' "$SANDLOCK" "$top_srcdir/examples/sandlock.ini" 2>/dev/null)
+if [ "$(run_sandlock run -c "$EMPTY_INI" -- "$PROBE" getppid; echo "$out")" = "getppid=1 errno=0" ]; then
+    is "own /proc: sandlock's pid names nothing, the command's own does, few processes are listed" \
+        "$(printf '%s\n' "$got" | head -2 | tr '\n' ' ')" "status: No such file or directory own-pid-visible "
+    procs=$(printf '%s\n' "$got" | tail -1)
+    [ "${procs:-99}" -le 4 ] && pass "own /proc lists only the sandbox's processes ($procs)" \
+        || fail "own /proc lists only the sandbox's processes" "$got"
+else
+    skip "own /proc: sandlock's pid names nothing" "no PID namespace for this user"
+    skip "own /proc lists only the sandbox's processes" "no PID namespace for this user"
+fi
 run_sandlock run -c "$EMPTY_INI" -- grep CapEff /proc/self/status
 mask=$(printf '%s' "$out" | awk '{ print $2 }')
 if [ -n "$mask" ] && [ $(( 0x$mask >> 19 & 1 )) -eq 0 ]; then pass "the command has no CAP_SYS_PTRACE"

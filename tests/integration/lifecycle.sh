@@ -115,15 +115,14 @@ if [ -e "$marker" ]; then fail "... the command never ran"; else pass "... the c
 is "... no process of the sandbox is left" "$(pgrep -fc "$marker")" 0
 
 # ---- descendants left behind are killed when the command exits ----
-run_sandlock run -c "$E" -- "$PROBE" daemon:"$TEST_TMP/d1" exit:5
+run_sandlock run -c "$E" -- "$PROBE" daemon:"$TEST_TMP/${UNIQ}d1" exit:5
 is "daemonised grandchild: sandlock exits with the command's status" "$rc" 5
-dpid=$(cat "$TEST_TMP/d1" 2>/dev/null)
-if [ -n "$dpid" ] && gone_within "$dpid"; then pass "the setsid daemon is gone when sandlock returns"
-else fail "the setsid daemon is gone when sandlock returns" "pid '$dpid'"; kill -9 "$dpid" 2>/dev/null; fi
-run_sandlock run -c "$E" -- sh -c "\"$PROBE\" daemon:$TEST_TMP/d2 & \"$PROBE\" daemon:$TEST_TMP/d3; wait"
-d2=$(cat "$TEST_TMP/d2" 2>/dev/null); d3=$(cat "$TEST_TMP/d3" 2>/dev/null)
-if [ -n "$d2" ] && [ -n "$d3" ] && ! alive "$d2" && ! alive "$d3"; then pass "several daemons: all gone"
-else fail "several daemons: all gone" "'$d2' '$d3'"; fi
+if [ -s "$TEST_TMP/${UNIQ}d1" ] && named_gone "${UNIQ}d1"; then pass "the setsid daemon is gone when sandlock returns"
+else fail "the setsid daemon is gone when sandlock returns" "pid '$(pid_named "${UNIQ}d1")'"; pkill -9 -x "${UNIQ}d1"; fi
+run_sandlock run -c "$E" -- sh -c "\"$PROBE\" daemon:$TEST_TMP/${UNIQ}d2 & \"$PROBE\" daemon:$TEST_TMP/${UNIQ}d3; wait"
+if [ -s "$TEST_TMP/${UNIQ}d2" ] && [ -s "$TEST_TMP/${UNIQ}d3" ] && named_gone "${UNIQ}d2" && named_gone "${UNIQ}d3"
+then pass "several daemons: all gone"
+else fail "several daemons: all gone" "'$(pid_named "${UNIQ}d2")' '$(pid_named "${UNIQ}d3")'"; fi
 
 # Many background children and a deep tree: all gone when the command ends.
 marker="61.$$"
@@ -131,15 +130,14 @@ cat > "$TEST_TMP/deep.sh" <<EOF2
 #!/bin/sh
 level=\$1
 if [ "\$level" -gt 0 ]; then exec sh "$TEST_TMP/deep.sh" \$((level - 1)) & wait; exit 0; fi
-"$PROBE" daemon:"$TEST_TMP/deep"
+"$PROBE" daemon:"$TEST_TMP/${UNIQ}deep"
 EOF2
 run_sandlock run -c "$E" -- sh -c "for i in \$(seq 40); do sleep $marker & done; sh '$TEST_TMP/deep.sh' 6; exit 6"
 is "40 children and a deep tree: the command's status" "$rc" 6
-dpid=$(cat "$TEST_TMP/deep" 2>/dev/null)
 left=$(pgrep -fc "sleep $marker")
 is "40 children: none left" "$left" 0
-if [ -n "$dpid" ] && ! alive "$dpid"; then pass "the daemon at the bottom of a deep tree is gone"
-else fail "the daemon at the bottom of a deep tree is gone" "pid '$dpid'"; fi
+if [ -s "$TEST_TMP/${UNIQ}deep" ] && named_gone "${UNIQ}deep"; then pass "the daemon at the bottom of a deep tree is gone"
+else fail "the daemon at the bottom of a deep tree is gone" "pid '$(pid_named "${UNIQ}deep")'"; fi
 pkill -f "sleep $marker" 2>/dev/null
 
 # A background child that keeps the command's stdout open is killed too:
@@ -163,10 +161,10 @@ like "kill -KILL 0 in the sandbox: neither the caller nor sandlock is killed" "$
 unlike "kill -KILL 0 in the sandbox: no 'sandbox ended' error (sandlock was not hit)" "$got" "ended before"
 
 # ---- the supervisor dies by SIGKILL: the sandbox dies with it ----
-start_bg skill run -c "$ini" -- "$PROBE" hostpid daemon:"$TEST_TMP/d4" pause:"$TEST_TMP/never"
+start_bg skill run -c "$ini" -- "$PROBE" name:"${UNIQ}c4" daemon:"$TEST_TMP/${UNIQ}d4" pause:"$TEST_TMP/never"
 if wait_for "$TEST_TMP/skill.out" "paused"; then
-    cpid=$(value hostpid "$(cat "$TEST_TMP/skill.out")")
-    dpid=$(cat "$TEST_TMP/d4")
+    cpid=$(pid_named "${UNIQ}c4")
+    dpid=$(pid_named "${UNIQ}d4")
     kill -9 "$bg_pid"
     wait_bg "$bg_pid"
     if gone_within "$cpid"; then pass "supervisor SIGKILLed: the command is gone"
@@ -187,10 +185,10 @@ syscalls = clock_nanosleep, pidfd_open, pidfd_send_signal, rt_sigprocmask, exit_
 mode = continue
 EOF2
 )
-start_bg skill2 run -c "$ini_all" -- "$PROBE" hostpid daemon:"$TEST_TMP/d5" pause:"$TEST_TMP/never"
+start_bg skill2 run -c "$ini_all" -- "$PROBE" name:"${UNIQ}c5" daemon:"$TEST_TMP/${UNIQ}d5" pause:"$TEST_TMP/never"
 if wait_for "$TEST_TMP/skill2.out" "paused"; then
-    cpid=$(value hostpid "$(cat "$TEST_TMP/skill2.out")")
-    dpid=$(cat "$TEST_TMP/d5")
+    cpid=$(pid_named "${UNIQ}c5")
+    dpid=$(pid_named "${UNIQ}d5")
     kill -9 "$bg_pid"
     wait_bg "$bg_pid"
     if gone_within "$cpid"; then pass "supervisor SIGKILLed, cleanup syscalls intercepted: the command is gone"

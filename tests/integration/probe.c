@@ -19,19 +19,24 @@
  *   int80              getpid through the i386 gate (int 0x80): "int80=RET"
  *   x32                getpid with the x32 bit (0x40000000): "x32=RET"
  *   unshare|mount|ptrace  each attempt: "NAME=RET errno=NAME"
- *   hostpid            "hostpid=PID" (pid in the host's namespace)
+ *   hostpid            "hostpid=PID" (the pid /proc/self shows: with the
+ *                      sandbox's own /proc, the pid in its namespace)
+ *   name:NAME          set the process name (comm) to NAME, so that a test
+ *                      can find the process from outside: "named NAME"
  *   hold               open /dev/null and keep it: "hold=FD"
  *   pokemem:PID|parent open /proc/PID/mem read-write: "pokemem=0|-1 errno=E",
  *                      then its fds: "pokefd=listed|ERRNO opened=N"
- *   daemon:FILE        fork a child that calls setsid() and sleeps; it
- *                      writes its host pid to FILE; waits for the file
+ *   daemon:FILE        fork a child that calls setsid(), takes FILE's base
+ *                      name as its process name (comm), writes its pid to
+ *                      FILE and sleeps; waits for the file
  *   signals            handle SIGINT/TERM/HUP/QUIT, print "ready", wait;
  *                      on a signal print "got SIGNAME" and exit 0
  *   threads:N:M:WANT   N threads x M getppid() each; WANT is a number or
- *                      "tid" (the caller's host thread id): "threads ok=X bad=Y"
+ *                      "tid": each thread's own answer (the same for all its
+ *                      calls, and no other thread's): "threads ok=X bad=Y"
  *   loop:N             N getppid() calls: "loop=N"
- *   slowpar            a thread makes a (slow) uname call; meanwhile 100
- *                      getppid() calls are timed: "slowpar fast_ms=MS"
+ *   slowpar:LOG        a thread makes a (slow) uname call; once LOG exists,
+ *                      100 getppid() calls: "slowpar slow_done_first=0|1"
  *   pause:FILE         print "paused FILE", wait until FILE exists
  *   sleep:SECONDS      sleep
  *   exit:N             exit with status N
@@ -51,6 +56,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/utsname.h>
@@ -91,17 +97,6 @@ static pid_t host_pid(void)
     return (pid_t)atoi(buf);
 }
 
-static pid_t host_tid(void)
-{
-    char buf[128];
-    ssize_t n = readlink("/proc/thread-self", buf, sizeof(buf) - 1);
-    if (n <= 0)
-        return -1;
-    buf[n] = '\0';
-    const char *t = strrchr(buf, '/');
-    return t ? (pid_t)atoi(t + 1) : -1;
-}
-
 static void wait_file(const char *path)
 {
     struct stat st;
@@ -137,16 +132,19 @@ static void on_signal(int sig)
 struct thread_arg {
     long calls;
     long want;
-    int want_tid;  /* compare with the caller's host tid instead */
+    int want_tid;  /* the thread's first answer, unlike other threads' */
+    long first;
     long ok, bad;
 };
 
 static void *thread_main(void *p)
 {
     struct thread_arg *a = p;
-    long want = a->want_tid ? host_tid() : a->want;
+    long want = a->want;
     for (long i = 0; i < a->calls; i++) {
         long r = syscall(SYS_getppid);
+        if (a->want_tid && i == 0)
+            want = a->first = r > 0 ? r : -1;
         if (r == want)
             a->ok++;
         else
@@ -339,6 +337,9 @@ static void step(char *s)
         say("pokefd=%s opened=%d", d ? "listed" : errname(e), opened);
     } else if (!strcmp(s, "hostpid")) {
         say("hostpid=%d", (int)host_pid());
+    } else if (!strcmp(s, "name")) {
+        prctl(PR_SET_NAME, arg ? arg : "", 0, 0, 0);
+        say("named %s", arg ? arg : "");
     } else if (!strcmp(s, "daemon")) {
         pid_t c = fork();
         if (c < 0) {
@@ -347,6 +348,8 @@ static void step(char *s)
         }
         if (c == 0) {
             setsid();
+            const char *base = strrchr(arg, '/');
+            prctl(PR_SET_NAME, base ? base + 1 : arg, 0, 0, 0);
             char tmp[PATH_MAX];
             snprintf(tmp, sizeof(tmp), "%s.tmp", arg);
             FILE *f = fopen(tmp, "w");
@@ -395,6 +398,14 @@ static void step(char *s)
             ok += args[i].ok;
             bad += args[i].bad;
         }
+        /* "tid": a thread whose answer another thread got too is wrong. */
+        for (long i = 0; args[0].want_tid && i < n; i++)
+            for (long j = 0; j < i; j++)
+                if (args[i].first == args[j].first) {
+                    bad += args[i].ok;
+                    ok -= args[i].ok;
+                    break;
+                }
         say("threads ok=%ld bad=%ld", ok, bad);
     } else if (!strcmp(s, "slowpar")) {
         /* slowpar:LOG -- one thread is stuck in a slow uname; once the

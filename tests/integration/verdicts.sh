@@ -67,13 +67,11 @@ syscalls = getppid
 action = kill
 EOF2
 )
-run_sandlock run -c "$ini" -- "$PROBE" daemon:"$TEST_TMP/daemon1" hostpid getppid hostpid
+run_sandlock run -c "$ini" -- "$PROBE" daemon:"$TEST_TMP/${UNIQ}daemon1" hostpid getppid hostpid
 is "kill verdict: sandlock exits 137 (128+SIGKILL)" "$rc" 137
 like "kill verdict: the child ran up to the call" "$out" "daemon started"
 unlike "kill verdict: the child did not get past getppid" "$out" "getppid="
-dpid=$(cat "$TEST_TMP/daemon1" 2>/dev/null)
-if [ -n "$dpid" ] && gone_within "$dpid"; then pass "kill verdict: the setsid grandchild is gone too"
-else fail "kill verdict: the setsid grandchild is gone too" "pid '$dpid'"; kill -9 "$dpid" 2>/dev/null; fi
+daemon_gone "kill verdict: the setsid grandchild is gone too" "${UNIQ}daemon1"
 
 # ---- kill with a chosen signal ----
 ini=$(write_ini killterm <<EOF2
@@ -83,11 +81,9 @@ syscalls = getppid
 action = kill:SIGTERM
 EOF2
 )
-run_sandlock run -c "$ini" -- "$PROBE" daemon:"$TEST_TMP/daemon2" getppid
+run_sandlock run -c "$ini" -- "$PROBE" daemon:"$TEST_TMP/${UNIQ}daemon2" getppid
 is "kill:SIGTERM verdict: sandlock exits 143" "$rc" 143
-dpid=$(cat "$TEST_TMP/daemon2" 2>/dev/null)
-if [ -n "$dpid" ] && gone_within "$dpid"; then pass "kill:SIGTERM verdict: the setsid grandchild is gone"
-else fail "kill:SIGTERM verdict: the setsid grandchild is gone" "pid '$dpid'"; kill -9 "$dpid" 2>/dev/null; fi
+daemon_gone "kill:SIGTERM verdict: the setsid grandchild is gone" "${UNIQ}daemon2"
 like "kill verdict: the supervisor reports the kill" "$err" "kill"
 
 # kill from a grandchild: the whole sandbox dies, the supervisor reports.
@@ -99,12 +95,10 @@ mode = kill:9
 EOF2
 )
 sed -i "s|fixture_path|$FIXTURE|" "$ini"
-run_sandlock run -c "$ini" -- sh -c "\"$PROBE\" daemon:$TEST_TMP/daemon3 && sh -c '\"$PROBE\" uname'; echo survived"
+run_sandlock run -c "$ini" -- sh -c "\"$PROBE\" daemon:$TEST_TMP/${UNIQ}daemon3 && sh -c '\"$PROBE\" uname'; echo survived"
 is "kill verdict from a grandchild: sandlock exits 137" "$rc" 137
 unlike "kill verdict from a grandchild: the command did not go on" "$out" "survived"
-dpid=$(cat "$TEST_TMP/daemon3" 2>/dev/null)
-if [ -n "$dpid" ] && gone_within "$dpid"; then pass "kill verdict from a grandchild: the daemon is gone"
-else fail "kill verdict from a grandchild: the daemon is gone" "pid '$dpid'"; kill -9 "$dpid" 2>/dev/null; fi
+daemon_gone "kill verdict from a grandchild: the daemon is gone" "${UNIQ}daemon3"
 
 # kill from a thread other than the main one.
 ini=$(write_ini killthread <<EOF2
