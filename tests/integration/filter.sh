@@ -26,6 +26,15 @@ run_sandlock run -c "$EMPTY_INI" -- "$PROBE" unshare mount ptrace
 is "deny list: unshare, mount, ptrace fail with EPERM" "$out" "unshare=-1 errno=EPERM
 mount=-1 errno=EPERM
 ptrace=-1 errno=EPERM"
+# The host's hostname and domain name (no UTS namespace: a root command
+# would rename the host), quotactl_fd (quotactl's sibling). Arguments the
+# kernel refuses (a name too long, fd -1) keep a root run harmless (x86_64
+# numbers: 170, 171, 443).
+run_sandlock run -c "$EMPTY_INI" -- "$PROBE" nr:170:0:100000 nr:171:0:100000 nr:443:-1
+is "deny list: sethostname, setdomainname, quotactl_fd fail with EPERM" "$(printf '%s\n' "$out" | sed 's/^nr:[^=]*=//')" \
+    "-1 errno=EPERM
+-1 errno=EPERM
+-1 errno=EPERM"
 is "deny list: the command goes on (status 0)" "$rc" 0
 
 # io_uring performs opens, reads, connects... that never pass through

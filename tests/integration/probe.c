@@ -20,7 +20,8 @@
  *   x32                getpid with the x32 bit (0x40000000): "x32=RET"
  *   int80:NR           i386 syscall NR (no arguments) through int 0x80
  *   unshare|mount|ptrace  each attempt: "NAME=RET errno=NAME"
- *   nr:NR              raw syscall NR with zero arguments: "nr:NR=RET errno=NAME"
+ *   nr:NR[:ARG...]     raw syscall NR, its arguments numbers (missing: 0):
+ *                      "nr:NR[:ARG...]=RET errno=NAME"
  *   iouring            io_uring_setup/enter/register: "io_uring_setup=RET ..."
  *   clone:FLAGS        raw clone(FLAGS|SIGCHLD) (FLAGS: names joined by '+',
  *                      e.g. NEWUSER+NEWNS); the child exits at once:
@@ -416,9 +417,12 @@ static void step(char *s)
     } else if (!strcmp(s, "unshare")) {
         report("unshare", syscall(SYS_unshare, CLONE_NEWNS));
     } else if (!strcmp(s, "nr")) {
-        char what[32];
+        char what[200];
         snprintf(what, sizeof(what), "nr:%s", arg ? arg : "?");
-        report(what, syscall(arg ? atol(arg) : -1, 0L, 0L, 0L, 0L, 0L, 0L));
+        long v[7] = { -1, 0, 0, 0, 0, 0, 0 };
+        for (int i = 0; arg && *arg && i < 7; i++)
+            v[i] = strtol(arg, &arg, 0), arg += *arg == ':';
+        report(what, syscall(v[0], v[1], v[2], v[3], v[4], v[5], v[6]));
     } else if (!strcmp(s, "iouring")) {
         struct io_uring_params params;
         memset(&params, 0, sizeof(params));
