@@ -72,9 +72,13 @@ static int contains(const int *list, size_t n, int nr)
 /* x86_64's x32 calls carry this bit: libseccomp's program kills them. */
 #define X32_BIT 0x40000000u
 
-int sl_filter_newest_known(void)
+int sl_filter_newest_known(char *err, size_t errlen)
 {
-    return seccomp_syscall_resolve_name(NEWEST_KNOWN);
+    int nr = seccomp_syscall_resolve_name(NEWEST_KNOWN);
+    if (nr < 0)
+        set_err(err, errlen, "libseccomp cannot name %s, the newest syscall sandlock knows: "
+                "sandlock needs one that does (Debian 12's 2.5.4 does)", NEWEST_KNOWN);
+    return nr < 0 ? -1 : nr;
 }
 
 /* Every argument rule of the built-in deny list whose syscall no plugin
@@ -136,12 +140,9 @@ int sl_filter_build(const int *notify, size_t nnotify, const int *deny, size_t n
                     int builtin, struct sl_filter *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof(*out));
-    int newest = builtin ? sl_filter_newest_known() : 0;
-    if (newest < 0) {
-        set_err(err, errlen, "libseccomp cannot name %s, the newest syscall sandlock knows: "
-                "it needs one that does (Debian 12's 2.5.4 does)", NEWEST_KNOWN);
+    int newest = builtin ? sl_filter_newest_known(err, errlen) : 0;
+    if (newest < 0)
         return -1;
-    }
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
     if (!ctx) {
         set_err(err, errlen, "libseccomp: cannot create a filter");

@@ -20,9 +20,9 @@ struct sl_filter {
 int sl_filter_build(const int *notify, size_t nnotify, const int *deny, size_t ndeny,
                     int builtin, struct sl_filter *out, char *err, size_t errlen);
 
-/* The native number of the newest syscall sandlock knows, or -1 when
- * libseccomp cannot name it. */
-int sl_filter_newest_known(void);
+/* The native number of the newest syscall sandlock knows, or -1 with a
+ * message when libseccomp cannot name it. */
+int sl_filter_newest_known(char *err, size_t errlen);
 void sl_filter_free(struct sl_filter *f);
 
 /* In the child: no_new_privs, then install with a new listener (and

@@ -261,7 +261,7 @@ static int resolve_syscalls(const struct sl_config *cfg, struct sl_instance *ins
                     "intercept it (its Continue would undo the deny)", cfg->source, where, name);
             return -1;
         }
-        if (cfg->default_deny && nr > sl_filter_newest_known()) {
+        if (cfg->default_deny && nr > sl_filter_newest_known(err, errlen)) {
             set_err(err, errlen, "%s: [plugin %s]: syscall '%s' is newer than sandlock knows; the filter "
                     "answers it ENOSYS (see default_deny in sandlock.ini(5))", cfg->source, where, name);
             return -1;
@@ -353,10 +353,15 @@ void sl_plugins_unload(struct sl_plugins *plugins)
 
 int sl_deny_list(const struct sl_config *cfg, int **nrs, size_t *n, char *err, size_t errlen)
 {
+    /* The filter answers numbers above it ENOSYS: fail here, for `check`
+     * too, when libseccomp cannot name it. */
+    *nrs = NULL;
+    *n = 0;
+    if (cfg->default_deny && sl_filter_newest_known(err, errlen) < 0)
+        return -1;
     size_t cap = cfg->ndeny;
     while (sl_builtin_deny[cap - cfg->ndeny])
         cap++;
-    *n = 0;
     if (!(*nrs = calloc(cap, sizeof(int)))) {
         set_err(err, errlen, "out of memory");
         return -1;
