@@ -4,13 +4,15 @@
 #define SANDLOCK_CHAIN_H
 
 #include <sandlock/plugin.h>
+#include "argdeny.h"
 #include "loader.h"
 
 struct sl_chain {
     const char *syscall_name;
     size_t n;
     struct sl_instance **inst;      /* in config order */
-    int deny_tiocsti;               /* ioctl: TIOCSTI gets EPERM before the chain */
+    const struct sl_arg_rule *arg_rules;  /* built-in argument rules, applied before the chain */
+    size_t narg_rules;
 };
 
 /* Chains indexed by native syscall number: O(1) lookup. */

@@ -2,15 +2,16 @@
  * so the filter is exported as BPF and installed with seccomp(2) directly. */
 #include "config.h"
 #include "filter.h"
+#include "argdeny.h"
 #include "seccomp_ioctl.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <seccomp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -57,10 +58,91 @@ static int contains(const int *list, size_t n, int nr)
     return 0;
 }
 
+/* The newest syscall sandlock knows: the built-in deny list and the bundled
+ * plugins were reviewed against the syscall table up to it (x86_64 456,
+ * Linux 6.7; it also is the newest one Debian 12's libseccomp 2.5.4 can
+ * name). Since Linux 5.1 new syscalls get the same number on every
+ * architecture but alpha and mips (offsets): on those the check below
+ * needs a review of their numbering first. */
+#define NEWEST_KNOWN "futex_requeue"
+#if !defined(__x86_64__) && !defined(__i386__) && !defined(__aarch64__) && !defined(__riscv) && \
+    !defined(__powerpc64__) && !defined(__s390x__) && !defined(__loongarch64)
+#error "review this architecture's syscall numbers above NEWEST_KNOWN (core/filter.c)"
+#endif
+/* x86_64's x32 calls carry this bit: libseccomp's program kills them. */
+#define X32_BIT 0x40000000u
+
+int sl_filter_newest_known(char *err, size_t errlen)
+{
+    int nr = seccomp_syscall_resolve_name(NEWEST_KNOWN);
+    if (nr < 0)
+        set_err(err, errlen, "libseccomp cannot name %s, the newest syscall sandlock knows: "
+                "sandlock needs one that does (Debian 12's 2.5.4 does)", NEWEST_KNOWN);
+    return nr < 0 ? -1 : nr;
+}
+
+/* Every argument rule of the built-in deny list whose syscall no plugin
+ * intercepts (for those the supervisor applies them: see argdeny.h). */
+static int add_arg_rules(scmp_filter_ctx ctx, const int *notify, size_t nnotify)
+{
+    size_t n;
+    const struct sl_arg_rule *rules = sl_arg_rules_all(&n);
+    for (size_t i = 0; i < n; i++) {
+        if (contains(notify, nnotify, rules[i].nr))
+            continue;
+        struct scmp_arg_cmp cmp[2];
+        for (unsigned c = 0; c < rules[i].ncond; c++)
+            cmp[c] = (struct scmp_arg_cmp){ rules[i].cond[c].arg, SCMP_CMP_MASKED_EQ, rules[i].cond[c].mask,
+                                            rules[i].cond[c].value };
+        int rc = seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO((uint32_t)rules[i].error), rules[i].nr,
+                                        rules[i].ncond, cmp);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* Syscalls newer than sandlock knows can be neither denied nor intercepted
+ * by name (libseccomp cannot name them, nobody reviewed them: 463-469 are
+ * siblings of denied or intercepted calls, such as open_tree_attr of
+ * open_tree). libseccomp only matches exact numbers, so a few instructions
+ * put in front of its program answer every native number above the newest
+ * known one with ENOSYS -- what an older kernel says, so libc falls back to
+ * the older call that is denied or intercepted. Foreign architectures and
+ * x32 numbers go on to libseccomp's program, which kills them. The result
+ * depends on the arch and the number only, so the kernel's action cache
+ * still allows the constant-allow syscalls without running the filter. */
+static int prepend_unknown_enosys(struct sl_filter *f, int newest)
+{
+    const struct sock_filter head[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, seccomp_arch_native(), 0, 4),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)newest, 0, 2),
+        BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, X32_BIT, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+    };
+    size_t nhead = sizeof(head) / sizeof(head[0]);
+    if (f->prog.len + nhead > BPF_MAXINSNS)
+        return -E2BIG;
+    struct sock_filter *insns = malloc((f->prog.len + nhead) * sizeof(*insns));
+    if (!insns)
+        return -ENOMEM;
+    memcpy(insns, head, sizeof(head));
+    memcpy(insns + nhead, f->prog.filter, f->prog.len * sizeof(*insns));
+    free(f->prog.filter);
+    f->prog.filter = insns;
+    f->prog.len = (unsigned short)(f->prog.len + nhead);
+    return 0;
+}
+
 int sl_filter_build(const int *notify, size_t nnotify, const int *deny, size_t ndeny,
-                    int deny_tiocsti, struct sl_filter *out, char *err, size_t errlen)
+                    int builtin, struct sl_filter *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof(*out));
+    int newest = builtin ? sl_filter_newest_known(err, errlen) : 0;
+    if (newest < 0)
+        return -1;
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
     if (!ctx) {
         set_err(err, errlen, "libseccomp: cannot create a filter");
@@ -71,16 +153,17 @@ int sl_filter_build(const int *notify, size_t nnotify, const int *deny, size_t n
         rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
     for (size_t i = 0; !rc && i < ndeny; i++)
         rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), deny[i], 0);
-    /* The kernel reads ioctl's command as 32 bits: compare only those. */
-    if (!rc && deny_tiocsti && !contains(notify, nnotify, SCMP_SYS(ioctl)))
-        rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
-                              SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCSTI));
+    if (!rc && builtin)
+        rc = add_arg_rules(ctx, notify, nnotify);
     for (size_t i = 0; !rc && i < nnotify; i++)
         rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, notify[i], 0);
     if (!rc)
         rc = export_bpf(ctx, out);
     seccomp_release(ctx);
+    if (!rc && builtin)
+        rc = prepend_unknown_enosys(out, newest);
     if (rc) {
+        sl_filter_free(out);
         set_err(err, errlen, "libseccomp: cannot build the filter: %s", strerror(-rc));
         return -1;
     }

@@ -1,5 +1,6 @@
 /* filter.h -- the seccomp filter: default allow, EPERM for the deny list,
- * USER_NOTIF for every intercepted syscall, foreign architectures killed. */
+ * USER_NOTIF for every intercepted syscall, ENOSYS for numbers newer than
+ * sandlock knows, foreign architectures killed. */
 #ifndef SANDLOCK_FILTER_H
 #define SANDLOCK_FILTER_H
 
@@ -11,13 +12,17 @@ struct sl_filter {
 };
 
 /* Builds the filter with libseccomp and exports its BPF. `notify` and
- * `deny` are native syscall numbers. With `deny_tiocsti`, ioctl(TIOCSTI)
- * (typing into the caller's terminal) fails with EPERM -- in the filter
- * when no plugin intercepts ioctl, else the supervisor answers it (a
- * filter cannot combine an argument rule with a plugin's notify rule).
+ * `deny` are native syscall numbers. With `builtin` (default_deny) it also
+ * holds the built-in argument rules (argdeny.h) of the syscalls no plugin
+ * intercepts -- for the others the supervisor applies them -- and answers
+ * every native number above sl_filter_newest_known() with ENOSYS.
  * Returns 0 or -1 with a message. */
 int sl_filter_build(const int *notify, size_t nnotify, const int *deny, size_t ndeny,
-                    int deny_tiocsti, struct sl_filter *out, char *err, size_t errlen);
+                    int builtin, struct sl_filter *out, char *err, size_t errlen);
+
+/* The native number of the newest syscall sandlock knows, or -1 with a
+ * message when libseccomp cannot name it. */
+int sl_filter_newest_known(char *err, size_t errlen);
 void sl_filter_free(struct sl_filter *f);
 
 /* In the child: no_new_privs, then install with a new listener (and

@@ -2,6 +2,7 @@
  * the syscalls they declare. Fail-closed: any error unloads everything. */
 #include "config.h"
 #include "loader.h"
+#include "filter.h"
 #include "log.h"
 #include "paths.h"
 
@@ -15,16 +16,20 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The reason for each entry is in sandlock.ini(5); the argument rules
+ * (ioctl, clone, clone3, socket) are in argdeny.c. */
 const char *const sl_builtin_deny[] = {
     "mount", "umount2", "mount_setattr", "move_mount", "open_tree", "fsopen",
     "fsconfig", "fsmount", "fspick", "pivot_root", "chroot", "ptrace",
     "process_vm_readv", "process_vm_writev", "bpf", "perf_event_open",
     "kexec_load", "kexec_file_load", "init_module", "finit_module",
     "delete_module", "reboot", "swapon", "swapoff", "acct", "quotactl",
-    "settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "syslog",
-    "setns", "unshare", "userfaultfd", "keyctl", "add_key", "request_key",
-    "open_by_handle_at", "name_to_handle_at", "iopl", "ioperm", "vhangup",
-    "lookup_dcookie", "uselib", "nfsservctl", "kcmp", "pidfd_getfd",
+    "quotactl_fd", "settimeofday", "clock_settime", "clock_adjtime", "adjtimex",
+    "syslog", "sethostname", "setdomainname", "setns", "unshare", "userfaultfd",
+    "keyctl", "add_key", "request_key", "open_by_handle_at", "name_to_handle_at",
+    "iopl", "ioperm", "vhangup", "lookup_dcookie", "uselib", "nfsservctl", "kcmp",
+    "pidfd_getfd", "io_uring_setup", "io_uring_enter", "io_uring_register",
+    "fanotify_init",
     NULL,
 };
 
@@ -256,6 +261,11 @@ static int resolve_syscalls(const struct sl_config *cfg, struct sl_instance *ins
                     "intercept it (its Continue would undo the deny)", cfg->source, where, name);
             return -1;
         }
+        if (cfg->default_deny && nr > sl_filter_newest_known(err, errlen)) {
+            set_err(err, errlen, "%s: [plugin %s]: syscall '%s' is newer than sandlock knows; the filter "
+                    "answers it ENOSYS (see default_deny in sandlock.ini(5))", cfg->source, where, name);
+            return -1;
+        }
         if (nr < 0) {
             sl_log(SANDLOCK_LOG_INFO, "[%s] syscall '%s' does not exist on this architecture; skipped",
                    where, name);
@@ -343,8 +353,15 @@ void sl_plugins_unload(struct sl_plugins *plugins)
 
 int sl_deny_list(const struct sl_config *cfg, int **nrs, size_t *n, char *err, size_t errlen)
 {
-    size_t cap = cfg->ndeny + 64;
+    /* The filter answers numbers above it ENOSYS: fail here, for `check`
+     * too, when libseccomp cannot name it. */
+    *nrs = NULL;
     *n = 0;
+    if (cfg->default_deny && sl_filter_newest_known(err, errlen) < 0)
+        return -1;
+    size_t cap = cfg->ndeny;
+    while (sl_builtin_deny[cap - cfg->ndeny])
+        cap++;
     if (!(*nrs = calloc(cap, sizeof(int)))) {
         set_err(err, errlen, "out of memory");
         return -1;

@@ -9,6 +9,7 @@ core_libsandlock_core_la_SOURCES = \
 	core/host.c \
 	core/chain.c core/chain.h \
 	core/fault.c core/fault.h \
+	core/argdeny.c core/argdeny.h \
 	core/filter.c core/filter.h \
 	core/respond.c core/respond.h \
 	core/sandbox.c core/sandbox.h \

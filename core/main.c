@@ -76,11 +76,13 @@ static int session_open(struct session *s, const char *config_path)
         s->cfg = NULL;
         return -1;
     }
-    /* The built-in deny list includes ioctl(TIOCSTI); when a plugin
-     * intercepts ioctl the supervisor enforces it (see filter.h). */
-    struct sl_chain *ioctl_chain = (struct sl_chain *)sl_chain_for(&s->chains, __NR_ioctl);
-    if (ioctl_chain)
-        ioctl_chain->deny_tiocsti = s->cfg->default_deny;
+    /* The built-in deny list's argument rules (ioctl(TIOCSTI), clone with
+     * a namespace flag, ...): the supervisor applies those of the syscalls
+     * plugins intercept (see argdeny.h). */
+    for (size_t i = 0; s->cfg->default_deny && i < s->chains.nnrs; i++) {
+        struct sl_chain *chain = s->chains.by_nr[s->chains.nrs[i]];
+        chain->arg_rules = sl_arg_rules_for(s->chains.nrs[i], &chain->narg_rules);
+    }
     return 0;
 }
 

@@ -87,12 +87,13 @@ static void handle_one(const struct seccomp_notif *req)
 {
     const struct sl_chain *chain = sl_chain_for(sup.chains, req->data.nr);
     struct sl_answer answer;
-    if (!chain || (chain->deny_tiocsti && (uint32_t)req->data.args[1] == TIOCSTI)) {
-        /* No chain cannot happen with our filter: fail closed. TIOCSTI is
-         * on the deny list but ioctl is intercepted (see filter.h). */
+    /* No chain cannot happen with our filter: fail closed. A built-in
+     * argument rule of an intercepted syscall is applied here (argdeny.h). */
+    int denied = chain ? sl_arg_rules_match(chain->arg_rules, chain->narg_rules, req->data.args) : ENOSYS;
+    if (denied) {
         memset(&answer, 0, sizeof(answer));
         answer.verdict = SANDLOCK_VERDICT_ERRNO;
-        answer.error = chain ? EPERM : ENOSYS;
+        answer.error = denied;
         sl_respond(sl_listener_fd, req->id, &answer);
         return;
     }

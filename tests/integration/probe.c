@@ -18,7 +18,24 @@
  *   fds:err            the same on stderr
  *   int80              getpid through the i386 gate (int 0x80): "int80=RET"
  *   x32                getpid with the x32 bit (0x40000000): "x32=RET"
+ *   int80:NR           i386 syscall NR (no arguments) through int 0x80
  *   unshare|mount|ptrace  each attempt: "NAME=RET errno=NAME"
+ *   nr:NR[:ARG...]     raw syscall NR, its arguments numbers (missing: 0):
+ *                      "nr:NR[:ARG...]=RET errno=NAME"
+ *   iouring            io_uring_setup/enter/register: "io_uring_setup=RET ..."
+ *   clone:FLAGS        raw clone(FLAGS|SIGCHLD) (FLAGS: names joined by '+',
+ *                      e.g. NEWUSER+NEWNS); the child exits at once:
+ *                      "clone:FLAGS=0|-1 errno=NAME" (0: a child was made)
+ *   clone3:FLAGS       the same through clone3(2)
+ *   spawn              fork, vfork, a thread and posix_spawn(/bin/true):
+ *                      "spawn fork=ok vfork=ok thread=ok posix_spawn=ok"
+ *   fanotify           fanotify_init(FAN_CLASS_NOTIF|FAN_REPORT_FID)
+ *   socket:DOM:TYPE    raw socket(DOM, TYPE, 0); DOM inet|inet6|packet|
+ *                      inethi (AF_INET with bit 32 set), TYPE raw|dgram|
+ *                      stream|packet|rawnb (SOCK_RAW|SOCK_NONBLOCK|
+ *                      SOCK_CLOEXEC); raw IP sockets with IPPROTO_RAW
+ *   uffd               ioctl(USERFAULTFD_IOC_NEW) on /dev/null (ENOTTY when
+ *                      the kernel runs it) and on /dev/userfaultfd
  *   hostpid            "hostpid=PID" (the pid /proc/self shows: with the
  *                      sandbox's own /proc, the pid in its namespace)
  *   name:NAME          set the process name (comm) to NAME, so that a test
@@ -47,19 +64,28 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/io_uring.h>
+#include <linux/sched.h>
+#include <linux/userfaultfd.h>
+#include <netinet/in.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fanotify.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -171,6 +197,120 @@ static long now_ms(void)
     return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
+/* "NEWUSER+NEWNS" -> CLONE_NEWUSER|CLONE_NEWNS (0 for an empty list). */
+static unsigned long clone_flags(const char *list)
+{
+    static const struct { const char *name; unsigned long flag; } names[] = {
+        { "NEWNS", CLONE_NEWNS }, { "NEWUSER", CLONE_NEWUSER }, { "NEWPID", CLONE_NEWPID },
+        { "NEWNET", CLONE_NEWNET }, { "NEWUTS", CLONE_NEWUTS }, { "NEWIPC", CLONE_NEWIPC },
+        { "NEWCGROUP", CLONE_NEWCGROUP }, { "NEWTIME", CLONE_NEWTIME },
+    };
+    unsigned long flags = 0;
+    char copy[256];
+    snprintf(copy, sizeof(copy), "%s", list ? list : "");
+    for (char *save = NULL, *t = strtok_r(copy, "+", &save); t; t = strtok_r(NULL, "+", &save)) {
+        size_t i = 0;
+        while (i < sizeof(names) / sizeof(names[0]) && strcmp(names[i].name, t))
+            i++;
+        if (i == sizeof(names) / sizeof(names[0])) {
+            say("probe: unknown clone flag '%s'", t);
+            exit(2);
+        }
+        flags |= names[i].flag;
+    }
+    return flags;
+}
+
+/* A clone's result in the parent: the child (which exits at once) is
+ * reaped and the result reported as 0, so the line does not hold a pid. */
+static void report_clone(const char *what, long rc)
+{
+    int e = errno;
+    if (rc > 0) {
+        waitpid((pid_t)rc, NULL, __WALL);
+        rc = 0;
+    }
+    errno = e;
+    report(what, rc);
+}
+
+static void *thread_noop(void *p)
+{
+    return p;
+}
+
+/* vfork in a function of its own: nothing of the caller's frame is live. */
+static __attribute__((noinline)) pid_t vfork_exit7(void)
+{
+    pid_t c = vfork();
+    if (c == 0)
+        _exit(7);
+    return c;
+}
+
+static void spawn_all(void)
+{
+    int status = -1;
+    pid_t c = fork();
+    if (c == 0)
+        _exit(7);
+    const char *fork_ok = c > 0 && waitpid(c, &status, 0) == c && WEXITSTATUS(status) == 7 ? "ok" : errname(errno);
+    c = vfork_exit7();
+    const char *vfork_ok = c > 0 && waitpid(c, &status, 0) == c && WEXITSTATUS(status) == 7 ? "ok" : errname(errno);
+    pthread_t t;
+    int e = pthread_create(&t, NULL, thread_noop, NULL);
+    if (!e)
+        pthread_join(t, NULL);
+    char *argv[] = { "true", NULL };
+    int se = posix_spawn(&c, "/bin/true", NULL, NULL, argv, NULL);
+    const char *spawn_ok = !se && waitpid(c, &status, 0) == c && WEXITSTATUS(status) == 0 ? "ok" : errname(se);
+    say("spawn fork=%s vfork=%s thread=%s posix_spawn=%s", fork_ok, vfork_ok, e ? errname(e) : "ok", spawn_ok);
+}
+
+static void socket_try(char *arg)
+{
+    char *type = arg ? strchr(arg, ':') : NULL;
+    if (!type) {
+        say("socket: usage socket:DOMAIN:TYPE");
+        exit(2);
+    }
+    *type++ = '\0';
+    long domain = !strcmp(arg, "inet") ? AF_INET : !strcmp(arg, "inet6") ? AF_INET6
+                : !strcmp(arg, "packet") ? AF_PACKET : !strcmp(arg, "inethi") ? (1L << 32) | AF_INET : -1;
+    long t = !strcmp(type, "raw") ? SOCK_RAW : !strcmp(type, "dgram") ? SOCK_DGRAM
+           : !strcmp(type, "stream") ? SOCK_STREAM : !strcmp(type, "packet") ? SOCK_PACKET
+           : !strcmp(type, "rawnb") ? SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC : -1;
+    if (domain < 0 || t < 0) {
+        say("socket: unknown domain or type");
+        exit(2);
+    }
+    /* An IP raw socket needs a protocol: IPPROTO_RAW (headers included). */
+    int ip = domain != AF_PACKET;
+    long fd = syscall(SYS_socket, domain, t, ip && (t & 0xf) == SOCK_RAW ? IPPROTO_RAW : 0);
+    char what[64];
+    snprintf(what, sizeof(what), "socket:%s:%s", arg, type);
+    report(what, fd < 0 ? fd : 0);
+    if (fd >= 0)
+        close((int)fd);
+}
+
+static void uffd_try(void)
+{
+    int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    report("uffd_ioc_new:null", syscall(SYS_ioctl, fd, USERFAULTFD_IOC_NEW, O_CLOEXEC));
+    close(fd);
+    fd = open("/dev/userfaultfd", O_RDWR | O_CLOEXEC);
+    if (fd < 0) {
+        say("uffd_ioc_new:dev=open errno=%s", errname(errno));
+        return;
+    }
+    long u = syscall(SYS_ioctl, fd, USERFAULTFD_IOC_NEW, O_CLOEXEC);
+    report("uffd_ioc_new:dev", u < 0 ? u : 0);
+    if (u >= 0)
+        close((int)u);
+    close(fd);
+}
+
 static void step(char *s)
 {
     char *arg = strchr(s, ':');
@@ -264,7 +404,8 @@ static void step(char *s)
     } else if (!strcmp(s, "int80")) {
 #if defined(__x86_64__)
         long ret;
-        __asm__ volatile("int $0x80" : "=a"(ret) : "a"(20L /* i386 getpid */) : "memory");
+        __asm__ volatile("int $0x80" : "=a"(ret) : "a"(arg ? atol(arg) : 20L /* i386 getpid */),
+                         "b"(0L), "c"(0L), "d"(0L), "S"(0L), "D"(0L) : "memory");
         say("int80=%ld", ret);
 #else
         say("int80=unsupported");
@@ -277,6 +418,52 @@ static void step(char *s)
 #endif
     } else if (!strcmp(s, "unshare")) {
         report("unshare", syscall(SYS_unshare, CLONE_NEWNS));
+    } else if (!strcmp(s, "nr")) {
+        char what[200];
+        snprintf(what, sizeof(what), "nr:%s", arg ? arg : "?");
+        long v[7] = { -1, 0, 0, 0, 0, 0, 0 };
+        for (int i = 0; arg && *arg && i < 7; i++)
+            v[i] = strtol(arg, &arg, 0), arg += *arg == ':';
+        report(what, syscall(v[0], v[1], v[2], v[3], v[4], v[5], v[6]));
+    } else if (!strcmp(s, "iouring")) {
+        struct io_uring_params params;
+        memset(&params, 0, sizeof(params));
+        long fd = syscall(SYS_io_uring_setup, 4, &params);
+        report("io_uring_setup", fd < 0 ? fd : 0);
+        report("io_uring_enter", syscall(SYS_io_uring_enter, fd < 0 ? -1L : fd, 0L, 0L, 0L, NULL, 0L));
+        report("io_uring_register", syscall(SYS_io_uring_register, fd < 0 ? -1L : fd,
+                                            IORING_REGISTER_PROBE, NULL, 0L));
+        if (fd >= 0)
+            close((int)fd);
+    } else if (!strcmp(s, "clone")) {
+        char what[300];
+        snprintf(what, sizeof(what), "clone:%s", arg ? arg : "");
+        long rc = syscall(SYS_clone, clone_flags(arg) | SIGCHLD, NULL, NULL, NULL, 0L);
+        if (rc == 0)
+            _exit(0);
+        report_clone(what, rc);
+    } else if (!strcmp(s, "clone3")) {
+        char what[300];
+        snprintf(what, sizeof(what), "clone3:%s", arg ? arg : "");
+        struct clone_args ca;
+        memset(&ca, 0, sizeof(ca));
+        ca.flags = clone_flags(arg);
+        ca.exit_signal = SIGCHLD;
+        long rc = syscall(SYS_clone3, &ca, sizeof(ca));
+        if (rc == 0)
+            _exit(0);
+        report_clone(what, rc);
+    } else if (!strcmp(s, "spawn")) {
+        spawn_all();
+    } else if (!strcmp(s, "fanotify")) {
+        long fd = syscall(SYS_fanotify_init, FAN_CLASS_NOTIF | FAN_REPORT_FID, O_RDONLY);
+        report("fanotify_init", fd < 0 ? fd : 0);
+        if (fd >= 0)
+            close((int)fd);
+    } else if (!strcmp(s, "socket")) {
+        socket_try(arg);
+    } else if (!strcmp(s, "uffd")) {
+        uffd_try();
     } else if (!strcmp(s, "mount")) {
         report("mount", syscall(SYS_mount, "none", "/mnt", "tmpfs", 0, NULL));
     } else if (!strcmp(s, "tiocsti")) {

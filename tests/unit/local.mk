@@ -11,7 +11,8 @@ unit_c_tests = \
 	tests/unit/test_host \
 	tests/unit/test_abi \
 	tests/unit/test_loader \
-	tests/unit/test_chain
+	tests/unit/test_chain \
+	tests/unit/test_argdeny
 check_PROGRAMS += $(unit_c_tests)
 TESTS += $(unit_c_tests)
 
@@ -34,6 +35,11 @@ tests_unit_test_abi_SOURCES = tests/unit/test_abi.c
 tests_unit_test_abi_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
 tests_unit_test_abi_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_abi_LDADD = $(SANDLOCK_CORE_LIBS)
+
+tests_unit_test_argdeny_SOURCES = tests/unit/test_argdeny.c
+tests_unit_test_argdeny_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
+tests_unit_test_argdeny_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_argdeny_LDADD = $(SANDLOCK_CORE_LIBS)
 
 tests_unit_test_loader_SOURCES = tests/unit/test_loader.c
 tests_unit_test_loader_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)

@@ -1,0 +1,50 @@
+/* argdeny.h -- the built-in denies that depend on a syscall's arguments
+ * (ioctl(TIOCSTI), clone with a namespace flag, raw sockets, ...). Part of
+ * the built-in deny list (default_deny): the filter applies them, or, when
+ * a plugin intercepts the syscall (a filter cannot combine an argument rule
+ * with a plugin's notify rule), the supervisor before the plugin's chain.
+ * Pure logic: no kernel calls, unit-testable. */
+#ifndef SANDLOCK_ARGDENY_H
+#define SANDLOCK_ARGDENY_H
+
+#include <linux/types.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* (args[arg] & mask) == value */
+struct sl_arg_cond {
+    unsigned arg;
+    uint64_t mask;
+    uint64_t value;
+};
+
+/* The call fails with `error` when all its conditions hold (none: always). */
+struct sl_arg_rule {
+    int nr;                        /* native syscall number */
+    int error;
+    unsigned ncond;
+    struct sl_arg_cond cond[2];
+};
+
+/* The rules for native syscall `nr` (*n of them; NULL and 0 for none). */
+const struct sl_arg_rule *sl_arg_rules_for(int nr, size_t *n);
+
+/* Every rule (grouped by syscall), for the filter. */
+const struct sl_arg_rule *sl_arg_rules_all(size_t *n);
+
+/* The error of the first of `n` rules that holds for `args` (a
+ * notification's arguments), else 0. */
+static inline int sl_arg_rules_match(const struct sl_arg_rule *rules, size_t n, const __u64 args[6])
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned c = 0;
+        while (c < rules[i].ncond &&
+               (args[rules[i].cond[c].arg] & rules[i].cond[c].mask) == rules[i].cond[c].value)
+            c++;
+        if (c == rules[i].ncond)
+            return rules[i].error;
+    }
+    return 0;
+}
+
+#endif
