@@ -105,6 +105,19 @@ same "root in one thread while another is nobody"   "ok" thread:keep read "$T/se
 owner=$(stat -c %u:%g "$T/rootdir/new3_sb" 2>/dev/null)
 is "a file created for a root child is root's" "${owner:-missing}" "0:0"
 
+# One worker serves a nobody child, then a root one: it went back to
+# sandlock's credentials in between.
+one=$(write_ini one <<EOF
+[sandlock]
+workers = 1
+[plugin fs]
+module = fsdeny
+deny = $T/nothing-here
+EOF
+)
+run_sandlock run -c "$one" -- sh -c "'$CPROBE' nobody read '$T/secret'; '$CPROBE' keep read '$T/secret'; '$CPROBE' nobody read '$T/secret'"
+is "one worker: nobody, then root, then nobody again" "$(echo $out)" "err EACCES ok err EACCES"
+
 # sandlock run by an unprivileged user: the child has sandlock's
 # credentials and cannot change them; nothing is switched, all works.
 if command -v setpriv >/dev/null && setpriv --reuid=nobody --regid=nogroup --clear-groups test -x "$SANDLOCK"; then
