@@ -1,6 +1,7 @@
 /* chain.c -- chain tables and the dispatch of one notification. */
 #include "config.h"
 #include "chain.h"
+#include "creds.h"
 #include "fault.h"
 #include "log.h"
 
@@ -140,6 +141,7 @@ static __attribute__((noinline)) int guarded_handle(struct sl_instance *inst, co
         return rc;
     }
     int sig = sl_fault_signal;
+    sl_creds_reset();          /* it may have crashed inside run_as_child */
     atomic_store(&inst->quarantined, 1);
 #if defined(__SANITIZE_ADDRESS__)
     /* fini() is never called for a quarantined instance: its state is

@@ -87,32 +87,26 @@ static int getfd(int pidfd, int child_fd)
     return fd < 0 ? -errno : fd;
 }
 
-int sl_child_getfd(const struct sl_target *t, int child_fd)
+int sl_child_pidfd(const struct sl_target *t, int renew)
 {
-    if (child_fd < 0)
-        return -EBADF;
     int slot = -1;
     for (int i = 0; i < PIDFD_CACHE; i++)
         if (cache.pid[i] == t->pid) {
             slot = i;
             break;
         }
+    if (slot >= 0 && !renew)
+        return cache.fd[slot];
     if (slot >= 0) {
-        int fd = getfd(cache.fd[slot], child_fd);
-        if (fd != -ESRCH)
-            return fd;
         /* That task is gone: the pid now names another one. */
         close(cache.fd[slot]);
         cache.pid[slot] = 0;
     }
+    if (cache_register() != 0)
+        return -ENOMEM;
     int pidfd = open_pidfd(t);
     if (pidfd < 0)
         return pidfd;
-    int fd = getfd(pidfd, child_fd);
-    if (cache_register() != 0) {
-        close(pidfd);
-        return fd;
-    }
     if (slot < 0) {
         slot = (int)(cache.next++ % PIDFD_CACHE);
         if (cache.pid[slot] > 0)
@@ -120,7 +114,21 @@ int sl_child_getfd(const struct sl_target *t, int child_fd)
     }
     cache.pid[slot] = t->pid;
     cache.fd[slot] = pidfd;
-    return fd;
+    return pidfd;
+}
+
+int sl_child_getfd(const struct sl_target *t, int child_fd)
+{
+    if (child_fd < 0)
+        return -EBADF;
+    int pidfd = sl_child_pidfd(t, 0);
+    if (pidfd < 0)
+        return pidfd;
+    int fd = getfd(pidfd, child_fd);
+    if (fd != -ESRCH)
+        return fd;
+    pidfd = sl_child_pidfd(t, 1);
+    return pidfd < 0 ? pidfd : getfd(pidfd, child_fd);
 }
 
 int sl_dup_child_fd(sandlock_handle h, int child_fd)

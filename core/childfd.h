@@ -16,4 +16,11 @@ int sl_dup_child_fd(sandlock_handle h, int child_fd);
  * system call per copy. */
 int sl_child_getfd(const struct sl_target *t, int child_fd);
 
+/* A pidfd of the thread t names, from the calling thread's cache (the
+ * cache owns it: do not close it), or -errno (-ESRCH, -ENOMEM...). It was
+ * proven to name the trapped thread when opened; when a call through it
+ * fails with ESRCH that task is gone and the pid reused: ask again with
+ * `renew` set for a fresh one. */
+int sl_child_pidfd(const struct sl_target *t, int renew);
+
 #endif

@@ -1,6 +1,7 @@
 /* host.c -- the host table handed to every plugin: logging, configuration
  * access and typed parsers. The notification services live in services.c. */
 #include "config.h"
+#include "creds.h"
 #include "loader.h"
 #include "log.h"
 #include "services.h"
@@ -80,4 +81,5 @@ const sandlock_host sl_host_table = {
     .resolve_path_flags = sl_resolve_path_flags,
     .resolve_path_begin = sl_resolve_path_begin,
     .resolve_path_end = sl_resolve_path_end,
+    .run_as_child = sl_run_as_child,
 };

@@ -20,6 +20,7 @@ core_libsandlock_core_la_SOURCES = \
 	core/content.c core/content.h \
 	core/paths.c core/paths.h \
 	core/childfd.c core/childfd.h \
+	core/creds.c core/creds.h \
 	core/defer.c core/defer.h \
 	core/notif.h core/seccomp_ioctl.h
 nodist_core_libsandlock_core_la_SOURCES = core/builtin-config.c

@@ -8,6 +8,7 @@
 #include "config.h"
 #include "paths.h"
 #include "childfd.h"
+#include "creds.h"
 #include "liveness.h"
 #include "memory.h"
 
@@ -467,8 +468,11 @@ int sl_open_path(sandlock_handle h, const char *path, int flags, mode_t mode)
      * still-pending notification proves it was the trapped task. */
     if (sl_target_check(&t))
         rc = -ESRCH;
-    else
+    else if ((rc = sl_creds_enter(&t)) == 0) {
+        /* The open itself, and only it, with the child's credentials. */
         rc = open_in_root(rootfd, path, flags, mode, mask);
+        sl_creds_leave();
+    }
     close(rootfd);
     free(full);
     return rc;

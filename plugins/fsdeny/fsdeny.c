@@ -322,6 +322,30 @@ static int real_path_denied(const struct fsdeny_state *st, sandlock_handle h, co
     return fsdeny_denied(&st->rules, real);
 }
 
+/* A system call made for the child, with its credentials. */
+struct child_call {
+    long nr, arg[5];
+    long result;        /* or -errno */
+};
+
+static int run_child_call(void *p)
+{
+    struct child_call *c = p;
+    c->result = syscall(c->nr, c->arg[0], c->arg[1], c->arg[2], c->arg[3], c->arg[4]);
+    if (c->result < 0)
+        c->result = -errno;
+    return 0;
+}
+
+/* syscall(nr, ...) as the trapped thread (host->run_as_child): returns its
+ * result or -errno, also when the credentials could not be taken over. */
+static long as_child(sandlock_handle h, long nr, long a0, long a1, long a2, long a3, long a4)
+{
+    struct child_call c = { nr, { a0, a1, a2, a3, a4 }, 0 };
+    int rc = host->run_as_child(h, run_child_call, &c);
+    return rc < 0 ? rc : c.result;
+}
+
 /* Errors of a path service that become the syscall's own answer; anything
  * else (the host cannot serve us) is a plugin failure. */
 static int answerable(int err)
@@ -463,11 +487,10 @@ static int reopen_child_fd(const struct fsdeny_state *st, const sandlock_event *
         return SANDLOCK_OK;
     }
     snprintf(self, sizeof(self), "/proc/self/fd/%d", dup);
-    int fd = open(self, flags | O_CLOEXEC, mode);
-    int err = errno;
+    int fd = (int)as_child(ev->handle, __NR_openat, AT_FDCWD, (long)self, flags | O_CLOEXEC, (long)mode, 0);
     close(dup);
     if (fd < 0)
-        sandlock_respond_errno(r, err);
+        sandlock_respond_errno(r, -fd);
     else
         sandlock_respond_fd(r, fd, (flags & O_CLOEXEC) ? 0 : SANDLOCK_FD_NO_CLOEXEC);
     return SANDLOCK_OK;
@@ -630,13 +653,14 @@ static int perform_behalf(const struct fsdeny_state *st, const sandlock_event *e
     if (si->nr == __NR_link || si->nr == __NR_linkat) {
         char self[64];
         snprintf(self, sizeof(self), "/proc/self/fd/%d", target);
-        rc = target >= 0 ? linkat(AT_FDCWD, self, d2, base2, AT_SYMLINK_FOLLOW)
-                         : linkat(d1, base1, d2, base2, 0);
+        rc = target >= 0 ? (int)as_child(ev->handle, __NR_linkat, AT_FDCWD, (long)self, d2, (long)base2,
+                                         AT_SYMLINK_FOLLOW)
+                         : (int)as_child(ev->handle, __NR_linkat, d1, (long)base1, d2, (long)base2, 0);
     } else {
         unsigned flags = si->nr == __NR_renameat2 ? (unsigned)ev->args[4] : 0;
-        rc = (int)syscall(__NR_renameat2, d1, base1, d2, base2, flags);
+        rc = (int)as_child(ev->handle, __NR_renameat2, d1, (long)base1, d2, (long)base2, flags);
     }
-    err = errno;
+    err = -rc;
     close(d1);
     close(d2);
     if (target >= 0)
@@ -730,5 +754,8 @@ static const sandlock_plugin fsdeny_plugin = {
 SANDLOCK_PLUGIN_DEFINE(h)
 {
     host = h;
+    /* It acts for the child: only with the child's credentials (ABI 1.3). */
+    if (!SANDLOCK_HOST_HAS(h, run_as_child))
+        return NULL;
     return &fsdeny_plugin;
 }

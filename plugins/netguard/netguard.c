@@ -268,6 +268,20 @@ static int answer_error(sandlock_response *r, int err)
     return SANDLOCK_OK;
 }
 
+/* connect() or bind() on the copy of the child's socket. */
+struct sock_call {
+    int sock, is_bind;
+    const struct sockaddr *addr;
+    socklen_t len;
+};
+
+static int run_sock_call(void *p)
+{
+    const struct sock_call *c = p;
+    int rc = c->is_bind ? bind(c->sock, c->addr, c->len) : connect(c->sock, c->addr, c->len);
+    return rc == 0 ? 0 : -errno;
+}
+
 /* connect(fd, addr, len) and bind(fd, addr, len): check the copy, then run
  * the call ourselves on a duplicate of the child's socket. */
 static int handle_connect_bind(const struct netguard_state *st, const sandlock_event *ev,
@@ -303,8 +317,11 @@ static int handle_connect_bind(const struct netguard_state *st, const sandlock_e
     }
     const struct sockaddr *use = is_unix ? (const struct sockaddr *)&t.sa : sa;
     socklen_t use_len = is_unix ? t.len : len;
-    rc = is_bind ? bind(sock, use, use_len) : connect(sock, use, use_len);
-    int err = errno;
+    /* With the child's credentials: a privileged port, a unix socket's
+     * permissions and the peer's SO_PEERCRED are the child's. */
+    struct sock_call call = { sock, is_bind, use, use_len };
+    rc = host->run_as_child(ev->handle, run_sock_call, &call);
+    int err = -rc;
     close(sock);
     if (t.hold >= 0)
         close(t.hold);
@@ -403,5 +420,8 @@ static const sandlock_plugin netguard_plugin = {
 SANDLOCK_PLUGIN_DEFINE(h)
 {
     host = h;
+    /* It acts for the child: only with the child's credentials (ABI 1.3). */
+    if (!SANDLOCK_HOST_HAS(h, run_as_child))
+        return NULL;
     return &netguard_plugin;
 }

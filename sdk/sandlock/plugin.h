@@ -84,7 +84,7 @@ extern "C" {
  * part of the entry symbol's name. */
 #define SANDLOCK_ABI_MAJOR 1
 /* ABI revision within the major version: bumped when members are appended. */
-#define SANDLOCK_ABI_MINOR 2
+#define SANDLOCK_ABI_MINOR 3
 /* The value stored in every abi_version field: major << 16 | minor. */
 #define SANDLOCK_ABI_VERSION ((SANDLOCK_ABI_MAJOR << 16) | SANDLOCK_ABI_MINOR)
 
@@ -263,9 +263,16 @@ typedef struct sandlock_held_dir {
  *
  * Threads: every service below may be called from any thread, also from
  * threads the plugin started itself, and concurrently; except defer(),
- * which only works inside handle(). Services that act on the child use the
- * supervisor's credentials, which are the child's own unless the child
- * changed them (e.g. a setuid program). */
+ * which only works inside handle().
+ *
+ * Credentials: a service that acts on the child's behalf (open_path; since
+ * ABI 1.3) does so with the trapped thread's credentials as they are at
+ * that moment -- effective and file-system uid and gid, supplementary
+ * groups, effective capabilities -- so it succeeds only where the child's
+ * own call would; sandlock's stay in force for everything else (reading
+ * the child's memory, naming its paths, copying its descriptors). A plugin
+ * that makes such a call itself (rename, link, bind, connect on a copy of
+ * the child's socket...) wraps it in run_as_child(). */
 
 /* ------------------------------------------------------------------------
  * The host table, passed to the entry point. Valid for the whole life of
@@ -380,7 +387,11 @@ typedef struct sandlock_host {
      *   symlinks and ".." in symlinks cannot leave that root). A relative
      *   path starts at the child's cwd. O_NOFOLLOW, O_CREAT, O_EXCL,
      *   O_DIRECTORY, O_TRUNC etc. act as for the child; created files get
-     *   `mode` under the child's umask (not sandlock's). Magic links such as
+     *   `mode` under the child's umask (not sandlock's) and are owned by
+     *   its fsuid and fsgid; permissions are checked against the trapped
+     *   thread's credentials (since 1.3; see "Credentials": a child that
+     *   gave up root gets -EACCES where its own open would, and -EPERM
+     *   when they cannot be taken over). Magic links such as
      *   /proc/PID/fd/N are refused (ELOOP), and /proc/self names the
      *   supervisor, not the child. The descriptor is close-on-exec in the
      *   supervisor and owned by the caller: close it, or hand it over with
@@ -503,6 +514,32 @@ typedef struct sandlock_host {
                                   unsigned flags, sandlock_held_dir *held);
     ssize_t (*resolve_path_end)(sandlock_held_dir *held, const char *relative,
                                 char *buf, size_t size);
+
+    /* --- ABI 1.3 (check with SANDLOCK_HOST_HAS) --- */
+
+    /* run_as_child: calls fn(arg) on the calling thread while that thread
+     *   acts with the credentials of the thread `h` names (see
+     *   "Credentials" above), then gives the thread sandlock's back, and
+     *   returns fn's result (errno as fn left it). Put into fn exactly the
+     *   calls made for the child -- renameat2() on descriptors open_path()
+     *   gave, bind() or connect() on a dup_child_fd() copy -- and nothing
+     *   that needs sandlock's own rights (reading /proc, logging to a file
+     *   the child may not write). Host services may be called inside fn for
+     *   the same handle; open_path() then also acts as the child. fn must
+     *   return: no longjmp out, no wait for another notification. A plugin
+     *   that crashes inside fn is contained as usual, and its thread gets
+     *   sandlock's credentials back. If the credentials cannot be taken
+     *   over exactly, fn is not called and a negative errno is returned
+     *   (answer the child with it, or with EPERM; never run the call with
+     *   sandlock's own identity instead): -ESRCH (the notification is
+     *   gone), -EPERM (e.g. the child lives in another user namespace, or
+     *   sandlock lacks the privilege to switch), -EBUSY (called inside
+     *   another notification's run_as_child), -EINVAL (NULL fn). When the
+     *   child's credentials equal sandlock's (always so when sandlock runs
+     *   unprivileged) nothing is switched. If the thread cannot get
+     *   sandlock's credentials back, sandlock ends the sandbox and exits
+     *   (125): no thread ever goes on half switched.                    */
+    int (*run_as_child)(sandlock_handle h, int (*fn)(void *arg), void *arg);
 } sandlock_host;
 
 /* True when the host table has member `m` (a function added in a later

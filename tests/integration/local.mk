@@ -11,6 +11,13 @@ tests_integration_probe_CFLAGS = $(WARN_CFLAGS) $(PTHREAD_CFLAGS)
 tests_integration_probe_LDFLAGS =
 tests_integration_probe_LDADD = $(PTHREAD_LIBS)
 
+# Changes its credentials, then makes one call (creds.sh).
+check_PROGRAMS += tests/integration/credprobe
+tests_integration_credprobe_SOURCES = tests/integration/credprobe.c
+tests_integration_credprobe_CFLAGS = $(WARN_CFLAGS) $(PTHREAD_CFLAGS)
+tests_integration_credprobe_LDFLAGS =
+tests_integration_credprobe_LDADD = $(PTHREAD_LIBS)
+
 check_LTLIBRARIES += tests/integration/fixture.la
 tests_integration_fixture_la_SOURCES = tests/integration/fixture.c
 tests_integration_fixture_la_CFLAGS = $(PLUGIN_CFLAGS)
@@ -28,6 +35,7 @@ INTEGRATION_TESTS = \
 	tests/integration/stats.sh \
 	tests/integration/stress.sh \
 	tests/integration/tiocsti.sh \
+	tests/integration/creds.sh \
 	tests/integration/nopidns.sh
 TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)

@@ -1,0 +1,49 @@
+/* creds.h -- acting with the trapped thread's credentials.
+ *
+ * Whatever sandlock does for the child (opens, renames, links, binds,
+ * connects) must succeed only where the child itself would succeed. The
+ * kernel checks such calls against the credentials of the thread that makes
+ * them, and credentials are per thread: a worker switches its own (raw
+ * system calls, not glibc's set*id(), which change every thread) to the
+ * trapped thread's for the duration of the call and then back.
+ *
+ * What is switched: effective and file-system uid and gid, the
+ * supplementary groups and the effective capabilities. The real and saved
+ * ids and the permitted set stay sandlock's (so the way back is always
+ * open). Groups are taken from the child unless it holds every capability
+ * that overrides file permissions (then the kernel never asks for them).
+ *
+ * Costs: nothing when sandlock has no capabilities and one uid and one gid
+ * (an unprivileged user: the child cannot differ); otherwise a pidfd query
+ * and capget() per call, plus /proc/PID/status when the groups are needed
+ * or the kernel has no PIDFD_GET_INFO (Linux < 6.13), a stat of the child's
+ * user namespace when it holds capabilities, and the switch itself (a few
+ * system calls each way) only for what differs. */
+#ifndef SANDLOCK_CREDS_H
+#define SANDLOCK_CREDS_H
+
+#include "liveness.h"
+
+#include <sandlock/plugin.h>
+
+/* Makes the calling thread act with t's credentials. Returns 0 (switched,
+ * or nothing to switch), or -errno with the thread unchanged: -ESRCH (the
+ * notification is gone; checked after reading), -EPERM (they cannot be
+ * taken over exactly, e.g. the child lives in another user namespace or
+ * sandlock lacks the privilege), -EBUSY (the thread already acts for
+ * another notification). Nests for the same notification. Every 0 must be
+ * paired with sl_creds_leave() on the same thread. */
+int sl_creds_enter(const struct sl_target *t);
+
+/* Back to sandlock's own credentials. A thread that cannot get back ends
+ * sandlock (the sandbox dies with it): it never goes on half switched. */
+void sl_creds_leave(void);
+
+/* Undoes any enter still open on this thread (a plugin crashed inside
+ * run_as_child). No system call when nothing is switched. */
+void sl_creds_reset(void);
+
+/* host->run_as_child (contract in sdk/sandlock/plugin.h). */
+int sl_run_as_child(sandlock_handle h, int (*fn)(void *arg), void *arg);
+
+#endif
