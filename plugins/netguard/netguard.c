@@ -8,21 +8,28 @@
  *   deny = unix:/run/docker.sock
  *   errno = ECONNREFUSED      ; default
  *
- * connect(2) and bind(2) are race-free: the address is copied once, the
- * copy is checked, and sandlock performs the call itself on a duplicate of
- * the child's socket with that very copy, answering with its result. Unix
- * socket paths are resolved (symlinks included) and the call goes through
- * a descriptor of the checked file or directory, so swapping a symlink
- * after the check changes nothing. sendto/sendmsg/sendmmsg with an address
- * are checked and then continue in the kernel (see sandlock-netguard(7)). */
+ * Every call that names an address is race-free: the address (and for a
+ * send, the message) is copied once, the copy is decoded the way the
+ * kernel reads it for that socket (rules.c) and checked, and sandlock
+ * performs the call itself on a duplicate of the child's socket with that
+ * very copy, answering with its result. Unix socket paths are resolved
+ * (symlinks included, and the child's own /proc/self/fd/N and /dev/fd/N)
+ * and the call goes through a descriptor of the checked file or directory,
+ * so swapping a symlink after the check changes nothing. Calls that may
+ * block run on the executor's threads (executor.c), never on a sandlock
+ * worker. Sends on stream sockets name no address and continue. */
 #define _GNU_SOURCE
 #include <sandlock/plugin.h>
 
+#include "executor.h"
 #include "rules.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
+#include <netinet/in.h>
+#include <netinet/udp.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,12 +39,20 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#define MAX_MMSG 1024   /* the kernel's UIO_MAXIOV cap on sendmmsg's vlen */
+#define MAX_MMSG 1024          /* the kernel's UIO_MAXIOV cap on sendmmsg's vlen */
+#define MAX_IOV 1024           /* UIO_MAXIOV: msg_iovlen beyond it is EMSGSIZE */
+#define MAX_DATAGRAM (4u << 20) /* a larger message is EMSGSIZE (see the man page) */
+#define MAX_CONTROL 65536      /* a larger msg_control is ENOBUFS */
+#define CAP_BIND_SERVICE_BIT 10 /* CAP_NET_BIND_SERVICE */
+#define SCM_MAX_FD 253         /* the kernel's limit of descriptors per message */
 
 struct netguard_state {
     struct netguard_rules rules;
     int default_allow;
     int error;
+    int unprivileged_port_start;   /* net.ipv4.ip_unprivileged_port_start */
+    int attach_creds;              /* sandlock may name the child as a unix sender */
+    struct ng_executor exec;
 };
 
 static const sandlock_host *host;
@@ -52,8 +67,22 @@ static void netguard_fini(void *state)
     struct netguard_state *st = state;
     if (!st)
         return;
+    ng_executor_fini(&st->exec);
     netguard_rules_free(&st->rules);
     free(st);
+}
+
+/* Reads the first number of a /proc/sys file, or `fallback`. */
+static int read_sysctl(const char *path, int fallback)
+{
+    FILE *f = fopen(path, "re");
+    int v;
+    if (!f)
+        return fallback;
+    if (fscanf(f, "%d", &v) != 1)
+        v = fallback;
+    fclose(f);
+    return v;
 }
 
 /* Reads allow, deny, default and errno; any other key is an error. */
@@ -61,12 +90,15 @@ static int netguard_init(const sandlock_host *h, const sandlock_config *cfg, voi
                          char *errbuf)
 {
     struct netguard_state *st = calloc(1, sizeof(*st));
-    if (!st) {
-        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "out of memory");
+    if (!st || ng_executor_init(&st->exec, h)) {
+        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, st ? "cannot install the interrupt signal" : "out of memory");
+        free(st);
         return SANDLOCK_ERROR;
     }
     st->default_allow = 1;
     st->error = ECONNREFUSED;
+    st->unprivileged_port_start = read_sysctl("/proc/sys/net/ipv4/ip_unprivileged_port_start", 1024);
+    st->attach_creds = geteuid() == 0;
     size_t cursor = 0;
     const char *key, *value;
     while (h->config_next(cfg, &cursor, &key, &value)) {
@@ -155,16 +187,160 @@ struct unix_target {
     socklen_t len;
 };
 
+/* One "Key:" line of the child thread's /proc/PID/status, after the key
+ * and its blanks, into out. 0 or -1. */
+static int child_status(uint32_t pid, const char *key, char *out, size_t size)
+{
+    char path[64], line[512];
+    size_t klen = strlen(key);
+    int rc = -1;
+    snprintf(path, sizeof(path), "/proc/%u/status", pid);
+    FILE *f = pid ? fopen(path, "re") : NULL;
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof(line), f)) {
+        if (strncmp(line, key, klen) || line[klen] != ':')
+            continue;
+        const char *v = line + klen + 1 + strspn(line + klen + 1, " \t");
+        if (strlen(v) < size) {
+            strcpy(out, v);
+            out[strcspn(out, "\n")] = '\0';
+            rc = 0;
+        }
+        break;
+    }
+    fclose(f);
+    return rc;
+}
+
+/* The last number of a status line ("NStgid:  812  1": 1, the process's
+ * id in its own PID namespace), or -1. */
+static long last_number(const char *v)
+{
+    const char *p = v + strlen(v);
+    while (p > v && (p[-1] == ' ' || p[-1] == '\t'))
+        p--;
+    while (p > v && p[-1] >= '0' && p[-1] <= '9')
+        p--;
+    return *p ? strtol(p, NULL, 10) : -1;
+}
+
+/* Is the trapped thread still waiting for this notification? Read after
+ * anything taken from /proc/PID (the pid may have been reused). */
+static int still_pending(const sandlock_event *ev, uint64_t mapped)
+{
+    unsigned char byte;
+    return host->mem_read(ev->handle, mapped, &byte, 1) != -ESRCH;
+}
+
+/* Does the trapped thread have capability `bit` in sandlock's user
+ * namespace? 1, 0, or -errno. */
+static int child_capable(const sandlock_event *ev, uint64_t mapped, int bit)
+{
+    char v[64], link[64], ns[64], mine[64];
+    snprintf(link, sizeof(link), "/proc/%u/ns/user", ev->pid);
+    ssize_t a = readlink(link, ns, sizeof(ns) - 1);
+    ssize_t b = readlink("/proc/self/ns/user", mine, sizeof(mine) - 1);
+    if (a <= 0 || b <= 0 || child_status(ev->pid, "CapEff", v, sizeof(v)))
+        return -ESRCH;
+    if (!still_pending(ev, mapped))
+        return -ESRCH;
+    if (a != b || memcmp(ns, mine, (size_t)a))
+        return 0;
+    unsigned long long caps = strtoull(v, NULL, 16);
+    return (int)((caps >> bit) & 1);
+}
+
+/* The child's own descriptor N named by a magic link of its /proc:
+ * "/proc/self/fd/N", "/proc/thread-self/fd/N", "/dev/fd/N" or
+ * "/proc/ID/fd/N" with ID the child's id in its PID namespace. Returns an
+ * O_PATH descriptor of the file that descriptor refers to (rest points after "N", at "" or "/..."), -1
+ * when the path names no such link, or -errno. */
+static int magic_fd(const sandlock_event *ev, const char *path, const char **rest)
+{
+    const char *p;
+    if (!strncmp(path, "/proc/self/fd/", 14))
+        p = path + 14;
+    else if (!strncmp(path, "/proc/thread-self/fd/", 21))
+        p = path + 21;
+    else if (!strncmp(path, "/dev/fd/", 8))
+        p = path + 8;
+    else if (!strncmp(path, "/proc/", 6) && path[6] >= '1' && path[6] <= '9') {
+        char *end;
+        long id = strtol(path + 6, &end, 10);
+        char v[128];
+        if (strncmp(end, "/fd/", 4))
+            return -1;
+        if (child_status(ev->pid, "NStgid", v, sizeof(v)) || last_number(v) != id)
+            return -1;
+        p = end + 4;
+    } else {
+        return -1;
+    }
+    if (*p < '0' || *p > '9')
+        return -1;
+    char *end;
+    long n = strtol(p, &end, 10);
+    if ((*end && *end != '/') || n > INT_MAX)
+        return -1;
+    *rest = end;
+    /* Through our /proc, not pidfd_getfd(2): that refuses O_PATH
+     * descriptors, which is what such directories usually are. */
+    char link[64];
+    snprintf(link, sizeof(link), "/proc/%u/fd/%ld", ev->pid, n);
+    int fd = open(link, O_PATH | O_CLOEXEC);
+    int err = errno;
+    if (fd >= 0 && !still_pending(ev, ev->args[1])) {
+        close(fd);
+        return -ESRCH;
+    }
+    return fd >= 0 ? fd : err == ENOENT ? -EBADF : -err;
+}
+
+/* Opens `path` (the directory part when creating) with O_PATH as the
+ * child would reach it; *base receives the new name when creating. A path
+ * through one of the child's /proc/self/fd/N links starts at a copy of
+ * that descriptor and may not leave it (RESOLVE_BENEATH; otherwise EXDEV).
+ * Returns the descriptor or -errno. */
+static int open_unix_path(const sandlock_event *ev, const char *path, int creating, char *base)
+{
+    char dir[PATH_MAX];
+    strcpy(dir, path);
+    base[0] = '\0';
+    if (creating) {
+        char *slash = strrchr(dir, '/');
+        strcpy(base, slash + 1);
+        if (!*base)
+            return -EINVAL;
+        slash[slash == dir ? 1 : 0] = '\0';
+    }
+    int flags = O_PATH | O_CLOEXEC | (creating ? O_DIRECTORY : 0);
+    const char *rest;
+    int start = magic_fd(ev, dir, &rest);
+    if (start == -1)
+        return host->open_path(ev->handle, dir, flags, 0);
+    if (start < 0)
+        return start;
+    struct open_how how = { .flags = (uint64_t)flags,
+                            .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
+    rest += strspn(rest, "/");
+    int fd = (int)syscall(SYS_openat2, start, *rest ? rest : ".", &how, sizeof(how));
+    int err = errno;
+    close(start);
+    return fd >= 0 ? fd : -err;
+}
+
 /* Decodes the unix address copy `sa` of `len` bytes. Paths are made
  * absolute (relative ones against the child's working directory), then
  * the file (connect) or its directory (bind) is opened with O_PATH and the
  * address rewritten to go through that descriptor. Returns 0 or -errno. */
-static int prepare_unix(sandlock_handle h, uint32_t pid, const struct sockaddr_un *sa, socklen_t len,
+static int prepare_unix(const sandlock_event *ev, const struct sockaddr_un *sa, socklen_t len,
                         int creating, struct unix_target *t)
 {
     size_t off = offsetof(struct sockaddr_un, sun_path);
     t->hold = -1;
     t->real[0] = '\0';
+    t->named[0] = '\0';
     t->sa = *sa;
     t->len = len;
     if (len <= off) {
@@ -183,12 +359,12 @@ static int prepare_unix(sandlock_handle h, uint32_t pid, const struct sockaddr_u
     memcpy(path, sa->sun_path, n);
     path[n] = '\0';
     char root[PATH_MAX] = "", joined[PATH_MAX * 2];
-    child_link(pid, "root", root, sizeof(root));
+    child_link(ev->pid, "root", root, sizeof(root));
     if (path[0] == '/') {
         strcpy(joined, path);
     } else {
         char cwd[PATH_MAX];
-        if (child_link(pid, "cwd", cwd, sizeof(cwd)))
+        if (child_link(ev->pid, "cwd", cwd, sizeof(cwd)))
             return -ENOENT;
         snprintf(joined, sizeof(joined), "%s/%s", in_child_root(root, cwd), path);
     }
@@ -197,16 +373,8 @@ static int prepare_unix(sandlock_handle h, uint32_t pid, const struct sockaddr_u
         return -ENAMETOOLONG;
     strcpy(t->named, d.path);
 
-    char dir[PATH_MAX], base[PATH_MAX] = "";
-    strcpy(dir, t->named);
-    if (creating) {
-        char *slash = strrchr(dir, '/');
-        strcpy(base, slash + 1);
-        if (!*base)
-            return -EINVAL;
-        slash[slash == dir ? 1 : 0] = '\0';
-    }
-    int fd = host->open_path(h, dir, O_PATH | O_CLOEXEC | (creating ? O_DIRECTORY : 0), 0);
+    char base[PATH_MAX];
+    int fd = open_unix_path(ev, t->named, creating, base);
     if (fd < 0)
         return fd;
     t->hold = fd;
@@ -224,25 +392,17 @@ static int prepare_unix(sandlock_handle h, uint32_t pid, const struct sockaddr_u
     return 0;
 }
 
-/* Is the address copy `sa` of `len` bytes allowed? For unix paths both the
- * path as named and its real path must be allowed. Families other than
- * IPv4, IPv6 and unix, and addresses too short to name anything, are not
- * netguard's to judge (the kernel rejects the short ones). */
-static int allowed(const struct netguard_state *st, const struct sockaddr *sa, socklen_t len,
-                   const struct unix_target *t)
+/* Is the prepared unix target allowed? Both the path as named and its
+ * real path must be. */
+static int unix_allowed(const struct netguard_state *st, const struct unix_target *t)
 {
     struct netguard_dest d;
-    if (len >= sizeof(sa_family_t) && sa->sa_family == AF_UNIX && t) {
-        if (netguard_dest_unix(t->named, &d) == 0 && !netguard_allowed(&st->rules, st->default_allow, &d))
-            return 0;
-        if (t->real[0] && netguard_dest_unix(t->real, &d) == 0 &&
-            !netguard_allowed(&st->rules, st->default_allow, &d))
-            return 0;
-        return 1;
-    }
-    if (netguard_dest_inet(sa, len, &d))
-        return 1;
-    return netguard_allowed(&st->rules, st->default_allow, &d);
+    if (netguard_dest_unix(t->named, &d) == 0 && !netguard_allowed(&st->rules, st->default_allow, &d))
+        return 0;
+    if (t->real[0] && netguard_dest_unix(t->real, &d) == 0 &&
+        !netguard_allowed(&st->rules, st->default_allow, &d))
+        return 0;
+    return 1;
 }
 
 /* Copies the address argument (addr, len) of the child into buf. Returns
@@ -268,140 +428,532 @@ static int answer_error(sandlock_response *r, int err)
     return SANDLOCK_OK;
 }
 
-/* connect() or bind() on the copy of the child's socket. */
-struct sock_call {
-    int sock, is_bind;
-    const struct sockaddr *addr;
-    socklen_t len;
+/* The plugin's copy of the child's socket and what it is. */
+struct child_socket {
+    int fd;
+    int domain;
+    int type;
+    int protocol;
 };
 
-static int run_sock_call(void *p)
+/* Takes a copy of the child's descriptor `child_fd`; -errno (ENOTSOCK for
+ * a descriptor that is no socket, as the kernel says). */
+static int open_socket(const sandlock_event *ev, int child_fd, struct child_socket *s)
 {
-    const struct sock_call *c = p;
-    int rc = c->is_bind ? bind(c->sock, c->addr, c->len) : connect(c->sock, c->addr, c->len);
+    socklen_t l = sizeof(int);
+    s->fd = host->dup_child_fd(ev->handle, child_fd);
+    if (s->fd < 0)
+        return s->fd;
+    if (getsockopt(s->fd, SOL_SOCKET, SO_DOMAIN, &s->domain, &l) ||
+        getsockopt(s->fd, SOL_SOCKET, SO_TYPE, &s->type, &(socklen_t){ sizeof(int) }) ||
+        getsockopt(s->fd, SOL_SOCKET, SO_PROTOCOL, &s->protocol, &(socklen_t){ sizeof(int) })) {
+        int err = errno;
+        close(s->fd);
+        s->fd = -1;
+        return -err;
+    }
+    return 0;
+}
+
+/* The socket's own IPv4 address when it is bound to one, else 0. */
+static uint32_t bound_ipv4(int fd)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof(ss);
+    if (getsockname(fd, (struct sockaddr *)&ss, &len))
+        return 0;
+    if (ss.ss_family == AF_INET)
+        return ((struct sockaddr_in *)&ss)->sin_addr.s_addr;
+    return 0;
+}
+
+/* Decides the address copy `ss` (`len` bytes) given to `call` on socket
+ * s, rewriting it (and *len) to what the call will use: a unix path goes
+ * through a held descriptor (t->hold, closed by the caller), "this host"
+ * becomes the address the kernel would pick. Returns 1 allowed, 0 denied,
+ * or -errno (the call then fails with it). *port receives an IP
+ * destination's port (-1 otherwise). */
+static int decide(const struct netguard_state *st, const sandlock_event *ev, const struct child_socket *s,
+                  enum netguard_call call, struct sockaddr_storage *ss, socklen_t *len,
+                  struct unix_target *t, int *port)
+{
+    *port = -1;
+    t->hold = -1;
+    if (s->domain == AF_UNIX) {
+        if (*len < sizeof(sa_family_t) || ss->ss_family != AF_UNIX)
+            return 1;         /* the kernel refuses it or disconnects */
+        int rc = prepare_unix(ev, (const struct sockaddr_un *)ss, *len, call == NG_CALL_BIND, t);
+        if (!unix_allowed(st, t))
+            return 0;         /* also when it does not exist */
+        if (rc)
+            return rc;        /* the kernel's own answer (ENOENT...) */
+        memcpy(ss, &t->sa, sizeof(t->sa));
+        *len = t->len;
+        return 1;
+    }
+    if (s->domain != AF_INET && s->domain != AF_INET6)
+        return 1;             /* not netguard's family: performed as given */
+    struct netguard_dest d;
+    struct sockaddr_storage given = *ss;
+    int rc = netguard_decode(s->domain, call, ss, *len, 0, &d);
+    if (rc == NG_DECODED && d.kind == NG_IPV4 && memcmp(&given, ss, sizeof(given))) {
+        /* "this host" was rewritten to 127.0.0.1; a socket bound to an
+         * IPv4 address of its own reaches that address instead */
+        uint32_t local4 = bound_ipv4(s->fd);
+        if (local4) {
+            *ss = given;
+            rc = netguard_decode(s->domain, call, ss, *len, local4, &d);
+        }
+    }
+    if (rc < 0)
+        return rc;
+    if (rc == NG_NO_DEST)
+        return 1;
+    *port = d.port;
+    return netguard_allowed(&st->rules, st->default_allow, &d);
+}
+
+/* Answers a call performed in sandlock: 0 or `value`, or the error. */
+static void respond_result(sandlock_response *r, long rc, int err)
+{
+    if (rc >= 0)
+        sandlock_respond_return(r, rc);
+    else
+        sandlock_respond_errno(r, err);
+}
+
+/* A connect or bind on the copy of the child's socket, with the child's
+ * credentials (a privileged port, a unix socket's permissions and the
+ * peer's SO_PEERCRED are the child's); a connect that may block is run by
+ * the executor. */
+struct connect_job {
+    sandlock_handle h;
+    enum netguard_call call;
+    struct child_socket sock;
+    struct sockaddr_storage ss;
+    socklen_t len;
+    int hold;
+};
+
+static int connect_or_bind(void *arg)
+{
+    const struct connect_job *j = arg;
+    const struct sockaddr *sa = (const struct sockaddr *)&j->ss;
+    int rc = j->call == NG_CALL_BIND ? bind(j->sock.fd, sa, j->len) : connect(j->sock.fd, sa, j->len);
     return rc == 0 ? 0 : -errno;
 }
 
-/* connect(fd, addr, len) and bind(fd, addr, len): check the copy, then run
- * the call ourselves on a duplicate of the child's socket. */
-static int handle_connect_bind(const struct netguard_state *st, const sandlock_event *ev,
-                               int is_bind, sandlock_response *r)
+static void connect_run(void *arg, sandlock_response *r)
 {
-    struct sockaddr_storage ss;
-    socklen_t len = (socklen_t)ev->args[2];
-    int rc = copy_address(ev->handle, ev->args[1], ev->args[2], &ss);
+    struct connect_job *j = arg;
+    int rc = host->run_as_child(j->h, connect_or_bind, j);
+    respond_result(r, rc == 0 ? 0 : -1, -rc);
+}
+
+static void connect_release(void *arg)
+{
+    struct connect_job *j = arg;
+    close(j->sock.fd);
+    if (j->hold >= 0)
+        close(j->hold);
+    free(j);
+}
+
+/* connect(fd, addr, len) and bind(fd, addr, len): decide on the copy,
+ * then run the call ourselves on a duplicate of the child's socket. A
+ * connect that may block (any but a datagram or raw socket's) runs on an
+ * executor thread. */
+static int handle_connect_bind(struct netguard_state *st, const sandlock_event *ev,
+                               enum netguard_call call, sandlock_response *r)
+{
+    struct connect_job *j = calloc(1, sizeof(*j));
+    if (!j)
+        return SANDLOCK_ERROR;
+    j->hold = -1;
+    j->sock.fd = -1;
+    j->h = ev->handle;
+    j->call = call;
+    j->len = (socklen_t)ev->args[2];
+    int port, rc = copy_address(ev->handle, ev->args[1], ev->args[2], &j->ss);
+    struct unix_target *t = malloc(sizeof(*t));
+    if (!t)
+        rc = -ENOMEM;
+    if (!rc)
+        rc = open_socket(ev, (int)ev->args[0], &j->sock);
+    if (!rc) {
+        rc = decide(st, ev, &j->sock, call, &j->ss, &j->len, t, &port);
+        j->hold = t->hold;
+        if (rc == 0)
+            rc = -st->error;
+        else if (rc == 1)
+            rc = 0;
+    }
+    free(t);
+    if (!rc && call == NG_CALL_BIND && port > 0 && port < st->unprivileged_port_start) {
+        int capable = child_capable(ev, ev->args[1], CAP_BIND_SERVICE_BIT);
+        rc = capable < 0 ? capable : capable ? 0 : -EACCES;
+    }
+    if (!rc && call == NG_CALL_CONNECT && j->sock.type != SOCK_DGRAM && j->sock.type != SOCK_RAW) {
+        rc = ng_executor_submit(&st->exec, ev, ev->args[1], connect_run, connect_release, j);
+        if (!rc) {
+            sandlock_respond_defer(r);
+            return SANDLOCK_OK;
+        }
+    } else if (!rc) {
+        rc = host->run_as_child(ev->handle, connect_or_bind, j);
+    }
+    if (j->sock.fd >= 0)
+        close(j->sock.fd);
+    if (j->hold >= 0)
+        close(j->hold);
+    free(j);
     if (rc)
         return answer_error(r, -rc);
-    const struct sockaddr *sa = (const struct sockaddr *)&ss;
-    struct unix_target t = { .hold = -1 };
-    int is_unix = len >= sizeof(sa_family_t) && ss.ss_family == AF_UNIX;
-    if (is_unix) {
-        rc = prepare_unix(ev->handle, ev->pid, (const struct sockaddr_un *)&ss, len, is_bind, &t);
-        if (rc) {
-            if (t.hold >= 0)
-                close(t.hold);
-            return answer_error(r, -rc);
-        }
-    }
-    if (!allowed(st, sa, len, is_unix ? &t : NULL)) {
-        if (t.hold >= 0)
-            close(t.hold);
-        sandlock_respond_errno(r, st->error);
-        return SANDLOCK_OK;
-    }
-    int sock = host->dup_child_fd(ev->handle, (int)ev->args[0]);
-    if (sock < 0) {
-        if (t.hold >= 0)
-            close(t.hold);
-        return answer_error(r, -sock);
-    }
-    const struct sockaddr *use = is_unix ? (const struct sockaddr *)&t.sa : sa;
-    socklen_t use_len = is_unix ? t.len : len;
-    /* With the child's credentials: a privileged port, a unix socket's
-     * permissions and the peer's SO_PEERCRED are the child's. */
-    struct sock_call call = { sock, is_bind, use, use_len };
-    rc = host->run_as_child(ev->handle, run_sock_call, &call);
-    int err = -rc;
-    close(sock);
-    if (t.hold >= 0)
-        close(t.hold);
-    if (rc == 0)
-        sandlock_respond_return(r, 0);
-    else
-        sandlock_respond_errno(r, err);
+    sandlock_respond_return(r, 0);
     return SANDLOCK_OK;
 }
 
-/* Checks one destination of a send; 1 allowed, 0 denied, -errno. */
-static int check_send_address(const struct netguard_state *st, const sandlock_event *ev, uint64_t addr,
-                              uint64_t len)
+/* One message of a send, copied out of the child and ready to send. */
+struct out_msg {
+    struct sockaddr_storage name;
+    socklen_t namelen;
+    int hold;                      /* unix: the checked file, or -1 */
+    char *data;
+    size_t len;
+    char *control;
+    size_t controllen;
+    int fds[SCM_MAX_FD];           /* our copies of the child's SCM_RIGHTS */
+    int nfds;
+};
+
+/* A send performed in sandlock: one message (sendto, sendmsg) or several
+ * (sendmmsg), sent in order from `done`. */
+struct send_job {
+    sandlock_handle handle;
+    struct child_socket sock;
+    int flags;                     /* the child's, with MSG_NOSIGNAL */
+    int is_mmsg;
+    uint64_t vec;                  /* sendmmsg: the child's array */
+    struct out_msg *msg;
+    size_t n, done;
+    long first_rc;                 /* sendto/sendmsg: the byte count */
+};
+
+static void free_msg(struct out_msg *m)
 {
-    struct sockaddr_storage ss;
-    int rc = copy_address(ev->handle, addr, len, &ss);
-    if (rc)
-        return rc;
-    if (len >= sizeof(sa_family_t) && ss.ss_family == AF_UNIX) {
-        struct unix_target t = { .hold = -1 };
-        rc = prepare_unix(ev->handle, ev->pid, (const struct sockaddr_un *)&ss, (socklen_t)len, 0, &t);
-        if (t.hold >= 0)
-            close(t.hold);
-        if (rc == -ENOENT || rc == -ENOTDIR || rc == -EACCES)
-            t.real[0] = '\0';   /* the kernel reports the same */
-        else if (rc)
-            return rc;
-        return allowed(st, (const struct sockaddr *)&ss, (socklen_t)len, &t);
-    }
-    return allowed(st, (const struct sockaddr *)&ss, (socklen_t)len, NULL);
+    if (m->hold >= 0)
+        close(m->hold);
+    for (int i = 0; i < m->nfds; i++)
+        close(m->fds[i]);
+    free(m->data);
+    free(m->control);
 }
 
-/* sendto, sendmsg, sendmmsg: every address given must be allowed; calls
- * without one continue. */
-static int handle_send(const struct netguard_state *st, const sandlock_event *ev, sandlock_response *r)
+static void send_release(void *arg)
+{
+    struct send_job *j = arg;
+    for (size_t i = 0; i < j->n; i++)
+        free_msg(&j->msg[i]);
+    free(j->msg);
+    if (j->sock.fd >= 0)
+        close(j->sock.fd);
+    free(j);
+}
+
+/* Is a control message one netguard may send for the child? These carry
+ * no privilege the kernel would check against sandlock instead of the
+ * child; SCM_RIGHTS is translated by the caller. */
+static int control_allowed(const struct cmsghdr *c)
+{
+    switch (c->cmsg_level) {
+    case SOL_SOCKET:
+        return c->cmsg_type == SCM_RIGHTS || c->cmsg_type == SO_TIMESTAMPING || c->cmsg_type == SCM_TXTIME;
+    case SOL_IP:
+        return c->cmsg_type == IP_PKTINFO || c->cmsg_type == IP_TTL || c->cmsg_type == IP_TOS;
+    case SOL_IPV6:
+        return c->cmsg_type == IPV6_PKTINFO || c->cmsg_type == IPV6_HOPLIMIT ||
+               c->cmsg_type == IPV6_TCLASS || c->cmsg_type == IPV6_DONTFRAG;
+    case SOL_UDP:
+        return c->cmsg_type == UDP_SEGMENT;
+    }
+    return 0;
+}
+
+/* Appends SCM_CREDENTIALS naming the child (its process, real user and
+ * group), so that a unix receiver sees the child as the sender rather
+ * than sandlock. 0 or -errno. */
+static int add_child_creds(const sandlock_event *ev, uint64_t mapped, struct out_msg *m)
+{
+    char tgid[64], uid[128], gid[128];
+    if (child_status(ev->pid, "Tgid", tgid, sizeof(tgid)) || child_status(ev->pid, "Uid", uid, sizeof(uid)) ||
+        child_status(ev->pid, "Gid", gid, sizeof(gid)) || !still_pending(ev, mapped))
+        return -ESRCH;
+    struct ucred cred = { .pid = (pid_t)strtol(tgid, NULL, 10), .uid = (uid_t)strtoul(uid, NULL, 10),
+                          .gid = (gid_t)strtoul(gid, NULL, 10) };
+    size_t room = CMSG_SPACE(sizeof(cred));
+    char *grown = realloc(m->control, m->controllen + room);
+    if (!grown)
+        return -ENOMEM;
+    memset(grown + m->controllen, 0, room);
+    struct cmsghdr *c = (struct cmsghdr *)(grown + m->controllen);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_CREDENTIALS;
+    c->cmsg_len = CMSG_LEN(sizeof(cred));
+    memcpy(CMSG_DATA(c), &cred, sizeof(cred));
+    m->control = grown;
+    m->controllen += room;
+    return 0;
+}
+
+/* Copies one message of the child (name, the data of the iovec array
+ * at iov_addr with iovlen entries -- or, when `one` is set, of that one
+ * buffer -- and control) into m, decides its destination and
+ * rewrites what it must. Returns 1 ready, 0 denied, -errno. */
+static int gather(struct netguard_state *st, const sandlock_event *ev, const struct child_socket *s,
+                  uint64_t name, uint64_t namelen, uint64_t iov_addr, size_t iovlen,
+                  const struct iovec *one, uint64_t control, size_t controllen, struct out_msg *m)
+{
+    m->hold = -1;
+    int rc = 1;
+    if (name && namelen) {
+        struct unix_target *t = malloc(sizeof(*t));
+        int port;
+        rc = copy_address(ev->handle, name, namelen, &m->name);
+        m->namelen = (socklen_t)namelen;
+        if (!t)
+            rc = -ENOMEM;
+        if (!rc) {
+            rc = decide(st, ev, s, NG_CALL_SEND, &m->name, &m->namelen, t, &port);
+            m->hold = t->hold;
+        }
+        free(t);
+        if (rc <= 0)
+            return rc;
+    }
+    if (iovlen > MAX_IOV)
+        return -EMSGSIZE;
+    struct iovec iov[MAX_IOV];
+    if (one)
+        iov[0] = *one;
+    else if (iovlen && host->mem_read(ev->handle, iov_addr, iov, iovlen * sizeof(iov[0])) < 0)
+        return -EFAULT;
+    size_t total = 0;
+    for (size_t i = 0; i < iovlen; i++) {
+        if (iov[i].iov_len > MAX_DATAGRAM || (total += iov[i].iov_len) > MAX_DATAGRAM)
+            return -EMSGSIZE;
+    }
+    m->data = malloc(total ? total : 1);
+    if (!m->data)
+        return -ENOMEM;
+    for (size_t i = 0, off = 0; i < iovlen; off += iov[i].iov_len, i++) {
+        ssize_t n = iov[i].iov_len ? host->mem_read(ev->handle, (uint64_t)(uintptr_t)iov[i].iov_base,
+                                                    m->data + off, iov[i].iov_len) : 0;
+        if (n < 0)
+            return (int)n;
+    }
+    m->len = total;
+    if (controllen > MAX_CONTROL)
+        return -ENOBUFS;
+    if (controllen) {
+        m->control = calloc(1, controllen);
+        if (!m->control)
+            return -ENOMEM;
+        ssize_t n = host->mem_read(ev->handle, control, m->control, controllen);
+        if (n < 0)
+            return (int)n;
+        m->controllen = controllen;
+        struct msghdr mh = { .msg_control = m->control, .msg_controllen = controllen };
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+            if (c->cmsg_len < CMSG_LEN(0) || c->cmsg_len > controllen)
+                return -EINVAL;
+            if (!control_allowed(c))
+                return -EPERM;
+            if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+                continue;
+            size_t nfd = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+            int *fd = (int *)CMSG_DATA(c);
+            for (size_t i = 0; i < nfd; i++) {
+                if (m->nfds == SCM_MAX_FD)
+                    return -EINVAL;
+                int mine = host->dup_child_fd(ev->handle, fd[i]);
+                if (mine < 0)
+                    return mine;
+                m->fds[m->nfds++] = mine;
+                fd[i] = mine;
+            }
+        }
+    }
+    if (s->domain == AF_UNIX && st->attach_creds)
+        return (rc = add_child_creds(ev, name ? name : iov_addr, m)) ? rc : 1;
+    return 1;
+}
+
+/* Sends the job's messages from `done` on; stops at the first error (or
+ * EAGAIN when `dontwait`). Returns 0 or the errno of the stop. */
+static int send_messages(struct send_job *j, int dontwait)
+{
+    while (j->done < j->n) {
+        struct out_msg *m = &j->msg[j->done];
+        struct iovec iov = { .iov_base = m->data, .iov_len = m->len };
+        struct msghdr mh = { .msg_name = m->namelen ? &m->name : NULL, .msg_namelen = m->namelen,
+                             .msg_iov = &iov, .msg_iovlen = 1,
+                             .msg_control = m->controllen ? m->control : NULL,
+                             .msg_controllen = m->controllen };
+        ssize_t n = sendmsg(j->sock.fd, &mh, j->flags | (dontwait ? MSG_DONTWAIT : 0));
+        if (n < 0)
+            return errno;
+        if (j->is_mmsg) {
+            unsigned len = (unsigned)n;
+            uint64_t at = j->vec + j->done * sizeof(struct mmsghdr) + offsetof(struct mmsghdr, msg_len);
+            host->mem_write(j->handle, at, &len, sizeof(len));
+        } else {
+            j->first_rc = n;
+        }
+        j->done++;
+    }
+    return 0;
+}
+
+struct send_call {
+    struct send_job *job;
+    int dontwait;
+};
+
+static int run_send(void *arg)
+{
+    const struct send_call *c = arg;
+    return -send_messages(c->job, c->dontwait);
+}
+
+/* send_messages() with the child's credentials (the permission to write to
+ * a unix socket's file, for one, is the child's). */
+static int send_some(struct send_job *j, int dontwait)
+{
+    struct send_call c = { j, dontwait };
+    return -host->run_as_child(j->handle, run_send, &c);
+}
+
+/* The answer once sending stopped with `err` (0: all sent). */
+static void send_answer(struct send_job *j, int err, sandlock_response *r)
+{
+    if (j->is_mmsg && j->done > 0)
+        sandlock_respond_return(r, (int64_t)j->done);
+    else if (err)
+        sandlock_respond_errno(r, err);
+    else
+        sandlock_respond_return(r, j->is_mmsg ? 0 : j->first_rc);
+}
+
+static void send_run(void *arg, sandlock_response *r)
+{
+    struct send_job *j = arg;
+    send_answer(j, send_some(j, 0), r);
+}
+
+/* Does a send on socket s continue in the kernel? Stream sockets ignore
+ * the address (TCP uses one only for MSG_FASTOPEN), so do unix seqpacket
+ * sockets; families other than IPv4, IPv6 and unix are not netguard's. */
+static int send_continues(const struct child_socket *s)
+{
+    if (s->domain != AF_INET && s->domain != AF_INET6 && s->domain != AF_UNIX)
+        return 1;
+    if (s->domain == AF_UNIX)
+        return s->type == SOCK_STREAM || s->type == SOCK_SEQPACKET;
+    return s->type == SOCK_STREAM && (s->protocol == IPPROTO_TCP || s->protocol == IPPROTO_MPTCP);
+}
+
+/* sendto, sendmsg, sendmmsg. A sendto without an address continues (its
+ * registers cannot change); so does a send on a socket that ignores
+ * addresses. Every other send is copied, decided and performed by
+ * sandlock, without waiting; one that would block on a blocking socket
+ * continues on an executor thread. */
+static int handle_send(struct netguard_state *st, const sandlock_event *ev, sandlock_response *r)
 {
     const char *name = ev->syscall_name;
-    int verdict = 1;
-    if (!strcmp(name, "sendto")) {
-        if (ev->args[4] != 0)
-            verdict = check_send_address(st, ev, ev->args[4], ev->args[5]);
-    } else if (!strcmp(name, "sendmsg")) {
-        struct msghdr mh;
-        ssize_t n = host->mem_read(ev->handle, ev->args[1], &mh, sizeof(mh));
-        if (n < 0)
-            return answer_error(r, (int)-n);
-        if (mh.msg_name && mh.msg_namelen)
-            verdict = check_send_address(st, ev, (uint64_t)(uintptr_t)mh.msg_name, mh.msg_namelen);
-    } else {
-        size_t vlen = ev->args[2] > MAX_MMSG ? MAX_MMSG : (size_t)ev->args[2];
-        struct mmsghdr *v = vlen ? calloc(vlen, sizeof(*v)) : NULL;
-        if (vlen && !v)
-            return SANDLOCK_ERROR;
-        ssize_t n = vlen ? host->mem_read(ev->handle, ev->args[1], v, vlen * sizeof(*v)) : 0;
-        if (n < 0) {
-            free(v);
-            return answer_error(r, (int)-n);
-        }
-        for (size_t i = 0; i < vlen && verdict == 1; i++)
-            if (v[i].msg_hdr.msg_name && v[i].msg_hdr.msg_namelen)
-                verdict = check_send_address(st, ev, (uint64_t)(uintptr_t)v[i].msg_hdr.msg_name,
-                                             v[i].msg_hdr.msg_namelen);
-        free(v);
-    }
-    if (verdict < 0)
-        return answer_error(r, -verdict);
-    if (verdict == 0)
-        sandlock_respond_errno(r, st->error);
-    else
+    int is_sendto = !strcmp(name, "sendto"), is_mmsg = !strcmp(name, "sendmmsg");
+    if (is_sendto && ev->args[4] == 0) {
         sandlock_respond_continue(r);
+        return SANDLOCK_OK;
+    }
+    struct send_job *j = calloc(1, sizeof(*j));
+    if (!j)
+        return SANDLOCK_ERROR;
+    j->handle = ev->handle;
+    j->is_mmsg = is_mmsg;
+    int rc = open_socket(ev, (int)ev->args[0], &j->sock);
+    if (rc) {
+        free(j);
+        return answer_error(r, -rc);
+    }
+    int flags = (int)(is_sendto || is_mmsg ? ev->args[3] : ev->args[2]);
+    if (send_continues(&j->sock)) {
+        int fastopen = j->sock.domain != AF_UNIX && (flags & MSG_FASTOPEN);
+        send_release(j);
+        if (fastopen)
+            sandlock_respond_errno(r, EOPNOTSUPP);   /* as with TCP Fast Open off */
+        else
+            sandlock_respond_continue(r);
+        return SANDLOCK_OK;
+    }
+    j->flags = flags | MSG_NOSIGNAL;
+    size_t n = is_mmsg ? (ev->args[2] > MAX_MMSG ? MAX_MMSG : (size_t)ev->args[2]) : 1;
+    j->msg = calloc(n ? n : 1, sizeof(*j->msg));
+    struct mmsghdr *v = calloc(n ? n : 1, sizeof(*v));
+    rc = j->msg && v ? 0 : -ENOMEM;
+    if (!rc && is_sendto) {
+        struct iovec one = { (void *)(uintptr_t)ev->args[1], (size_t)ev->args[2] };
+        j->msg[0].hold = -1;
+        rc = gather(st, ev, &j->sock, ev->args[4], ev->args[5], 0, 1, &one, 0, 0, &j->msg[0]);
+        j->n = 1;
+    } else if (!rc) {
+        ssize_t got = host->mem_read(ev->handle, ev->args[1], v, n * (is_mmsg ? sizeof(*v) : sizeof(v->msg_hdr)));
+        rc = got < 0 ? (int)got : 1;
+        size_t total = 0;
+        for (size_t i = 0; i < n && rc == 1; i++) {
+            const struct msghdr *mh = &v[i].msg_hdr;
+            j->msg[i].hold = -1;
+            j->n = i + 1;
+            rc = gather(st, ev, &j->sock, (uint64_t)(uintptr_t)mh->msg_name, mh->msg_namelen,
+                        (uint64_t)(uintptr_t)mh->msg_iov, mh->msg_iovlen, NULL,
+                        (uint64_t)(uintptr_t)mh->msg_control, mh->msg_controllen, &j->msg[i]);
+            total += j->msg[i].len;
+            if (rc == 1 && i > 0 && total > MAX_DATAGRAM) {
+                free_msg(&j->msg[i]);          /* send what fits: a short count */
+                j->n = i;
+                break;
+            }
+        }
+    }
+    free(v);
+    if (rc != 1) {
+        send_release(j);
+        if (rc == 0)
+            rc = -st->error;
+        return answer_error(r, -rc);
+    }
+    j->vec = ev->args[1];
+    int err = send_some(j, 1);
+    if ((err == EAGAIN || err == EWOULDBLOCK) && !(flags & MSG_DONTWAIT) && !(j->is_mmsg && j->done) &&
+        !(fcntl(j->sock.fd, F_GETFL) & O_NONBLOCK)) {
+        rc = ng_executor_submit(&st->exec, ev, ev->args[1], send_run, send_release, j);
+        if (!rc) {
+            sandlock_respond_defer(r);
+            return SANDLOCK_OK;
+        }
+        err = -rc;
+    }
+    send_answer(j, err, r);
+    send_release(j);
     return SANDLOCK_OK;
 }
 
 static int netguard_handle(void *state, const sandlock_event *ev, sandlock_response *r)
 {
-    const struct netguard_state *st = state;
+    struct netguard_state *st = state;
     if (!strcmp(ev->syscall_name, "connect"))
-        return handle_connect_bind(st, ev, 0, r);
+        return handle_connect_bind(st, ev, NG_CALL_CONNECT, r);
     if (!strcmp(ev->syscall_name, "bind"))
-        return handle_connect_bind(st, ev, 1, r);
+        return handle_connect_bind(st, ev, NG_CALL_BIND, r);
     return handle_send(st, ev, r);
 }
 
@@ -410,7 +962,7 @@ static const sandlock_plugin netguard_plugin = {
     .struct_size = sizeof(sandlock_plugin),
     .name = "netguard",
     .version = SANDLOCK_BUNDLED_VERSION,
-    .description = "allow or deny connect, bind and addressed sends by address; connect is race-free",
+    .description = "allow or deny connect, bind and addressed sends by address, race-free",
     .init = netguard_init,
     .syscalls = netguard_syscalls,
     .handle = netguard_handle,

@@ -17,7 +17,24 @@
  *   race ADDR GOOD BAD N                 UDP connect N times to a shared
  *                                        address whose port another thread
  *                                        flips between GOOD and BAD; prints
- *                                        how often each port was the peer */
+ *                                        how often each port was the peer
+ *   sendrace ADDR GOOD BAD N             the same with N sendto's of "race"
+ *                                        (udpcount servers count them)
+ *   stall PORT N                         two threads connect to 127.0.0.1:
+ *                                        PORT (a full backlog: they block);
+ *                                        once both are in connect, the main
+ *                                        thread makes N UDP binds and prints
+ *                                        "ok N", then exits
+ *   fdpass PATH                          binds a unix datagram socket at
+ *                                        PATH, sends itself a pipe through
+ *                                        it (sendmsg, SCM_RIGHTS) and reads
+ *                                        through the received end
+ *   bindas UID FAMILY ADDR PORT          bind after setresuid(UID)
+ * Outside, also:
+ *   serve udpcount ADDR PORTFILE         append each datagram to PORTFILE.log
+ *   serve tcpfull ADDR PORTFILE          listen(0), fill the backlog, never
+ *                                        accept: later SYNs are dropped
+ *   poke ADDR PORT                       send "end" to a UDP port */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -27,6 +44,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +66,8 @@ static socklen_t make_addr(const char *family, const char *where, int port, stru
                            int *domain, int *type)
 {
     memset(ss, 0, sizeof(*ss));
+    if (!strcmp(family, "udpcount") || !strcmp(family, "tcpfull"))
+        family = family[0] == 'u' ? "udp4" : "tcp4";
     *type = strncmp(family, "udp", 3) == 0 || strcmp(family, "unixdgram") == 0 ? SOCK_DGRAM : SOCK_STREAM;
     if (strncmp(family, "unix", 4) == 0) {
         struct sockaddr_un *un = (struct sockaddr_un *)ss;
@@ -89,18 +109,30 @@ static int local_port(int fd)
 static int serve(const char *family, const char *where, const char *portfile)
 {
     struct sockaddr_storage ss;
-    int domain, type;
+    int domain, type, full = !strcmp(family, "tcpfull"), count = !strcmp(family, "udpcount");
     socklen_t len = make_addr(family, where, 0, &ss, &domain, &type);
     int fd = socket(domain, type, 0);
     if (!len || fd < 0 || bind(fd, (struct sockaddr *)&ss, len) ||
-        (type == SOCK_STREAM && listen(fd, 64)))
+        (type == SOCK_STREAM && listen(fd, full ? 0 : 64)))
         return fail();
+    if (full) {
+        /* one connection fills a backlog of 0; it is never accepted */
+        struct sockaddr_in in = { .sin_family = AF_INET, .sin_port = htons((uint16_t)local_port(fd)),
+                                  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+        int c = socket(AF_INET, SOCK_STREAM, 0);
+        if (c < 0 || connect(c, (struct sockaddr *)&in, sizeof(in)))
+            return fail();
+    }
     FILE *f = fopen(portfile, "w");
     if (!f)
         return fail();
     fprintf(f, "%d\n", local_port(fd));
     fclose(f);
     for (;;) {
+        if (full) {
+            pause();
+            continue;
+        }
         if (type == SOCK_STREAM) {
             int c = accept(fd, NULL, NULL);
             if (c >= 0) {
@@ -116,9 +148,9 @@ static int serve(const char *family, const char *where, const char *portfile)
         ssize_t n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &flen);
         if (n < 0)
             continue;
-        if (domain == AF_UNIX) {
+        if (domain == AF_UNIX || count) {
             char log[PATH_MAX];
-            snprintf(log, sizeof(log), "%s.log", where);
+            snprintf(log, sizeof(log), "%s.log", count ? portfile : where);
             FILE *l = fopen(log, "a");
             if (l) {
                 fprintf(l, "%.*s\n", (int)n, buf);
@@ -196,7 +228,9 @@ static int do_send(const char *family, const char *method, const char *where, in
     struct iovec iov = { .iov_base = msg, .iov_len = 4 };
     struct msghdr mh = { .msg_name = &ss, .msg_namelen = len, .msg_iov = &iov, .msg_iovlen = 1 };
     ssize_t rc;
-    if (!strcmp(method, "sendto")) {
+    if (!strcmp(method, "sendto") || !strcmp(method, "unspec")) {
+        if (method[0] == 'u')
+            ss.ss_family = AF_UNSPEC;   /* UDP over IPv4 reads it as AF_INET */
         rc = sendto(fd, msg, 4, 0, (struct sockaddr *)&ss, len);
     } else if (!strcmp(method, "sendmsg")) {
         rc = sendmsg(fd, &mh, 0);
@@ -273,6 +307,136 @@ static int race(const char *where, int good, int bad, long n)
     return 0;
 }
 
+/* Flips the shared address's port and sends "race" to it n times. */
+static int sendrace(const char *where, int good, int bad, long n)
+{
+    uint16_t ports[2] = { htons((uint16_t)good), htons((uint16_t)bad) };
+    race_addr.sin_family = AF_INET;
+    race_addr.sin_port = ports[0];
+    if (inet_pton(AF_INET, where, &race_addr.sin_addr) != 1)
+        return 2;
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return fail();
+    pthread_t t;
+    pthread_create(&t, NULL, flipper, ports);
+    long sent = 0, refused = 0;
+    for (long i = 0; i < n; i++) {
+        if (sendto(fd, "race", 4, 0, (struct sockaddr *)&race_addr, sizeof(race_addr)) == 4)
+            sent++;
+        else
+            refused++;
+    }
+    atomic_store(&race_done, 1);
+    pthread_join(t, NULL);
+    printf("sent %ld refused %ld\n", sent, refused);
+    return 0;
+}
+
+static int stall_port;
+static atomic_int stall_tid[2];
+
+static void *stall_connect(void *arg)
+{
+    atomic_store(&stall_tid[(intptr_t)arg], (int)gettid());
+    struct sockaddr_in in = { .sin_family = AF_INET, .sin_port = htons((uint16_t)stall_port),
+                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    connect(fd, (struct sockaddr *)&in, sizeof(in));
+    return NULL;
+}
+
+/* Is thread tid inside connect (x86_64: 42)? /proc shows the syscall
+ * number a blocked thread waits in, also while seccomp holds it. */
+static int in_connect(pid_t tid)
+{
+    char path[64], buf[64] = "";
+    snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", (int)tid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return 0;
+    if (!fgets(buf, sizeof(buf), f))
+        buf[0] = '\0';
+    fclose(f);
+    return atoi(buf) == 42;
+}
+
+static int stall(int port, int n)
+{
+    stall_port = port;
+    pthread_t t[2];
+    for (int i = 0; i < 2; i++)
+        pthread_create(&t[i], NULL, stall_connect, (void *)(intptr_t)i);
+    /* wait (bounded) until two other threads sit in connect */
+    for (int round = 0; round < 100000; round++) {
+        if (in_connect(atomic_load(&stall_tid[0])) && in_connect(atomic_load(&stall_tid[1])))
+            break;
+        sched_yield();
+    }
+    int done = 0;
+    for (int i = 0; i < n; i++) {
+        struct sockaddr_in in = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+        int fd = socket(AF_INET, SOCK_DGRAM, 0);
+        if (fd >= 0 && bind(fd, (struct sockaddr *)&in, sizeof(in)) == 0)
+            done++;
+        close(fd);
+    }
+    printf("ok %d\n", done);
+    _exit(0);
+}
+
+static int fdpass(const char *path)
+{
+    struct sockaddr_un un = { .sun_family = AF_UNIX };
+    snprintf(un.sun_path, sizeof(un.sun_path), "%s", path);
+    int rx = socket(AF_UNIX, SOCK_DGRAM, 0), tx = socket(AF_UNIX, SOCK_DGRAM, 0), p[2];
+    if (rx < 0 || tx < 0 || bind(rx, (struct sockaddr *)&un, sizeof(un)) || pipe(p))
+        return fail();
+    union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } c;
+    memset(&c, 0, sizeof(c));
+    struct iovec iov = { .iov_base = "fd", .iov_len = 2 };
+    struct msghdr mh = { .msg_name = &un, .msg_namelen = sizeof(un), .msg_iov = &iov, .msg_iovlen = 1,
+                         .msg_control = c.buf, .msg_controllen = sizeof(c.buf) };
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cm), &p[0], sizeof(int));
+    if (sendmsg(tx, &mh, 0) != 2)
+        return fail();
+    char data[8];
+    memset(&c, 0, sizeof(c));
+    struct iovec riov = { .iov_base = data, .iov_len = sizeof(data) };
+    struct msghdr rh = { .msg_iov = &riov, .msg_iovlen = 1, .msg_control = c.buf, .msg_controllen = sizeof(c.buf) };
+    if (recvmsg(rx, &rh, 0) != 2 || !CMSG_FIRSTHDR(&rh) || CMSG_FIRSTHDR(&rh)->cmsg_type != SCM_RIGHTS)
+        return fail();
+    int got;
+    memcpy(&got, CMSG_DATA(CMSG_FIRSTHDR(&rh)), sizeof(int));
+    char back[8] = "";
+    if (write(p[1], "via", 3) != 3 || read(got, back, 3) != 3)
+        return fail();
+    printf("ok %s\n", back);
+    return 0;
+}
+
+static int bindas(uid_t uid, const char *family, const char *where, int port)
+{
+    if (setresuid(uid, uid, uid))
+        return fail();
+    return do_bind(family, where, port);
+}
+
+static int poke(const char *where, int port)
+{
+    struct sockaddr_storage ss;
+    int domain, type;
+    socklen_t len = make_addr("udp4", where, port, &ss, &domain, &type);
+    int fd = socket(domain, type, 0);
+    if (!len || fd < 0 || sendto(fd, "end", 3, 0, (struct sockaddr *)&ss, len) != 3)
+        return fail();
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -286,6 +450,16 @@ int main(int argc, char **argv)
         return do_send(argv[2], argv[3], argv[4], atoi(argv[5]));
     if (argc == 6 && !strcmp(argv[1], "race"))
         return race(argv[2], atoi(argv[3]), atoi(argv[4]), atol(argv[5]));
+    if (argc == 6 && !strcmp(argv[1], "sendrace"))
+        return sendrace(argv[2], atoi(argv[3]), atoi(argv[4]), atol(argv[5]));
+    if (argc == 4 && !strcmp(argv[1], "stall"))
+        return stall(atoi(argv[2]), atoi(argv[3]));
+    if (argc == 3 && !strcmp(argv[1], "fdpass"))
+        return fdpass(argv[2]);
+    if (argc == 6 && !strcmp(argv[1], "bindas"))
+        return bindas((uid_t)atoi(argv[2]), argv[3], argv[4], atoi(argv[5]));
+    if (argc == 4 && !strcmp(argv[1], "poke"))
+        return poke(argv[2], atoi(argv[3]));
     fprintf(stderr, "ngprobe: bad arguments\n");
     return 2;
 }

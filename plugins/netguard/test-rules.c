@@ -4,6 +4,8 @@
 #include "tap.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <sys/un.h>
@@ -88,6 +90,73 @@ static void test_dest(void)
     ok(netguard_dest_unix("rel", &d) == -1, "relative unix path refused");
 }
 
+/* Decodes a text address given with `family` (AF_UNSPEC too) to `call`
+ * on a socket of `domain`; returns the result, *d and the rewritten copy. */
+static int decode(int domain, enum netguard_call call, int family, const char *text, int port,
+                  uint32_t local4, struct netguard_dest *d, struct sockaddr_storage *ss)
+{
+    memset(ss, 0, sizeof(*ss));
+    struct sockaddr_in *in = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+    size_t len;
+    if (inet_pton(AF_INET, text, &in->sin_addr) == 1) {
+        in->sin_port = htons((uint16_t)port);
+        len = sizeof(*in);
+    } else if (inet_pton(AF_INET6, text, &in6->sin6_addr) == 1) {
+        in6->sin6_port = htons((uint16_t)port);
+        len = sizeof(*in6);
+    } else {
+        abort();
+    }
+    ss->ss_family = (sa_family_t)family;
+    return netguard_decode(domain, call, ss, len, local4, d);
+}
+
+static void test_decode(void)
+{
+    struct netguard_dest d;
+    struct sockaddr_storage ss;
+    struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+    ok(decode(AF_INET, NG_CALL_SEND, AF_UNSPEC, "127.0.0.1", 9, 0, &d, &ss) == NG_DECODED &&
+       d.kind == NG_IPV4 && d.addr[0] == 127 && d.port == 9, "AF_UNSPEC send on IPv4 is IPv4");
+    ok(decode(AF_INET, NG_CALL_CONNECT, AF_UNSPEC, "127.0.0.1", 9, 0, &d, &ss) == NG_NO_DEST,
+       "AF_UNSPEC connect is a disconnect");
+    ok(decode(AF_INET, NG_CALL_BIND, AF_UNSPEC, "0.0.0.0", 22, 0, &d, &ss) == NG_DECODED &&
+       d.kind == NG_IPV4 && d.port == 22, "AF_UNSPEC bind of 0.0.0.0 binds IPv4");
+    ok(decode(AF_INET, NG_CALL_BIND, AF_UNSPEC, "127.0.0.1", 22, 0, &d, &ss) == -EAFNOSUPPORT,
+       "AF_UNSPEC bind of another address is refused");
+    ok(decode(AF_INET6, NG_CALL_SEND, AF_UNSPEC, "::1", 9, 0, &d, &ss) == NG_DECODED &&
+       d.kind == NG_IPV6 && d.port == 9, "AF_UNSPEC send on IPv6 is judged as IPv6");
+    ok(decode(AF_INET6, NG_CALL_SEND, AF_INET, "127.0.0.1", 9, 0, &d, &ss) == NG_DECODED &&
+       d.kind == NG_IPV4, "AF_INET on an IPv6 socket is IPv4");
+    ok(decode(AF_INET6, NG_CALL_BIND, AF_INET, "127.0.0.1", 9, 0, &d, &ss) == -EAFNOSUPPORT,
+       "AF_INET bind on an IPv6 socket is refused");
+    ok(decode(AF_INET, NG_CALL_SEND, AF_INET6, "::1", 9, 0, &d, &ss) == -EAFNOSUPPORT,
+       "AF_INET6 on an IPv4 socket is refused");
+    ok(decode(AF_INET, NG_CALL_SEND, AF_PACKET, "1.2.3.4", 9, 0, &d, &ss) == -EAFNOSUPPORT,
+       "other families on an inet socket are refused");
+    ss.ss_family = AF_INET;
+    ok(netguard_decode(AF_INET, NG_CALL_SEND, &ss, 8, 0, &d) == -EINVAL, "short address");
+
+    ok(decode(AF_INET, NG_CALL_CONNECT, AF_INET, "0.0.0.0", 80, 0, &d, &ss) == NG_DECODED &&
+       d.kind == NG_IPV4 && d.addr[0] == 127 && d.addr[3] == 1 &&
+       in->sin_addr.s_addr == htonl(INADDR_LOOPBACK), "0.0.0.0 is 127.0.0.1, rewritten");
+    ok(decode(AF_INET, NG_CALL_SEND, AF_INET, "0.0.0.0", 80, htonl(0x0a000005), &d, &ss) == NG_DECODED &&
+       d.addr[0] == 10 && d.addr[3] == 5, "0.0.0.0 is the socket's own address when bound to one");
+    ok(decode(AF_INET, NG_CALL_SEND, AF_UNSPEC, "0.0.0.0", 80, 0, &d, &ss) == NG_DECODED &&
+       d.addr[0] == 127, "AF_UNSPEC 0.0.0.0 too");
+    ok(decode(AF_INET6, NG_CALL_CONNECT, AF_INET6, "::", 80, 0, &d, &ss) == NG_DECODED &&
+       d.kind == NG_IPV6 && d.addr[15] == 1 && in6->sin6_addr.s6_addr[15] == 1, ":: is ::1, rewritten");
+    ok(decode(AF_INET6, NG_CALL_CONNECT, AF_INET6, "::ffff:0.0.0.0", 80, 0, &d, &ss) == NG_DECODED &&
+       d.kind == NG_IPV4 && d.addr[0] == 127 && in6->sin6_addr.s6_addr[12] == 127,
+       "::ffff:0.0.0.0 is 127.0.0.1, rewritten");
+    ok(decode(AF_INET6, NG_CALL_CONNECT, AF_INET, "0.0.0.0", 80, 0, &d, &ss) == NG_DECODED &&
+       d.addr[0] == 127, "AF_INET 0.0.0.0 on an IPv6 socket");
+    ok(decode(AF_INET, NG_CALL_BIND, AF_INET, "0.0.0.0", 80, 0, &d, &ss) == NG_DECODED &&
+       d.addr[0] == 0 && in->sin_addr.s_addr == 0, "bind keeps the wildcard");
+}
+
 static void test_decide(void)
 {
     static const char *const lan[] = { "-10.0.0.0/8", "+10.1.0.0/16", "-10.1.2.3", NULL };
@@ -143,6 +212,7 @@ int main(void)
 {
     test_parse();
     test_dest();
+    test_decode();
     test_decide();
     return tap_done();
 }

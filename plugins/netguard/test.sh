@@ -23,12 +23,15 @@ serve udp6 ::1 "$T/udp6"
 serve unix "$T/s.sock" "$T/unix"
 serve unix "$T/other.sock" "$T/unix2"
 serve unixdgram "$T/d.sock" "$T/unixd"
-for f in tcp4a tcp4b tcp6 udp4a udp4b udp6 unix unix2 unixd; do
+serve udpcount 127.0.0.1 "$T/countbad"
+serve tcpfull 127.0.0.1 "$T/full"
+for f in tcp4a tcp4b tcp6 udp4a udp4b udp6 unix unix2 unixd countbad full; do
     i=0
     while [ ! -s "$T/$f" ] && [ $i -lt $((EVENT_TIMEOUT * 20)) ]; do sleep 0.05; i=$((i + 1)); done
 done
 A=$(cat "$T/tcp4a"); B=$(cat "$T/tcp4b"); S6=$(cat "$T/tcp6")
 UA=$(cat "$T/udp4a"); UB=$(cat "$T/udp4b"); U6=$(cat "$T/udp6")
+CB=$(cat "$T/countbad"); FULL=$(cat "$T/full")
 ln -s "$T/s.sock" "$T/link.sock"
 
 probe() { run_sandlock run -c "$ini" -- "$PROBE" "$@"; }
@@ -39,6 +42,7 @@ ini=$(write_ini allow <<EOF
 module = netguard
 deny = 127.0.0.1:$A
 deny = 127.0.0.1:$UA
+deny = [::1]:$S6
 deny = unix:$T/s.sock
 deny = unix:$T/deny*
 errno = EHOSTUNREACH
@@ -48,7 +52,16 @@ probe connect tcp4 127.0.0.1 "$A";      is "denied TCP port" "$out" "err EHOSTUN
 probe connect tcp4 127.0.0.1 "$B";      is "other TCP port connects for real" "$out" "ok hello"
 probe connect tcp4 127.0.0.1 "$B" nb;   is "non-blocking connect: EINPROGRESS, then connected" "$out" "inprogress ok hello"
 probe connect tcp4 127.0.0.1 "$A" nb;   is "non-blocking connect to a denied port" "$out" "err EHOSTUNREACH"
-probe connect tcp6 ::1 "$S6";           is "IPv6 connects" "$out" "ok hello"
+probe connect tcp6 ::1 "$S6";           is "denied IPv6 service" "$out" "err EHOSTUNREACH"
+# "This host" spelled as a wildcard is where the kernel goes: loopback.
+probe connect tcp4 0.0.0.0 "$A";        is "0.0.0.0 reaches no denied loopback service" "$out" "err EHOSTUNREACH"
+probe connect tcp4 0.0.0.0 "$B";        is "0.0.0.0 to an allowed port connects" "$out" "ok hello"
+probe connect tcp6 :: "$S6";            is "[::] reaches no denied [::1] service" "$out" "err EHOSTUNREACH"
+probe connect tcp6 ::ffff:0.0.0.0 "$A"; is "::ffff:0.0.0.0 reaches no denied 127.0.0.1 service" "$out" "err EHOSTUNREACH"
+probe connect tcp6 ::ffff:0.0.0.0 "$B"; is "::ffff:0.0.0.0 to an allowed port connects" "$out" "ok hello"
+probe send udp4 sendto 0.0.0.0 "$UA";   is "UDP sendto 0.0.0.0 of a denied port" "$out" "err EHOSTUNREACH"
+probe send udp4 unspec 127.0.0.1 "$UA"; is "UDP sendto with AF_UNSPEC to a denied port" "$out" "err EHOSTUNREACH"
+probe send udp4 unspec 127.0.0.1 "$UB"; is "UDP sendto with AF_UNSPEC to an allowed port" "$out" "ok pong"
 probe connect tcp6 ::ffff:127.0.0.1 "$A"; is "IPv4-mapped IPv6 meets the IPv4 rule" "$out" "err EHOSTUNREACH"
 probe connect tcp6 ::ffff:127.0.0.1 "$B"; is "IPv4-mapped IPv6 to an allowed port" "$out" "ok hello"
 probe connect unix "$T/s.sock" 0;       is "denied unix socket" "$out" "err EHOSTUNREACH"
@@ -111,6 +124,86 @@ like "race: the flipping child ran" "$out" "^good [0-9]+ bad [0-9]+ errors [0-9]
 like "race: many connects went to the allowed port" "$out" "^good [0-9]{3,} "
 like "race: many were denied" "$out" "errors [0-9]{3,}$"
 like "race: none reached the denied port" "$out" " bad 0 "
+
+# The send race: a thread flips the port of a shared address between an
+# allowed one and a denied one while another sends datagrams to it. The
+# denied receiver logs what reaches it; "end" comes from outside after the
+# sandbox has exited, so everything sent before it is in the log first.
+ini=$(write_ini sendrace <<EOF
+[plugin net]
+module = netguard
+deny = 127.0.0.1:$CB
+errno = EHOSTUNREACH
+EOF
+)
+probe sendrace 127.0.0.1 "$UB" "$CB" 20000
+like "send race: the flipping child ran" "$out" "^sent [0-9]+ refused [0-9]+$"
+like "send race: many sends were refused" "$out" "refused [0-9]{3,}$"
+"$PROBE" poke 127.0.0.1 "$CB"
+i=0; while ! grep -q '^end$' "$T/countbad.log" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+is "send race: the receiver saw the end" "$(tail -n 1 "$T/countbad.log")" "end"
+is "send race: no datagram reached the denied port" "$(grep -c '^race$' "$T/countbad.log")" "0"
+
+# Descriptors passed in a send netguard performs are the child's own.
+probe fdpass "$T/fdpass.sock";          is "SCM_RIGHTS through an addressed unix send" "$out" "ok via"
+
+# Two threads blocked in connect (their SYNs are dropped by a full backlog)
+# must not hold sandlock's two workers: the main thread's trapped binds
+# complete, and the sandbox ends when the command exits.
+ini=$(write_ini stall <<EOF
+[sandlock]
+workers = 2
+[plugin net]
+module = netguard
+EOF
+)
+start=$(date +%s)
+run_sandlock run -c "$ini" -- timeout -s KILL 60 "$PROBE" stall "$FULL" 20
+is "blocking connects leave the workers free" "$out" "ok 20"
+if [ $(($(date +%s) - start)) -lt 30 ]; then pass "the sandbox ended with the blocked connects"
+else fail "the sandbox ended with the blocked connects"; fi
+
+# Binding below ip_unprivileged_port_start takes the child's privilege.
+if [ "$(id -u)" = 0 ]; then
+    ini=$(write_ini priv <<EOF
+[plugin net]
+module = netguard
+EOF
+)
+    probe bindas 65534 tcp4 127.0.0.1 1023; is "a child that dropped root binds no port < 1024" "$out" "err EACCES"
+    probe bindas 0 tcp4 127.0.0.1 0;      is "a root child binds" "$out" "ok port"
+else
+    echo "# SKIP privileged-port bind: needs root to drop to another uid"
+fi
+
+# A unix path through the child's own /proc/self/fd/N or /dev/fd/N means
+# what it means to the child, and its real path meets the rules.
+if command -v python3 >/dev/null; then
+    ini=$(write_ini mp <<EOF
+[plugin net]
+module = netguard
+deny = unix:$T/s.sock
+EOF
+)
+    run_sandlock run -c "$ini" -- python3 -c "
+import os, socket
+d = os.open('$T', os.O_RDONLY)
+s = socket.socket(socket.AF_UNIX)
+s.connect('/proc/self/fd/%d/other.sock' % d)
+print(s.recv(16).decode().strip())"
+    is "a /proc/self/fd/N path connects as the child would" "$out" "hello"
+    run_sandlock run -c "$ini" -- python3 -c "
+import os, socket, errno
+d = os.open('$T', os.O_RDONLY)
+c = socket.socket(socket.AF_UNIX)
+try:
+    c.connect('/dev/fd/%d/s.sock' % d); print('connected')
+except OSError as e:
+    print(errno.errorcode[e.errno])"
+    is "a /dev/fd/N path to a denied socket is refused" "$out" "ECONNREFUSED"
+else
+    echo "# SKIP unix paths through /proc/self/fd: no python3"
+fi
 
 # Init errors name their key.
 check_error() {
