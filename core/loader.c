@@ -5,6 +5,7 @@
 #include "filter.h"
 #include "log.h"
 #include "paths.h"
+#include "trust.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* The reason for each entry is in sandlock.ini(5); the argument rules
@@ -58,18 +60,26 @@ static int running_from_build_tree(void)
     return strcmp(exe, SANDLOCK_BUILD_DIR) == 0;
 }
 
+/* Appends the directories of a colon-separated list, relative ones made
+ * absolute against the working directory (where the list was written). */
 static size_t add_dirs(const char *list, const char **dirs, size_t n, size_t max,
                        char **storage, size_t *left)
 {
-    size_t len = strlen(list);
-    if (len + 1 > *left)
-        return n;
-    char *copy = memcpy(*storage, list, len + 1);
-    *storage += len + 1;
-    *left -= len + 1;
-    char *save = NULL;
-    for (char *d = strtok_r(copy, ":", &save); d && n < max; d = strtok_r(NULL, ":", &save))
-        dirs[n++] = d;
+    for (const char *p = list; *p && n < max; p += *p == ':') {
+        size_t len = strcspn(p, ":");
+        char dir[PATH_MAX];
+        if (len && len < sizeof(dir)) {
+            memcpy(dir, p, len);
+            dir[len] = '\0';
+            if (sl_trust_absolute(NULL, dir, *storage, *left) == 0) {
+                size_t used = strlen(*storage) + 1;
+                dirs[n++] = *storage;
+                *storage += used;
+                *left -= used;
+            }
+        }
+        p += len;
+    }
     return n;
 }
 
@@ -89,28 +99,48 @@ size_t sl_plugin_search_path(const struct sl_config *cfg, const char **dirs, siz
     return n;
 }
 
-/* Sets inst->file to the module's path, or fails listing what was searched. */
+/* Opens a module file under the trust rule (trust.h) into inst->fd. Returns
+ * 0, or -1 with err set; *absent is set instead when the file (or a
+ * directory on its way) does not exist or may not be searched. */
+static int open_module_file(const struct sl_config *cfg, struct sl_instance *inst, const char *path,
+                            int *absent, char *err, size_t errlen)
+{
+    char why[512];
+    inst->fd = sl_trust_open(path, why, sizeof(why));
+    if (inst->fd >= 0)
+        return (inst->file = strdup(path)) ? 0 : -1;
+    if (inst->fd == SL_TRUST_REFUSED)
+        set_err(err, errlen, "%s: [plugin %s]: module %s is not trusted: %s", cfg->source,
+                inst->cfg->name, path, why);
+    else if (absent && (errno == ENOENT || errno == ENOTDIR || errno == EACCES))
+        *absent = 1;
+    else
+        set_err(err, errlen, "%s: [plugin %s]: module file %s: %s", cfg->source, inst->cfg->name,
+                path, why);
+    return -1;
+}
+
+/* Finds and opens the module: inst->fd and inst->file, or fails listing
+ * what was searched. A module name with a '/' is a path (made absolute
+ * against the configuration file's directory when it was read). */
 static int find_module(const struct sl_config *cfg, struct sl_instance *inst, char *err, size_t errlen)
 {
     const char *module = inst->cfg->module;
-    if (strchr(module, '/')) {
-        if (access(module, R_OK) != 0) {
-            set_err(err, errlen, "%s: [plugin %s]: module file %s: %s", cfg->source,
-                    inst->cfg->name, module, strerror(errno));
-            return -1;
-        }
-        return (inst->file = strdup(module)) ? 0 : -1;
-    }
+    if (strchr(module, '/'))
+        return open_module_file(cfg, inst, module, NULL, err, errlen);
     const char *dirs[64];
     char storage[4096];
     size_t n = sl_plugin_search_path(cfg, dirs, 64, storage, sizeof(storage));
     char searched[1024] = "";
     for (size_t i = 0; i < n; i++) {
         char path[PATH_MAX];
+        int absent = 0;
         if (snprintf(path, sizeof(path), "%s/%s.so", dirs[i], module) >= (int)sizeof(path))
             continue;
-        if (access(path, R_OK) == 0)
-            return (inst->file = strdup(path)) ? 0 : -1;
+        if (open_module_file(cfg, inst, path, &absent, err, errlen) == 0)
+            return 0;
+        if (!absent)
+            return -1;
         size_t used = strlen(searched);
         snprintf(searched + used, sizeof(searched) - used, "%s%s", used ? ", " : "", dirs[i]);
     }
@@ -171,11 +201,39 @@ static int other_abi_major(void *dl)
     return -1;
 }
 
-static int open_module(const struct sl_config *cfg, struct sl_instance *inst, char *err, size_t errlen)
+/* dlopen() looks for an object already loaded under the same name before
+ * it looks at the file: "/proc/self/fd/N" names the file that was checked
+ * only if no object loaded earlier under that name (for another file whose
+ * fd had the same number, and that could not be unloaded) is still there.
+ * An object found without loading must be an earlier instance's, of the
+ * same file. */
+static int name_taken(const struct sl_plugins *pl, const struct sl_instance *inst, const char *name)
 {
-    char why[512];
+    void *dl = dlopen(name, RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD);
+    if (!dl)
+        return 0;
+    struct stat mine, theirs;
+    int same = 0;
+    for (size_t k = 0; k < pl->n && !same && fstat(inst->fd, &mine) == 0; k++)
+        same = &pl->inst[k] != inst && pl->inst[k].dl == dl && fstat(pl->inst[k].fd, &theirs) == 0 &&
+               theirs.st_dev == mine.st_dev && theirs.st_ino == mine.st_ino;
+    dlclose(dl);
+    return !same;
+}
+
+/* Loads the module from the fd that was checked, never by its name again. */
+static int open_module(const struct sl_config *cfg, const struct sl_plugins *pl, struct sl_instance *inst,
+                       char *err, size_t errlen)
+{
+    char why[512], name[64];
     const char *where = inst->cfg->name;
-    inst->dl = dlopen(inst->file, RTLD_NOW | RTLD_LOCAL);
+    snprintf(name, sizeof(name), "/proc/self/fd/%d", inst->fd);
+    if (name_taken(pl, inst, name)) {
+        set_err(err, errlen, "%s: [plugin %s]: cannot load %s: another object is already loaded as %s",
+                cfg->source, where, inst->file, name);
+        return -1;
+    }
+    inst->dl = dlopen(name, RTLD_NOW | RTLD_LOCAL);
     if (!inst->dl) {
         set_err(err, errlen, "%s: [plugin %s]: cannot load %s: %s", cfg->source, where,
                 inst->file, dlerror());
@@ -280,9 +338,10 @@ static int resolve_syscalls(const struct sl_config *cfg, struct sl_instance *ins
     return 0;
 }
 
-static int load_one(const struct sl_config *cfg, struct sl_instance *inst, char *err, size_t errlen)
+static int load_one(const struct sl_config *cfg, const struct sl_plugins *pl, struct sl_instance *inst,
+                    char *err, size_t errlen)
 {
-    if (find_module(cfg, inst, err, errlen) || open_module(cfg, inst, err, errlen))
+    if (find_module(cfg, inst, err, errlen) || open_module(cfg, pl, inst, err, errlen))
         return -1;
     char errbuf[SANDLOCK_ERRBUF_SIZE] = "";
     if (inst->vt.init(&sl_host_table, inst->cfg, &inst->state, errbuf) != SANDLOCK_OK) {
@@ -315,8 +374,9 @@ int sl_plugins_load(const struct sl_config *cfg, struct sl_plugins *out, char *e
             continue;
         struct sl_instance *inst = &out->inst[out->n++];
         inst->cfg = cfg->instances[i];
+        inst->fd = -1;
         inst->policy = sl_instance_policy(cfg, inst->cfg);
-        if (load_one(cfg, inst, err, errlen)) {
+        if (load_one(cfg, out, inst, err, errlen)) {
             if (!*err)
                 set_err(err, errlen, "%s: [plugin %s]: out of memory", cfg->source, inst->cfg->name);
             sl_plugins_unload(out);
@@ -343,6 +403,8 @@ void sl_plugins_unload(struct sl_plugins *plugins)
         struct sl_instance *inst = &plugins->inst[i];
         if (inst->dl)
             dlclose(inst->dl);
+        if (inst->fd >= 0)
+            close(inst->fd);
         free(inst->file);
         free(inst->nrs);
     }

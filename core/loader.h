@@ -19,6 +19,7 @@ struct sl_instance_stats {
 struct sl_instance {
     struct sandlock_config *cfg;   /* its section of sandlock.ini */
     char *file;                    /* the module's path */
+    int fd;                        /* the module file, as checked (trust.h); -1 when none */
     void *dl;                      /* dlopen() handle */
     sandlock_plugin vt;            /* the plugin's vtable, copied and zero-extended */
     void *state;                   /* from init() */

@@ -6,6 +6,7 @@ core_libsandlock_core_la_SOURCES = \
 	core/log.c core/log.h \
 	core/sl_config.c core/sl_config.h \
 	core/loader.c core/loader.h \
+	core/trust.c core/trust.h \
 	core/host.c \
 	core/chain.c core/chain.h \
 	core/fault.c core/fault.h \

@@ -10,11 +10,13 @@
 #include "sl_config.h"
 #include "values.h"
 #include "log.h"
+#include "trust.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ini.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -472,11 +474,16 @@ struct sl_config *sl_config_parse(const char *text, const char *source, char *er
  * buffer that starts small: a configuration is a few KiB, and a large
  * allocation would be an mmap() and munmap() pair on the start-up path.
  * Returns the buffer and its length, or NULL with a message. */
-static char *read_config_file(const char *path, size_t *len, char *err, size_t errlen)
+static char *read_config_file(const char *path, const char *abs, size_t *len, char *err, size_t errlen)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    char why[512];
+    int fd = sl_trust_open(abs, why, sizeof(why));
+    if (fd == SL_TRUST_REFUSED) {
+        snprintf(err, errlen, "%s: configuration is not trusted: %s", path, why);
+        return NULL;
+    }
     if (fd < 0) {
-        snprintf(err, errlen, "%s: cannot read configuration: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s: cannot read configuration: %s", path, why);
         return NULL;
     }
     size_t cap = 16 * 1024, n = 0;
@@ -524,10 +531,48 @@ static char *read_config_file(const char *path, size_t *len, char *err, size_t e
     return NULL;
 }
 
+/* *path made absolute against dir (the configuration file's directory). */
+static int absolute_in(const char *dir, char **path)
+{
+    char buf[PATH_MAX];
+    if ((*path)[0] == '/')
+        return 0;
+    if (sl_trust_absolute(dir, *path, buf, sizeof(buf)))
+        return -1;
+    char *copy = strdup(buf);
+    if (!copy)
+        return -1;
+    free(*path);
+    *path = copy;
+    return 0;
+}
+
+/* Relative plugin_path entries and module paths are the configuration
+ * file's, not the working directory's: made absolute here. */
+static int resolve_relative(struct sl_config *cfg, const char *dir, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < cfg->nplugin_path; i++)
+        if (absolute_in(dir, &cfg->plugin_path[i]))
+            goto fail;
+    for (size_t i = 0; i < cfg->ninstances; i++)
+        if (cfg->instances[i]->module && strchr(cfg->instances[i]->module, '/') &&
+            absolute_in(dir, &cfg->instances[i]->module))
+            goto fail;
+    return 0;
+fail:
+    snprintf(err, errlen, "%s: a relative path: %s", cfg->source, strerror(errno));
+    return -1;
+}
+
 struct sl_config *sl_config_load(const char *path, char *err, size_t errlen)
 {
     size_t n;
-    char *text = read_config_file(path, &n, err, errlen);
+    char abs[PATH_MAX];
+    if (sl_trust_absolute(NULL, path, abs, sizeof(abs))) {
+        snprintf(err, errlen, "%s: cannot read configuration: %s", path, strerror(errno));
+        return NULL;
+    }
+    char *text = read_config_file(path, abs, &n, err, errlen);
     if (!text)
         return NULL;
     struct sl_config *cfg = NULL;
@@ -540,6 +585,11 @@ struct sl_config *sl_config_load(const char *path, char *err, size_t errlen)
         cfg = sl_config_parse(text, path, err, errlen);
     }
     free(text);
+    *strrchr(abs, '/') = '\0';   /* the file's directory ("" for /) */
+    if (cfg && resolve_relative(cfg, *abs ? abs : "/", err, errlen)) {
+        sl_config_free(cfg);
+        cfg = NULL;
+    }
     return cfg;
 }
 

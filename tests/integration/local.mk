@@ -24,6 +24,13 @@ tests_integration_fixture_la_CFLAGS = $(PLUGIN_CFLAGS)
 tests_integration_fixture_la_LDFLAGS = $(TEST_MODULE_FLAGS)
 tests_integration_fixture_la_LIBADD = $(PTHREAD_LIBS)
 
+# Not a plugin: its constructor creates $SANDLOCK_TEST_MARKER (trust.sh).
+check_LTLIBRARIES += tests/integration/ctormark.la
+tests_integration_ctormark_la_SOURCES = tests/integration/ctormark.c
+tests_integration_ctormark_la_CFLAGS = $(PLUGIN_CFLAGS)
+tests_integration_ctormark_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere \
+	-export-symbols-regex '^ctormark_present$$'
+
 INTEGRATION_TESTS = \
 	tests/integration/verdicts.sh \
 	tests/integration/chain.sh \
@@ -36,6 +43,7 @@ INTEGRATION_TESTS = \
 	tests/integration/stress.sh \
 	tests/integration/tiocsti.sh \
 	tests/integration/creds.sh \
+	tests/integration/trust.sh \
 	tests/integration/nopidns.sh
 TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)

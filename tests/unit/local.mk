@@ -12,7 +12,8 @@ unit_c_tests = \
 	tests/unit/test_abi \
 	tests/unit/test_loader \
 	tests/unit/test_chain \
-	tests/unit/test_argdeny
+	tests/unit/test_argdeny \
+	tests/unit/test_trust
 check_PROGRAMS += $(unit_c_tests)
 TESTS += $(unit_c_tests)
 
@@ -50,6 +51,11 @@ tests_unit_test_chain_SOURCES = tests/unit/test_chain.c
 tests_unit_test_chain_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
 tests_unit_test_chain_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_chain_LDADD = $(SANDLOCK_CORE_LIBS)
+
+tests_unit_test_trust_SOURCES = tests/unit/test_trust.c
+tests_unit_test_trust_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
+tests_unit_test_trust_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_trust_LDADD = $(SANDLOCK_CORE_LIBS)
 
 # Fixture plugin modules, loaded by test_loader and test_chain from
 # tests/unit/fixtures/.libs. Built for `make check`, never installed.
