@@ -415,7 +415,14 @@ static int open_in_root(int rootfd, const char *path, int flags, mode_t mode, in
             how.mode &= ~(mode_t)mask;   /* the supervisor's umask applies on top */
         }
     }
-    long fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+    /* openat2 fails with EAGAIN when any rename or mount in the system
+     * races a ".." of the lookup (every sandbox start mounts its /proc):
+     * the kernel asks for a retry. */
+    long fd;
+    int tries = 0;
+    do
+        fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+    while (fd < 0 && errno == EAGAIN && ++tries < 1000);
     int e = errno;
     if (swapped)
         umask(saved);

@@ -324,7 +324,12 @@ static int open_unix_path(const sandlock_event *ev, const char *path, int creati
     struct open_how how = { .flags = (uint64_t)flags,
                             .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
     rest += strspn(rest, "/");
-    int fd = (int)syscall(SYS_openat2, start, *rest ? rest : ".", &how, sizeof(how));
+    /* EAGAIN: a rename or mount elsewhere raced a ".." of the lookup; the
+     * kernel asks for a retry. */
+    int fd, tries = 0;
+    do
+        fd = (int)syscall(SYS_openat2, start, *rest ? rest : ".", &how, sizeof(how));
+    while (fd < 0 && errno == EAGAIN && ++tries < 1000);
     int err = errno;
     close(start);
     return fd >= 0 ? fd : -err;
