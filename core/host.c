@@ -4,6 +4,7 @@
 #include "creds.h"
 #include "loader.h"
 #include "log.h"
+#include "masks.h"
 #include "services.h"
 #include "values.h"
 
@@ -82,4 +83,5 @@ const sandlock_host sl_host_table = {
     .resolve_path_begin = sl_resolve_path_begin,
     .resolve_path_end = sl_resolve_path_end,
     .run_as_child = sl_run_as_child,
+    .mask_path = sl_mask_path,
 };

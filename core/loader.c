@@ -4,6 +4,7 @@
 #include "loader.h"
 #include "filter.h"
 #include "log.h"
+#include "masks.h"
 #include "paths.h"
 #include "trust.h"
 
@@ -301,10 +302,12 @@ static int resolve_syscalls(const struct sl_config *cfg, struct sl_instance *ins
     size_t count = 0;
     while (names && names[count])
         count++;
-    if (count == 0) {
+    if (count == 0 && !sl_masks_of(where)) {
         set_err(err, errlen, "%s: [plugin %s]: %s declares no syscalls", cfg->source, where, inst->file);
         return -1;
     }
+    if (count == 0)
+        return 0;       /* all it enforces, the kernel does (masks) */
     if (!(inst->nrs = calloc(count, sizeof(int))))
         return -1;
     for (size_t i = 0; i < count; i++) {

@@ -22,6 +22,7 @@ core_libsandlock_core_la_SOURCES = \
 	core/paths.c core/paths.h \
 	core/childfd.c core/childfd.h \
 	core/creds.c core/creds.h \
+	core/masks.c core/masks.h core/stubcode.h \
 	core/defer.c core/defer.h \
 	core/notif.h core/seccomp_ioctl.h
 nodist_core_libsandlock_core_la_SOURCES = core/builtin-config.c

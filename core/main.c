@@ -3,6 +3,7 @@
 #include "chain.h"
 #include "filter.h"
 #include "loader.h"
+#include "masks.h"
 #include "log.h"
 #include "sandbox.h"
 #include "sl_config.h"
@@ -63,8 +64,11 @@ static int session_open(struct session *s, const char *config_path)
         return -1;
     }
     sl_log_level = s->cfg->log_level;
-    if (sl_plugins_load(s->cfg, &s->plugins, err, sizeof(err))) {
+    sl_masks_enable(s->cfg->masks);
+    if (sl_plugins_load(s->cfg, &s->plugins, err, sizeof(err)) || sl_masks_prepare(err, sizeof(err))) {
         fprintf(stderr, "sandlock: %s\n", err);
+        sl_plugins_unload(&s->plugins);
+        sl_masks_free();
         sl_config_free(s->cfg);
         s->cfg = NULL;
         return -1;
@@ -90,6 +94,7 @@ static void session_close(struct session *s)
 {
     sl_chains_free(&s->chains);
     sl_plugins_unload(&s->plugins);
+    sl_masks_free();
     sl_config_free(s->cfg);
     s->cfg = NULL;
 }
@@ -108,6 +113,9 @@ static void print_check(const struct session *s)
     static const char *const level_names[] = { "error", "warn", "info", "debug" };
     printf("workers: %u, log_level: %s, max_deferred: %u, defer_timeout: %llums\n", cfg->workers,
            level_names[cfg->log_level], cfg->max_deferred, (unsigned long long)(cfg->defer_timeout_ns / 1000000));
+    printf("masks: %s\n", !cfg->masks ? "off (masks = no): plugins use notifications"
+                           : sl_masks_available() ? "in the sandbox's own mount namespace"
+                                                  : "unavailable (no CAP_SYS_ADMIN): plugins use notifications");
     printf("deny list: %s", cfg->default_deny ? "built-in" : "(built-in disabled)");
     for (size_t i = 0; i < cfg->ndeny; i++)
         printf("%s%s", i ? ", " : " + ", cfg->deny[i]);
@@ -119,6 +127,7 @@ static void print_check(const struct session *s)
         printf("  %zu. %s\n     module %s %s (%s)\n     on_exception %s\n     %s\n", i + 1,
                inst->cfg->name, inst->vt.name, inst->vt.version, inst->file,
                sl_exception_policy_name(inst->policy), inst->vt.description);
+        sl_masks_print(stdout, inst->cfg->name, "     ");
     }
     for (size_t i = 0; i < cfg->ninstances; i++)
         if (!cfg->instances[i]->enabled)

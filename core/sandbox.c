@@ -2,6 +2,8 @@
 #include "config.h"
 #include "sandbox.h"
 #include "log.h"
+#include "masks.h"
+#include "stubcode.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -47,6 +49,7 @@ struct handshake {
     atomic_int go;            /* 1 once the supervisor holds the listener */
     atomic_int armed;         /* 1 once the stub dropped its copy: exec */
     atomic_int setup_errno;   /* the stub failed before exec */
+    atomic_int failed_mask;   /* ... at this mask (index + 1), or 0 */
     atomic_int exec_errno;    /* the command's execvp() failed */
     atomic_int cmd_done;      /* cmd_status is valid */
     atomic_int cmd_status;    /* wait status of the command */
@@ -106,16 +109,6 @@ static long futex(atomic_int *addr, int op, int val, const struct timespec *time
 
 /* ---- the stub (runs in the child; sandlock's code, single-threaded) ---- */
 
-/* Marks the code that the stub and the command's process (before exec)
- * run. With a PID namespace it runs on the stub's own stack, which
- * AddressSanitizer does not know: instrumented, every call of a function
- * that does not return (_exit, the stub's exits) would print a warning
- * into the command's stderr. */
-#ifdef __SANITIZE_ADDRESS__
-#define STUB_CODE __attribute__((no_sanitize_address))
-#else
-#define STUB_CODE
-#endif
 
 static volatile pid_t stub_command;
 
@@ -169,12 +162,19 @@ STUB_CODE static void __attribute__((noreturn)) stub_orphan_exit(void)
  * process outside, neither themselves nor through a plugin that opens a
  * path on their behalf (paths are resolved in the child's root and mount
  * namespace), and /proc/PID means what the kernel would make of it for
- * them. Every way to change mounts stays on the deny list. Returns 0 or -1
- * with errno. */
-STUB_CODE static int stub_own_view(void)
+ * them. The plugins' masks are mounted first. Every way to change mounts
+ * stays on the deny list. Returns 0 or -1 with errno (and the failed mask
+ * in the page). */
+STUB_CODE static int stub_own_view(struct handshake *page)
 {
     if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) != 0)
         return -1;
+    /* The plugins' masks (masks.h), before /proc: nothing runs unmasked. */
+    int failed = sl_masks_apply();
+    if (failed) {
+        atomic_store(&page->failed_mask, failed);
+        return -1;
+    }
     return mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 }
 
@@ -358,7 +358,7 @@ STUB_CODE static void __attribute__((noreturn)) stub_main(const struct stub_args
     struct pollfd pfd = { .fd = args->parent_pidfd, .events = POLLIN };
     if (poll(&pfd, 1, 0) != 0)      /* sandlock already died */
         _exit(125);
-    if (args->pidns && stub_own_view() != 0)
+    if (args->pidns && stub_own_view(page) != 0)
         stub_fail(errno);
     /* The sandbox sees only fds 0, 1 and 2. */
     if (syscall(SYS_close_range, 3, ~0U, 0) != 0)
@@ -477,6 +477,7 @@ static void page_reset(void)
     atomic_store(&p->go, 0);
     atomic_store(&p->armed, 0);
     atomic_store(&p->setup_errno, 0);
+    atomic_store(&p->failed_mask, 0);
     atomic_store(&p->exec_errno, 0);
     atomic_store(&p->cmd_done, 0);
     atomic_store(&p->cmd_status, 0);
@@ -627,8 +628,8 @@ static int no_pid_namespace(int err)
 static pid_t clone_stub(int *pidns)
 {
     pid_t pid = raw_clone(SANDBOX_NAMESPACES);
-    if (pid >= 0 || !no_pid_namespace(errno)) {
-        *pidns = 1;
+    if (pid >= 0 || !no_pid_namespace(errno) || sl_masks_count()) {
+        *pidns = 1;     /* (masks need the namespaces: no fallback then) */
         return pid;
     }
     sl_log(SANDLOCK_LOG_INFO, "no PID namespace (%s): descendants are tracked as a subreaper",
@@ -698,7 +699,9 @@ static int stub_started(char *err, size_t errlen)
         close(sb.parent_pidfd);
     sb.parent_pidfd = -1;
     if (sb.stub < 0) {
-        snprintf(err, errlen, "cannot start the sandbox: %s", strerror(errno));
+        snprintf(err, errlen, "cannot start the sandbox%s: %s",
+                 sl_masks_count() ? " in namespaces of its own (the plugins' masks need them)" : "",
+                 strerror(errno));
         sb.stub = -1;
         sl_sandbox_abort();
         return -1;
@@ -849,8 +852,12 @@ int sl_sandbox_listener(char *err, size_t errlen)
     while ((number = atomic_load(&sb.page->listener)) < 0) {
         if (stub_exited(&status)) {
             int e = atomic_load(&sb.page->setup_errno);
-            snprintf(err, errlen, "cannot install the seccomp filter: %s",
-                     strerror(e ? e : ECHILD));
+            int mask = atomic_load(&sb.page->failed_mask);
+            if (mask)
+                snprintf(err, errlen, "cannot mask %s in the sandbox: %s", sl_mask_path_of(mask - 1),
+                         strerror(e ? e : ECHILD));
+            else
+                snprintf(err, errlen, "cannot install the seccomp filter: %s", strerror(e ? e : ECHILD));
             sb.stub = -1;
             sl_sandbox_abort();
             return -1;

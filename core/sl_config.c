@@ -314,6 +314,9 @@ static int sandlock_key(struct parse_state *st, const char *key, const char *val
     } else if (strcmp(key, "default_deny") == 0) {
         if (sl_parse_bool(value, &cfg->default_deny))
             set_error(st, line, "default_deny: expected yes or no, got '%s'", value);
+    } else if (strcmp(key, "masks") == 0) {
+        if (sl_parse_bool(value, &cfg->masks))
+            set_error(st, line, "masks: expected yes or no, got '%s'", value);
     } else if (strcmp(key, "workers") == 0) {
         if (unsigned_in_range(value, 1, 64, &cfg->workers))
             set_error(st, line, "workers: expected a number from 1 to 64, got '%s'", value);
@@ -329,7 +332,7 @@ static int sandlock_key(struct parse_state *st, const char *key, const char *val
             set_error(st, line, "defer_timeout: expected a duration such as 30s or 500ms, got '%s'", value);
     } else {
         set_error(st, line, "unknown key '%s' in [sandlock] (expected plugin_path, on_exception, "
-                  "deny, default_deny, workers, log_level, max_deferred or defer_timeout)", key);
+                  "deny, default_deny, masks, workers, log_level, max_deferred or defer_timeout)", key);
     }
     return st->failed ? -1 : 0;
 bad_policy:
@@ -429,6 +432,7 @@ struct sl_config *sl_config_parse(const char *text, const char *source, char *er
     }
     cfg->on_exception = SL_EXC_KILL;
     cfg->default_deny = 1;
+    cfg->masks = 1;
     cfg->workers = 1;
     cfg->log_level = 1 /* warn */;
     cfg->max_deferred = 64;

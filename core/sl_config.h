@@ -43,6 +43,7 @@ struct sl_config {
     unsigned *deny_lines;
     size_t ndeny;
     int default_deny;
+    int masks;                /* plugins may ask for kernel masks (masks.h) */
     unsigned workers;
     int log_level;
     unsigned max_deferred;

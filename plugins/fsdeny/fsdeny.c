@@ -18,6 +18,7 @@
 #define _GNU_SOURCE
 #include <sandlock/plugin.h>
 
+#include "masking.h"
 #include "rules.h"
 
 #include <errno.h>
@@ -200,8 +201,9 @@ static int fsdeny_init(const sandlock_host *h, const sandlock_config *cfg, void 
     size_t cursor = 0;
     const char *key, *value;
     while (h->config_next(cfg, &cursor, &key, &value)) {
-        if (strcmp(key, "deny") && strcmp(key, "allow") && strcmp(key, "errno")) {
-            snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "unknown key '%s' (expected deny, allow, errno)", key);
+        if (strcmp(key, "deny") && strcmp(key, "allow") && strcmp(key, "errno") && strcmp(key, "created_later")) {
+            snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "unknown key '%s' (expected deny, allow, errno, created_later)",
+                     key);
             goto fail;
         }
     }
@@ -217,7 +219,23 @@ static int fsdeny_init(const sandlock_host *h, const sandlock_config *cfg, void 
         snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "deny: required (e.g. deny = ~/.ssh)");
         goto fail;
     }
-    for (size_t i = 0; i < NSYSCALLS; i++)
+    const char *later = h->config_get(cfg, "created_later");
+    if (later && strcmp(later, "deny") && strcmp(later, "allow")) {
+        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "created_later: expected deny or allow, got '%s'", later);
+        goto fail;
+    }
+    /* What the kernel can enforce is masked (masking.h); the rest stays
+     * here, on notifications. */
+    struct fsdeny_rules notify = { 0 };
+    if (fsdeny_mask_rules(h, cfg, &st->rules, later && !strcmp(later, "allow"),
+                          st->error == EACCES ? NULL : "a mask cannot give an errno other than EACCES", &notify,
+                          errbuf)) {
+        fsdeny_rules_free(&notify);
+        goto fail;
+    }
+    fsdeny_rules_free(&st->rules);
+    st->rules = notify;
+    for (size_t i = 0; st->rules.n && i < NSYSCALLS; i++)
         st->names[i] = syscalls_table[i].name;
     *state = st;
     return SANDLOCK_OK;

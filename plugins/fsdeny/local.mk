@@ -1,7 +1,8 @@
 # plugins/fsdeny/ (fragment included from plugins/local.mk): path rules
 # without open races.
 plugins_LTLIBRARIES += plugins/fsdeny.la
-plugins_fsdeny_la_SOURCES = plugins/fsdeny/fsdeny.c plugins/fsdeny/rules.c plugins/fsdeny/rules.h
+plugins_fsdeny_la_SOURCES = plugins/fsdeny/fsdeny.c plugins/fsdeny/rules.c plugins/fsdeny/rules.h \
+	plugins/fsdeny/masking.c plugins/fsdeny/masking.h
 plugins_fsdeny_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_fsdeny_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 

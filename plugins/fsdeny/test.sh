@@ -1,7 +1,8 @@
 #!/bin/sh
 # fsdeny through real sandboxed children: denied and allowed paths for the
 # covered syscalls, symlinks, "most specific wins", ~, the open race, and
-# init errors that name their key.
+# init errors that name their key -- on the notification path ([sandlock]
+# masks = no; masks.sh tests the same guarantees with the kernel's masks).
 . "${top_srcdir:-.}/tests/lib.sh"
 PROBE="$top_builddir/plugins/fsdeny/fsprobe"
 T="$TEST_TMP"
@@ -19,6 +20,8 @@ cp /bin/true "$T/deny/true"
 cp /bin/true "$T/good/true"
 
 ini=$(write_ini fs <<EOF
+[sandlock]
+masks = no
 [plugin fs]
 module = fsdeny
 deny = $T/deny
@@ -105,6 +108,8 @@ is "the denied tree is intact" "$(cat "$T/deny/a") $(ls "$T/deny" | tr '\n' ' ')
 
 # The errno key.
 ini2=$(write_ini errno <<EOF
+[sandlock]
+masks = no
 [plugin fs]
 module = fsdeny
 deny = $T/deny
@@ -120,6 +125,8 @@ mkdir -p "$T/rgood" "$T/rdeny"
 echo good > "$T/rgood/f"
 echo secret > "$T/rdeny/f"
 ini3=$(write_ini race <<EOF
+[sandlock]
+masks = no
 [plugin fs]
 module = fsdeny
 deny = $T/rdeny

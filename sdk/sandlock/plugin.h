@@ -84,7 +84,7 @@ extern "C" {
  * part of the entry symbol's name. */
 #define SANDLOCK_ABI_MAJOR 1
 /* ABI revision within the major version: bumped when members are appended. */
-#define SANDLOCK_ABI_MINOR 3
+#define SANDLOCK_ABI_MINOR 4
 /* The value stored in every abi_version field: major << 16 | minor. */
 #define SANDLOCK_ABI_VERSION ((SANDLOCK_ABI_MAJOR << 16) | SANDLOCK_ABI_MINOR)
 
@@ -229,6 +229,12 @@ static inline void sandlock_respond_defer(sandlock_response *r)
 
 /* Flags for host->content_fd(). */
 #define SANDLOCK_CONTENT_WRITABLE 1u  /* do not seal the memfd read-only */
+
+/* What host->mask_path() makes of a path (ABI 1.4). */
+#define SANDLOCK_MASK_HIDE 1      /* empty, read-only, mode 0000 */
+#define SANDLOCK_MASK_READONLY 2  /* as it is, read-only */
+#define SANDLOCK_MASK_CONTENT 3   /* fixed bytes, read-only */
+#define SANDLOCK_MASK_EXPOSE 4    /* as it is, inside a hidden directory */
 
 /* Flags for host->resolve_path_flags() (ABI 1.1). */
 #define SANDLOCK_RESOLVE_ANY_DIRFD 1u /* no -ENOTDIR check of dirfd */
@@ -540,6 +546,45 @@ typedef struct sandlock_host {
      *   sandlock's credentials back, sandlock ends the sandbox and exits
      *   (125): no thread ever goes on half switched.                    */
     int (*run_as_child)(sandlock_handle h, int (*fn)(void *arg), void *arg);
+
+    /* --- ABI 1.4 (check with SANDLOCK_HOST_HAS) --- */
+
+    /* 1.4: path policy in the sandbox's mount namespace.
+     * mask_path: asks, from init() only, that the kernel itself enforce a
+     *   policy on `path` for the whole run: sandlock mounts it in the
+     *   sandbox's own mount namespace before the command starts (as
+     *   systemd's InaccessiblePaths= and bubblewrap's --tmpfs/--ro-bind
+     *   do). A masked path costs nothing per call, cannot be raced, and
+     *   follows renames of its ancestors; the sandbox cannot undo it (every
+     *   way to change mounts is denied, also to a root command). `path` is
+     *   absolute and normalised (no "//", ".", ".." or trailing '/'; "~"
+     *   expanded by the plugin) and must exist now; a symbolic link is
+     *   followed (the object it names is masked). `how`:
+     *   SANDLOCK_MASK_HIDE      a directory shows as an empty read-only
+     *                           directory of mode 0000 (0111 when
+     *                           exceptions are put back inside), a file as
+     *                           an empty read-only file of mode 0000: a
+     *                           command without CAP_DAC_OVERRIDE gets
+     *                           EACCES, a root command finds nothing (and
+     *                           EROFS when it writes)
+     *   SANDLOCK_MASK_READONLY  writes give EROFS (submounts included)
+     *   SANDLOCK_MASK_CONTENT   a regular file reads as the `len` bytes at
+     *                           `content` (copied now), with the file's own
+     *                           mode and owner; writes give EROFS
+     *   SANDLOCK_MASK_EXPOSE    an exception: the path is put back as it
+     *                           is, inside a directory an instance hid
+     *   Masks of all instances are applied parents first; a mask inside a
+     *   hidden directory (and not inside an exception there) has nothing
+     *   left to do. Returns 0: the kernel will enforce it (sandlock will
+     *   not start the command without it); -EOPNOTSUPP: no mount namespace
+     *   for this sandbox (an unprivileged sandlock, or [sandlock] masks =
+     *   no): keep the notification path for this rule; -ENOENT (or the
+     *   stat error): the path does not exist, there is nothing to mount
+     *   over; -EINVAL (a relative or unnormalised path, an unknown `how`,
+     *   CONTENT of something that is not a regular file); -EBUSY (called
+     *   after init()); -ENOMEM.                                         */
+    int (*mask_path)(const sandlock_config *cfg, const char *path, int how,
+                     const void *content, size_t len);
 } sandlock_host;
 
 /* True when the host table has member `m` (a function added in a later

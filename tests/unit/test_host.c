@@ -45,7 +45,8 @@ int main(void)
     ok(SANDLOCK_HOST_HAS(h, resolve_path_begin) && SANDLOCK_HOST_HAS(h, resolve_path_end),
        "SANDLOCK_HOST_HAS sees the 1.2 members resolve_path_begin and resolve_path_end");
     ok(SANDLOCK_HOST_HAS(h, run_as_child), "SANDLOCK_HOST_HAS sees the 1.3 member run_as_child");
-    is_int(SANDLOCK_ABI_MINOR, 3, "the ABI is 1.3");
+    ok(SANDLOCK_HOST_HAS(h, mask_path), "SANDLOCK_HOST_HAS sees the 1.4 member mask_path");
+    is_int(SANDLOCK_ABI_MINOR, 4, "the ABI is 1.4");
 
     /* config_get: the last value */
     is_str(h->config_get(p, "path"), "/d", "config_get returns the last value (a continuation)");
