@@ -9,9 +9,10 @@ bench_bench_notify_LDADD = -lm
 bench_bench_child_SOURCES = bench/bench-child.c $(BENCH_COMMON)
 bench_bench_launch_SOURCES = bench/bench-launch.c $(BENCH_COMMON)
 
-EXTRA_DIST += bench/README.md
+EXTRA_DIST += bench/README.md bench/workloads.sh
 
-# Extra arguments, e.g. `make bench BENCH_FLAGS='-r 11 -n 50000'`.
+# Extra arguments, e.g. `make bench BENCH_FLAGS='-r 11 -n 50000'`
+# or `make bench-workloads BENCH_FLAGS='-r 3'`.
 BENCH_FLAGS =
 
 .PHONY: bench
@@ -20,4 +21,13 @@ bench: sandlock$(EXEEXT) plugins/verdict.la bench/bench-notify$(EXEEXT) \
 	$(builddir)/bench/bench-notify --sandlock $(abs_builddir)/sandlock$(EXEEXT) \
 		--child $(abs_builddir)/bench/bench-child$(EXEEXT) \
 		--launcher $(abs_builddir)/bench/bench-launch$(EXEEXT) \
+		--default-config $(abs_srcdir)/examples/sandlock.ini $(BENCH_FLAGS)
+
+# Real work (a compile, tar, find, git, python) bare, under the default
+# configuration, without plugins and under bubblewrap; also as nobody when
+# run as root. Not part of make check either.
+.PHONY: bench-workloads
+bench-workloads: sandlock$(EXEEXT) plugins/audit.la plugins/vfile.la plugins/fsdeny.la \
+		plugins/netguard.la
+	bash $(abs_srcdir)/bench/workloads.sh --sandlock $(abs_builddir)/sandlock$(EXEEXT) \
 		--default-config $(abs_srcdir)/examples/sandlock.ini $(BENCH_FLAGS)
