@@ -52,6 +52,10 @@ struct session {
 };
 
 /* Reads the configuration and loads the plugins; prints the error. */
+/* `sandlock check` also shows what plugins say at info level while they
+ * initialise (e.g. which rules the kernel enforces and which not, and why). */
+static int check_mode;
+
 static int session_open(struct session *s, const char *config_path)
 {
     char err[2048] = "";
@@ -64,6 +68,8 @@ static int session_open(struct session *s, const char *config_path)
         return -1;
     }
     sl_log_level = s->cfg->log_level;
+    if (check_mode && sl_log_level < SANDLOCK_LOG_INFO)
+        sl_log_level = SANDLOCK_LOG_INFO;
     sl_masks_enable(s->cfg->masks);
     if (sl_plugins_load(s->cfg, &s->plugins, err, sizeof(err)) || sl_masks_prepare(err, sizeof(err))) {
         fprintf(stderr, "sandlock: %s\n", err);
@@ -167,6 +173,7 @@ static int cmd_check(int argc, char **argv)
         return EXIT_SANDLOCK_ERROR;
     }
     struct session s;
+    check_mode = 1;
     if (session_open(&s, config))
         return EXIT_SANDLOCK_ERROR;
     print_check(&s);

@@ -105,7 +105,7 @@ int sl_mask_path(const sandlock_config *cfg, const char *path, int how, const vo
     m->how = how;
     m->is_dir = S_ISDIR(st.st_mode);
     m->fd = -1;
-    m->mode = how == SANDLOCK_MASK_CONTENT ? st.st_mode & 07777 : 0;
+    m->mode = how == SANDLOCK_MASK_CONTENT ? st.st_mode & 07555 : 0;   /* read-only */
     m->uid = how == SANDLOCK_MASK_CONTENT ? st.st_uid : 0;
     m->gid = how == SANDLOCK_MASK_CONTENT ? st.st_gid : 0;
     int rc = 0;

@@ -19,7 +19,7 @@ plugins_fsdeny_fsprobe_CFLAGS = $(WARN_CFLAGS) $(PTHREAD_CFLAGS)
 plugins_fsdeny_fsprobe_LDFLAGS =
 plugins_fsdeny_fsprobe_LDADD = $(PTHREAD_LIBS)
 
-TESTS += plugins/fsdeny/test.sh
-dist_check_SCRIPTS += plugins/fsdeny/test.sh
+TESTS += plugins/fsdeny/test.sh plugins/fsdeny/masks.sh
+dist_check_SCRIPTS += plugins/fsdeny/test.sh plugins/fsdeny/masks.sh
 dist_man_MANS += man/sandlock-fsdeny.7
 EXTRA_DIST += plugins/fsdeny/README.md

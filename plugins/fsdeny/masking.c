@@ -69,8 +69,10 @@ static int mask_rule(const sandlock_host *host, const sandlock_config *cfg, cons
 {
     if (literal(d->pattern)) {
         if (!exists(d->pattern)) {
-            if (later_allowed)
-                return 0;   /* nothing to hide now; see created_later */
+            if (later_allowed) {
+                *why = "nothing to hide: it does not exist now (created_later = allow)";
+                return 0;
+            }
             *why = "it does not exist now (it may be created later)";
             return 1;
         }
@@ -87,8 +89,10 @@ static int mask_rule(const sandlock_host *host, const sandlock_config *cfg, cons
     }
     glob_t g;
     int rc = glob(d->pattern, GLOB_NOSORT, NULL, &g);
-    if (rc == GLOB_NOMATCH)
+    if (rc == GLOB_NOMATCH) {
+        *why = "nothing to hide: no path matches now (created_later = allow)";
         return 0;
+    }
     if (rc != 0) {
         *why = "the pattern could not be expanded";
         return 1;
@@ -111,16 +115,17 @@ int fsdeny_mask_rules(const sandlock_host *host, const sandlock_config *cfg, con
     size_t kept = 0;
     for (size_t i = 0; i < all->n; i++) {
         const struct fsdeny_rule *r = &all->rule[i];
-        const char *why = no_masks;
+        const char *why = no_masks;  /* stays NULL when masked */
         int rc = r->allow || no_masks ? 1 : mask_rule(host, cfg, all, r, later_allowed, &why);
+        if (rc == 0 && !why)
+            why = "kernel (mask)";
         if (rc < 0) {
             snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "deny: '%s': a mask could not be completed: %s", r->pattern,
                      why);
             return -1;
         }
         if (!r->allow)
-            host->log(cfg, SANDLOCK_LOG_INFO, "deny %s: %s%s", r->pattern,
-                      rc ? "notifications: " : "kernel (mask)", rc ? why : "");
+            host->log(cfg, SANDLOCK_LOG_INFO, "deny %s: %s%s", r->pattern, rc ? "notifications: " : "", why);
         if (rc == 0)
             continue;
         char *copy = strdup(r->pattern);

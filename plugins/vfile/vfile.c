@@ -211,6 +211,36 @@ static int add_file(struct vfile_state *st, const char *key, const char *value, 
 
 /* Every key is a virtual path; the stat template comes from a real
  * content fd, so stat and fstat agree on device, owner and times. */
+/* A virtual file over a regular file that exists is the kernel's: the host
+ * binds its content over the path in the sandbox's mount namespace (SDK
+ * 1.4 mask_path), and it leaves the list this instance answers for. The
+ * others (a path that does not exist, a host without masks...) stay on
+ * notifications. Each file's mode is logged at info level. */
+static void mask_files(const sandlock_host *h, const sandlock_config *cfg, struct vfile_state *st)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < st->n; i++) {
+        struct vfile_entry *f = &st->file[i];
+        struct stat sb;
+        int rc = !SANDLOCK_HOST_HAS(h, mask_path) ? -ENOSYS
+                 : stat(f->path, &sb) != 0      ? -errno
+                 : !S_ISREG(sb.st_mode)          ? -EINVAL
+                                                 : h->mask_path(cfg, f->path, SANDLOCK_MASK_CONTENT, f->data, f->len);
+        if (rc == 0) {
+            h->log(cfg, SANDLOCK_LOG_INFO, "%s: kernel (fixed content)", f->path);
+            free(f->path);
+            free(f->data);
+            continue;
+        }
+        h->log(cfg, SANDLOCK_LOG_INFO, "%s: notifications: %s", f->path,
+               rc == -ENOSYS ? "the host cannot mask paths (older than SDK 1.4)"
+               : rc == -ENOENT ? "it does not exist (nothing to mount over)"
+               : rc == -EINVAL ? "not a regular file" : strerror(-rc));
+        st->file[kept++] = *f;
+    }
+    st->n = kept;
+}
+
 static int vfile_init(const sandlock_host *h, const sandlock_config *cfg, void **state, char *errbuf)
 {
     struct vfile_state *st = calloc(1, sizeof(*st));
@@ -233,6 +263,7 @@ static int vfile_init(const sandlock_host *h, const sandlock_config *cfg, void *
         snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "no virtual files (add e.g. /etc/hostname = sandbox\\n)");
         goto fail;
     }
+    mask_files(h, cfg, st);
     int fd = h->content_fd("vfile", "", 0, 0);
     if (fd < 0 || fstat(fd, &st->st)) {
         snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "cannot create a content descriptor: %s",
@@ -255,7 +286,8 @@ fail:
 
 static const char *const *vfile_syscalls(void *state)
 {
-    return names;
+    static const char *const none[] = { NULL };
+    return ((struct vfile_state *)state)->n ? names : none;
 }
 
 /* The virtual file at `path`, or NULL. */

@@ -570,7 +570,9 @@ typedef struct sandlock_host {
      *   SANDLOCK_MASK_READONLY  writes give EROFS (submounts included)
      *   SANDLOCK_MASK_CONTENT   a regular file reads as the `len` bytes at
      *                           `content` (copied now), with the file's own
-     *                           mode and owner; writes give EROFS
+     *                           owner and mode less its write bits; writes
+     *                           give EROFS (unlink or rename of the path
+     *                           itself EBUSY: it is a mount point)
      *   SANDLOCK_MASK_EXPOSE    an exception: the path is put back as it
      *                           is, inside a directory an instance hid
      *   Masks of all instances are applied parents first; a mask inside a
