@@ -23,6 +23,7 @@ core_libsandlock_core_la_SOURCES = \
 	core/childfd.c core/childfd.h \
 	core/creds.c core/creds.h \
 	core/masks.c core/masks.h core/stubcode.h \
+	core/userns.c core/userns.h \
 	core/defer.c core/defer.h \
 	core/notif.h core/seccomp_ioctl.h
 nodist_core_libsandlock_core_la_SOURCES = core/builtin-config.c

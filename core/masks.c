@@ -4,6 +4,7 @@
 #include "content.h"
 #include "sl_config.h"
 #include "stubcode.h"
+#include "userns.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -48,13 +50,14 @@ int sl_masks_available(void)
 {
     if (masks.disabled)
         return 0;
-    /* The stub creates the mount namespace with the PID namespace: it
-     * needs CAP_SYS_ADMIN. */
+    /* The stub creates the mount namespace with the PID namespace: with
+     * CAP_SYS_ADMIN, or in a user namespace of its own (userns.h). */
     struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
     struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
     if (syscall(SYS_capget, &hdr, data) != 0)
         return 0;
-    return (data[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective & CAP_TO_MASK(CAP_SYS_ADMIN)) != 0;
+    return (data[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective & CAP_TO_MASK(CAP_SYS_ADMIN)) != 0 ||
+           sl_userns_wanted();
 }
 
 size_t sl_masks_count(void)
@@ -227,10 +230,22 @@ STUB_CODE static void staged(char *buf, size_t size, char c, size_t i)
     snprintf(buf, size, STAGING "/%c%zu", c, i);
 }
 
-/* Makes a bind mount read-only (it keeps nosuid and nodev). */
+/* Makes a bind mount read-only, keeping the flags it has (in a user
+ * namespace, those the mount it was bound from had are locked). */
 STUB_CODE static int read_only(const char *path)
 {
-    return mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL);
+    struct statvfs vfs;
+    if (statvfs(path, &vfs) != 0)
+        return -1;
+    static const struct { unsigned long st, ms; } keep[] = {
+        { ST_NOSUID, MS_NOSUID }, { ST_NODEV, MS_NODEV }, { ST_NOEXEC, MS_NOEXEC },
+        { ST_NOATIME, MS_NOATIME }, { ST_NODIRATIME, MS_NODIRATIME }, { ST_RELATIME, MS_RELATIME },
+    };
+    unsigned long flags = MS_REMOUNT | MS_BIND | MS_RDONLY;
+    for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+        if (vfs.f_flag & keep[i].st)
+            flags |= keep[i].ms;
+    return mount(NULL, path, NULL, flags, NULL);
 }
 
 /* A directory or an empty file at `path` (mode `mode`). */
@@ -283,7 +298,10 @@ STUB_CODE static int stage_file(const struct mask *m, const char *name)
         }
         at += got;
     }
-    int rc = got < 0 || fchown(fd, m->uid, m->gid) != 0 || fchmod(fd, m->mode) != 0 ? -1 : 0;
+    /* In a user namespace the original's owner may not be mapped (EINVAL):
+     * the file is then the invoking user's, still read-only. */
+    int owned = fchown(fd, m->uid, m->gid) == 0 || errno == EINVAL;
+    int rc = got < 0 || !owned || fchmod(fd, m->mode) != 0 ? -1 : 0;
     close(fd);
     return rc;
 }

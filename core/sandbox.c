@@ -4,6 +4,7 @@
 #include "log.h"
 #include "masks.h"
 #include "stubcode.h"
+#include "userns.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -37,6 +38,9 @@ struct stub_args {
     cpu_set_t affinity;   /* sandlock's CPUs, for the command */
     int parent_pidfd;     /* sandlock's pidfd: POLLIN once it died */
     int pidns;            /* the stub is PID 1 of a new PID namespace */
+    int userns;           /* ... in a user namespace of its own (userns.h) */
+    uid_t uid;            /* userns: sandlock's user and group, mapped onto */
+    gid_t gid;            /* themselves */
     int shared_spawn;     /* the command is started by spawn_shared() */
 };
 
@@ -63,6 +67,9 @@ static struct {
     pid_t stub;
     int stub_pidfd;
     int pidns;
+    int userns;            /* the stub's namespaces are in a user namespace of its own */
+    uid_t uid;             /* for its maps */
+    gid_t gid;
     int own_pgrp;          /* the command starts a process group of its own */
     int shared_spawn;      /* the command is started by spawn_shared() */
     struct handshake *page;
@@ -358,6 +365,10 @@ STUB_CODE static void __attribute__((noreturn)) stub_main(const struct stub_args
     struct pollfd pfd = { .fd = args->parent_pidfd, .events = POLLIN };
     if (poll(&pfd, 1, 0) != 0)      /* sandlock already died */
         _exit(125);
+    /* In a user namespace of its own the stub maps sandlock's user and
+     * group first: nothing (not even a file) can be made before. */
+    if (args->userns && sl_userns_map_self(args->uid, args->gid) != 0)
+        stub_fail(errno);
     if (args->pidns && stub_own_view(page) != 0)
         stub_fail(errno);
     /* The sandbox sees only fds 0, 1 and 2. */
@@ -625,13 +636,15 @@ static int no_pid_namespace(int err)
     return err == EPERM || err == EINVAL || err == ENOSPC || err == EUSERS;
 }
 
-static pid_t clone_stub(int *pidns)
+static pid_t clone_stub(int *pidns, int *userns)
 {
-    pid_t pid = raw_clone(SANDBOX_NAMESPACES);
+    *userns = sl_userns_wanted();
+    pid_t pid = raw_clone(SANDBOX_NAMESPACES | (*userns ? CLONE_NEWUSER : 0));
     if (pid >= 0 || !no_pid_namespace(errno) || sl_masks_count()) {
         *pidns = 1;     /* (masks need the namespaces: no fallback then) */
         return pid;
     }
+    *userns = 0;
     sl_log(SANDLOCK_LOG_INFO, "no PID namespace (%s): descendants are tracked as a subreaper",
            strerror(errno));
     *pidns = 0;
@@ -722,11 +735,14 @@ static int fork_stub(char *err, size_t errlen)
         sl_sandbox_abort();
         return -1;
     }
-    sb.stub = clone_stub(&sb.pidns);
+    sb.uid = geteuid();
+    sb.gid = getegid();
+    sb.stub = clone_stub(&sb.pidns, &sb.userns);
     if (sb.stub == 0) {
         const struct stub_args args = {
             .argv = sb.argv, .parent_pidfd = sb.parent_pidfd,
-            .pidns = sb.pidns, .shared_spawn = sb.shared_spawn,
+            .pidns = sb.pidns, .userns = sb.userns, .shared_spawn = sb.shared_spawn,
+            .uid = sb.uid, .gid = sb.gid,
         };
         stub_main(&args);
     }

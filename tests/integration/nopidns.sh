@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The fallback without a PID namespace: sandlock run by an unprivileged user
-# (who may not create one) tracks the sandbox as a child subreaper. Runs the
+# who may not create one (here: SANDLOCK_USERNS=no, as on a system without
+# unprivileged user namespaces) tracks the sandbox as a child subreaper. Runs the
 # other integration scripts again as `nobody` and reports their results
 # prefixed with "nopidns:". Skipped unless root with setpriv.
 . "$top_srcdir/tests/integration/common.sh"
@@ -17,7 +18,7 @@ fi
 wrapper=$TEST_TMP/sandlock-nobody
 cat > "$wrapper" <<EOF2
 #!/bin/sh
-exec $as_nobody "$SANDLOCK" "\$@"
+SANDLOCK_USERNS=no exec $as_nobody "$SANDLOCK" "\$@"
 EOF2
 chmod 755 "$wrapper"
 
