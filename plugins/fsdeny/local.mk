@@ -22,3 +22,12 @@ TESTS += plugins/fsdeny/test.sh
 dist_check_SCRIPTS += plugins/fsdeny/test.sh
 dist_man_MANS += man/sandlock-fsdeny.7
 EXTRA_DIST += plugins/fsdeny/README.md
+
+# The differential test: diff.cases bare and under fsdeny, same results.
+check_PROGRAMS += plugins/fsdeny/fsdiff
+plugins_fsdeny_fsdiff_SOURCES = plugins/fsdeny/fsdiff.c
+plugins_fsdeny_fsdiff_CFLAGS = $(WARN_CFLAGS)
+plugins_fsdeny_fsdiff_LDFLAGS =
+TESTS += plugins/fsdeny/diff.sh
+dist_check_SCRIPTS += plugins/fsdeny/diff.sh
+EXTRA_DIST += plugins/fsdeny/diff.cases
