@@ -1,7 +1,9 @@
 # plugins/fsdeny/ (fragment included from plugins/local.mk): path rules
 # without open races.
 plugins_LTLIBRARIES += plugins/fsdeny.la
-plugins_fsdeny_la_SOURCES = plugins/fsdeny/fsdeny.c plugins/fsdeny/rules.c plugins/fsdeny/rules.h
+plugins_fsdeny_la_SOURCES = plugins/fsdeny/fsdeny.c plugins/fsdeny/rules.c plugins/fsdeny/rules.h \
+	plugins/fsdeny/object.c plugins/fsdeny/object.h plugins/fsdeny/behalf.c plugins/fsdeny/behalf.h \
+	plugins/fsdeny/blocking.c plugins/fsdeny/blocking.h
 plugins_fsdeny_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_fsdeny_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 
