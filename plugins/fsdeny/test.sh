@@ -103,6 +103,81 @@ is "execve of an allowed program" "$rc:$out" "0:"
 is "the denied tree is intact" "$(cat "$T/deny/a") $(ls "$T/deny" | tr '\n' ' ')" \
     "bad a keep sub tolink true "
 
+# A denied path spelled through the child's magic links: /proc/self/root,
+# /proc/self/cwd, /dev/fd/N and /proc/self/fd/N of an allowed directory.
+# sandlock's own lookup of such a spelling fails (a magic link); that must
+# never mean "allowed" (it did for every call below).
+chmod 640 "$T/deny/a"
+mkdir -p "$T/deny/emptydir"
+for spelling in "/proc/self/root$T/deny" "/dev/fd/9/deny" "/proc/self/fd/9/deny" "/proc/self/cwd/deny"; do
+    for call in stat access getxattr utimensat chmod chown truncate unlink exec; do
+        run_sandlock run -c "$ini" -- sh -c "cd '$T' && exec 9<'$T' && exec '$PROBE' $call '$spelling/a'"
+        is "$call $spelling/a" "$out" "err EACCES"
+    done
+    for call in mkdir mknod; do
+        run_sandlock run -c "$ini" -- sh -c "cd '$T' && exec 9<'$T' && exec '$PROBE' $call '$spelling/new-$call'"
+        is "$call $spelling/new-$call" "$out" "err EACCES"
+    done
+    run_sandlock run -c "$ini" -- sh -c "cd '$T' && exec 9<'$T' && exec '$PROBE' symlink /x '$spelling/new-sym'"
+    is "symlink $spelling/new-sym" "$out" "err EACCES"
+    run_sandlock run -c "$ini" -- sh -c "cd '$T' && exec 9<'$T' && exec '$PROBE' rmdir '$spelling/emptydir'"
+    is "rmdir $spelling/emptydir" "$out" "err EACCES"
+done
+is "through magic links nothing denied changed" \
+    "$(stat -c '%a %s' "$T/deny/a") $(ls "$T/deny" | tr '\n' ' ')" "640 4 a emptydir keep sub tolink true "
+# ... while the same spellings of allowed files work as they do bare.
+run_sandlock run -c "$ini" -- sh -c "cd '$T' && exec 9<'$T' && exec '$PROBE' read /dev/fd/9/good/a"
+is "/dev/fd/N/allowed is read" "$out" "ok good"
+run_sandlock run -c "$ini" -- "$PROBE" read "/proc/self/root$T/good/a"
+is "/proc/self/root/allowed is read" "$out" "ok good"
+
+# chmod through a racing path: one thread flips the path buffer between an
+# allowed and a denied file, another flips a symlink between them. The
+# denied file's mode must never change (whether the race is hit or not).
+mkdir -p "$T/cgood" "$T/cdeny"
+echo good > "$T/cgood/f"
+echo secret > "$T/cdeny/f"
+chmod 600 "$T/cgood/f" "$T/cdeny/f"
+ini4=$(write_ini chmodrace <<EOF
+[plugin fs]
+module = fsdeny
+deny = $T/cdeny
+EOF
+)
+run_sandlock run -c "$ini4" -- "$PROBE" chmodrace "$T/cgood/f" "$T/cdeny/f" "$T/cgood/link" 4000
+like "chmod race: the allowed file was changed" "$out" "^chmods [0-9]{2,}$"
+is "chmod race: the denied file's mode never changed" "$(stat -c %a "$T/cdeny/f")" "600"
+
+# Opens of a FIFO wait for the other end on a thread of their own: two
+# readers waiting must not keep the writer's open from being served, with
+# two workers or one, and a sandbox killed while they wait ends at once.
+for workers in 2 1; do
+    iniw=$(write_ini "fifo$workers" <<EOF
+[sandlock]
+workers = $workers
+[plugin fs]
+module = fsdeny
+deny = $T/deny
+EOF
+)
+    mkdir -p "$T/fifo$workers"
+    out=$(cd "$T/fifo$workers" && timeout 20 "$SANDLOCK" run -c "$iniw" -- \
+        sh -c 'mkfifo p; cat p & cat p & sleep 0.3; echo hi > p; wait' 2>&1)
+    is "FIFO: two readers and a writer, workers = $workers" "$?:$out" "0:hi"
+done
+out=$(cd "$T/fifo2" && HOME="$T/home" timeout 20 "$SANDLOCK" run -c "$top_srcdir/examples/sandlock.ini" -- \
+    sh -c 'rm -f p; mkfifo p; cat p & cat p & sleep 0.3; echo hi > p; wait' 2>/dev/null)
+is "FIFO: the same under the default configuration" "$?:$out" "0:hi"
+(cd "$T/fifo1" && mkfifo q && exec timeout 20 "$SANDLOCK" run -c "$iniw" -- cat q) 2>/dev/null &
+pid=$!
+sleep 0.5
+start=$(date +%s)
+kill -TERM "$pid"
+wait "$pid"
+took=$(( $(date +%s) - start ))
+[ "$took" -le 5 ] && pass "a sandbox told to stop while an open waits ends at once" \
+    || fail "a sandbox told to stop while an open waits ends at once" "took ${took}s"
+
 # The errno key.
 ini2=$(write_ini errno <<EOF
 [plugin fs]
