@@ -1,4 +1,4 @@
-/* fsdeny -- deny path-taking system calls by glob, without open races.
+/* fsdeny -- deny path-taking system calls by glob, without races.
  *
  *   [plugin fs]
  *   module = fsdeny
@@ -6,15 +6,13 @@
  *   allow = ~/.ssh/known_hosts ; repeatable, exceptions to deny
  *   errno = EACCES           ; default
  *
- * Opens are answered with a descriptor sandlock opened itself from the path
- * it checked, so a child that changes its path buffer after the check gets
- * nothing it was denied. The real path of that descriptor (symlinks
- * resolved) is checked again before it is handed over. rename and link are
- * performed by sandlock too, through descriptors of the checked parent
- * directories. Every other covered syscall is checked the same way (its
- * path as named, and the path with symlinks resolved) and then continues in
- * the kernel, which reads the path again: see sandlock-fsdeny(7) for what
- * that guarantees. */
+ * Each path argument is read once and judged as named; the object it
+ * reaches for the child (object.c) is obtained once as a descriptor, its
+ * real path judged, and the call performed on that descriptor (behalf.c):
+ * opens are answered with a descriptor sandlock reopened from it. execve,
+ * execveat, chdir and O_PATH opens continue in the kernel after the check.
+ * Opens that would wait run on a thread of their own (blocking.c). See
+ * sandlock-fsdeny(7) for what that guarantees. */
 #define _GNU_SOURCE
 #include <sandlock/plugin.h>
 
@@ -589,7 +587,7 @@ static const sandlock_plugin fsdeny_plugin = {
     .struct_size = sizeof(sandlock_plugin),
     .name = "fsdeny",
     .version = SANDLOCK_BUNDLED_VERSION,
-    .description = "deny path-taking syscalls by glob; opens are race-free",
+    .description = "deny path-taking syscalls by glob, acting on the checked object",
     .init = fsdeny_init,
     .syscalls = fsdeny_syscalls,
     .handle = fsdeny_handle,
