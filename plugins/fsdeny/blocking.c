@@ -49,12 +49,9 @@ static void install_wake(void)
         wake_signal = 0;
 }
 
-int fsd_open_may_block(int obj, int flags)
+int fsd_open_may_block(mode_t mode, int flags)
 {
-    struct stat sb;
-    if (flags & (O_NONBLOCK | O_PATH))
-        return 0;
-    return fstat(obj, &sb) != 0 || S_ISFIFO(sb.st_mode);
+    return !(flags & (O_NONBLOCK | O_PATH)) && S_ISFIFO(mode);
 }
 
 static int still_pending(const struct waiting_open *w)

@@ -5,10 +5,10 @@
 #define FSDENY_BLOCKING_H
 
 #include <sandlock/plugin.h>
+#include <sys/types.h>
 
-/* Would opening the object `obj` (a checked descriptor) with `flags`
- * wait? */
-int fsd_open_may_block(int obj, int flags);
+/* Would opening an object of type `mode` (st_mode) with `flags` wait? */
+int fsd_open_may_block(mode_t mode, int flags);
 
 /* Defers the open of `obj` with `flags` to a thread of its own; takes
  * ownership of obj. The thread answers the notification with the

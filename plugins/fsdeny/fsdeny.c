@@ -267,32 +267,13 @@ static void child_root(uint32_t pid, char *root, size_t size)
     root[n] = '\0';
 }
 
-/* The thread group (process) id of thread tid, from /proc/TID/status;
- * tid itself when it cannot be read. */
-static long tgid_of(uint32_t tid)
-{
-    char file[64], line[128];
-    long tgid = tid;
-    snprintf(file, sizeof(file), "/proc/%u/status", tid);
-    FILE *f = fopen(file, "re");
-    if (!f)
-        return tgid;
-    while (fgets(line, sizeof(line), f))
-        if (strncmp(line, "Tgid:", 5) == 0) {
-            tgid = strtol(line + 5, NULL, 10);
-            break;
-        }
-    fclose(f);
-    return tgid;
-}
-
 static void call_init(struct fsd_call *c, const struct fsdeny_state *st, const sandlock_event *ev)
 {
     c->host = host;
     c->ev = ev;
     c->rules = &st->rules;
     child_root(ev->pid, c->root, sizeof(c->root));
-    c->tgid = tgid_of(ev->pid);
+    c->tgid = 0;
 }
 
 /* Answers with a result: a descriptor is handed over, -EDEADLK (an object
@@ -326,11 +307,15 @@ static int open_existing(const struct fsdeny_state *st, const sandlock_event *ev
                          sandlock_response *r)
 {
     struct stat sb;
-    if (fstat(obj, &sb) == 0 && S_ISLNK(sb.st_mode)) {
+    if (fstat(obj, &sb) != 0) {
+        close(obj);
+        return answer(st, -EIO, r);
+    }
+    if (S_ISLNK(sb.st_mode)) {
         close(obj);                     /* O_NOFOLLOW reached a symlink */
         return answer(st, -ELOOP, r);
     }
-    if (fsd_open_may_block(obj, flags)) {
+    if (fsd_open_may_block(sb.st_mode, flags)) {
         fsd_open_deferred(host, ev, obj, flags, r);
         return SANDLOCK_OK;
     }
@@ -361,7 +346,8 @@ static int open_create(const struct fsdeny_state *st, struct fsd_call *c, struct
     if (fd < 0 || (flags & O_NONBLOCK))
         return answer_fd(st, fd, flags, r);
     /* Opened without waiting: a FIFO raced into place waits on a thread. */
-    if (fsd_open_may_block(fd, flags))
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || fsd_open_may_block(sb.st_mode, flags))
         return open_existing(st, c->ev, fd, flags, r);
     int fl = fcntl(fd, F_GETFL);
     if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0) {

@@ -10,7 +10,8 @@
  * line of CASES is "OP ARG..." (blank lines and lines starting with '#'
  * are skipped). Arguments are separated by blanks; "" is the empty
  * string; %ROOT is replaced by DIR; %padN:PATH is PATH (absolute) preceded
- * by as many extra '/' as make it N bytes long. The output line is the
+ * by as many extra '/' as make it N bytes long; %rpadN:PATH is PATH
+ * (relative) preceded by "./" (and one '/') to N bytes. The output line is the
  * case, " => ", and "ok [DETAIL]" or "err ENAME".
  *
  * Before the cases it opens fixed descriptors, usable as dirfds and in
@@ -149,15 +150,18 @@ static const char *expand(const char *arg, char *out, size_t size)
         snprintf(out, size, "%s%s", root, arg + 5);
         return out;
     }
-    if (strncmp(arg, "%pad", 4) == 0) {
+    if (strncmp(arg, "%pad", 4) == 0 || strncmp(arg, "%rpad", 5) == 0) {
+        int rel = arg[1] == 'r';
         char *colon;
-        long n = strtol(arg + 4, &colon, 10);
+        long n = strtol(arg + 4 + rel, &colon, 10);
         char tail[4096];
         expand(colon + 1, tail, sizeof(tail));
         long pad = n - (long)strlen(tail);
         if (*colon != ':' || pad < 0 || n >= (long)size)
             return arg;
         memset(out, '/', (size_t)pad);
+        for (long i = 0; rel && i + 1 < pad; i += 2)
+            out[i] = '.';
         strcpy(out + pad, tail);
         return out;
     }

@@ -141,6 +141,27 @@ static const char *component(const char **s, size_t *n)
     return p;
 }
 
+/* The trapped thread's process id, read once per call and only for paths
+ * that need it. */
+static long tgid(struct fsd_call *c)
+{
+    if (c->tgid > 0)
+        return c->tgid;
+    char file[64], line[128];
+    c->tgid = c->ev->pid;
+    snprintf(file, sizeof(file), "/proc/%u/status", c->ev->pid);
+    FILE *f = fopen(file, "re");
+    if (!f)
+        return c->tgid;
+    while (fgets(line, sizeof(line), f))
+        if (strncmp(line, "Tgid:", 5) == 0) {
+            c->tgid = strtol(line + 5, NULL, 10);
+            break;
+        }
+    fclose(f);
+    return c->tgid;
+}
+
 static int is(const char *comp, size_t n, const char *word)
 {
     return strlen(word) == n && strncmp(comp, word, n) == 0;
@@ -164,7 +185,7 @@ static int is_number(const char *comp, size_t n, long *value)
  * where the rest of the walk begins, or NULL. Also rewrites a walk under
  * /proc/self or /proc/thread-self that names no magic link into `rewritten`
  * (and returns NULL). */
-static const char *magic_prefix(const struct fsd_call *c, const char *walk, char *link, size_t size,
+static const char *magic_prefix(struct fsd_call *c, const char *walk, char *link, size_t size,
                                 char *rewritten, size_t rsize)
 {
     const char *s = walk, *w;
@@ -184,7 +205,7 @@ static const char *magic_prefix(const struct fsd_call *c, const char *walk, char
         } else {
             return NULL;
         }
-        snprintf(link, size, "/proc/%ld/fd/%ld", c->tgid, num);
+        snprintf(link, size, "/proc/%ld/fd/%ld", tgid(c), num);
         return s;
     }
     if (!is(w, n, "proc"))
@@ -195,7 +216,7 @@ static const char *magic_prefix(const struct fsd_call *c, const char *walk, char
         tid = 0;
     } else if (is(w, n, "thread-self")) {
         tid = c->ev->pid;
-    } else if (is_number(w, n, &num) && num == c->tgid) {
+    } else if (is_number(w, n, &num) && num == tgid(c)) {
         w = component(&s, &n);
         if (!is(w, n, "task"))
             goto other;
@@ -206,9 +227,9 @@ static const char *magic_prefix(const struct fsd_call *c, const char *walk, char
         return NULL;
     }
     if (tid)
-        snprintf(task, sizeof(task), "/proc/%ld/task/%ld", c->tgid, tid);
+        snprintf(task, sizeof(task), "/proc/%ld/task/%ld", tgid(c), tid);
     else
-        snprintf(task, sizeof(task), "/proc/%ld", c->tgid);
+        snprintf(task, sizeof(task), "/proc/%ld", tgid(c));
     const char *rest = s;
     w = component(&s, &n);
     if (is(w, n, "fd")) {
@@ -254,6 +275,34 @@ static int open_magic(const struct fsd_call *c, const char *link)
     if (fd < 0)
         return err == ENOENT ? -ENOENT : -err;
     return fd;
+}
+
+/* Drops empty components and "." components that have another component
+ * after them from the walk, in place: the kernel's result is the same
+ * ("a/./b" needs a directory a as "a/b" does), and long relative paths
+ * joined to their start stay within PATH_MAX more often. A final "." or
+ * slash is kept (it means "must be a directory"). */
+static void compact(char *walk)
+{
+    char *out = walk + 1;
+    const char *p = walk + 1;
+    while (*p) {
+        if (*p == '/' && (out[-1] == '/')) {
+            p++;
+            continue;
+        }
+        if (p[0] == '.' && p[1] == '/' && out[-1] == '/') {
+            const char *q = p + 1;
+            while (*q == '/')
+                q++;
+            if (*q) {
+                p = q;
+                continue;
+            }
+        }
+        *out++ = *p++;
+    }
+    *out = '\0';
 }
 
 /* Joins base and rest into out (2 * PATH_MAX + 2 bytes). */
@@ -316,6 +365,7 @@ int fsd_spell(struct fsd_call *c, int dirfd, uint64_t addr, unsigned flags, stru
         if (rc < 0)
             return rc;
     }
+    compact(p->walk);
     char link[128], rewritten[2 * PATH_MAX + 64];
     const char *rest = magic_prefix(c, p->walk, link, sizeof(link), rewritten, sizeof(rewritten));
     if (!rest && rewritten[0]) {

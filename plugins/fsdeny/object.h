@@ -17,7 +17,7 @@ struct fsd_call {
     const sandlock_event *ev;
     const struct fsdeny_rules *rules;
     char root[PATH_MAX];       /* the child's root as sandlock sees it; "" for "/" */
-    long tgid;                 /* the trapped thread's process */
+    long tgid;                 /* the trapped thread's process; 0 until needed */
 };
 
 /* A path argument as the kernel would walk it. Either `fd` >= 0: the
