@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -304,8 +305,13 @@ int fsd_do_create(struct fsd_call *c, int dir, const char *last, int flags, mode
     int old = wear_umask(c);
     if (old < 0)
         return old;
-    int fd = openat(dir, last, flags | O_CLOEXEC, mode);
-    int rc = fd < 0 ? -errno : fd;
+    /* The entry itself, never a symlink there: the caller decides. */
+    struct open_how how = { .flags = (uint64_t)(unsigned)(flags | O_CLOEXEC), .mode = mode & 07777,
+                            .resolve = RESOLVE_NO_SYMLINKS };
+    if (!(flags & O_CREAT) && (flags & O_TMPFILE) != O_TMPFILE)
+        how.mode = 0;
+    long fd = syscall(SYS_openat2, dir, last, &how, sizeof(how));
+    int rc = fd < 0 ? -errno : (int)fd;
     umask((mode_t)old);
     return rc;
 }

@@ -70,7 +70,6 @@ static void *open_thread(void *arg)
     sigset_t only;
     sigemptyset(&only);
     sigaddset(&only, wake_signal);
-    pthread_sigmask(SIG_UNBLOCK, &only, NULL);
     timer_t timer;
     struct sigevent sev;
     memset(&sev, 0, sizeof(sev));
@@ -84,7 +83,11 @@ static void *open_thread(void *arg)
     }
     int fd;
     for (;;) {
+        /* The signal is let in only around the open: the host calls
+         * below must not be interrupted. */
+        pthread_sigmask(SIG_UNBLOCK, &only, NULL);
         fd = have_timer ? fsd_do_reopen(w->obj, w->flags) : -EAGAIN;
+        pthread_sigmask(SIG_BLOCK, &only, NULL);
         if (fd != -EINTR)
             break;
         if (!still_pending(w))

@@ -324,31 +324,69 @@ static int open_existing(const struct fsdeny_state *st, const sandlock_event *ev
     return answer_fd(st, fd, flags, r);
 }
 
-/* Creates the entry an O_CREAT open names, in its checked parent
- * directory. A final symlink (the kernel would create its target) is left
- * to host->open_path, whose result is checked before it is handed over. */
+/* Points p's walk at the target of the dangling symlink `last` in dir
+ * (relative targets start in the link's directory). 0 or -errno. */
+static int follow_dangling(struct fsd_path *p, int dir, const char *last)
+{
+    char name[NAME_MAX + 1], target[PATH_MAX], walk[sizeof(p->walk)];
+    size_t n = strcspn(last, "/");
+    if (n > NAME_MAX)
+        return -ENAMETOOLONG;
+    memcpy(name, last, n);
+    name[n] = '\0';
+    ssize_t len = readlinkat(dir, name, target, sizeof(target) - 1);
+    if (len <= 0)
+        return len == 0 ? -ENOENT : -errno;
+    target[len] = '\0';
+    size_t keep = target[0] == '/' ? 0 : (size_t)(last - p->walk);
+    if (keep + (size_t)len + 1 > sizeof(walk))
+        return -ENAMETOOLONG;
+    memcpy(walk, p->walk, keep);
+    memcpy(walk + keep, target, (size_t)len + 1);
+    strcpy(p->walk, walk);
+    return 0;
+}
+
+/* An O_CREAT open: the entry is opened (or created) in its checked parent
+ * directory, without waiting. A final symlink is followed as the kernel
+ * would: to its checked object, or, dangling, to the entry its target
+ * names (created in that entry's checked parent). A FIFO waits on a
+ * thread of its own. */
 static int open_create(const struct fsdeny_state *st, struct fsd_call *c, struct fsd_path *p, int flags,
                        mode_t mode, sandlock_response *r)
 {
-    const char *last;
-    int dir = fsd_obtain_parent(c, p, &last);
-    if (dir < 0)
-        return answer(st, dir, r);
-    int fd = fsd_do_create(c, dir, last, flags | O_NONBLOCK, mode);
-    close(dir);
-    if (fd == -ELOOP && !(flags & O_NOFOLLOW)) {
-        fd = host->open_path(c->ev->handle, p->walk, flags | O_NONBLOCK, mode);
-        if (fd >= 0 && fsd_fd_denied(c, fd, NULL)) {
-            close(fd);
-            fd = -EDEADLK;
+    int fd;
+    for (int hops = 0;; hops++) {
+        const char *last;
+        int dir = fsd_obtain_parent(c, p, &last);
+        if (dir < 0)
+            return answer(st, dir, r);
+        fd = fsd_do_create(c, dir, last, flags | O_NONBLOCK, mode);
+        if (fd != -ELOOP || (flags & (O_NOFOLLOW | O_EXCL))) {
+            close(dir);
+            break;
         }
+        int obj = fsd_obtain(c, p, O_PATH);
+        if (obj >= 0) {
+            close(dir);
+            return open_existing(st, c->ev, obj, flags & ~O_CREAT, r);
+        }
+        int rc = obj != -ENOENT ? obj : hops >= 40 ? -ELOOP : follow_dangling(p, dir, last);
+        close(dir);
+        if (rc < 0)
+            return answer(st, rc, r);
+    }
+    if (fd == -ENXIO && !(flags & O_NONBLOCK)) {
+        /* A FIFO nobody reads yet: the open waits for a reader. */
+        int obj = fsd_obtain(c, p, O_PATH | O_NOFOLLOW);
+        if (obj >= 0)
+            return open_existing(st, c->ev, obj, flags & ~O_CREAT, r);
     }
     if (fd < 0 || (flags & O_NONBLOCK))
         return answer_fd(st, fd, flags, r);
-    /* Opened without waiting: a FIFO raced into place waits on a thread. */
     struct stat sb;
     if (fstat(fd, &sb) != 0 || fsd_open_may_block(sb.st_mode, flags))
-        return open_existing(st, c->ev, fd, flags, r);
+        return open_existing(st, c->ev, fd, flags & ~O_CREAT, r);
     int fl = fcntl(fd, F_GETFL);
     if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0) {
         close(fd);
@@ -380,6 +418,8 @@ static int handle_open(const struct fsdeny_state *st, const sandlock_event *ev, 
         mode = how.mode;
     }
     }
+    if (flags & O_PATH)
+        flags &= O_PATH | O_CLOEXEC | O_DIRECTORY | O_NOFOLLOW;   /* the kernel ignores the rest */
     if (!(flags & (O_CREAT | __O_TMPFILE)))
         mode = 0;
     int fl = (int)flags;
@@ -404,29 +444,29 @@ static int handle_open(const struct fsdeny_state *st, const sandlock_event *ev, 
         fsd_path_release(&p);
         return answer_fd(st, rc, fl, r);
     }
-    obj = fsd_obtain(&c, &p, O_PATH | (follow ? 0 : O_NOFOLLOW) | (fl & O_CREAT ? 0 : fl & O_DIRECTORY));
-    if (obj == -ENOENT && (fl & O_CREAT)) {
+    if ((fl & O_CREAT) && p.fd >= 0) {
+        /* A descriptor alias (/dev/stdout...) names an existing file. */
+        if (fl & O_EXCL) {
+            fsd_path_release(&p);
+            return answer(st, -EEXIST, r);
+        }
+        fl &= ~O_CREAT;
+    }
+    if ((fl & O_CREAT) && !(fl & O_PATH)) {
         rc = open_create(st, &c, &p, fl, (mode_t)mode, r);
         fsd_path_release(&p);
         return rc;
     }
+    obj = fsd_obtain(&c, &p, O_PATH | (follow ? 0 : O_NOFOLLOW) | (fl & O_DIRECTORY));
     fsd_path_release(&p);
     if (obj < 0)
         return answer(st, obj, r);
-    if (fl & O_CREAT) {
-        struct stat sb;
-        int dir = fstat(obj, &sb) == 0 && S_ISDIR(sb.st_mode);
-        if ((fl & O_EXCL) || dir) {
-            close(obj);
-            return answer(st, (fl & O_EXCL) ? -EEXIST : -EISDIR, r);
-        }
-    }
     if (fl & O_PATH) {
         close(obj);
         sandlock_respond_continue(r);
         return SANDLOCK_OK;
     }
-    return open_existing(st, ev, obj, fl & ~O_CREAT, r);
+    return open_existing(st, ev, obj, fl, r);
 }
 
 /* Runs a call on the object the first path reaches. */

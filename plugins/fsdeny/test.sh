@@ -74,6 +74,12 @@ probe creat "$T/good/dirlink/new2"; is "creat through a symlinked denied directo
 test -e "$T/deny/new2" && fail "nothing was created through the link" || pass "nothing was created through the link"
 probe trunc "$T/good/link";        is "O_TRUNC through a symlink to a denied file" "$out" "err EACCES"
 is "the denied file kept its content" "$(cat "$T/deny/a")" "bad"
+ln -s "$T/deny/via-dangling" "$T/good/dangling"
+probe creat "$T/good/dangling";    is "creat through a dangling symlink into a denied directory" "$out" "err EACCES"
+test -e "$T/deny/via-dangling" && fail "its target was not created" || pass "its target was not created"
+ln -s ../good/created-by-link "$T/good/dangling2"
+probe creat "$T/good/dangling2";   is "creat through a dangling relative symlink" "$out" "ok"
+test -f "$T/good/created-by-link" && pass "creates its target" || fail "creates its target"
 probe creat "$T/good/made";        is "creat in an allowed directory" "$out" "ok"
 test -f "$T/good/made" && pass "and the file exists" || fail "and the file exists"
 
@@ -164,6 +170,9 @@ EOF
     out=$(cd "$T/fifo$workers" && timeout 20 "$SANDLOCK" run -c "$iniw" -- \
         sh -c 'mkfifo p; cat p & cat p & sleep 0.3; echo hi > p; wait' 2>&1)
     is "FIFO: two readers and a writer, workers = $workers" "$?:$out" "0:hi"
+    out=$(cd "$T/fifo$workers" && timeout 20 "$SANDLOCK" run -c "$iniw" -- \
+        sh -c 'mkfifo w; (sleep 0.3; cat w) & echo late > w; wait' 2>&1)
+    is "FIFO: a writer waits for a later reader, workers = $workers" "$?:$out" "0:late"
 done
 out=$(cd "$T/fifo2" && HOME="$T/home" timeout 20 "$SANDLOCK" run -c "$top_srcdir/examples/sandlock.ini" -- \
     sh -c 'rm -f p; mkfifo p; cat p & cat p & sleep 0.3; echo hi > p; wait' 2>/dev/null)
