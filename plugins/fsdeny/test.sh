@@ -187,6 +187,44 @@ took=$(( $(date +%s) - start ))
 [ "$took" -le 5 ] && pass "a sandbox told to stop while an open waits ends at once" \
     || fail "a sandbox told to stop while an open waits ends at once" "took ${took}s"
 
+# The same attacks from an unprivileged sandbox (sandlock run as nobody,
+# without a PID namespace), on files nobody owns.
+as_nobody="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null && $as_nobody test -x "$PROBE"; then
+    N="$T/nobody"
+    chmod 755 "$T"
+    mkdir -p "$N/deny" "$N/good"
+    echo secret > "$N/deny/a"
+    chmod 600 "$N/deny/a"
+    echo good > "$N/good/f"
+    chown -R nobody "$N"
+    inin=$(write_ini nobody <<EOF
+[plugin fs]
+module = fsdeny
+deny = $N/deny
+EOF
+)
+    chmod 644 "$inin"
+    for spelling in "/proc/self/root$N/deny" "/dev/fd/9/deny" "/proc/self/cwd/deny"; do
+        for call in stat chmod truncate unlink; do
+            out=$(cd "$N" && $as_nobody "$SANDLOCK" run -c "$inin" -- sh -c "exec 9<'$N' && exec '$PROBE' $call '$spelling/a'" 2>/dev/null)
+            is "as nobody: $call $spelling/a" "$out" "err EACCES"
+        done
+        out=$(cd "$N" && $as_nobody "$SANDLOCK" run -c "$inin" -- sh -c "exec 9<'$N' && exec '$PROBE' mkdir '$spelling/d'" 2>/dev/null)
+        is "as nobody: mkdir $spelling/d" "$out" "err EACCES"
+    done
+    cp "$N/good/f" "$N/good/g"; echo secrex > "$N/deny/f"; chmod 600 "$N/good/g" "$N/deny/f"; chown nobody "$N/good/g" "$N/deny/f"
+    out=$($as_nobody "$SANDLOCK" run -c "$inin" -- "$PROBE" chmodrace "$N/good/g" "$N/deny/f" "$N/good/link" 2000 2>/dev/null)
+    like "as nobody: chmod race ran" "$out" "^chmods [0-9]+$"
+    is "as nobody: nothing denied changed" "$(stat -c '%a %s' "$N/deny/a" "$N/deny/f" | tr '\n' ' ')$(ls "$N/deny" | tr '\n' ' ')" \
+        "600 7 600 7 a f "
+    out=$(cd "$N" && timeout 20 $as_nobody "$SANDLOCK" run -c "$inin" -- \
+        sh -c 'mkfifo p; cat p & cat p & sleep 0.3; echo hi > p; wait' 2>&1)
+    is "as nobody: FIFO readers and a writer" "$?:$out" "0:hi"
+else
+    echo "# SKIP as nobody: needs root, setpriv and a build tree nobody can read"
+fi
+
 # The errno key.
 ini2=$(write_ini errno <<EOF
 [plugin fs]
