@@ -555,7 +555,9 @@ static int handle_paths(const struct fsdeny_state *st, const sandlock_event *ev,
     long rc = 0;
     for (int i = 0; i < n && rc == 0; i++) {
         int dirfd = si->p[i].dirfd < 0 ? AT_FDCWD : (int)ev->args[(int)si->p[i].dirfd];
-        unsigned flags = (i == 0 && empty_ok ? FSD_EMPTY_OK : 0) | (si->null_ok ? FSD_NULL_OK : 0) |
+        /* With AT_EMPTY_PATH a NULL path is "" too (Linux 6.11). */
+        unsigned flags = (i == 0 && empty_ok ? FSD_EMPTY_OK : 0) |
+                         (si->null_ok || (i == 0 && empty_ok && si->flags >= 0) ? FSD_NULL_OK : 0) |
                          (i == 0 && follow ? FSD_FOLLOW : 0);
         rc = fsd_spell(&c, dirfd, ev->args[(int)si->p[i].path], flags, &p[i]);
         if (rc == 0 && fsd_named_denied(&c, &p[i]))

@@ -9,7 +9,8 @@
  * DIR is the fixture (made by diff.sh); the probe works inside it. Each
  * line of CASES is "OP ARG..." (blank lines and lines starting with '#'
  * are skipped). Arguments are separated by blanks; "" is the empty
- * string; %ROOT is replaced by DIR; %padN:PATH is PATH (absolute) preceded
+ * string; NULL a null pointer; %ROOT is replaced by DIR, %PID and %TID by
+ * the probe's process and thread id; %padN:PATH is PATH (absolute) preceded
  * by as many extra '/' as make it N bytes long; %rpadN:PATH is PATH
  * (relative) preceded by "./" (and one '/') to N bytes. The output line is the
  * case, " => ", and "ok [DETAIL]" or "err ENAME".
@@ -146,8 +147,28 @@ static const char *expand(const char *arg, char *out, size_t size)
 {
     if (strcmp(arg, "\"\"") == 0)
         return "";
-    if (strncmp(arg, "%ROOT", 5) == 0) {
-        snprintf(out, size, "%s%s", root, arg + 5);
+    if (strcmp(arg, "NULL") == 0)
+        return NULL;
+    if (strstr(arg, "%ROOT") || strstr(arg, "%PID") || strstr(arg, "%TID")) {
+        size_t len = 0;
+        for (const char *p = arg; *p && len + 1 < size;) {
+            char num[16];
+            const char *with = NULL;
+            size_t skip = 0;
+            if (strncmp(p, "%ROOT", 5) == 0)
+                with = root, skip = 5;
+            else if (strncmp(p, "%PID", 4) == 0 || strncmp(p, "%TID", 4) == 0) {
+                snprintf(num, sizeof(num), "%d", p[1] == 'P' ? (int)getpid() : (int)gettid());
+                with = num, skip = 4;
+            }
+            if (with) {
+                len += (size_t)snprintf(out + len, size - len, "%s", with);
+                p += skip;
+            } else {
+                out[len++] = *p++;
+            }
+        }
+        out[len < size ? len : size - 1] = '\0';
         return out;
     }
     if (strncmp(arg, "%pad", 4) == 0 || strncmp(arg, "%rpad", 5) == 0) {

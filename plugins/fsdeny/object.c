@@ -141,25 +141,50 @@ static const char *component(const char **s, size_t *n)
     return p;
 }
 
-/* The trapped thread's process id, read once per call and only for paths
- * that need it. */
+/* The last number of a "NStgid:"/"NSpid:" line: the id in the task's
+ * own PID namespace. */
+static long innermost(const char *line)
+{
+    const char *last = strrchr(line, '\t');
+    return last ? strtol(last + 1, NULL, 10) : 0;
+}
+
+/* The trapped thread's process id (and its own and its thread's ids in the
+ * child's PID namespace), read once per call, only for paths that need it. */
 static long tgid(struct fsd_call *c)
 {
     if (c->tgid > 0)
         return c->tgid;
-    char file[64], line[128];
+    char file[64], line[256];
     c->tgid = c->ev->pid;
+    c->ns_tgid = c->ns_tid = 0;
     snprintf(file, sizeof(file), "/proc/%u/status", c->ev->pid);
     FILE *f = fopen(file, "re");
     if (!f)
         return c->tgid;
-    while (fgets(line, sizeof(line), f))
-        if (strncmp(line, "Tgid:", 5) == 0) {
+    while (fgets(line, sizeof(line), f)) {
+        if (strncmp(line, "Tgid:", 5) == 0)
             c->tgid = strtol(line + 5, NULL, 10);
+        else if (strncmp(line, "NStgid:", 7) == 0)
+            c->ns_tgid = innermost(line);
+        else if (strncmp(line, "NSpid:", 6) == 0) {
+            c->ns_tid = innermost(line);
             break;
         }
+    }
     fclose(f);
     return c->tgid;
+}
+
+/* Is num the task's process (1) or thread (2) as the child or sandlock
+ * names it? 0 otherwise. */
+static int own_id(struct fsd_call *c, long num)
+{
+    if (num == tgid(c) || (c->ns_tgid > 0 && num == c->ns_tgid))
+        return 1;
+    if (num == (long)c->ev->pid || (c->ns_tid > 0 && num == c->ns_tid))
+        return 2;
+    return 0;
 }
 
 static int is(const char *comp, size_t n, const char *word)
@@ -179,12 +204,12 @@ static int is_number(const char *comp, size_t n, long *value)
 }
 
 /* Recognises a walk that starts with one of the trapped task's magic
- * links: /proc/{self,thread-self,TGID,TGID/task/T}/{fd/N,cwd,root,exe},
- * /dev/fd/N, /dev/stdin, /dev/stdout, /dev/stderr. Writes the task's own
- * link ("/proc/TGID/fd/N", as sandlock opens it) into link and returns
- * where the rest of the walk begins, or NULL. Also rewrites a walk under
- * /proc/self or /proc/thread-self that names no magic link into `rewritten`
- * (and returns NULL). */
+ * links: /proc/{self,thread-self,PID}[/task/TID]/{fd/N,ns/NAME,cwd,root,exe}
+ * (PID the task's process or thread id), /dev/fd/N, /dev/stdin,
+ * /dev/stdout, /dev/stderr. Writes the task's own link as sandlock opens
+ * it ("/proc/TGID/fd/N") into link and returns where the rest of the walk
+ * begins, or NULL. A walk under /proc/self or /proc/thread-self that names
+ * no magic link is rewritten into `rewritten` (NULL returned). */
 static const char *magic_prefix(struct fsd_call *c, const char *walk, char *link, size_t size,
                                 char *rewritten, size_t rsize)
 {
@@ -210,33 +235,38 @@ static const char *magic_prefix(struct fsd_call *c, const char *walk, char *link
     }
     if (!is(w, n, "proc"))
         return NULL;
-    const char *after_proc = s;
+    /* The child names itself by its ids in its PID namespace; sandlock's
+     * /proc (which is the child's today) by the host's. */
     w = component(&s, &n);
-    if (is(w, n, "self")) {
-        tid = 0;
-    } else if (is(w, n, "thread-self")) {
+    if (is(w, n, "thread-self"))
         tid = c->ev->pid;
-    } else if (is_number(w, n, &num) && num == tgid(c)) {
-        w = component(&s, &n);
-        if (!is(w, n, "task"))
-            goto other;
-        w = component(&s, &n);
-        if (!is_number(w, n, &tid))
-            goto other;
-    } else {
+    else if (is_number(w, n, &num) && own_id(c, num) == 2)
+        tid = c->ev->pid;
+    else if (!is(w, n, "self") && !(is_number(w, n, &num) && own_id(c, num) == 1))
         return NULL;
+    const char *rest = s;
+    w = component(&s, &n);
+    if (!tid && is(w, n, "task")) {
+        w = component(&s, &n);
+        if (!is_number(w, n, &num) || !own_id(c, num)) {
+            s = rest;              /* another thread, or the task list */
+            goto rewrite;
+        }
+        tid = own_id(c, num) == 2 ? (long)c->ev->pid : tgid(c);
+        rest = s;
+        w = component(&s, &n);
     }
     if (tid)
         snprintf(task, sizeof(task), "/proc/%ld/task/%ld", tgid(c), tid);
     else
         snprintf(task, sizeof(task), "/proc/%ld", tgid(c));
-    const char *rest = s;
-    w = component(&s, &n);
-    if (is(w, n, "fd")) {
+    if (is(w, n, "fd") || is(w, n, "ns")) {
+        const char *kind = w;
+        size_t kn = n;
         w = component(&s, &n);
-        if (!is_number(w, n, &num))
+        if (n == 0 || (kind[0] == 'f' && !is_number(w, n, &num)))
             goto rewrite;
-        snprintf(link, size, "%s/fd/%ld", task, num);
+        snprintf(link, size, "%s/%.*s/%.*s", task, (int)kn, kind, (int)n, w);
         return s;
     }
     if (is(w, n, "cwd") || is(w, n, "root") || is(w, n, "exe")) {
@@ -245,9 +275,6 @@ static const char *magic_prefix(struct fsd_call *c, const char *walk, char *link
     }
 rewrite:
     snprintf(rewritten, rsize, "%s%s", task, rest);
-    return NULL;
-other:
-    (void)after_proc;
     return NULL;
 }
 
@@ -351,6 +378,15 @@ int fsd_spell(struct fsd_call *c, int dirfd, uint64_t addr, unsigned flags, stru
     int rc = 0;
     if (raw[0] == '/') {
         strcpy(p->walk, raw);
+    } else if (dirfd == AT_FDCWD) {
+        /* The host's later calls prove the pid was still the task's. */
+        char link[64];
+        snprintf(link, sizeof(link), "/proc/%u/cwd", c->ev->pid);
+        if (link_path(c, link, base, sizeof(base)) != 0)
+            return -ESRCH;
+        rc = join(p->walk, base, raw);
+        if (rc < 0)
+            return rc;
     } else {
         int fd = dirfd_object(c, dirfd);
         if (fd < 0)

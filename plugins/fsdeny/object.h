@@ -18,6 +18,7 @@ struct fsd_call {
     const struct fsdeny_rules *rules;
     char root[PATH_MAX];       /* the child's root as sandlock sees it; "" for "/" */
     long tgid;                 /* the trapped thread's process; 0 until needed */
+    long ns_tgid, ns_tid;      /* the same and the thread in the child's PID namespace */
 };
 
 /* A path argument as the kernel would walk it. Either `fd` >= 0: the
