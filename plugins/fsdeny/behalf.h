@@ -1,8 +1,10 @@
 /* behalf.h -- the system calls fsdeny performs for the child, on the
  * object it checked (a descriptor), never on a path the child could change
- * afterwards. Every call sandlock makes on the child's behalf is in
- * behalf.c (and the opens in fsdeny.c's handle_open, blocking.c): the one
- * place where the child's credentials are to be worn. */
+ * afterwards. Every call sandlock makes on the child's behalf goes through
+ * behalf.c (blocking.c's waiting opens too, via fsd_do_reopen), except the
+ * lookups: host->open_path, and object.c's open_magic (the task's own
+ * /proc magic links). Those are the places where the child's credentials
+ * are to be worn. */
 #ifndef FSDENY_BEHALF_H
 #define FSDENY_BEHALF_H
 
