@@ -82,6 +82,7 @@ static __thread struct {
     unsigned depth;            /* open enters */
     sandlock_handle handle;    /* the notification it acts for */
     unsigned changed;          /* CH_*: what differs from sandlock's */
+    struct ids applied;        /* the child's, as switched to */
 } cur;
 
 static int caps_get(pid_t pid, uint64_t *eff, uint64_t *perm, uint64_t *inh)
@@ -388,6 +389,7 @@ int sl_creds_enter(const struct sl_target *t)
         rc = apply(&c);
         if (rc)
             return rc;
+        cur.applied = c;
     }
     cur.depth = 1;
     cur.handle = t->handle;
@@ -406,6 +408,25 @@ void sl_creds_reset(void)
         cur.depth = 0;
         restore();
     }
+}
+
+int sl_creds_suspend(void)
+{
+    if (!cur.depth)
+        return 0;
+    int token = (int)cur.depth;
+    cur.depth = 0;
+    restore();
+    return token;
+}
+
+void sl_creds_resume(int token)
+{
+    if (!token)
+        return;
+    if (!own.fixed && apply(&cur.applied) != 0)
+        cannot_restore(EPERM);
+    cur.depth = (unsigned)token;
 }
 
 int sl_run_as_child(sandlock_handle h, int (*fn)(void *arg), void *arg)

@@ -43,6 +43,15 @@ void sl_creds_leave(void);
  * run_as_child). No system call when nothing is switched. */
 void sl_creds_reset(void);
 
+/* The host's own look at the child (its memory, its /proc entries, its
+ * descriptors) is sandlock's, also when a plugin calls a host service from
+ * inside run_as_child: sl_creds_suspend() gives the thread sandlock's
+ * credentials back and returns a token, sl_creds_resume(token) takes the
+ * child's again (a thread that cannot ends sandlock: it never goes on as
+ * sandlock inside run_as_child). Nothing happens outside run_as_child. */
+int sl_creds_suspend(void);
+void sl_creds_resume(int token);
+
 /* host->run_as_child (contract in sdk/sandlock/plugin.h). */
 int sl_run_as_child(sandlock_handle h, int (*fn)(void *arg), void *arg);
 

@@ -56,6 +56,65 @@ static int host_config_next(const sandlock_config *cfg, size_t *cursor, const ch
     return 1;
 }
 
+/* The host's own look at the child -- its memory, its paths and /proc
+ * entries, its descriptors -- is made with sandlock's credentials, also
+ * when a plugin calls these services from inside run_as_child (creds.h);
+ * open_path then acts as the child for the open itself. */
+#define AS_SANDLOCK(type, call)            \
+    do {                                    \
+        int self_ = sl_creds_suspend();     \
+        type result_ = call;                \
+        sl_creds_resume(self_);             \
+        return result_;                     \
+    } while (0)
+
+static ssize_t host_mem_read(sandlock_handle h, uint64_t addr, void *buf, size_t len)
+{
+    AS_SANDLOCK(ssize_t, sl_mem_read(h, addr, buf, len));
+}
+
+static ssize_t host_mem_read_string(sandlock_handle h, uint64_t addr, char *buf, size_t size)
+{
+    AS_SANDLOCK(ssize_t, sl_mem_read_string(h, addr, buf, size));
+}
+
+static ssize_t host_mem_write(sandlock_handle h, uint64_t addr, const void *buf, size_t len)
+{
+    AS_SANDLOCK(ssize_t, sl_mem_write(h, addr, buf, len));
+}
+
+static ssize_t host_resolve_path(sandlock_handle h, int dirfd, uint64_t addr, char *buf, size_t size)
+{
+    AS_SANDLOCK(ssize_t, sl_resolve_path(h, dirfd, addr, buf, size));
+}
+
+static int host_open_path(sandlock_handle h, const char *path, int flags, mode_t mode)
+{
+    AS_SANDLOCK(int, sl_open_path(h, path, flags, mode));
+}
+
+static int host_dup_child_fd(sandlock_handle h, int child_fd)
+{
+    AS_SANDLOCK(int, sl_dup_child_fd(h, child_fd));
+}
+
+static ssize_t host_resolve_path_flags(sandlock_handle h, int dirfd, uint64_t addr, char *buf, size_t size,
+                                       unsigned flags)
+{
+    AS_SANDLOCK(ssize_t, sl_resolve_path_flags(h, dirfd, addr, buf, size, flags));
+}
+
+static ssize_t host_resolve_path_begin(sandlock_handle h, int dirfd, uint64_t addr, char *buf, size_t size,
+                                       unsigned flags, sandlock_held_dir *held)
+{
+    AS_SANDLOCK(ssize_t, sl_resolve_path_begin(h, dirfd, addr, buf, size, flags, held));
+}
+
+static ssize_t host_resolve_path_end(sandlock_held_dir *held, const char *relative, char *buf, size_t size)
+{
+    AS_SANDLOCK(ssize_t, sl_resolve_path_end(held, relative, buf, size));
+}
+
 const sandlock_host sl_host_table = {
     .abi_version = SANDLOCK_ABI_VERSION,
     .struct_size = sizeof(sandlock_host),
@@ -70,18 +129,18 @@ const sandlock_host sl_host_table = {
     .parse_duration = sl_parse_duration,
     .parse_errno = sl_parse_errno,
     .parse_signal = sl_parse_signal,
-    .mem_read = sl_mem_read,
-    .mem_read_string = sl_mem_read_string,
-    .mem_write = sl_mem_write,
-    .resolve_path = sl_resolve_path,
-    .open_path = sl_open_path,
-    .dup_child_fd = sl_dup_child_fd,
+    .mem_read = host_mem_read,
+    .mem_read_string = host_mem_read_string,
+    .mem_write = host_mem_write,
+    .resolve_path = host_resolve_path,
+    .open_path = host_open_path,
+    .dup_child_fd = host_dup_child_fd,
     .content_fd = sl_content_fd,
     .defer = sl_defer,
     .answer = sl_answer,
-    .resolve_path_flags = sl_resolve_path_flags,
-    .resolve_path_begin = sl_resolve_path_begin,
-    .resolve_path_end = sl_resolve_path_end,
+    .resolve_path_flags = host_resolve_path_flags,
+    .resolve_path_begin = host_resolve_path_begin,
+    .resolve_path_end = host_resolve_path_end,
     .run_as_child = sl_run_as_child,
     .mask_path = sl_mask_path,
 };

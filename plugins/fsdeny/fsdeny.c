@@ -1,4 +1,4 @@
-/* fsdeny -- deny path-taking system calls by glob, without open races.
+/* fsdeny -- deny path-taking system calls by glob, without races.
  *
  *   [plugin fs]
  *   module = fsdeny
@@ -6,19 +6,20 @@
  *   allow = ~/.ssh/known_hosts ; repeatable, exceptions to deny
  *   errno = EACCES           ; default
  *
- * Opens are answered with a descriptor sandlock opened itself from the path
- * it checked, so a child that changes its path buffer after the check gets
- * nothing it was denied. The real path of that descriptor (symlinks
- * resolved) is checked again before it is handed over. rename and link are
- * performed by sandlock too, through descriptors of the checked parent
- * directories. Every other covered syscall is checked the same way (its
- * path as named, and the path with symlinks resolved) and then continues in
- * the kernel, which reads the path again: see sandlock-fsdeny(7) for what
- * that guarantees. */
+ * Each path argument is read once and judged as named; the object it
+ * reaches for the child (object.c) is obtained once as a descriptor, its
+ * real path judged, and the call performed on that descriptor (behalf.c):
+ * opens are answered with a descriptor sandlock reopened from it. execve,
+ * execveat, chdir and O_PATH opens continue in the kernel after the check.
+ * Opens that would wait run on a thread of their own (blocking.c). See
+ * sandlock-fsdeny(7) for what that guarantees. */
 #define _GNU_SOURCE
 #include <sandlock/plugin.h>
 
+#include "behalf.h"
 #include "masking.h"
+#include "blocking.h"
+#include "object.h"
 #include "rules.h"
 
 #include <errno.h>
@@ -46,6 +47,15 @@
 #define AT_EMPTY_PATH 0x1000
 #endif
 
+/* What fsdeny does with a covered syscall once its paths are checked. */
+enum op {
+    OP_OPEN, OP_STAT, OP_STATX, OP_STATFS, OP_ACCESS, OP_READLINK, OP_CHMOD, OP_CHOWN,
+    OP_TRUNCATE, OP_UTIME, OP_UTIMES, OP_UTIMENSAT, OP_SETXATTR, OP_GETXATTR, OP_LISTXATTR,
+    OP_REMOVEXATTR, OP_EXEC, OP_CHDIR,             /* on the object */
+    OP_UNLINK, OP_RMDIR, OP_MKDIR, OP_MKNOD, OP_SYMLINK, /* on an entry */
+    OP_RENAME, OP_LINK,                            /* on two entries */
+};
+
 /* How a syscall treats a symlink as the last component of a path. */
 enum follow {
     NOFOLLOW,        /* acts on the link itself (lstat, unlink, rename...) */
@@ -65,68 +75,67 @@ struct path_arg {
 struct sysinfo {
     const char *name;
     int nr;
-    int open;                 /* 1: open family, answered with an fd */
+    enum op op;
     enum follow follow;       /* for the first path */
     signed char flags;        /* argument index of AT_* flags, or -1 */
     int null_ok;              /* a NULL path acts on dirfd (utimensat) */
     struct path_arg p[2];     /* second one unused when p[1].path < 0 */
-    int behalf;               /* 1: sandlock performs the call (rename, link) */
 };
 
 #define ONE(d, p) { { d, p }, { -1, -1 } }
 #define TWO(d1, p1, d2, p2) { { d1, p1 }, { d2, p2 } }
 
 static const struct sysinfo syscalls_table[] = {
-    { "open", __NR_open, 1, FOLLOW, -1, 0, ONE(-1, 0), 0 },
-    { "openat", __NR_openat, 1, FOLLOW, -1, 0, ONE(0, 1), 0 },
-    { "openat2", __NR_openat2, 1, FOLLOW, -1, 0, ONE(0, 1), 0 },
-    { "creat", __NR_creat, 1, FOLLOW, -1, 0, ONE(-1, 0), 0 },
-    { "stat", __NR_stat, 0, FOLLOW, -1, 0, ONE(-1, 0), 0 },
-    { "lstat", __NR_lstat, 0, NOFOLLOW, -1, 0, ONE(-1, 0), 0 },
-    { "newfstatat", __NR_newfstatat, 0, NOFOLLOW_FLAG, 3, 0, ONE(0, 1), 0 },
-    { "statx", __NR_statx, 0, NOFOLLOW_FLAG, 2, 0, ONE(0, 1), 0 },
-    { "statfs", __NR_statfs, 0, FOLLOW, -1, 0, ONE(-1, 0), 0 },
-    { "access", __NR_access, 0, FOLLOW, -1, 0, ONE(-1, 0), 0 },
-    { "faccessat", __NR_faccessat, 0, FOLLOW, -1, 0, ONE(0, 1), 0 },
-    { "faccessat2", __NR_faccessat2, 0, NOFOLLOW_FLAG, 3, 0, ONE(0, 1), 0 },
-    { "execve", __NR_execve, 0, FOLLOW, -1, 0, ONE(-1, 0), 0 },
-    { "execveat", __NR_execveat, 0, NOFOLLOW_FLAG, 4, 0, ONE(0, 1), 0 },
-    { "unlink", __NR_unlink, 0, NOFOLLOW, -1, 0, ONE(-1, 0), 0 },
-    { "unlinkat", __NR_unlinkat, 0, NOFOLLOW, -1, 0, ONE(0, 1), 0 },
-    { "rmdir", __NR_rmdir, 0, NOFOLLOW, -1, 0, ONE(-1, 0), 0 },
-    { "rename", __NR_rename, 0, NOFOLLOW, -1, 0, TWO(-1, 0, -1, 1), 1 },
-    { "renameat", __NR_renameat, 0, NOFOLLOW, -1, 0, TWO(0, 1, 2, 3), 1 },
-    { "renameat2", __NR_renameat2, 0, NOFOLLOW, -1, 0, TWO(0, 1, 2, 3), 1 },
-    { "link", __NR_link, 0, NOFOLLOW, -1, 0, TWO(-1, 0, -1, 1), 1 },
-    { "linkat", __NR_linkat, 0, FOLLOW_FLAG, 4, 0, TWO(0, 1, 2, 3), 1 },
-    { "symlink", __NR_symlink, 0, NOFOLLOW, -1, 0, ONE(-1, 1), 0 },
-    { "symlinkat", __NR_symlinkat, 0, NOFOLLOW, -1, 0, ONE(1, 2), 0 },
-    { "mkdir", __NR_mkdir, 0, NOFOLLOW, -1, 0, ONE(-1, 0), 0 },
-    { "mkdirat", __NR_mkdirat, 0, NOFOLLOW, -1, 0, ONE(0, 1), 0 },
-    { "mknod", __NR_mknod, 0, NOFOLLOW, -1, 0, ONE(-1, 0), 0 },
-    { "mknodat", __NR_mknodat, 0, NOFOLLOW, -1, 0, ONE(0, 1), 0 },
-    { "truncate", __NR_truncate, 0, FOLLOW, -1, 0, ONE(-1, 0), 0 },
-    { "chmod", __NR_chmod, 0, FOLLOW, -1, 0, ONE(-1, 0), 0 },
-    { "fchmodat", __NR_fchmodat, 0, FOLLOW, -1, 0, ONE(0, 1), 0 },
-    { "fchmodat2", __NR_fchmodat2, 0, NOFOLLOW_FLAG, 3, 0, ONE(0, 1), 0 },
-    { "chown", __NR_chown, 0, FOLLOW, -1, 0, ONE(-1, 0), 0 },
-    { "lchown", __NR_lchown, 0, NOFOLLOW, -1, 0, ONE(-1, 0), 0 },
-    { "fchownat", __NR_fchownat, 0, NOFOLLOW_FLAG, 4, 0, ONE(0, 1), 0 },
-    { "utime", __NR_utime, 0, FOLLOW, -1, 0, ONE(-1, 0), 0 },
-    { "utimes", __NR_utimes, 0, FOLLOW, -1, 0, ONE(-1, 0), 0 },
-    { "futimesat", __NR_futimesat, 0, FOLLOW, -1, 1, ONE(0, 1), 0 },
-    { "utimensat", __NR_utimensat, 0, NOFOLLOW_FLAG, 3, 1, ONE(0, 1), 0 },
-    { "readlink", __NR_readlink, 0, NOFOLLOW, -1, 0, ONE(-1, 0), 0 },
-    { "readlinkat", __NR_readlinkat, 0, NOFOLLOW, -1, 0, ONE(0, 1), 0 },
-    { "chdir", __NR_chdir, 0, FOLLOW, -1, 0, ONE(-1, 0), 0 },
-    { "setxattr", __NR_setxattr, 0, FOLLOW, -1, 0, ONE(-1, 0), 0 },
-    { "lsetxattr", __NR_lsetxattr, 0, NOFOLLOW, -1, 0, ONE(-1, 0), 0 },
-    { "getxattr", __NR_getxattr, 0, FOLLOW, -1, 0, ONE(-1, 0), 0 },
-    { "lgetxattr", __NR_lgetxattr, 0, NOFOLLOW, -1, 0, ONE(-1, 0), 0 },
-    { "listxattr", __NR_listxattr, 0, FOLLOW, -1, 0, ONE(-1, 0), 0 },
-    { "llistxattr", __NR_llistxattr, 0, NOFOLLOW, -1, 0, ONE(-1, 0), 0 },
-    { "removexattr", __NR_removexattr, 0, FOLLOW, -1, 0, ONE(-1, 0), 0 },
-    { "lremovexattr", __NR_lremovexattr, 0, NOFOLLOW, -1, 0, ONE(-1, 0), 0 },
+    { "open", __NR_open, OP_OPEN, FOLLOW, -1, 0, ONE(-1, 0) },
+    { "openat", __NR_openat, OP_OPEN, FOLLOW, -1, 0, ONE(0, 1) },
+    { "openat2", __NR_openat2, OP_OPEN, FOLLOW, -1, 0, ONE(0, 1) },
+    { "creat", __NR_creat, OP_OPEN, FOLLOW, -1, 0, ONE(-1, 0) },
+    { "stat", __NR_stat, OP_STAT, FOLLOW, -1, 0, ONE(-1, 0) },
+    { "lstat", __NR_lstat, OP_STAT, NOFOLLOW, -1, 0, ONE(-1, 0) },
+    { "newfstatat", __NR_newfstatat, OP_STAT, NOFOLLOW_FLAG, 3, 0, ONE(0, 1) },
+    { "statx", __NR_statx, OP_STATX, NOFOLLOW_FLAG, 2, 0, ONE(0, 1) },
+    { "statfs", __NR_statfs, OP_STATFS, FOLLOW, -1, 0, ONE(-1, 0) },
+    { "access", __NR_access, OP_ACCESS, FOLLOW, -1, 0, ONE(-1, 0) },
+    { "faccessat", __NR_faccessat, OP_ACCESS, FOLLOW, -1, 0, ONE(0, 1) },
+    { "faccessat2", __NR_faccessat2, OP_ACCESS, NOFOLLOW_FLAG, 3, 0, ONE(0, 1) },
+    { "execve", __NR_execve, OP_EXEC, FOLLOW, -1, 0, ONE(-1, 0) },
+    { "execveat", __NR_execveat, OP_EXEC, NOFOLLOW_FLAG, 4, 0, ONE(0, 1) },
+    { "unlink", __NR_unlink, OP_UNLINK, NOFOLLOW, -1, 0, ONE(-1, 0) },
+    { "unlinkat", __NR_unlinkat, OP_UNLINK, NOFOLLOW, -1, 0, ONE(0, 1) },
+    { "rmdir", __NR_rmdir, OP_RMDIR, NOFOLLOW, -1, 0, ONE(-1, 0) },
+    { "rename", __NR_rename, OP_RENAME, NOFOLLOW, -1, 0, TWO(-1, 0, -1, 1) },
+    { "renameat", __NR_renameat, OP_RENAME, NOFOLLOW, -1, 0, TWO(0, 1, 2, 3) },
+    { "renameat2", __NR_renameat2, OP_RENAME, NOFOLLOW, -1, 0, TWO(0, 1, 2, 3) },
+    { "link", __NR_link, OP_LINK, NOFOLLOW, -1, 0, TWO(-1, 0, -1, 1) },
+    { "linkat", __NR_linkat, OP_LINK, FOLLOW_FLAG, 4, 0, TWO(0, 1, 2, 3) },
+    { "symlink", __NR_symlink, OP_SYMLINK, NOFOLLOW, -1, 0, ONE(-1, 1) },
+    { "symlinkat", __NR_symlinkat, OP_SYMLINK, NOFOLLOW, -1, 0, ONE(1, 2) },
+    { "mkdir", __NR_mkdir, OP_MKDIR, NOFOLLOW, -1, 0, ONE(-1, 0) },
+    { "mkdirat", __NR_mkdirat, OP_MKDIR, NOFOLLOW, -1, 0, ONE(0, 1) },
+    { "mknod", __NR_mknod, OP_MKNOD, NOFOLLOW, -1, 0, ONE(-1, 0) },
+    { "mknodat", __NR_mknodat, OP_MKNOD, NOFOLLOW, -1, 0, ONE(0, 1) },
+    { "truncate", __NR_truncate, OP_TRUNCATE, FOLLOW, -1, 0, ONE(-1, 0) },
+    { "chmod", __NR_chmod, OP_CHMOD, FOLLOW, -1, 0, ONE(-1, 0) },
+    { "fchmodat", __NR_fchmodat, OP_CHMOD, FOLLOW, -1, 0, ONE(0, 1) },
+    { "fchmodat2", __NR_fchmodat2, OP_CHMOD, NOFOLLOW_FLAG, 3, 0, ONE(0, 1) },
+    { "chown", __NR_chown, OP_CHOWN, FOLLOW, -1, 0, ONE(-1, 0) },
+    { "lchown", __NR_lchown, OP_CHOWN, NOFOLLOW, -1, 0, ONE(-1, 0) },
+    { "fchownat", __NR_fchownat, OP_CHOWN, NOFOLLOW_FLAG, 4, 0, ONE(0, 1) },
+    { "utime", __NR_utime, OP_UTIME, FOLLOW, -1, 0, ONE(-1, 0) },
+    { "utimes", __NR_utimes, OP_UTIMES, FOLLOW, -1, 0, ONE(-1, 0) },
+    { "futimesat", __NR_futimesat, OP_UTIMES, FOLLOW, -1, 1, ONE(0, 1) },
+    { "utimensat", __NR_utimensat, OP_UTIMENSAT, NOFOLLOW_FLAG, 3, 1, ONE(0, 1) },
+    { "readlink", __NR_readlink, OP_READLINK, NOFOLLOW, -1, 0, ONE(-1, 0) },
+    { "readlinkat", __NR_readlinkat, OP_READLINK, NOFOLLOW, -1, 0, ONE(0, 1) },
+    { "chdir", __NR_chdir, OP_CHDIR, FOLLOW, -1, 0, ONE(-1, 0) },
+    { "setxattr", __NR_setxattr, OP_SETXATTR, FOLLOW, -1, 0, ONE(-1, 0) },
+    { "lsetxattr", __NR_lsetxattr, OP_SETXATTR, NOFOLLOW, -1, 0, ONE(-1, 0) },
+    { "getxattr", __NR_getxattr, OP_GETXATTR, FOLLOW, -1, 0, ONE(-1, 0) },
+    { "lgetxattr", __NR_lgetxattr, OP_GETXATTR, NOFOLLOW, -1, 0, ONE(-1, 0) },
+    { "listxattr", __NR_listxattr, OP_LISTXATTR, FOLLOW, -1, 0, ONE(-1, 0) },
+    { "llistxattr", __NR_llistxattr, OP_LISTXATTR, NOFOLLOW, -1, 0, ONE(-1, 0) },
+    { "removexattr", __NR_removexattr, OP_REMOVEXATTR, FOLLOW, -1, 0, ONE(-1, 0) },
+    { "lremovexattr", __NR_lremovexattr, OP_REMOVEXATTR, NOFOLLOW, -1, 0, ONE(-1, 0) },
 };
 
 #define NSYSCALLS (sizeof(syscalls_table) / sizeof(syscalls_table[0]))
@@ -145,6 +154,7 @@ static void fsdeny_fini(void *state)
     struct fsdeny_state *st = state;
     if (!st)
         return;
+    fsd_blocking_drain();
     fsdeny_rules_free(&st->rules);
     free(st);
 }
@@ -275,252 +285,165 @@ static void child_root(uint32_t pid, char *root, size_t size)
     root[n] = '\0';
 }
 
-/* The path of our descriptor fd, with symlinks resolved by the kernel, as
- * the child sees it (the child's root directory stripped). 0 or -1. */
-static int fd_path(int fd, const char *root, char *out, size_t size)
+static void call_init(struct fsd_call *c, const struct fsdeny_state *st, const sandlock_event *ev)
 {
-    char link[64], buf[PATH_MAX];
-    snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-    ssize_t n = readlink(link, buf, sizeof(buf) - 1);
-    if (n <= 0)
-        return -1;
-    buf[n] = '\0';
-    const char *p = buf;
-    size_t rlen = strlen(root);
-    if (rlen && strncmp(buf, root, rlen) == 0 && (buf[rlen] == '/' || buf[rlen] == '\0'))
-        p = buf[rlen] ? buf + rlen : "/";
-    if (strlen(p) >= size)
-        return -1;
-    strcpy(out, p);
-    return 0;
+    c->host = host;
+    c->ev = ev;
+    c->rules = &st->rules;
+    child_root(ev->pid, c->root, sizeof(c->root));
+    c->tgid = 0;
 }
 
-/* Is the object that `path` names in the child denied once symlinks are
- * resolved by the kernel? With follow, a final symlink is followed too. A
- * path that does not exist is judged by its resolved parent directory plus
- * its last component. Returns 1 denied, 0 allowed. */
-static int real_path_denied(const struct fsdeny_state *st, sandlock_handle h, const char *root,
-                            const char *path, int follow)
+/* Answers with a result: a descriptor is handed over, -EDEADLK (an object
+ * found denied) is the configured errno, any other -errno is the call's
+ * error, and a value >= 0 its return value. */
+static int answer(const struct fsdeny_state *st, long rc, sandlock_response *r)
 {
-    char real[PATH_MAX];
-    int fd = host->open_path(h, path, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
-    if (fd >= 0) {
-        struct stat sb;
-        int denied = fd_path(fd, root, real, sizeof(real)) == 0 && fsdeny_denied(&st->rules, real);
-        int is_link = fstat(fd, &sb) == 0 && S_ISLNK(sb.st_mode);
-        close(fd);
-        if (denied || !(follow && is_link))
-            return denied;
-        fd = host->open_path(h, path, O_PATH | O_CLOEXEC, 0);
-        if (fd < 0)
-            return 0;
-        denied = fd_path(fd, root, real, sizeof(real)) == 0 && fsdeny_denied(&st->rules, real);
-        close(fd);
-        return denied;
-    }
-    /* Not there (yet): judge the resolved parent plus the last name. */
-    const char *slash = strrchr(path, '/');
-    if (!slash || slash[1] == '\0')
-        return 0;
-    char parent[PATH_MAX];
-    size_t plen = slash == path ? 1 : (size_t)(slash - path);
-    memcpy(parent, path, plen);
-    parent[plen] = '\0';
-    fd = host->open_path(h, parent, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
-    if (fd < 0)
-        return 0;
-    int ok = fd_path(fd, root, real, sizeof(real)) == 0;
-    close(fd);
-    if (!ok)
-        return 0;
-    size_t rlen = strlen(real);
-    if (rlen + strlen(slash) >= sizeof(real))
-        return 0;
-    strcpy(real + (rlen == 1 ? 0 : rlen), slash);
-    return fsdeny_denied(&st->rules, real);
-}
-
-/* A system call made for the child, with its credentials. */
-struct child_call {
-    long nr, arg[5];
-    long result;        /* or -errno */
-};
-
-static int run_child_call(void *p)
-{
-    struct child_call *c = p;
-    c->result = syscall(c->nr, c->arg[0], c->arg[1], c->arg[2], c->arg[3], c->arg[4]);
-    if (c->result < 0)
-        c->result = -errno;
-    return 0;
-}
-
-/* syscall(nr, ...) as the trapped thread (host->run_as_child): returns its
- * result or -errno, also when the credentials could not be taken over. */
-static long as_child(sandlock_handle h, long nr, long a0, long a1, long a2, long a3, long a4)
-{
-    struct child_call c = { nr, { a0, a1, a2, a3, a4 }, 0 };
-    int rc = host->run_as_child(h, run_child_call, &c);
-    return rc < 0 ? rc : c.result;
-}
-
-/* Errors of a path service that become the syscall's own answer; anything
- * else (the host cannot serve us) is a plugin failure. */
-static int answerable(int err)
-{
-    return err == EFAULT || err == ENAMETOOLONG || err == ENOENT || err == ENOTDIR ||
-           err == EBADF || err == ESRCH || err == ELOOP || err == EACCES;
-}
-
-/* Reads the child's path argument into path. Returns 1 when it names a
- * path to check, 0 when the call acts on a descriptor instead (empty path
- * with AT_EMPTY_PATH, NULL path where allowed), or -errno. */
-static int read_path(sandlock_handle h, const sandlock_event *ev, struct path_arg pa,
-                     int null_ok, int empty_ok, char *path, size_t size)
-{
-    uint64_t addr = ev->args[(int)pa.path];
-    int dirfd = pa.dirfd < 0 ? AT_FDCWD : (int)ev->args[(int)pa.dirfd];
-    if (addr == 0 && null_ok)
-        return 0;
-    char first;
-    ssize_t n = host->mem_read_string(h, addr, &first, 1);
-    if (n == 0)
-        return empty_ok ? 0 : -ENOENT;
-    if (n < 0 && n != -ENAMETOOLONG)
-        return (int)n;
-    n = host->resolve_path(h, dirfd, addr, path, size);
-    return n < 0 ? (int)n : 1;
-}
-
-/* The pids thread `tid` (a pid in sandlock's namespace) has in its own PID
- * namespace, which the sandbox's /proc uses: its process's (tgid) and its
- * own (the last fields of NStgid and NSpid in /proc/TID/status). tid itself
- * for both when they cannot be read. */
-struct own_ids {
-    long tgid, tid;
-};
-
-static long last_field(const char *line)
-{
-    const char *p = line + strlen(line);
-    while (p > line && (p[-1] == '\n' || p[-1] == ' ' || p[-1] == '\t'))
-        p--;
-    while (p > line && p[-1] >= '0' && p[-1] <= '9')
-        p--;
-    return strtol(p, NULL, 10);
-}
-
-static struct own_ids own_ids_of(uint32_t tid)
-{
-    char file[64], line[256];
-    struct own_ids ids = { tid, tid };
-    snprintf(file, sizeof(file), "/proc/%u/status", tid);
-    FILE *f = fopen(file, "re");
-    if (!f)
-        return ids;
-    while (fgets(line, sizeof(line), f)) {
-        if (strncmp(line, "NStgid:", 7) == 0)
-            ids.tgid = last_field(line);
-        else if (strncmp(line, "NSpid:", 6) == 0) {
-            ids.tid = last_field(line);
-            break;
-        }
-    }
-    fclose(f);
-    return ids;
-}
-
-/* Does path start with the component(s) `dir`? Sets *rest to what follows. */
-static int below(const char *path, const char *dir, const char **rest)
-{
-    size_t n = strlen(dir);
-    if (strncmp(path, dir, n) != 0 || (path[n] != '/' && path[n] != '\0'))
-        return 0;
-    *rest = path + n;
-    return 1;
-}
-
-/* /proc/self and /proc/thread-self name the opener: sandlock would open its
- * own entries (or, in the sandbox's own /proc, none). Rewrites such a path
- * to the trapped task's entries, with the pids it sees, into out
- * and returns 1; returns 0 (out untouched) for any other path. */
-static int proc_self(const sandlock_event *ev, const char *path, char *out, size_t size)
-{
-    const char *rest;
-    int n;
-    if (ev->pid == 0)
-        return 0;
-    if (below(path, "/proc/self", &rest))
-        n = snprintf(out, size, "/proc/%ld%s", own_ids_of(ev->pid).tgid, rest);
-    else if (below(path, "/proc/thread-self", &rest)) {
-        struct own_ids ids = own_ids_of(ev->pid);
-        n = snprintf(out, size, "/proc/%ld/task/%ld%s", ids.tgid, ids.tid, rest);
-    } else
-        return 0;
-    return n > 0 && (size_t)n < size;
-}
-
-/* The child's descriptor number that an alias path names: /dev/stdin,
- * /dev/stdout, /dev/stderr, /dev/fd/N and the trapped task's own
- * /proc/PID/fd/N (after proc_self()). -1 for any other path. */
-static int fd_alias(const sandlock_event *ev, const char *path)
-{
-    static const char *const std[] = { "/dev/stdin", "/dev/stdout", "/dev/stderr" };
-    for (int i = 0; i < 3; i++)
-        if (strcmp(path, std[i]) == 0)
-            return i;
-    char prefix[96];
-    const char *rest = NULL;
-    if (!below(path, "/dev/fd", &rest)) {
-        struct own_ids ids = own_ids_of(ev->pid);
-        snprintf(prefix, sizeof(prefix), "/proc/%ld/fd", ids.tgid);
-        if (!below(path, prefix, &rest)) {
-            snprintf(prefix, sizeof(prefix), "/proc/%ld/task/%ld/fd", ids.tgid, ids.tid);
-            if (!below(path, prefix, &rest))
-                return -1;
-        }
-    }
-    if (rest[0] != '/' || rest[1] < '0' || rest[1] > '9' || strlen(rest + 1) > 9)
-        return -1;
-    char *end;
-    long n = strtol(rest + 1, &end, 10);
-    return *end ? -1 : (int)n;
-}
-
-/* Opens an alias of the child's descriptor n the way the kernel reopens
- * /proc/self/fd/N: a new open file description of the same file, after
- * checking that file's path. */
-static int reopen_child_fd(const struct fsdeny_state *st, const sandlock_event *ev, int n, int flags,
-                           mode_t mode, const char *root, sandlock_response *r)
-{
-    char real[PATH_MAX], self[64];
-    int dup = host->dup_child_fd(ev->handle, n);
-    if (dup < 0) {
-        sandlock_respond_errno(r, dup == -EBADF ? ENOENT : -dup);
-        return dup == -ENOSYS ? SANDLOCK_ERROR : SANDLOCK_OK;
-    }
-    if (fd_path(dup, root, real, sizeof(real)) == 0 && real[0] == '/' && fsdeny_denied(&st->rules, real)) {
-        close(dup);
+    if (rc == -EDEADLK)
         sandlock_respond_errno(r, st->error);
-        return SANDLOCK_OK;
-    }
-    snprintf(self, sizeof(self), "/proc/self/fd/%d", dup);
-    int fd = (int)as_child(ev->handle, __NR_openat, AT_FDCWD, (long)self, flags | O_CLOEXEC, (long)mode, 0);
-    close(dup);
-    if (fd < 0)
-        sandlock_respond_errno(r, -fd);
+    else if (rc == -ENOSYS)
+        return SANDLOCK_ERROR;          /* the host cannot serve us */
+    else if (rc < 0)
+        sandlock_respond_errno(r, (int)-rc);
     else
-        sandlock_respond_fd(r, fd, (flags & O_CLOEXEC) ? 0 : SANDLOCK_FD_NO_CLOEXEC);
+        sandlock_respond_return(r, rc);
     return SANDLOCK_OK;
 }
 
-/* Decides an open: check the named path, pre-check the target of calls that
- * create or truncate, open it ourselves, check what was really opened and
- * answer with that descriptor. */
-static int handle_open(const struct fsdeny_state *st, const sandlock_event *ev,
-                       const struct sysinfo *si, sandlock_response *r)
+/* Hands the opened descriptor over, or answers its error. */
+static int answer_fd(const struct fsdeny_state *st, int fd, int flags, sandlock_response *r)
 {
-    sandlock_handle h = ev->handle;
+    if (fd < 0)
+        return answer(st, fd, r);
+    sandlock_respond_fd(r, fd, (flags & O_CLOEXEC) ? 0 : SANDLOCK_FD_NO_CLOEXEC);
+    return SANDLOCK_OK;
+}
+
+/* What an act on the child's behalf needs (run through fsd_as_child, with
+ * the trapped thread's credentials). */
+struct act {
+    struct fsd_call *c;
+    const struct sysinfo *si;
+    int obj, dir, named, flags;
+    uint64_t atflags;
+    const char *last;
+    mode_t mode;
+};
+
+static long reopen_act(void *arg)
+{
+    struct act *a = arg;
+    return fsd_do_reopen(a->obj, a->flags);
+}
+
+static long create_act(void *arg)
+{
+    struct act *a = arg;
+    return fsd_do_create(a->c, a->dir, a->last, a->flags, a->mode);
+}
+
+/* Opens the existing, checked object obj as the child asked and answers
+ * (a FIFO that would wait is opened on a thread of its own). */
+static int open_existing(const struct fsdeny_state *st, const sandlock_event *ev, int obj, int flags,
+                         sandlock_response *r)
+{
+    struct stat sb;
+    if (fstat(obj, &sb) != 0) {
+        close(obj);
+        return answer(st, -EIO, r);
+    }
+    if (S_ISLNK(sb.st_mode)) {
+        close(obj);                     /* O_NOFOLLOW reached a symlink */
+        return answer(st, -ELOOP, r);
+    }
+    if (fsd_open_may_block(sb.st_mode, flags)) {
+        fsd_open_deferred(host, ev, obj, flags, r);
+        return SANDLOCK_OK;
+    }
+    int fd = (int)fsd_as_child(host, ev->handle, reopen_act, &(struct act){ .obj = obj, .flags = flags });
+    close(obj);
+    return answer_fd(st, fd, flags, r);
+}
+
+/* Points p's walk at the target of the dangling symlink `last` in dir
+ * (relative targets start in the link's directory). 0 or -errno. */
+static int follow_dangling(struct fsd_path *p, int dir, const char *last)
+{
+    char name[NAME_MAX + 1], target[PATH_MAX], walk[sizeof(p->walk)];
+    size_t n = strcspn(last, "/");
+    if (n > NAME_MAX)
+        return -ENAMETOOLONG;
+    memcpy(name, last, n);
+    name[n] = '\0';
+    ssize_t len = readlinkat(dir, name, target, sizeof(target) - 1);
+    if (len <= 0)
+        return len == 0 ? -ENOENT : -errno;
+    target[len] = '\0';
+    size_t keep = target[0] == '/' ? 0 : (size_t)(last - p->walk);
+    if (keep + (size_t)len + 1 > sizeof(walk))
+        return -ENAMETOOLONG;
+    memcpy(walk, p->walk, keep);
+    memcpy(walk + keep, target, (size_t)len + 1);
+    strcpy(p->walk, walk);
+    return 0;
+}
+
+/* An O_CREAT open: the entry is opened (or created) in its checked parent
+ * directory, without waiting. A final symlink is followed as the kernel
+ * would: to its checked object, or, dangling, to the entry its target
+ * names (created in that entry's checked parent). A FIFO waits on a
+ * thread of its own. */
+static int open_create(const struct fsdeny_state *st, struct fsd_call *c, struct fsd_path *p, int flags,
+                       mode_t mode, sandlock_response *r)
+{
+    int fd;
+    for (int hops = 0;; hops++) {
+        const char *last;
+        int dir = fsd_obtain_parent(c, p, &last);
+        if (dir < 0)
+            return answer(st, dir, r);
+        fd = (int)fsd_as_child(host, c->ev->handle, create_act,
+                               &(struct act){ .c = c, .dir = dir, .last = last, .flags = flags | O_NONBLOCK, .mode = mode });
+        if (fd != -ELOOP || (flags & (O_NOFOLLOW | O_EXCL))) {
+            close(dir);
+            break;
+        }
+        int obj = fsd_obtain(c, p, O_PATH);
+        if (obj >= 0) {
+            close(dir);
+            return open_existing(st, c->ev, obj, flags & ~O_CREAT, r);
+        }
+        int rc = obj != -ENOENT ? obj : hops >= 40 ? -ELOOP : follow_dangling(p, dir, last);
+        close(dir);
+        if (rc < 0)
+            return answer(st, rc, r);
+    }
+    if (fd == -ENXIO && !(flags & O_NONBLOCK)) {
+        /* A FIFO nobody reads yet: the open waits for a reader. */
+        int obj = fsd_obtain(c, p, O_PATH | O_NOFOLLOW);
+        if (obj >= 0)
+            return open_existing(st, c->ev, obj, flags & ~O_CREAT, r);
+    }
+    if (fd < 0 || (flags & O_NONBLOCK))
+        return answer_fd(st, fd, flags, r);
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || fsd_open_may_block(sb.st_mode, flags))
+        return open_existing(st, c->ev, fd, flags & ~O_CREAT, r);
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0) {
+        close(fd);
+        return answer(st, -EIO, r);
+    }
+    return answer_fd(st, fd, flags, r);
+}
+
+/* Decides an open: the object the path reaches is obtained once (O_PATH),
+ * checked, and opened again from that descriptor; entries are created in
+ * their checked parent directory. O_PATH opens are answered by the kernel
+ * after the check (an O_PATH descriptor cannot be handed over). */
+static int handle_open(const struct fsdeny_state *st, const sandlock_event *ev, const struct sysinfo *si,
+                       sandlock_response *r)
+{
     uint64_t flags, mode = 0;
     switch (si->nr) {
     case __NR_open: flags = ev->args[1]; mode = ev->args[2]; break;
@@ -528,222 +451,225 @@ static int handle_open(const struct fsdeny_state *st, const sandlock_event *ev,
     case __NR_creat: flags = O_CREAT | O_WRONLY | O_TRUNC; mode = ev->args[1]; break;
     default: {
         struct open_how how;
-        if (ev->args[3] < sizeof(how)) {
-            sandlock_respond_errno(r, EINVAL);
-            return SANDLOCK_OK;
-        }
-        ssize_t n = host->mem_read(h, ev->args[2], &how, sizeof(how));
-        if (n < 0) {
-            if (!answerable((int)-n))
-                return SANDLOCK_ERROR;
-            sandlock_respond_errno(r, (int)-n);
-            return SANDLOCK_OK;
-        }
+        if (ev->args[3] < sizeof(how))
+            return answer(st, -EINVAL, r);
+        ssize_t n = host->mem_read(ev->handle, ev->args[2], &how, sizeof(how));
+        if (n < 0)
+            return answer(st, n, r);
         flags = how.flags;
         mode = how.mode;
     }
     }
+    if (flags & O_PATH)
+        flags &= O_PATH | O_CLOEXEC | O_DIRECTORY | O_NOFOLLOW;   /* the kernel ignores the rest */
     if (!(flags & (O_CREAT | __O_TMPFILE)))
         mode = 0;
-    char path[PATH_MAX], root[PATH_MAX], real[PATH_MAX];
-    int rc = read_path(h, ev, si->p[0], 0, 0, path, sizeof(path));
-    if (rc < 0) {
-        if (!answerable(-rc))
-            return SANDLOCK_ERROR;
-        sandlock_respond_errno(r, -rc);
-        return SANDLOCK_OK;
+    int fl = (int)flags;
+    struct fsd_call c;
+    struct fsd_path p;
+    call_init(&c, st, ev);
+    int dirfd = si->p[0].dirfd < 0 ? AT_FDCWD : (int)ev->args[(int)si->p[0].dirfd];
+    int follow = !(fl & O_NOFOLLOW) && !((fl & O_CREAT) && (fl & O_EXCL));
+    int rc = fsd_spell(&c, dirfd, ev->args[(int)si->p[0].path], follow ? FSD_FOLLOW : 0, &p);
+    if (rc < 0)
+        return answer(st, rc, r);
+    if (fsd_named_denied(&c, &p)) {
+        fsd_path_release(&p);
+        return answer(st, -EDEADLK, r);
     }
-    if (fsdeny_denied(&st->rules, path)) {
-        sandlock_respond_errno(r, st->error);
-        return SANDLOCK_OK;
+    int obj;
+    if ((fl & O_TMPFILE) == O_TMPFILE) {
+        obj = fsd_obtain(&c, &p, O_PATH | O_DIRECTORY);
+        rc = obj < 0 ? obj
+                     : (int)fsd_as_child(host, ev->handle, create_act,
+                                         &(struct act){ .c = &c, .dir = obj, .last = ".", .flags = fl, .mode = (mode_t)mode });
+        if (obj >= 0)
+            close(obj);
+        fsd_path_release(&p);
+        return answer_fd(st, rc, fl, r);
     }
-    char own[PATH_MAX];
-    const char *use = path;
-    if (proc_self(ev, path, own, sizeof(own))) {
-        if (fsdeny_denied(&st->rules, own)) {
-            sandlock_respond_errno(r, st->error);
-            return SANDLOCK_OK;
+    if ((fl & O_CREAT) && p.fd >= 0) {
+        /* A descriptor alias (/dev/stdout...) names an existing file. */
+        if (fl & O_EXCL) {
+            fsd_path_release(&p);
+            return answer(st, -EEXIST, r);
         }
-        use = own;
+        fl &= ~O_CREAT;
     }
-    child_root(ev->pid, root, sizeof(root));
-    if ((flags & (O_CREAT | O_TRUNC | __O_TMPFILE)) &&
-        real_path_denied(st, h, root, use, !(flags & O_NOFOLLOW))) {
-        sandlock_respond_errno(r, st->error);
+    if ((fl & O_CREAT) && !(fl & O_PATH)) {
+        rc = open_create(st, &c, &p, fl, (mode_t)mode, r);
+        fsd_path_release(&p);
+        return rc;
+    }
+    obj = fsd_obtain(&c, &p, O_PATH | (follow ? 0 : O_NOFOLLOW) | (fl & O_DIRECTORY));
+    fsd_path_release(&p);
+    if (obj < 0)
+        return answer(st, obj, r);
+    if (fl & O_PATH) {
+        close(obj);
+        sandlock_respond_continue(r);
         return SANDLOCK_OK;
     }
-    int fd = host->open_path(h, use, (int)flags, (mode_t)mode);
-    if (fd < 0) {
-        if (fd == -ENOSYS)
-            return SANDLOCK_ERROR;
-        /* The host refuses magic links, and /proc/self names nothing for
-         * sandlock in the sandbox's own /proc (ENOENT): aliases of the
-         * child's own descriptors are reopened here instead. */
-        int n = fd == -ELOOP || fd == -EXDEV || fd == -ENOENT ? fd_alias(ev, use) : -1;
-        if (n >= 0)
-            return reopen_child_fd(st, ev, n, (int)flags, (mode_t)mode, root, r);
-        sandlock_respond_errno(r, -fd);
-        return SANDLOCK_OK;
-    }
-    if (fd_path(fd, root, real, sizeof(real)) != 0 || fsdeny_denied(&st->rules, real)) {
-        close(fd);
-        sandlock_respond_errno(r, st->error);
-        return SANDLOCK_OK;
-    }
-    sandlock_respond_fd(r, fd, (flags & O_CLOEXEC) ? 0 : SANDLOCK_FD_NO_CLOEXEC);
-    return SANDLOCK_OK;
+    return open_existing(st, ev, obj, fl, r);
 }
 
-/* Splits the absolute path into its parent directory (written to dir, of
- * PATH_MAX bytes) and returns its last component; NULL for "/". */
-static const char *split_parent(const char *path, char *dir)
+/* Runs a call on the object the first path reaches. */
+static long act_on_object(struct fsd_call *c, const struct sysinfo *si, int obj, int named, uint64_t atflags)
 {
-    const char *slash = strrchr(path, '/');
-    if (!slash || slash[1] == '\0')
-        return NULL;
-    size_t len = slash == path ? 1 : (size_t)(slash - path);
-    memcpy(dir, path, len);
-    dir[len] = '\0';
-    return slash + 1;
+    const uint64_t *a = c->ev->args;
+    int at = si->p[0].dirfd >= 0;      /* the *at form: arguments shift by one */
+    switch (si->op) {
+    case OP_STAT: return fsd_do_stat(c, obj, a[1 + at]);
+    case OP_STATX: return fsd_do_statx(c, obj, (unsigned)atflags, (unsigned)a[3], a[4]);
+    case OP_STATFS: return fsd_do_statfs(c, obj, a[1]);
+    case OP_ACCESS: return fsd_do_access(c, obj, (int)a[1 + at], (int)atflags);
+    case OP_READLINK: return fsd_do_readlink(c, obj, named, a[1 + at], (long)(int)a[2 + at]);
+    case OP_CHMOD: return fsd_do_chmod(c, obj, (mode_t)a[1 + at]);
+    case OP_CHOWN: return fsd_do_chown(c, obj, (long)(int)a[1 + at], (long)(int)a[2 + at]);
+    case OP_TRUNCATE: return fsd_do_truncate(c, obj, (long)a[1]);
+    case OP_UTIME: return fsd_do_utimes(c, obj, 0, a[1]);
+    case OP_UTIMES: return fsd_do_utimes(c, obj, 1, a[1 + at]);
+    case OP_UTIMENSAT: return fsd_do_utimes(c, obj, 2, a[2]);
+    case OP_SETXATTR: return fsd_do_xattr(c, obj, 's', a + 1);
+    case OP_GETXATTR: return fsd_do_xattr(c, obj, 'g', a + 1);
+    case OP_LISTXATTR: return fsd_do_xattr(c, obj, 'l', a + 1);
+    case OP_REMOVEXATTR: return fsd_do_xattr(c, obj, 'r', a + 1);
+    default: return -ENOSYS;
+    }
 }
 
-/* Opens the parent directory of `path` inside the child's root and checks
- * the entry's real path (parent resolved, plus the last name). Returns the
- * directory descriptor, -errno, or -EDEADLK for "denied". */
-static int open_checked_parent(const struct fsdeny_state *st, sandlock_handle h, const char *root,
-                               const char *path, const char **base)
+/* Runs a call on the entry the first path names, in its parent dir. */
+static long act_on_entry(struct fsd_call *c, const struct sysinfo *si, int dir, const char *last)
 {
-    char dir[PATH_MAX], real[PATH_MAX];
-    *base = split_parent(path, dir);
-    if (!*base)
-        return -EBUSY;
-    int fd = host->open_path(h, dir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
-    if (fd < 0)
-        return fd;
-    size_t len;
-    if (fd_path(fd, root, real, sizeof(real)) != 0 || (len = strlen(real)) + strlen(*base) + 2 > sizeof(real)) {
-        close(fd);
-        return -ENAMETOOLONG;
+    const uint64_t *a = c->ev->args;
+    int at = si->p[0].dirfd >= 0;
+    switch (si->op) {
+    case OP_UNLINK: return fsd_do_unlink(c, dir, last, at ? (int)a[2] : 0);
+    case OP_RMDIR: return fsd_do_unlink(c, dir, last, AT_REMOVEDIR);
+    case OP_MKDIR: return fsd_do_mkdir(c, dir, last, (mode_t)a[1 + at]);
+    case OP_MKNOD: return fsd_do_mknod(c, dir, last, (mode_t)a[1 + at], (dev_t)a[2 + at]);
+    case OP_SYMLINK: return fsd_do_symlink(c, a[0], dir, last);
+    default: return -ENOSYS;
     }
-    snprintf(real + len, sizeof(real) - len, "%s%s", len > 1 ? "/" : "", *base);
-    if (fsdeny_denied(&st->rules, real)) {
-        close(fd);
-        return -EDEADLK;
-    }
-    return fd;
 }
 
-/* Runs rename or link for the child, race-free: both parent directories are
- * opened once, the entries' real paths are checked through those
- * descriptors, and the call runs on them. A link that follows a symlink goes
- * through a checked O_PATH descriptor of the target. Neither a rewritten
- * path buffer nor a swapped symlink can redirect the call after the check. */
-static int perform_behalf(const struct fsdeny_state *st, const sandlock_event *ev,
-                          const struct sysinfo *si, int follow, const char *from, const char *to,
-                          const char *root, sandlock_response *r)
+/* The link or rename itself, made with the child's credentials (the
+ * lookups before it are sandlock's: they read the child's /proc). */
+struct two {
+    int link, obj, d1;
+    const char *last1;
+    int d2;
+    const char *last2;
+    unsigned flags;
+};
+
+static long two_call(void *arg)
 {
-    const char *base1, *base2;
-    int target = -1, rc, err;
-    int d1 = open_checked_parent(st, ev->handle, root, from, &base1);
-    int d2 = d1 < 0 ? d1 : open_checked_parent(st, ev->handle, root, to, &base2);
-    if (d2 >= 0 && si->nr == __NR_linkat && follow) {
-        char real[PATH_MAX];
-        target = host->open_path(ev->handle, from, O_PATH | O_CLOEXEC, 0);
-        if (target >= 0 && (fd_path(target, root, real, sizeof(real)) != 0 ||
-                            fsdeny_denied(&st->rules, real))) {
-            close(target);
-            target = -EDEADLK;
-        }
-        if (target < 0) {
-            close(d2);
-            d2 = target;
-        }
-    }
-    if (d1 < 0 || d2 < 0) {
-        err = d1 < 0 ? -d1 : -d2;
-        if (d1 >= 0)
-            close(d1);
-        if (err == ENOSYS)
-            return SANDLOCK_ERROR;
-        sandlock_respond_errno(r, err == EDEADLK ? st->error : err);
-        return SANDLOCK_OK;
-    }
-    if (si->nr == __NR_link || si->nr == __NR_linkat) {
-        char self[64];
-        snprintf(self, sizeof(self), "/proc/self/fd/%d", target);
-        rc = target >= 0 ? (int)as_child(ev->handle, __NR_linkat, AT_FDCWD, (long)self, d2, (long)base2,
-                                         AT_SYMLINK_FOLLOW)
-                         : (int)as_child(ev->handle, __NR_linkat, d1, (long)base1, d2, (long)base2, 0);
-    } else {
-        unsigned flags = si->nr == __NR_renameat2 ? (unsigned)ev->args[4] : 0;
-        rc = (int)as_child(ev->handle, __NR_renameat2, d1, (long)base1, d2, (long)base2, flags);
-    }
-    err = -rc;
-    close(d1);
-    close(d2);
-    if (target >= 0)
-        close(target);
-    if (rc == 0)
-        sandlock_respond_return(r, 0);
+    const struct two *t = arg;
+    return t->link ? fsd_do_link(t->obj, t->d1, t->last1, t->d2, t->last2)
+                   : fsd_do_rename(t->d1, t->last1, t->d2, t->last2, t->flags);
+}
+
+/* rename and link: both entries in their checked parent directories; a
+ * followed or descriptor-named link source as its checked object. */
+static long act_on_two(struct fsd_call *c, const struct sysinfo *si, struct fsd_path *p, int follow)
+{
+    const char *last1 = NULL, *last2 = NULL;
+    int obj = -1, d1 = -1;
+    long rc;
+    if (si->op == OP_LINK && (follow || p[0].fd >= 0))
+        rc = obj = fsd_obtain(c, &p[0], O_PATH);
     else
-        sandlock_respond_errno(r, err);
-    return SANDLOCK_OK;
+        rc = d1 = fsd_obtain_parent(c, &p[0], &last1);
+    if (rc < 0)
+        return rc;
+    int d2 = fsd_obtain_parent(c, &p[1], &last2);
+    struct two t = { si->op == OP_LINK, obj, d1, last1, d2, last2,
+                     si->nr == __NR_renameat2 ? (unsigned)c->ev->args[4] : 0 };
+    rc = d2 < 0 ? d2 : fsd_as_child(c->host, c->ev->handle, two_call, &t);
+    if (d2 >= 0)
+        close(d2);
+    close(obj >= 0 ? obj : d1);
+    return rc;
 }
 
-/* Decides a non-open call: every path it names must be allowed both as
- * named and with symlinks resolved; then the kernel runs it, except rename
- * and link, which sandlock runs itself (perform_behalf). */
-static int handle_paths(const struct fsdeny_state *st, const sandlock_event *ev,
-                        const struct sysinfo *si, sandlock_response *r)
+static long object_act(void *arg)
+{
+    struct act *a = arg;
+    return act_on_object(a->c, a->si, a->obj, a->named, a->atflags);
+}
+
+static long entry_act(void *arg)
+{
+    struct act *a = arg;
+    return act_on_entry(a->c, a->si, a->dir, a->last);
+}
+
+/* Decides a non-open call: every path must be allowed as named and as the
+ * object (or entry) it reaches; then sandlock runs the call on that very
+ * object, except execve and chdir, which only the kernel can run for the
+ * child: they continue after the check. */
+static int handle_paths(const struct fsdeny_state *st, const sandlock_event *ev, const struct sysinfo *si,
+                        sandlock_response *r)
 {
     uint64_t atflags = si->flags >= 0 ? ev->args[(int)si->flags] : 0;
     int follow = si->follow == FOLLOW ||
                  (si->follow == NOFOLLOW_FLAG && !(atflags & AT_SYMLINK_NOFOLLOW)) ||
                  (si->follow == FOLLOW_FLAG && (atflags & AT_SYMLINK_FOLLOW));
-    int empty_ok = si->flags >= 0 && (atflags & AT_EMPTY_PATH);
-    char root[PATH_MAX];
-    root[0] = '\0';
-    int have_root = 0, named = 0;
-    char paths[2][PATH_MAX];
-    for (int i = 0; i < 2 && si->p[i].path >= 0; i++) {
-        char *path = paths[i];
-        int rc = read_path(ev->handle, ev, si->p[i], si->null_ok, i == 0 && empty_ok, path,
-                           PATH_MAX);
-        if (rc < 0) {
-            if (!answerable(-rc))
-                return SANDLOCK_ERROR;
-            sandlock_respond_errno(r, -rc);
-            return SANDLOCK_OK;
-        }
-        if (rc == 0)
-            continue;
-        named++;
-        if (fsdeny_denied(&st->rules, path)) {
-            sandlock_respond_errno(r, st->error);
-            return SANDLOCK_OK;
-        }
-        char own[PATH_MAX];
-        const char *use = path;
-        if (proc_self(ev, path, own, sizeof(own))) {
-            if (fsdeny_denied(&st->rules, own)) {
-                sandlock_respond_errno(r, st->error);
-                return SANDLOCK_OK;
-            }
-            use = own;
-        }
-        if (!have_root) {
-            child_root(ev->pid, root, sizeof(root));
-            have_root = 1;
-        }
-        if (real_path_denied(st, ev->handle, root, use, i == 0 && follow)) {
-            sandlock_respond_errno(r, st->error);
-            return SANDLOCK_OK;
-        }
+    /* readlinkat takes "" without a flag (the symlink dirfd names). */
+    int empty_ok = (si->flags >= 0 && (atflags & AT_EMPTY_PATH)) || si->nr == __NR_readlinkat;
+    struct fsd_call c;
+    struct fsd_path p[2];
+    call_init(&c, st, ev);
+    int n = si->p[1].path >= 0 ? 2 : 1;
+    long rc = 0;
+    for (int i = 0; i < n && rc == 0; i++) {
+        int dirfd = si->p[i].dirfd < 0 ? AT_FDCWD : (int)ev->args[(int)si->p[i].dirfd];
+        /* With AT_EMPTY_PATH a NULL path is "" too (Linux 6.11). */
+        unsigned flags = (i == 0 && empty_ok ? FSD_EMPTY_OK : 0) |
+                         (si->null_ok || (i == 0 && empty_ok && si->flags >= 0) ? FSD_NULL_OK : 0) |
+                         (i == 0 && follow ? FSD_FOLLOW : 0);
+        rc = fsd_spell(&c, dirfd, ev->args[(int)si->p[i].path], flags, &p[i]);
+        if (rc == 0 && fsd_named_denied(&c, &p[i]))
+            rc = -EDEADLK;
+        if (rc < 0 && i == 1)
+            fsd_path_release(&p[0]);
     }
-    if (si->behalf && named == 2)
-        return perform_behalf(st, ev, si, follow, paths[0], paths[1], root, r);
-    sandlock_respond_continue(r);
-    return SANDLOCK_OK;
+    if (rc < 0)
+        return answer(st, rc, r);
+    int named = p[0].fd < 0;
+    switch (si->op) {
+    case OP_RENAME:
+    case OP_LINK:
+        rc = act_on_two(&c, si, p, follow);
+        fsd_path_release(&p[1]);
+        break;
+    case OP_UNLINK: case OP_RMDIR: case OP_MKDIR: case OP_MKNOD: case OP_SYMLINK: {
+        const char *last;
+        int dir = fsd_obtain_parent(&c, &p[0], &last);
+        rc = dir < 0 ? dir
+                     : fsd_as_child(host, ev->handle, entry_act, &(struct act){ .c = &c, .si = si, .dir = dir, .last = last });
+        if (dir >= 0)
+            close(dir);
+        break;
+    }
+    default: {
+        int obj = fsd_obtain(&c, &p[0], O_PATH | (follow ? 0 : O_NOFOLLOW));
+        if (obj >= 0 && (si->op == OP_EXEC || si->op == OP_CHDIR)) {
+            close(obj);
+            fsd_path_release(&p[0]);
+            sandlock_respond_continue(r);
+            return SANDLOCK_OK;
+        }
+        rc = obj < 0 ? obj
+                     : fsd_as_child(host, ev->handle, object_act,
+                                    &(struct act){ .c = &c, .si = si, .obj = obj, .named = named, .atflags = atflags });
+        if (obj >= 0)
+            close(obj);
+    }
+    }
+    fsd_path_release(&p[0]);
+    return answer(st, rc, r);
 }
 
 static int fsdeny_handle(void *state, const sandlock_event *ev, sandlock_response *r)
@@ -754,7 +680,7 @@ static int fsdeny_handle(void *state, const sandlock_event *ev, sandlock_respons
         sandlock_respond_continue(r);
         return SANDLOCK_OK;
     }
-    return si->open ? handle_open(st, ev, si, r) : handle_paths(st, ev, si, r);
+    return si->op == OP_OPEN ? handle_open(st, ev, si, r) : handle_paths(st, ev, si, r);
 }
 
 static const sandlock_plugin fsdeny_plugin = {
@@ -762,7 +688,7 @@ static const sandlock_plugin fsdeny_plugin = {
     .struct_size = sizeof(sandlock_plugin),
     .name = "fsdeny",
     .version = SANDLOCK_BUNDLED_VERSION,
-    .description = "deny path-taking syscalls by glob; opens are race-free",
+    .description = "deny path-taking syscalls by glob, acting on the checked object",
     .init = fsdeny_init,
     .syscalls = fsdeny_syscalls,
     .handle = fsdeny_handle,

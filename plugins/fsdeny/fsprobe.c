@@ -8,8 +8,10 @@
  *   stat|lstat|access|unlink|rmdir|mkdir|readlink|chdir|truncate PATH
  *   rename OLD NEW | link OLD NEW | symlink TARGET LINK
  *   exec PATH            execve(PATH) with no arguments
+ *   chmod PATH | chown PATH | getxattr PATH | utimensat PATH | mknod PATH
  *   race GOOD BAD N      opens of a flipping path, see race() below
- *   linkrace GOOD BAD NEW N   links of a flipping path to NEW, the same */
+ *   linkrace GOOD BAD NEW N   links of a flipping path to NEW, the same
+ *   chmodrace GOOD BAD LINK N  see chmod_race() below */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +23,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -134,6 +137,49 @@ static int race(race_attempt *attempt, const char *good, const char *bad, const 
     return 0;
 }
 
+/* The symlink LINK flips between GOOD and BAD (renames of two prepared
+ * links) in one thread. */
+static const char *flip_link, *flip_targets[2];
+
+static void *link_flipper(void *arg)
+{
+    (void)arg;
+    char tmp[600];
+    snprintf(tmp, sizeof(tmp), "%s.tmp", flip_link);
+    for (int i = 0; !atomic_load(&race_done); i ^= 1) {
+        unlink(tmp);
+        if (symlink(flip_targets[i], tmp) == 0)
+            rename(tmp, flip_link);
+    }
+    return NULL;
+}
+
+/* chmod(0777) N times on a path whose buffer flips between GOOD and BAD
+ * (same length) while another thread flips the symlink LINK between them,
+ * half of the calls through each. Prints how many succeeded; the test
+ * checks BAD's mode from outside. */
+static int chmod_race(const char *good, const char *bad, const char *link, long n)
+{
+    char *names[2] = { (char *)good, (char *)bad };
+    if (strlen(good) != strlen(bad) || strlen(good) >= sizeof(race_path))
+        return 2;
+    memcpy(race_path, good, strlen(good) + 1);
+    flip_link = link;
+    flip_targets[0] = good;
+    flip_targets[1] = bad;
+    pthread_t t1, t2;
+    pthread_create(&t1, NULL, flipper, names);
+    pthread_create(&t2, NULL, link_flipper, NULL);
+    long done = 0;
+    for (long i = 0; i < n; i++)
+        done += chmod(i % 2 ? link : race_path, 0777) == 0;
+    atomic_store(&race_done, 1);
+    pthread_join(t1, NULL);
+    pthread_join(t2, NULL);
+    printf("chmods %ld\n", done);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3)
@@ -185,6 +231,16 @@ int main(int argc, char **argv)
         return report(chdir(path));
     if (!strcmp(cmd, "truncate"))
         return report(truncate(path, 0));
+    if (!strcmp(cmd, "chmod"))
+        return report(chmod(path, 0777));
+    if (!strcmp(cmd, "chown"))
+        return report(chown(path, getuid(), getgid()));
+    if (!strcmp(cmd, "getxattr"))
+        return report(getxattr(path, "user.x", buf, sizeof(buf)) < 0 && errno == ENODATA ? 0 : -1);
+    if (!strcmp(cmd, "utimensat"))
+        return report(utimensat(AT_FDCWD, path, NULL, 0));
+    if (!strcmp(cmd, "mknod"))
+        return report(mknod(path, S_IFIFO | 0600, 0));
     if (!strcmp(cmd, "exec")) {
         char *args[] = { (char *)path, NULL };
         execve(path, args, NULL);
@@ -200,6 +256,8 @@ int main(int argc, char **argv)
         return report(symlink(path, argv[3]));
     if (!strcmp(cmd, "race") && argc == 5)
         return race(open_attempt, path, argv[3], NULL, atol(argv[4]), 100);
+    if (!strcmp(cmd, "chmodrace") && argc == 6)
+        return chmod_race(path, argv[3], argv[4], atol(argv[5]));
     if (!strcmp(cmd, "linkrace") && argc == 6)
         return race(link_attempt, path, argv[3], argv[4], atol(argv[5]), 10);
     return 2;

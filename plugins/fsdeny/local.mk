@@ -2,7 +2,9 @@
 # without open races.
 plugins_LTLIBRARIES += plugins/fsdeny.la
 plugins_fsdeny_la_SOURCES = plugins/fsdeny/fsdeny.c plugins/fsdeny/rules.c plugins/fsdeny/rules.h \
-	plugins/fsdeny/masking.c plugins/fsdeny/masking.h
+	plugins/fsdeny/masking.c plugins/fsdeny/masking.h \
+	plugins/fsdeny/object.c plugins/fsdeny/object.h plugins/fsdeny/behalf.c plugins/fsdeny/behalf.h \
+	plugins/fsdeny/blocking.c plugins/fsdeny/blocking.h
 plugins_fsdeny_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_fsdeny_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 
@@ -23,3 +25,12 @@ TESTS += plugins/fsdeny/test.sh plugins/fsdeny/masks.sh
 dist_check_SCRIPTS += plugins/fsdeny/test.sh plugins/fsdeny/masks.sh
 dist_man_MANS += man/sandlock-fsdeny.7
 EXTRA_DIST += plugins/fsdeny/README.md
+
+# The differential test: diff.cases bare and under fsdeny, same results.
+check_PROGRAMS += plugins/fsdeny/fsdiff
+plugins_fsdeny_fsdiff_SOURCES = plugins/fsdeny/fsdiff.c
+plugins_fsdeny_fsdiff_CFLAGS = $(WARN_CFLAGS)
+plugins_fsdeny_fsdiff_LDFLAGS =
+TESTS += plugins/fsdeny/diff.sh
+dist_check_SCRIPTS += plugins/fsdeny/diff.sh
+EXTRA_DIST += plugins/fsdeny/diff.cases

@@ -77,6 +77,12 @@ probe creat "$T/good/dirlink/new2"; is "creat through a symlinked denied directo
 test -e "$T/deny/new2" && fail "nothing was created through the link" || pass "nothing was created through the link"
 probe trunc "$T/good/link";        is "O_TRUNC through a symlink to a denied file" "$out" "err EACCES"
 is "the denied file kept its content" "$(cat "$T/deny/a")" "bad"
+ln -s "$T/deny/via-dangling" "$T/good/dangling"
+probe creat "$T/good/dangling";    is "creat through a dangling symlink into a denied directory" "$out" "err EACCES"
+test -e "$T/deny/via-dangling" && fail "its target was not created" || pass "its target was not created"
+ln -s ../good/created-by-link "$T/good/dangling2"
+probe creat "$T/good/dangling2";   is "creat through a dangling relative symlink" "$out" "ok"
+test -f "$T/good/created-by-link" && pass "creates its target" || fail "creates its target"
 probe creat "$T/good/made";        is "creat in an allowed directory" "$out" "ok"
 test -f "$T/good/made" && pass "and the file exists" || fail "and the file exists"
 
@@ -105,6 +111,127 @@ run_sandlock run -c "$ini" -- "$PROBE" exec "$T/good/true"
 is "execve of an allowed program" "$rc:$out" "0:"
 is "the denied tree is intact" "$(cat "$T/deny/a") $(ls "$T/deny" | tr '\n' ' ')" \
     "bad a keep sub tolink true "
+
+# A denied path spelled through the child's magic links: /proc/self/root,
+# /proc/self/cwd, /dev/fd/N and /proc/self/fd/N of an allowed directory.
+# sandlock's own lookup of such a spelling fails (a magic link); that must
+# never mean "allowed" (it did for every call below).
+chmod 640 "$T/deny/a"
+mkdir -p "$T/deny/emptydir"
+for spelling in "/proc/self/root$T/deny" "/dev/fd/9/deny" "/proc/self/fd/9/deny" "/proc/self/cwd/deny"; do
+    for call in stat access getxattr utimensat chmod chown truncate unlink exec; do
+        run_sandlock run -c "$ini" -- sh -c "cd '$T' && exec 9<'$T' && exec '$PROBE' $call '$spelling/a'"
+        is "$call $spelling/a" "$out" "err EACCES"
+    done
+    for call in mkdir mknod; do
+        run_sandlock run -c "$ini" -- sh -c "cd '$T' && exec 9<'$T' && exec '$PROBE' $call '$spelling/new-$call'"
+        is "$call $spelling/new-$call" "$out" "err EACCES"
+    done
+    run_sandlock run -c "$ini" -- sh -c "cd '$T' && exec 9<'$T' && exec '$PROBE' symlink /x '$spelling/new-sym'"
+    is "symlink $spelling/new-sym" "$out" "err EACCES"
+    run_sandlock run -c "$ini" -- sh -c "cd '$T' && exec 9<'$T' && exec '$PROBE' rmdir '$spelling/emptydir'"
+    is "rmdir $spelling/emptydir" "$out" "err EACCES"
+done
+is "through magic links nothing denied changed" \
+    "$(stat -c '%a %s' "$T/deny/a") $(ls "$T/deny" | tr '\n' ' ')" "640 4 a emptydir keep sub tolink true "
+# ... while the same spellings of allowed files work as they do bare.
+run_sandlock run -c "$ini" -- sh -c "cd '$T' && exec 9<'$T' && exec '$PROBE' read /dev/fd/9/good/a"
+is "/dev/fd/N/allowed is read" "$out" "ok good"
+run_sandlock run -c "$ini" -- "$PROBE" read "/proc/self/root$T/good/a"
+is "/proc/self/root/allowed is read" "$out" "ok good"
+
+# chmod through a racing path: one thread flips the path buffer between an
+# allowed and a denied file, another flips a symlink between them. The
+# denied file's mode must never change (whether the race is hit or not).
+mkdir -p "$T/cgood" "$T/cdeny"
+echo good > "$T/cgood/f"
+echo secret > "$T/cdeny/f"
+chmod 600 "$T/cgood/f" "$T/cdeny/f"
+ini4=$(write_ini chmodrace <<EOF
+[sandlock]
+masks = no
+[plugin fs]
+module = fsdeny
+deny = $T/cdeny
+EOF
+)
+run_sandlock run -c "$ini4" -- "$PROBE" chmodrace "$T/cgood/f" "$T/cdeny/f" "$T/cgood/link" 4000
+like "chmod race: the allowed file was changed" "$out" "^chmods [0-9]{2,}$"
+is "chmod race: the denied file's mode never changed" "$(stat -c %a "$T/cdeny/f")" "600"
+
+# Opens of a FIFO wait for the other end on a thread of their own: two
+# readers waiting must not keep the writer's open from being served, with
+# two workers or one, and a sandbox killed while they wait ends at once.
+for workers in 2 1; do
+    iniw=$(write_ini "fifo$workers" <<EOF
+[sandlock]
+masks = no
+workers = $workers
+[plugin fs]
+module = fsdeny
+deny = $T/deny
+EOF
+)
+    mkdir -p "$T/fifo$workers"
+    out=$(cd "$T/fifo$workers" && timeout 20 "$SANDLOCK" run -c "$iniw" -- \
+        sh -c 'mkfifo p; cat p & cat p & sleep 0.3; echo hi > p; wait' 2>&1)
+    is "FIFO: two readers and a writer, workers = $workers" "$?:$out" "0:hi"
+    out=$(cd "$T/fifo$workers" && timeout 20 "$SANDLOCK" run -c "$iniw" -- \
+        sh -c 'mkfifo w; (sleep 0.3; cat w) & echo late > w; wait' 2>&1)
+    is "FIFO: a writer waits for a later reader, workers = $workers" "$?:$out" "0:late"
+done
+out=$(cd "$T/fifo2" && HOME="$T/home" timeout 20 "$SANDLOCK" run -c "$top_srcdir/examples/sandlock.ini" -- \
+    sh -c 'rm -f p; mkfifo p; cat p & cat p & sleep 0.3; echo hi > p; wait' 2>/dev/null)
+is "FIFO: the same under the default configuration" "$?:$out" "0:hi"
+(cd "$T/fifo1" && mkfifo q && exec timeout 20 "$SANDLOCK" run -c "$iniw" -- cat q) 2>/dev/null &
+pid=$!
+sleep 0.5
+start=$(date +%s)
+kill -TERM "$pid"
+wait "$pid"
+took=$(( $(date +%s) - start ))
+[ "$took" -le 5 ] && pass "a sandbox told to stop while an open waits ends at once" \
+    || fail "a sandbox told to stop while an open waits ends at once" "took ${took}s"
+
+# The same attacks from an unprivileged sandbox (sandlock run as nobody,
+# without a PID namespace), on files nobody owns.
+as_nobody="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null && $as_nobody test -x "$PROBE"; then
+    N="$T/nobody"
+    chmod 755 "$T"
+    mkdir -p "$N/deny" "$N/good"
+    echo secret > "$N/deny/a"
+    chmod 600 "$N/deny/a"
+    echo good > "$N/good/f"
+    chown -R nobody "$N"
+    inin=$(write_ini nobody <<EOF
+[sandlock]
+masks = no
+[plugin fs]
+module = fsdeny
+deny = $N/deny
+EOF
+)
+    chmod 644 "$inin"
+    for spelling in "/proc/self/root$N/deny" "/dev/fd/9/deny" "/proc/self/cwd/deny"; do
+        for call in stat chmod truncate unlink; do
+            out=$(cd "$N" && $as_nobody "$SANDLOCK" run -c "$inin" -- sh -c "exec 9<'$N' && exec '$PROBE' $call '$spelling/a'" 2>/dev/null)
+            is "as nobody: $call $spelling/a" "$out" "err EACCES"
+        done
+        out=$(cd "$N" && $as_nobody "$SANDLOCK" run -c "$inin" -- sh -c "exec 9<'$N' && exec '$PROBE' mkdir '$spelling/d'" 2>/dev/null)
+        is "as nobody: mkdir $spelling/d" "$out" "err EACCES"
+    done
+    cp "$N/good/f" "$N/good/g"; echo secrex > "$N/deny/f"; chmod 600 "$N/good/g" "$N/deny/f"; chown nobody "$N/good/g" "$N/deny/f"
+    out=$($as_nobody "$SANDLOCK" run -c "$inin" -- "$PROBE" chmodrace "$N/good/g" "$N/deny/f" "$N/good/link" 2000 2>/dev/null)
+    like "as nobody: chmod race ran" "$out" "^chmods [0-9]+$"
+    is "as nobody: nothing denied changed" "$(stat -c '%a %s' "$N/deny/a" "$N/deny/f" | tr '\n' ' ')$(ls "$N/deny" | tr '\n' ' ')" \
+        "600 7 600 7 a f "
+    out=$(cd "$N" && timeout 20 $as_nobody "$SANDLOCK" run -c "$inin" -- \
+        sh -c 'mkfifo p; cat p & cat p & sleep 0.3; echo hi > p; wait' 2>&1)
+    is "as nobody: FIFO readers and a writer" "$?:$out" "0:hi"
+else
+    echo "# SKIP as nobody: needs root, setpriv and a build tree nobody can read"
+fi
 
 # The errno key.
 ini2=$(write_ini errno <<EOF
