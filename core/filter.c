@@ -3,6 +3,7 @@
 #include "config.h"
 #include "filter.h"
 #include "argdeny.h"
+#include "chain.h"
 #include "seccomp_ioctl.h"
 
 #include <errno.h>
@@ -50,14 +51,6 @@ static int export_bpf(scmp_filter_ctx ctx, struct sl_filter *out)
     return 0;
 }
 
-static int contains(const int *list, size_t n, int nr)
-{
-    for (size_t i = 0; i < n; i++)
-        if (list[i] == nr)
-            return 1;
-    return 0;
-}
-
 /* The newest syscall sandlock knows: the built-in deny list and the bundled
  * plugins were reviewed against the syscall table up to it (x86_64 456,
  * Linux 6.7; it also is the newest one Debian 12's libseccomp 2.5.4 can
@@ -81,15 +74,16 @@ int sl_filter_newest_known(char *err, size_t errlen)
     return nr < 0 ? -1 : nr;
 }
 
-/* Every argument rule of the built-in deny list whose syscall no plugin
- * intercepts (for those the supervisor applies them: see argdeny.h). */
-static int add_arg_rules(scmp_filter_ctx ctx, const int *notify, size_t nnotify)
+/* Every argument rule of the built-in deny list. They go in first and stay
+ * whatever plugins intercept: where a plugin's rule covers the same calls,
+ * libseccomp keeps one of the two actions (its choice, not ours), and
+ * either is right -- the deny itself, or a notification the supervisor
+ * answers with the same deny before any plugin (see argdeny.h). */
+static int add_arg_rules(scmp_filter_ctx ctx)
 {
     size_t n;
     const struct sl_arg_rule *rules = sl_arg_rules_all(&n);
     for (size_t i = 0; i < n; i++) {
-        if (contains(notify, nnotify, rules[i].nr))
-            continue;
         struct scmp_arg_cmp cmp[2];
         for (unsigned c = 0; c < rules[i].ncond; c++)
             cmp[c] = (struct scmp_arg_cmp){ rules[i].cond[c].arg, SCMP_CMP_MASKED_EQ, rules[i].cond[c].mask,
@@ -98,6 +92,35 @@ static int add_arg_rules(scmp_filter_ctx ctx, const int *notify, size_t nnotify)
                                         rules[i].ncond, cmp);
         if (rc)
             return rc;
+    }
+    return 0;
+}
+
+/* The plugins' rules: first the static errno verdicts compiled into the
+ * filter (exact), then a notify rule for every other rule (its exact
+ * comparisons only: a superset of its calls; the supervisor checks them
+ * all). libseccomp refuses (-EEXIST) a rule whose comparisons equal those
+ * of an earlier rule with another action; the earlier one -- a deny, or a
+ * compiled errno that is right for all its calls -- is kept. Where rules
+ * of different actions overlap, libseccomp keeps one of them: a
+ * notification is always right (the supervisor applies every rule in
+ * order), and a compiled errno is right for every call it matches. */
+static int add_plugin_rules(scmp_filter_ctx ctx, const struct sl_chains *chains, int place)
+{
+    for (size_t k = 0; k < chains->nnrs; k++) {
+        const struct sl_chain *c = chains->by_nr[chains->nrs[k]];
+        for (size_t i = 0; i < c->n; i++)
+            for (size_t j = 0; j < c->rules[i].n; j++) {
+                const struct sl_rule *r = &c->rules[i].rule[j];
+                if (r->place != place)
+                    continue;
+                struct scmp_arg_cmp cmp[SANDLOCK_RULE_MAX_CMP];
+                unsigned n = sl_rule_to_scmp(r, cmp);
+                uint32_t action = place == SL_RULE_FILTER ? SCMP_ACT_ERRNO((uint32_t)r->error) : SCMP_ACT_NOTIFY;
+                int rc = seccomp_rule_add_array(ctx, action, r->nr, n, cmp);
+                if (rc && rc != -EEXIST)
+                    return rc;
+            }
     }
     return 0;
 }
@@ -136,7 +159,7 @@ static int prepend_unknown_enosys(struct sl_filter *f, int newest)
     return 0;
 }
 
-int sl_filter_build(const int *notify, size_t nnotify, const int *deny, size_t ndeny,
+int sl_filter_build(const struct sl_chains *chains, const int *deny, size_t ndeny,
                     int builtin, struct sl_filter *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof(*out));
@@ -154,9 +177,11 @@ int sl_filter_build(const int *notify, size_t nnotify, const int *deny, size_t n
     for (size_t i = 0; !rc && i < ndeny; i++)
         rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), deny[i], 0);
     if (!rc && builtin)
-        rc = add_arg_rules(ctx, notify, nnotify);
-    for (size_t i = 0; !rc && i < nnotify; i++)
-        rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, notify[i], 0);
+        rc = add_arg_rules(ctx);
+    if (!rc)
+        rc = add_plugin_rules(ctx, chains, SL_RULE_FILTER);
+    if (!rc)
+        rc = add_plugin_rules(ctx, chains, SL_RULE_CHAIN);
     if (!rc)
         rc = export_bpf(ctx, out);
     seccomp_release(ctx);

@@ -55,6 +55,14 @@ static int host_config_next(const sandlock_config *cfg, size_t *cursor, const ch
     return 1;
 }
 
+static unsigned host_config_line(const sandlock_config *cfg, const char *key, size_t nth)
+{
+    for (size_t i = 0; cfg && key && i < cfg->nkeys; i++)
+        if (strcmp(cfg->keys[i].key, key) == 0 && nth-- == 0)
+            return cfg->keys[i].line;
+    return 0;
+}
+
 const sandlock_host sl_host_table = {
     .abi_version = SANDLOCK_ABI_VERSION,
     .struct_size = sizeof(sandlock_host),
@@ -82,4 +90,7 @@ const sandlock_host sl_host_table = {
     .resolve_path_begin = sl_resolve_path_begin,
     .resolve_path_end = sl_resolve_path_end,
     .run_as_child = sl_run_as_child,
+    /* 1.4: syscall rules */
+    .add_syscall_rule = sl_loader_add_rule,
+    .config_line = host_config_line,
 };

@@ -8,6 +8,7 @@ core_libsandlock_core_la_SOURCES = \
 	core/loader.c core/loader.h \
 	core/host.c \
 	core/chain.c core/chain.h \
+	core/rules.c core/rules.h \
 	core/fault.c core/fault.h \
 	core/argdeny.c core/argdeny.h \
 	core/filter.c core/filter.h \
