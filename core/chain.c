@@ -20,56 +20,35 @@
 
 int (*sl_defer_registered)(sandlock_handle handle);
 
-/* Why each rule of the chain's first instance is or is not compiled into
- * the filter (the conditions of "Static verdicts" in plugin.h). Rules of
- * later instances always go through notifications. */
+/* Where each rule is enforced, and why (see "Static verdicts" in
+ * plugin.h). The filter checks a syscall's rules in chain order, first
+ * match (rulebpf.h), so a static errno is exact in it wherever it stands:
+ * a call an earlier rule matches is trapped, and the host then walks the
+ * chain and gives the errno itself if it gets that far. */
 static void place_rules(struct sl_chain *c)
 {
-    static const char *const why_handle = "handle() decides";
+    c->trapped = 0;
     for (size_t i = 0; i < c->n; i++)
         for (size_t k = 0; k < c->rules[i].n; k++) {
             struct sl_rule *r = &c->rules[i].rule[k];
             r->place = SL_RULE_CHAIN;
             switch (r->verdict) {
-            case SANDLOCK_RULE_HANDLE:
-                r->why = why_handle;
-                continue;
+            case SANDLOCK_VERDICT_ERRNO:
+                r->place = SL_RULE_FILTER;
+                r->why = (i || k) ? "static errno; calls an earlier rule matches are trapped" : "static errno";
+                break;
             case SANDLOCK_VERDICT_RETURN:
                 r->why = "static return: seccomp can only fail a call; the host answers";
-                continue;
+                break;
             case SANDLOCK_VERDICT_KILL:
                 r->why = "static kill: ends the whole sandbox, a filter kill would not; the host answers";
-                continue;
+                break;
+            default:
+                r->why = "handle() decides";
+                break;
             }
-            if (i > 0) {
-                r->why = "static errno after an instance with rules for this syscall; the host answers";
-                continue;
-            }
-            int earlier_differs = 0;
-            for (size_t e = 0; e < k; e++)
-                earlier_differs |= c->rules[i].rule[e].verdict != SANDLOCK_VERDICT_ERRNO ||
-                                   c->rules[i].rule[e].error != r->error;
-            int deny_differs = 0;
-            for (size_t a = 0; a < c->narg_rules; a++)
-                deny_differs |= c->arg_rules[a].error != r->error;
-            if (earlier_differs)
-                r->why = "static errno after a rule of this instance that answers otherwise; the host "
-                         "answers";
-            else if (!sl_rule_exact_in_filter(r))
-                r->why = "static errno with a 32-bit comparison the filter cannot state exactly; the "
-                         "host answers";
-            else if (deny_differs)
-                r->why = "static errno where the built-in argument deny rules give another errno; the "
-                         "host answers";
-            else {
-                r->place = SL_RULE_FILTER;
-                r->why = "static errno, nothing earlier answers otherwise";
-            }
+            c->trapped |= r->place == SL_RULE_CHAIN;
         }
-    c->trapped = 0;
-    for (size_t i = 0; i < c->n; i++)
-        for (size_t k = 0; k < c->rules[i].n; k++)
-            c->trapped |= c->rules[i].rule[k].place == SL_RULE_CHAIN;
 }
 
 /* The chain of syscall `nr`, or NULL when no instance has rules for it (or

@@ -3,7 +3,7 @@
 #include "config.h"
 #include "filter.h"
 #include "argdeny.h"
-#include "chain.h"
+#include "rulebpf.h"
 #include "seccomp_ioctl.h"
 
 #include <errno.h>
@@ -74,11 +74,9 @@ int sl_filter_newest_known(char *err, size_t errlen)
     return nr < 0 ? -1 : nr;
 }
 
-/* Every argument rule of the built-in deny list. They go in first and stay
- * whatever plugins intercept: where a plugin's rule covers the same calls,
- * libseccomp keeps one of the two actions (its choice, not ours), and
- * either is right -- the deny itself, or a notification the supervisor
- * answers with the same deny before any plugin (see argdeny.h). */
+/* Every argument rule of the built-in deny list. For the syscalls that
+ * have plugin rules they are also in front of those (rulebpf.h), so they
+ * win there too; the supervisor applies them as well (argdeny.h). */
 static int add_arg_rules(scmp_filter_ctx ctx)
 {
     size_t n;
@@ -96,66 +94,52 @@ static int add_arg_rules(scmp_filter_ctx ctx)
     return 0;
 }
 
-/* The plugins' rules: first the static errno verdicts compiled into the
- * filter (exact), then a notify rule for every other rule (its exact
- * comparisons only: a superset of its calls; the supervisor checks them
- * all). libseccomp refuses (-EEXIST) a rule whose comparisons equal those
- * of an earlier rule with another action; the earlier one -- a deny, or a
- * compiled errno that is right for all its calls -- is kept. Where rules
- * of different actions overlap, libseccomp keeps one of them: a
- * notification is always right (the supervisor applies every rule in
- * order), and a compiled errno is right for every call it matches. */
-static int add_plugin_rules(scmp_filter_ctx ctx, const struct sl_chains *chains, int place)
-{
-    for (size_t k = 0; k < chains->nnrs; k++) {
-        const struct sl_chain *c = chains->by_nr[chains->nrs[k]];
-        for (size_t i = 0; i < c->n; i++)
-            for (size_t j = 0; j < c->rules[i].n; j++) {
-                const struct sl_rule *r = &c->rules[i].rule[j];
-                if (r->place != place)
-                    continue;
-                struct scmp_arg_cmp cmp[SANDLOCK_RULE_MAX_CMP];
-                unsigned n = sl_rule_to_scmp(r, cmp);
-                uint32_t action = place == SL_RULE_FILTER ? SCMP_ACT_ERRNO((uint32_t)r->error) : SCMP_ACT_NOTIFY;
-                int rc = seccomp_rule_add_array(ctx, action, r->nr, n, cmp);
-                if (rc && rc != -EEXIST)
-                    return rc;
-            }
-    }
-    return 0;
-}
-
 /* Syscalls newer than sandlock knows can be neither denied nor intercepted
  * by name (libseccomp cannot name them, nobody reviewed them: 463-469 are
  * siblings of denied or intercepted calls, such as open_tree_attr of
  * open_tree). libseccomp only matches exact numbers, so a few instructions
  * put in front of its program answer every native number above the newest
  * known one with ENOSYS -- what an older kernel says, so libc falls back to
- * the older call that is denied or intercepted. Foreign architectures and
- * x32 numbers go on to libseccomp's program, which kills them. The result
- * depends on the arch and the number only, so the kernel's action cache
- * still allows the constant-allow syscalls without running the filter. */
-static int prepend_unknown_enosys(struct sl_filter *f, int newest)
+ * the older call that is denied or intercepted. Then come the plugins'
+ * syscall rules (rulebpf.h). Foreign architectures and x32 numbers go on
+ * to libseccomp's program, which kills them. The result of the ENOSYS
+ * part depends on the arch and the number only, and so does that of every
+ * syscall without plugin rules, so the kernel's action cache still allows
+ * the constant-allow syscalls without running the filter. */
+static int prepend(struct sl_filter *f, const struct sl_chains *chains, int builtin, int newest)
 {
     const struct sock_filter head[] = {
         BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, seccomp_arch_native(), 0, 4),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, seccomp_arch_native(), 1, 0),
+        BPF_STMT(BPF_JMP | BPF_JA, 0),            /* to libseccomp's program, patched */
+    };
+    const struct sock_filter unknown[] = {
         BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
         BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)newest, 0, 2),
         BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, X32_BIT, 1, 0),
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
     };
-    size_t nhead = sizeof(head) / sizeof(head[0]);
-    if (f->prog.len + nhead > BPF_MAXINSNS)
-        return -E2BIG;
-    struct sock_filter *insns = malloc((f->prog.len + nhead) * sizeof(*insns));
+    size_t nhead = sizeof(head) / sizeof(head[0]), nunknown = sizeof(unknown) / sizeof(unknown[0]);
+    size_t len = nhead + (builtin ? nunknown : 0);
+    struct sock_filter *insns = malloc(len * sizeof(*insns));
     if (!insns)
         return -ENOMEM;
     memcpy(insns, head, sizeof(head));
-    memcpy(insns + nhead, f->prog.filter, f->prog.len * sizeof(*insns));
+    if (builtin)
+        memcpy(insns + nhead, unknown, sizeof(unknown));
+    int rc = sl_rulebpf_append(chains, builtin, &insns, &len);
+    if (!rc && len + f->prog.len > BPF_MAXINSNS)
+        rc = -E2BIG;
+    struct sock_filter *all = rc ? NULL : realloc(insns, (len + f->prog.len) * sizeof(*insns));
+    if (!all) {
+        free(insns);
+        return rc ? rc : -ENOMEM;
+    }
+    all[nhead - 1].k = (uint32_t)(len - nhead);
+    memcpy(all + len, f->prog.filter, f->prog.len * sizeof(*all));
     free(f->prog.filter);
-    f->prog.filter = insns;
-    f->prog.len = (unsigned short)(f->prog.len + nhead);
+    f->prog.filter = all;
+    f->prog.len = (unsigned short)(len + f->prog.len);
     return 0;
 }
 
@@ -179,14 +163,10 @@ int sl_filter_build(const struct sl_chains *chains, const int *deny, size_t nden
     if (!rc && builtin)
         rc = add_arg_rules(ctx);
     if (!rc)
-        rc = add_plugin_rules(ctx, chains, SL_RULE_FILTER);
-    if (!rc)
-        rc = add_plugin_rules(ctx, chains, SL_RULE_CHAIN);
-    if (!rc)
         rc = export_bpf(ctx, out);
     seccomp_release(ctx);
-    if (!rc && builtin)
-        rc = prepend_unknown_enosys(out, newest);
+    if (!rc)
+        rc = prepend(out, chains, builtin, newest);
     if (rc) {
         sl_filter_free(out);
         set_err(err, errlen, "libseccomp: cannot build the filter: %s", strerror(-rc));

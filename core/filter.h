@@ -13,12 +13,14 @@ struct sl_filter {
 
 struct sl_chains;
 
-/* Builds the filter with libseccomp and exports its BPF: the plugins'
- * rules from `chains` (static errno verdicts the chains placed in the
- * filter, a notification for every other rule), `deny` (native syscall
- * numbers) EPERM. With `builtin` (default_deny) it also holds the built-in
- * argument rules (argdeny.h) and answers every native number above
- * sl_filter_newest_known() with ENOSYS. Returns 0 or -1 with a message. */
+/* Builds the filter: libseccomp's program (default allow, `deny` --
+ * native syscall numbers -- EPERM, with `builtin` (default_deny) the
+ * built-in argument rules of argdeny.h) behind a prefix of our own that,
+ * with `builtin`, answers every native number above
+ * sl_filter_newest_known() with ENOSYS and holds the plugins' syscall
+ * rules from `chains` (rulebpf.h: static errno verdicts the chains placed
+ * in the filter, a notification for every other rule). Returns 0 or -1
+ * with a message. */
 int sl_filter_build(const struct sl_chains *chains, const int *deny, size_t ndeny,
                     int builtin, struct sl_filter *out, char *err, size_t errlen);
 

@@ -12,6 +12,7 @@ core_libsandlock_core_la_SOURCES = \
 	core/fault.c core/fault.h \
 	core/argdeny.c core/argdeny.h \
 	core/filter.c core/filter.h \
+	core/rulebpf.c core/rulebpf.h \
 	core/respond.c core/respond.h \
 	core/sandbox.c core/sandbox.h \
 	core/supervisor.c core/supervisor.h \

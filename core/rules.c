@@ -52,39 +52,6 @@ int sl_rule_from_sdk(const sandlock_syscall_rule *in, struct sl_rule *out, const
     return 0;
 }
 
-/* libseccomp 2.5 compares 64 bits; a low-32-bit comparison is exact only
- * as a masked equality (EQ: mask 0xffffffff). */
-static int cmp_exact(const struct sl_cmp *c)
-{
-    return !c->low32 || c->op == SANDLOCK_CMP_EQ || c->op == SANDLOCK_CMP_MASKED_EQ;
-}
-
-int sl_rule_exact_in_filter(const struct sl_rule *r)
-{
-    for (unsigned i = 0; i < r->ncmp; i++)
-        if (!cmp_exact(&r->cmp[i]))
-            return 0;
-    return 1;
-}
-
-unsigned sl_rule_to_scmp(const struct sl_rule *r, struct scmp_arg_cmp cmp[SANDLOCK_RULE_MAX_CMP])
-{
-    unsigned n = 0;
-    for (unsigned i = 0; i < r->ncmp; i++) {
-        const struct sl_cmp *c = &r->cmp[i];
-        if (!cmp_exact(c))
-            continue;
-        if (c->low32)
-            cmp[n++] = (struct scmp_arg_cmp){ c->arg, SCMP_CMP_MASKED_EQ,
-                                              c->op == SANDLOCK_CMP_EQ ? LOW32 : c->mask, c->value };
-        else
-            cmp[n++] = (struct scmp_arg_cmp){ c->arg, (enum scmp_compare)c->op,
-                                              c->op == SANDLOCK_CMP_MASKED_EQ ? c->mask : c->value,
-                                              c->op == SANDLOCK_CMP_MASKED_EQ ? c->value : 0 };
-    }
-    return n;
-}
-
 void sl_rule_describe_cmps(const struct sl_rule *r, char *buf, size_t size)
 {
     static const char *const ops[] = { "?", "!=", "<", "<=", "==", ">=", ">", "==" };

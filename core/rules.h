@@ -1,13 +1,12 @@
 /* rules.h -- plugin syscall rules (SDK 1.4): argument predicates and
- * static verdicts, checked from an SDK rule, matched against a
- * notification's arguments and stated for the filter. Pure logic: no
+ * static verdicts, checked from an SDK rule and matched against a
+ * notification's arguments (rulebpf.h states them for the filter). Pure logic: no
  * kernel calls, unit-testable. The semantics are documented in
  * sdk/sandlock/plugin.h ("Syscall rules"). */
 #ifndef SANDLOCK_RULES_H
 #define SANDLOCK_RULES_H
 
 #include <sandlock/plugin.h>
-#include <seccomp.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -64,14 +63,6 @@ static inline int sl_rule_holds(const struct sl_rule *r, const uint64_t args[6])
             return 0;
     return 1;
 }
-
-/* Is every comparison of the rule exact in a libseccomp 2.5 filter? */
-int sl_rule_exact_in_filter(const struct sl_rule *r);
-
-/* The rule's comparisons for libseccomp: exact ones as they are, inexact
- * ones (32-bit NE, LT, LE, GT, GE) left out, so the result holds for a
- * superset of the calls. Returns how many were stored in cmp. */
-unsigned sl_rule_to_scmp(const struct sl_rule *r, struct scmp_arg_cmp cmp[SANDLOCK_RULE_MAX_CMP]);
 
 /* "arg2 & 0x3 == 0x1, low32(arg0) == 2" into buf; "" for no comparison. */
 void sl_rule_describe_cmps(const struct sl_rule *r, char *buf, size_t size);

@@ -25,7 +25,7 @@ bad_config "return not a number" "action: .*got 'return:x'" "syscalls = getppid"
 bad_config "unknown signal" "action: .*got 'kill:SIGFOO'" "syscalls = getppid" "action = kill:SIGFOO"
 bad_config "continue with an argument" "action: .*got 'continue:1'" "syscalls = getppid" "action = continue:1"
 bad_config "no syscalls" "syscalls: required" "action = continue"
-bad_config "unknown key" "unknown key 'syscall' \\(expected syscalls, action\\)" \
+bad_config "unknown key" "unknown key 'syscall' \\(expected syscalls, action, static\\)" \
     "syscall = getppid" "action = continue"
 lines=()
 for i in $(seq 65); do lines+=("syscalls = getppid"); done

@@ -284,7 +284,7 @@ typedef struct sandlock_held_dir {
  * without calling the plugin (a static verdict). A call that matches no
  * rule of any instance is not trapped: the kernel runs it at full speed.
  *
- * Comparisons are libseccomp's. A rule holds when ALL its comparisons hold
+ * The comparisons are libseccomp's operators. A rule holds when ALL its comparisons hold
  * (at most SANDLOCK_RULE_MAX_CMP); several rules of an instance on one
  * syscall are OR-ed. A comparison looks at the raw argument register as
  * the kernel hands it to seccomp, unsigned and 64 bits wide:
@@ -295,18 +295,19 @@ typedef struct sandlock_held_dir {
  * the kernel ignores them, and a hostile child sets them. Compare such an
  * argument with op | SANDLOCK_CMP_32BIT: the low 32 bits of the argument
  * against the low 32 bits of value (and mask), so (uint64_t)-100 and
- * 0xffffff9c both mean AT_FDCWD. A 64-bit EQ 2 does not match the child's
- * 0x100000002, which the kernel reads as 2: that call would not reach the
- * plugin. Only calls of the host's native architecture ever run (others
+ * 0xffffff9c both mean AT_FDCWD. A 64-bit EQ 2 does not match the
+ * child's 0x100000002, which the kernel reads as 2: that call would not
+ * reach the plugin. All comparisons are unsigned. Only calls of the host's native architecture ever run (others
  * kill the process): there is no compat (32-bit) argument layout.
  *
- * Kernel and host: the filter holds each rule as exactly as libseccomp 2.5
- * can state it -- 64-bit comparisons and 32-bit EQ and MASKED_EQ exactly; a
- * 32-bit NE, LT, LE, GT or GE is left out of the filter's copy of the rule,
- * so the kernel traps a superset. The host checks every trapped call again
- * against the exact rules (on the notification's copy of the registers: no
- * syscall, no allocation): an instance is only called for calls that match
- * one of its own rules, whatever the filter let through.
+ * Kernel and host: the filter holds every rule exactly (64-bit and 32-bit
+ * comparisons alike), for each syscall in chain order -- sandlock's
+ * built-in argument deny rules first, then every instance's rules in its
+ * order -- and the first rule that matches decides what the kernel does: a
+ * static errno fails the call there and then, any other rule traps it.
+ * The host checks every trapped call again against the same rules (on the
+ * notification's copy of the registers: no syscall, no allocation): an
+ * instance is only called for calls that match one of its own rules.
  *
  * The chain keeps the configuration's order. For a trapped call the host
  * walks the instances that declared anything for the syscall, in that
@@ -323,23 +324,17 @@ typedef struct sandlock_held_dir {
  *
  * Static verdicts: verdict SANDLOCK_VERDICT_ERRNO (error 1..4095), _RETURN
  * (value) or _KILL (signal 1..64: the whole sandbox, as from handle()).
- * A static ERRNO rule is compiled into the filter -- the call never leaves
- * the kernel: no notification, no chain, no --stats count -- when:
- *   1. no instance before this one declares anything (a rule or a
- *      syscalls() name) for the syscall: nothing earlier could answer
- *      otherwise;
- *   2. every rule this instance declared on the syscall before this one is
- *      a static ERRNO with the same error (the filter cannot order
- *      overlapping rules: the first would have to win);
- *   3. each of its comparisons is exact in the filter (above);
- *   4. sandlock's built-in argument deny rules for the syscall, if any,
- *      give the same error (they win over every plugin rule).
- * Every other static verdict -- RETURN (seccomp can only fail a call with
- * an errno, not make it return a value), KILL (a filter kill ends one
- * process with SIGSYS, not the sandbox with the chosen signal), an ERRNO
- * failing a test above -- stays in the chain, answered by the host without
- * calling handle(). `sandlock check` shows, per instance, which rules are
- * in the filter and which go through notifications, and why.
+ * A static ERRNO is compiled into the filter: a call it matches, and no
+ * rule before it (of an earlier instance, or earlier of its own), never
+ * leaves the kernel -- no notification, no chain, no --stats count. A call
+ * that an earlier rule also matches is trapped for that rule, and if the
+ * chain gets as far (every instance before Continues), the host gives the
+ * errno itself. RETURN (seccomp can only fail a call with an errno, not
+ * make it return a value) and KILL (a filter kill ends one process with
+ * SIGSYS, not the sandbox with the chosen signal) stay in the chain: the
+ * calls are trapped and the host answers them without calling handle().
+ * `sandlock check` shows, per instance, which rules are in the filter and
+ * which go through notifications, and why.
  *
  * Deny list: a rule may not name a syscall on sandlock's deny list (a load
  * error, as for syscalls()). The built-in argument deny rules (clone with
