@@ -36,6 +36,7 @@ INTEGRATION_TESTS = \
 	tests/integration/stress.sh \
 	tests/integration/tiocsti.sh \
 	tests/integration/creds.sh \
+	tests/integration/rules.sh \
 	tests/integration/nopidns.sh
 TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)
