@@ -49,7 +49,7 @@ bad_rule "unclosed" "expected ',' or '\\)' at 'end of line'" "getppid(arg0 == 1"
 bad_rule "low32 unclosed" "expected '\\)' after low32\\(argN" "getppid(low32(arg0 == 1)"
 bad_rule "seven conditions" "more than 6 conditions" \
     "getppid(arg0 == 1, arg1 == 1, arg2 == 1, arg3 == 1, arg4 == 1, arg5 == 1, arg0 == 1)"
-bad_rule "junk after an entry" "expected ',' or the end of the line at 'uname'" "getppid uname"
+bad_rule "junk after an entry" "expected a syscall name at '\\)'" "getppid)"
 bad_rule "empty entry" "expected a syscall name at 'end of line'" "getppid,"
 run_sandlock check -c "$(printf '[plugin v]\nmodule = verdict\naction = continue\nsyscalls = getppid(arg0 == 1), nosuch(arg1 == 2)\n' |
     write_ini unknown)"

@@ -78,7 +78,7 @@ static int parse_action(const char *text, sandlock_response *r, char *errbuf)
 }
 
 /* ---- the syscalls = syntax (sandlock.ini(5)) ----
- *   LIST  := ENTRY { "," ENTRY }
+ *   LIST  := ENTRY { ("," | blanks) ENTRY }
  *   ENTRY := NAME [ "(" COND { "," COND } ")" ]       at most 6 COND
  *   COND  := ARG OP NUMBER | ARG "&" NUMBER "==" NUMBER
  *   ARG   := "arg0".."arg5" | "low32(" "arg0".."arg5" ")"
@@ -230,10 +230,8 @@ static int declare_rules(const sandlock_config *cfg, const struct verdict_state 
                 snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "line %u: syscalls: %s: %s", c.line, name, strerror(-rc));
                 return -1;
             }
-        } while (eat(&c, ","));
-        skip_blanks(&c);
-        if (*c.p)
-            return fail(&c, "expected ',' or the end of the line");
+            skip_blanks(&c);
+        } while (eat(&c, ",") || *c.p);    /* entries are separated by commas or blanks */
     }
     return 0;
 }

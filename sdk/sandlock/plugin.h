@@ -19,7 +19,9 @@
  *      required callbacks are present.
  *   4. init() is called once per instance with that instance's keys. The
  *      same module may back several instances; each gets its own state.
- *   5. syscalls() names the system calls the instance wants to see. The host
+ *   5. syscalls() names the system calls the instance wants to see (since
+ *      ABI 1.4 init() may instead declare syscall rules: argument
+ *      predicates and static verdicts, see "Syscall rules"). The host
  *      merges the lists of all instances into one seccomp filter.
  *   6. While the sandbox runs, handle() is called for every trapped call of
  *      those syscalls, in chain order (the order of the [plugin] sections).
