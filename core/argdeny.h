@@ -1,8 +1,9 @@
 /* argdeny.h -- the built-in denies that depend on a syscall's arguments
  * (ioctl(TIOCSTI), clone with a namespace flag, raw sockets, ...). Part of
- * the built-in deny list (default_deny): the filter applies them, or, when
- * a plugin intercepts the syscall (a filter cannot combine an argument rule
- * with a plugin's notify rule), the supervisor before the plugin's chain.
+ * the built-in deny list (default_deny): always in the filter, and, for a
+ * call a plugin's rule has the kernel notify (where a plugin's notify rule
+ * covers the same calls, libseccomp may keep the notification), applied by
+ * the supervisor before the chain.
  * Pure logic: no kernel calls, unit-testable. */
 #ifndef SANDLOCK_ARGDENY_H
 #define SANDLOCK_ARGDENY_H

@@ -20,6 +20,88 @@
 
 int (*sl_defer_registered)(sandlock_handle handle);
 
+/* Where each rule is enforced, and why (see "Static verdicts" in
+ * plugin.h). The filter checks a syscall's rules in chain order, first
+ * match (rulebpf.h), so a static errno is exact in it wherever it stands:
+ * a call an earlier rule matches is trapped, and the host then walks the
+ * chain and gives the errno itself if it gets that far. */
+static void place_rules(struct sl_chain *c)
+{
+    c->trapped = 0;
+    for (size_t i = 0; i < c->n; i++)
+        for (size_t k = 0; k < c->rules[i].n; k++) {
+            struct sl_rule *r = &c->rules[i].rule[k];
+            r->place = SL_RULE_CHAIN;
+            switch (r->verdict) {
+            case SANDLOCK_VERDICT_ERRNO:
+                r->place = SL_RULE_FILTER;
+                r->why = (i || k) ? "static errno; calls an earlier rule matches are trapped" : "static errno";
+                break;
+            case SANDLOCK_VERDICT_RETURN:
+                r->why = "static return: seccomp can only fail a call; the host answers";
+                break;
+            case SANDLOCK_VERDICT_KILL:
+                r->why = "static kill: ends the whole sandbox, a filter kill would not; the host answers";
+                break;
+            default:
+                r->why = "handle() decides";
+                break;
+            }
+            c->trapped |= r->place == SL_RULE_CHAIN;
+        }
+}
+
+/* The chain of syscall `nr`, or NULL when no instance has rules for it (or
+ * out of memory: *oom). */
+static struct sl_chain *build_one(const struct sl_plugins *plugins, int nr, int *oom)
+{
+    size_t count = 0, nrules = 0;
+    for (size_t i = 0; i < plugins->n; i++) {
+        size_t mine = 0;
+        for (size_t k = 0; k < plugins->inst[i].nrules; k++)
+            mine += plugins->inst[i].rules[k].nr == nr;
+        count += mine != 0;
+        nrules += mine;
+    }
+    if (!count)
+        return NULL;
+    struct sl_chain *c = calloc(1, sizeof(*c));
+    if (!c || !(c->inst = calloc(count, sizeof(*c->inst))) || !(c->rules = calloc(count, sizeof(*c->rules))) ||
+        !(c->rule_store = calloc(nrules, sizeof(*c->rule_store))) ||
+        !(c->syscall_name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr))) {
+        *oom = 1;
+        return c;
+    }
+    struct sl_rule *next = c->rule_store;
+    for (size_t i = 0; i < plugins->n; i++) {
+        const struct sl_instance *inst = &plugins->inst[i];
+        struct sl_chain_rules mine = { next, 0 };
+        for (size_t k = 0; k < inst->nrules; k++)
+            if (inst->rules[k].nr == nr)
+                mine.rule[mine.n++] = inst->rules[k];
+        if (mine.n) {
+            next += mine.n;
+            c->rules[c->n] = mine;
+            c->inst[c->n++] = &plugins->inst[i];
+        }
+    }
+    if (plugins->builtin_deny)
+        c->arg_rules = sl_arg_rules_for(nr, &c->narg_rules);
+    place_rules(c);
+    return c;
+}
+
+static void free_one(struct sl_chain *c)
+{
+    if (!c)
+        return;
+    free(c->inst);
+    free(c->rules);
+    free(c->rule_store);
+    free((char *)c->syscall_name);
+    free(c);
+}
+
 int sl_chains_build(const struct sl_plugins *plugins, struct sl_chains *out)
 {
     memset(out, 0, sizeof(*out));
@@ -36,23 +118,15 @@ int sl_chains_build(const struct sl_plugins *plugins, struct sl_chains *out)
     if (!out->by_nr || !out->nrs)
         goto oom;
     for (int nr = 0; nr < out->size; nr++) {
-        size_t count = 0;
-        for (size_t i = 0; i < plugins->n; i++)
-            for (size_t k = 0; k < plugins->inst[i].nnrs; k++)
-                count += plugins->inst[i].nrs[k] == nr;
-        if (!count)
-            continue;
-        struct sl_chain *c = calloc(1, sizeof(*c));
+        int oom = 0;
+        struct sl_chain *c = build_one(plugins, nr, &oom);
+        if (oom) {
+            free_one(c);
+            goto oom;
+        }
         if (!c)
-            goto oom;
+            continue;
         out->by_nr[nr] = c;
-        c->syscall_name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
-        if (!c->syscall_name || !(c->inst = calloc(count, sizeof(*c->inst))))
-            goto oom;
-        for (size_t i = 0; i < plugins->n; i++)
-            for (size_t k = 0; k < plugins->inst[i].nnrs; k++)
-                if (plugins->inst[i].nrs[k] == nr)
-                    c->inst[c->n++] = &plugins->inst[i];
         out->nrs[out->nnrs++] = nr;
     }
     return 0;
@@ -63,13 +137,8 @@ oom:
 
 void sl_chains_free(struct sl_chains *chains)
 {
-    for (int nr = 0; nr < chains->size && chains->by_nr; nr++) {
-        if (chains->by_nr[nr]) {
-            free(chains->by_nr[nr]->inst);
-            free((char *)chains->by_nr[nr]->syscall_name);
-            free(chains->by_nr[nr]);
-        }
-    }
+    for (int nr = 0; nr < chains->size && chains->by_nr; nr++)
+        free_one(chains->by_nr[nr]);
     free(chains->by_nr);
     free(chains->nrs);
     memset(chains, 0, sizeof(*chains));
@@ -219,6 +288,23 @@ void sl_chain_run(const struct sl_chain *chain, const sandlock_event *event, int
     memset(a, 0, sizeof(*a));
     for (size_t i = 0; i < chain->n; i++) {
         struct sl_instance *inst = chain->inst[i];
+        if (chain->rules) {
+            const struct sl_rule *rule = sl_chain_rules_match(&chain->rules[i], event->args);
+            if (!rule)
+                continue;          /* none of its rules: not its call */
+            if (rule->verdict != SANDLOCK_RULE_HANDLE) {
+                /* A static verdict: the host answers, handle() is not called. */
+                atomic_fetch_add_explicit(&inst->stats.calls, 1, memory_order_relaxed);
+                atomic_fetch_add_explicit(&inst->stats.statics, 1, memory_order_relaxed);
+                atomic_fetch_add_explicit(&inst->stats.verdicts[rule->verdict], 1, memory_order_relaxed);
+                a->verdict = rule->verdict;
+                a->error = rule->error;
+                a->value = rule->value;
+                a->signal = rule->signal;
+                a->by = inst;
+                return;
+            }
+        }
         if (atomic_load_explicit(&inst->quarantined, memory_order_relaxed) ||
             call_instance(inst, event, &resp, listener, timing)) {
             atomic_fetch_add_explicit(&inst->stats.exceptions, 1, memory_order_relaxed);

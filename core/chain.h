@@ -5,14 +5,29 @@
 
 #include <sandlock/plugin.h>
 #include "argdeny.h"
+#include "rules.h"
+#include <stdatomic.h>
 #include "loader.h"
+
+/* One instance's rules on one syscall, in the instance's order. */
+struct sl_chain_rules {
+    struct sl_rule *rule;
+    size_t n;
+};
 
 struct sl_chain {
     const char *syscall_name;
     size_t n;
     struct sl_instance **inst;      /* in config order */
+    /* rules[i]: inst[i]'s rules on this syscall; the first that matches a
+     * call decides whether and how inst[i] answers (see "Syscall rules" in
+     * plugin.h). NULL: every instance is called for every call. */
+    struct sl_chain_rules *rules;
+    struct sl_rule *rule_store;     /* owns the rules of all instances */
+    int trapped;                    /* some rule goes through notifications */
     const struct sl_arg_rule *arg_rules;  /* built-in argument rules, applied before the chain */
     size_t narg_rules;
+    atomic_ulong notified;          /* --stats: notifications of this syscall */
 };
 
 /* Chains indexed by native syscall number: O(1) lookup. */
@@ -23,7 +38,21 @@ struct sl_chains {
     size_t nnrs;
 };
 
+/* Builds the chains of every syscall an instance has rules for, decides
+ * for each rule whether the filter enforces it (rule->place, rule->why;
+ * see "Static verdicts" in plugin.h) and attaches the built-in argument
+ * rules when plugins->builtin_deny. Returns 0, or -1 when out of memory. */
 int sl_chains_build(const struct sl_plugins *plugins, struct sl_chains *out);
+
+/* The first of an instance's rules that holds for `args`, or NULL. */
+static inline const struct sl_rule *sl_chain_rules_match(const struct sl_chain_rules *r,
+                                                         const uint64_t args[6])
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (sl_rule_holds(&r->rule[i], args))
+            return &r->rule[i];
+    return NULL;
+}
 void sl_chains_free(struct sl_chains *chains);
 
 static inline const struct sl_chain *sl_chain_for(const struct sl_chains *c, int nr)

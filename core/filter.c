@@ -3,6 +3,7 @@
 #include "config.h"
 #include "filter.h"
 #include "argdeny.h"
+#include "rulebpf.h"
 #include "seccomp_ioctl.h"
 
 #include <errno.h>
@@ -50,14 +51,6 @@ static int export_bpf(scmp_filter_ctx ctx, struct sl_filter *out)
     return 0;
 }
 
-static int contains(const int *list, size_t n, int nr)
-{
-    for (size_t i = 0; i < n; i++)
-        if (list[i] == nr)
-            return 1;
-    return 0;
-}
-
 /* The newest syscall sandlock knows: the built-in deny list and the bundled
  * plugins were reviewed against the syscall table up to it (x86_64 456,
  * Linux 6.7; it also is the newest one Debian 12's libseccomp 2.5.4 can
@@ -81,15 +74,14 @@ int sl_filter_newest_known(char *err, size_t errlen)
     return nr < 0 ? -1 : nr;
 }
 
-/* Every argument rule of the built-in deny list whose syscall no plugin
- * intercepts (for those the supervisor applies them: see argdeny.h). */
-static int add_arg_rules(scmp_filter_ctx ctx, const int *notify, size_t nnotify)
+/* Every argument rule of the built-in deny list. For the syscalls that
+ * have plugin rules they are also in front of those (rulebpf.h), so they
+ * win there too; the supervisor applies them as well (argdeny.h). */
+static int add_arg_rules(scmp_filter_ctx ctx)
 {
     size_t n;
     const struct sl_arg_rule *rules = sl_arg_rules_all(&n);
     for (size_t i = 0; i < n; i++) {
-        if (contains(notify, nnotify, rules[i].nr))
-            continue;
         struct scmp_arg_cmp cmp[2];
         for (unsigned c = 0; c < rules[i].ncond; c++)
             cmp[c] = (struct scmp_arg_cmp){ rules[i].cond[c].arg, SCMP_CMP_MASKED_EQ, rules[i].cond[c].mask,
@@ -108,35 +100,50 @@ static int add_arg_rules(scmp_filter_ctx ctx, const int *notify, size_t nnotify)
  * open_tree). libseccomp only matches exact numbers, so a few instructions
  * put in front of its program answer every native number above the newest
  * known one with ENOSYS -- what an older kernel says, so libc falls back to
- * the older call that is denied or intercepted. Foreign architectures and
- * x32 numbers go on to libseccomp's program, which kills them. The result
- * depends on the arch and the number only, so the kernel's action cache
- * still allows the constant-allow syscalls without running the filter. */
-static int prepend_unknown_enosys(struct sl_filter *f, int newest)
+ * the older call that is denied or intercepted. Then come the plugins'
+ * syscall rules (rulebpf.h). Foreign architectures and x32 numbers go on
+ * to libseccomp's program, which kills them. The result of the ENOSYS
+ * part depends on the arch and the number only, and so does that of every
+ * syscall without plugin rules, so the kernel's action cache still allows
+ * the constant-allow syscalls without running the filter. */
+static int prepend(struct sl_filter *f, const struct sl_chains *chains, int builtin, int newest)
 {
     const struct sock_filter head[] = {
         BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, seccomp_arch_native(), 0, 4),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, seccomp_arch_native(), 1, 0),
+        BPF_STMT(BPF_JMP | BPF_JA, 0),            /* to libseccomp's program, patched */
+    };
+    const struct sock_filter unknown[] = {
         BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
         BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)newest, 0, 2),
         BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, X32_BIT, 1, 0),
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
     };
-    size_t nhead = sizeof(head) / sizeof(head[0]);
-    if (f->prog.len + nhead > BPF_MAXINSNS)
-        return -E2BIG;
-    struct sock_filter *insns = malloc((f->prog.len + nhead) * sizeof(*insns));
+    size_t nhead = sizeof(head) / sizeof(head[0]), nunknown = sizeof(unknown) / sizeof(unknown[0]);
+    size_t len = nhead + (builtin ? nunknown : 0);
+    struct sock_filter *insns = malloc(len * sizeof(*insns));
     if (!insns)
         return -ENOMEM;
     memcpy(insns, head, sizeof(head));
-    memcpy(insns + nhead, f->prog.filter, f->prog.len * sizeof(*insns));
+    if (builtin)
+        memcpy(insns + nhead, unknown, sizeof(unknown));
+    int rc = sl_rulebpf_append(chains, builtin, &insns, &len);
+    if (!rc && len + f->prog.len > BPF_MAXINSNS)
+        rc = -E2BIG;
+    struct sock_filter *all = rc ? NULL : realloc(insns, (len + f->prog.len) * sizeof(*insns));
+    if (!all) {
+        free(insns);
+        return rc ? rc : -ENOMEM;
+    }
+    all[nhead - 1].k = (uint32_t)(len - nhead);
+    memcpy(all + len, f->prog.filter, f->prog.len * sizeof(*all));
     free(f->prog.filter);
-    f->prog.filter = insns;
-    f->prog.len = (unsigned short)(f->prog.len + nhead);
+    f->prog.filter = all;
+    f->prog.len = (unsigned short)(len + f->prog.len);
     return 0;
 }
 
-int sl_filter_build(const int *notify, size_t nnotify, const int *deny, size_t ndeny,
+int sl_filter_build(const struct sl_chains *chains, const int *deny, size_t ndeny,
                     int builtin, struct sl_filter *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof(*out));
@@ -154,14 +161,12 @@ int sl_filter_build(const int *notify, size_t nnotify, const int *deny, size_t n
     for (size_t i = 0; !rc && i < ndeny; i++)
         rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), deny[i], 0);
     if (!rc && builtin)
-        rc = add_arg_rules(ctx, notify, nnotify);
-    for (size_t i = 0; !rc && i < nnotify; i++)
-        rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, notify[i], 0);
+        rc = add_arg_rules(ctx);
     if (!rc)
         rc = export_bpf(ctx, out);
     seccomp_release(ctx);
-    if (!rc && builtin)
-        rc = prepend_unknown_enosys(out, newest);
+    if (!rc)
+        rc = prepend(out, chains, builtin, newest);
     if (rc) {
         sl_filter_free(out);
         set_err(err, errlen, "libseccomp: cannot build the filter: %s", strerror(-rc));

@@ -1,6 +1,6 @@
 /* filter.h -- the seccomp filter: default allow, EPERM for the deny list,
- * USER_NOTIF for every intercepted syscall, ENOSYS for numbers newer than
- * sandlock knows, foreign architectures killed. */
+ * USER_NOTIF (or a compiled errno) for the plugins' syscall rules, ENOSYS
+ * for numbers newer than sandlock knows, foreign architectures killed. */
 #ifndef SANDLOCK_FILTER_H
 #define SANDLOCK_FILTER_H
 
@@ -11,13 +11,17 @@ struct sl_filter {
     struct sock_fprog prog;    /* owns prog.filter */
 };
 
-/* Builds the filter with libseccomp and exports its BPF. `notify` and
- * `deny` are native syscall numbers. With `builtin` (default_deny) it also
- * holds the built-in argument rules (argdeny.h) of the syscalls no plugin
- * intercepts -- for the others the supervisor applies them -- and answers
- * every native number above sl_filter_newest_known() with ENOSYS.
- * Returns 0 or -1 with a message. */
-int sl_filter_build(const int *notify, size_t nnotify, const int *deny, size_t ndeny,
+struct sl_chains;
+
+/* Builds the filter: libseccomp's program (default allow, `deny` --
+ * native syscall numbers -- EPERM, with `builtin` (default_deny) the
+ * built-in argument rules of argdeny.h) behind a prefix of our own that,
+ * with `builtin`, answers every native number above
+ * sl_filter_newest_known() with ENOSYS and holds the plugins' syscall
+ * rules from `chains` (rulebpf.h: static errno verdicts the chains placed
+ * in the filter, a notification for every other rule). Returns 0 or -1
+ * with a message. */
+int sl_filter_build(const struct sl_chains *chains, const int *deny, size_t ndeny,
                     int builtin, struct sl_filter *out, char *err, size_t errlen);
 
 /* The native number of the newest syscall sandlock knows, or -1 with a

@@ -115,6 +115,14 @@ static ssize_t host_resolve_path_end(sandlock_held_dir *held, const char *relati
     AS_SANDLOCK(ssize_t, sl_resolve_path_end(held, relative, buf, size));
 }
 
+static unsigned host_config_line(const sandlock_config *cfg, const char *key, size_t nth)
+{
+    for (size_t i = 0; cfg && key && i < cfg->nkeys; i++)
+        if (strcmp(cfg->keys[i].key, key) == 0 && nth-- == 0)
+            return cfg->keys[i].line;
+    return 0;
+}
+
 const sandlock_host sl_host_table = {
     .abi_version = SANDLOCK_ABI_VERSION,
     .struct_size = sizeof(sandlock_host),
@@ -142,5 +150,9 @@ const sandlock_host sl_host_table = {
     .resolve_path_begin = host_resolve_path_begin,
     .resolve_path_end = host_resolve_path_end,
     .run_as_child = sl_run_as_child,
+    /* 1.4: syscall rules */
+    .add_syscall_rule = sl_loader_add_rule,
+    .config_line = host_config_line,
+    /* 1.4: path policy */
     .mask_path = sl_mask_path,
 };

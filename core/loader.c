@@ -295,50 +295,120 @@ static int syscall_exists_elsewhere(const char *name)
     return 0;
 }
 
-static int resolve_syscalls(const struct sl_config *cfg, struct sl_instance *inst, char *err, size_t errlen)
+/* The number of a syscall an instance names. Returns 0 with *nr set, 1 when
+ * the syscall does not exist on this architecture (skipped), -1 with a
+ * message when the name may not be used. */
+static int resolve_name(const struct sl_config *cfg, const struct sl_instance *inst, const char *name,
+                        int *nr, char *err, size_t errlen)
 {
     const char *where = inst->cfg->name;
+    *nr = seccomp_syscall_resolve_name(name);
+    if (*nr == __NR_SCMP_ERROR && !syscall_exists_elsewhere(name)) {
+        set_err(err, errlen, "%s: [plugin %s]: unknown syscall '%s'", cfg->source, where, name);
+        return -1;
+    }
+    if (is_denied(cfg, name)) {
+        set_err(err, errlen, "%s: [plugin %s]: syscall '%s' is on the deny list; a plugin may not "
+                "intercept it (its Continue would undo the deny)", cfg->source, where, name);
+        return -1;
+    }
+    if (cfg->default_deny && *nr > sl_filter_newest_known(err, errlen)) {
+        set_err(err, errlen, "%s: [plugin %s]: syscall '%s' is newer than sandlock knows; the filter "
+                "answers it ENOSYS (see default_deny in sandlock.ini(5))", cfg->source, where, name);
+        return -1;
+    }
+    if (*nr < 0) {
+        sl_log(SANDLOCK_LOG_INFO, "[%s] syscall '%s' does not exist on this architecture; skipped",
+               where, name);
+        return 1;
+    }
+    return 0;
+}
+
+static void note_nr(struct sl_instance *inst, int nr)
+{
+    for (size_t k = 0; k < inst->nnrs; k++)
+        if (inst->nrs[k] == nr)
+            return;
+    inst->nrs[inst->nnrs++] = nr;
+}
+
+/* Resolves the declared rules, then the names of syscalls() (one rule
+ * without comparisons per syscall, duplicates folded), into inst->rules. */
+static int resolve_syscalls(const struct sl_config *cfg, struct sl_instance *inst, char *err, size_t errlen)
+{
     const char *const *names = inst->vt.syscalls(inst->state);
     size_t count = 0;
     while (names && names[count])
         count++;
-    if (count == 0 && !sl_masks_of(where)) {
-        set_err(err, errlen, "%s: [plugin %s]: %s declares no syscalls", cfg->source, where, inst->file);
+    if (count == 0 && inst->ndeclared == 0 && !sl_masks_of(inst->cfg->name)) {
+        set_err(err, errlen, "%s: [plugin %s]: %s declares no syscalls", cfg->source, inst->cfg->name,
+                inst->file);
         return -1;
     }
-    if (count == 0)
+    size_t total = count + inst->ndeclared;
+    if (total == 0)
         return 0;       /* all it enforces, the kernel does (masks) */
-    if (!(inst->nrs = calloc(count, sizeof(int))))
+    if (!(inst->nrs = calloc(total, sizeof(int))) || !(inst->rules = calloc(total, sizeof(struct sl_rule))))
         return -1;
-    for (size_t i = 0; i < count; i++) {
-        const char *name = names[i];
-        int nr = seccomp_syscall_resolve_name(name);
-        if (nr == __NR_SCMP_ERROR && !syscall_exists_elsewhere(name)) {
-            set_err(err, errlen, "%s: [plugin %s]: unknown syscall '%s'", cfg->source, where, name);
+    for (size_t i = 0; i < inst->ndeclared; i++) {
+        int nr, rc = resolve_name(cfg, inst, inst->declared[i].name, &nr, err, errlen);
+        if (rc < 0)
             return -1;
-        }
-        if (is_denied(cfg, name)) {
-            set_err(err, errlen, "%s: [plugin %s]: syscall '%s' is on the deny list; a plugin may not "
-                    "intercept it (its Continue would undo the deny)", cfg->source, where, name);
-            return -1;
-        }
-        if (cfg->default_deny && nr > sl_filter_newest_known(err, errlen)) {
-            set_err(err, errlen, "%s: [plugin %s]: syscall '%s' is newer than sandlock knows; the filter "
-                    "answers it ENOSYS (see default_deny in sandlock.ini(5))", cfg->source, where, name);
-            return -1;
-        }
-        if (nr < 0) {
-            sl_log(SANDLOCK_LOG_INFO, "[%s] syscall '%s' does not exist on this architecture; skipped",
-                   where, name);
+        if (rc > 0)
             continue;
-        }
+        inst->rules[inst->nrules] = inst->declared[i].rule;
+        inst->rules[inst->nrules++].nr = nr;
+        note_nr(inst, nr);
+    }
+    for (size_t i = 0; i < count; i++) {
+        int nr, rc = resolve_name(cfg, inst, names[i], &nr, err, errlen);
+        if (rc < 0)
+            return -1;
         int dup = 0;
-        for (size_t k = 0; k < inst->nnrs; k++)
-            dup |= inst->nrs[k] == nr;
-        if (!dup)
-            inst->nrs[inst->nnrs++] = nr;
+        for (size_t k = 0; rc == 0 && k < inst->nrules; k++)
+            dup |= inst->rules[k].nr == nr && inst->rules[k].ncmp == 0 &&
+                   inst->rules[k].verdict == SANDLOCK_RULE_HANDLE;
+        if (rc > 0 || dup)
+            continue;
+        inst->rules[inst->nrules++] = (struct sl_rule){ .nr = nr, .verdict = SANDLOCK_RULE_HANDLE };
+        note_nr(inst, nr);
     }
     return 0;
+}
+
+/* The instance whose init() runs (add_syscall_rule() is only for it). */
+static struct sl_instance *initialising;
+
+int sl_loader_add_rule(const sandlock_config *cfg, const sandlock_syscall_rule *rule)
+{
+    struct sl_instance *inst = initialising;
+    if (!inst || inst->cfg != cfg)
+        return -EPERM;
+    struct sl_rule r;
+    const char *name;
+    int rc = sl_rule_from_sdk(rule, &r, &name);
+    if (rc)
+        return rc;
+    struct sl_declared *grown = realloc(inst->declared, (inst->ndeclared + 1) * sizeof(*grown));
+    if (!grown)
+        return -ENOMEM;
+    inst->declared = grown;
+    if (!(grown[inst->ndeclared].name = strdup(name)))
+        return -ENOMEM;
+    grown[inst->ndeclared++].rule = r;
+    return 0;
+}
+
+/* init()'s message "line N: TEXT": N, and *text set past the prefix; else 0. */
+static unsigned message_line(const char *msg, const char **text)
+{
+    unsigned line = 0;
+    int used = 0;
+    if (sscanf(msg, "line %u: %n", &line, &used) != 1 || used == 0)
+        return 0;
+    *text = msg + used;
+    return line;
 }
 
 static int load_one(const struct sl_config *cfg, const struct sl_plugins *pl, struct sl_instance *inst,
@@ -347,10 +417,19 @@ static int load_one(const struct sl_config *cfg, const struct sl_plugins *pl, st
     if (find_module(cfg, inst, err, errlen) || open_module(cfg, pl, inst, err, errlen))
         return -1;
     char errbuf[SANDLOCK_ERRBUF_SIZE] = "";
-    if (inst->vt.init(&sl_host_table, inst->cfg, &inst->state, errbuf) != SANDLOCK_OK) {
+    initialising = inst;
+    int rc = inst->vt.init(&sl_host_table, inst->cfg, &inst->state, errbuf);
+    initialising = NULL;
+    if (rc != SANDLOCK_OK) {
         errbuf[SANDLOCK_ERRBUF_SIZE - 1] = '\0';
-        set_err(err, errlen, "%s: [plugin %s]: init failed: %s", cfg->source, inst->cfg->name,
-                *errbuf ? errbuf : "(the plugin gave no reason)");
+        const char *text = errbuf;
+        unsigned line = message_line(errbuf, &text);
+        if (line)
+            set_err(err, errlen, "%s:%u: [plugin %s]: init failed: %s", cfg->source, line, inst->cfg->name,
+                    text);
+        else
+            set_err(err, errlen, "%s: [plugin %s]: init failed: %s", cfg->source, inst->cfg->name,
+                    *errbuf ? errbuf : "(the plugin gave no reason)");
         return -1;
     }
     inst->initialised = 1;
@@ -365,6 +444,7 @@ int sl_plugins_load(const struct sl_config *cfg, struct sl_plugins *out, char *e
      * (which builds its filter from this list). */
     if (sl_deny_list(cfg, &out->deny, &out->ndeny, err, errlen))
         return -1;
+    out->builtin_deny = cfg->default_deny;
     out->inst = calloc(cfg->ninstances ? cfg->ninstances : 1, sizeof(struct sl_instance));
     if (!out->inst) {
         free(out->deny);
@@ -410,6 +490,10 @@ void sl_plugins_unload(struct sl_plugins *plugins)
             close(inst->fd);
         free(inst->file);
         free(inst->nrs);
+        free(inst->rules);
+        for (size_t k = 0; k < inst->ndeclared; k++)
+            free(inst->declared[k].name);
+        free(inst->declared);
     }
     free(plugins->inst);
     plugins->inst = NULL;

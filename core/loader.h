@@ -6,6 +6,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
+#include "rules.h"
 #include "sl_config.h"
 
 /* Per-instance counters for --stats; relaxed atomics (workers share them). */
@@ -13,6 +14,7 @@ struct sl_instance_stats {
     atomic_ulong calls;
     atomic_ulong verdicts[SANDLOCK_VERDICT_DEFER + 1];
     atomic_ulong exceptions;
+    atomic_ulong statics;          /* answered by the host from a static verdict */
     atomic_ulong handle_ns;
 };
 
@@ -25,8 +27,14 @@ struct sl_instance {
     void *state;                   /* from init() */
     int initialised;               /* init() succeeded: fini() is owed */
     int policy;                    /* effective SL_EXC_* */
-    int *nrs;                      /* resolved native syscall numbers */
+    int *nrs;                      /* the native syscall numbers it has rules for */
     size_t nnrs;
+    struct sl_rule *rules;         /* resolved, in the instance's order: its
+                                      add_syscall_rule() rules, then one rule
+                                      without comparisons per syscalls() name */
+    size_t nrules;
+    struct sl_declared *declared;  /* add_syscall_rule() copies, until resolved */
+    size_t ndeclared;
     atomic_int quarantined;        /* crashed: never called again */
     struct sl_instance_stats stats;
 };
@@ -36,7 +44,18 @@ struct sl_plugins {
     size_t n;
     int *deny;                     /* the effective deny list (sl_deny_list) */
     size_t ndeny;
+    int builtin_deny;              /* default_deny: the built-in argument rules apply */
 };
+
+/* A rule as add_syscall_rule() declared it: the name is resolved after init(). */
+struct sl_declared {
+    struct sl_rule rule;
+    char *name;
+};
+
+/* host->add_syscall_rule(): records a rule of the instance whose init() is
+ * running (-EPERM for any other). */
+int sl_loader_add_rule(const sandlock_config *cfg, const sandlock_syscall_rule *rule);
 
 /* The host table every plugin receives. */
 extern const sandlock_host sl_host_table;

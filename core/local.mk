@@ -9,9 +9,11 @@ core_libsandlock_core_la_SOURCES = \
 	core/trust.c core/trust.h \
 	core/host.c \
 	core/chain.c core/chain.h \
+	core/rules.c core/rules.h \
 	core/fault.c core/fault.h \
 	core/argdeny.c core/argdeny.h \
 	core/filter.c core/filter.h \
+	core/rulebpf.c core/rulebpf.h \
 	core/respond.c core/respond.h \
 	core/sandbox.c core/sandbox.h \
 	core/supervisor.c core/supervisor.h \

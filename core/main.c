@@ -86,13 +86,6 @@ static int session_open(struct session *s, const char *config_path)
         s->cfg = NULL;
         return -1;
     }
-    /* The built-in deny list's argument rules (ioctl(TIOCSTI), clone with
-     * a namespace flag, ...): the supervisor applies those of the syscalls
-     * plugins intercept (see argdeny.h). */
-    for (size_t i = 0; s->cfg->default_deny && i < s->chains.nnrs; i++) {
-        struct sl_chain *chain = s->chains.by_nr[s->chains.nrs[i]];
-        chain->arg_rules = sl_arg_rules_for(s->chains.nrs[i], &chain->narg_rules);
-    }
     return 0;
 }
 
@@ -103,6 +96,38 @@ static void session_close(struct session *s)
     sl_masks_free();
     sl_config_free(s->cfg);
     s->cfg = NULL;
+}
+
+/* Every rule of one instance, in its order: where it is enforced and why
+ * (see "Static verdicts" in plugin.h). The chains hold the rules with
+ * their places, per syscall in the same order. */
+static void print_rules(const struct session *s, const struct sl_instance *inst)
+{
+    for (size_t k = 0; k < inst->nrules; k++) {
+        const struct sl_chain *c = sl_chain_for(&s->chains, inst->rules[k].nr);
+        size_t nth = 0;
+        for (size_t e = 0; e < k; e++)
+            nth += inst->rules[e].nr == inst->rules[k].nr;
+        for (size_t i = 0; c && i < c->n; i++) {
+            if (c->inst[i] != inst || nth >= c->rules[i].n)
+                continue;
+            const struct sl_rule *r = &c->rules[i].rule[nth];
+            char cmps[512], verdict[64];
+            sl_rule_describe_cmps(r, cmps, sizeof(cmps));
+            sl_rule_describe_verdict(r, verdict, sizeof(verdict));
+            printf("     %s%s%s%s -> %s: %s (%s)\n", c->syscall_name, *cmps ? "(" : "", cmps, *cmps ? ")" : "",
+                   verdict, r->place == SL_RULE_FILTER ? "in the filter" : "trapped", r->why);
+        }
+    }
+}
+
+/* Does instance i of chain c have a rule that is trapped? */
+static int trapped_in(const struct sl_chain *c, size_t i)
+{
+    for (size_t j = 0; j < c->rules[i].n; j++)
+        if (c->rules[i].rule[j].place == SL_RULE_CHAIN)
+            return 1;
+    return 0;
 }
 
 static void print_check(const struct session *s)
@@ -134,6 +159,7 @@ static void print_check(const struct session *s)
                inst->cfg->name, inst->vt.name, inst->vt.version, inst->file,
                sl_exception_policy_name(inst->policy), inst->vt.description);
         sl_masks_print(stdout, inst->cfg->name, "     ");
+        print_rules(s, inst);
     }
     for (size_t i = 0; i < cfg->ninstances; i++)
         if (!cfg->instances[i]->enabled)
@@ -144,8 +170,14 @@ static void print_check(const struct session *s)
     for (size_t k = 0; k < s->chains.nnrs; k++) {
         const struct sl_chain *c = sl_chain_for(&s->chains, s->chains.nrs[k]);
         printf("  %-16s", c->syscall_name);
+        const char *sep = " ";
         for (size_t i = 0; i < c->n; i++)
-            printf("%s%s", i ? " -> " : " ", c->inst[i]->cfg->name);
+            if (trapped_in(c, i)) {
+                printf("%s%s", sep, c->inst[i]->cfg->name);
+                sep = " -> ";
+            }
+        if (!c->trapped)
+            printf(" (in the filter only: never trapped)");
         printf("\n");
     }
 }
@@ -182,15 +214,16 @@ static int cmd_check(int argc, char **argv)
     return 0;
 }
 
-static void print_stats(const struct sl_plugins *plugins)
+static void print_stats(const struct sl_plugins *plugins, const struct sl_chains *chains)
 {
-    fprintf(stderr, "sandlock: stats\n%-20s %10s %9s %8s %8s %6s %6s %6s %10s %12s %10s\n", "instance",
-            "calls", "continue", "errno", "return", "kill", "fd", "defer", "exceptions",
+    fprintf(stderr, "sandlock: stats\n%-20s %10s %9s %8s %8s %6s %6s %6s %10s %8s %12s %10s\n", "instance",
+            "calls", "continue", "errno", "return", "kill", "fd", "defer", "exceptions", "static",
             "handle-ms", "mean-ns");
     for (size_t i = 0; i < plugins->n; i++) {
         const struct sl_instance_stats *st = &plugins->inst[i].stats;
         unsigned long calls = atomic_load(&st->calls), ns = atomic_load(&st->handle_ns);
-        fprintf(stderr, "%-20s %10lu %9lu %8lu %8lu %6lu %6lu %6lu %10lu %12.3f %10lu\n",
+        unsigned long statics = atomic_load(&st->statics), handled = calls - statics;
+        fprintf(stderr, "%-20s %10lu %9lu %8lu %8lu %6lu %6lu %6lu %10lu %8lu %12.3f %10lu\n",
                 plugins->inst[i].cfg->name, calls,
                 atomic_load(&st->verdicts[SANDLOCK_VERDICT_CONTINUE]),
                 atomic_load(&st->verdicts[SANDLOCK_VERDICT_ERRNO]),
@@ -198,7 +231,14 @@ static void print_stats(const struct sl_plugins *plugins)
                 atomic_load(&st->verdicts[SANDLOCK_VERDICT_KILL]),
                 atomic_load(&st->verdicts[SANDLOCK_VERDICT_FD]),
                 atomic_load(&st->verdicts[SANDLOCK_VERDICT_DEFER]),
-                atomic_load(&st->exceptions), ns / 1e6, calls ? ns / calls : 0);
+                atomic_load(&st->exceptions), statics, ns / 1e6, handled ? ns / handled : 0);
+    }
+    /* Notifications per syscall: a call the filter answers (or allows)
+     * itself is never counted here. */
+    fprintf(stderr, "%-20s %13s\n", "syscall", "notifications");
+    for (size_t k = 0; k < chains->nnrs; k++) {
+        struct sl_chain *c = chains->by_nr[chains->nrs[k]];
+        fprintf(stderr, "%-20s %13lu\n", c->syscall_name, atomic_load(&c->notified));
     }
 }
 
@@ -241,7 +281,7 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "sandlock: %s\n", err);
         goto out;
     }
-    if (sl_filter_build(s.chains.nrs, s.chains.nnrs, s.plugins.deny, s.plugins.ndeny, s.cfg->default_deny,
+    if (sl_filter_build(&s.chains, s.plugins.deny, s.plugins.ndeny, s.cfg->default_deny,
                         &filter, err, sizeof(err)) ||
         sl_sandbox_set_filter(&filter, err, sizeof(err))) {
         fprintf(stderr, "sandlock: %s\n", err);
@@ -271,7 +311,7 @@ static int cmd_run(int argc, char **argv)
     code = sl_sandbox_wait(command[0]);
     sl_supervisor_stop();
     if (stats)
-        print_stats(&s.plugins);
+        print_stats(&s.plugins, &s.chains);
 out:
     sl_filter_free(&filter);
     session_close(&s);

@@ -90,6 +90,8 @@ static void handle_one(const struct seccomp_notif *req)
     /* No chain cannot happen with our filter: fail closed. A built-in
      * argument rule of an intercepted syscall is applied here (argdeny.h). */
     int denied = chain ? sl_arg_rules_match(chain->arg_rules, chain->narg_rules, req->data.args) : ENOSYS;
+    if (chain && sup.opts.timing)
+        atomic_fetch_add_explicit(&sup.chains->by_nr[req->data.nr]->notified, 1, memory_order_relaxed);
     if (denied) {
         memset(&answer, 0, sizeof(answer));
         answer.verdict = SANDLOCK_VERDICT_ERRNO;

@@ -25,15 +25,51 @@ bad_config "return not a number" "action: .*got 'return:x'" "syscalls = getppid"
 bad_config "unknown signal" "action: .*got 'kill:SIGFOO'" "syscalls = getppid" "action = kill:SIGFOO"
 bad_config "continue with an argument" "action: .*got 'continue:1'" "syscalls = getppid" "action = continue:1"
 bad_config "no syscalls" "syscalls: required" "action = continue"
-bad_config "unknown key" "unknown key 'syscall' \\(expected syscalls, action\\)" \
+bad_config "unknown key" "unknown key 'syscall' \\(expected syscalls, action, static\\)" \
     "syscall = getppid" "action = continue"
 lines=()
 for i in $(seq 65); do lines+=("syscalls = getppid"); done
 bad_config "more than 64 syscalls lines" "syscalls: more than 64 lines" "${lines[@]}" "action = continue"
 
+# The predicate syntax: every error names the file and the line of the
+# syscalls = value, and what was expected where.
+# bad_rule DESCRIPTION PATTERN SYSCALLS-VALUE : the value sits on line 4.
+bad_rule() {
+    printf '[plugin v]\nmodule = verdict\naction = errno:EPERM\nsyscalls = %s\n' "$3" > "$TEST_TMP/r.ini"
+    run_sandlock check -c "$TEST_TMP/r.ini"
+    is "$1: exit 125" "$rc" 125
+    like "$1: message with FILE:LINE" "$err" "^sandlock: $TEST_TMP/r\\.ini:4: \\[plugin v\\]: init failed: syscalls: $2"
+}
+bad_rule "argument 6" "expected arg0 to arg5 or low32\\(argN\\) at 'arg6 == 1\\)'" "getppid(arg6 == 1)"
+bad_rule "no operator" "expected ==, !=, <, <=, >, >= or & MASK == at '1\\)'" "getppid(arg0 1)"
+bad_rule "not a number" "expected a number at 'x\\)'" "getppid(arg0 == x)"
+bad_rule "masked without ==" "expected '==' after argN & MASK" "getppid(arg0 & 3 != 1)"
+bad_rule "value outside the mask" "the value has bits outside the mask" "getppid(arg0 & 1 == 2)"
+bad_rule "unclosed" "expected ',' or '\\)' at 'end of line'" "getppid(arg0 == 1"
+bad_rule "low32 unclosed" "expected '\\)' after low32\\(argN" "getppid(low32(arg0 == 1)"
+bad_rule "seven conditions" "more than 6 conditions" \
+    "getppid(arg0 == 1, arg1 == 1, arg2 == 1, arg3 == 1, arg4 == 1, arg5 == 1, arg0 == 1)"
+bad_rule "junk after an entry" "expected a syscall name at '\\)'" "getppid)"
+bad_rule "empty entry" "expected a syscall name at 'end of line'" "getppid,"
+run_sandlock check -c "$(printf '[plugin v]\nmodule = verdict\naction = continue\nsyscalls = getppid(arg0 == 1), nosuch(arg1 == 2)\n' |
+    write_ini unknown)"
+like "an unknown syscall in a rule: named" "$err" "\\[plugin v\\]: unknown syscall 'nosuch'"
+bad_config "static not a boolean" "static: expected yes or no, got 'maybe'" "syscalls = getppid" "action = continue" \
+    "static = maybe"
+
+# Predicates load: check lists each rule with its comparisons.
+printf '[plugin v]\nmodule = verdict\naction = continue\nsyscalls = getppid(arg0 == 1, low32(arg1) != -100), getppid(arg2 & 0x41 == 0x40), uname(arg0 >= 0x10, arg1 < 3, arg2 <= 4, arg3 > 5)\n' \
+    > "$TEST_TMP/p.ini"
+run_sandlock check -c "$TEST_TMP/p.ini"
+is "predicates load" "$rc" 0
+like "check: a rule's comparisons, 32-bit values cut to 32 bits" "$out" \
+    "getppid\\(arg0 == 0x1, low32\\(arg1\\) != 0xffffff9c\\) -> handle\\(\\): trapped \\(handle\\(\\) decides\\)"
+like "check: a masked comparison" "$out" "getppid\\(arg2 & 0x41 == 0x40\\) -> handle"
+like "check: the other operators" "$out" "uname\\(arg0 >= 0x10, arg1 < 0x3, arg2 <= 0x4, arg3 > 0x5\\)"
+
 # Good forms load, and `check` shows the chain.
 for action in continue errno:EACCES errno:eacces errno:13 return:42 return:-1 kill kill:SIGTERM kill:term kill:9; do
-    printf '[plugin v]\nmodule = verdict\nsyscalls = getppid, uname\nsyscalls = getpid\naction = %s\n' "$action" \
+    printf '[plugin v]\nmodule = verdict\nsyscalls = getppid, uname\nsyscalls = getpid\naction = %s\nstatic = no\n' "$action" \
         > "$TEST_TMP/ok.ini"
     run_sandlock check -c "$TEST_TMP/ok.ini"
     is "action = $action loads" "$rc" 0

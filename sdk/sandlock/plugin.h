@@ -19,7 +19,9 @@
  *      required callbacks are present.
  *   4. init() is called once per instance with that instance's keys. The
  *      same module may back several instances; each gets its own state.
- *   5. syscalls() names the system calls the instance wants to see. The host
+ *   5. syscalls() names the system calls the instance wants to see (since
+ *      ABI 1.4 init() may instead declare syscall rules: argument
+ *      predicates and static verdicts, see "Syscall rules"). The host
  *      merges the lists of all instances into one seccomp filter.
  *   6. While the sandbox runs, handle() is called for every trapped call of
  *      those syscalls, in chain order (the order of the [plugin] sections).
@@ -279,6 +281,110 @@ typedef struct sandlock_held_dir {
  * the child's memory, naming its paths, copying its descriptors). A plugin
  * that makes such a call itself (rename, link, bind, connect on a copy of
  * the child's socket...) wraps it in run_as_child(). */
+
+/* ------------------------------------------------------------------------
+ * Syscall rules (ABI 1.4): argument predicates and static verdicts.
+ *
+ * syscalls() asks for every call of a syscall. From init(), an instance may
+ * instead declare rules with host->add_syscall_rule(): "this syscall, only
+ * when its arguments match these comparisons", answered either by handle()
+ * (an argument predicate) or by the host itself with a fixed verdict,
+ * without calling the plugin (a static verdict). A call that matches no
+ * rule of any instance is not trapped: the kernel runs it at full speed.
+ *
+ * The comparisons are libseccomp's operators. A rule holds when ALL its comparisons hold
+ * (at most SANDLOCK_RULE_MAX_CMP); several rules of an instance on one
+ * syscall are OR-ed. A comparison looks at the raw argument register as
+ * the kernel hands it to seccomp, unsigned and 64 bits wide:
+ *   SANDLOCK_CMP_EQ, _NE, _LT, _LE, _GT, _GE    arg OP value
+ *   SANDLOCK_CMP_MASKED_EQ                      (arg & mask) == value
+ * An argument the kernel reads as an int or unsigned int (flags, fds,
+ * socket domains, ioctl requests) may carry anything in its upper 32 bits:
+ * the kernel ignores them, and a hostile child sets them. Compare such an
+ * argument with op | SANDLOCK_CMP_32BIT: the low 32 bits of the argument
+ * against the low 32 bits of value (and mask), so (uint64_t)-100 and
+ * 0xffffff9c both mean AT_FDCWD. A 64-bit EQ 2 does not match the
+ * child's 0x100000002, which the kernel reads as 2: that call would not
+ * reach the plugin. All comparisons are unsigned. Only calls of the host's native architecture ever run (others
+ * kill the process): there is no compat (32-bit) argument layout.
+ *
+ * Kernel and host: the filter holds every rule exactly (64-bit and 32-bit
+ * comparisons alike), for each syscall in chain order -- sandlock's
+ * built-in argument deny rules first, then every instance's rules in its
+ * order -- and the first rule that matches decides what the kernel does: a
+ * static errno fails the call there and then, any other rule traps it.
+ * The host checks every trapped call again against the same rules (on the
+ * notification's copy of the registers: no syscall, no allocation): an
+ * instance is only called for calls that match one of its own rules.
+ *
+ * The chain keeps the configuration's order. For a trapped call the host
+ * walks the instances that declared anything for the syscall, in that
+ * order, and for each takes the FIRST of its rules on the syscall that
+ * matches, in the order the instance declared them (add_syscall_rule()
+ * rules first, then the names of syscalls(), which are rules without
+ * comparisons). An instance without a matching rule is skipped, as if it
+ * had answered Continue. A matching predicate calls handle() as before
+ * (its Continue goes on to the next instance); a matching static verdict
+ * is the instance's answer. So instances that predicate one syscall
+ * differently each see exactly the calls their rules match, in chain order
+ * where several match; an unconditional instance sees every call that
+ * reaches it, and instances after it only what it Continues.
+ *
+ * Static verdicts: verdict SANDLOCK_VERDICT_ERRNO (error 1..4095), _RETURN
+ * (value) or _KILL (signal 1..64: the whole sandbox, as from handle()).
+ * A static ERRNO is compiled into the filter: a call it matches, and no
+ * rule before it (of an earlier instance, or earlier of its own), never
+ * leaves the kernel -- no notification, no chain, no --stats count. A call
+ * that an earlier rule also matches is trapped for that rule, and if the
+ * chain gets as far (every instance before Continues), the host gives the
+ * errno itself. RETURN (seccomp can only fail a call with an errno, not
+ * make it return a value) and KILL (a filter kill ends one process with
+ * SIGSYS, not the sandbox with the chosen signal) stay in the chain: the
+ * calls are trapped and the host answers them without calling handle().
+ * `sandlock check` shows, per instance, which rules are in the filter and
+ * which go through notifications, and why.
+ *
+ * Deny list: a rule may not name a syscall on sandlock's deny list (a load
+ * error, as for syscalls()). The built-in argument deny rules (clone with
+ * a namespace flag, raw sockets, ioctl(TIOCSTI), ...) come before every
+ * plugin rule, in the filter and in the host: no predicate turns one of
+ * them into a notification a plugin could Continue.
+ * ------------------------------------------------------------------------ */
+#define SANDLOCK_CMP_NE 1
+#define SANDLOCK_CMP_LT 2
+#define SANDLOCK_CMP_LE 3
+#define SANDLOCK_CMP_EQ 4
+#define SANDLOCK_CMP_GE 5
+#define SANDLOCK_CMP_GT 6
+#define SANDLOCK_CMP_MASKED_EQ 7
+/* Or-ed into op: compare the low 32 bits only (int-typed arguments). */
+#define SANDLOCK_CMP_32BIT 0x100u
+
+#define SANDLOCK_RULE_MAX_CMP 6
+
+/* rule.verdict of an argument predicate: call handle(). */
+#define SANDLOCK_RULE_HANDLE 0
+
+typedef struct sandlock_arg_cmp {
+    uint32_t arg;          /* argument index, 0..5 */
+    uint32_t op;           /* SANDLOCK_CMP_*, optionally | SANDLOCK_CMP_32BIT */
+    uint64_t value;
+    uint64_t mask;         /* MASKED_EQ only; value's bits must lie inside it */
+} sandlock_arg_cmp;
+
+typedef struct sandlock_syscall_rule {
+    uint32_t abi_version;  /* SANDLOCK_ABI_VERSION */
+    uint32_t struct_size;  /* sizeof(sandlock_syscall_rule) */
+    /* --- ABI 1.4 --- */
+    const char *syscall;   /* by name, as in syscalls(); copied by the host */
+    uint32_t verdict;      /* SANDLOCK_RULE_HANDLE, or a static verdict:
+                              SANDLOCK_VERDICT_ERRNO, _RETURN or _KILL */
+    int32_t error;         /* ERRNO: 1..4095 */
+    int64_t value;         /* RETURN: the syscall's return value */
+    int32_t signal;        /* KILL: 1..64 */
+    uint32_t ncmp;         /* 0..SANDLOCK_RULE_MAX_CMP; 0: every call */
+    sandlock_arg_cmp cmp[SANDLOCK_RULE_MAX_CMP];
+} sandlock_syscall_rule;
 
 /* ------------------------------------------------------------------------
  * The host table, passed to the entry point. Valid for the whole life of
@@ -547,7 +653,28 @@ typedef struct sandlock_host {
      *   (125): no thread ever goes on half switched.                    */
     int (*run_as_child)(sandlock_handle h, int (*fn)(void *arg), void *arg);
 
-    /* --- ABI 1.4 (check with SANDLOCK_HOST_HAS) --- */
+    /* --- ABI 1.4: syscall rules (check with SANDLOCK_HOST_HAS) --- */
+
+    /* add_syscall_rule: declares one rule of the instance `cfg` (see
+     *   "Syscall rules" above); only from that instance's init(). The host
+     *   copies the rule and its name. An instance that declares rules may
+     *   return an empty list from syscalls(). Names are resolved after
+     *   init(), as syscalls()' are: an unknown name or a deny-listed
+     *   syscall is a load error, a name absent on this architecture is
+     *   skipped. Returns 0, or -EINVAL (NULL rule or name, struct_size too
+     *   small, ncmp above the maximum, an argument index above 5, an
+     *   unknown op or flag, a MASKED_EQ value with bits outside its mask,
+     *   an unknown verdict, an error or signal out of range), -EPERM (not
+     *   inside this instance's init()), -ENOMEM.
+     * config_line: the line of the configuration file that holds the
+     *   `nth` value (0-based, config_get_all() order) of `key`, or 0 when
+     *   there is none. init()'s error message may start with "line N: "
+     *   (N from here): the host then reports it as FILE:N:, like the
+     *   configuration's own errors.                                     */
+    int (*add_syscall_rule)(const sandlock_config *cfg,
+                            const sandlock_syscall_rule *rule);
+    unsigned (*config_line)(const sandlock_config *cfg, const char *key,
+                            size_t nth);
 
     /* 1.4: path policy in the sandbox's mount namespace.
      * mask_path: asks, from init() only, that the kernel itself enforce a
@@ -617,7 +744,8 @@ typedef struct sandlock_plugin {
      * owned by the plugin and valid until fini(). Names that do not exist on
      * the host's architecture are skipped with a log line; an unknown name,
      * an empty list or a syscall on sandlock's deny list is a load error.
-     * Required. */
+     * Since ABI 1.4 the list may be empty when init() declared syscall
+     * rules (host->add_syscall_rule). Required. */
     const char *const *(*syscalls)(void *state);
 
     /* Decide one notification: set a verdict in `response` and return

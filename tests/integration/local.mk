@@ -45,6 +45,7 @@ INTEGRATION_TESTS = \
 	tests/integration/creds.sh \
 	tests/integration/trust.sh \
 	tests/integration/userns.sh \
+	tests/integration/rules.sh \
 	tests/integration/nopidns.sh
 TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)

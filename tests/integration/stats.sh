@@ -20,9 +20,14 @@ EOF2
 run_sandlock run -c "$ini" --stats -- "$PROBE" getppid:3 uname
 is "--stats: the command's output is unchanged" "$out" "getppid=4 errno=0
 uname=4 errno=0"
-like "--stats: a header with the columns" "$err" "instance +calls +continue +errno +return +kill +fd +defer +exceptions +handle-ms +mean-ns"
-like "--stats: a: 3 calls, 3 continue" "$err" "^a +3 +3 +0 +0 +0 +0 +0 +0 +[0-9.]+ +[0-9]+"
-like "--stats: b: 4 calls, 4 return" "$err" "^b +4 +0 +0 +4 +0 +0 +0 +0 +[0-9.]+ +[0-9]+"
+like "--stats: a header with the columns" "$err" "instance +calls +continue +errno +return +kill +fd +defer +exceptions +static +handle-ms +mean-ns"
+like "--stats: a: 3 calls, 3 continue, none static" "$err" "^a +3 +3 +0 +0 +0 +0 +0 +0 +0 +[0-9.]+ +[0-9]+"
+like "--stats: b: 4 calls, 4 return, all static (the host answered, not handle())" "$err" \
+    "^b +4 +0 +0 +4 +0 +0 +0 +0 +4 +0\\.000 +0\$"
+like "--stats: a notification table" "$err" "^syscall +notifications\$"
+like "--stats: getppid notified 3 times" "$err" "^getppid +3\$"
+like "--stats: uname notified once" "$err" "^uname +1\$"
+like "--stats: getpid notified 0 times" "$err" "^getpid +0\$"
 unlike "--stats: no trace without -v" "$err" "trace:"
 
 run_sandlock run -c "$ini" --stats -- "$PROBE" getpid getpid

@@ -17,6 +17,7 @@ deny = uname
 module = verdict
 syscalls = getppid, getpid
 action = errno:EACCES
+static = no
 
 [plugin off]
 module = nosuch-module

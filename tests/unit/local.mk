@@ -12,6 +12,7 @@ unit_c_tests = \
 	tests/unit/test_abi \
 	tests/unit/test_loader \
 	tests/unit/test_chain \
+	tests/unit/test_rules \
 	tests/unit/test_argdeny \
 	tests/unit/test_trust
 check_PROGRAMS += $(unit_c_tests)
@@ -46,6 +47,11 @@ tests_unit_test_loader_SOURCES = tests/unit/test_loader.c
 tests_unit_test_loader_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
 tests_unit_test_loader_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_loader_LDADD = $(SANDLOCK_CORE_LIBS)
+
+tests_unit_test_rules_SOURCES = tests/unit/test_rules.c
+tests_unit_test_rules_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
+tests_unit_test_rules_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_rules_LDADD = $(SANDLOCK_CORE_LIBS)
 
 tests_unit_test_chain_SOURCES = tests/unit/test_chain.c
 tests_unit_test_chain_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)

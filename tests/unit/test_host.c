@@ -45,8 +45,22 @@ int main(void)
     ok(SANDLOCK_HOST_HAS(h, resolve_path_begin) && SANDLOCK_HOST_HAS(h, resolve_path_end),
        "SANDLOCK_HOST_HAS sees the 1.2 members resolve_path_begin and resolve_path_end");
     ok(SANDLOCK_HOST_HAS(h, run_as_child), "SANDLOCK_HOST_HAS sees the 1.3 member run_as_child");
+    ok(SANDLOCK_HOST_HAS(h, add_syscall_rule) && SANDLOCK_HOST_HAS(h, config_line),
+       "SANDLOCK_HOST_HAS sees the 1.4 members add_syscall_rule and config_line");
     ok(SANDLOCK_HOST_HAS(h, mask_path), "SANDLOCK_HOST_HAS sees the 1.4 member mask_path");
     is_int(SANDLOCK_ABI_MINOR, 4, "the ABI is 1.4");
+
+    /* config_line: the line of the nth value of a key */
+    is_int(h->config_line(p, "path", 0), 3, "config_line: first path on line 3");
+    is_int(h->config_line(p, "path", 1), 6, "config_line: second on line 6");
+    is_int(h->config_line(p, "path", 3), 9, "config_line: a continuation has its own line");
+    is_int(h->config_line(p, "path", 4), 0, "config_line: past the last value -> 0");
+    is_int(h->config_line(p, "missing", 0), 0, "config_line: absent key -> 0");
+    is_int(h->config_line(q, "path", 0), 12, "config_line: per instance");
+
+    /* add_syscall_rule: only inside the instance's own init() */
+    sandlock_syscall_rule rule = { SANDLOCK_ABI_VERSION, sizeof(rule), .syscall = "getppid" };
+    is_int(h->add_syscall_rule(p, &rule), -EPERM, "add_syscall_rule outside init() -> -EPERM");
 
     /* config_get: the last value */
     is_str(h->config_get(p, "path"), "/d", "config_get returns the last value (a continuation)");
