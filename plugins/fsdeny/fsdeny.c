@@ -583,6 +583,14 @@ static long act_on_two(struct fsd_call *c, const struct sysinfo *si, struct fsd_
         rc = d1 = fsd_obtain_parent(c, &p[0], &last1);
     if (rc < 0)
         return rc;
+    /* Moving a directory a deny rule reaches into (an ancestor of a denied
+     * path, as named or as reached) would carry the denied paths to names
+     * no rule covers. */
+    if (si->op == OP_RENAME &&
+        ((p[0].named[0] && fsdeny_denies_below(c->rules, p[0].named)) || fsd_entry_hides_denied(c, d1, last1))) {
+        close(d1);
+        return -EDEADLK;
+    }
     int d2 = fsd_obtain_parent(c, &p[1], &last2);
     struct two t = { si->op == OP_LINK, obj, d1, last1, d2, last2,
                      si->nr == __NR_renameat2 ? (unsigned)c->ev->args[4] : 0 };

@@ -109,6 +109,16 @@ int fsd_fd_denied(const struct fsd_call *c, int fd, const char *last)
     return judge(c, real);
 }
 
+int fsd_entry_hides_denied(const struct fsd_call *c, int dir, const char *last)
+{
+    char real[PATH_MAX + NAME_MAX + 2], norm[PATH_MAX];
+    if (fd_path(c, dir, real, PATH_MAX) != 0)
+        return 1;
+    size_t len = strlen(real);
+    snprintf(real + len, sizeof(real) - len, "%s%.*s", len > 1 ? "/" : "", (int)strcspn(last, "/"), last);
+    return normalise(real, norm) != 0 || fsdeny_denies_below(c->rules, norm);
+}
+
 int fsd_named_denied(const struct fsd_call *c, const struct fsd_path *p)
 {
     return p->named[0] && fsdeny_denied(c->rules, p->named);

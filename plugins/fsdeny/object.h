@@ -62,6 +62,11 @@ int fsd_obtain(struct fsd_call *c, struct fsd_path *p, int oflags);
  * non-NULL `last`, the entry `last` inside directory fd is judged. */
 int fsd_fd_denied(const struct fsd_call *c, int fd, const char *last);
 
+/* Whether moving the entry `last` of directory `dir` (as the kernel will
+ * reach it) would move paths a deny rule covers to other names: see
+ * fsdeny_denies_below(). An entry whose path cannot be told counts. */
+int fsd_entry_hides_denied(const struct fsd_call *c, int dir, const char *last);
+
 /* For calls that act on a directory entry (unlink, mkdir, rename...):
  * opens the parent directory of *p, checks the entry's real path and
  * points *last at the last component as the child spelled it (trailing

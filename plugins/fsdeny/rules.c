@@ -8,6 +8,7 @@
  * path's parent directories, so "deny = /etc/ssl" covers /etc/ssl/private/x. */
 #include "rules.h"
 
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -214,4 +215,46 @@ int fsdeny_denied(const struct fsdeny_rules *rules, const char *path)
             best = r;
     }
     return best && !best->allow;
+}
+
+/* The next component of *s (skipping slashes) into out; 0 at the end. */
+static size_t next_component(const char **s, char *out, size_t size)
+{
+    while (**s == '/')
+        (*s)++;
+    size_t n = strcspn(*s, "/");
+    if (n >= size)
+        n = size - 1;
+    memcpy(out, *s, n);
+    out[n] = '\0';
+    *s += strcspn(*s, "/");
+    return n;
+}
+
+int fsdeny_denies_below(const struct fsdeny_rules *rules, const char *dir)
+{
+    for (size_t i = 0; i < rules->n; i++) {
+        if (rules->rule[i].allow)
+            continue;
+        const char *p = rules->rule[i].pattern, *d = dir;
+        char pc[256], dc[256];
+        int below = 1;
+        for (;;) {
+            size_t dn = next_component(&d, dc, sizeof(dc));
+            size_t pn = next_component(&p, pc, sizeof(pc));
+            if (pn && strstr(pc, "**"))
+                break;              /* may match anything from here on */
+            if (!dn) {
+                below = pn > 0;     /* the pattern goes on below dir */
+                break;
+            }
+            if (!pn || fnmatch(pc, dc, 0) != 0) {
+                below = 0;          /* dir is not on the pattern's way */
+                break;
+            }
+        }
+        if (below)
+            return 1;
+    }
+    return 0;
 }

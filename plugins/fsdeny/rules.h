@@ -37,4 +37,10 @@ void fsdeny_rules_free(struct fsdeny_rules *rules);
  * characters; a full tie goes to deny. No matching rule: allowed. */
 int fsdeny_denied(const struct fsdeny_rules *rules, const char *path);
 
+/* Could a path strictly below `dir` (absolute, normalised) be denied by
+ * some deny rule? Renaming or moving `dir` would carry such paths to names
+ * no rule covers, so fsdeny refuses it. Patterns are compared component by
+ * component; "**" may match anything below. */
+int fsdeny_denies_below(const struct fsdeny_rules *rules, const char *dir);
+
 #endif

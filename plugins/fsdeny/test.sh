@@ -278,6 +278,34 @@ run_sandlock run -c "$ini" -- sh -c "cd '$T/good' && echo moved > m1 && mv m1 m2
 is "mv and ln in an allowed directory" "$rc:$out" "0:moved
 moved"
 
+# Renaming a directory above a denied path would carry it to a name no rule
+# covers: refused (the masks follow such renames by construction).
+mkdir -p "$T/anc/mid/inner" "$T/anc/side" "$T/gl/a/secret" "$T/gl/a/b"
+echo SECRET > "$T/anc/mid/inner/key"
+echo SECRET > "$T/gl/a/secret/key"
+inia=$(write_ini ancestors <<EOF
+[sandlock]
+masks = no
+[plugin fs]
+module = fsdeny
+deny = $T/anc/mid/inner
+deny = $T/gl/*/secret
+EOF
+)
+run_sandlock run -c "$inia" -- sh -c "mv '$T/anc/mid' '$T/anc/mid2' || echo parent-refused; mv '$T/anc' '$T/anc2' || echo grandparent-refused;
+    cd '$T' && mv anc anc3 || echo relative-refused; mv '$T/gl/a' '$T/gl/z' || echo glob-refused;
+    mv '$T/anc/side' '$T/anc/side2' && echo sibling-moved; mv '$T/gl/a/b' '$T/gl/a/c' && echo off-pattern-moved;
+    cat '$T/anc/mid2/inner/key' '$T/anc2/mid/inner/key' '$T/gl/z/secret/key' 2>/dev/null"
+is "rename of a parent, grandparent (also relative) or a directory a pattern runs through: refused; others moved" \
+    "$out" "parent-refused
+grandparent-refused
+relative-refused
+glob-refused
+sibling-moved
+off-pattern-moved"
+[ -f "$T/anc/mid/inner/key" ] && [ -f "$T/gl/a/secret/key" ] && pass "the denied paths stayed where they were" \
+    || fail "the denied paths stayed where they were"
+
 # Init errors name their key.
 check_error() {
     printf "$3" > "$TEST_TMP/bad.ini"
