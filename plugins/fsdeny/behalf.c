@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -78,6 +79,23 @@ long fsd_do_statfs(struct fsd_call *c, int obj, uint64_t buf)
     if (fstatfs(obj, &sf) != 0)
         return -errno;
     return give(c, buf, &sf, sizeof(sf));
+}
+
+long fsd_do_inotify(struct fsd_call *c, int obj, int child_fd, uint32_t mask)
+{
+    /* A watch of the checked object, added to the child's own inotify
+     * instance (a copy of its descriptor: the same instance, so the watch
+     * descriptor returned is the child's). */
+    int ino = c->host->dup_child_fd(c->ev->handle, child_fd);
+    if (ino < 0)
+        return ino;
+    char self[64];
+    self_link(obj, self, sizeof(self));
+    long rc = inotify_add_watch(ino, self, mask & ~(uint32_t)IN_DONT_FOLLOW);
+    if (rc < 0)
+        rc = -errno;
+    close(ino);
+    return rc;
 }
 
 long fsd_do_access(struct fsd_call *c, int obj, int mode, int flags)

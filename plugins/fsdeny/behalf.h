@@ -23,6 +23,7 @@ long fsd_as_child(const sandlock_host *host, sandlock_handle h, long (*fn)(void 
 long fsd_do_stat(struct fsd_call *c, int obj, uint64_t statbuf);
 long fsd_do_statx(struct fsd_call *c, int obj, unsigned flags, unsigned mask, uint64_t buf);
 long fsd_do_statfs(struct fsd_call *c, int obj, uint64_t buf);
+long fsd_do_inotify(struct fsd_call *c, int obj, int child_fd, uint32_t mask);
 long fsd_do_access(struct fsd_call *c, int obj, int mode, int flags);
 long fsd_do_readlink(struct fsd_call *c, int obj, int named, uint64_t buf, long size);
 long fsd_do_chmod(struct fsd_call *c, int obj, mode_t mode);

@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -51,7 +52,7 @@
 enum op {
     OP_OPEN, OP_STAT, OP_STATX, OP_STATFS, OP_ACCESS, OP_READLINK, OP_CHMOD, OP_CHOWN,
     OP_TRUNCATE, OP_UTIME, OP_UTIMES, OP_UTIMENSAT, OP_SETXATTR, OP_GETXATTR, OP_LISTXATTR,
-    OP_REMOVEXATTR, OP_EXEC, OP_CHDIR,             /* on the object */
+    OP_REMOVEXATTR, OP_INOTIFY, OP_EXEC, OP_CHDIR, /* on the object */
     OP_UNLINK, OP_RMDIR, OP_MKDIR, OP_MKNOD, OP_SYMLINK, /* on an entry */
     OP_RENAME, OP_LINK,                            /* on two entries */
 };
@@ -95,6 +96,8 @@ static const struct sysinfo syscalls_table[] = {
     { "newfstatat", __NR_newfstatat, OP_STAT, NOFOLLOW_FLAG, 3, 0, ONE(0, 1) },
     { "statx", __NR_statx, OP_STATX, NOFOLLOW_FLAG, 2, 0, ONE(0, 1) },
     { "statfs", __NR_statfs, OP_STATFS, FOLLOW, -1, 0, ONE(-1, 0) },
+    /* follows unless IN_DONT_FOLLOW (see handle_paths) */
+    { "inotify_add_watch", __NR_inotify_add_watch, OP_INOTIFY, FOLLOW, -1, 0, ONE(-1, 1) },
     { "access", __NR_access, OP_ACCESS, FOLLOW, -1, 0, ONE(-1, 0) },
     { "faccessat", __NR_faccessat, OP_ACCESS, FOLLOW, -1, 0, ONE(0, 1) },
     { "faccessat2", __NR_faccessat2, OP_ACCESS, NOFOLLOW_FLAG, 3, 0, ONE(0, 1) },
@@ -534,6 +537,7 @@ static long act_on_object(struct fsd_call *c, const struct sysinfo *si, int obj,
     case OP_GETXATTR: return fsd_do_xattr(c, obj, 'g', a + 1);
     case OP_LISTXATTR: return fsd_do_xattr(c, obj, 'l', a + 1);
     case OP_REMOVEXATTR: return fsd_do_xattr(c, obj, 'r', a + 1);
+    case OP_INOTIFY: return fsd_do_inotify(c, obj, (int)a[0], (uint32_t)a[2]);
     default: return -ENOSYS;
     }
 }
@@ -624,6 +628,8 @@ static int handle_paths(const struct fsdeny_state *st, const sandlock_event *ev,
     int follow = si->follow == FOLLOW ||
                  (si->follow == NOFOLLOW_FLAG && !(atflags & AT_SYMLINK_NOFOLLOW)) ||
                  (si->follow == FOLLOW_FLAG && (atflags & AT_SYMLINK_FOLLOW));
+    if (si->op == OP_INOTIFY && (ev->args[2] & IN_DONT_FOLLOW))
+        follow = 0;
     /* readlinkat takes "" without a flag (the symlink dirfd names). */
     int empty_ok = (si->flags >= 0 && (atflags & AT_EMPTY_PATH)) || si->nr == __NR_readlinkat;
     struct fsd_call c;

@@ -11,16 +11,19 @@
  *   chmod PATH | chown PATH | getxattr PATH | utimensat PATH | mknod PATH
  *   race GOOD BAD N      opens of a flipping path, see race() below
  *   linkrace GOOD BAD NEW N   links of a flipping path to NEW, the same
- *   chmodrace GOOD BAD LINK N  see chmod_race() below */
+ *   chmodrace GOOD BAD LINK N  see chmod_race() below
+ *   inotify DIR          watch DIR (IN_CREATE), create DIR/new: "ok new" or "err ENAME" */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/xattr.h>
@@ -180,6 +183,25 @@ static int chmod_race(const char *good, const char *bad, const char *link, long 
     return 0;
 }
 
+/* An inotify watch of dir, then a file created in it: the event's name. */
+static int watch(const char *dir)
+{
+    int fd = inotify_init1(IN_CLOEXEC);
+    if (fd < 0 || inotify_add_watch(fd, dir, IN_CREATE) < 0)
+        return report(-1);
+    char file[PATH_MAX];
+    snprintf(file, sizeof(file), "%s/new", dir);
+    close(open(file, O_CREAT | O_WRONLY | O_CLOEXEC, 0600));
+    union {
+        struct inotify_event ev;
+        char buf[sizeof(struct inotify_event) + NAME_MAX + 1];
+    } u;
+    if (read(fd, &u, sizeof(u)) <= 0)
+        return report(-1);
+    printf("ok %s\n", u.ev.len ? u.ev.name : "");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3)
@@ -246,6 +268,8 @@ int main(int argc, char **argv)
         execve(path, args, NULL);
         return report(-1);
     }
+    if (!strcmp(cmd, "inotify"))
+        return watch(path);
     if (argc < 4)
         return 2;
     if (!strcmp(cmd, "rename"))

@@ -278,6 +278,14 @@ run_sandlock run -c "$ini" -- sh -c "cd '$T/good' && echo moved > m1 && mv m1 m2
 is "mv and ln in an allowed directory" "$rc:$out" "0:moved
 moved"
 
+# inotify: a watch shows entry names, so a denied directory cannot be
+# watched; an allowed one is watched in the child's own inotify instance.
+run_sandlock run -c "$ini" -- "$PROBE" inotify "$T/deny/sub"
+is "inotify_add_watch on a denied directory: EACCES" "$out" "err EACCES"
+mkdir -p "$T/good/watched"
+run_sandlock run -c "$ini" -- "$PROBE" inotify "$T/good/watched"
+is "inotify_add_watch on an allowed directory: the child gets its events" "$out" "ok new"
+
 # Renaming a directory above a denied path would carry it to a name no rule
 # covers: refused (the masks follow such renames by construction).
 mkdir -p "$T/anc/mid/inner" "$T/anc/side" "$T/gl/a/secret" "$T/gl/a/b"
