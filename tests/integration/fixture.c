@@ -20,6 +20,8 @@
  *   continue | errno:N | return:N | kill:SIG   a plain verdict
  *   returnpid     return the trapped thread's pid (event->pid)
  *   sleepms:N     sleep N ms in handle(), then Continue (a slow plugin)
+ *   waitfile:PATH wait in handle() until PATH exists (at most 60 s), then
+ *                 Continue (a plugin that is slow until the child says)
  *   fd            a memfd holding `content`, created here (fd verdict)
  *   error         handle() returns SANDLOCK_ERROR
  *   unset         returns SANDLOCK_OK with no verdict
@@ -42,6 +44,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
@@ -49,7 +52,7 @@
 enum mode {
     M_CONTINUE, M_ERRNO, M_RETURN, M_KILL, M_RETURNPID, M_FD, M_ERROR, M_UNSET,
     M_ERRNO0, M_ERRNO5000, M_SIGNAL0, M_SIGNAL99, M_FD1, M_FDCLOSED, M_FDLISTENER,
-    M_SEGV, M_ABORT, M_FDERROR, M_FDBADFLAGS, M_SLEEP, M_BUS, M_ILL, M_FPE,
+    M_SEGV, M_ABORT, M_FDERROR, M_FDBADFLAGS, M_SLEEP, M_WAITFILE, M_BUS, M_ILL, M_FPE,
 };
 
 struct fixture {
@@ -59,6 +62,7 @@ struct fixture {
     char *tag;
     char *content;
     char *match;
+    char *waitfile;              /* mode waitfile:PATH */
     const char *names[128];
     char *names_storage;
     int storming;                /* the malloc storm thread runs */
@@ -92,6 +96,7 @@ static void fixture_fini(void *p)
         pthread_join(f->storm, NULL);
     }
     free(f->log);
+    free(f->waitfile);
     free(f->tag);
     free(f->content);
     free(f->match);
@@ -117,6 +122,10 @@ static int parse_mode(struct fixture *f, const char *text)
     const char *colon = strchr(text, ':');
     if (!colon)
         return -1;
+    if (!strncmp(text, "waitfile:", 9)) {
+        f->mode = M_WAITFILE;
+        return (f->waitfile = strdup(colon + 1)) ? 0 : -1;
+    }
     f->arg = strtol(colon + 1, NULL, 0);
     if (!strncmp(text, "errno:", 6))
         f->mode = M_ERRNO;
@@ -267,6 +276,14 @@ static int fixture_handle(void *state, const sandlock_event *ev, sandlock_respon
     case M_RETURN: sandlock_respond_return(r, f->arg); break;
     case M_KILL: sandlock_respond_kill(r, (int)f->arg); break;
     case M_RETURNPID: sandlock_respond_return(r, ev->pid); break;
+    case M_WAITFILE: {
+        struct stat sb;
+        struct timespec ts = { 0, 5 * 1000 * 1000 };
+        for (int i = 0; i < 12000 && stat(f->waitfile, &sb) != 0; i++)
+            nanosleep(&ts, NULL);
+        sandlock_respond_continue(r);
+        break;
+    }
     case M_SLEEP: {
         struct timespec ts = { f->arg / 1000, (f->arg % 1000) * 1000000L };
         nanosleep(&ts, NULL);

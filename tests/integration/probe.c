@@ -52,8 +52,10 @@
  *                      "tid": each thread's own answer (the same for all its
  *                      calls, and no other thread's): "threads ok=X bad=Y"
  *   loop:N             N getppid() calls: "loop=N"
- *   slowpar:LOG        a thread makes a (slow) uname call; once LOG exists,
- *                      100 getppid() calls: "slowpar slow_done_first=0|1"
+ *   slowpar:LOG[:REL]  a thread makes a (slow) uname call; once LOG exists,
+ *                      100 getppid() calls, then whether the uname is still
+ *                      blocked, then REL is created:
+ *                      "slowpar uname_still_blocked=0|1"
  *   pause:FILE         print "paused FILE", wait until FILE exists
  *   sleep:SECONDS      sleep
  *   exit:N             exit with status N
@@ -179,14 +181,14 @@ static void *thread_main(void *p)
     return NULL;
 }
 
-static atomic_int slow_done;
+static atomic_int slow_tid;
 
 static void *slow_main(void *p)
 {
     (void)p;
     struct utsname u;
+    atomic_store(&slow_tid, (int)gettid());
     syscall(SYS_uname, &u);
-    atomic_store(&slow_done, 1);
     return NULL;
 }
 
@@ -595,19 +597,31 @@ static void step(char *s)
                 }
         say("threads ok=%ld bad=%ld", ok, bad);
     } else if (!strcmp(s, "slowpar")) {
-        /* slowpar:LOG -- one thread is stuck in a slow uname; once the
-         * plugin has logged it to LOG (its handle() runs), this thread
-         * makes 100 getppid() calls. Did the uname return before they all
-         * did? */
+        /* slowpar:LOG[:RELEASE] -- one thread is stuck in a slow uname; once
+         * the plugin has logged it to LOG (its handle() runs), this thread
+         * makes 100 getppid() calls, then looks whether the uname is still
+         * blocked in the kernel (its /proc/.../syscall), then creates
+         * RELEASE (which ends a waitfile handle()). */
+        char *release = arg ? strchr(arg, ':') : NULL;
+        if (release)
+            *release++ = '\0';
         pthread_t t;
         pthread_create(&t, NULL, slow_main, NULL);
         wait_file(arg);
-        long start = now_ms();
         for (int i = 0; i < 100; i++)
             syscall(SYS_getppid);
-        int slow_first = atomic_load(&slow_done);
-        say("slowpar slow_done_first=%d fast_ms=%ld", slow_first, now_ms() - start);
+        char path[64], buf[64] = "";
+        snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", (int)atomic_load(&slow_tid));
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+        if (fd >= 0)
+            close(fd);
+        buf[n > 0 ? n : 0] = '\0';
+        int blocked = atoi(buf) == SYS_uname && strncmp(buf, "running", 7) != 0;
+        if (release)
+            close(open(release, O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
         pthread_join(t, NULL);
+        say("slowpar uname_still_blocked=%d", blocked);
     } else if (!strcmp(s, "loop")) {
         long n = arg ? atol(arg) : 0;
         for (long i = 0; i < n; i++)

@@ -35,17 +35,19 @@ is "workers = 4, 16 threads x 1000: all answered" "$out" "threads ok=16000 bad=0
 # A slow plugin stalls only one worker: with workers = 2 other calls are
 # answered while one handle() sleeps; with workers = 1 they wait.
 # The probe starts its getppid calls once the slow handle() has begun (the
-# plugin logs the uname first): with 2 workers they all return before the
-# uname does, with 1 they wait for it. No time is measured.
+# plugin logs the uname first), and after them looks whether the uname is
+# still blocked in the kernel. With 2 workers it is (its handle() waits for
+# the file the probe creates only afterwards); with 1 the calls could only
+# be answered after it. No time is measured.
 for w in 2 1; do
-    sleep_ms=3000; [ "$w" = 1 ] && sleep_ms=300
+    mode="waitfile:$TEST_TMP/release$w"; [ "$w" = 1 ] && mode=sleepms:300
     ini=$(write_ini "slow$w" <<EOF2
 [sandlock]
 workers = $w
 [plugin slow]
 module = $FIXTURE
 syscalls = uname
-mode = sleepms:$sleep_ms
+mode = $mode
 log = $TEST_TMP/slow$w.log
 [plugin fast]
 module = verdict
@@ -53,11 +55,11 @@ syscalls = getppid
 action = return:1
 EOF2
 )
-    run_sandlock run -c "$ini" -- "$PROBE" slowpar:"$TEST_TMP/slow$w.log"
+    run_sandlock run -c "$ini" -- "$PROBE" slowpar:"$TEST_TMP/slow$w.log:$TEST_TMP/release$w"
     if [ "$w" = 2 ]; then
-        like "workers = 2: calls are answered while a slow handle() runs" "$out" "slowpar slow_done_first=0 "
+        is "workers = 2: calls are answered while a slow handle() runs" "$out" "slowpar uname_still_blocked=1"
     else
-        like "workers = 1: calls wait for the slow handle()" "$out" "slowpar slow_done_first=1 "
+        is "workers = 1: calls wait for the slow handle()" "$out" "slowpar uname_still_blocked=0"
     fi
 done
 
