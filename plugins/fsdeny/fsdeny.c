@@ -19,10 +19,12 @@
 #include "behalf.h"
 #include "masking.h"
 #include "blocking.h"
+#include "execwatch.h"
 #include "object.h"
 #include "rules.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
@@ -147,6 +149,8 @@ struct fsdeny_state {
     struct fsdeny_rules rules;
     int error;                             /* errno of a denial */
     const char *names[NSYSCALLS + 1];      /* for syscalls(), NULL-terminated */
+    struct fsd_exec_watch *execs;          /* execs to judge (execwatch.h) */
+    const sandlock_config *cfg;            /* for log lines */
 };
 
 static const sandlock_host *host;
@@ -159,6 +163,7 @@ static void fsdeny_fini(void *state)
         return;
     fsd_blocking_drain();
     fsdeny_rules_free(&st->rules);
+    free(st->execs);
     free(st);
 }
 
@@ -248,6 +253,11 @@ static int fsdeny_init(const sandlock_host *h, const sandlock_config *cfg, void 
     }
     fsdeny_rules_free(&st->rules);
     st->rules = notify;
+    st->cfg = cfg;
+    if (!(st->execs = calloc(1, sizeof(*st->execs)))) {
+        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "out of memory");
+        goto fail;
+    }
     for (size_t i = 0; st->rules.n && i < NSYSCALLS; i++)
         st->names[i] = syscalls_table[i].name;
     *state = st;
@@ -672,6 +682,8 @@ static int handle_paths(const struct fsdeny_state *st, const sandlock_event *ev,
         if (obj >= 0 && (si->op == OP_EXEC || si->op == OP_CHDIR)) {
             close(obj);
             fsd_path_release(&p[0]);
+            if (si->op == OP_EXEC && fsd_exec_watch_add(st->execs, (int)ev->pid, (int)fsd_tgid(&c)) != 0)
+                return answer(st, -EAGAIN, r);
             sandlock_respond_continue(r);
             return SANDLOCK_OK;
         }
@@ -686,9 +698,31 @@ static int handle_paths(const struct fsdeny_state *st, const sandlock_event *ev,
     return answer(st, rc, r);
 }
 
+/* Whether the program thread `tid` runs (after an exec fsdeny let through)
+ * is denied: the exec raced its check. Also when it cannot be told. */
+static int runs_denied_program(const struct fsdeny_state *st, const sandlock_event *ev)
+{
+    struct fsd_call c;
+    call_init(&c, st, ev);
+    char exe[64];
+    snprintf(exe, sizeof(exe), "/proc/%u/exe", ev->pid);
+    int fd = open(exe, O_PATH | O_CLOEXEC);
+    if (fd < 0)
+        return errno != ENOENT;    /* ENOENT: the thread is gone */
+    int denied = fsd_fd_denied(&c, fd, NULL);
+    close(fd);
+    return denied;
+}
+
 static int fsdeny_handle(void *state, const sandlock_event *ev, sandlock_response *r)
 {
     const struct fsdeny_state *st = state;
+    if (fsd_exec_watch_take(st->execs, (int)ev->pid) && runs_denied_program(st, ev)) {
+        host->log(st->cfg, SANDLOCK_LOG_ERROR, "pid %u runs a denied program (an exec raced its check): "
+                  "ending the sandbox", ev->pid);
+        sandlock_respond_kill(r, SIGKILL);
+        return SANDLOCK_OK;
+    }
     const struct sysinfo *si = lookup(ev->nr);
     if (!si) {
         sandlock_respond_continue(r);

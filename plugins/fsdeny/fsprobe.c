@@ -12,7 +12,9 @@
  *   race GOOD BAD N      opens of a flipping path, see race() below
  *   linkrace GOOD BAD NEW N   links of a flipping path to NEW, the same
  *   chmodrace GOOD BAD LINK N  see chmod_race() below
- *   inotify DIR          watch DIR (IN_CREATE), create DIR/new: "ok new" or "err ENAME" */
+ *   inotify DIR          watch DIR (IN_CREATE), create DIR/new: "ok new" or "err ENAME"
+ *   execrace GOOD BAD N  N vfork()ed execs of a path flipping between GOOD and BAD
+ *                        (argv "prog BAD"): prints "execs N" */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +27,7 @@
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/syscall.h>
 #include <sys/xattr.h>
 #include <time.h>
@@ -202,6 +205,34 @@ static int watch(const char *dir)
     return 0;
 }
 
+/* N execs, each from a vfork()ed child sharing our memory, of the path a
+ * second thread flips between GOOD and BAD; BAD is expected to print its
+ * argument ("BAD") if it ever runs. */
+static int exec_race(const char *good, const char *bad, long n)
+{
+    char *names[2] = { (char *)good, (char *)bad };
+    if (strlen(good) != strlen(bad) || strlen(good) >= sizeof(race_path))
+        return 2;
+    memcpy(race_path, good, strlen(good) + 1);
+    pthread_t t;
+    pthread_create(&t, NULL, flipper, names);
+    long done = 0;
+    for (long i = 0; i < n; i++) {
+        char *args[] = { race_path, "BAD", NULL };
+        pid_t pid = vfork();
+        if (pid == 0) {
+            execve(race_path, args, NULL);
+            _exit(127);
+        }
+        if (pid > 0 && waitpid(pid, NULL, 0) == pid)
+            done++;
+    }
+    atomic_store(&race_done, 1);
+    pthread_join(t, NULL);
+    printf("execs %ld\n", done);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3)
@@ -280,6 +311,8 @@ int main(int argc, char **argv)
         return report(symlink(path, argv[3]));
     if (!strcmp(cmd, "race") && argc == 5)
         return race(open_attempt, path, argv[3], NULL, atol(argv[4]), 100);
+    if (!strcmp(cmd, "execrace") && argc == 5)
+        return exec_race(path, argv[3], atol(argv[4]));
     if (!strcmp(cmd, "chmodrace") && argc == 6)
         return chmod_race(path, argv[3], argv[4], atol(argv[5]));
     if (!strcmp(cmd, "linkrace") && argc == 6)

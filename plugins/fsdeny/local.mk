@@ -4,7 +4,7 @@ plugins_LTLIBRARIES += plugins/fsdeny.la
 plugins_fsdeny_la_SOURCES = plugins/fsdeny/fsdeny.c plugins/fsdeny/rules.c plugins/fsdeny/rules.h \
 	plugins/fsdeny/masking.c plugins/fsdeny/masking.h \
 	plugins/fsdeny/object.c plugins/fsdeny/object.h plugins/fsdeny/behalf.c plugins/fsdeny/behalf.h \
-	plugins/fsdeny/blocking.c plugins/fsdeny/blocking.h
+	plugins/fsdeny/blocking.c plugins/fsdeny/blocking.h plugins/fsdeny/execwatch.c plugins/fsdeny/execwatch.h
 plugins_fsdeny_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_fsdeny_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 

@@ -188,6 +188,11 @@ static long tgid(struct fsd_call *c)
 
 /* Is num the task's process (1) or thread (2) as the child or sandlock
  * names it? 0 otherwise. */
+long fsd_tgid(struct fsd_call *c)
+{
+    return tgid(c);
+}
+
 static int own_id(struct fsd_call *c, long num)
 {
     if (num == tgid(c) || (c->ns_tgid > 0 && num == c->ns_tgid))

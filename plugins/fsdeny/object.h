@@ -62,6 +62,9 @@ int fsd_obtain(struct fsd_call *c, struct fsd_path *p, int oflags);
  * non-NULL `last`, the entry `last` inside directory fd is judged. */
 int fsd_fd_denied(const struct fsd_call *c, int fd, const char *last);
 
+/* The trapped thread's process id (sandlock's view), read once per call. */
+long fsd_tgid(struct fsd_call *c);
+
 /* Whether moving the entry `last` of directory `dir` (as the kernel will
  * reach it) would move paths a deny rule covers to other names: see
  * fsdeny_denies_below(). An entry whose path cannot be told counts. */

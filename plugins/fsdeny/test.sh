@@ -286,6 +286,27 @@ mkdir -p "$T/good/watched"
 run_sandlock run -c "$ini" -- "$PROBE" inotify "$T/good/watched"
 is "inotify_add_watch on an allowed directory: the child gets its events" "$out" "ok new"
 
+# execve continues in the kernel after the check; a child racing its path
+# buffer (vfork()ed children sharing the flipping memory) may win that race,
+# but the program it then runs is judged at its next call fsdeny sees (the
+# loader's first file access) and the sandbox ends before it did anything.
+mkdir -p "$T/xgood" "$T/xdeny"
+cp /bin/true "$T/xgood/p"
+cp /bin/echo "$T/xdeny/p"
+inix=$(write_ini execrace <<EOF
+[sandlock]
+masks = no
+workers = 2
+[plugin fs]
+module = fsdeny
+deny = $T/xdeny
+EOF
+)
+run_sandlock run -c "$inix" -- "$PROBE" execrace "$T/xgood/p" "$T/xdeny/p" 2000
+unlike "exec race: the denied program never ran (it would print BAD)" "$out" "BAD"
+if [ "$rc" = 137 ]; then like "exec race won by the child: the sandbox ended, and says why" "$err" "runs a denied program"
+else is "exec race never won: every exec of the allowed program ran" "$rc:$out" "0:execs 2000"; fi
+
 # Renaming a directory above a denied path would carry it to a name no rule
 # covers: refused (the masks follow such renames by construction).
 mkdir -p "$T/anc/mid/inner" "$T/anc/side" "$T/gl/a/secret" "$T/gl/a/b"
