@@ -113,7 +113,8 @@ ssize_t sl_mem_read(sandlock_handle h, uint64_t addr, void *buf, size_t len)
     return n;
 }
 
-ssize_t sl_target_read_string(const struct sl_target *t, uint64_t addr, char *buf, size_t size)
+/* Reads a NUL-terminated string of the child: see sl_target_read_string. */
+static ssize_t read_string(const struct sl_target *t, uint64_t addr, char *buf, size_t size)
 {
     static long page;
     if (!page)
@@ -158,6 +159,45 @@ ssize_t sl_target_read_string(const struct sl_target *t, uint64_t addr, char *bu
     return result;
 }
 
+/* One notification's string, read once: every plugin of a chain and every
+ * host service asking for the same argument sees the same bytes, however
+ * the child's other threads rewrite it meanwhile -- so a chain decides on
+ * one path (one instance cannot be shown a harmless path and the next a
+ * denied one) -- and the child's memory is read once. Per worker thread:
+ * a notification is handled on one thread (a deferred answer given on
+ * another reads afresh). A write into the child's memory forgets it. */
+static __thread struct {
+    int valid;
+    uint64_t id, addr;
+    ssize_t result;             /* of reading up to PATH_MAX bytes */
+    char text[PATH_MAX];
+} memo;
+
+ssize_t sl_target_read_string(const struct sl_target *t, uint64_t addr, char *buf, size_t size)
+{
+    if (size > PATH_MAX)
+        return read_string(t, addr, buf, size);
+    if (!memo.valid || memo.id != t->id || memo.addr != addr) {
+        memo.valid = 0;
+        memo.result = read_string(t, addr, memo.text, sizeof(memo.text));
+        memo.id = t->id;
+        memo.addr = addr;
+        memo.valid = 1;
+    }
+    if (memo.result < 0 && memo.result != -ENAMETOOLONG) {
+        buf[0] = '\0';
+        return memo.result;
+    }
+    size_t len = memo.result < 0 ? sizeof(memo.text) - 1 : (size_t)memo.result;
+    if (len < size) {
+        memcpy(buf, memo.text, len + 1);
+        return (ssize_t)len;
+    }
+    memcpy(buf, memo.text, size - 1);
+    buf[size - 1] = '\0';
+    return -ENAMETOOLONG;
+}
+
 ssize_t sl_mem_read_string(sandlock_handle h, uint64_t addr, char *buf, size_t size)
 {
     struct sl_target t;
@@ -177,6 +217,7 @@ ssize_t sl_mem_read_string(sandlock_handle h, uint64_t addr, char *buf, size_t s
 
 ssize_t sl_mem_write(sandlock_handle h, uint64_t addr, const void *buf, size_t len)
 {
+    memo.valid = 0;
     struct sl_target t;
     if ((!buf && len) || len > SSIZE_MAX)
         return -EINVAL;

@@ -12,6 +12,8 @@
  *   race GOOD BAD N      opens of a flipping path, see race() below
  *   linkrace GOOD BAD NEW N   links of a flipping path to NEW, the same
  *   chmodrace GOOD BAD LINK N  see chmod_race() below
+ *   readrace GOOD BAD N  N opens of a path flipping between GOOD and BAD (no
+ *                        outcome required): "good N bad M errors E"
  *   inotify DIR          watch DIR (IN_CREATE), create DIR/new: "ok new" or "err ENAME"
  *   execrace GOOD BAD N  N vfork()ed execs of a path flipping between GOOD and BAD
  *                        (argv "prog BAD"): prints "execs N" */
@@ -311,6 +313,8 @@ int main(int argc, char **argv)
         return report(symlink(path, argv[3]));
     if (!strcmp(cmd, "race") && argc == 5)
         return race(open_attempt, path, argv[3], NULL, atol(argv[4]), 100);
+    if (!strcmp(cmd, "readrace") && argc == 5)
+        return race(open_attempt, path, argv[3], NULL, atol(argv[4]), 0);
     if (!strcmp(cmd, "execrace") && argc == 5)
         return exec_race(path, argv[3], atol(argv[4]));
     if (!strcmp(cmd, "chmodrace") && argc == 6)

@@ -105,6 +105,27 @@ is "the host file was not changed" "$(cat "$TEST_TMP/etc/hostname")" "real-host"
 
 done
 
+# One path per notification: vfile and fsdeny (which opens what it allows
+# itself) decide on the same bytes of the child's path, however another
+# thread flips it, so the real file behind a virtual one is never read.
+mkdir -p "$TEST_TMP/vgood" "$TEST_TMP/vreal"
+echo good > "$TEST_TMP/vgood/f"
+echo REAL > "$TEST_TMP/vreal/f"
+ini=$(write_ini chainrace <<EOF
+[sandlock]
+masks = no
+workers = 2
+[plugin fake]
+module = vfile
+$TEST_TMP/vreal/f = goodvirtual\\n
+[plugin fs]
+module = fsdeny
+deny = $TEST_TMP/nothing-here
+EOF
+)
+run_sandlock run -c "$ini" -- "$top_builddir/plugins/fsdeny/fsprobe" readrace "$TEST_TMP/vgood/f" "$TEST_TMP/vreal/f" 20000
+like "a flipping path never reaches the real file behind a virtual one" "$out" "^good [0-9]+ bad 0 errors 0$"
+
 # Init errors name their key.
 bad=$(write_ini bad-host <<EOF
 [plugin fake]
