@@ -102,6 +102,12 @@ static void memory_checks(sandlock_handle h, const char *how)
            "%s: one byte short reports truncation", how);
     is_str(buf, "sixteen bytes..", "%s: truncated buffer holds a terminated prefix", how);
     is_int(sl_mem_read_string(h, at, buf, 4), -ENAMETOOLONG, "%s: short buffer truncates", how);
+    /* The child's other threads may rewrite the string meanwhile: within one
+     * notification every reader gets the bytes of the first read. */
+    target[0] = 'S';
+    is_int(sl_mem_read_string(h, at, buf, sizeof(buf)), 16, "%s: read again after a rewrite", how);
+    is_str(buf, "sixteen bytes...", "%s: one notification, one string (the first read's)", how);
+    target[0] = 's';
     is_int(sl_mem_read_string(h, 0, buf, sizeof(buf)), -EFAULT, "%s: string at NULL is -EFAULT", how);
     is_str(buf, "", "%s: buffer is empty after a fault", how);
     is_int(sl_mem_read_string(h, 1, buf, sizeof(buf)), -EFAULT, "%s: string at 0x1 is -EFAULT", how);
@@ -112,7 +118,9 @@ static void memory_checks(sandlock_handle h, const char *how)
     is_int(sl_mem_read_string(h, (uint64_t)(uintptr_t)(edge + page - 5), big, sizeof(big)), 4,
            "%s: a string ending at the end of a mapping reads with a large buffer", how);
     is_str(big, "tail", "%s: its content", how);
-    edge[page - 1] = 'X';
+    /* Changed through the host (a notification's string is read once: a
+     * write of the host's own forgets it). */
+    is_int(sl_mem_write(h, (uint64_t)(uintptr_t)(edge + page - 1), "X", 1), 1, "%s: the NUL overwritten", how);
     is_int(sl_mem_read_string(h, (uint64_t)(uintptr_t)(edge + page - 5), big, sizeof(big)), -EFAULT,
            "%s: a string running into an unmapped page is -EFAULT, not truncation", how);
     edge[page - 1] = '\0';
