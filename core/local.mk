@@ -24,6 +24,7 @@ core_libsandlock_core_la_SOURCES = \
 	core/creds.c core/creds.h \
 	core/masks.c core/masks.h core/stubcode.h \
 	core/defer.c core/defer.h \
+	core/eintr.c core/eintr.h \
 	core/notif.h core/seccomp_ioctl.h
 nodist_core_libsandlock_core_la_SOURCES = core/builtin-config.c
 BUILT_SOURCES += core/builtin-config.c
