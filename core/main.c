@@ -287,6 +287,9 @@ static void print_stats(const struct sl_plugins *plugins)
                 atomic_load(&st->verdicts[SANDLOCK_VERDICT_DEFER]),
                 atomic_load(&st->exceptions), ns / 1e6, calls ? ns / calls : 0);
     }
+    /* Interrupted before a worker received them: see SIGNALS AND EINTR. */
+    fprintf(stderr, "vanished before received: %lu\n",
+            sl_supervisor_vanished());
 }
 
 static int cmd_run(int argc, char **argv)

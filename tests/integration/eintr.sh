@@ -50,9 +50,12 @@ is "default configuration: a dash pipeline loop runs to the end" "$out/$rc" "don
 
 # Fallback mode: masks = no. Opens are trapped.
 nomask=$(write_ini nomask < <(sed 's/^\[sandlock\]$/[sandlock]\nmasks = no/' "$DEFAULT_INI"))
-run_sandlock run -c "$nomask" -- "$SIGPROBE" open /etc/hostname $N
+run_sandlock run -c "$nomask" --stats -- "$SIGPROBE" open /etc/hostname $N
 is "masks = no: every open succeeds or fails with EINTR, nothing else" "$(probe_fields "$out")" "$N 0"
 echo "# masks = no: $(value eintr "$out") of $N opens failed with EINTR (a handler without SA_RESTART)"
+# Each EINTR is a notification no worker received (--stats counts them).
+like "masks = no: --stats counts each EINTR as a call that vanished before a worker received it" "$err" \
+    "^vanished before received: $(value eintr "$out")\$"
 run_sandlock run -c "$nomask" --stats -- "$SIGPROBE" open /etc/hostname $N restart
 is "masks = no, handler with SA_RESTART: 0 EINTR (the kernel restarts the call)" \
     "$(value eintr "$out")/$(value ok "$out")/$(value other "$out")" "0/$N/0"
