@@ -97,6 +97,41 @@ EOF2
     esac
 done
 
+# Bundled plugins with their defaults (fsdeny and vfile without masks) stay
+# off process creation and exit and the descriptor table; what they do
+# intercept of the listed calls (audit's and the path plugins' opens and
+# execs) is warned about.
+ini=$(write_ini bundled <<EOF2
+[sandlock]
+masks = no
+[plugin audit]
+module = audit
+[plugin vfile]
+module = vfile
+/etc/eintr-test = x
+[plugin fsdeny]
+module = fsdeny
+deny = /nonexistent-eintr-test
+[plugin netguard]
+module = netguard
+[plugin uname]
+module = uname
+nodename = eintr
+[plugin random]
+module = random
+seed = 1
+EOF2
+)
+run_sandlock check -c "$ini"
+warnings=$(printf '%s\n' "$out" | grep '^  warning:')
+like "check, bundled plugins: audit's default opens and execs are warned about" "$warnings" \
+    "warning: \[audit\] intercepts execve, .*openat"
+unlike "check, bundled plugins: none intercepts clone, fork, exit or the descriptor table" \
+    "$(printf '%s\n' "$warnings" | sed 's/, which the kernel.*//')" \
+    "[ ,](clone|clone3|fork|vfork|exit|exit_group|close|close_range|dup|dup2|dup3)(,|$)"
+unlike "check, bundled plugins: uname, random and netguard get no warning" "$warnings" \
+    "\[(uname|random|netguard)\]"
+
 # An instance acknowledging what it does not intercept gets a note.
 ini=$(write_ini note <<EOF2
 [plugin v]
