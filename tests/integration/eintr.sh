@@ -22,6 +22,8 @@ out=$("$SIGPROBE" open /etc/hostname $N)
 is "without sandlock: no open of a regular file fails with EINTR" "$(value eintr "$out")/$(value ok "$out")" "0/$N"
 if [ "$(value signals "$out")" -gt 0 ]; then pass "without sandlock: the timer fired during the loop"
 else fail "without sandlock: the timer fired during the loop" "$out"; fi
+out=$("$SIGPROBE" close /etc/hostname $N)
+is "without sandlock: no close fails with EINTR" "$(value eintr "$out")/$(value ok "$out")" "0/$N"
 
 check_out=$("$SANDLOCK" check -c "$DEFAULT_INI" 2>/dev/null)
 if printf '%s' "$check_out" | grep -q "^masks: in the sandbox's own mount namespace"; then
@@ -86,6 +88,20 @@ EOF2
     like "check, $sc intercepted and acknowledged: listed as acknowledged" "$out" \
         "^  \[v\] intercepts $sc: acknowledged \(eintr_ok\)"
     unlike "check, $sc acknowledged: no warning" "$out" "warning:"
+    if [ "$sc" = close ]; then
+        # The documented outcome, deterministically: a close that fails
+        # with EINTR never ran -- its descriptor is still open (Linux
+        # itself always releases it, so nobody retries).
+        run_sandlock run -c "$ini" -- "$SIGPROBE" close /etc/hostname $N
+        is "close intercepted: every close succeeds or fails with EINTR, nothing else" \
+            "$(probe_fields "$out")" "$N 0"
+        is "close intercepted: each close that failed with EINTR left its descriptor open" \
+            "$(value still_open "$out")" "$(value eintr "$out")"
+        echo "# close intercepted: $(value eintr "$out") of $N closes failed with EINTR"
+        run_sandlock run -c "$ini" -- "$SIGPROBE" close /etc/hostname $N restart
+        is "close intercepted, handler with SA_RESTART: 0 EINTR" \
+            "$(value eintr "$out")/$(value ok "$out")/$(value other "$out")" "0/$N/0"
+    fi
     res=$(timeout --foreground -s KILL 10 "$SANDLOCK" run -c "$ini" -- dash -c "$LOOP" 2>&1 </dev/null)
     rc=$?
     case $sc/$rc in
