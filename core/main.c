@@ -159,7 +159,7 @@ static void print_eintr(const struct session *s)
     for (size_t i = 0; i < s->plugins.n; i++) {
         const struct sl_instance *inst = &s->plugins.inst[i];
         const char *name = inst->cfg->name;
-        size_t n = eintr_calls(s, inst, 0, names, 512);
+        size_t n = eintr_calls(s, inst, 0, names, sizeof(names) / sizeof(names[0]));
         if (n) {
             printf("  warning: [%s] intercepts ", name);
             print_names(names, n);
@@ -170,7 +170,7 @@ static void print_eintr(const struct session *s)
             printf(" in [plugin %s])\n", name);
             any = 1;
         }
-        if ((n = eintr_calls(s, inst, 1, names, 512))) {
+        if ((n = eintr_calls(s, inst, 1, names, sizeof(names) / sizeof(names[0])))) {
             printf("  [%s] intercepts ", name);
             print_names(names, n);
             printf(": acknowledged (eintr_ok)\n");
