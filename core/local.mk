@@ -27,6 +27,7 @@ core_libsandlock_core_la_SOURCES = \
 	core/masks.c core/masks.h core/stubcode.h \
 	core/userns.c core/userns.h \
 	core/defer.c core/defer.h \
+	core/eintr.c core/eintr.h \
 	core/notif.h core/seccomp_ioctl.h
 nodist_core_libsandlock_core_la_SOURCES = core/builtin-config.c
 BUILT_SOURCES += core/builtin-config.c

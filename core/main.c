@@ -1,6 +1,7 @@
 /* main.c -- the sandlock command line: run, check, --help, --version. */
 #include "config.h"
 #include "chain.h"
+#include "eintr.h"
 #include "filter.h"
 #include "loader.h"
 #include "masks.h"
@@ -130,6 +131,91 @@ static int trapped_in(const struct sl_chain *c, size_t i)
     return 0;
 }
 
+/* The calls `inst` intercepts that the kernel never fails with EINTR
+ * (eintr.h) and that its eintr_ok acknowledges (or not): at most `max`
+ * names into `names`; returns how many. */
+static size_t eintr_calls(const struct session *s, const struct sl_instance *inst, int acknowledged,
+                          const char **names, size_t max)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < inst->nnrs && n < max; k++) {
+        const struct sl_chain *c = sl_chain_for(&s->chains, inst->nrs[k]);
+        if (c && sl_eintr_group_of(c->syscall_name) &&
+            sl_eintr_acknowledged(inst->cfg->eintr_ok, inst->cfg->neintr_ok, c->syscall_name) == acknowledged)
+            names[n++] = c->syscall_name;
+    }
+    return n;
+}
+
+static void print_names(const char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        printf("%s%s", i ? ", " : "", names[i]);
+}
+
+/* What eintr_ok would take for `names`: the names themselves when they
+ * are few, else their groups. */
+static void print_acknowledgement(const char **names, size_t n)
+{
+    if (n <= 4) {
+        print_names(names, n);
+        return;
+    }
+    const char *groups[8];
+    size_t ngroups = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *g = sl_eintr_group_of(names[i]);
+        size_t j = 0;
+        while (j < ngroups && strcmp(groups[j], g) != 0)
+            j++;
+        if (j == ngroups && ngroups < 8)
+            groups[ngroups++] = g;
+    }
+    print_names(groups, ngroups);
+}
+
+/* `sandlock check`'s EINTR section: a warning for each instance that
+ * intercepts calls the kernel never interrupts, unless acknowledged. */
+static void print_eintr(const struct session *s)
+{
+    const char *names[512];
+    int any = 0;
+    printf("\nEINTR (see SIGNALS AND EINTR in sandlock.ini(5)):\n");
+    for (size_t i = 0; i < s->plugins.n; i++) {
+        const struct sl_instance *inst = &s->plugins.inst[i];
+        const char *name = inst->cfg->name;
+        size_t n = eintr_calls(s, inst, 0, names, sizeof(names) / sizeof(names[0]));
+        if (n) {
+            printf("  warning: [%s] intercepts ", name);
+            print_names(names, n);
+            printf(", which the kernel never fails with EINTR: here %s fail%s with EINTR when a signal caught by a "
+                   "handler without SA_RESTART arrives before a worker receives the call (acknowledge with "
+                   "eintr_ok = ", n > 1 ? "they" : "it", n > 1 ? "" : "s");
+            print_acknowledgement(names, n);
+            printf(" in [plugin %s])\n", name);
+            any = 1;
+        }
+        if ((n = eintr_calls(s, inst, 1, names, sizeof(names) / sizeof(names[0])))) {
+            printf("  [%s] intercepts ", name);
+            print_names(names, n);
+            printf(": acknowledged (eintr_ok)\n");
+            any = 1;
+        }
+        for (size_t k = 0; k < inst->cfg->neintr_ok; k++) {
+            int intercepted = 0;
+            for (size_t j = 0; j < inst->nnrs && !intercepted; j++) {
+                const struct sl_chain *c = sl_chain_for(&s->chains, inst->nrs[j]);
+                intercepted = c && sl_eintr_acknowledged(&inst->cfg->eintr_ok[k], 1, c->syscall_name);
+            }
+            if (!intercepted)
+                printf("  note: [%s] eintr_ok names %s, which it does not intercept\n", name,
+                       inst->cfg->eintr_ok[k]);
+        }
+    }
+    if (!any)
+        printf("  no instance intercepts a call the kernel never fails with EINTR\n");
+}
+
 static void print_check(const struct session *s)
 {
     const struct sl_config *cfg = s->cfg;
@@ -180,6 +266,7 @@ static void print_check(const struct session *s)
             printf(" (in the filter only: never trapped)");
         printf("\n");
     }
+    print_eintr(s);
 }
 
 static int cmd_check(int argc, char **argv)
@@ -240,6 +327,9 @@ static void print_stats(const struct sl_plugins *plugins, const struct sl_chains
         struct sl_chain *c = chains->by_nr[chains->nrs[k]];
         fprintf(stderr, "%-20s %13lu\n", c->syscall_name, atomic_load(&c->notified));
     }
+    /* Interrupted before a worker received them: see SIGNALS AND EINTR. */
+    fprintf(stderr, "vanished before received: %lu\n",
+            sl_supervisor_vanished());
 }
 
 static int cmd_run(int argc, char **argv)

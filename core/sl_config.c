@@ -8,6 +8,7 @@
  * n-th call to the n-th key line. Only a fully clean parse is returned. */
 #include "config.h"
 #include "sl_config.h"
+#include "eintr.h"
 #include "values.h"
 #include "log.h"
 #include "trust.h"
@@ -343,6 +344,42 @@ oom:
     return -1;
 }
 
+/* eintr_ok = NAME|GROUP, ...: the instance's acknowledged calls that fail
+ * with EINTR only because they are trapped (eintr.h); repeatable. */
+static int add_eintr_ok(struct parse_state *st, struct sandlock_config *inst, const char *value, unsigned line)
+{
+    char *copy = strdup(value);
+    if (!copy)
+        goto oom;
+    char *save = NULL;
+    int any = 0;
+    for (char *tok = strtok_r(copy, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
+        any = 1;
+        if (!sl_eintr_is_group(tok) && !sl_eintr_group_of(tok)) {
+            set_error(st, line, "eintr_ok: '%s' is not a system call sandlock warns about: expected process, "
+                      "fds, paths or one of their calls (see SIGNALS AND EINTR in sandlock.ini(5))", tok);
+            free(copy);
+            return -1;
+        }
+        char *word = strdup(tok);
+        if (!word || push((void **)&inst->eintr_ok, &inst->neintr_ok, sizeof(char *))) {
+            free(word);
+            free(copy);
+            goto oom;
+        }
+        inst->eintr_ok[inst->neintr_ok - 1] = word;
+    }
+    free(copy);
+    if (!any) {
+        set_error(st, line, "eintr_ok: expected system call or group names (process, fds, paths)");
+        return -1;
+    }
+    return 0;
+oom:
+    set_error(st, line, "out of memory");
+    return -1;
+}
+
 static int instance_key(struct parse_state *st, struct sandlock_config *inst,
                         const char *key, const char *value, unsigned line)
 {
@@ -370,6 +407,8 @@ static int instance_key(struct parse_state *st, struct sandlock_config *inst,
         }
         return 0;
     }
+    if (strcmp(key, "eintr_ok") == 0)
+        return add_eintr_ok(st, inst, value, line);
     if (push((void **)&inst->keys, &inst->nkeys, sizeof(struct sl_kv)))
         goto oom;
     struct sl_kv *kv = &inst->keys[inst->nkeys - 1];
@@ -621,6 +660,9 @@ void sl_config_free(struct sl_config *cfg)
             free(inst->keys[k].value);
         }
         free(inst->keys);
+        for (size_t k = 0; k < inst->neintr_ok; k++)
+            free(inst->eintr_ok[k]);
+        free(inst->eintr_ok);
         free(inst->name);
         free(inst->module);
         free(inst);

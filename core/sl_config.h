@@ -32,6 +32,8 @@ struct sandlock_config {
     unsigned line;       /* line of the section header */
     struct sl_kv *keys;  /* the plugin's own keys, in file order */
     size_t nkeys;
+    char **eintr_ok;     /* eintr_ok = system call or group names (eintr.h) */
+    size_t neintr_ok;
 };
 
 struct sl_config {

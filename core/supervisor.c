@@ -37,6 +37,7 @@ static struct {
     size_t nthreads;
     atomic_int stop;
     atomic_int ready;      /* 1 once the listener is attached or the workers stop */
+    atomic_ulong vanished; /* notifications gone before a worker received them */
 } sup;
 
 static long futex(atomic_int *addr, int op, int val)
@@ -150,12 +151,15 @@ static void *worker_main(void *arg)
             if (errno == EINTR)
                 continue;
             if (errno == ENOENT) {
-                /* The task died before we received it -- or no task uses
-                 * the filter any more, and RECV fails at once forever:
-                 * stop instead of spinning until sl_supervisor_stop(). */
+                /* The notification we were woken for is gone: a signal
+                 * interrupted the trapped call before any worker received
+                 * it, or the task died -- or no task uses the filter any
+                 * more, and RECV fails at once forever: stop instead of
+                 * spinning until sl_supervisor_stop(). */
                 struct pollfd p = { .fd = sl_listener_fd, .events = POLLIN };
                 if (poll(&p, 1, 0) == 1 && (p.revents & POLLHUP))
                     break;
+                atomic_fetch_add_explicit(&sup.vanished, 1, memory_order_relaxed);
                 continue;
             }
             if (!atomic_load(&sup.stop)) {
@@ -178,6 +182,7 @@ int sl_supervisor_start(const struct sl_chains *chains, const struct sl_supervis
     sup.opts = *opts;
     atomic_store(&sup.stop, 0);
     atomic_store(&sup.ready, 0);
+    atomic_store(&sup.vanished, 0);
     sl_listener_fd = -1;
 
     sl_slots.nworkers = opts->workers;
@@ -222,6 +227,11 @@ void sl_supervisor_attach(int listener)
     sl_listener_fd = listener;
     atomic_store(&sup.ready, 1);     /* orders the store above before it */
     futex(&sup.ready, FUTEX_WAKE, INT_MAX);
+}
+
+unsigned long sl_supervisor_vanished(void)
+{
+    return atomic_load(&sup.vanished);
 }
 
 void sl_supervisor_stop(void)

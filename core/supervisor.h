@@ -22,6 +22,11 @@ int sl_supervisor_start(const struct sl_chains *chains, const struct sl_supervis
  * supported); it then belongs to the supervisor. */
 void sl_supervisor_attach(int listener);
 
+/* How many notifications vanished before a worker received them: the
+ * trapped call was interrupted by a signal (EINTR, or made again under
+ * SA_RESTART) or its thread died. See SIGNALS AND EINTR in sandlock.ini(5). */
+unsigned long sl_supervisor_vanished(void);
+
 /* Stops and joins the workers and closes the listener, if attached. */
 void sl_supervisor_stop(void);
 

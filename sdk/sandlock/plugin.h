@@ -70,6 +70,24 @@
  * quarantined: it is never called again and every later notification it
  * would have seen gets its exception policy. fini() is not called for a
  * quarantined instance (its state may be corrupt).
+ *
+ * ---------------------------------------------------------------------------
+ * Signals and EINTR
+ * ---------------------------------------------------------------------------
+ *
+ * Until a host worker receives a notification, the trapped thread waits
+ * interruptibly: a signal caught by a handler installed without SA_RESTART
+ * makes the call fail with EINTR before any instance is asked (with
+ * SA_RESTART the kernel makes the call again, as a new notification). Once
+ * received, only a fatal signal ends the wait. So every call a plugin
+ * intercepts can fail with EINTR -- also calls the kernel never interrupts
+ * and whose callers never retry: clone, fork, execve, exit_group, close,
+ * dup2, and opens and other path calls on regular files. A shell's fork
+ * then fails; a close that never ran leaves a pipe open forever. Intercept
+ * those only when the plugin must, and never just to answer Continue;
+ * `sandlock check` warns about each unless the configuration acknowledges
+ * it (eintr_ok, "SIGNALS AND EINTR" in sandlock.ini(5)). A path rule the
+ * kernel can enforce (mask_path) traps nothing.
  */
 #ifndef SANDLOCK_PLUGIN_H
 #define SANDLOCK_PLUGIN_H

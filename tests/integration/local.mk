@@ -18,6 +18,12 @@ tests_integration_credprobe_CFLAGS = $(WARN_CFLAGS) $(PTHREAD_CFLAGS)
 tests_integration_credprobe_LDFLAGS =
 tests_integration_credprobe_LDADD = $(PTHREAD_LIBS)
 
+# Takes a 50 us timer's signals while it opens a file in a loop (eintr.sh).
+check_PROGRAMS += tests/integration/sigprobe
+tests_integration_sigprobe_SOURCES = tests/integration/sigprobe.c
+tests_integration_sigprobe_CFLAGS = $(WARN_CFLAGS)
+tests_integration_sigprobe_LDFLAGS =
+
 check_LTLIBRARIES += tests/integration/fixture.la
 tests_integration_fixture_la_SOURCES = tests/integration/fixture.c
 tests_integration_fixture_la_CFLAGS = $(PLUGIN_CFLAGS)
@@ -42,6 +48,7 @@ INTEGRATION_TESTS = \
 	tests/integration/stats.sh \
 	tests/integration/stress.sh \
 	tests/integration/tiocsti.sh \
+	tests/integration/eintr.sh \
 	tests/integration/creds.sh \
 	tests/integration/trust.sh \
 	tests/integration/userns.sh \

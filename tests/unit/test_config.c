@@ -405,6 +405,37 @@ static void test_load(void)
     rmdir(tmpdir);
 }
 
+/* eintr_ok = NAME|GROUP, ...: read by sandlock (never a plugin key),
+ * repeatable; anything that is not a call the kernel never interrupts (or
+ * a group of them) is an error naming the line. */
+static void test_eintr_ok(void)
+{
+    struct sl_config *cfg = parse("[plugin v]\n"            /* 1 */
+                                  "module = verdict\n"      /* 2 */
+                                  "eintr_ok = clone, close\n" /* 3 */
+                                  "eintr_ok = paths\n"      /* 4 */
+                                  "syscalls = clone\n");    /* 5 */
+    ok(cfg != NULL, "eintr_ok parses (%s)", err);
+    if (!cfg)
+        return;
+    struct sandlock_config *v = cfg->instances[0];
+    is_int(v->neintr_ok, 3, "eintr_ok: three words from two lines");
+    is_int(v->nkeys, 1, "eintr_ok is not passed to the plugin");
+    if (v->neintr_ok == 3) {
+        is_str(v->eintr_ok[0], "clone", "eintr_ok word 0");
+        is_str(v->eintr_ok[2], "paths", "eintr_ok word 2 (a group)");
+    }
+    sl_config_free(cfg);
+    parse_error("[plugin v]\nmodule = verdict\neintr_ok = clone, read\n",
+                SRC ":3: eintr_ok: 'read' is not a system call sandlock warns about", "eintr_ok = read");
+    parse_error("[plugin v]\neintr_ok = closee\n", SRC ":2: eintr_ok: 'closee' is not a system call",
+                "eintr_ok: a misspelt name");
+    parse_error("[plugin v]\neintr_ok = ,\n", SRC ":2: eintr_ok: expected system call or group names",
+                "eintr_ok: empty");
+    parse_error("[sandlock]\neintr_ok = clone\n", SRC ":2: unknown key 'eintr_ok' in [sandlock]",
+                "eintr_ok is per instance");
+}
+
 static void test_choose(void)
 {
     unsetenv("SANDLOCK_CONFIG");
@@ -426,6 +457,7 @@ int main(void)
     test_instances();
     test_errors();
     test_load();
+    test_eintr_ok();
     test_choose();
     return tap_done();
 }
