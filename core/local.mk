@@ -45,9 +45,10 @@ core/builtin-config.c: $(top_srcdir)/examples/sandlock.ini
 
 core_libsandlock_core_la_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/core $(SECCOMP_CFLAGS) $(INIH_CFLAGS)
 core_libsandlock_core_la_LIBADD = $(PTHREAD_LIBS)
-# What links the core: libtool drops a static archive (see configure's
-# --disable-static-deps) from a convenience library's dependencies, so each
-# program names the libraries itself.
+# What links the core: libtool drops a static archive (configure's
+# --enable-static-deps puts those in SECCOMP_LIBS and INIH_LIBS) from a
+# convenience library's dependencies, so each program names the libraries
+# itself.
 SANDLOCK_CORE_LIBS = core/libsandlock-core.la $(SECCOMP_LIBS) $(INIH_LIBS) $(PTHREAD_LIBS)
 
 bin_PROGRAMS += sandlock

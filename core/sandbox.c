@@ -223,6 +223,10 @@ STUB_CODE static void __attribute__((noreturn)) stub_fail(int err)
  * before exec takes such a lock. */
 STUB_CODE static pid_t raw_clone(unsigned long flags)
 {
+    /* Flags first on every architecture sandlock builds for (argdeny.c);
+     * the order of the last three differs (x86_64: parent_tid, child_tid,
+     * tls; arm64: parent_tid, tls, child_tid, as glibc passes them) but
+     * all are 0 here: no CLONE_*SETTID, no CLONE_SETTLS, no new stack. */
     return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
 }
 

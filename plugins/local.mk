@@ -3,6 +3,8 @@ plugins_LTLIBRARIES += plugins/verdict.la
 plugins_verdict_la_SOURCES = plugins/verdict/verdict.c
 plugins_verdict_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_verdict_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+# Path syscalls some architectures lack (fsdeny, vfile).
+noinst_HEADERS += plugins/legacy_syscalls.h
 
 include $(srcdir)/plugins/audit/local.mk
 include $(srcdir)/plugins/fsdeny/local.mk

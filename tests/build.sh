@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/build.sh [--sanitizers] -- install the Debian packages sandlock needs
 # (when missing), then configure and build it out of tree in build/ (or
-# build-asan/). Prints the build directory on its last line.
+# build-asan/, with --enable-static-deps). Prints the build directory on its
+# last line.
 set -u
 cd "$(dirname "$0")/.."
 top=$(pwd)
@@ -10,7 +11,9 @@ builddir=build
 configure_flags=()
 if [ "${1:-}" = "--sanitizers" ]; then
     builddir=build-asan
-    configure_flags+=(--enable-sanitizers)
+    # Also the static-deps build, so that the two runs of .ci/run cover
+    # both ways of linking libseccomp and inih.
+    configure_flags+=(--enable-sanitizers --enable-static-deps)
 fi
 
 packages="autoconf automake libtool pkgconf make gcc libc6-dev linux-libc-dev libseccomp-dev libinih-dev"

@@ -37,6 +37,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "../legacy_syscalls.h"
+
 #ifndef __NR_fchmodat2
 #define __NR_fchmodat2 452
 #endif

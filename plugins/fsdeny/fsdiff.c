@@ -278,7 +278,7 @@ static int run(int argc, char **a, char *detail, size_t dsize)
         else if (buf[0] == '/')
             snprintf(detail, dsize, "(absolute)");
         else
-            snprintf(detail, dsize, "%s", buf);
+            snprintf(detail, dsize, "%.*s", (int)dsize - 1, buf);
         return 0;
     }
     if (!strcmp(op, "chdir")) {
@@ -367,7 +367,7 @@ static int run(int argc, char **a, char *detail, size_t dsize)
         if (n < 0)
             return -1;
         buf[n] = '\0';
-        snprintf(detail, dsize, "\"%s\"", buf);
+        snprintf(detail, dsize, "\"%.*s\"", (int)dsize - 3, buf);
         return 0;
     }
     if (!strcmp(op, "listxattr")) {
@@ -398,7 +398,7 @@ static int run(int argc, char **a, char *detail, size_t dsize)
         close(fd);
         buf[n > 0 ? n : 0] = '\0';
         buf[strcspn(buf, "\n")] = '\0';
-        snprintf(detail, dsize, "\"%s\"", buf);
+        snprintf(detail, dsize, "\"%.*s\"", (int)dsize - 3, buf);
         return 0;
     }
     if (!strcmp(op, "ls")) {
@@ -411,12 +411,12 @@ static int run(int argc, char **a, char *detail, size_t dsize)
         int n = 0;
         while ((e = readdir(d)) && n < 64)
             if (e->d_name[0] != '.')
-                snprintf(names[n++], sizeof(names[0]), "%s", e->d_name);
+                snprintf(names[n++], sizeof(names[0]), "%.*s", (int)sizeof(names[0]) - 1, e->d_name);
         closedir(d);
         qsort(names, (size_t)n, sizeof(names[0]), (int (*)(const void *, const void *))strcmp);
         for (int i = 0; i < n; i++) {
             size_t len = strlen(detail);
-            snprintf(detail + len, dsize - len, "%s%s", i ? " " : "", names[i]);
+            snprintf(detail + len, dsize - len, "%s%.*s", i ? " " : "", (int)sizeof(names[0]) - 1, names[i]);
         }
         return 0;
     }

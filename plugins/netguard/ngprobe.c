@@ -52,6 +52,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 /* Prints the error of the last failed call and returns 1. */
@@ -346,7 +347,7 @@ static void *stall_connect(void *arg)
     return NULL;
 }
 
-/* Is thread tid inside connect (x86_64: 42)? /proc shows the syscall
+/* Is thread tid inside connect? /proc shows the syscall
  * number a blocked thread waits in, also while seccomp holds it. */
 static int in_connect(pid_t tid)
 {
@@ -358,7 +359,7 @@ static int in_connect(pid_t tid)
     if (!fgets(buf, sizeof(buf), f))
         buf[0] = '\0';
     fclose(f);
-    return atoi(buf) == 42;
+    return atoi(buf) == __NR_connect;
 }
 
 static int stall(int port, int n)

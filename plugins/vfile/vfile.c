@@ -29,6 +29,8 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "../legacy_syscalls.h"
+
 #ifndef __NR_openat2
 #define __NR_openat2 437
 #endif
