@@ -71,7 +71,8 @@ static int session_open(struct session *s, const char *config_path)
     sl_log_level = s->cfg->log_level;
     if (check_mode && sl_log_level < SANDLOCK_LOG_INFO)
         sl_log_level = SANDLOCK_LOG_INFO;
-    sl_masks_enable(s->cfg->masks);
+    /* Without the deny list a root command could unmount the masks. */
+    sl_masks_enable(s->cfg->masks && s->cfg->default_deny);
     if (sl_plugins_load(s->cfg, &s->plugins, err, sizeof(err)) || sl_masks_prepare(err, sizeof(err))) {
         fprintf(stderr, "sandlock: %s\n", err);
         sl_plugins_unload(&s->plugins);
@@ -231,6 +232,8 @@ static void print_check(const struct session *s)
     printf("workers: %u, log_level: %s, max_deferred: %u, defer_timeout: %llums\n", cfg->workers,
            level_names[cfg->log_level], cfg->max_deferred, (unsigned long long)(cfg->defer_timeout_ns / 1000000));
     printf("masks: %s\n", !cfg->masks ? "off (masks = no): plugins use notifications"
+                           : !cfg->default_deny ? "off (default_deny = no: the command could unmount them): plugins "
+                                                  "use notifications"
                            : sl_masks_available() ? "in the sandbox's own mount namespace"
                                                   : "unavailable (no CAP_SYS_ADMIN): plugins use notifications");
     printf("deny list: %s", cfg->default_deny ? "built-in" : "(built-in disabled)");

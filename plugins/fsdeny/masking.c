@@ -48,7 +48,8 @@ static int mask_one(const sandlock_host *host, const sandlock_config *cfg, const
     }
     int rc = host->mask_path(cfg, path, SANDLOCK_MASK_HIDE, NULL, 0);
     if (rc) {
-        *why = strerror(-rc);
+        *why = rc == -EOPNOTSUPP ? "sandlock makes no masks here (see masks in sandlock.ini(5) and sandlock check)"
+                                 : strerror(-rc);
         return -1;
     }
     for (size_t i = 0; i < all->n; i++) {

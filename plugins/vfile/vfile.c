@@ -237,7 +237,9 @@ static void mask_files(const sandlock_host *h, const sandlock_config *cfg, struc
         h->log(cfg, SANDLOCK_LOG_INFO, "%s: notifications: %s", f->path,
                rc == -ENOSYS ? "the host cannot mask paths (older than SDK 1.4)"
                : rc == -ENOENT ? "it does not exist (nothing to mount over)"
-               : rc == -EINVAL ? "not a regular file" : strerror(-rc));
+               : rc == -EINVAL ? "not a regular file"
+               : rc == -EOPNOTSUPP ? "sandlock makes no masks here (see masks in sandlock.ini(5) and sandlock check)"
+                                   : strerror(-rc));
         st->file[kept++] = *f;
     }
     st->n = kept;
