@@ -2,6 +2,7 @@
  * access and typed parsers. The notification services live in services.c. */
 #include "config.h"
 #include "creds.h"
+#include "denial.h"
 #include "loader.h"
 #include "log.h"
 #include "masks.h"
@@ -155,4 +156,6 @@ const sandlock_host sl_host_table = {
     .config_line = host_config_line,
     /* 1.4: path policy */
     .mask_path = sl_mask_path,
+    /* 1.5: policy denials */
+    .report_denial = sl_report_denial,
 };

@@ -457,6 +457,7 @@ int sl_plugins_load(const struct sl_config *cfg, struct sl_plugins *out, char *e
             continue;
         struct sl_instance *inst = &out->inst[out->n++];
         inst->cfg = cfg->instances[i];
+        inst->cfg->instance = inst;
         inst->fd = -1;
         inst->policy = sl_instance_policy(cfg, inst->cfg);
         if (load_one(cfg, out, inst, err, errlen)) {
@@ -486,6 +487,7 @@ void sl_plugins_unload(struct sl_plugins *plugins)
         struct sl_instance *inst = &plugins->inst[i];
         if (inst->dl)
             dlclose(inst->dl);
+        inst->cfg->instance = NULL;
         if (inst->fd >= 0)
             close(inst->fd);
         free(inst->file);

@@ -597,6 +597,61 @@ struct sl_config *sl_config_load(const char *path, char *err, size_t errlen)
     return cfg;
 }
 
+int sl_config_set(struct sl_config *cfg, const char *assignment, char *err, size_t errlen)
+{
+    struct parse_state st = { .cfg = cfg, .source = "--set", .err = err, .errlen = errlen };
+    const char *eq = strchr(assignment, '=');
+    struct sandlock_config *inst = NULL;
+    size_t best = 0;
+    for (size_t i = 0; i < cfg->ninstances; i++) {
+        size_t n = strlen(cfg->instances[i]->name);
+        if (n > best && strncmp(assignment, cfg->instances[i]->name, n) == 0 && assignment[n] == '.') {
+            inst = cfg->instances[i];
+            best = n;
+        }
+    }
+    int sandlock = strncmp(assignment, "sandlock.", 9) == 0;
+    size_t skip = sandlock ? 9 : best + 1;
+    if (!eq || (!sandlock && !inst) || eq <= assignment + skip) {
+        snprintf(err, errlen, "--set %s: expected SECTION.KEY=VALUE, where SECTION is sandlock or the name of an "
+                 "instance of %s", assignment, cfg->source);
+        return -1;
+    }
+    char key[256];
+    size_t klen = (size_t)(eq - assignment) - skip;
+    if (klen >= sizeof(key)) {
+        snprintf(err, errlen, "--set %s: key too long", assignment);
+        return -1;
+    }
+    memcpy(key, assignment + skip, klen);
+    key[klen] = '\0';
+    /* set_error() writes "--set:0: "; the message names the option instead. */
+    char msg[512] = "";
+    st.err = msg;
+    st.errlen = sizeof(msg);
+    if (sandlock)
+        sandlock_key(&st, key, eq + 1, 0);
+    else
+        instance_key(&st, inst, key, eq + 1, 0);
+    if (st.failed) {
+        snprintf(err, errlen, "--set %s: %s", assignment, msg + strlen("--set:0: "));
+        return -1;
+    }
+    return 0;
+}
+
+int sl_config_disable(struct sl_config *cfg, const char *name, char *err, size_t errlen)
+{
+    struct sandlock_config *inst = find_instance(cfg, name);
+    if (!inst) {
+        snprintf(err, errlen, "--disable %s: %s has no instance of that name (sandlock check lists them)", name,
+                 cfg->source);
+        return -1;
+    }
+    inst->enabled = 0;
+    return 0;
+}
+
 const char *sl_config_choose(const char *cli_path)
 {
     struct stat sb;

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct sl_instance;
+
 /* What happens to a notification when a plugin instance fails. */
 enum sl_exception_policy {
     SL_EXC_KILL = 0,   /* kill the sandbox (the default: fail closed) */
@@ -32,6 +34,7 @@ struct sandlock_config {
     unsigned line;       /* line of the section header */
     struct sl_kv *keys;  /* the plugin's own keys, in file order */
     size_t nkeys;
+    struct sl_instance *instance;  /* set by the loader while it is loaded */
 };
 
 struct sl_config {
@@ -68,6 +71,14 @@ const char *sl_config_choose(const char *cli_path);
 extern const char sl_builtin_config[];
 
 void sl_config_free(struct sl_config *cfg);
+
+/* Command-line overrides, applied after the files: "--set SECTION.KEY=VALUE"
+ * (SECTION is "sandlock" or an instance name; a [sandlock] key is parsed
+ * as in the file, an instance key is appended after the file's, so it wins
+ * for single-valued keys and adds one more value to repeatable ones) and
+ * "--disable NAME". 0, or -1 with a message naming the option. */
+int sl_config_set(struct sl_config *cfg, const char *assignment, char *err, size_t errlen);
+int sl_config_disable(struct sl_config *cfg, const char *name, char *err, size_t errlen);
 
 /* Effective exception policy of an instance. */
 int sl_instance_policy(const struct sl_config *cfg, const struct sandlock_config *inst);

@@ -143,6 +143,7 @@ static const struct sysinfo syscalls_table[] = {
 struct fsdeny_state {
     struct fsdeny_rules rules;
     int error;                             /* errno of a denial */
+    const sandlock_config *cfg;            /* this instance */
     const char *names[NSYSCALLS + 1];      /* for syscalls(), NULL-terminated */
 };
 
@@ -217,6 +218,7 @@ static int fsdeny_init(const sandlock_host *h, const sandlock_config *cfg, void 
             goto fail;
         }
     }
+    st->cfg = cfg;
     st->error = EACCES;
     const char *text = h->config_get(cfg, "errno");
     if (text && h->parse_errno(text, &st->error)) {
@@ -290,6 +292,8 @@ static void call_init(struct fsd_call *c, const struct fsdeny_state *st, const s
     c->host = host;
     c->ev = ev;
     c->rules = &st->rules;
+    c->cfg = st->cfg;
+    c->error = st->error;
     child_root(ev->pid, c->root, sizeof(c->root));
     c->tgid = 0;
 }

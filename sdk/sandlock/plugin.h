@@ -86,7 +86,7 @@ extern "C" {
  * part of the entry symbol's name. */
 #define SANDLOCK_ABI_MAJOR 1
 /* ABI revision within the major version: bumped when members are appended. */
-#define SANDLOCK_ABI_MINOR 4
+#define SANDLOCK_ABI_MINOR 5
 /* The value stored in every abi_version field: major << 16 | minor. */
 #define SANDLOCK_ABI_VERSION ((SANDLOCK_ABI_MAJOR << 16) | SANDLOCK_ABI_MINOR)
 
@@ -714,6 +714,26 @@ typedef struct sandlock_host {
      *   after init()); -ENOMEM.                                         */
     int (*mask_path)(const sandlock_config *cfg, const char *path, int how,
                      const void *content, size_t len);
+
+    /* --- ABI 1.5: policy denials (check with SANDLOCK_HOST_HAS) --- */
+
+    /* report_denial: tells the host that the instance `cfg` refuses the
+     *   call of notification `h` by policy (not a result passed through,
+     *   such as the ENOENT of an open performed for the child) and answers
+     *   it with errno `error`. `object` names what was refused as the
+     *   plugin decoded it (a path, "ADDRESS:PORT", "unix:/path"), or is
+     *   NULL. Call it once per refused call, before answering it (from
+     *   handle(), or from a thread of the plugin before host->answer());
+     *   it does not answer the call. The host logs one warning line with
+     *   the instance, the process, the syscall, the object (escaped) and
+     *   the errno -- the first 10 of each instance, then at most one per
+     *   second with the number left out -- counts the denial for --stats
+     *   ("denied", apart from the errno answers passed through) and shows
+     *   the object in the -v trace of the call. It never blocks on the
+     *   sandbox. Masked paths (mask_path) are denied by the kernel and
+     *   never reported.                                                 */
+    void (*report_denial)(const sandlock_config *cfg, sandlock_handle h,
+                          int error, const char *object);
 } sandlock_host;
 
 /* True when the host table has member `m` (a function added in a later
