@@ -47,6 +47,7 @@ INTEGRATION_TESTS = \
 	tests/integration/userns.sh \
 	tests/integration/rules.sh \
 	tests/integration/denials.sh \
+	tests/integration/cli.sh \
 	tests/integration/nopidns.sh
 TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)

@@ -181,7 +181,7 @@ run_sandlock run --stats -c "$ini" -- "$PROBE" $G:3 $G:3 $G:4
 is "static return: the value" "$(steps)" ":3=73 :3=73 :4=ran "
 is "static return: two notifications" "$(notified getppid)" 2
 is "static return: two host answers (static 2), handle() never called (0 ms)" \
-    "$(grep -E '^r ' "$TEST_TMP/stderr" | awk '{ print $2, $5, $10, $11, $12 }')" "2 2 2 0.000 0"
+    "$(grep -E '^r ' "$TEST_TMP/stderr" | awk '{ print $2, $6, $11, $12, $13 }')" "2 2 2 0.000 0"
 run_sandlock check -c "$ini"
 like "static return: check says why it is trapped" "$out" \
     "getppid\\(arg0 == 0x3\\) -> return 73: trapped \\(static return: seccomp can only fail a call; the host answers\\)"
