@@ -106,6 +106,15 @@ static int session_open(struct session *s, const struct common_opts *o)
     const char *path = sl_config_choose(o->config);
     s->cfg = path ? sl_config_load(path, err, sizeof(err))
                   : sl_config_parse(sl_builtin_config, "<built-in>", err, sizeof(err));
+    if (!path && s->cfg) {
+        /* The built-in default takes the installed drop-ins too. */
+        char dir[4096];
+        sl_config_dropin_dir(SANDLOCK_SYSCONF_FILE, dir, sizeof(dir));
+        if (sl_config_dropins(s->cfg, dir, err, sizeof(err))) {
+            sl_config_free(s->cfg);
+            s->cfg = NULL;
+        }
+    }
     if (!s->cfg) {
         fprintf(stderr, "sandlock: %s\n", err);
         return -1;
@@ -197,6 +206,8 @@ static void print_check(const struct session *s)
     char storage[4096];
     size_t ndirs = sl_plugin_search_path(cfg, dirs, 64, storage, sizeof(storage));
     printf("configuration: %s\n", cfg->source);
+    for (size_t i = 1; i < cfg->nfiles; i++)
+        printf("drop-in: %s\n", cfg->files[i]);
     printf("plugin path:");
     for (size_t i = 0; i < ndirs; i++)
         printf("%s%s", i ? ":" : " ", dirs[i]);
@@ -297,6 +308,12 @@ static void print_check_json(const struct session *s, FILE *out)
     size_t ndirs = sl_plugin_search_path(cfg, dirs, 64, storage, sizeof(storage));
     fputs("{\"configuration\": ", out);
     sl_json_string(out, cfg->source);
+    fputs(", \"drop_ins\": [", out);
+    for (size_t i = 1; i < cfg->nfiles; i++) {
+        fputs(i > 1 ? ", " : "", out);
+        sl_json_string(out, cfg->files[i]);
+    }
+    fputs("]", out);
     fputs(", \"plugin_path\": [", out);
     for (size_t i = 0; i < ndirs; i++) {
         fputs(i ? ", " : "", out);

@@ -48,6 +48,7 @@ INTEGRATION_TESTS = \
 	tests/integration/rules.sh \
 	tests/integration/denials.sh \
 	tests/integration/cli.sh \
+	tests/integration/dropins.sh \
 	tests/integration/nopidns.sh
 TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)
