@@ -7,6 +7,7 @@
 #include "log.h"
 #include "masks.h"
 #include "services.h"
+#include "session.h"
 #include "values.h"
 
 #include <stdarg.h>
@@ -158,4 +159,5 @@ const sandlock_host sl_host_table = {
     .mask_path = sl_mask_path,
     /* 1.5: policy denials */
     .report_denial = sl_report_denial,
+    .session = sl_session_get,
 };

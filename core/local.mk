@@ -6,6 +6,7 @@ core_libsandlock_core_la_SOURCES = \
 	core/log.c core/log.h \
 	core/denial.c core/denial.h \
 	core/json.c core/json.h \
+	core/session.c core/session.h \
 	core/sl_config.c core/sl_config.h \
 	core/loader.c core/loader.h \
 	core/trust.c core/trust.h \

@@ -8,6 +8,7 @@
 #include "masks.h"
 #include "log.h"
 #include "sandbox.h"
+#include "session.h"
 #include "sl_config.h"
 #include "supervisor.h"
 
@@ -125,6 +126,7 @@ static int session_open(struct session *s, const struct common_opts *o)
         return -1;
     }
     sl_log_level = s->cfg->log_level;
+    sl_session.config = s->cfg->source;
     if (check_mode && sl_log_level < SANDLOCK_LOG_INFO)
         sl_log_level = SANDLOCK_LOG_INFO;
     sl_masks_enable(s->cfg->masks);
@@ -607,6 +609,7 @@ static int cmd_run(int argc, char **argv)
     struct run_output out;
     if (open_output(&out, log, stats_file, o.quiet))
         return EXIT_SANDLOCK_ERROR;
+    sl_session_begin(command);
     if (session_open(&s, &o)) {
         close_output(&out);
         return EXIT_SANDLOCK_ERROR;
@@ -669,6 +672,7 @@ static int cmd_run(int argc, char **argv)
     }
 out:
     sl_filter_free(&filter);
+    sl_session.status = code;       /* for the plugins' fini() */
     session_close(&s);
     close_output(&out);
     return code;

@@ -386,6 +386,20 @@ typedef struct sandlock_syscall_rule {
     sandlock_arg_cmp cmp[SANDLOCK_RULE_MAX_CMP];
 } sandlock_syscall_rule;
 
+/* The run an instance belongs to (ABI 1.5, host->session): what a record
+ * needs to tell runs appended to one log apart. Owned by the host. */
+typedef struct sandlock_session {
+    uint32_t abi_version;      /* SANDLOCK_ABI_VERSION of the host */
+    uint32_t struct_size;      /* sizeof(sandlock_session) of the host */
+    /* --- ABI 1.5 --- */
+    const char *const *argv;   /* the command and its arguments, NULL-terminated */
+    const char *config;        /* the configuration file read, or "<built-in>" */
+    uint32_t pid;              /* sandlock's process id */
+    int32_t status;            /* in fini(): the status sandlock exits with (see
+                                  sandlock(1) EXIT STATUS); 125 before the
+                                  command's status is known */
+} sandlock_session;
+
 /* ------------------------------------------------------------------------
  * The host table, passed to the entry point. Valid for the whole life of
  * the plugin (until the host dlclose()s it after the last fini()).
@@ -734,6 +748,11 @@ typedef struct sandlock_host {
      *   never reported.                                                 */
     void (*report_denial)(const sandlock_config *cfg, sandlock_handle h,
                           int error, const char *object);
+
+    /* session: the run (command, configuration file, sandlock's pid, and
+     *   in fini() the exit status), valid from init() until fini()
+     *   returns; NULL under `sandlock check`, where nothing runs.       */
+    const sandlock_session *(*session)(void);
 } sandlock_host;
 
 /* True when the host table has member `m` (a function added in a later
