@@ -2,6 +2,7 @@
 #include "config.h"
 #include "chain.h"
 #include "creds.h"
+#include "denial.h"
 #include "fault.h"
 #include "log.h"
 
@@ -314,7 +315,10 @@ void sl_chain_run(const struct sl_chain *chain, const sandlock_event *event, int
                 continue;
             return;
         }
-        atomic_fetch_add_explicit(&inst->stats.verdicts[resp.verdict], 1, memory_order_relaxed);
+        /* An errno the plugin reported as a policy denial is counted as
+         * "denied" (denial.c), not as an errno passed through. */
+        if (resp.verdict != SANDLOCK_VERDICT_ERRNO || !sl_denied_now(event->handle))
+            atomic_fetch_add_explicit(&inst->stats.verdicts[resp.verdict], 1, memory_order_relaxed);
         if (resp.verdict == SANDLOCK_VERDICT_CONTINUE)
             continue;
         a->verdict = resp.verdict;

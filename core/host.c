@@ -2,10 +2,12 @@
  * access and typed parsers. The notification services live in services.c. */
 #include "config.h"
 #include "creds.h"
+#include "denial.h"
 #include "loader.h"
 #include "log.h"
 #include "masks.h"
 #include "services.h"
+#include "session.h"
 #include "values.h"
 
 #include <stdarg.h>
@@ -155,4 +157,7 @@ const sandlock_host sl_host_table = {
     .config_line = host_config_line,
     /* 1.4: path policy */
     .mask_path = sl_mask_path,
+    /* 1.5: policy denials */
+    .report_denial = sl_report_denial,
+    .session = sl_session_get,
 };

@@ -400,6 +400,17 @@ int sl_loader_add_rule(const sandlock_config *cfg, const sandlock_syscall_rule *
     return 0;
 }
 
+/* The file of line `line` of an instance's keys: the last file (a drop-in
+ * comes after what it overrides) with a key on that line. */
+static const char *key_source(const struct sl_config *cfg, const struct sandlock_config *inst, unsigned line)
+{
+    const char *source = cfg->source;
+    for (size_t i = 0; i < inst->nkeys; i++)
+        if (inst->keys[i].line == line && inst->keys[i].source)
+            source = inst->keys[i].source;
+    return source;
+}
+
 /* init()'s message "line N: TEXT": N, and *text set past the prefix; else 0. */
 static unsigned message_line(const char *msg, const char **text)
 {
@@ -425,8 +436,8 @@ static int load_one(const struct sl_config *cfg, const struct sl_plugins *pl, st
         const char *text = errbuf;
         unsigned line = message_line(errbuf, &text);
         if (line)
-            set_err(err, errlen, "%s:%u: [plugin %s]: init failed: %s", cfg->source, line, inst->cfg->name,
-                    text);
+            set_err(err, errlen, "%s:%u: [plugin %s]: init failed: %s", key_source(cfg, inst->cfg, line), line,
+                    inst->cfg->name, text);
         else
             set_err(err, errlen, "%s: [plugin %s]: init failed: %s", cfg->source, inst->cfg->name,
                     *errbuf ? errbuf : "(the plugin gave no reason)");
@@ -457,6 +468,7 @@ int sl_plugins_load(const struct sl_config *cfg, struct sl_plugins *out, char *e
             continue;
         struct sl_instance *inst = &out->inst[out->n++];
         inst->cfg = cfg->instances[i];
+        inst->cfg->instance = inst;
         inst->fd = -1;
         inst->policy = sl_instance_policy(cfg, inst->cfg);
         if (load_one(cfg, out, inst, err, errlen)) {
@@ -486,6 +498,7 @@ void sl_plugins_unload(struct sl_plugins *plugins)
         struct sl_instance *inst = &plugins->inst[i];
         if (inst->dl)
             dlclose(inst->dl);
+        inst->cfg->instance = NULL;
         if (inst->fd >= 0)
             close(inst->fd);
         free(inst->file);
@@ -523,7 +536,7 @@ int sl_deny_list(const struct sl_config *cfg, int **nrs, size_t *n, char *err, s
     for (size_t i = 0; i < cfg->ndeny; i++) {
         int nr = seccomp_syscall_resolve_name(cfg->deny[i]);
         if (nr == __NR_SCMP_ERROR && !syscall_exists_elsewhere(cfg->deny[i])) {
-            set_err(err, errlen, "%s:%u: deny: unknown syscall '%s'", cfg->source,
+            set_err(err, errlen, "%s:%u: deny: unknown syscall '%s'", cfg->deny_sources[i],
                     cfg->deny_lines[i], cfg->deny[i]);
             free(*nrs);
             *nrs = NULL;

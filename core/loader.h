@@ -16,6 +16,14 @@ struct sl_instance_stats {
     atomic_ulong exceptions;
     atomic_ulong statics;          /* answered by the host from a static verdict */
     atomic_ulong handle_ns;
+    atomic_ulong denied;           /* host->report_denial() calls (denial.h) */
+};
+
+/* The rate limit of an instance's denial lines (denial.c). */
+struct sl_denial_limit {
+    atomic_ulong shown;            /* lines written in the first burst */
+    atomic_long last_sec;          /* when the last line was written */
+    atomic_ulong left_out;         /* denials not shown since then */
 };
 
 struct sl_instance {
@@ -37,6 +45,7 @@ struct sl_instance {
     size_t ndeclared;
     atomic_int quarantined;        /* crashed: never called again */
     struct sl_instance_stats stats;
+    struct sl_denial_limit denial_limit;
 };
 
 struct sl_plugins {

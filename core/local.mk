@@ -4,6 +4,9 @@ noinst_LTLIBRARIES += core/libsandlock-core.la
 core_libsandlock_core_la_SOURCES = \
 	core/values.c core/values.h \
 	core/log.c core/log.h \
+	core/denial.c core/denial.h \
+	core/json.c core/json.h \
+	core/session.c core/session.h \
 	core/sl_config.c core/sl_config.h \
 	core/loader.c core/loader.h \
 	core/trust.c core/trust.h \

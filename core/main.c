@@ -1,29 +1,35 @@
 /* main.c -- the sandlock command line: run, check, --help, --version. */
 #include "config.h"
 #include "chain.h"
+#include "denial.h"
 #include "eintr.h"
+#include "json.h"
 #include "filter.h"
 #include "loader.h"
 #include "masks.h"
 #include "log.h"
 #include "sandbox.h"
+#include "session.h"
 #include "sl_config.h"
 #include "supervisor.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #define EXIT_SANDLOCK_ERROR 125
 
 static void usage(FILE *out)
 {
     fprintf(out,
-            "Usage: sandlock run [-c FILE] [-v] [--stats] [--] COMMAND [ARG...]\n"
-            "       sandlock check [-c FILE]\n"
+            "Usage: sandlock run [OPTIONS] [--] COMMAND [ARG...]\n"
+            "       sandlock check [-c FILE] [--json] [--disable NAME] [--set S.K=V]\n"
             "       sandlock --help | --version\n"
             "\n"
             "Runs COMMAND under a seccomp filter whose notified syscalls are decided by\n"
@@ -36,7 +42,16 @@ static void usage(FILE *out)
             "  -c, --config FILE  configuration file (default: $SANDLOCK_CONFIG, then\n"
             "                     %s, then the built-in default)\n"
             "  -v, --verbose      log the chain result of every notification\n"
-            "      --stats        print per-instance statistics when COMMAND ends\n"
+            "  -q, --quiet        only errors: no warnings, no denial lines, and what\n"
+            "                     plugins write on stderr (audit's lines) is dropped\n"
+            "      --log FILE     sandlock's and the plugins' stderr output during the\n"
+            "                     run (warnings, denials, traces, stats) goes to FILE\n"
+            "      --stats[=json] print per-instance statistics when COMMAND ends\n"
+            "      --stats-file FILE  write them to FILE instead (implies --stats)\n"
+            "      --disable NAME     leave instance NAME out of the chains\n"
+            "      --set SECTION.KEY=VALUE  override a key of [sandlock] or of an\n"
+            "                     instance after the configuration files\n"
+            "      --json         (check) print the result as one JSON object\n"
             "  -h, --help         show this help\n"
             "  -V, --version      show the version\n"
             "\n"
@@ -57,18 +72,62 @@ struct session {
  * initialise (e.g. which rules the kernel enforces and which not, and why). */
 static int check_mode;
 
-static int session_open(struct session *s, const char *config_path)
+/* Command-line options shared by run and check. */
+struct common_opts {
+    const char *config;
+    const char *sets[64];       /* --set, in order */
+    size_t nsets;
+    const char *disabled[64];   /* --disable */
+    size_t ndisabled;
+    int quiet;
+};
+
+/* --set and --disable, then -q. 0, or -1 with the message printed. */
+static int apply_overrides(struct sl_config *cfg, const struct common_opts *o)
+{
+    char err[1024];
+    for (size_t i = 0; i < o->nsets; i++)
+        if (sl_config_set(cfg, o->sets[i], err, sizeof(err))) {
+            fprintf(stderr, "sandlock: %s\n", err);
+            return -1;
+        }
+    for (size_t i = 0; i < o->ndisabled; i++)
+        if (sl_config_disable(cfg, o->disabled[i], err, sizeof(err))) {
+            fprintf(stderr, "sandlock: %s\n", err);
+            return -1;
+        }
+    if (o->quiet)
+        cfg->log_level = SANDLOCK_LOG_ERROR;
+    return 0;
+}
+
+static int session_open(struct session *s, const struct common_opts *o)
 {
     char err[2048] = "";
     memset(s, 0, sizeof(*s));
-    const char *path = sl_config_choose(config_path);
+    const char *path = sl_config_choose(o->config);
     s->cfg = path ? sl_config_load(path, err, sizeof(err))
                   : sl_config_parse(sl_builtin_config, "<built-in>", err, sizeof(err));
+    if (!path && s->cfg) {
+        /* The built-in default takes the installed drop-ins too. */
+        char dir[4096];
+        sl_config_dropin_dir(SANDLOCK_SYSCONF_FILE, dir, sizeof(dir));
+        if (sl_config_dropins(s->cfg, dir, err, sizeof(err))) {
+            sl_config_free(s->cfg);
+            s->cfg = NULL;
+        }
+    }
     if (!s->cfg) {
         fprintf(stderr, "sandlock: %s\n", err);
         return -1;
     }
+    if (apply_overrides(s->cfg, o)) {
+        sl_config_free(s->cfg);
+        s->cfg = NULL;
+        return -1;
+    }
     sl_log_level = s->cfg->log_level;
+    sl_session.config = s->cfg->source;
     if (check_mode && sl_log_level < SANDLOCK_LOG_INFO)
         sl_log_level = SANDLOCK_LOG_INFO;
     /* Without the deny list a root command could unmount the masks. */
@@ -103,20 +162,32 @@ static void session_close(struct session *s)
 /* Every rule of one instance, in its order: where it is enforced and why
  * (see "Static verdicts" in plugin.h). The chains hold the rules with
  * their places, per syscall in the same order. */
+/* The chain's copy of rule k of inst (with its place), the chain, and the
+ * rule's comparisons and verdict as text (cmps: 512 bytes, verdict: 64). */
+static const struct sl_rule *placed_rule(const struct session *s, const struct sl_instance *inst, size_t k,
+                                         const struct sl_chain **chain, char *cmps, char *verdict)
+{
+    const struct sl_chain *c = *chain = sl_chain_for(&s->chains, inst->rules[k].nr);
+    size_t nth = 0;
+    for (size_t e = 0; e < k; e++)
+        nth += inst->rules[e].nr == inst->rules[k].nr;
+    for (size_t i = 0; c && i < c->n; i++)
+        if (c->inst[i] == inst && nth < c->rules[i].n) {
+            const struct sl_rule *r = &c->rules[i].rule[nth];
+            sl_rule_describe_cmps(r, cmps, 512);
+            sl_rule_describe_verdict(r, verdict, 64);
+            return r;
+        }
+    return NULL;
+}
+
 static void print_rules(const struct session *s, const struct sl_instance *inst)
 {
     for (size_t k = 0; k < inst->nrules; k++) {
-        const struct sl_chain *c = sl_chain_for(&s->chains, inst->rules[k].nr);
-        size_t nth = 0;
-        for (size_t e = 0; e < k; e++)
-            nth += inst->rules[e].nr == inst->rules[k].nr;
-        for (size_t i = 0; c && i < c->n; i++) {
-            if (c->inst[i] != inst || nth >= c->rules[i].n)
-                continue;
-            const struct sl_rule *r = &c->rules[i].rule[nth];
-            char cmps[512], verdict[64];
-            sl_rule_describe_cmps(r, cmps, sizeof(cmps));
-            sl_rule_describe_verdict(r, verdict, sizeof(verdict));
+        const struct sl_chain *c;
+        char cmps[512], verdict[64];
+        const struct sl_rule *r = placed_rule(s, inst, k, &c, cmps, verdict);
+        if (r) {
             printf("     %s%s%s%s -> %s: %s (%s)\n", c->syscall_name, *cmps ? "(" : "", cmps, *cmps ? ")" : "",
                    verdict, r->place == SL_RULE_FILTER ? "in the filter" : "trapped", r->why);
         }
@@ -224,6 +295,8 @@ static void print_check(const struct session *s)
     char storage[4096];
     size_t ndirs = sl_plugin_search_path(cfg, dirs, 64, storage, sizeof(storage));
     printf("configuration: %s\n", cfg->source);
+    for (size_t i = 1; i < cfg->nfiles; i++)
+        printf("drop-in: %s\n", cfg->files[i]);
     printf("plugin path:");
     for (size_t i = 0; i < ndirs; i++)
         printf("%s%s", i ? ":" : " ", dirs[i]);
@@ -272,87 +345,352 @@ static void print_check(const struct session *s)
     print_eintr(s);
 }
 
+/* A bad option of `sandlock CMD`, as getopt (opterr = 0) reported it. */
+static int bad_option(const char *cmd, char **argv, int c)
+{
+    const char *given = argv[optind - 1];
+    if (c == ':')
+        fprintf(stderr, "sandlock %s: option '%s' needs an argument (try sandlock --help)\n", cmd, given);
+    else if (optopt && given[0] == '-' && given[1] != '-')
+        fprintf(stderr, "sandlock %s: unknown option '-%c' (try sandlock --help)\n", cmd, optopt);
+    else
+        fprintf(stderr, "sandlock %s: unknown option '%s' (try sandlock --help)\n", cmd, given);
+    return EXIT_SANDLOCK_ERROR;
+}
+
+/* Options both commands take; 1 when `c` was one of them, -1 on error. */
+enum { OPT_DISABLE = 1000, OPT_SET, OPT_LOG, OPT_STATS, OPT_STATS_FILE, OPT_JSON };
+static int common_option(struct common_opts *o, int c)
+{
+    switch (c) {
+    case 'c':
+        o->config = optarg;
+        return 1;
+    case OPT_SET:
+    case OPT_DISABLE: {
+        const char **list = c == OPT_SET ? o->sets : o->disabled;
+        size_t *n = c == OPT_SET ? &o->nsets : &o->ndisabled;
+        if (*n == 64) {
+            fprintf(stderr, "sandlock: at most 64 --%s options\n", c == OPT_SET ? "set" : "disable");
+            return -1;
+        }
+        list[(*n)++] = optarg;
+        return 1;
+    }
+    case 'q':
+        o->quiet = 1;
+        return 1;
+    }
+    return 0;
+}
+
+#define COMMON_LONG_OPTIONS                                 \
+    { "config", required_argument, NULL, 'c' },             \
+    { "set", required_argument, NULL, OPT_SET },            \
+    { "disable", required_argument, NULL, OPT_DISABLE },    \
+    { "help", no_argument, NULL, 'h' }
+
+/* `sandlock check --json`: the same as print_check, as one JSON object. */
+static void print_check_json(const struct session *s, FILE *out)
+{
+    const struct sl_config *cfg = s->cfg;
+    static const char *const level_names[] = { "error", "warn", "info", "debug" };
+    const char *dirs[64];
+    char storage[4096];
+    size_t ndirs = sl_plugin_search_path(cfg, dirs, 64, storage, sizeof(storage));
+    fputs("{\"configuration\": ", out);
+    sl_json_string(out, cfg->source);
+    fputs(", \"drop_ins\": [", out);
+    for (size_t i = 1; i < cfg->nfiles; i++) {
+        fputs(i > 1 ? ", " : "", out);
+        sl_json_string(out, cfg->files[i]);
+    }
+    fputs("]", out);
+    fputs(", \"plugin_path\": [", out);
+    for (size_t i = 0; i < ndirs; i++) {
+        fputs(i ? ", " : "", out);
+        sl_json_string(out, dirs[i]);
+    }
+    fprintf(out, "], \"on_exception\": \"%s\", \"workers\": %u, \"log_level\": \"%s\", \"max_deferred\": %u, "
+            "\"defer_timeout_ms\": %llu, \"masks\": \"%s\", \"default_deny\": %s, \"deny\": [",
+            sl_exception_policy_name(cfg->on_exception), cfg->workers, level_names[cfg->log_level],
+            cfg->max_deferred, (unsigned long long)(cfg->defer_timeout_ns / 1000000),
+            !cfg->masks ? "off" : sl_masks_available() ? "on" : "unavailable", cfg->default_deny ? "true" : "false");
+    for (size_t i = 0; i < cfg->ndeny; i++) {
+        fputs(i ? ", " : "", out);
+        sl_json_string(out, cfg->deny[i]);
+    }
+    fputs("], \"instances\": [", out);
+    for (size_t i = 0; i < s->plugins.n; i++) {
+        const struct sl_instance *inst = &s->plugins.inst[i];
+        fputs(i ? ", {\"name\": " : "{\"name\": ", out);
+        sl_json_string(out, inst->cfg->name);
+        fputs(", \"module\": ", out);
+        sl_json_string(out, inst->vt.name);
+        fputs(", \"version\": ", out);
+        sl_json_string(out, inst->vt.version);
+        fputs(", \"file\": ", out);
+        sl_json_string(out, inst->file);
+        fprintf(out, ", \"on_exception\": \"%s\", \"description\": ", sl_exception_policy_name(inst->policy));
+        sl_json_string(out, inst->vt.description);
+        fputs(", \"masks\": [", out);
+        const char *path, *how;
+        int applied;
+        for (size_t k = 0; sl_masks_get(inst->cfg->name, k, &path, &how, &applied) == 0; k++) {
+            fprintf(out, "%s{\"how\": \"%s\", \"applied\": %s, \"path\": ", k ? ", " : "", how,
+                    applied ? "true" : "false");
+            sl_json_string(out, path);
+            fputs("}", out);
+        }
+        fputs("], \"rules\": [", out);
+        size_t shown = 0;
+        for (size_t k = 0; k < inst->nrules; k++) {
+            const struct sl_chain *c;
+            char cmps[512], verdict[64];
+            const struct sl_rule *r = placed_rule(s, inst, k, &c, cmps, verdict);
+            if (r) {
+                fputs(shown++ ? ", {\"syscall\": " : "{\"syscall\": ", out);
+                sl_json_string(out, c->syscall_name);
+                fputs(", \"predicate\": ", out);
+                sl_json_string(out, cmps);
+                fputs(", \"verdict\": ", out);
+                sl_json_string(out, verdict);
+                fprintf(out, ", \"place\": \"%s\", \"why\": ", r->place == SL_RULE_FILTER ? "filter" : "trapped");
+                sl_json_string(out, r->why);
+                fputs("}", out);
+            }
+        }
+        fputs("]}", out);
+    }
+    fputs("], \"disabled\": [", out);
+    for (size_t i = 0, n = 0; i < cfg->ninstances; i++)
+        if (!cfg->instances[i]->enabled) {
+            fputs(n++ ? ", " : "", out);
+            sl_json_string(out, cfg->instances[i]->name);
+        }
+    fputs("], \"syscalls\": [", out);
+    for (size_t k = 0; k < s->chains.nnrs; k++) {
+        const struct sl_chain *c = sl_chain_for(&s->chains, s->chains.nrs[k]);
+        fputs(k ? ", {\"name\": " : "{\"name\": ", out);
+        sl_json_string(out, c->syscall_name);
+        fputs(", \"chain\": [", out);
+        for (size_t i = 0, n = 0; i < c->n; i++)
+            if (trapped_in(c, i)) {
+                fputs(n++ ? ", " : "", out);
+                sl_json_string(out, c->inst[i]->cfg->name);
+            }
+        fprintf(out, "], \"trapped\": %s}", c->trapped ? "true" : "false");
+    }
+    fputs("]}\n", out);
+}
+
 static int cmd_check(int argc, char **argv)
 {
     static const struct option opts[] = {
-        { "config", required_argument, NULL, 'c' },
-        { "help", no_argument, NULL, 'h' },
+        COMMON_LONG_OPTIONS,
+        { "json", no_argument, NULL, OPT_JSON },
         { NULL, 0, NULL, 0 },
     };
-    const char *config = NULL;
-    int c;
-    while ((c = getopt_long(argc, argv, "+c:h", opts, NULL)) != -1) {
-        if (c == 'c')
-            config = optarg;
+    struct common_opts o = { 0 };
+    int c, json = 0, known;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+:c:h", opts, NULL)) != -1) {
+        if ((known = common_option(&o, c)) < 0)
+            return EXIT_SANDLOCK_ERROR;
+        if (known)
+            continue;
+        if (c == OPT_JSON)
+            json = 1;
         else if (c == 'h') {
             usage(stdout);
             return 0;
         } else
-            return EXIT_SANDLOCK_ERROR;
+            return bad_option("check", argv, c);
     }
     if (optind != argc) {
         fprintf(stderr, "sandlock: check takes no arguments\n");
         return EXIT_SANDLOCK_ERROR;
     }
     struct session s;
-    check_mode = 1;
-    if (session_open(&s, config))
+    check_mode = !json;   /* --json: stdout holds only the JSON object */
+    if (session_open(&s, &o))
         return EXIT_SANDLOCK_ERROR;
-    print_check(&s);
+    if (json)
+        print_check_json(&s, stdout);
+    else
+        print_check(&s);
     fflush(stdout);
     session_close(&s);
     return 0;
 }
 
-static void print_stats(const struct sl_plugins *plugins, const struct sl_chains *chains)
+/* --stats' columns, in order, for the text table and the JSON keys. */
+static const char *const stat_names[] = { "calls", "continue", "denied", "errno", "return", "kill", "fd",
+                                          "defer", "exceptions", "static" };
+
+static void instance_counts(const struct sl_instance_stats *st, unsigned long v[10])
 {
-    fprintf(stderr, "sandlock: stats\n%-20s %10s %9s %8s %8s %6s %6s %6s %10s %8s %12s %10s\n", "instance",
-            "calls", "continue", "errno", "return", "kill", "fd", "defer", "exceptions", "static",
+    v[0] = atomic_load(&st->calls);
+    v[1] = atomic_load(&st->verdicts[SANDLOCK_VERDICT_CONTINUE]);
+    v[2] = atomic_load(&st->denied);
+    v[3] = atomic_load(&st->verdicts[SANDLOCK_VERDICT_ERRNO]);
+    v[4] = atomic_load(&st->verdicts[SANDLOCK_VERDICT_RETURN]);
+    v[5] = atomic_load(&st->verdicts[SANDLOCK_VERDICT_KILL]);
+    v[6] = atomic_load(&st->verdicts[SANDLOCK_VERDICT_FD]);
+    v[7] = atomic_load(&st->verdicts[SANDLOCK_VERDICT_DEFER]);
+    v[8] = atomic_load(&st->exceptions);
+    v[9] = atomic_load(&st->statics);
+}
+
+/* --stats=json: one object with the same counts as the table. */
+static void print_stats_json(FILE *out, const struct sl_plugins *plugins, const struct sl_chains *chains)
+{
+    fputs("{\"instances\": [", out);
+    for (size_t i = 0; i < plugins->n; i++) {
+        const struct sl_instance_stats *st = &plugins->inst[i].stats;
+        unsigned long v[10];
+        instance_counts(st, v);
+        fputs(i ? ", {\"name\": " : "{\"name\": ", out);
+        sl_json_string(out, plugins->inst[i].cfg->name);
+        for (size_t k = 0; k < 10; k++)
+            fprintf(out, ", \"%s\": %lu", stat_names[k], v[k]);
+        fprintf(out, ", \"handle_ns\": %lu}", (unsigned long)atomic_load(&st->handle_ns));
+    }
+    fputs("], \"notifications\": {", out);
+    for (size_t k = 0; k < chains->nnrs; k++) {
+        struct sl_chain *c = chains->by_nr[chains->nrs[k]];
+        fprintf(out, "%s\"%s\": %lu", k ? ", " : "", c->syscall_name, atomic_load(&c->notified));
+    }
+    fputs("}}\n", out);
+}
+
+static void print_stats(FILE *out, const struct sl_plugins *plugins, const struct sl_chains *chains)
+{
+    fprintf(out, "sandlock: stats\n%-20s %10s %9s %8s %8s %8s %6s %6s %6s %10s %8s %12s %10s\n", "instance",
+            "calls", "continue", "denied", "errno", "return", "kill", "fd", "defer", "exceptions", "static",
             "handle-ms", "mean-ns");
     for (size_t i = 0; i < plugins->n; i++) {
         const struct sl_instance_stats *st = &plugins->inst[i].stats;
-        unsigned long calls = atomic_load(&st->calls), ns = atomic_load(&st->handle_ns);
-        unsigned long statics = atomic_load(&st->statics), handled = calls - statics;
-        fprintf(stderr, "%-20s %10lu %9lu %8lu %8lu %6lu %6lu %6lu %10lu %8lu %12.3f %10lu\n",
-                plugins->inst[i].cfg->name, calls,
-                atomic_load(&st->verdicts[SANDLOCK_VERDICT_CONTINUE]),
-                atomic_load(&st->verdicts[SANDLOCK_VERDICT_ERRNO]),
-                atomic_load(&st->verdicts[SANDLOCK_VERDICT_RETURN]),
-                atomic_load(&st->verdicts[SANDLOCK_VERDICT_KILL]),
-                atomic_load(&st->verdicts[SANDLOCK_VERDICT_FD]),
-                atomic_load(&st->verdicts[SANDLOCK_VERDICT_DEFER]),
-                atomic_load(&st->exceptions), statics, ns / 1e6, handled ? ns / handled : 0);
+        unsigned long v[10];
+        instance_counts(st, v);
+        unsigned long calls = v[0], ns = atomic_load(&st->handle_ns);
+        unsigned long statics = v[9], handled = calls - statics;
+        fprintf(out, "%-20s %10lu %9lu %8lu %8lu %8lu %6lu %6lu %6lu %10lu %8lu %12.3f %10lu\n",
+                plugins->inst[i].cfg->name, calls, v[1], v[2], v[3],
+                v[4], v[5], v[6], v[7], v[8], statics, ns / 1e6, handled ? ns / handled : 0);
     }
     /* Notifications per syscall: a call the filter answers (or allows)
      * itself is never counted here. */
-    fprintf(stderr, "%-20s %13s\n", "syscall", "notifications");
+    fprintf(out, "%-20s %13s\n", "syscall", "notifications");
     for (size_t k = 0; k < chains->nnrs; k++) {
         struct sl_chain *c = chains->by_nr[chains->nrs[k]];
-        fprintf(stderr, "%-20s %13lu\n", c->syscall_name, atomic_load(&c->notified));
+        fprintf(out, "%-20s %13lu\n", c->syscall_name, atomic_load(&c->notified));
     }
     /* Interrupted before a worker received them: see SIGNALS AND EINTR. */
     fprintf(stderr, "vanished before received: %lu\n",
             sl_supervisor_vanished());
 }
 
+/* Where the run's output goes: --log FILE, -q, --stats-file FILE. */
+struct run_output {
+    int log_fd;          /* --log: opened before the run; -1 */
+    int quiet;           /* -q without --log: plugins' stderr dropped */
+    int caller_err;      /* the caller's stderr, for sandlock's own errors */
+    FILE *stats;         /* --stats-file, or NULL (stderr) */
+};
+
+static int open_output(struct run_output *o, const char *log, const char *stats_file, int quiet)
+{
+    o->log_fd = -1;
+    o->stats = NULL;
+    o->quiet = quiet && !log;
+    o->caller_err = STDERR_FILENO;
+    if (log && (o->log_fd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600)) < 0) {
+        fprintf(stderr, "sandlock: --log: cannot open '%s': %s\n", log, strerror(errno));
+        return -1;
+    }
+    if (stats_file && !(o->stats = fopen(stats_file, "we"))) {
+        fprintf(stderr, "sandlock: --stats-file: cannot open '%s': %s\n", stats_file, strerror(errno));
+        if (o->log_fd >= 0)
+            close(o->log_fd);
+        return -1;
+    }
+    return 0;
+}
+
+/* Once the sandbox's processes have their own descriptors (the command
+ * runs: sandlock holds its listener): sandlock's fd 2
+ * -- its log lines, traces, stats and whatever the plugins write on stderr
+ * (audit's output = stderr) -- becomes the --log file, or /dev/null for
+ * -q; sandlock's own errors keep the caller's stderr. */
+static void redirect_output(struct run_output *o)
+{
+    int fd = o->log_fd;
+    if (fd < 0 && o->quiet)
+        fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    int saved = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+    if (saved >= 0 && dup2(fd, STDERR_FILENO) == STDERR_FILENO)
+        o->caller_err = saved;
+    else if (saved >= 0)
+        close(saved);
+    if (fd != o->log_fd)
+        close(fd);
+}
+
+/* A fatal error of the run, on the caller's stderr. */
+static void run_error(const struct run_output *o, const char *err)
+{
+    dprintf(o->caller_err, "sandlock: %s\n", err);
+}
+
+static void close_output(struct run_output *o)
+{
+    if (o->caller_err != STDERR_FILENO) {
+        dup2(o->caller_err, STDERR_FILENO);
+        close(o->caller_err);
+    }
+    if (o->log_fd >= 0)
+        close(o->log_fd);
+    if (o->stats)
+        fclose(o->stats);
+}
+
 static int cmd_run(int argc, char **argv)
 {
     static const struct option opts[] = {
-        { "config", required_argument, NULL, 'c' },
+        COMMON_LONG_OPTIONS,
         { "verbose", no_argument, NULL, 'v' },
-        { "stats", no_argument, NULL, 's' },
-        { "help", no_argument, NULL, 'h' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "stats", optional_argument, NULL, OPT_STATS },
+        { "stats-file", required_argument, NULL, OPT_STATS_FILE },
+        { "log", required_argument, NULL, OPT_LOG },
         { NULL, 0, NULL, 0 },
     };
-    const char *config = NULL;
-    int verbose = 0, stats = 0, c;
-    while ((c = getopt_long(argc, argv, "+c:vh", opts, NULL)) != -1) {
+    struct common_opts o = { 0 };
+    const char *log = NULL, *stats_file = NULL;
+    int verbose = 0, stats = 0, stats_json = 0, c, known;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+:c:vqh", opts, NULL)) != -1) {
+        if ((known = common_option(&o, c)) < 0)
+            return EXIT_SANDLOCK_ERROR;
+        if (known)
+            continue;
         switch (c) {
-        case 'c': config = optarg; break;
         case 'v': verbose = 1; break;
-        case 's': stats = 1; break;
+        case OPT_LOG: log = optarg; break;
+        case OPT_STATS_FILE: stats_file = optarg; stats = 1; break;
+        case OPT_STATS:
+            stats = 1;
+            if (optarg && strcmp(optarg, "json") && strcmp(optarg, "text")) {
+                fprintf(stderr, "sandlock run: --stats=%s: expected --stats, --stats=text or --stats=json\n", optarg);
+                return EXIT_SANDLOCK_ERROR;
+            }
+            stats_json = optarg && !strcmp(optarg, "json");
+            break;
         case 'h': usage(stdout); return 0;
-        default: return EXIT_SANDLOCK_ERROR;
+        default: return bad_option("run", argv, c);
         }
     }
     if (optind >= argc) {
@@ -361,8 +699,14 @@ static int cmd_run(int argc, char **argv)
     }
     char **command = argv + optind;
     struct session s;
-    if (session_open(&s, config))
+    struct run_output out;
+    if (open_output(&out, log, stats_file, o.quiet))
         return EXIT_SANDLOCK_ERROR;
+    sl_session_begin(command);
+    if (session_open(&s, &o)) {
+        close_output(&out);
+        return EXIT_SANDLOCK_ERROR;
+    }
     char err[1024] = "";
     struct sl_filter filter = { 0 };
     int code = EXIT_SANDLOCK_ERROR;
@@ -371,13 +715,13 @@ static int cmd_run(int argc, char **argv)
      * command execs as soon as it is installed (its notified calls wait
      * until a worker receives them). */
     if (sl_sandbox_start(command, err, sizeof(err))) {
-        fprintf(stderr, "sandlock: %s\n", err);
+        run_error(&out, err);
         goto out;
     }
     if (sl_filter_build(&s.chains, s.plugins.deny, s.plugins.ndeny, s.cfg->default_deny,
                         &filter, err, sizeof(err)) ||
         sl_sandbox_set_filter(&filter, err, sizeof(err))) {
-        fprintf(stderr, "sandlock: %s\n", err);
+        run_error(&out, err);
         sl_sandbox_abort();
         goto out;
     }
@@ -389,25 +733,41 @@ static int cmd_run(int argc, char **argv)
         .timing = stats,
     };
     if (sl_supervisor_start(&s.chains, &sopts, err, sizeof(err))) {
-        fprintf(stderr, "sandlock: %s\n", err);
+        run_error(&out, err);
         sl_sandbox_abort();
         goto out;
     }
     int listener = sl_sandbox_listener(err, sizeof(err));
     if (listener < 0) {
-        fprintf(stderr, "sandlock: %s\n", err);
+        run_error(&out, err);
         sl_supervisor_stop();
         goto out;
     }
+    /* The command's processes hold their own descriptors now. */
+    redirect_output(&out);
     sl_supervisor_attach(listener);
     sl_sandbox_release();
     code = sl_sandbox_wait(command[0]);
     sl_supervisor_stop();
-    if (stats)
-        print_stats(&s.plugins, &s.chains);
+    sl_denials_flush(&s.plugins);
+    if (stats) {
+        /* --stats-file, else the --log file, else the caller's stderr
+         * (also with -q). */
+        FILE *to = out.stats ? out.stats : fdopen(dup(out.log_fd >= 0 ? STDERR_FILENO : out.caller_err), "w");
+        if (to && stats_json)
+            print_stats_json(to, &s.plugins, &s.chains);
+        else if (to)
+            print_stats(to, &s.plugins, &s.chains);
+        if (to && to != out.stats)
+            fclose(to);
+        else if (to)
+            fflush(to);
+    }
 out:
     sl_filter_free(&filter);
+    sl_session.status = code;       /* for the plugins' fini() */
     session_close(&s);
+    close_output(&out);
     return code;
 }
 
@@ -430,6 +790,10 @@ int main(int argc, char **argv)
         return cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "check"))
         return cmd_check(argc - 1, argv + 1);
-    fprintf(stderr, "sandlock: unknown command '%s' (try sandlock --help)\n", cmd);
+    if (cmd[0] == '-')
+        fprintf(stderr, "sandlock: options go after the command: sandlock run %s ... -- COMMAND, or sandlock check "
+                "%s ... (try sandlock --help)\n", cmd, cmd);
+    else
+        fprintf(stderr, "sandlock: unknown command '%s' (try sandlock --help)\n", cmd);
     return EXIT_SANDLOCK_ERROR;
 }

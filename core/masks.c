@@ -380,9 +380,25 @@ STUB_CODE int sl_masks_apply(void)
 
 /* ---- reporting and cleanup ---- */
 
+static const char *const mask_what[] = { "?", "hidden", "read-only", "fixed content", "exception" };
+
+int sl_masks_get(const char *name, size_t index, const char **path, const char **how, int *applied)
+{
+    for (size_t i = 0; i < masks.n; i++) {
+        const struct mask *m = &masks.m[i];
+        if (strcmp(m->instance, name) || index--)
+            continue;
+        *path = m->path;
+        *how = mask_what[m->how];
+        *applied = m->applied;
+        return 0;
+    }
+    return -1;
+}
+
 void sl_masks_print(FILE *out, const char *name, const char *indent)
 {
-    static const char *const what[] = { "?", "hidden", "read-only", "fixed content", "exception" };
+    const char *const *what = mask_what;
     for (size_t i = 0; i < masks.n; i++) {
         const struct mask *m = &masks.m[i];
         if (strcmp(m->instance, name))

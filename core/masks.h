@@ -51,6 +51,11 @@ const char *sl_mask_path_of(int index);
 /* For `sandlock check`: the masks of instance `name`, one per line. */
 void sl_masks_print(FILE *out, const char *name, const char *indent);
 
+/* The same, one mask at a time (for check --json): mask `index` (0..)
+ * of instance `name`; 0 and *path, *how ("hidden", "read-only", "fixed
+ * content", "exception") and *applied set, or -1 past the last. */
+int sl_masks_get(const char *name, size_t index, const char **path, const char **how, int *applied);
+
 /* Closes and frees everything (sandlock's copy; the mounts stay). */
 void sl_masks_free(void);
 

@@ -876,6 +876,11 @@ int sl_sandbox_listener(char *err, size_t errlen)
             if (mask)
                 snprintf(err, errlen, "cannot mask %s in the sandbox: %s", sl_mask_path_of(mask - 1),
                          strerror(e ? e : ECHILD));
+            else if (e == EBUSY)
+                /* The kernel allows one listener per chain of filters. */
+                snprintf(err, errlen, "cannot install the seccomp filter: %s: sandlock is already running inside a "
+                         "sandbox whose filter has a notification listener (sandlock's own, or another "
+                         "supervisor's); sandboxes cannot be nested", strerror(e));
             else
                 snprintf(err, errlen, "cannot install the seccomp filter: %s", strerror(e ? e : ECHILD));
             sb.stub = -1;

@@ -14,6 +14,7 @@
 #include "trust.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ini.h>
@@ -31,7 +32,8 @@
 
 struct parse_state {
     struct sl_config *cfg;
-    const char *source;
+    const char *source;      /* the file being parsed (owned by cfg->files) */
+    unsigned file_no;        /* its index in cfg->files + 1 */
     unsigned *key_lines;     /* line of each inih callback, in order */
     size_t nkey_lines;
     size_t ncalls;
@@ -146,9 +148,14 @@ static int scan_section(struct parse_state *st, const char *start, unsigned line
         return -1;
     }
     struct sandlock_config *dup = find_instance(st->cfg, iname);
-    if (dup) {
-        set_error(st, line, "duplicate instance '%s' (first defined at line %u)", iname, dup->line);
+    if (dup && dup->seen == st->file_no) {
+        set_error(st, line, "duplicate instance '%s' (first defined at line %u)", iname, dup->seen_line);
         return -1;
+    }
+    if (dup) {                /* a drop-in's section for an instance before it */
+        dup->seen = st->file_no;
+        dup->seen_line = line;
+        return 0;
     }
     struct sandlock_config *inst = calloc(1, sizeof(*inst));
     if (!inst || !(inst->name = strdup(iname)) ||
@@ -161,7 +168,8 @@ static int scan_section(struct parse_state *st, const char *start, unsigned line
     }
     inst->on_exception = SL_EXC_INHERIT;
     inst->enabled = 1;
-    inst->line = line;
+    inst->line = inst->seen_line = line;
+    inst->seen = st->file_no;
     st->cfg->instances[st->cfg->ninstances - 1] = inst;
     return 0;
 }
@@ -253,14 +261,18 @@ static int add_deny_list(struct parse_state *st, const char *value, unsigned lin
         if (names)
             cfg->deny = names;
         unsigned *lines = names ? realloc(cfg->deny_lines, (n + 1) * sizeof(unsigned)) : NULL;
-        if (!lines) {
+        if (lines)
+            cfg->deny_lines = lines;
+        const char **sources = lines ? realloc(cfg->deny_sources, (n + 1) * sizeof(char *)) : NULL;
+        if (!sources) {
             free(name);
             free(copy);
             return -1;
         }
-        cfg->deny_lines = lines;
+        cfg->deny_sources = sources;
         cfg->deny[n] = name;
         cfg->deny_lines[n] = line;
+        cfg->deny_sources[n] = st->source;
         cfg->ndeny = n + 1;
     }
     free(copy);
@@ -415,6 +427,7 @@ static int instance_key(struct parse_state *st, struct sandlock_config *inst,
     kv->key = strdup(key);
     kv->value = strdup(value);
     kv->line = line;
+    kv->source = st->source;
     if (!kv->key || !kv->value)
         goto oom;
     return 0;
@@ -460,23 +473,19 @@ static int finish(struct parse_state *st)
     return 0;
 }
 
-struct sl_config *sl_config_parse(const char *text, const char *source, char *err, size_t errlen)
+/* Parses `text`, the content of file `source`, into cfg (the first file,
+ * or a drop-in merged into what came before). 0, or -1 with a message. */
+static int parse_into(struct sl_config *cfg, const char *text, const char *source, char *err, size_t errlen)
 {
-    struct parse_state st = { .source = source, .err = err, .errlen = errlen };
-    struct sl_config *cfg = calloc(1, sizeof(*cfg));
-    if (!cfg || !(cfg->source = strdup(source))) {
-        free(cfg);
+    char *copy = strdup(source);
+    if (!copy || push((void **)&cfg->files, &cfg->nfiles, sizeof(char *))) {
+        free(copy);
         snprintf(err, errlen, "%s: out of memory", source);
-        return NULL;
+        return -1;
     }
-    cfg->on_exception = SL_EXC_KILL;
-    cfg->default_deny = 1;
-    cfg->masks = 1;
-    cfg->workers = 1;
-    cfg->log_level = 1 /* warn */;
-    cfg->max_deferred = 64;
-    cfg->defer_timeout_ns = 30ULL * 1000000000ULL;
-    st.cfg = cfg;
+    cfg->files[cfg->nfiles - 1] = copy;
+    struct parse_state st = { .cfg = cfg, .source = copy, .file_no = (unsigned)cfg->nfiles, .err = err,
+                              .errlen = errlen };
 
     if (prescan(&st, text) == 0) {
         int rc = ini_parse_string(text, on_key, &st);
@@ -506,7 +515,25 @@ struct sl_config *sl_config_parse(const char *text, const char *source, char *er
     if (!st.failed)
         finish(&st);
     free(st.key_lines);
-    if (st.failed) {
+    return st.failed ? -1 : 0;
+}
+
+struct sl_config *sl_config_parse(const char *text, const char *source, char *err, size_t errlen)
+{
+    struct sl_config *cfg = calloc(1, sizeof(*cfg));
+    if (!cfg || !(cfg->source = strdup(source))) {
+        free(cfg);
+        snprintf(err, errlen, "%s: out of memory", source);
+        return NULL;
+    }
+    cfg->on_exception = SL_EXC_KILL;
+    cfg->default_deny = 1;
+    cfg->masks = 1;
+    cfg->workers = 1;
+    cfg->log_level = 1 /* warn */;
+    cfg->max_deferred = 64;
+    cfg->defer_timeout_ns = 30ULL * 1000000000ULL;
+    if (parse_into(cfg, text, source, err, errlen)) {
         sl_config_free(cfg);
         return NULL;
     }
@@ -607,33 +634,161 @@ fail:
     return -1;
 }
 
-struct sl_config *sl_config_load(const char *path, char *err, size_t errlen)
+/* Reads file `path` (trusted) and parses it: into *cfg when it is set (a
+ * drop-in), else as a new configuration. Relative paths in it are made
+ * absolute against its directory. 0, or -1 with a message. */
+static int load_file(const char *path, struct sl_config **cfg, char *err, size_t errlen)
 {
     size_t n;
     char abs[PATH_MAX];
     if (sl_trust_absolute(NULL, path, abs, sizeof(abs))) {
         snprintf(err, errlen, "%s: cannot read configuration: %s", path, strerror(errno));
-        return NULL;
+        return -1;
     }
     char *text = read_config_file(path, abs, &n, err, errlen);
     if (!text)
-        return NULL;
-    struct sl_config *cfg = NULL;
+        return -1;
+    int rc = -1;
     if (memchr(text, '\0', n)) {
         unsigned line = 1;
         for (const char *q = text; *q; q++)
             line += *q == '\n';
         snprintf(err, errlen, "%s:%u: NUL byte in line", path, line);
+    } else if (*cfg) {
+        rc = parse_into(*cfg, text, path, err, errlen);
     } else {
-        cfg = sl_config_parse(text, path, err, errlen);
+        *cfg = sl_config_parse(text, path, err, errlen);
+        rc = *cfg ? 0 : -1;
     }
     free(text);
     *strrchr(abs, '/') = '\0';   /* the file's directory ("" for /) */
-    if (cfg && resolve_relative(cfg, *abs ? abs : "/", err, errlen)) {
+    if (rc == 0 && resolve_relative(*cfg, *abs ? abs : "/", err, errlen))
+        rc = -1;
+    return rc;
+}
+
+void sl_config_dropin_dir(const char *path, char *out, size_t size)
+{
+    size_t len = strlen(path);
+    if (len > 4 && strcmp(path + len - 4, ".ini") == 0)
+        snprintf(out, size, "%.*s.d", (int)(len - 4), path);
+    else
+        snprintf(out, size, "%s.d", path);
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int sl_config_dropins(struct sl_config *cfg, const char *dir, char *err, size_t errlen)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        if (errno == ENOENT)
+            return 0;
+        snprintf(err, errlen, "%s: cannot read the drop-in directory: %s", dir, strerror(errno));
+        return -1;
+    }
+    char **names = NULL;
+    size_t n = 0;
+    int rc = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len <= 4 || e->d_name[0] == '.' || strcmp(e->d_name + len - 4, ".ini"))
+            continue;
+        char *name = strdup(e->d_name);
+        if (!name || push((void **)&names, &n, sizeof(char *))) {
+            free(name);
+            snprintf(err, errlen, "%s: out of memory", dir);
+            rc = -1;
+            break;
+        }
+        names[n - 1] = name;
+    }
+    closedir(d);
+    if (rc == 0)
+        qsort(names, n, sizeof(char *), by_name);
+    for (size_t i = 0; i < n; i++) {
+        char path[PATH_MAX];
+        if (rc == 0 && (size_t)snprintf(path, sizeof(path), "%s/%s", dir, names[i]) >= sizeof(path)) {
+            snprintf(err, errlen, "%s/%s: path too long", dir, names[i]);
+            rc = -1;
+        }
+        if (rc == 0)
+            rc = load_file(path, &cfg, err, errlen);
+        free(names[i]);
+    }
+    free(names);
+    return rc;
+}
+
+struct sl_config *sl_config_load(const char *path, char *err, size_t errlen)
+{
+    struct sl_config *cfg = NULL;
+    char dir[PATH_MAX];
+    sl_config_dropin_dir(path, dir, sizeof(dir));
+    if (load_file(path, &cfg, err, errlen) || sl_config_dropins(cfg, dir, err, errlen)) {
         sl_config_free(cfg);
-        cfg = NULL;
+        return NULL;
     }
     return cfg;
+}
+
+int sl_config_set(struct sl_config *cfg, const char *assignment, char *err, size_t errlen)
+{
+    struct parse_state st = { .cfg = cfg, .source = "--set", .err = err, .errlen = errlen };
+    const char *eq = strchr(assignment, '=');
+    struct sandlock_config *inst = NULL;
+    size_t best = 0;
+    for (size_t i = 0; i < cfg->ninstances; i++) {
+        size_t n = strlen(cfg->instances[i]->name);
+        if (n > best && strncmp(assignment, cfg->instances[i]->name, n) == 0 && assignment[n] == '.') {
+            inst = cfg->instances[i];
+            best = n;
+        }
+    }
+    int sandlock = strncmp(assignment, "sandlock.", 9) == 0;
+    size_t skip = sandlock ? 9 : best + 1;
+    if (!eq || (!sandlock && !inst) || eq <= assignment + skip) {
+        snprintf(err, errlen, "--set %s: expected SECTION.KEY=VALUE, where SECTION is sandlock or the name of an "
+                 "instance of %s", assignment, cfg->source);
+        return -1;
+    }
+    char key[256];
+    size_t klen = (size_t)(eq - assignment) - skip;
+    if (klen >= sizeof(key)) {
+        snprintf(err, errlen, "--set %s: key too long", assignment);
+        return -1;
+    }
+    memcpy(key, assignment + skip, klen);
+    key[klen] = '\0';
+    /* set_error() writes "--set:0: "; the message names the option instead. */
+    char msg[512] = "";
+    st.err = msg;
+    st.errlen = sizeof(msg);
+    if (sandlock)
+        sandlock_key(&st, key, eq + 1, 0);
+    else
+        instance_key(&st, inst, key, eq + 1, 0);
+    if (st.failed) {
+        snprintf(err, errlen, "--set %s: %s", assignment, msg + strlen("--set:0: "));
+        return -1;
+    }
+    return 0;
+}
+
+int sl_config_disable(struct sl_config *cfg, const char *name, char *err, size_t errlen)
+{
+    struct sandlock_config *inst = find_instance(cfg, name);
+    if (!inst) {
+        snprintf(err, errlen, "--disable %s: %s has no instance of that name (sandlock check lists them)", name,
+                 cfg->source);
+        return -1;
+    }
+    inst->enabled = 0;
+    return 0;
 }
 
 const char *sl_config_choose(const char *cli_path)
@@ -675,6 +830,10 @@ void sl_config_free(struct sl_config *cfg)
         free(cfg->deny[i]);
     free(cfg->deny);
     free(cfg->deny_lines);
+    free(cfg->deny_sources);
+    for (size_t i = 0; i < cfg->nfiles; i++)
+        free(cfg->files[i]);
+    free(cfg->files);
     free(cfg->source);
     free(cfg);
 }

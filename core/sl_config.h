@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct sl_instance;
+
 /* What happens to a notification when a plugin instance fails. */
 enum sl_exception_policy {
     SL_EXC_KILL = 0,   /* kill the sandbox (the default: fail closed) */
@@ -21,6 +23,7 @@ struct sl_kv {
     char *key;
     char *value;
     unsigned line;
+    const char *source;  /* the file of the line (one of sl_config.files) */
 };
 
 /* One [plugin NAME] section. This is the SDK's opaque sandlock_config. */
@@ -30,10 +33,13 @@ struct sandlock_config {
     int on_exception;    /* SL_EXC_* or SL_EXC_INHERIT */
     int enabled;
     unsigned line;       /* line of the section header */
+    unsigned seen;       /* parse: the last file that had this section... */
+    unsigned seen_line;  /* ... and its line there */
     struct sl_kv *keys;  /* the plugin's own keys, in file order */
     size_t nkeys;
     char **eintr_ok;     /* eintr_ok = system call or group names (eintr.h) */
     size_t neintr_ok;
+    struct sl_instance *instance;  /* set by the loader while it is loaded */
 };
 
 struct sl_config {
@@ -43,6 +49,7 @@ struct sl_config {
     int on_exception;        /* default policy, SL_EXC_* */
     char **deny;             /* deny = syscall names */
     unsigned *deny_lines;
+    const char **deny_sources;  /* the file of each deny line */
     size_t ndeny;
     int default_deny;
     int masks;                /* plugins may ask for kernel masks (masks.h) */
@@ -52,14 +59,31 @@ struct sl_config {
     uint64_t defer_timeout_ns;
     struct sandlock_config **instances;  /* every section, enabled or not */
     size_t ninstances;
+    char **files;            /* the files read: source, then its drop-ins */
+    size_t nfiles;
 };
 
 /* Parses `text` (the content of `source`). Returns the configuration, or
  * NULL with a message "SOURCE:LINE: what was expected" in err. */
 struct sl_config *sl_config_parse(const char *text, const char *source, char *err, size_t errlen);
 
-/* Reads and parses a file; unreadable files are reported with the path. */
+/* Reads and parses a file, then its drop-in directory (see
+ * sl_config_dropins); unreadable files are reported with the path. */
 struct sl_config *sl_config_load(const char *path, char *err, size_t errlen);
+
+/* Merges every "*.ini" file of directory `dir`, in lexical (byte) order,
+ * into cfg; a missing directory is none. Merge rules (sandlock.ini(5),
+ * DROP-INS): a [sandlock] key is set as in the file (deny adds); a
+ * [plugin NAME] section of a new NAME adds an instance at the end of the
+ * chains; of an existing NAME it sets module, on_exception and enabled and
+ * appends its other keys (a single-valued key is replaced, a repeatable
+ * one gets more values). Files must be trusted like the configuration.
+ * 0, or -1 with "FILE:LINE: what" in err. */
+int sl_config_dropins(struct sl_config *cfg, const char *dir, char *err, size_t errlen);
+
+/* The drop-in directory of configuration file `path`: "DIR/NAME.d" for
+ * "DIR/NAME.ini" (sandlock.d for sandlock.ini), "PATH.d" otherwise. */
+void sl_config_dropin_dir(const char *path, char *out, size_t size);
 
 /* Which file to read: -c FILE, else $SANDLOCK_CONFIG, else the installed
  * default when it exists; NULL means use the built-in default. */
@@ -70,6 +94,14 @@ const char *sl_config_choose(const char *cli_path);
 extern const char sl_builtin_config[];
 
 void sl_config_free(struct sl_config *cfg);
+
+/* Command-line overrides, applied after the files: "--set SECTION.KEY=VALUE"
+ * (SECTION is "sandlock" or an instance name; a [sandlock] key is parsed
+ * as in the file, an instance key is appended after the file's, so it wins
+ * for single-valued keys and adds one more value to repeatable ones) and
+ * "--disable NAME". 0, or -1 with a message naming the option. */
+int sl_config_set(struct sl_config *cfg, const char *assignment, char *err, size_t errlen);
+int sl_config_disable(struct sl_config *cfg, const char *name, char *err, size_t errlen);
 
 /* Effective exception policy of an instance. */
 int sl_instance_policy(const struct sl_config *cfg, const struct sandlock_config *inst);

@@ -4,6 +4,7 @@
 #include "config.h"
 #include "supervisor.h"
 #include "defer.h"
+#include "denial.h"
 #include "fault.h"
 #include "log.h"
 #include "notif.h"
@@ -75,11 +76,13 @@ static const char *verdict_text(const struct sl_answer *a, char *buf, size_t len
     return "?";
 }
 
-static void trace(const struct seccomp_notif *req, const char *name, const struct sl_answer *a)
+static void trace(const struct seccomp_notif *req, sandlock_handle h, const char *name, const struct sl_answer *a)
 {
     char buf[64];
-    sl_trace("pid %u %s -> %s%s%s%s", req->pid, name ? name : "?", verdict_text(a, buf, sizeof(buf)),
-             a->by ? " by [" : "", a->by ? a->by->cfg->name : "", a->by ? "]" : "");
+    int denied = sl_denied_now(h);     /* with what the plugin decoded */
+    sl_trace("pid %u %s%s%s -> %s%s%s%s%s", req->pid, name ? name : "?", denied && *sl_denial_mark.object ? " " : "",
+             denied ? sl_denial_mark.object : "", verdict_text(a, buf, sizeof(buf)), a->by ? " by [" : "",
+             a->by ? a->by->cfg->name : "", a->by ? "]" : "", denied ? " (policy denial)" : "");
     if (a->exception)
         sl_trace("  (exception policy of [%s])", a->by ? a->by->cfg->name : "?");
 }
@@ -125,7 +128,7 @@ static void handle_one(const struct seccomp_notif *req)
 
     sl_chain_run(chain, &event, sl_listener_fd, sup.opts.timing, &answer);
     if (sup.opts.verbose)
-        trace(req, chain->syscall_name, &answer);
+        trace(req, h, chain->syscall_name, &answer);
     if (sl_defer_finish(index, &answer))
         return;    /* the slot now belongs to the deferral; see defer.c */
     atomic_store_explicit(&slot->handle, 0, memory_order_release);

@@ -168,6 +168,7 @@ struct audit_state {
     const char **names;             /* NULL-terminated */
     struct log_writer *writer;      /* writes the lines to fd */
     _Atomic int held;               /* directories kept in records not yet rendered */
+    int started;                    /* a session start record was written */
 };
 
 static size_t render_record(void *arg, const char *record, size_t len, char *out, size_t cap);
@@ -188,13 +189,17 @@ static const struct decoder *find_decoder(const char *name)
     return NULL;
 }
 
-/* Releases an instance: writes the lines still waiting, reports lost
- * ones, closes the log file. */
+static void session_record(struct audit_state *st, const char *event);
+
+/* Releases an instance: writes the session's end and the lines still
+ * waiting, reports lost ones, closes the log file. */
 static void audit_fini(void *state)
 {
     struct audit_state *st = state;
     if (!st)
         return;
+    if (st->writer && st->started)
+        session_record(st, "end");
     if (st->writer) {
         unsigned long written, lost;
         log_writer_stop(st->writer, &written, &lost);
@@ -322,6 +327,7 @@ static int audit_init(const sandlock_host *h, const sandlock_config *cfg, void *
         snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "cannot start the log writer thread: %s", strerror(errno));
         goto fail;
     }
+    session_record(st, "start");
     *state = st;
     return SANDLOCK_OK;
 fail:
@@ -628,6 +634,53 @@ static void decode(struct audit_state *st, struct line *l, struct holes *holes, 
 }
 
 /* Logs the call and lets it run. */
+/* A session record, so that runs appended to one log can be told apart:
+ * "start" (from init: sandlock's pid, the configuration file, the command)
+ * and "end" (from fini: the status sandlock exits with). Nothing under
+ * `sandlock check` or from a host before ABI 1.5. */
+static void session_record(struct audit_state *st, const char *event)
+{
+    const sandlock_session *s = SANDLOCK_HOST_HAS(host, session) ? host->session() : NULL;
+    if (!s || s->struct_size < offsetof(sandlock_session, status) + sizeof(s->status))
+        return;
+    char buf[LINE_SIZE];
+    struct line l;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    line_init(&l, buf, sizeof(buf), st->format);
+    int json = st->format == FORMAT_JSON;
+    line_add(&l, json ? "{\"time\":\"" : "");
+    line_time(&l, &now);
+    line_add(&l, json ? "\",\"session\":\"" : " session=");
+    line_add(&l, event);
+    line_add(&l, json ? "\",\"sandlock_pid\":" : " sandlock_pid=");
+    line_dec(&l, s->pid);
+    if (strcmp(event, "start") == 0) {
+        int truncated = 0;
+        field(&l, "config");
+        string_value(&l, s->config, strlen(s->config));
+        field(&l, "command");
+        line_add(&l, "[");
+        for (size_t i = 0; s->argv && s->argv[i]; i++) {
+            if (i == MAX_ARGV || l.len + 2 * LINE_RESERVE > l.cap) {
+                truncated = 1;
+                break;
+            }
+            line_add(&l, i == 0 ? "" : json ? "," : " ");
+            truncated |= !string_value(&l, s->argv[i], strlen(s->argv[i]));
+        }
+        line_add(&l, "]");
+        if (truncated)
+            truncated_flag(&l, "command");
+        st->started = 1;
+    } else {
+        field(&l, "status");
+        line_addf(&l, "%d", (int)s->status);
+    }
+    line_add(&l, json ? "}\n" : "\n");
+    log_writer_put(st->writer, l.buf, l.len);
+}
+
 static int audit_handle(void *state, const sandlock_event *ev, sandlock_response *response)
 {
     struct audit_state *st = state;

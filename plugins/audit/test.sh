@@ -13,8 +13,9 @@ fi
 
 # q EXPR: evaluates a Python expression over the records of $log (every
 # line must parse as JSON, or q prints INVALID). In EXPR, recs is the list
-# of records, b(s) gives the exact bytes of a decoded string and
-# find(key, value) the records whose key decodes to the bytes value.
+# of call records, sessions the list of session records, b(s) gives the
+# exact bytes of a decoded string and find(key, value) the records whose
+# key decodes to the bytes value.
 cat > "$TEST_TMP/q.py" <<'PY'
 import json, sys
 def b(s):
@@ -26,6 +27,8 @@ for n, line in enumerate(open(sys.argv[1], "rb").read().split(b"\n")[:-1], 1):
     except ValueError as e:
         print("INVALID line %d: %s: %r" % (n, e, line[:200]))
         sys.exit(0)
+sessions = [r for r in recs if "session" in r]
+recs = [r for r in recs if "session" not in r]
 def find(key, value):
     return [r for r in recs if key in r and isinstance(r[key], str) and b(r[key]) == value]
 print(eval(sys.argv[2]))
@@ -234,7 +237,7 @@ is "raw: logged without decoded fields" "$(q "sorted(recs[0].keys())")" "['args'
 echo "previous content" > "$log"
 run_sandlock run -c "$(audit_ini append 'syscalls = uname')" -- uname -s
 run_sandlock run -c "$(audit_ini append 'syscalls = uname')" -- uname -s
-is "append: old content kept, both runs logged" "$(head -n1 "$log"; grep -c '"uname"' "$log")" "previous content
+is "append: old content kept, both runs logged" "$(head -n1 "$log"; grep -c '"syscall":"uname"' "$log")" "previous content
 2"
 
 # --- text format ---
@@ -245,6 +248,9 @@ run_sandlock run -c "$(audit_ini text 'format = text')" -- "$probe" names "$dir"
 like "text: one line per call, escaped" "$(cat "$log")" \
     "^[0-9T:.-]+Z pid=[0-9]+ syscall=openat args=0xffffff9c,0x[0-9a-f]+,0x80041,0x180,0x[0-9a-f]+,0x[0-9a-f]+ path=\"$dir/new\\\\x0aline\"\$"
 like "text: quote escaped" "$(cat "$log")" "path=\"$dir/quo\\\\\"te\""
+like "text: the session's start" "$(head -1 "$log")" \
+    "^[0-9T:.-]+Z session=start sandlock_pid=[0-9]+ config=\"$TEST_TMP/text.ini\" command=\\[\"$probe\" \"names\" \"$dir\"\\]\$"
+like "text: the session's end" "$(tail -1 "$log")" "^[0-9T:.-]+Z session=end sandlock_pid=[0-9]+ status=0\$"
 is "text: one line per file" "$(grep -c "path=\"$dir/" "$log")" 10
 
 # --- stderr output ---
@@ -308,4 +314,27 @@ for line in open(sys.argv[1], "rb").read().split(b"\n")[:-1]:
     except ValueError:
         bad += 1
 print(bad, child, audit >= 400)' "$TEST_TMP/pipe.out")" "0 400 True"
+
+# --- sessions: runs appended to one log can be told apart ---
+: > "$log"
+sini=$(audit_ini sess 'syscalls = execve')
+run_sandlock run -c "$sini" -- sh -c 'exit 3'
+run_sandlock run -c "$sini" -- true "a b" "$(printf 'x\ny')"
+run_sandlock check -c "$sini"
+is "sessions: start and end of each run, in order, none for check" \
+    "$(q "[s['session'] for s in sessions]")" "['start', 'end', 'start', 'end']"
+is "sessions: the start names the command (exact arguments) and the configuration" \
+    "$(q "[(s['command'], s['config'] == '$sini') for s in sessions if s['session'] == 'start']")" \
+    "[(['sh', '-c', 'exit 3'], True), (['true', 'a b', 'x\\ny'], True)]"
+is "sessions: the end holds sandlock's exit status" "$(q "[s['status'] for s in sessions if s['session'] == 'end']")" \
+    "[3, 0]"
+is "sessions: start and end of one run carry the same sandlock pid, two runs two pids" \
+    "$(q "(sessions[0]['sandlock_pid'] == sessions[1]['sandlock_pid'], sessions[1]['sandlock_pid'] != sessions[2]['sandlock_pid'])")" \
+    "(True, True)"
+is "sessions: the run's calls lie between its start and end" \
+    "$(python3 -c 'import json, sys
+kinds = [("session" in r and r["session"]) or "call" for r in map(json.loads, open(sys.argv[1]))]
+print(kinds[0], kinds[-1], kinds.index("end") < len(kinds) - 1, "call" in kinds[1:kinds.index("end")])' "$log")" "start end True True"
+run_sandlock run -c "$sini" --set audit.bogus=1 -- true
+is "sessions: sandlock's own error (init fails): no session record" "$(q "len(sessions)")" 4
 done_testing

@@ -150,9 +150,9 @@ static const struct sysinfo syscalls_table[] = {
 struct fsdeny_state {
     struct fsdeny_rules rules;
     int error;                             /* errno of a denial */
+    const sandlock_config *cfg;            /* this instance */
     const char *names[NSYSCALLS + 1];      /* for syscalls(), NULL-terminated */
     struct fsd_exec_watch *execs;          /* execs to judge (execwatch.h) */
-    const sandlock_config *cfg;            /* for log lines */
 };
 
 static const sandlock_host *host;
@@ -227,6 +227,7 @@ static int fsdeny_init(const sandlock_host *h, const sandlock_config *cfg, void 
             goto fail;
         }
     }
+    st->cfg = cfg;
     st->error = EACCES;
     const char *text = h->config_get(cfg, "errno");
     if (text && h->parse_errno(text, &st->error)) {
@@ -255,7 +256,6 @@ static int fsdeny_init(const sandlock_host *h, const sandlock_config *cfg, void 
     }
     fsdeny_rules_free(&st->rules);
     st->rules = notify;
-    st->cfg = cfg;
     if (!(st->execs = calloc(1, sizeof(*st->execs)))) {
         snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "out of memory");
         goto fail;
@@ -305,6 +305,8 @@ static void call_init(struct fsd_call *c, const struct fsdeny_state *st, const s
     c->host = host;
     c->ev = ev;
     c->rules = &st->rules;
+    c->cfg = st->cfg;
+    c->error = st->error;
     child_root(ev->pid, c->root, sizeof(c->root));
     c->tgid = 0;
 }

@@ -97,16 +97,26 @@ static int judge(const struct fsd_call *c, const char *path)
     return 0;
 }
 
+/* A denial of the call because of `path` (NULL: its object could not be
+ * named), reported to the host (ABI 1.5): the first denial ends the call,
+ * so each denied call is reported once. Returns 1. */
+static int denied(const struct fsd_call *c, const char *path)
+{
+    if (c->cfg && SANDLOCK_HOST_HAS(c->host, report_denial))
+        c->host->report_denial(c->cfg, c->ev->handle, c->error, path);
+    return 1;
+}
+
 int fsd_fd_denied(const struct fsd_call *c, int fd, const char *last)
 {
     char real[PATH_MAX + NAME_MAX + 2];
     if (fd_path(c, fd, real, PATH_MAX) != 0)
-        return 1;
+        return denied(c, NULL);
     if (last) {
         size_t len = strlen(real);
         snprintf(real + len, sizeof(real) - len, "/%s", last);
     }
-    return judge(c, real);
+    return judge(c, real) ? denied(c, real) : 0;
 }
 
 int fsd_entry_hides_denied(const struct fsd_call *c, int dir, const char *last)
@@ -121,7 +131,7 @@ int fsd_entry_hides_denied(const struct fsd_call *c, int dir, const char *last)
 
 int fsd_named_denied(const struct fsd_call *c, const struct fsd_path *p)
 {
-    return p->named[0] && fsdeny_denied(c->rules, p->named);
+    return p->named[0] && fsdeny_denied(c->rules, p->named) ? denied(c, p->named) : 0;
 }
 
 void fsd_path_release(struct fsd_path *p)

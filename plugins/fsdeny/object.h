@@ -16,6 +16,8 @@ struct fsd_call {
     const sandlock_host *host;
     const sandlock_event *ev;
     const struct fsdeny_rules *rules;
+    const sandlock_config *cfg;    /* the instance, for host->report_denial */
+    int error;                     /* the errno a denial gets */
     char root[PATH_MAX];       /* the child's root as sandlock sees it; "" for "/" */
     long tgid;                 /* the trapped thread's process; 0 until needed */
     long ns_tgid, ns_tid;      /* the same and the thread in the child's PID namespace */

@@ -28,6 +28,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <stddef.h>
@@ -50,6 +51,7 @@ struct netguard_state {
     struct netguard_rules rules;
     int default_allow;
     int error;
+    const sandlock_config *cfg;    /* this instance, for host->report_denial */
     int unprivileged_port_start;   /* net.ipv4.ip_unprivileged_port_start */
     int attach_creds;              /* sandlock may name the child as a unix sender */
     struct ng_executor exec;
@@ -97,6 +99,7 @@ static int netguard_init(const sandlock_host *h, const sandlock_config *cfg, voi
     }
     st->default_allow = 1;
     st->error = ECONNREFUSED;
+    st->cfg = cfg;
     st->unprivileged_port_start = read_sysctl("/proc/sys/net/ipv4/ip_unprivileged_port_start", 1024);
     st->attach_creds = geteuid() == 0;
     size_t cursor = 0;
@@ -472,6 +475,25 @@ static uint32_t bound_ipv4(int fd)
     return 0;
 }
 
+/* A denied call, reported to the host (ABI 1.5) with the address as
+ * netguard judged it: "ADDR:PORT", "[ADDR6]:PORT" or "unix:PATH". 0. */
+static int refused(const struct netguard_state *st, const sandlock_event *ev, const struct netguard_dest *d,
+                   const char *unix_path)
+{
+    if (!SANDLOCK_HOST_HAS(host, report_denial))
+        return 0;
+    char what[PATH_MAX + 8], addr[INET6_ADDRSTRLEN] = "?";
+    if (unix_path)
+        snprintf(what, sizeof(what), "unix:%s", unix_path);
+    else if (d->kind == NG_IPV4 && inet_ntop(AF_INET, d->addr, addr, sizeof(addr)))
+        snprintf(what, sizeof(what), "%s:%d", addr, d->port);
+    else
+        snprintf(what, sizeof(what), "[%s]:%d", inet_ntop(AF_INET6, d->addr, addr, sizeof(addr)) ? addr : "?",
+                 d->port);
+    host->report_denial(st->cfg, ev->handle, st->error, what);
+    return 0;
+}
+
 /* Decides the address copy `ss` (`len` bytes) given to `call` on socket
  * s, rewriting it (and *len) to what the call will use: a unix path goes
  * through a held descriptor (t->hold, closed by the caller), "this host"
@@ -489,7 +511,7 @@ static int decide(const struct netguard_state *st, const sandlock_event *ev, con
             return 1;         /* the kernel refuses it or disconnects */
         int rc = prepare_unix(ev, (const struct sockaddr_un *)ss, *len, call == NG_CALL_BIND, t);
         if (!unix_allowed(st, t))
-            return 0;         /* also when it does not exist */
+            return refused(st, ev, NULL, t->named);   /* also when it does not exist */
         if (rc)
             return rc;        /* the kernel's own answer (ENOENT...) */
         memcpy(ss, &t->sa, sizeof(t->sa));
@@ -515,7 +537,7 @@ static int decide(const struct netguard_state *st, const sandlock_event *ev, con
     if (rc == NG_NO_DEST)
         return 1;
     *port = d.port;
-    return netguard_allowed(&st->rules, st->default_allow, &d);
+    return netguard_allowed(&st->rules, st->default_allow, &d) ? 1 : refused(st, ev, &d, NULL);
 }
 
 /* Answers a call performed in sandlock: 0 or `value`, or the error. */

@@ -104,7 +104,7 @@ extern "C" {
  * part of the entry symbol's name. */
 #define SANDLOCK_ABI_MAJOR 1
 /* ABI revision within the major version: bumped when members are appended. */
-#define SANDLOCK_ABI_MINOR 4
+#define SANDLOCK_ABI_MINOR 5
 /* The value stored in every abi_version field: major << 16 | minor. */
 #define SANDLOCK_ABI_VERSION ((SANDLOCK_ABI_MAJOR << 16) | SANDLOCK_ABI_MINOR)
 
@@ -403,6 +403,20 @@ typedef struct sandlock_syscall_rule {
     uint32_t ncmp;         /* 0..SANDLOCK_RULE_MAX_CMP; 0: every call */
     sandlock_arg_cmp cmp[SANDLOCK_RULE_MAX_CMP];
 } sandlock_syscall_rule;
+
+/* The run an instance belongs to (ABI 1.5, host->session): what a record
+ * needs to tell runs appended to one log apart. Owned by the host. */
+typedef struct sandlock_session {
+    uint32_t abi_version;      /* SANDLOCK_ABI_VERSION of the host */
+    uint32_t struct_size;      /* sizeof(sandlock_session) of the host */
+    /* --- ABI 1.5 --- */
+    const char *const *argv;   /* the command and its arguments, NULL-terminated */
+    const char *config;        /* the configuration file read, or "<built-in>" */
+    uint32_t pid;              /* sandlock's process id */
+    int32_t status;            /* in fini(): the status sandlock exits with (see
+                                  sandlock(1) EXIT STATUS); 125 before the
+                                  command's status is known */
+} sandlock_session;
 
 /* ------------------------------------------------------------------------
  * The host table, passed to the entry point. Valid for the whole life of
@@ -732,6 +746,31 @@ typedef struct sandlock_host {
      *   after init()); -ENOMEM.                                         */
     int (*mask_path)(const sandlock_config *cfg, const char *path, int how,
                      const void *content, size_t len);
+
+    /* --- ABI 1.5: policy denials (check with SANDLOCK_HOST_HAS) --- */
+
+    /* report_denial: tells the host that the instance `cfg` refuses the
+     *   call of notification `h` by policy (not a result passed through,
+     *   such as the ENOENT of an open performed for the child) and answers
+     *   it with errno `error`. `object` names what was refused as the
+     *   plugin decoded it (a path, "ADDRESS:PORT", "unix:/path"), or is
+     *   NULL. Call it once per refused call, before answering it (from
+     *   handle(), or from a thread of the plugin before host->answer());
+     *   it does not answer the call. The host logs one warning line with
+     *   the instance, the process, the syscall, the object (escaped) and
+     *   the errno -- the first 10 of each instance, then at most one per
+     *   second with the number left out -- counts the denial for --stats
+     *   ("denied", apart from the errno answers passed through) and shows
+     *   the object in the -v trace of the call. It never blocks on the
+     *   sandbox. Masked paths (mask_path) are denied by the kernel and
+     *   never reported.                                                 */
+    void (*report_denial)(const sandlock_config *cfg, sandlock_handle h,
+                          int error, const char *object);
+
+    /* session: the run (command, configuration file, sandlock's pid, and
+     *   in fini() the exit status), valid from init() until fini()
+     *   returns; NULL under `sandlock check`, where nothing runs.       */
+    const sandlock_session *(*session)(void);
 } sandlock_host;
 
 /* True when the host table has member `m` (a function added in a later

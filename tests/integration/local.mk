@@ -53,6 +53,9 @@ INTEGRATION_TESTS = \
 	tests/integration/trust.sh \
 	tests/integration/userns.sh \
 	tests/integration/rules.sh \
+	tests/integration/denials.sh \
+	tests/integration/cli.sh \
+	tests/integration/dropins.sh \
 	tests/integration/nopidns.sh
 TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)

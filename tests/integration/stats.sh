@@ -20,10 +20,10 @@ EOF2
 run_sandlock run -c "$ini" --stats -- "$PROBE" getppid:3 uname
 is "--stats: the command's output is unchanged" "$out" "getppid=4 errno=0
 uname=4 errno=0"
-like "--stats: a header with the columns" "$err" "instance +calls +continue +errno +return +kill +fd +defer +exceptions +static +handle-ms +mean-ns"
-like "--stats: a: 3 calls, 3 continue, none static" "$err" "^a +3 +3 +0 +0 +0 +0 +0 +0 +0 +[0-9.]+ +[0-9]+"
+like "--stats: a header with the columns" "$err" "instance +calls +continue +denied +errno +return +kill +fd +defer +exceptions +static +handle-ms +mean-ns"
+like "--stats: a: 3 calls, 3 continue, none static" "$err" "^a +3 +3 +0 +0 +0 +0 +0 +0 +0 +0 +[0-9.]+ +[0-9]+"
 like "--stats: b: 4 calls, 4 return, all static (the host answered, not handle())" "$err" \
-    "^b +4 +0 +0 +4 +0 +0 +0 +0 +4 +0\\.000 +0\$"
+    "^b +4 +0 +0 +0 +4 +0 +0 +0 +0 +4 +0\\.000 +0\$"
 like "--stats: a notification table" "$err" "^syscall +notifications\$"
 like "--stats: getppid notified 3 times" "$err" "^getppid +3\$"
 like "--stats: uname notified once" "$err" "^uname +1\$"
@@ -31,7 +31,7 @@ like "--stats: getpid notified 0 times" "$err" "^getpid +0\$"
 unlike "--stats: no trace without -v" "$err" "trace:"
 
 run_sandlock run -c "$ini" --stats -- "$PROBE" getpid getpid
-like "--stats: exceptions are counted" "$(grep -E '^c ' "$TEST_TMP/stderr" || true)" "^c +2 +0 +0 +0 +0 +0 +0 +2 "
+like "--stats: exceptions are counted" "$(grep -E '^c ' "$TEST_TMP/stderr" || true)" "^c +2 +0 +0 +0 +0 +0 +0 +0 +2 "
 
 run_sandlock run -c "$ini" -v -- "$PROBE" getppid uname
 like "-v: each notification's result with the deciding instance" "$err" "trace: pid [0-9]+ getppid -> return 4 by \[b\]"
@@ -51,6 +51,6 @@ EOF2
 )
 run_sandlock run -c "$ini" --stats -- "$PROBE" getppid
 is "kill verdict with --stats: 143" "$rc" 143
-like "kill verdict with --stats: the kill is counted" "$err" "^k +1 +0 +0 +0 +1 +0 +0 +0 "
+like "kill verdict with --stats: the kill is counted" "$err" "^k +1 +0 +0 +0 +0 +1 +0 +0 +0 "
 
 done_testing

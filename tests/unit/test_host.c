@@ -48,7 +48,10 @@ int main(void)
     ok(SANDLOCK_HOST_HAS(h, add_syscall_rule) && SANDLOCK_HOST_HAS(h, config_line),
        "SANDLOCK_HOST_HAS sees the 1.4 members add_syscall_rule and config_line");
     ok(SANDLOCK_HOST_HAS(h, mask_path), "SANDLOCK_HOST_HAS sees the 1.4 member mask_path");
-    is_int(SANDLOCK_ABI_MINOR, 4, "the ABI is 1.4");
+    ok(SANDLOCK_HOST_HAS(h, report_denial) && SANDLOCK_HOST_HAS(h, session),
+       "SANDLOCK_HOST_HAS sees the 1.5 members report_denial and session");
+    ok(h->session() == NULL, "session: NULL outside sandlock run");
+    is_int(SANDLOCK_ABI_MINOR, 5, "the ABI is 1.5");
 
     /* config_line: the line of the nth value of a key */
     is_int(h->config_line(p, "path", 0), 3, "config_line: first path on line 3");
