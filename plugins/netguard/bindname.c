@@ -10,7 +10,7 @@
  * the child's credentials (run_as_child), then the child's root (chroot
  * into /proc/PID/root, which is a directory of the child's mount namespace
  * when it has one of its own: the lookup then walks the child's mounts) and
- * working directory. Without the capability to chroot (the child's: an
+ * working directory, and its umask. Without the capability to chroot (the child's: an
  * unprivileged sandbox never needs it, its root is sandlock's) nothing is
  * done and the caller binds the old way.
  *
@@ -35,6 +35,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -49,6 +50,7 @@ struct bind_view {
     socklen_t len;
     int root, cwd;                 /* the child's */
     int own_root;                  /* the child's root is not ours: chroot */
+    mode_t umask;                  /* the child's */
     int attempted;                 /* the view was taken and bind() called */
     int rc;
 };
@@ -71,7 +73,12 @@ static int bind_in_view(void *arg)
 static void *view_main(void *arg)
 {
     struct bind_view *v = arg;
-    v->rc = unshare(CLONE_FS) ? -errno : v->host->run_as_child(v->h, bind_in_view, v);
+    if (unshare(CLONE_FS)) {
+        v->rc = -errno;
+        return NULL;
+    }
+    umask(v->umask);               /* the socket file's mode is the child's */
+    v->rc = v->host->run_as_child(v->h, bind_in_view, v);
     return NULL;
 }
 
@@ -81,6 +88,25 @@ static int open_proc(uint32_t pid, const char *what, int flags)
     char path[64];
     snprintf(path, sizeof(path), "/proc/%u/%s", pid, what);
     return open(path, flags | O_CLOEXEC);
+}
+
+/* The umask of thread pid (its /proc/PID/status), or -1. */
+static long child_umask(uint32_t pid)
+{
+    char path[64], line[256];
+    long mask = -1;
+    snprintf(path, sizeof(path), "/proc/%u/status", pid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof(line), f)) {
+        if (!strncmp(line, "Umask:", 6)) {
+            mask = strtol(line + 6, NULL, 8);
+            break;
+        }
+    }
+    fclose(f);
+    return mask;
 }
 
 /* Is /proc/PID/WHAT the same file as ours (/proc/self/WHAT)? 1, 0, -1. */
@@ -166,12 +192,14 @@ int ng_bind_as_named(const sandlock_host *host, const sandlock_event *ev, int so
     v.cwd = open_proc(ev->pid, "cwd", O_PATH | O_DIRECTORY);
     /* another mount namespace has other mounts even at the same root */
     int same_ns = same_as_ours(ev->pid, "ns/mnt"), same_root = same_as_ours(ev->pid, "root");
+    long mask = child_umask(ev->pid);
     unsigned char byte;
     /* still pending: the pid named the trapped thread when we looked */
-    if (v.root < 0 || v.cwd < 0 || same_ns < 0 || same_root < 0 ||
+    if (v.root < 0 || v.cwd < 0 || same_ns < 0 || same_root < 0 || mask < 0 ||
         host->mem_read(ev->handle, ev->args[1], &byte, 1) < 0)
         goto out;
     v.own_root = !same_ns || !same_root;
+    v.umask = (mode_t)mask & 0777;
     pthread_t t;
     if (pthread_create(&t, NULL, view_main, &v))
         goto out;

@@ -220,6 +220,9 @@ run_sandlock run -c "$ini" -- sh -c "cd '$T' && exec '$PROBE' bindname rel-named
 is "bind of a relative path under unix rules: the relative name" "$out" "name rel-named.sock"
 probe bindname "$T/deny-me.sock"
 is "bind to a denied path is still refused" "$out" "err EHOSTUNREACH"
+run_sandlock run -c "$ini" -- sh -c "umask 077; exec '$PROBE' bindname '$T/umask.sock'"
+is "bind under unix rules: the socket file's mode follows the child's umask" "$(stat -c %A "$T/umask.sock")" \
+    "srwx------"
 nounix=$(write_ini nounix <<EOF
 [plugin net]
 module = netguard
