@@ -15,7 +15,10 @@
  * very copy, answering with its result. Unix socket paths are resolved
  * (symlinks included, and the child's own /proc/self/fd/N and /dev/fd/N)
  * and the call goes through a descriptor of the checked file or directory,
- * so swapping a symlink after the check changes nothing. Calls that may
+ * so swapping a symlink after the check changes nothing -- except a bind,
+ * made with the child's own bytes so that the socket keeps the child's
+ * name, then proven to have created the checked entry (bindname.c). When
+ * no rule can deny a unix address, unix calls continue. Calls that may
  * block run on the executor's threads (executor.c), never on a sandlock
  * worker. Sends on stream sockets name no address and continue. */
 #define _GNU_SOURCE
