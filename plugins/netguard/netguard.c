@@ -631,6 +631,7 @@ static int handle_connect_bind(struct netguard_state *st, const sandlock_event *
     if (!rc && call == NG_CALL_CONNECT && j->sock.type != SOCK_DGRAM && j->sock.type != SOCK_RAW) {
         rc = ng_executor_submit(&st->exec, ev, ev->args[1], connect_run, connect_release, j);
         if (!rc) {
+            free(t);
             sandlock_respond_defer(r);
             return SANDLOCK_OK;
         }
