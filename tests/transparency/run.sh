@@ -26,6 +26,13 @@ test_poll test_resource test_wait3 test_wait4 test_pwd test_grp test_getpass tes
 test_compileall test_py_compile test_zipimport test_uuid test_platform test_sysconfig test_time
 test_timeout test_file_eintr test_asyncio test_multiprocessing_spawn"
 
+# Tests left out everywhere, bare too: VSOCK streams hang for ever on a
+# virtual machine whose host has no vsock peer listening; run bare as root,
+# test_monotonic_settime sets the host's clock an hour back (and forth) and
+# test_sethostname the host's name -- what the deny list refuses
+# (clock_settime, sethostname: EPERM, the tests then skip).
+IGNORE=(--ignore '*VSOCK*' --ignore '*test_monotonic_settime' --ignore '*test_sethostname')
+
 usage() {
     echo "usage: $0 --sandlock PATH --config NAME=FILE... [--modules LIST] [--users LIST]" \
          "[--timeout SECONDS] [--out DIR] [--python PATH]" >&2
@@ -84,7 +91,7 @@ run() {
     [ -n "$cfg" ] && box=("$sandlock" run -c "$cfg" --)
     (cd "$dir/tmp" && timeout -k 30 "$timeout" "${prefix[@]}" env -i HOME="$dir/home" USER="$user" \
         LOGNAME="$user" PATH="$PATH" LANG=C.UTF-8 TERM=dumb TMPDIR="$dir/tmp" \
-        "${box[@]}" "$python" -m test -v --junit-xml "$xml" "$@" "$module")
+        "${box[@]}" "$python" -m test -v --junit-xml "$xml" "${IGNORE[@]}" "$@" "$module")
 }
 
 failed=0
@@ -123,9 +130,15 @@ for user in $users; do
         name=${names[$i]} cfg=${files[$i]}
         for module in $modules; do
             if [ -s "$dir/xml/$module.bare.xml" ] && [ ! -s "$dir/xml/$module.$name.xml" ]; then
-                echo "DIFFERS as $user under $name: $module gave no results (see $dir/log/$module.$name.log)"
-                failed=1
-                continue
+                # A crash or a hang: the whole module once more.
+                mv "$dir/log/$module.$name.log" "$dir/log/$module.$name.first.log"
+                run "$user" "$dir" "$cfg" "$module" "$dir/xml/$module.$name.xml" >"$dir/log/$module.$name.log" 2>&1
+                if [ ! -s "$dir/xml/$module.$name.xml" ]; then
+                    echo "DIFFERS as $user under $name: $module gave no results twice (see $dir/log/$module.$name.log)"
+                    failed=1
+                    continue
+                fi
+                echo "flaky   as $user under $name: $module gave no results once (see $dir/log/$module.$name.first.log)"
             fi
             diff=$($results diff "$dir/xml/$module.bare.xml" "$dir/xml/$module.$name.xml")
             [ -n "$diff" ] || continue
