@@ -15,12 +15,16 @@
  * very copy, answering with its result. Unix socket paths are resolved
  * (symlinks included, and the child's own /proc/self/fd/N and /dev/fd/N)
  * and the call goes through a descriptor of the checked file or directory,
- * so swapping a symlink after the check changes nothing. Calls that may
+ * so swapping a symlink after the check changes nothing -- except a bind,
+ * made with the child's own bytes so that the socket keeps the child's
+ * name, then proven to have created the checked entry (bindname.c). When
+ * no rule can deny a unix address, unix calls continue. Calls that may
  * block run on the executor's threads (executor.c), never on a sandlock
  * worker. Sends on stream sockets name no address and continue. */
 #define _GNU_SOURCE
 #include <sandlock/plugin.h>
 
+#include "bindname.h"
 #include "executor.h"
 #include "rules.h"
 
@@ -31,6 +35,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/udp.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +59,8 @@ struct netguard_state {
     const sandlock_config *cfg;    /* this instance, for host->report_denial */
     int unprivileged_port_start;   /* net.ipv4.ip_unprivileged_port_start */
     int attach_creds;              /* sandlock may name the child as a unix sender */
+    int unix_any;                  /* every unix address is allowed: unix calls continue */
+    const sandlock_config *cfg;
     struct ng_executor exec;
 };
 
@@ -102,6 +109,7 @@ static int netguard_init(const sandlock_host *h, const sandlock_config *cfg, voi
     st->cfg = cfg;
     st->unprivileged_port_start = read_sysctl("/proc/sys/net/ipv4/ip_unprivileged_port_start", 1024);
     st->attach_creds = geteuid() == 0;
+    st->cfg = cfg;
     size_t cursor = 0;
     const char *key, *value;
     while (h->config_next(cfg, &cursor, &key, &value)) {
@@ -130,6 +138,11 @@ static int netguard_init(const sandlock_host *h, const sandlock_config *cfg, voi
                      key);
             goto fail;
         }
+    }
+    st->unix_any = st->default_allow;
+    for (size_t i = 0; i < st->rules.n; i++) {
+        if (st->rules.rule[i].kind == NG_UNIX && !st->rules.rule[i].allow)
+            st->unix_any = 0;
     }
     *state = st;
     return SANDLOCK_OK;
@@ -186,6 +199,8 @@ struct unix_target {
     char named[PATH_MAX];      /* absolute path as named, or "@name" */
     char real[PATH_MAX];       /* with symlinks resolved ("" if unknown) */
     int hold;                  /* descriptor the rewritten address uses */
+    int magic;                 /* named through the child's /proc/.../fd/N */
+    char base[sizeof(((struct sockaddr_un *)0)->sun_path) + 1];   /* bind: the new name */
     struct sockaddr_un sa;     /* address to use for the call */
     socklen_t len;
 };
@@ -305,7 +320,8 @@ static int magic_fd(const sandlock_event *ev, const char *path, const char **res
  * through one of the child's /proc/self/fd/N links starts at a copy of
  * that descriptor and may not leave it (RESOLVE_BENEATH; otherwise EXDEV).
  * Returns the descriptor or -errno. */
-static int open_unix_path(const sandlock_event *ev, const char *path, int creating, char *base)
+static int open_unix_path(const sandlock_event *ev, const char *path, int creating, char *base,
+                          int *magic)
 {
     char dir[PATH_MAX];
     strcpy(dir, path);
@@ -320,6 +336,7 @@ static int open_unix_path(const sandlock_event *ev, const char *path, int creati
     int flags = O_PATH | O_CLOEXEC | (creating ? O_DIRECTORY : 0);
     const char *rest;
     int start = magic_fd(ev, dir, &rest);
+    *magic = start != -1;
     if (start == -1)
         return host->open_path(ev->handle, dir, flags, 0);
     if (start < 0)
@@ -347,6 +364,8 @@ static int prepare_unix(const sandlock_event *ev, const struct sockaddr_un *sa, 
 {
     size_t off = offsetof(struct sockaddr_un, sun_path);
     t->hold = -1;
+    t->magic = 0;
+    t->base[0] = '\0';
     t->real[0] = '\0';
     t->named[0] = '\0';
     t->sa = *sa;
@@ -382,9 +401,11 @@ static int prepare_unix(const sandlock_event *ev, const struct sockaddr_un *sa, 
     strcpy(t->named, d.path);
 
     char base[PATH_MAX];
-    int fd = open_unix_path(ev, t->named, creating, base);
+    int fd = open_unix_path(ev, t->named, creating, base, &t->magic);
     if (fd < 0)
         return fd;
+    if (strlen(base) < sizeof(t->base))
+        strcpy(t->base, base);
     t->hold = fd;
     if (fd_path(fd, root, t->real, sizeof(t->real)) == 0 && creating) {
         size_t rlen = strlen(t->real);
@@ -607,6 +628,16 @@ static int handle_connect_bind(struct netguard_state *st, const sandlock_event *
         rc = -ENOMEM;
     if (!rc)
         rc = open_socket(ev, (int)ev->args[0], &j->sock);
+    if (!rc && j->sock.domain == AF_UNIX && st->unix_any) {
+        /* nothing to decide: the kernel makes the call as the child would */
+        close(j->sock.fd);
+        free(t);
+        free(j);
+        sandlock_respond_continue(r);
+        return SANDLOCK_OK;
+    }
+    struct sockaddr_storage given = j->ss;
+    socklen_t given_len = j->len;
     if (!rc) {
         rc = decide(st, ev, &j->sock, call, &j->ss, &j->len, t, &port);
         j->hold = t->hold;
@@ -615,7 +646,6 @@ static int handle_connect_bind(struct netguard_state *st, const sandlock_event *
         else if (rc == 1)
             rc = 0;
     }
-    free(t);
     if (!rc && call == NG_CALL_BIND && port > 0 && port < st->unprivileged_port_start) {
         int capable = child_capable(ev, ev->args[1], CAP_BIND_SERVICE_BIT);
         rc = capable < 0 ? capable : capable ? 0 : -EACCES;
@@ -623,12 +653,28 @@ static int handle_connect_bind(struct netguard_state *st, const sandlock_event *
     if (!rc && call == NG_CALL_CONNECT && j->sock.type != SOCK_DGRAM && j->sock.type != SOCK_RAW) {
         rc = ng_executor_submit(&st->exec, ev, ev->args[1], connect_run, connect_release, j);
         if (!rc) {
+            free(t);
             sandlock_respond_defer(r);
             return SANDLOCK_OK;
+        }
+    } else if (!rc && call == NG_CALL_BIND && j->sock.domain == AF_UNIX && j->hold >= 0 && !t->magic &&
+               t->base[0]) {
+        /* a path: bound with the child's own bytes (the name it will see) */
+        rc = ng_bind_as_named(host, ev, j->sock.fd, (const struct sockaddr *)&given, given_len, j->hold,
+                              t->base);
+        if (rc == NG_BIND_NOT_TRIED)
+            rc = host->run_as_child(ev->handle, connect_or_bind, j);
+        if (rc == NG_BIND_ELSEWHERE) {
+            host->log(st->cfg, SANDLOCK_LOG_WARN, "bind of unix:%s created the socket elsewhere than checked "
+                      "(a path changed during the call): ending the sandbox", t->named);
+            sandlock_respond_kill(r, SIGKILL);
+            rc = 0;
         }
     } else if (!rc) {
         rc = host->run_as_child(ev->handle, connect_or_bind, j);
     }
+    int killed = r->verdict == SANDLOCK_VERDICT_KILL;
+    free(t);
     if (j->sock.fd >= 0)
         close(j->sock.fd);
     if (j->hold >= 0)
@@ -636,7 +682,8 @@ static int handle_connect_bind(struct netguard_state *st, const sandlock_event *
     free(j);
     if (rc)
         return answer_error(r, -rc);
-    sandlock_respond_return(r, 0);
+    if (!killed)
+        sandlock_respond_return(r, 0);
     return SANDLOCK_OK;
 }
 
@@ -913,7 +960,7 @@ static int handle_send(struct netguard_state *st, const sandlock_event *ev, sand
         return answer_error(r, -rc);
     }
     int flags = (int)(is_sendto || is_mmsg ? ev->args[3] : ev->args[2]);
-    if (send_continues(&j->sock)) {
+    if (send_continues(&j->sock) || (j->sock.domain == AF_UNIX && st->unix_any)) {
         int fastopen = j->sock.domain != AF_UNIX && (flags & MSG_FASTOPEN);
         send_release(j);
         if (fastopen)

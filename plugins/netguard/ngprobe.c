@@ -438,6 +438,67 @@ static int poke(const char *where, int port)
     return 0;
 }
 
+/* Binds a unix stream socket to `path` and prints the name the kernel
+ * recorded (what getsockname() and every peer see). */
+static int bindname(const char *path)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    socklen_t len = sizeof(sa);
+    snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
+        return fail();
+    memset(&sa, 0, sizeof(sa));
+    if (getsockname(fd, (struct sockaddr *)&sa, &len))
+        return fail();
+    printf("name %s\n", sa.sun_path);
+    return 0;
+}
+
+static const char *bind_link, *bind_targets[2];
+
+/* Points the symlink bind_link at the two targets in turn (a new symlink
+ * renamed over it: the link always exists). */
+static void *link_flipper(void *arg)
+{
+    char tmp[PATH_MAX];
+    snprintf(tmp, sizeof(tmp), "%s.new", bind_link);
+    (void)arg;
+    for (unsigned i = 0; !atomic_load(&race_done); i++) {
+        unlink(tmp);
+        if (symlink(bind_targets[i & 1], tmp) == 0)
+            rename(tmp, bind_link);
+    }
+    return NULL;
+}
+
+/* n binds to LINK/sI while a thread flips LINK between good and bad;
+ * prints how many succeeded and failed. */
+static int bindrace(const char *good, const char *bad, const char *link, long n)
+{
+    bind_link = link;
+    bind_targets[0] = good;
+    bind_targets[1] = bad;
+    pthread_t t;
+    pthread_create(&t, NULL, link_flipper, NULL);
+    long ok = 0, errors = 0;
+    for (long i = 0; i < n; i++) {
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/s%ld", link, i);
+        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+            ok++;
+        else
+            errors++;
+        if (fd >= 0)
+            close(fd);
+    }
+    atomic_store(&race_done, 1);
+    pthread_join(t, NULL);
+    printf("bound %ld errors %ld\n", ok, errors);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -461,6 +522,10 @@ int main(int argc, char **argv)
         return bindas((uid_t)atoi(argv[2]), argv[3], argv[4], atoi(argv[5]));
     if (argc == 4 && !strcmp(argv[1], "poke"))
         return poke(argv[2], atoi(argv[3]));
+    if (argc == 3 && !strcmp(argv[1], "bindname"))
+        return bindname(argv[2]);
+    if (argc == 6 && !strcmp(argv[1], "bindrace"))
+        return bindrace(argv[2], argv[3], argv[4], atol(argv[5]));
     fprintf(stderr, "ngprobe: bad arguments\n");
     return 2;
 }

@@ -205,6 +205,91 @@ else
     echo "# SKIP unix paths through /proc/self/fd: no python3"
 fi
 
+# A unix socket is bound under the name the child gave (what getsockname()
+# returns and what a server tells its clients), with or without unix rules.
+ini=$(write_ini unixrules <<EOF
+[plugin net]
+module = netguard
+deny = unix:$T/deny*
+errno = EHOSTUNREACH
+EOF
+)
+probe bindname "$T/named.sock"
+is "bind under unix rules: the kernel records the child's path" "$out" "name $T/named.sock"
+run_sandlock run -c "$ini" -- sh -c "cd '$T' && exec '$PROBE' bindname rel-named.sock"
+is "bind of a relative path under unix rules: the relative name" "$out" "name rel-named.sock"
+probe bindname "$T/deny-me.sock"
+is "bind to a denied path is still refused" "$out" "err EHOSTUNREACH"
+run_sandlock run -c "$ini" -- sh -c "umask 077; exec '$PROBE' bindname '$T/umask.sock'"
+is "bind under unix rules: the socket file's mode follows the child's umask" "$(stat -c %A "$T/umask.sock")" \
+    "srwx------"
+nounix=$(write_ini nounix <<EOF
+[plugin net]
+module = netguard
+deny = 127.0.0.1:$A
+errno = EHOSTUNREACH
+EOF
+)
+run_sandlock run -c "$nounix" -- "$PROBE" bindname "$T/named2.sock"
+is "bind without unix rules: the kernel records the child's path" "$out" "name $T/named2.sock"
+
+# A multiprocessing Manager under the forkserver start method: the server
+# binds a unix path, tells its clients getsockname() (issue 21).
+py=/usr/bin/python3
+if [ -x "$py" ]; then
+    for c in "$top_srcdir/examples/sandlock.ini" "$ini"; do
+        run_sandlock run -c "$c" -- timeout "$EVENT_TIMEOUT" "$py" -c \
+            'import multiprocessing as m; m.set_start_method("forkserver"); print(m.Manager().list([1]))'
+        is "forkserver Manager under $(basename "$c")" "$out" "[1]"
+    done
+else
+    echo "# SKIP forkserver Manager: no $py"
+fi
+
+# The same as an unprivileged user (no namespaces: the child's root and
+# working directory are sandlock's, the bind is made from its cwd).
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+    as_nobody="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+    chmod 755 "$T"
+    mkdir -p "$T/nb" && chmod 1777 "$T/nb"
+    for c in "$nounix" "$ini"; do
+        out=$($as_nobody "$SANDLOCK" run -c "$c" -- "$PROBE" bindname "$T/nb/$(basename "$c").sock" 2>&1)
+        is "as nobody, $(basename "$c"): the kernel records the child's path" "$out" \
+            "name $T/nb/$(basename "$c").sock"
+        if [ -x "$py" ]; then
+            out=$(cd "$T/nb" && $as_nobody "$SANDLOCK" run -c "$c" -- timeout "$EVENT_TIMEOUT" "$py" -c \
+                'import multiprocessing as m; m.set_start_method("forkserver"); print(m.Manager().list([1]))' 2>&1)
+            is "as nobody, forkserver Manager under $(basename "$c")" "$out" "[1]"
+        fi
+    done
+else
+    echo "# SKIP binds as nobody: needs root and setpriv"
+fi
+
+# The race: a thread flips a symlink of the bound path between an allowed
+# and a denied directory. The bind is made with the child's path, so the
+# kernel's lookup may follow the flip: a socket created elsewhere than
+# checked ends the sandbox (SIGKILL) before the child can use it.
+mkdir -p "$T/good" "$T/bad"
+ln -s "$T/good" "$T/flip"
+ini=$(write_ini bindrace <<EOF
+[plugin net]
+module = netguard
+deny = unix:$T/bad/*
+errno = EHOSTUNREACH
+EOF
+)
+probe bindrace "$T/good" "$T/bad" "$T/flip" 3000
+if [ "$rc" -eq 137 ]; then
+    like "bind race: a socket bound elsewhere ended the sandbox" "$err" "created the socket elsewhere than checked"
+    is "bind race: at most the ending call's socket file in the denied directory" \
+        "$(($(ls "$T/bad" | wc -l) <= 1))" 1
+else
+    like "bind race: binds through the flipping link ran" "$out" "^bound [0-9]+ errors [0-9]+$"
+    is "bind race: no socket in the denied directory" "$(ls "$T/bad" | wc -l)" 0
+    is "bind race: binds reached the allowed directory" "$(($(ls "$T/good" | wc -l) > 0))" 1
+fi
+
 # Init errors name their key.
 check_error() {
     printf "$3" > "$TEST_TMP/bad.ini"
