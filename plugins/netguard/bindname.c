@@ -10,8 +10,12 @@
  * the child's credentials (run_as_child), then the child's root (chroot
  * into /proc/PID/root, which is a directory of the child's mount namespace
  * when it has one of its own: the lookup then walks the child's mounts) and
- * working directory, and its umask. Without the capability to chroot (the child's: an
- * unprivileged sandbox never needs it, its root is sandlock's) nothing is
+ * working directory, and its umask. An unprivileged sandlock (no
+ * capability to chroot) whose sandbox has a user namespace of its own
+ * makes the bind in a short-lived single-threaded process that enters that
+ * user namespace first (sandlock owns it: there it may chroot), takes the
+ * child's root and working directory and umask, gives up every capability
+ * (the child has none) and binds. Where neither is possible nothing is
  * done and the caller binds the old way.
  *
  * That lookup is the kernel's, not the checked one: the child may have
@@ -40,6 +44,10 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <linux/capability.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 struct bind_view {
@@ -183,6 +191,53 @@ static int bound_at(int sock, int dir, const char *base)
            sb.st_dev == makedev(kdev >> 20, kdev & 0xfffffu);
 }
 
+/* The bind from a process of its own that enters the child's user
+ * namespace (see the top). Only system calls after the clone: the process
+ * was cloned from a multi-threaded sandlock. Returns the bind's result, or
+ * -errno when the view could not be taken (then *attempted stays 0). */
+static int bind_in_userns(struct bind_view *v, uint32_t pid)
+{
+    int userns = open_proc(pid, "ns/user", O_RDONLY), result = -EIO;
+    int report[2];
+    if (userns < 0)
+        return -errno;
+    if (pipe2(report, O_CLOEXEC)) {
+        close(userns);
+        return -errno;
+    }
+    pid_t helper = (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+    if (helper == 0) {
+        struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+        struct __user_cap_data_struct none[_LINUX_CAPABILITY_U32S_3] = { { 0, 0, 0 }, { 0, 0, 0 } };
+        int rc[2] = { 0, 0 };      /* attempted, result */
+        if (syscall(SYS_setns, userns, CLONE_NEWUSER) || fchdir(v->root) || chroot(".") || fchdir(v->cwd) ||
+            syscall(SYS_capset, &hdr, none)) {
+            rc[1] = -errno;
+        } else {
+            umask(v->umask);
+            rc[0] = 1;
+            rc[1] = bind(v->sock, v->sa, v->len) ? -errno : 0;
+        }
+        if (write(report[1], rc, sizeof(rc)) != (ssize_t)sizeof(rc))
+            _exit(1);
+        _exit(0);
+    }
+    close(report[1]);
+    close(userns);
+    if (helper > 0) {
+        int rc[2];
+        if (read(report[0], rc, sizeof(rc)) == (ssize_t)sizeof(rc)) {
+            v->attempted = rc[0];
+            result = rc[1];
+        }
+        waitpid(helper, NULL, 0);
+    } else {
+        result = -errno;
+    }
+    close(report[0]);
+    return result;
+}
+
 int ng_bind_as_named(const sandlock_host *host, const sandlock_event *ev, int sock,
                      const struct sockaddr *sa, socklen_t len, int dir, const char *base)
 {
@@ -204,6 +259,8 @@ int ng_bind_as_named(const sandlock_host *host, const sandlock_event *ev, int so
     if (pthread_create(&t, NULL, view_main, &v))
         goto out;
     pthread_join(t, NULL);
+    if (!v.attempted && v.own_root && v.rc == -EPERM)
+        v.rc = bind_in_userns(&v, ev->pid);   /* no right to chroot: see the top */
     if (!v.attempted)
         goto out;
     rc = v.rc;

@@ -60,7 +60,6 @@ struct netguard_state {
     int unprivileged_port_start;   /* net.ipv4.ip_unprivileged_port_start */
     int attach_creds;              /* sandlock may name the child as a unix sender */
     int unix_any;                  /* every unix address is allowed: unix calls continue */
-    const sandlock_config *cfg;
     struct ng_executor exec;
 };
 
@@ -109,7 +108,6 @@ static int netguard_init(const sandlock_host *h, const sandlock_config *cfg, voi
     st->cfg = cfg;
     st->unprivileged_port_start = read_sysctl("/proc/sys/net/ipv4/ip_unprivileged_port_start", 1024);
     st->attach_creds = geteuid() == 0;
-    st->cfg = cfg;
     size_t cursor = 0;
     const char *key, *value;
     while (h->config_next(cfg, &cursor, &key, &value)) {
