@@ -192,13 +192,6 @@ static void *slow_main(void *p)
     return NULL;
 }
 
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 /* "NEWUSER+NEWNS" -> CLONE_NEWUSER|CLONE_NEWNS (0 for an empty list). */
 static unsigned long clone_flags(const char *list)
 {
