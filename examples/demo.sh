@@ -10,10 +10,15 @@ echo "== sandlock check -c examples/sandlock.ini"
 "$sandlock" check -c "$config" || exit $?
 echo
 echo "== sandlock run --stats -c examples/sandlock.ini -- sh -c '...'"
-echo "   (audit's lines on stderr are the execs it saw; fsdeny, vfile and the deny list act below)"
+echo "   (audit's lines on stderr are the execs it saw; fsdeny, vfile and the deny list act below;"
+echo "    run as root, /etc/shadow is hidden by a mask in the sandbox's mount namespace: an empty file"
+echo "    for a root command, Permission denied for any other user)"
 "$sandlock" run --stats -c "$config" -- sh -c '
     echo "machine-id:   $(cat /etc/machine-id)"
     echo "/etc/shadow:  $(head -c 20 /etc/shadow 2>&1)"
+    if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
+        echo "  as nobody:  $(setpriv --reuid=nobody --regid=nogroup --clear-groups head -c 20 /etc/shadow 2>&1)"
+    fi
     echo "~/.ssh:       $(ls ~/.ssh 2>&1)"
     echo "unshare:      $(unshare -U true 2>&1)"
     echo "uname -sr:    $(uname -sr)"
