@@ -6,6 +6,7 @@
 #include "loader.h"
 #include "log.h"
 #include "masks.h"
+#include "paths.h"
 #include "services.h"
 #include "session.h"
 #include "values.h"
@@ -112,6 +113,11 @@ static ssize_t host_resolve_path_begin(sandlock_handle h, int dirfd, uint64_t ad
     AS_SANDLOCK(ssize_t, sl_resolve_path_begin(h, dirfd, addr, buf, size, flags, held));
 }
 
+static int host_child_umask(sandlock_handle h)
+{
+    AS_SANDLOCK(int, sl_child_umask(h));
+}
+
 static ssize_t host_resolve_path_end(sandlock_held_dir *held, const char *relative, char *buf, size_t size)
 {
     AS_SANDLOCK(ssize_t, sl_resolve_path_end(held, relative, buf, size));
@@ -160,4 +166,5 @@ const sandlock_host sl_host_table = {
     /* 1.5: policy denials */
     .report_denial = sl_report_denial,
     .session = sl_session_get,
+    .child_umask = host_child_umask,
 };

@@ -372,6 +372,18 @@ ssize_t sl_resolve_path_end(sandlock_held_dir *held, const char *relative, char 
 }
 
 /* The child's umask, from /proc/PID/status; -1 when unknown. */
+static int child_umask(pid_t pid);
+
+int sl_child_umask(sandlock_handle h)
+{
+    struct sl_target t;
+    int rc = sl_target_of(h, &t);
+    if (rc < 0)
+        return rc;
+    int mask = child_umask(t.pid);
+    return mask < 0 || sl_target_check(&t) ? -ESRCH : mask;
+}
+
 static int child_umask(pid_t pid)
 {
     char path[64], line[256];

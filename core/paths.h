@@ -25,4 +25,7 @@ ssize_t sl_path_normalise(const char *path, char *out, size_t size);
  * skip reading /proc/PID/root. Called once before the sandbox starts. */
 void sl_paths_set_fixed_root(int fixed);
 
+/* host->child_umask (contract in sdk/sandlock/plugin.h). */
+int sl_child_umask(sandlock_handle h);
+
 #endif

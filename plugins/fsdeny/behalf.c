@@ -232,24 +232,6 @@ long fsd_do_xattr(struct fsd_call *c, int obj, int op, const uint64_t *args)
     return rc;
 }
 
-/* The child's umask (from /proc/PID/status), or -1. */
-static int child_umask(const struct fsd_call *c)
-{
-    char path[64], line[256];
-    snprintf(path, sizeof(path), "/proc/%u/status", c->ev->pid);
-    FILE *f = fopen(path, "re");
-    if (!f)
-        return -1;
-    int mask = -1;
-    while (fgets(line, sizeof(line), f))
-        if (strncmp(line, "Umask:", 6) == 0) {
-            mask = (int)strtol(line + 6, NULL, 8);
-            break;
-        }
-    fclose(f);
-    return mask;
-}
-
 /* Each thread that creates entries for the child gets an fs struct of its
  * own, so wearing the child's umask does not affect other threads. */
 static __thread int fs_private;
@@ -257,9 +239,9 @@ static __thread int fs_private;
 /* Sets this thread's umask to the child's; returns the old one, or -errno. */
 static int wear_umask(const struct fsd_call *c)
 {
-    int mask = child_umask(c);
+    int mask = c->host->child_umask(c->ev->handle);
     if (mask < 0)
-        return -ESRCH;
+        return mask;
     if (!fs_private && unshare(CLONE_FS) == 0)
         fs_private = 1;
     if (!fs_private)

@@ -98,25 +98,6 @@ static int open_proc(uint32_t pid, const char *what, int flags)
     return open(path, flags | O_CLOEXEC);
 }
 
-/* The umask of thread pid (its /proc/PID/status), or -1. */
-static long child_umask(uint32_t pid)
-{
-    char path[64], line[256];
-    long mask = -1;
-    snprintf(path, sizeof(path), "/proc/%u/status", pid);
-    FILE *f = fopen(path, "re");
-    if (!f)
-        return -1;
-    while (fgets(line, sizeof(line), f)) {
-        if (!strncmp(line, "Umask:", 6)) {
-            mask = strtol(line + 6, NULL, 8);
-            break;
-        }
-    }
-    fclose(f);
-    return mask;
-}
-
 /* Is /proc/PID/WHAT the same file as ours (/proc/self/WHAT)? 1, 0, -1. */
 static int same_as_ours(uint32_t pid, const char *what)
 {
@@ -247,7 +228,7 @@ int ng_bind_as_named(const sandlock_host *host, const sandlock_event *ev, int so
     v.cwd = open_proc(ev->pid, "cwd", O_PATH | O_DIRECTORY);
     /* another mount namespace has other mounts even at the same root */
     int same_ns = same_as_ours(ev->pid, "ns/mnt"), same_root = same_as_ours(ev->pid, "root");
-    long mask = child_umask(ev->pid);
+    long mask = host->child_umask(ev->handle);
     unsigned char byte;
     /* still pending: the pid named the trapped thread when we looked */
     if (v.root < 0 || v.cwd < 0 || same_ns < 0 || same_root < 0 || mask < 0 ||

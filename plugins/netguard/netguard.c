@@ -1044,8 +1044,9 @@ static const sandlock_plugin netguard_plugin = {
 SANDLOCK_PLUGIN_DEFINE(h)
 {
     host = h;
-    /* It acts for the child: only with the child's credentials (ABI 1.3). */
-    if (!SANDLOCK_HOST_HAS(h, run_as_child))
+    /* It acts for the child: only with the child's credentials (ABI 1.3)
+     * and umask (1.5). */
+    if (!SANDLOCK_HOST_HAS(h, run_as_child) || !SANDLOCK_HOST_HAS(h, child_umask))
         return NULL;
     return &netguard_plugin;
 }

@@ -771,6 +771,14 @@ typedef struct sandlock_host {
      *   in fini() the exit status), valid from init() until fini()
      *   returns; NULL under `sandlock check`, where nothing runs.       */
     const sandlock_session *(*session)(void);
+
+    /* child_umask: the umask of the thread `h` names (what a file it
+     *   creates would lose), for a plugin that creates entries for the
+     *   child itself (mkdir, mknod, a bind of a unix socket path) with
+     *   calls of its own; open_path() applies it by itself. Returns the
+     *   umask (0 to 0777), or -ESRCH (the notification is gone: checked
+     *   after reading).                                                 */
+    int (*child_umask)(sandlock_handle h);
 } sandlock_host;
 
 /* True when the host table has member `m` (a function added in a later

@@ -48,8 +48,9 @@ int main(void)
     ok(SANDLOCK_HOST_HAS(h, add_syscall_rule) && SANDLOCK_HOST_HAS(h, config_line),
        "SANDLOCK_HOST_HAS sees the 1.4 members add_syscall_rule and config_line");
     ok(SANDLOCK_HOST_HAS(h, mask_path), "SANDLOCK_HOST_HAS sees the 1.4 member mask_path");
-    ok(SANDLOCK_HOST_HAS(h, report_denial) && SANDLOCK_HOST_HAS(h, session),
-       "SANDLOCK_HOST_HAS sees the 1.5 members report_denial and session");
+    ok(SANDLOCK_HOST_HAS(h, report_denial) && SANDLOCK_HOST_HAS(h, session) && SANDLOCK_HOST_HAS(h, child_umask),
+       "SANDLOCK_HOST_HAS sees the 1.5 members report_denial, session and child_umask");
+    is_int(h->child_umask(0), -ESRCH, "child_umask of no notification -> -ESRCH");
     ok(h->session() == NULL, "session: NULL outside sandlock run");
     is_int(SANDLOCK_ABI_MINOR, 5, "the ABI is 1.5");
 
