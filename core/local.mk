@@ -28,6 +28,7 @@ core_libsandlock_core_la_SOURCES = \
 	core/childfd.c core/childfd.h \
 	core/creds.c core/creds.h \
 	core/masks.c core/masks.h core/stubcode.h \
+	core/hostview.c core/hostview.h \
 	core/userns.c core/userns.h \
 	core/defer.c core/defer.h \
 	core/eintr.c core/eintr.h \

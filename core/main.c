@@ -6,6 +6,7 @@
 #include "json.h"
 #include "filter.h"
 #include "loader.h"
+#include "hostview.h"
 #include "masks.h"
 #include "log.h"
 #include "sandbox.h"
@@ -132,6 +133,7 @@ static int session_open(struct session *s, const struct common_opts *o)
         sl_log_level = SANDLOCK_LOG_INFO;
     /* Without the deny list a root command could unmount the masks. */
     sl_masks_enable(s->cfg->masks && s->cfg->default_deny);
+    sl_hostview_configure(s->cfg->protect_kernel, s->cfg->minimal_devices);
     if (sl_plugins_load(s->cfg, &s->plugins, err, sizeof(err)) || sl_masks_prepare(err, sizeof(err))) {
         fprintf(stderr, "sandlock: %s\n", err);
         sl_plugins_unload(&s->plugins);
@@ -309,6 +311,7 @@ static void print_check(const struct session *s)
                                                   "use notifications"
                            : sl_masks_available() ? "in the sandbox's own mount namespace"
                                                   : "unavailable (no CAP_SYS_ADMIN): plugins use notifications");
+    printf("kernel interfaces: %s\ndevices: %s\n", sl_hostview_kernel_summary(), sl_hostview_devices_summary());
     printf("deny list: %s", cfg->default_deny ? "built-in" : "(built-in disabled)");
     for (size_t i = 0; i < cfg->ndeny; i++)
         printf("%s%s", i ? ", " : " + ", cfg->deny[i]);

@@ -2,6 +2,7 @@
 #include "config.h"
 #include "sandbox.h"
 #include "log.h"
+#include "hostview.h"
 #include "masks.h"
 #include "stubcode.h"
 #include "userns.h"
@@ -54,6 +55,7 @@ struct handshake {
     atomic_int armed;         /* 1 once the stub dropped its copy: exec */
     atomic_int setup_errno;   /* the stub failed before exec */
     atomic_int failed_mask;   /* ... at this mask (index + 1), or 0 */
+    const char *volatile failed_view;  /* ... or at this path of hostview.h */
     atomic_int exec_errno;    /* the command's execvp() failed */
     atomic_int cmd_done;      /* cmd_status is valid */
     atomic_int cmd_status;    /* wait status of the command */
@@ -174,15 +176,26 @@ STUB_CODE static void __attribute__((noreturn)) stub_orphan_exit(void)
  * in the page). */
 STUB_CODE static int stub_own_view(struct handshake *page)
 {
+    const char *view_failed = NULL;
     if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) != 0)
         return -1;
+    /* The minimal /dev (hostview.h) first: a plugin's mask of a device
+     * then fails instead of being covered. */
+    if (sl_hostview_devices(&view_failed) != 0)
+        goto view_failed;
     /* The plugins' masks (masks.h), before /proc: nothing runs unmasked. */
     int failed = sl_masks_apply();
     if (failed) {
         atomic_store(&page->failed_mask, failed);
         return -1;
     }
-    return mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+    if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
+        return -1;
+    if (sl_hostview_kernel(&view_failed) == 0)
+        return 0;
+view_failed:
+    page->failed_view = view_failed;
+    return -1;
 }
 
 /* Does some $PATH entry hold `name` at all? execvp() reports EACCES when a
@@ -493,6 +506,7 @@ static void page_reset(void)
     atomic_store(&p->armed, 0);
     atomic_store(&p->setup_errno, 0);
     atomic_store(&p->failed_mask, 0);
+    p->failed_view = NULL;
     atomic_store(&p->exec_errno, 0);
     atomic_store(&p->cmd_done, 0);
     atomic_store(&p->cmd_status, 0);
@@ -873,7 +887,11 @@ int sl_sandbox_listener(char *err, size_t errlen)
         if (stub_exited(&status)) {
             int e = atomic_load(&sb.page->setup_errno);
             int mask = atomic_load(&sb.page->failed_mask);
-            if (mask)
+            const char *view = sb.page->failed_view;
+            if (view)
+                snprintf(err, errlen, "cannot make %s of the sandbox's own (hostview: [sandlock] protect_kernel, "
+                         "devices): %s", view, strerror(e ? e : ECHILD));
+            else if (mask)
                 snprintf(err, errlen, "cannot mask %s in the sandbox: %s", sl_mask_path_of(mask - 1),
                          strerror(e ? e : ECHILD));
             else if (e == EBUSY)

@@ -330,6 +330,14 @@ static int sandlock_key(struct parse_state *st, const char *key, const char *val
     } else if (strcmp(key, "masks") == 0) {
         if (sl_parse_bool(value, &cfg->masks))
             set_error(st, line, "masks: expected yes or no, got '%s'", value);
+    } else if (strcmp(key, "protect_kernel") == 0) {
+        if (sl_parse_bool(value, &cfg->protect_kernel))
+            set_error(st, line, "protect_kernel: expected yes or no, got '%s'", value);
+    } else if (strcmp(key, "devices") == 0) {
+        if (strcmp(value, "minimal") == 0 || strcmp(value, "host") == 0)
+            cfg->minimal_devices = strcmp(value, "minimal") == 0;
+        else
+            set_error(st, line, "devices: expected minimal or host, got '%s'", value);
     } else if (strcmp(key, "workers") == 0) {
         if (unsigned_in_range(value, 1, 64, &cfg->workers))
             set_error(st, line, "workers: expected a number from 1 to 64, got '%s'", value);
@@ -345,7 +353,8 @@ static int sandlock_key(struct parse_state *st, const char *key, const char *val
             set_error(st, line, "defer_timeout: expected a duration such as 30s or 500ms, got '%s'", value);
     } else {
         set_error(st, line, "unknown key '%s' in [sandlock] (expected plugin_path, on_exception, "
-                  "deny, default_deny, masks, workers, log_level, max_deferred or defer_timeout)", key);
+                  "deny, default_deny, masks, protect_kernel, devices, workers, log_level, max_deferred or "
+                  "defer_timeout)", key);
     }
     return st->failed ? -1 : 0;
 bad_policy:
@@ -529,6 +538,8 @@ struct sl_config *sl_config_parse(const char *text, const char *source, char *er
     cfg->on_exception = SL_EXC_KILL;
     cfg->default_deny = 1;
     cfg->masks = 1;
+    cfg->protect_kernel = 1;
+    cfg->minimal_devices = 1;
     cfg->workers = 1;
     cfg->log_level = 1 /* warn */;
     cfg->max_deferred = 64;

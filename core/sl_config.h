@@ -53,6 +53,8 @@ struct sl_config {
     size_t ndeny;
     int default_deny;
     int masks;                /* plugins may ask for kernel masks (masks.h) */
+    int protect_kernel;       /* kernel settings read-only (hostview.h) */
+    int minimal_devices;      /* devices = minimal (hostview.h) */
     unsigned workers;
     int log_level;
     unsigned max_deferred;

@@ -101,8 +101,9 @@ socket:inet:dgram=0 errno=0
 socket:inet6:stream=0 errno=0"
 
 # /dev/userfaultfd's USERFAULTFD_IOC_NEW is userfaultfd(2) by another door.
-# On /dev/null the kernel would say ENOTTY.
-run_sandlock run -c "$EMPTY_INI" -- "$PROBE" uffd
+# On /dev/null the kernel would say ENOTTY. (The host's /dev: the minimal one
+# has no /dev/userfaultfd at all, see hostview.sh.)
+run_sandlock run -c "$EMPTY_INI" --set sandlock.devices=host -- "$PROBE" uffd
 like "ioctl(USERFAULTFD_IOC_NEW): EPERM" "$(printf '%s\n' "$out" | tr '\n' ' ')" \
     "^uffd_ioc_new:null=-1 errno=EPERM uffd_ioc_new:dev=(-1 errno=EPERM|open errno=EACCES) $"
 
@@ -116,7 +117,7 @@ syscalls = ioctl, clone, clone3, socket
 action = continue
 EOF2
 )
-run_sandlock run --stats -c "$ini" -- "$PROBE" uffd clone:NEWUSER+NEWNS clone:NEWPID clone3: socket:inet:rawnb \
+run_sandlock run --stats -c "$ini" --set sandlock.devices=host -- "$PROBE" uffd clone:NEWUSER+NEWNS clone:NEWPID clone3: socket:inet:rawnb \
     socket:inethi:raw socket:packet:dgram socket:inet:dgram clone: spawn
 like "intercepted by a Continue plugin: the argument rules still hold, other calls run" \
     "$(printf '%s\n' "$out" | tr '\n' ' ')" \

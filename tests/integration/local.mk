@@ -51,6 +51,7 @@ INTEGRATION_TESTS = \
 	tests/integration/eintr.sh \
 	tests/integration/creds.sh \
 	tests/integration/trust.sh \
+	tests/integration/hostview.sh \
 	tests/integration/userns.sh \
 	tests/integration/rules.sh \
 	tests/integration/denials.sh \

@@ -89,7 +89,7 @@ fi
 out=$(SANDLOCK_USERNS=no $as_nobody "$SANDLOCK" run -c "$EMPTY_INI" -- "$PROBE" getppid 2>&1)
 like "SANDLOCK_USERNS=no: no PID namespace (the stub is not pid 1)" "$out" "^getppid=([02-9]|[0-9]{2,}) errno=0$"
 
-for t in lifecycle verdicts signals exceptions handoff filter; do
+for t in lifecycle verdicts signals exceptions handoff filter hostview; do
     while IFS= read -r line; do
         case $line in
         "ok "*) pass "userns: $t: ${line#ok * - }" ;;
