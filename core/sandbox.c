@@ -258,6 +258,20 @@ struct command_args {
  * suspended, reads none of them before it runs again), and does not close
  * the listener: it is close-on-exec, and the stub closes its table's entry
  * once it runs again. */
+/* Capabilities whose every use is a change of the host the deny list
+ * refuses by system call, left in the kernel behind other doors (the
+ * reasons are in sandlock.ini(5), THE DENY LIST). ptrace is denied, and
+ * without CAP_SYS_PTRACE a root command cannot reach the supervisor's
+ * memory through /proc/PID/mem either (sandlock and the stub are not
+ * dumpable); CAP_NET_ADMIN reconfigures the host's network (routes,
+ * addresses, the firewall's address translation: around netguard's
+ * rules) through netlink and ioctl. */
+static const int dropped_capabilities[] = {
+    CAP_SYS_PTRACE, CAP_NET_ADMIN, CAP_SYS_MODULE, CAP_SYS_RAWIO, CAP_SYS_BOOT, CAP_SYS_TIME,
+    CAP_AUDIT_CONTROL, CAP_MAC_ADMIN, CAP_MAC_OVERRIDE, CAP_SYSLOG, CAP_MKNOD, CAP_WAKE_ALARM,
+    CAP_BLOCK_SUSPEND, CAP_BPF, CAP_PERFMON,
+};
+
 STUB_CODE static int __attribute__((noreturn)) command_main(void *arg)
 {
     const struct command_args *a = arg;
@@ -272,11 +286,11 @@ STUB_CODE static int __attribute__((noreturn)) command_main(void *arg)
     sigprocmask(SIG_SETMASK, &none, NULL);
     if (sb.own_pgrp)
         setpgid(0, 0);    /* the stub stays out of reach of kill(0) */
-    /* ptrace is denied; without CAP_SYS_PTRACE a root command cannot
-     * reach the supervisor's memory through /proc/PID/mem either
-     * (sandlock and the stub are not dumpable). Fails harmlessly for
-     * an unprivileged user, who has no such capability anyway. */
-    prctl(PR_CAPBSET_DROP, CAP_SYS_PTRACE, 0, 0, 0);
+    /* The capabilities a root command loses at exec (see
+     * dropped_capabilities). Fails harmlessly for an unprivileged user,
+     * who has none of them anyway, and for one this kernel lacks. */
+    for (size_t i = 0; i < sizeof(dropped_capabilities) / sizeof(dropped_capabilities[0]); i++)
+        prctl(PR_CAPBSET_DROP, dropped_capabilities[i], 0, 0, 0);
     /* The supervisor builds the filter while we start: wait for it (it
      * kills the sandbox instead if it cannot). The wait is short and on the
      * start-up path, so we poll, yielding the CPU each time, for up to 2 ms

@@ -85,6 +85,34 @@ like "mknod of a character device is refused" "$out" "$dir/c: Operation not perm
 like "mknod of a FIFO works" "$out" "fifo-ok"
 [ ! -e "$dir/b" ] && [ ! -e "$dir/c" ] && pass "no device node was made" || fail "no device node was made" "$(ls -l "$dir")"
 
+# ---- capabilities a root command does not get ----
+# Bits of CapBnd: 12 NET_ADMIN, 16 SYS_MODULE, 17 SYS_RAWIO, 19 SYS_PTRACE,
+# 22 SYS_BOOT, 25 SYS_TIME, 27 MKNOD, 39 BPF.
+if [ "$(in_sandbox -- 'id -u')" = 0 ]; then
+    caps=$(in_sandbox -- 'grep -E "^Cap(Bnd|Eff)" /proc/self/status')
+    for bit in 12 16 17 19 22 25 27; do
+        for set in Bnd Eff; do
+            mask=$(printf '%s\n' "$caps" | awk -v s="Cap$set:" '$1 == s { print $2 }')
+            if [ -n "$mask" ] && [ $(( 0x$mask >> bit & 1 )) -eq 0 ]; then
+                pass "a root command has no capability $bit (Cap$set)"
+            else
+                fail "a root command has no capability $bit (Cap$set)" "$caps"
+            fi
+        done
+    done
+    bare_caps=$(awk '$1 == "CapEff:" { print $2 }' /proc/self/status)
+    [ $(( 0x$bare_caps >> 12 & 1 )) -eq 1 ] && pass "bare root has CAP_NET_ADMIN (the test means something)" \
+        || fail "bare root has CAP_NET_ADMIN" "$bare_caps"
+    if command -v ip >/dev/null; then
+        out=$(in_sandbox -- 'ip route add 203.0.113.77/32 dev lo 2>&1 && echo added')
+        ip route del 203.0.113.77/32 dev lo 2>/dev/null
+        like "a root command cannot change the host's routes" "$out" "Operation not permitted"
+        unlike "... nor add one" "$out" "added"
+    else
+        skip "a root command cannot change the host's routes" "no ip(8) here"
+    fi
+fi
+
 # ---- the switches ----
 if [ "$(in_sandbox -- 'id -u')" = 0 ]; then
     out=$(in_sandbox --set sandlock.protect_kernel=no -- 'test -w /proc/sys/kernel/hostname && echo writable')
