@@ -134,14 +134,20 @@ static const char *const readonly_kernel[] = {
     "/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs", "/sys",
 };
 
-/* `path` and everything mounted below it read-only (a bind of it onto
- * itself first: it may be no mount point of its own, and the attributes
- * must not reach the mount that holds it). A path this kernel does not
- * have is left alone. */
+/* `path` and everything mounted below it read-only. A path that is no
+ * mount point of its own is bound onto itself first, so that the
+ * attributes do not reach the mount that holds it; /sys is one already
+ * (binding it would copy each of the mounts below it for nothing). A path
+ * this kernel does not have is left alone. */
 STUB_CODE static int make_readonly(const char *path)
 {
-    if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) != 0)
+    struct statx stx;
+    if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, 0, &stx) != 0)
         return errno == ENOENT ? 0 : -1;
+    int mount_root = (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+                     (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+    if (!mount_root && mount(path, path, NULL, MS_BIND | MS_REC, NULL) != 0)
+        return -1;
     struct mount_attr attr = {
         .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
     };
