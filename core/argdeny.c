@@ -64,7 +64,7 @@ static const struct sl_arg_rule rules[] = {
      * destination no plugin decodes. The kernel turns AF_INET +
      * SOCK_PACKET into AF_PACKET. */
     SOCKET(AF_INET, SOCK_RAW), SOCKET(AF_INET6, SOCK_RAW), SOCKET(AF_INET, SOCK_PACKET),
-    ONE(__NR_socket, EPERM, 0, LOW32, AF_PACKET),
+    ONE(__NR_socket, EPERM, 0, LOW32, AF_PACKET), ONE(__NR_socket, EPERM, 0, LOW32, AF_XDP),
 };
 
 const struct sl_arg_rule *sl_arg_rules_all(size_t *n)

@@ -4,6 +4,7 @@ plugins_LTLIBRARIES += plugins/netguard.la
 plugins_netguard_la_SOURCES = plugins/netguard/netguard.c plugins/netguard/rules.c \
 	plugins/netguard/bindname.c plugins/netguard/bindname.h \
 	plugins/netguard/executor.c plugins/netguard/executor.h \
+	plugins/netguard/families.c plugins/netguard/families.h \
 	plugins/netguard/rules.h
 plugins_netguard_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_netguard_la_LDFLAGS = $(PLUGIN_LDFLAGS)

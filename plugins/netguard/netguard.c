@@ -26,6 +26,7 @@
 
 #include "bindname.h"
 #include "executor.h"
+#include "families.h"
 #include "rules.h"
 
 #include <errno.h>
@@ -137,6 +138,8 @@ static int netguard_init(const sandlock_host *h, const sandlock_config *cfg, voi
             goto fail;
         }
     }
+    if (netguard_families_declare(h, cfg, errbuf))
+        goto fail;
     st->unix_any = st->default_allow;
     for (size_t i = 0; i < st->rules.n; i++) {
         if (st->rules.rule[i].kind == NG_UNIX && !st->rules.rule[i].allow)

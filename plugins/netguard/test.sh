@@ -302,4 +302,29 @@ check_error "bad unix rule" "deny: 'unix:relative'" '[plugin n]\nmodule = netgua
 check_error "bad default" "default: expected allow or deny" '[plugin n]\nmodule = netguard\ndefault = maybe\n'
 check_error "bad errno" "errno: expected" '[plugin n]\nmodule = netguard\nerrno = EWHAT\n'
 check_error "unknown key" "unknown key 'port'" '[plugin n]\nmodule = netguard\nport = 80\n'
+# Sockets whose addresses netguard cannot read are refused at socket(2),
+# in the filter (families.h): a vsock reaches the hypervisor's host
+# whatever the rules say, SCTP connects through setsockopt. Kernel-internal
+# families and the decoded ones work.
+SPROBE="$top_builddir/tests/integration/probe"
+bare_vsock=$("$SPROBE" socket:vsock:stream)
+for mode in allow deny; do
+    ini=$(write_ini "families-$mode" <<EOF
+[plugin net]
+module = netguard
+default = $mode
+EOF
+)
+    run_sandlock run --stats -c "$ini" -- "$SPROBE" socket:vsock:stream socket:vsockhi:stream socket:tipc:dgram \
+        socket:inet:stream:132 socket:inet6:stream:132 socket:inet:stream socket:inet6:dgram socket:unix:stream \
+        socket:netlink:raw
+    is "default = $mode: families netguard cannot judge fail at socket(2), the others work" "$(printf '%s\n' "$out" | tr '\n' ' ')" \
+        "socket:vsock:stream=-1 errno=EAFNOSUPPORT socket:vsockhi:stream=-1 errno=EAFNOSUPPORT socket:tipc:dgram=-1 errno=EAFNOSUPPORT socket:inet:stream:132=-1 errno=EPROTONOSUPPORT socket:inet6:stream:132=-1 errno=EPROTONOSUPPORT socket:inet:stream=0 errno=0 socket:inet6:dgram=0 errno=0 socket:unix:stream=0 errno=0 socket:netlink:raw=0 errno=0 "
+    unlike "default = $mode: refused in the filter, no socket(2) notification" "$err" "socket +[1-9]"
+done
+case $bare_vsock in
+"socket:vsock:stream=0 errno=0") pass "bare, this machine makes vsock sockets (the test means something)" ;;
+*) skip "bare, this machine makes vsock sockets" "its kernel has no AF_VSOCK ($bare_vsock)" ;;
+esac
+
 done_testing

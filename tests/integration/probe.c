@@ -30,9 +30,10 @@
  *   spawn              fork, vfork, a thread and posix_spawn(/bin/true):
  *                      "spawn fork=ok vfork=ok thread=ok posix_spawn=ok"
  *   fanotify           fanotify_init(FAN_CLASS_NOTIF|FAN_REPORT_FID)
- *   socket:DOM:TYPE    raw socket(DOM, TYPE, 0); DOM inet|inet6|packet|
- *                      inethi (AF_INET with bit 32 set), TYPE raw|dgram|
- *                      stream|packet|rawnb (SOCK_RAW|SOCK_NONBLOCK|
+ *   socket:DOM:TYPE[:PROTO]  raw socket(DOM, TYPE, PROTO or 0); DOM inet|
+ *                      inet6|packet|inethi (AF_INET with bit 32 set)|unix|
+ *                      netlink|alg|vsock|vsockhi|xdp|tipc, TYPE raw|dgram|
+ *                      stream|seqpacket|packet|rawnb (SOCK_RAW|SOCK_NONBLOCK|
  *                      SOCK_CLOEXEC); raw IP sockets with IPPROTO_RAW
  *   uffd               ioctl(USERFAULTFD_IOC_NEW) on /dev/null (ENOTTY when
  *                      the kernel runs it) and on /dev/userfaultfd
@@ -270,20 +271,29 @@ static void socket_try(char *arg)
         exit(2);
     }
     *type++ = '\0';
+    char *proto = strchr(type, ':');
+    if (proto)
+        *proto++ = '\0';
     long domain = !strcmp(arg, "inet") ? AF_INET : !strcmp(arg, "inet6") ? AF_INET6
-                : !strcmp(arg, "packet") ? AF_PACKET : !strcmp(arg, "inethi") ? (1L << 32) | AF_INET : -1;
+                : !strcmp(arg, "packet") ? AF_PACKET : !strcmp(arg, "inethi") ? (1L << 32) | AF_INET
+                : !strcmp(arg, "unix") ? AF_UNIX : !strcmp(arg, "netlink") ? AF_NETLINK
+                : !strcmp(arg, "alg") ? AF_ALG : !strcmp(arg, "vsock") ? AF_VSOCK
+                : !strcmp(arg, "vsockhi") ? (1L << 32) | AF_VSOCK : !strcmp(arg, "xdp") ? AF_XDP
+                : !strcmp(arg, "tipc") ? AF_TIPC : -1;
     long t = !strcmp(type, "raw") ? SOCK_RAW : !strcmp(type, "dgram") ? SOCK_DGRAM
            : !strcmp(type, "stream") ? SOCK_STREAM : !strcmp(type, "packet") ? SOCK_PACKET
+           : !strcmp(type, "seqpacket") ? SOCK_SEQPACKET
            : !strcmp(type, "rawnb") ? SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC : -1;
     if (domain < 0 || t < 0) {
         say("socket: unknown domain or type");
         exit(2);
     }
     /* An IP raw socket needs a protocol: IPPROTO_RAW (headers included). */
-    int ip = domain != AF_PACKET;
-    long fd = syscall(SYS_socket, domain, t, ip && (t & 0xf) == SOCK_RAW ? IPPROTO_RAW : 0);
-    char what[64];
-    snprintf(what, sizeof(what), "socket:%s:%s", arg, type);
+    int ip = (domain & 0xffffffff) == AF_INET || domain == AF_INET6;
+    long protocol = proto ? atol(proto) : ip && (t & 0xf) == SOCK_RAW ? IPPROTO_RAW : 0;
+    long fd = syscall(SYS_socket, domain, t, protocol);
+    char what[80];
+    snprintf(what, sizeof(what), "socket:%s:%s%s%s", arg, type, proto ? ":" : "", proto ? proto : "");
     report(what, fd < 0 ? fd : 0);
     if (fd >= 0)
         close((int)fd);
