@@ -304,7 +304,9 @@ static int resolve_name(const struct sl_config *cfg, const struct sl_instance *i
     const char *where = inst->cfg->name;
     *nr = seccomp_syscall_resolve_name(name);
     if (*nr == __NR_SCMP_ERROR && !syscall_exists_elsewhere(name)) {
-        set_err(err, errlen, "%s: [plugin %s]: unknown syscall '%s'", cfg->source, where, name);
+        char hint[160];
+        set_err(err, errlen, "%s: [plugin %s]: unknown syscall '%s'%s", cfg->source, where, name,
+                sl_config_instance_continuation_hint(cfg, inst->cfg, name, hint, sizeof(hint)));
         return -1;
     }
     if (is_denied(cfg, name)) {
@@ -435,12 +437,15 @@ static int load_one(const struct sl_config *cfg, const struct sl_plugins *pl, st
         errbuf[SANDLOCK_ERRBUF_SIZE - 1] = '\0';
         const char *text = errbuf;
         unsigned line = message_line(errbuf, &text);
+        char hint[160];
         if (line)
-            set_err(err, errlen, "%s:%u: [plugin %s]: init failed: %s", key_source(cfg, inst->cfg, line), line,
-                    inst->cfg->name, text);
+            set_err(err, errlen, "%s:%u: [plugin %s]: init failed: %s%s", key_source(cfg, inst->cfg, line), line,
+                    inst->cfg->name, text,
+                    sl_config_continuation_hint(cfg, key_source(cfg, inst->cfg, line), line, hint, sizeof(hint)));
         else
-            set_err(err, errlen, "%s: [plugin %s]: init failed: %s", cfg->source, inst->cfg->name,
-                    *errbuf ? errbuf : "(the plugin gave no reason)");
+            set_err(err, errlen, "%s: [plugin %s]: init failed: %s%s", cfg->source, inst->cfg->name,
+                    *errbuf ? errbuf : "(the plugin gave no reason)",
+                    sl_config_instance_continuation_hint(cfg, inst->cfg, NULL, hint, sizeof(hint)));
         return -1;
     }
     inst->initialised = 1;
@@ -536,8 +541,10 @@ int sl_deny_list(const struct sl_config *cfg, int **nrs, size_t *n, char *err, s
     for (size_t i = 0; i < cfg->ndeny; i++) {
         int nr = seccomp_syscall_resolve_name(cfg->deny[i]);
         if (nr == __NR_SCMP_ERROR && !syscall_exists_elsewhere(cfg->deny[i])) {
-            set_err(err, errlen, "%s:%u: deny: unknown syscall '%s'", cfg->deny_sources[i],
-                    cfg->deny_lines[i], cfg->deny[i]);
+            char hint[160];
+            set_err(err, errlen, "%s:%u: deny: unknown syscall '%s'%s", cfg->deny_sources[i],
+                    cfg->deny_lines[i], cfg->deny[i],
+                    sl_config_continuation_hint(cfg, cfg->deny_sources[i], cfg->deny_lines[i], hint, sizeof(hint)));
             free(*nrs);
             *nrs = NULL;
             return -1;

@@ -59,6 +59,10 @@ static void set_error(struct parse_state *st, unsigned line, const char *fmt, ..
     va_start(ap, fmt);
     vsnprintf(st->err + n, st->errlen - (size_t)n, fmt, ap);
     va_end(ap);
+    char hint[160];
+    size_t len = strlen(st->err);
+    snprintf(st->err + len, st->errlen - len, "%s",
+             sl_config_continuation_hint(st->cfg, st->source, line, hint, sizeof(hint)));
 }
 
 static int push(void **array, size_t *count, size_t elem_size)
@@ -220,9 +224,11 @@ static int prescan(struct parse_state *st, const char *text)
         if (have_key && start > buf) {
             /* inih treats an indented line after a key as a continuation:
              * one more value for that key. */
-            if (push((void **)&st->key_lines, &st->nkey_lines, sizeof(unsigned)))
+            if (push((void **)&st->key_lines, &st->nkey_lines, sizeof(unsigned)) ||
+                push((void **)&st->cfg->continued, &st->cfg->ncontinued, sizeof(struct sl_line_ref)))
                 goto oom;
             st->key_lines[st->nkey_lines - 1] = line;
+            st->cfg->continued[st->cfg->ncontinued - 1] = (struct sl_line_ref){ st->source, line };
             continue;
         }
         if (*start == '[') {
@@ -815,6 +821,31 @@ const char *sl_config_choose(const char *cli_path)
     return NULL;
 }
 
+const char *sl_config_continuation_hint(const struct sl_config *cfg, const char *source, unsigned line,
+                                        char *buf, size_t size)
+{
+    *buf = '\0';
+    for (size_t i = 0; i < cfg->ncontinued; i++)
+        if (cfg->continued[i].line == line && strcmp(cfg->continued[i].source, source) == 0) {
+            snprintf(buf, size, " (line %u is indented, so it continues the key above it with one more "
+                     "value; a new key starts at the beginning of its line)", line);
+            break;
+        }
+    return buf;
+}
+
+const char *sl_config_instance_continuation_hint(const struct sl_config *cfg, const struct sandlock_config *inst,
+                                                 const char *word, char *buf, size_t size)
+{
+    *buf = '\0';
+    for (size_t k = 0; k < inst->nkeys && !*buf; k++) {
+        const struct sl_kv *kv = &inst->keys[k];
+        if (has_delimiter(kv->value) || (word && strstr(kv->value, word)))
+            sl_config_continuation_hint(cfg, kv->source, kv->line, buf, size);
+    }
+    return buf;
+}
+
 void sl_config_free(struct sl_config *cfg)
 {
     if (!cfg)
@@ -841,6 +872,7 @@ void sl_config_free(struct sl_config *cfg)
         free(cfg->deny[i]);
     free(cfg->deny);
     free(cfg->deny_lines);
+    free(cfg->continued);
     free(cfg->deny_sources);
     for (size_t i = 0; i < cfg->nfiles; i++)
         free(cfg->files[i]);

@@ -19,6 +19,12 @@ enum sl_exception_policy {
 
 const char *sl_exception_policy_name(int policy);
 
+/* A line of one of the files read (source is one of sl_config.files). */
+struct sl_line_ref {
+    const char *source;
+    unsigned line;
+};
+
 struct sl_kv {
     char *key;
     char *value;
@@ -63,6 +69,8 @@ struct sl_config {
     size_t ninstances;
     char **files;            /* the files read: source, then its drop-ins */
     size_t nfiles;
+    struct sl_line_ref *continued;  /* indented lines inih read as continuations */
+    size_t ncontinued;
 };
 
 /* Parses `text` (the content of `source`). Returns the configuration, or
@@ -94,6 +102,17 @@ const char *sl_config_choose(const char *cli_path);
 /* The built-in default configuration: examples/sandlock.ini, compiled into
  * the binary by the build (core/builtin-config.c is generated). */
 extern const char sl_builtin_config[];
+
+/* An indented line after a key continues that key (inih): when an error
+ * names line `line` of `source` and that line was such a continuation, a
+ * hint saying so ("" otherwise), written into buf. */
+const char *sl_config_continuation_hint(const struct sl_config *cfg, const char *source, unsigned line,
+                                        char *buf, size_t size);
+/* For an error of instance inst that names no line: the hint for its first
+ * continuation line whose value looks like a key ("KEY = VALUE") or, when
+ * word is not NULL, contains word (the value the error names); or "". */
+const char *sl_config_instance_continuation_hint(const struct sl_config *cfg, const struct sandlock_config *inst,
+                                                 const char *word, char *buf, size_t size);
 
 void sl_config_free(struct sl_config *cfg);
 

@@ -24,3 +24,12 @@ echo "    for a root command, Permission denied for any other user)"
     echo "uname -sr:    $(uname -sr)"
     exit 3'
 echo "sandlock exited with $? (the command's own status)"
+cat <<EOF
+
+The binary is $sandlock (it finds the plugins of its build tree; try
+  $sandlock run -- sh). To install it with its plugins, man pages and the
+default configuration:
+  autoreconf -fi && ./configure --prefix=/usr/local && make && sudo make install
+(configure --prefix=DIR for elsewhere), or as Debian packages:
+  dpkg-buildpackage -us -uc -b && sudo apt-get install ../sandlock_*.deb ../sandlock-dev_*.deb
+EOF

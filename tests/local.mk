@@ -4,5 +4,5 @@ include $(srcdir)/tests/unit/local.mk
 include $(srcdir)/tests/integration/local.mk
 include $(srcdir)/tests/services/local.mk
 
-TESTS += tests/default-config.sh tests/install.sh
-dist_check_SCRIPTS += tests/default-config.sh tests/install.sh
+TESTS += tests/default-config.sh tests/install.sh tests/man-pages.sh
+dist_check_SCRIPTS += tests/default-config.sh tests/install.sh tests/man-pages.sh

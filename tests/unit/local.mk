@@ -91,5 +91,5 @@ tests_unit_fixtures_v2only_la_LDFLAGS = -module -avoid-version -shared -rpath /n
 	-export-symbols-regex '^sandlock_plugin_entry_v2$$'
 
 # `sandlock check` from the command line.
-TESTS += tests/unit/check.sh
-dist_check_SCRIPTS += tests/unit/check.sh
+TESTS += tests/unit/check.sh tests/unit/continuation.sh
+dist_check_SCRIPTS += tests/unit/check.sh tests/unit/continuation.sh
