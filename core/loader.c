@@ -3,6 +3,7 @@
 #include "config.h"
 #include "loader.h"
 #include "filter.h"
+#include "keys.h"
 #include "log.h"
 #include "masks.h"
 #include "paths.h"
@@ -425,7 +426,8 @@ static unsigned message_line(const char *msg, const char **text)
 static int load_one(const struct sl_config *cfg, const struct sl_plugins *pl, struct sl_instance *inst,
                     char *err, size_t errlen)
 {
-    if (find_module(cfg, inst, err, errlen) || open_module(cfg, pl, inst, err, errlen))
+    if (find_module(cfg, inst, err, errlen) || open_module(cfg, pl, inst, err, errlen) ||
+        sl_keys_check(cfg, inst, err, errlen))
         return -1;
     char errbuf[SANDLOCK_ERRBUF_SIZE] = "";
     initialising = inst;
@@ -434,8 +436,12 @@ static int load_one(const struct sl_config *cfg, const struct sl_plugins *pl, st
     if (rc != SANDLOCK_OK) {
         errbuf[SANDLOCK_ERRBUF_SIZE - 1] = '\0';
         const char *text = errbuf;
-        unsigned line = message_line(errbuf, &text);
-        if (line)
+        char where[4200];
+        const char *named = sl_keys_error_place(cfg, inst, where, sizeof(where));
+        unsigned line = named ? 0 : message_line(errbuf, &text);
+        if (named)
+            set_err(err, errlen, "%s: [plugin %s]: init failed: %s", named, inst->cfg->name, errbuf);
+        else if (line)
             set_err(err, errlen, "%s:%u: [plugin %s]: init failed: %s", key_source(cfg, inst->cfg, line), line,
                     inst->cfg->name, text);
         else
@@ -501,6 +507,7 @@ void sl_plugins_unload(struct sl_plugins *plugins)
         inst->cfg->instance = NULL;
         if (inst->fd >= 0)
             close(inst->fd);
+        sl_keys_free(inst);
         free(inst->file);
         free(inst->nrs);
         free(inst->rules);

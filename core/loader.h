@@ -43,6 +43,7 @@ struct sl_instance {
     size_t nrules;
     struct sl_declared *declared;  /* add_syscall_rule() copies, until resolved */
     size_t ndeclared;
+    struct sl_keys *keys;          /* its declared keys' values (keys.h) */
     atomic_int quarantined;        /* crashed: never called again */
     struct sl_instance_stats stats;
     struct sl_denial_limit denial_limit;
