@@ -7,6 +7,7 @@
 #include "filter.h"
 #include "loader.h"
 #include "masks.h"
+#include "plugins_cmd.h"
 #include "log.h"
 #include "sandbox.h"
 #include "session.h"
@@ -30,6 +31,7 @@ static void usage(FILE *out)
     fprintf(out,
             "Usage: sandlock run [OPTIONS] [--] COMMAND [ARG...]\n"
             "       sandlock check [-c FILE] [--json] [--disable NAME] [--set S.K=V]\n"
+            "       sandlock plugins [-c FILE] [--json]\n"
             "       sandlock --help | --version\n"
             "\n"
             "Runs COMMAND under a seccomp filter whose notified syscalls are decided by\n"
@@ -38,6 +40,7 @@ static void usage(FILE *out)
             "  run      start COMMAND in the sandbox and supervise it\n"
             "  check    load and initialise every plugin, print the effective\n"
             "           configuration and the chain of every syscall, then exit\n"
+            "  plugins  list every module in the plugin path with its keys\n"
             "\n"
             "  -c, --config FILE  configuration file (default: $SANDLOCK_CONFIG, then\n"
             "                     %s, then the built-in default)\n"
@@ -790,6 +793,8 @@ int main(int argc, char **argv)
         return cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "check"))
         return cmd_check(argc - 1, argv + 1);
+    if (!strcmp(cmd, "plugins"))
+        return sl_cmd_plugins(argc - 1, argv + 1);
     if (cmd[0] == '-')
         fprintf(stderr, "sandlock: options go after the command: sandlock run %s ... -- COMMAND, or sandlock check "
                 "%s ... (try sandlock --help)\n", cmd, cmd);

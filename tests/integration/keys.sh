@@ -102,4 +102,29 @@ printf '[plugin old]\nmodule = %s\nanswer = 7\ncolour = blue\n' "$ABI12" > "$T/o
 run_sandlock check -c "$T/old.ini"
 like "ABI 1.2 plugin: its own unknown-key message" "$err" \
     "\\[plugin old\\]: init failed: unknown key 'colour' \\(expected answer\\)$"
+# sandlock plugins: every module of the path, with its declared keys.
+SANDLOCK_PLUGIN_PATH="$top_builddir/tests/integration/.libs" run_sandlock plugins -c "$EMPTY_INI"
+is "plugins: exit 0" "$rc" 0
+like "plugins: a module with its version, file and ABI" "$out" "^keyed 1\\.6-test  .*/keyed\\.so \\(plugin ABI 1\\.6\\)$"
+like "plugins: a required key with its kind and help" "$out" "^  dump +path, required$"
+like "plugins: a key's help" "$out" "^      where init\\(\\) writes what it read$"
+like "plugins: a repeatable key" "$out" "^  r +string, repeatable$"
+like "plugins: an ABI 1.2 module declares no keys" "$out" "^abi12 1\\.2  .*abi12\\.so \\(plugin ABI 1\\.2\\)
+  built for plugin ABI 1\\.2
+  keys: not declared"
+like "plugins: a file that is no plugin is named with the reason" "$out" "^ctormark  .*ctormark\\.so
+  \\(unusable: not a sandlock plugin"
+like "plugins: the bundled ones follow in the path" "$out" "^verdict .*
+.*
+  syscalls +string, repeatable, required"
+SANDLOCK_PLUGIN_PATH="$top_builddir/tests/integration/.libs" run_sandlock plugins -c "$EMPTY_INI" --json
+like "plugins --json: a key" "$out" \
+    '"name": "dump", "kind": "path", "repeatable": false, "required": true, "help": "where init\(\) writes what it read"'
+like "plugins --json: no declared keys is null" "$out" '"module": "abi12", .*"keys": null'
+if command -v python3 >/dev/null; then
+    printf '%s' "$out" | python3 -c 'import json, sys; json.load(sys.stdin)' 2>/dev/null
+    is "plugins --json: valid JSON" "$?" 0
+else
+    skip "plugins --json: valid JSON" "no python3 to parse it"
+fi
 done_testing
