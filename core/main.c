@@ -524,7 +524,7 @@ static int cmd_check(int argc, char **argv)
         print_check(&s);
     fflush(stdout);
     session_close(&s);
-    return 0;
+    return sl_plugins_fini_faulted() ? EXIT_SANDLOCK_ERROR : 0;
 }
 
 /* --stats' columns, in order, for the text table and the JSON keys. */
@@ -771,7 +771,7 @@ out:
     sl_session.status = code;       /* for the plugins' fini() */
     session_close(&s);
     close_output(&out);
-    return code;
+    return sl_plugins_fini_faulted() ? EXIT_SANDLOCK_ERROR : code;
 }
 
 int main(int argc, char **argv)

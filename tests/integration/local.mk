@@ -70,6 +70,7 @@ INTEGRATION_TESTS = \
 	tests/integration/cli.sh \
 	tests/integration/dropins.sh \
 	tests/integration/keys.sh \
+	tests/integration/faults.sh \
 	tests/integration/nopidns.sh
 TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)
