@@ -5,6 +5,7 @@
 #include "denial.h"
 #include "keys.h"
 #include "loader.h"
+#include "liveness.h"
 #include "log.h"
 #include "masks.h"
 #include "paths.h"
@@ -172,4 +173,5 @@ const sandlock_host sl_host_table = {
     .config_number = sl_keys_number,
     .config_list = sl_keys_list,
     .config_error = sl_keys_error,
+    .pending = sl_pending,
 };

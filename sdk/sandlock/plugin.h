@@ -862,6 +862,18 @@ typedef struct sandlock_host {
     int (*config_error)(const sandlock_config *cfg, const char *key, const char *value,
                         char *errbuf, const char *fmt, ...)
         __attribute__((format(printf, 5, 6)));
+
+    /* 1.6: pending: 1 while the notification `h` still waits for its
+     *   answer, 0 once it is answered -- by answer(), by the host after
+     *   defer_timeout (the child got EIO), when the sandbox exited, or
+     *   when the trapped thread died or was interrupted. A deferring
+     *   plugin calls it before work done for the child that cannot be
+     *   undone: the notification can end at any moment after defer(), so
+     *   anything done before answer() may be orphaned (a file created for
+     *   a call whose child already got EIO); answer() then reports how it
+     *   ended (-ETIMEDOUT, -ECANCELED). 1 is a snapshot, not a lease:
+     *   decide on answer()'s result too. Any thread; one ioctl.       */
+    int (*pending)(sandlock_handle h);
 } sandlock_host;
 
 /* True when the host table has member `m` (a function added in a later

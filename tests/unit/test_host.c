@@ -55,6 +55,7 @@ int main(void)
     ok(SANDLOCK_HOST_HAS(h, config_number) && SANDLOCK_HOST_HAS(h, config_list) &&
        SANDLOCK_HOST_HAS(h, config_error),
        "SANDLOCK_HOST_HAS sees the 1.6 members config_number, config_list and config_error");
+    ok(SANDLOCK_HOST_HAS(h, pending) && h->pending(0) == 0, "1.6: pending of no notification is 0");
     is_int(SANDLOCK_ABI_MINOR, 6, "the ABI is 1.6");
 
     /* config_line: the line of the nth value of a key */
