@@ -170,7 +170,6 @@ int sl_response_validate(const sandlock_response *r, int listener)
 
 void sl_answer_from_policy(int policy, struct sl_answer *a)
 {
-    a->exception = 1;
     switch (policy) {
     case SL_EXC_EPERM:
         a->verdict = SANDLOCK_VERDICT_ERRNO;
@@ -311,6 +310,7 @@ void sl_chain_run(const struct sl_chain *chain, const sandlock_event *event, int
             atomic_fetch_add_explicit(&inst->stats.exceptions, 1, memory_order_relaxed);
             sl_answer_from_policy(inst->policy, a);
             a->by = inst;
+            a->excepted = inst;
             if (a->verdict == SANDLOCK_VERDICT_CONTINUE)
                 continue;
             return;
@@ -328,10 +328,8 @@ void sl_chain_run(const struct sl_chain *chain, const sandlock_event *event, int
         a->fd = resp.fd;
         a->fd_flags = resp.fd_flags;
         a->by = inst;
-        a->exception = 0;
         return;
     }
     a->verdict = SANDLOCK_VERDICT_CONTINUE;
     a->by = NULL;
-    a->exception = 0;
 }

@@ -17,8 +17,10 @@
  *   3. The host checks vtable->abi_version and vtable->struct_size, copies
  *      the vtable into a zeroed local of its own size, and checks that the
  *      required callbacks are present.
- *   4. init() is called once per instance with that instance's keys. The
- *      same module may back several instances; each gets its own state.
+ *   4. The host checks the instance's keys against those the plugin
+ *      declares (since ABI 1.6, see "Declared keys"), then calls init()
+ *      once per instance with them. The same module may back several
+ *      instances; each gets its own state.
  *   5. syscalls() names the system calls the instance wants to see (since
  *      ABI 1.4 init() may instead declare syscall rules: argument
  *      predicates and static verdicts, see "Syscall rules"). The host
@@ -70,6 +72,17 @@
  * quarantined: it is never called again and every later notification it
  * would have seen gets its exception policy. fini() is not called for a
  * quarantined instance (its state may be corrupt).
+ *
+ * A crash in init(), syscalls() or fini() (since sandlock 1.6's host) ends
+ * sandlock with status 125 and a message naming the instance, the module
+ * and the call; the command does not start (init, syscalls) or its own
+ * status is replaced (fini). fini() is not called after a crash in init()
+ * or syscalls(). A crash in a thread the plugin started itself cannot be
+ * contained: sandlock writes one line naming the module whose code
+ * faulted (found from the faulting instruction's address) and dies of the
+ * signal, and the sandbox dies with it (fail closed). A fault inside a
+ * library the plugin called (libc's memcpy on a bad pointer) is named as
+ * "outside any plugin call".
  *
  * ---------------------------------------------------------------------------
  * Signals and EINTR
@@ -894,9 +907,13 @@ typedef struct sandlock_plugin {
     const char *description;   /* one line for `sandlock check` */
 
     /* Create the state of one instance from its configuration. On failure
-     * write a message into errbuf (SANDLOCK_ERRBUF_SIZE bytes), release
-     * anything allocated and return SANDLOCK_ERROR; fini() is then NOT
-     * called for this instance. Required. */
+     * write a message into errbuf (SANDLOCK_ERRBUF_SIZE bytes; about a key's
+     * value, host->config_error() writes it and names the value's line),
+     * release anything allocated and return SANDLOCK_ERROR; fini() is then
+     * NOT called for this instance. init() also runs for `sandlock check`,
+     * where no command runs: host->session() is NULL there (and set under
+     * `sandlock run`), so a plugin can leave out work that only a run
+     * needs (start no threads, create no files). Required. */
     int (*init)(const sandlock_host *host, const sandlock_config *cfg,
                 void **state, char *errbuf);
 
