@@ -15,9 +15,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/lsan_interface.h>
-#endif
 
 int (*sl_defer_registered)(sandlock_handle handle);
 
@@ -212,12 +209,7 @@ static __attribute__((noinline)) int guarded_handle(struct sl_instance *inst, co
     int sig = sl_fault_signal;
     sl_creds_reset();          /* it may have crashed inside run_as_child */
     atomic_store(&inst->quarantined, 1);
-#if defined(__SANITIZE_ADDRESS__)
-    /* fini() is never called for a quarantined instance: its state is
-     * abandoned on purpose, not leaked. */
-    if (inst->state)
-        __lsan_ignore_object(inst->state);
-#endif
+    sl_fault_abandon(inst->state);
     sl_log(SANDLOCK_LOG_ERROR, "[%s] plugin crashed with %s in handle(%s); instance quarantined, "
            "its exception policy (%s) applies from now on", inst->cfg->name, strsignal(sig),
            event->syscall_name, sl_exception_policy_name(inst->policy));

@@ -11,6 +11,9 @@
 #include <sys/mman.h>
 #include <ucontext.h>
 #include <unistd.h>
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#endif
 
 __thread struct sl_fault_guard *sl_fault_current;
 __thread volatile int sl_fault_signal;
@@ -154,6 +157,16 @@ __attribute__((noinline)) int sl_fault_call(void (*fn)(void *arg), void *arg)
     }
     sl_fault_current = outer;
     return sl_fault_signal;
+}
+
+void sl_fault_abandon(const void *state)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    if (state)
+        __lsan_ignore_object(state);
+#else
+    (void)state;
+#endif
 }
 
 int sl_fault_install(void)

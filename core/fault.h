@@ -32,6 +32,10 @@ int sl_fault_call(void (*fn)(void *arg), void *arg);
 void sl_fault_register_module(const void *symbol, const char *file);
 void sl_fault_forget_module(const void *symbol);
 
+/* The state of a plugin instance that crashed: fini() is never called for
+ * it, so it is abandoned on purpose, not leaked (LeakSanitizer is told). */
+void sl_fault_abandon(const void *state);
+
 /* Installs the signal handlers (once per process; again is harmless). */
 int sl_fault_install(void);
 /* Gives the calling thread an alternate signal stack (once per thread). */

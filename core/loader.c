@@ -20,9 +20,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/lsan_interface.h>
-#endif
 
 /* The reason for each entry is in sandlock.ini(5); the argument rules
  * (ioctl, clone, clone3, socket) are in argdeny.c. */
@@ -346,10 +343,7 @@ static void crashed(const struct sl_config *cfg, struct sl_instance *inst, const
                     size_t errlen)
 {
     atomic_store(&inst->quarantined, 1);
-#if defined(__SANITIZE_ADDRESS__)
-    if (inst->state)
-        __lsan_ignore_object(inst->state);   /* abandoned on purpose */
-#endif
+    sl_fault_abandon(inst->state);
     set_err(err, errlen, "%s: [plugin %s]: %s crashed in %s() with %s", cfg->source, inst->cfg->name, inst->file,
             call, strsignal(sig));
 }
@@ -566,6 +560,7 @@ void sl_plugins_unload(struct sl_plugins *plugins)
         int sig = inst->initialised && !atomic_load(&inst->quarantined) && inst->vt.fini
                       ? sl_fault_call(call_fini, &call) : 0;
         if (sig) {
+            sl_fault_abandon(inst->state);
             sl_log(SANDLOCK_LOG_ERROR, "[%s] plugin %s crashed in fini() with %s", inst->cfg->name, inst->file,
                    strsignal(sig));
             fini_faulted = 1;
