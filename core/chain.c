@@ -15,9 +15,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/lsan_interface.h>
-#endif
 
 int (*sl_defer_registered)(sandlock_handle handle);
 
@@ -170,7 +167,6 @@ int sl_response_validate(const sandlock_response *r, int listener)
 
 void sl_answer_from_policy(int policy, struct sl_answer *a)
 {
-    a->exception = 1;
     switch (policy) {
     case SL_EXC_EPERM:
         a->verdict = SANDLOCK_VERDICT_ERRNO;
@@ -213,12 +209,7 @@ static __attribute__((noinline)) int guarded_handle(struct sl_instance *inst, co
     int sig = sl_fault_signal;
     sl_creds_reset();          /* it may have crashed inside run_as_child */
     atomic_store(&inst->quarantined, 1);
-#if defined(__SANITIZE_ADDRESS__)
-    /* fini() is never called for a quarantined instance: its state is
-     * abandoned on purpose, not leaked. */
-    if (inst->state)
-        __lsan_ignore_object(inst->state);
-#endif
+    sl_fault_abandon(inst->state);
     sl_log(SANDLOCK_LOG_ERROR, "[%s] plugin crashed with %s in handle(%s); instance quarantined, "
            "its exception policy (%s) applies from now on", inst->cfg->name, strsignal(sig),
            event->syscall_name, sl_exception_policy_name(inst->policy));
@@ -311,6 +302,7 @@ void sl_chain_run(const struct sl_chain *chain, const sandlock_event *event, int
             atomic_fetch_add_explicit(&inst->stats.exceptions, 1, memory_order_relaxed);
             sl_answer_from_policy(inst->policy, a);
             a->by = inst;
+            a->excepted = inst;
             if (a->verdict == SANDLOCK_VERDICT_CONTINUE)
                 continue;
             return;
@@ -328,10 +320,8 @@ void sl_chain_run(const struct sl_chain *chain, const sandlock_event *event, int
         a->fd = resp.fd;
         a->fd_flags = resp.fd_flags;
         a->by = inst;
-        a->exception = 0;
         return;
     }
     a->verdict = SANDLOCK_VERDICT_CONTINUE;
     a->by = NULL;
-    a->exception = 0;
 }

@@ -69,7 +69,9 @@ struct sl_answer {
     int32_t fd;                  /* FD: owned by the host now */
     uint32_t fd_flags;
     struct sl_instance *by;      /* who decided (NULL: all continued) */
-    int exception;               /* the answer comes from an exception policy */
+    struct sl_instance *excepted;  /* the last instance whose exception policy
+                                      applied, also a continue that let the
+                                      call go on (-v names it); NULL: none */
 };
 
 /* Run `event` through `chain`: each instance in order until one answers

@@ -1,9 +1,11 @@
 /* host.c -- the host table handed to every plugin: logging, configuration
- * access and typed parsers. The notification services live in services.c. */
+ * access and typed parsers. The notification services are declared in services.h. */
 #include "config.h"
 #include "creds.h"
 #include "denial.h"
+#include "keys.h"
 #include "loader.h"
+#include "liveness.h"
 #include "log.h"
 #include "masks.h"
 #include "paths.h"
@@ -167,4 +169,9 @@ const sandlock_host sl_host_table = {
     .report_denial = sl_report_denial,
     .session = sl_session_get,
     .child_umask = host_child_umask,
+    /* 1.6: declared keys */
+    .config_number = sl_keys_number,
+    .config_list = sl_keys_list,
+    .config_error = sl_keys_error,
+    .pending = sl_pending,
 };

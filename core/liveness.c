@@ -27,6 +27,12 @@ int sl_target_of(sandlock_handle h, struct sl_target *t)
     return 0;
 }
 
+int sl_pending(sandlock_handle h)
+{
+    struct sl_target t;
+    return sl_target_of(h, &t) == 0 && sl_target_check(&t) == 0;
+}
+
 int sl_target_check(const struct sl_target *t)
 {
     if (!sl_slot_of(t->handle))

@@ -29,4 +29,8 @@ int sl_target_of(sandlock_handle h, struct sl_target *t);
  * Thread-safe; one ioctl. */
 int sl_target_check(const struct sl_target *t);
 
+/* host->pending(): 1 while `h` names a notification the kernel still has
+ * pending (not answered, not timed out, the thread alive), else 0. */
+int sl_pending(sandlock_handle h);
+
 #endif

@@ -2,7 +2,9 @@
  * the syscalls they declare. Fail-closed: any error unloads everything. */
 #include "config.h"
 #include "loader.h"
+#include "fault.h"
 #include "filter.h"
+#include "keys.h"
 #include "log.h"
 #include "masks.h"
 #include "paths.h"
@@ -253,6 +255,8 @@ static int open_module(const struct sl_config *cfg, const struct sl_plugins *pl,
         return -1;
     }
     const sandlock_plugin *vt = entry(&sl_host_table);
+    inst->entry = *(void **)&entry;
+    sl_fault_register_module(inst->entry, inst->file);
     if (!vt) {
         set_err(err, errlen, "%s: [plugin %s]: %s refused to load with this host (host ABI %d.%d)",
                 cfg->source, where, inst->file, SANDLOCK_ABI_MAJOR, SANDLOCK_ABI_MINOR);
@@ -335,11 +339,53 @@ static void note_nr(struct sl_instance *inst, int nr)
     inst->nrs[inst->nnrs++] = nr;
 }
 
+/* A plugin call outside handle() that crashed: its state is corrupt, so
+ * fini() is not called for it. */
+static void crashed(const struct sl_config *cfg, struct sl_instance *inst, const char *call, int sig, char *err,
+                    size_t errlen)
+{
+    atomic_store(&inst->quarantined, 1);
+    sl_fault_abandon(inst->state);
+    set_err(err, errlen, "%s: [plugin %s]: %s crashed in %s() with %s", cfg->source, inst->cfg->name, inst->file,
+            call, strsignal(sig));
+}
+
+struct plugin_call {
+    struct sl_instance *inst;
+    char *errbuf;
+    int rc;
+    const char *const *names;
+};
+
+static void call_init(void *arg)
+{
+    struct plugin_call *c = arg;
+    c->rc = c->inst->vt.init(&sl_host_table, c->inst->cfg, &c->inst->state, c->errbuf);
+}
+
+static void call_syscalls(void *arg)
+{
+    struct plugin_call *c = arg;
+    c->names = c->inst->vt.syscalls(c->inst->state);
+}
+
+static void call_fini(void *arg)
+{
+    struct plugin_call *c = arg;
+    c->inst->vt.fini(c->inst->state);
+}
+
 /* Resolves the declared rules, then the names of syscalls() (one rule
  * without comparisons per syscall, duplicates folded), into inst->rules. */
 static int resolve_syscalls(const struct sl_config *cfg, struct sl_instance *inst, char *err, size_t errlen)
 {
-    const char *const *names = inst->vt.syscalls(inst->state);
+    struct plugin_call call = { .inst = inst };
+    int sig = sl_fault_call(call_syscalls, &call);
+    if (sig) {
+        crashed(cfg, inst, "syscalls", sig, err, errlen);
+        return -1;
+    }
+    const char *const *names = call.names;
     size_t count = 0;
     while (names && names[count])
         count++;
@@ -427,18 +473,27 @@ static unsigned message_line(const char *msg, const char **text)
 static int load_one(const struct sl_config *cfg, const struct sl_plugins *pl, struct sl_instance *inst,
                     char *err, size_t errlen)
 {
-    if (find_module(cfg, inst, err, errlen) || open_module(cfg, pl, inst, err, errlen))
+    if (find_module(cfg, inst, err, errlen) || open_module(cfg, pl, inst, err, errlen) ||
+        sl_keys_check(cfg, inst, err, errlen))
         return -1;
     char errbuf[SANDLOCK_ERRBUF_SIZE] = "";
+    struct plugin_call call = { .inst = inst, .errbuf = errbuf };
     initialising = inst;
-    int rc = inst->vt.init(&sl_host_table, inst->cfg, &inst->state, errbuf);
+    int sig = sl_fault_call(call_init, &call);
     initialising = NULL;
-    if (rc != SANDLOCK_OK) {
+    if (sig) {
+        crashed(cfg, inst, "init", sig, err, errlen);
+        return -1;
+    }
+    if (call.rc != SANDLOCK_OK) {
         errbuf[SANDLOCK_ERRBUF_SIZE - 1] = '\0';
         const char *text = errbuf;
-        unsigned line = message_line(errbuf, &text);
-        char hint[160];
-        if (line)
+        char where[4200], hint[160];
+        const char *named = sl_keys_error_place(cfg, inst, where, sizeof(where));
+        unsigned line = named ? 0 : message_line(errbuf, &text);
+        if (named)
+            set_err(err, errlen, "%s: [plugin %s]: init failed: %s", named, inst->cfg->name, errbuf);
+        else if (line)
             set_err(err, errlen, "%s:%u: [plugin %s]: init failed: %s%s", key_source(cfg, inst->cfg, line), line,
                     inst->cfg->name, text,
                     sl_config_continuation_hint(cfg, key_source(cfg, inst->cfg, line), line, hint, sizeof(hint)));
@@ -456,6 +511,8 @@ int sl_plugins_load(const struct sl_config *cfg, struct sl_plugins *out, char *e
 {
     out->n = 0;
     out->inst = NULL;
+    /* A crash in init() or syscalls() is contained and reported. */
+    sl_fault_install();
     /* Unknown deny = names are an error for `check` too, not only for `run`
      * (which builds its filter from this list). */
     if (sl_deny_list(cfg, &out->deny, &out->ndeny, err, errlen))
@@ -486,6 +543,14 @@ int sl_plugins_load(const struct sl_config *cfg, struct sl_plugins *out, char *e
     return 0;
 }
 
+/* A fini() crashed (sl_plugins_fini_faulted). */
+static int fini_faulted;
+
+int sl_plugins_fini_faulted(void)
+{
+    return fini_faulted;
+}
+
 void sl_plugins_unload(struct sl_plugins *plugins)
 {
     free(plugins->deny);
@@ -495,17 +560,27 @@ void sl_plugins_unload(struct sl_plugins *plugins)
         return;
     for (size_t i = plugins->n; i-- > 0;) {
         struct sl_instance *inst = &plugins->inst[i];
-        if (inst->initialised && !atomic_load(&inst->quarantined) && inst->vt.fini)
-            inst->vt.fini(inst->state);
+        struct plugin_call call = { .inst = inst };
+        int sig = inst->initialised && !atomic_load(&inst->quarantined) && inst->vt.fini
+                      ? sl_fault_call(call_fini, &call) : 0;
+        if (sig) {
+            sl_fault_abandon(inst->state);
+            sl_log(SANDLOCK_LOG_ERROR, "[%s] plugin %s crashed in fini() with %s", inst->cfg->name, inst->file,
+                   strsignal(sig));
+            fini_faulted = 1;
+        }
         inst->initialised = 0;
     }
     for (size_t i = 0; i < plugins->n; i++) {
         struct sl_instance *inst = &plugins->inst[i];
+        if (inst->entry)
+            sl_fault_forget_module(inst->entry);
         if (inst->dl)
             dlclose(inst->dl);
         inst->cfg->instance = NULL;
         if (inst->fd >= 0)
             close(inst->fd);
+        sl_keys_free(inst);
         free(inst->file);
         free(inst->nrs);
         free(inst->rules);

@@ -31,6 +31,7 @@ struct sl_instance {
     char *file;                    /* the module's path */
     int fd;                        /* the module file, as checked (trust.h); -1 when none */
     void *dl;                      /* dlopen() handle */
+    void *entry;                   /* its entry point (fault.h names the module by it) */
     sandlock_plugin vt;            /* the plugin's vtable, copied and zero-extended */
     void *state;                   /* from init() */
     int initialised;               /* init() succeeded: fini() is owed */
@@ -43,6 +44,7 @@ struct sl_instance {
     size_t nrules;
     struct sl_declared *declared;  /* add_syscall_rule() copies, until resolved */
     size_t ndeclared;
+    struct sl_keys *keys;          /* its declared keys' values (keys.h) */
     atomic_int quarantined;        /* crashed: never called again */
     struct sl_instance_stats stats;
     struct sl_denial_limit denial_limit;
@@ -85,8 +87,11 @@ int sl_check_vtable(const sandlock_plugin *vt, sandlock_plugin *out, char *err, 
  * fini(), every handle is closed) and err names the instance and file. */
 int sl_plugins_load(const struct sl_config *cfg, struct sl_plugins *out, char *err, size_t errlen);
 
-/* fini() for every initialised, non-quarantined instance, then dlclose. */
+/* fini() for every initialised, non-quarantined instance, then dlclose.
+ * A fini() that crashes is logged; sl_plugins_fini_faulted() then turns
+ * true (sandlock exits 125). */
 void sl_plugins_unload(struct sl_plugins *plugins);
+int sl_plugins_fini_faulted(void);
 
 /* The effective deny list: built-in (when default_deny) plus deny =.
  * Returns native syscall numbers; names absent on this arch are skipped. */

@@ -9,6 +9,8 @@ core_libsandlock_core_la_SOURCES = \
 	core/session.c core/session.h \
 	core/sl_config.c core/sl_config.h \
 	core/loader.c core/loader.h \
+	core/keys.c core/keys.h \
+	core/plugins_cmd.c core/plugins_cmd.h \
 	core/trust.c core/trust.h \
 	core/host.c \
 	core/chain.c core/chain.h \

@@ -8,6 +8,7 @@
 #include "loader.h"
 #include "hostview.h"
 #include "masks.h"
+#include "plugins_cmd.h"
 #include "log.h"
 #include "sandbox.h"
 #include "session.h"
@@ -31,6 +32,7 @@ static void usage(FILE *out)
     fprintf(out,
             "Usage: sandlock run [OPTIONS] [--] COMMAND [ARG...]\n"
             "       sandlock check [-c FILE] [--json] [--disable NAME] [--set S.K=V]\n"
+            "       sandlock plugins [-c FILE] [--json]\n"
             "       sandlock --help | --version\n"
             "\n"
             "Runs COMMAND under a seccomp filter whose notified syscalls are decided by\n"
@@ -39,6 +41,7 @@ static void usage(FILE *out)
             "  run      start COMMAND in the sandbox and supervise it\n"
             "  check    load and initialise every plugin, print the effective\n"
             "           configuration and the chain of every syscall, then exit\n"
+            "  plugins  list every module in the plugin path with its keys\n"
             "\n"
             "  -c, --config FILE  configuration file (default: $SANDLOCK_CONFIG, then\n"
             "                     %s, then the built-in default)\n"
@@ -524,7 +527,7 @@ static int cmd_check(int argc, char **argv)
         print_check(&s);
     fflush(stdout);
     session_close(&s);
-    return 0;
+    return sl_plugins_fini_faulted() ? EXIT_SANDLOCK_ERROR : 0;
 }
 
 /* --stats' columns, in order, for the text table and the JSON keys. */
@@ -771,7 +774,7 @@ out:
     sl_session.status = code;       /* for the plugins' fini() */
     session_close(&s);
     close_output(&out);
-    return code;
+    return sl_plugins_fini_faulted() ? EXIT_SANDLOCK_ERROR : code;
 }
 
 int main(int argc, char **argv)
@@ -793,6 +796,8 @@ int main(int argc, char **argv)
         return cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "check"))
         return cmd_check(argc - 1, argv + 1);
+    if (!strcmp(cmd, "plugins"))
+        return sl_cmd_plugins(argc - 1, argv + 1);
     if (cmd[0] == '-')
         fprintf(stderr, "sandlock: options go after the command: sandlock run %s ... -- COMMAND, or sandlock check "
                 "%s ... (try sandlock --help)\n", cmd, cmd);

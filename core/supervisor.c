@@ -83,8 +83,9 @@ static void trace(const struct seccomp_notif *req, sandlock_handle h, const char
     sl_trace("pid %u %s%s%s -> %s%s%s%s%s", req->pid, name ? name : "?", denied && *sl_denial_mark.object ? " " : "",
              denied ? sl_denial_mark.object : "", verdict_text(a, buf, sizeof(buf)), a->by ? " by [" : "",
              a->by ? a->by->cfg->name : "", a->by ? "]" : "", denied ? " (policy denial)" : "");
-    if (a->exception)
-        sl_trace("  (exception policy of [%s])", a->by ? a->by->cfg->name : "?");
+    if (a->excepted)
+        sl_trace("  (exception policy of [%s]: %s)", a->excepted->cfg->name,
+                 sl_exception_policy_name(a->excepted->policy));
 }
 
 static void handle_one(const struct seccomp_notif *req)

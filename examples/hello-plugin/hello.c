@@ -14,21 +14,30 @@
  * its entry point: it links against nothing but libc. */
 #include <sandlock/plugin.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_SYSCALLS 64
+/* The keys of its sections: sandlock checks them before init() -- an
+ * unknown key, a value of the wrong kind, a missing required key and a
+ * single-valued key given twice are reported with their file and line --
+ * and `sandlock plugins` lists them. */
+static const sandlock_key_decl hello_keys[] = {
+    { "syscalls", SANDLOCK_KEY_LIST, SANDLOCK_KEY_REQUIRED, "the system calls to fail, e.g. mkdir, mkdirat" },
+    { "errno", SANDLOCK_KEY_ERRNO, 0, "the errno they fail with (default EPERM)" },
+    { "log", SANDLOCK_KEY_BOOL, 0, "one log line per call (default yes)" },
+    { NULL, 0, 0, NULL },
+};
 
 /* One instance's state. Read-only after init(), so handle() may run on
  * several sandlock worker threads at once without locking. */
 struct hello {
     const sandlock_config *cfg;   /* identifies the instance to host->log */
     int error;                    /* the errno the calls fail with */
-    char error_text[32];          /* as written in the configuration */
+    const char *error_text;       /* as written in the configuration */
     int log;
-    char *storage;                /* the syscall names, split in place */
-    const char *names[MAX_SYSCALLS + 1];
+    const char **names;           /* the syscalls (the host's strings), NULL-terminated */
 };
 
 static const sandlock_host *host;
@@ -38,83 +47,31 @@ static void hello_fini(void *state)
     struct hello *h = state;
     if (!h)
         return;
-    free(h->storage);
+    free(h->names);
     free(h);
-}
-
-static int fail(struct hello *h, char *errbuf, const char *fmt, const char *arg)
-{
-    snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, fmt, arg);
-    hello_fini(h);
-    return SANDLOCK_ERROR;
-}
-
-/* Splits every "syscalls =" value on commas and blanks. */
-static int read_syscalls(struct hello *h, char *errbuf)
-{
-    const char *values[MAX_SYSCALLS];
-    size_t nvalues = host->config_get_all(h->cfg, "syscalls", values, MAX_SYSCALLS);
-    size_t total = 0, n = 0;
-    if (nvalues > MAX_SYSCALLS)
-        nvalues = MAX_SYSCALLS;
-    for (size_t i = 0; i < nvalues; i++)
-        total += strlen(values[i]) + 1;
-    char *p = h->storage = malloc(total + 1);
-    if (!p) {
-        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "out of memory");
-        return -1;
-    }
-    for (size_t i = 0; i < nvalues; i++) {
-        strcpy(p, values[i]);
-        char *save = NULL;
-        for (char *tok = strtok_r(p, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
-            if (n == MAX_SYSCALLS) {
-                snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "syscalls: more than %d names", MAX_SYSCALLS);
-                return -1;
-            }
-            h->names[n++] = tok;
-        }
-        p += strlen(values[i]) + 1;
-    }
-    if (n == 0) {
-        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "syscalls: required (e.g. syscalls = mkdir, mkdirat)");
-        return -1;
-    }
-    h->names[n] = NULL;
-    return 0;
 }
 
 static int hello_init(const sandlock_host *hst, const sandlock_config *cfg, void **state, char *errbuf)
 {
     struct hello *h = calloc(1, sizeof(*h));
-    if (!h) {
+    size_t n = hst->config_list(cfg, "syscalls", NULL, 0);
+    if (!h || !(h->names = calloc(n + 1, sizeof(char *)))) {
+        free(h);
         snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "out of memory");
         return SANDLOCK_ERROR;
     }
     h->cfg = cfg;
-
-    /* Refuse keys we do not know: a typo must not pass silently. */
-    size_t cursor = 0;
-    const char *key, *value;
-    while (hst->config_next(cfg, &cursor, &key, &value))
-        if (strcmp(key, "syscalls") && strcmp(key, "errno") && strcmp(key, "log"))
-            return fail(h, errbuf, "unknown key '%s' (expected syscalls, errno, log)", key);
-
-    const char *text = hst->config_get(cfg, "errno");
-    if (!text)
-        text = "EPERM";
-    if (hst->parse_errno(text, &h->error) != 0 || strlen(text) >= sizeof(h->error_text))
-        return fail(h, errbuf, "errno: expected a name such as EACCES or a number 1..4095, got '%s'", text);
-    strcpy(h->error_text, text);
-
-    h->log = 1;
-    if ((text = hst->config_get(cfg, "log")) && hst->parse_bool(text, &h->log) != 0)
-        return fail(h, errbuf, "log: expected yes or no, got '%s'", text);
-
-    if (read_syscalls(h, errbuf)) {
+    if (n == 0) {   /* "syscalls =" with nothing in it */
         hello_fini(h);
-        return SANDLOCK_ERROR;
+        return hst->config_error(cfg, "syscalls", NULL, errbuf, "no system call named (e.g. syscalls = mkdir)");
     }
+    hst->config_list(cfg, "syscalls", h->names, n);
+    int64_t number = EPERM, log = 1;
+    hst->config_number(cfg, "errno", &number);
+    hst->config_number(cfg, "log", &log);
+    h->error = (int)number;
+    h->error_text = hst->config_get(cfg, "errno") ? hst->config_get(cfg, "errno") : "EPERM";
+    h->log = (int)log;
     *state = h;
     return SANDLOCK_OK;
 }
@@ -144,13 +101,15 @@ static const sandlock_plugin hello_plugin = {
     .syscalls = hello_syscalls,
     .handle = hello_handle,
     .fini = hello_fini,
+    .keys = hello_keys,
 };
 
 /* The one exported symbol. A host with a different major ABI looks for a
- * different symbol name, so only the size matters here. */
+ * different symbol name; one older than 1.6 would not check the keys, so
+ * the plugin refuses to load there. */
 SANDLOCK_PLUGIN_DEFINE(h)
 {
-    if (h->struct_size < offsetof(sandlock_host, parse_signal) + sizeof(h->parse_signal))
+    if (!SANDLOCK_HOST_HAS(h, config_error))
         return NULL;
     host = h;
     return &hello_plugin;

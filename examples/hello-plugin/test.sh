@@ -117,7 +117,7 @@ INI
 )
 run_sandlock check -c "$bad"
 is "bad errno: exit 125" "$rc" 125
-like "bad errno: message" "$err" "\\[plugin hello\\]: init failed: errno: expected .* got 'ENOPE'"
+like "bad errno: message with FILE:LINE" "$err" "bad\\.ini:4: \\[plugin hello\\]: errno: expected .* got 'ENOPE'"
 bad=$(write_ini typo <<INI
 [plugin hello]
 module = $work/hello.so
@@ -126,6 +126,11 @@ INI
 )
 run_sandlock check -c "$bad"
 is "unknown key: exit 125" "$rc" 125
-like "unknown key: message" "$err" "init failed: unknown key 'syscall'"
+like "unknown key: message with FILE:LINE" "$err" "typo\\.ini:3: unknown key 'syscall' in \\[plugin hello\\] \\(expected syscalls, errno, log\\)"
+
+# sandlock plugins lists it with its keys.
+SANDLOCK_PLUGIN_PATH="$work" run_sandlock plugins -c "$ini"
+like "plugins: hello with its version" "$out" "^hello 1\\.0\\.0  $work/hello\\.so"
+like "plugins: its keys" "$out" "^  syscalls +list, required\$"
 
 done_testing

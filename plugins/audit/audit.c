@@ -164,7 +164,6 @@ struct audit_state {
     int fd;                         /* where lines go */
     int own_fd;                     /* fd was opened by init: close it */
     enum line_format format;
-    char *names_storage;            /* the syscalls key, split in place */
     const char **names;             /* NULL-terminated */
     struct log_writer *writer;      /* writes the lines to fd */
     _Atomic int held;               /* directories kept in records not yet rendered */
@@ -209,61 +208,31 @@ static void audit_fini(void *state)
     }
     if (st->own_fd && st->fd >= 0)
         close(st->fd);
-    free(st->names_storage);
     free(st->names);
     free(st);
 }
 
-/* Splits every value of the syscalls key on commas and blanks into
- * st->names; without the key, the default list. Whether the names exist is
- * the host's to check when it builds the filter. */
+/* The names of the syscalls key (the host splits it); without the key,
+ * the default list. Whether the names exist is the host's to check when it
+ * builds the filter. */
 static int parse_syscalls(const sandlock_config *cfg, struct audit_state *st, char *errbuf)
 {
-    size_t nvalues = host->config_get_all(cfg, "syscalls", NULL, 0);
-    if (nvalues == 0) {
-        size_t n = 0;
-        while (default_syscalls[n])
+    size_t n = host->config_list(cfg, "syscalls", NULL, 0);
+    if (n == 0 && host->config_get(cfg, "syscalls"))
+        return host->config_error(cfg, "syscalls", NULL, errbuf, "empty list (leave the key out for the default set)");
+    const char *const *names = default_syscalls;
+    if (n == 0)
+        while (names[n])
             n++;
-        st->names = calloc(n + 1, sizeof(char *));
-        if (!st->names)
-            goto oom;
-        memcpy(st->names, default_syscalls, (n + 1) * sizeof(char *));
-        return 0;
-    }
-    const char **values = calloc(nvalues, sizeof(char *));
-    if (!values)
-        goto oom;
-    host->config_get_all(cfg, "syscalls", values, nvalues);
-    size_t total = 0;
-    for (size_t i = 0; i < nvalues; i++)
-        total += strlen(values[i]) + 1;
-    /* At most one name per two bytes ("a,"), plus the terminator. */
-    st->names_storage = malloc(total);
-    st->names = calloc(total / 2 + 2, sizeof(char *));
-    if (!st->names_storage || !st->names) {
-        free(values);
-        goto oom;
-    }
-    char *p = st->names_storage;
-    size_t n = 0;
-    for (size_t i = 0; i < nvalues; i++) {
-        size_t len = strlen(values[i]);
-        memcpy(p, values[i], len + 1);
-        char *save = NULL;
-        for (char *tok = strtok_r(p, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save))
-            st->names[n++] = tok;
-        p += len + 1;
-    }
-    free(values);
-    st->names[n] = NULL;
-    if (n == 0) {
-        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "syscalls: empty list (leave the key out for the default set)");
+    if (!(st->names = calloc(n + 1, sizeof(char *)))) {
+        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "out of memory");
         return -1;
     }
+    if (host->config_get(cfg, "syscalls"))
+        host->config_list(cfg, "syscalls", st->names, n);
+    else
+        memcpy(st->names, names, n * sizeof(char *));
     return 0;
-oom:
-    snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "out of memory");
-    return -1;
 }
 
 /* The writer thread's report of its first failed write. */
@@ -273,6 +242,14 @@ static void report_write_error(void *arg, int error)
     host->log(st->cfg, SANDLOCK_LOG_WARN, "cannot write the audit log (%s); further failures are only counted",
               strerror(error));
 }
+
+static const sandlock_key_decl audit_keys[] = {
+    { "syscalls", SANDLOCK_KEY_LIST, 0, "the system calls to log (default: execs, opens, creates, renames, links, "
+      "connect, bind)" },
+    { "output", SANDLOCK_KEY_STRING, 0, "stderr (the default) or a file the lines are appended to" },
+    { "format", SANDLOCK_KEY_STRING, 0, "json (the default) or text" },
+    { NULL, 0, 0, NULL },
+};
 
 /* Reads output, format and syscalls; opens the log file (appending,
  * close-on-exec) before the command starts, so a bad path fails here. */
@@ -288,22 +265,13 @@ static int audit_init(const sandlock_host *h, const sandlock_config *cfg, void *
         page_size = (uint64_t)ps;
     st->cfg = cfg;
     st->fd = -1;
-    size_t cursor = 0;
-    const char *key, *value;
-    while (h->config_next(cfg, &cursor, &key, &value)) {
-        if (strcmp(key, "syscalls") && strcmp(key, "output") && strcmp(key, "format")) {
-            snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "unknown key '%s' (expected syscalls, output, format)",
-                     key);
-            goto fail;
-        }
-    }
     const char *format = h->config_get(cfg, "format");
     if (!format || strcmp(format, "json") == 0)
         st->format = FORMAT_JSON;
     else if (strcmp(format, "text") == 0)
         st->format = FORMAT_TEXT;
     else {
-        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "format: expected json or text, got '%s'", format);
+        h->config_error(cfg, "format", format, errbuf, "expected json or text, got '%s'", format);
         goto fail;
     }
     if (parse_syscalls(cfg, st, errbuf))
@@ -312,12 +280,12 @@ static int audit_init(const sandlock_host *h, const sandlock_config *cfg, void *
     if (!output || strcmp(output, "stderr") == 0) {
         st->fd = STDERR_FILENO;
     } else if (output[0] == '\0') {
-        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "output: expected stderr or a file path, got ''");
+        h->config_error(cfg, "output", output, errbuf, "expected stderr or a file path, got ''");
         goto fail;
     } else {
         st->fd = open(output, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
         if (st->fd < 0) {
-            snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "output: cannot open '%s': %s", output, strerror(errno));
+            h->config_error(cfg, "output", output, errbuf, "cannot open '%s': %s", output, strerror(errno));
             goto fail;
         }
         st->own_fd = 1;
@@ -769,6 +737,7 @@ static const sandlock_plugin audit_plugin = {
     .syscalls = audit_syscalls,
     .handle = audit_handle,
     .fini = audit_fini,
+    .keys = audit_keys,
 };
 
 SANDLOCK_PLUGIN_DEFINE(h)
@@ -776,5 +745,5 @@ SANDLOCK_PLUGIN_DEFINE(h)
     host = h;
     host_has_any_dirfd = SANDLOCK_HOST_HAS(h, resolve_path_flags);
     host_has_begin = SANDLOCK_HOST_HAS(h, resolve_path_begin) && SANDLOCK_HOST_HAS(h, resolve_path_end);
-    return &audit_plugin;
+    return SANDLOCK_HOST_HAS(h, config_error) ? &audit_plugin : NULL;
 }

@@ -201,7 +201,7 @@ static int add_rules(struct fsdeny_state *st, const sandlock_config *cfg, const 
                 free(pattern);
                 why = "out of memory";
             }
-            snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "%s: '%s': %s", key, values[i], why);
+            host->config_error(cfg, key, values[i], errbuf, "'%s': %s", values[i], why);
             free(values);
             return -1;
         }
@@ -210,7 +210,17 @@ static int add_rules(struct fsdeny_state *st, const sandlock_config *cfg, const 
     return 0;
 }
 
-/* Reads deny, allow and errno; any other key is an error. */
+static const sandlock_key_decl fsdeny_keys[] = {
+    { "deny", SANDLOCK_KEY_STRING, SANDLOCK_KEY_REPEATABLE | SANDLOCK_KEY_REQUIRED,
+      "a glob of paths to deny, e.g. deny = ~/.ssh" },
+    { "allow", SANDLOCK_KEY_STRING, SANDLOCK_KEY_REPEATABLE, "a glob excepted from the denies" },
+    { "errno", SANDLOCK_KEY_ERRNO, 0, "the error of a denied call (default EACCES)" },
+    { "created_later", SANDLOCK_KEY_STRING, 0,
+      "deny (the default) or allow: paths a denied glob matches that do not exist at start" },
+    { NULL, 0, 0, NULL },
+};
+
+/* Reads deny, allow, errno and created_later (the host checked the keys). */
 static int fsdeny_init(const sandlock_host *h, const sandlock_config *cfg, void **state, char *errbuf)
 {
     struct fsdeny_state *st = calloc(1, sizeof(*st));
@@ -218,31 +228,15 @@ static int fsdeny_init(const sandlock_host *h, const sandlock_config *cfg, void 
         snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "out of memory");
         return SANDLOCK_ERROR;
     }
-    size_t cursor = 0;
-    const char *key, *value;
-    while (h->config_next(cfg, &cursor, &key, &value)) {
-        if (strcmp(key, "deny") && strcmp(key, "allow") && strcmp(key, "errno") && strcmp(key, "created_later")) {
-            snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "unknown key '%s' (expected deny, allow, errno, created_later)",
-                     key);
-            goto fail;
-        }
-    }
     st->cfg = cfg;
-    st->error = EACCES;
-    const char *text = h->config_get(cfg, "errno");
-    if (text && h->parse_errno(text, &st->error)) {
-        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "errno: expected an errno name or number, got '%s'", text);
-        goto fail;
-    }
+    int64_t error = EACCES;
+    h->config_number(cfg, "errno", &error);
+    st->error = (int)error;
     if (add_rules(st, cfg, "deny", errbuf) || add_rules(st, cfg, "allow", errbuf))
         goto fail;
-    if (!h->config_get(cfg, "deny")) {
-        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "deny: required (e.g. deny = ~/.ssh)");
-        goto fail;
-    }
     const char *later = h->config_get(cfg, "created_later");
     if (later && strcmp(later, "deny") && strcmp(later, "allow")) {
-        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "created_later: expected deny or allow, got '%s'", later);
+        h->config_error(cfg, "created_later", later, errbuf, "expected deny or allow, got '%s'", later);
         goto fail;
     }
     /* What the kernel can enforce is masked (masking.h); the rest stays
@@ -745,14 +739,16 @@ static const sandlock_plugin fsdeny_plugin = {
     .syscalls = fsdeny_syscalls,
     .handle = fsdeny_handle,
     .fini = fsdeny_fini,
+    .keys = fsdeny_keys,
 };
 
 SANDLOCK_PLUGIN_DEFINE(h)
 {
     host = h;
     /* It acts for the child: only with the child's credentials (ABI 1.3)
-     * and umask (1.5). */
-    if (!SANDLOCK_HOST_HAS(h, run_as_child) || !SANDLOCK_HOST_HAS(h, child_umask))
+     * and umask (1.5); its keys are declared (1.6). */
+    if (!SANDLOCK_HOST_HAS(h, run_as_child) || !SANDLOCK_HOST_HAS(h, child_umask) ||
+        !SANDLOCK_HOST_HAS(h, config_error))
         return NULL;
     return &fsdeny_plugin;
 }

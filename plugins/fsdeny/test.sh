@@ -344,6 +344,6 @@ check_error() {
 check_error "unknown key" "unknown key 'mode'" '[plugin fs]\nmodule = fsdeny\ndeny = /x\nmode = strict\n'
 check_error "bad errno" "errno: expected" '[plugin fs]\nmodule = fsdeny\ndeny = /x\nerrno = ENOTANERRNO\n'
 check_error "relative deny" "deny: 'relative/path': pattern must be an absolute" '[plugin fs]\nmodule = fsdeny\ndeny = relative/path\n'
-check_error "relative allow" "allow: 'x'" '[plugin fs]\nmodule = fsdeny\ndeny = /x\nallow = x\n'
-check_error "deny is required" "deny: required" '[plugin fs]\nmodule = fsdeny\nallow = /x\n'
+check_error "relative allow: its line" "bad.ini:4: \\[plugin fs\\]: init failed: allow: 'x'" '[plugin fs]\nmodule = fsdeny\ndeny = /x\nallow = x\n'
+check_error "deny is required" "bad.ini:1: \\[plugin fs\\]: missing required key 'deny'" '[plugin fs]\nmodule = fsdeny\nallow = /x\n'
 done_testing

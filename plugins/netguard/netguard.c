@@ -94,7 +94,16 @@ static int read_sysctl(const char *path, int fallback)
     return v;
 }
 
-/* Reads allow, deny, default and errno; any other key is an error. */
+static const sandlock_key_decl netguard_keys[] = {
+    { "allow", SANDLOCK_KEY_STRING, SANDLOCK_KEY_REPEATABLE,
+      "an address allowed: ADDR[/BITS][:PORT], *:PORT or unix:/PATH (the first rule that matches decides)" },
+    { "deny", SANDLOCK_KEY_STRING, SANDLOCK_KEY_REPEATABLE, "an address denied, as for allow" },
+    { "default", SANDLOCK_KEY_STRING, 0, "allow (the default) or deny: addresses no rule matches" },
+    { "errno", SANDLOCK_KEY_ERRNO, 0, "the error of a denied call (default ECONNREFUSED)" },
+    { NULL, 0, 0, NULL },
+};
+
+/* Reads allow, deny, default and errno (the host checked the keys). */
 static int netguard_init(const sandlock_host *h, const sandlock_config *cfg, void **state,
                          char *errbuf)
 {
@@ -109,32 +118,24 @@ static int netguard_init(const sandlock_host *h, const sandlock_config *cfg, voi
     st->cfg = cfg;
     st->unprivileged_port_start = read_sysctl("/proc/sys/net/ipv4/ip_unprivileged_port_start", 1024);
     st->attach_creds = geteuid() == 0;
+    const char *value = h->config_get(cfg, "default");
+    if (value && strcmp(value, "allow") && strcmp(value, "deny")) {
+        h->config_error(cfg, "default", value, errbuf, "expected allow or deny, got '%s'", value);
+        goto fail;
+    }
+    st->default_allow = !value || value[0] == 'a';
+    int64_t error = ECONNREFUSED;
+    h->config_number(cfg, "errno", &error);
+    st->error = (int)error;
     size_t cursor = 0;
-    const char *key, *value;
+    const char *key;
     while (h->config_next(cfg, &cursor, &key, &value)) {
-        if (!strcmp(key, "allow") || !strcmp(key, "deny")) {
-            struct netguard_rule rule;
-            const char *why = "out of memory";
-            if (netguard_parse(value, key[0] == 'a', &rule, &why) ||
-                netguard_rules_add(&st->rules, &rule)) {
-                snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "%s: '%s': %s", key, value, why);
-                goto fail;
-            }
-        } else if (!strcmp(key, "default")) {
-            if (strcmp(value, "allow") && strcmp(value, "deny")) {
-                snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "default: expected allow or deny, got '%s'", value);
-                goto fail;
-            }
-            st->default_allow = value[0] == 'a';
-        } else if (!strcmp(key, "errno")) {
-            if (h->parse_errno(value, &st->error)) {
-                snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "errno: expected an errno name or number, got '%s'",
-                         value);
-                goto fail;
-            }
-        } else {
-            snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "unknown key '%s' (expected allow, deny, default, errno)",
-                     key);
+        if (strcmp(key, "allow") && strcmp(key, "deny"))
+            continue;
+        struct netguard_rule rule;
+        const char *why = "out of memory";
+        if (netguard_parse(value, key[0] == 'a', &rule, &why) || netguard_rules_add(&st->rules, &rule)) {
+            h->config_error(cfg, key, value, errbuf, "'%s': %s", value, why);
             goto fail;
         }
     }
@@ -1042,14 +1043,16 @@ static const sandlock_plugin netguard_plugin = {
     .syscalls = netguard_syscalls,
     .handle = netguard_handle,
     .fini = netguard_fini,
+    .keys = netguard_keys,
 };
 
 SANDLOCK_PLUGIN_DEFINE(h)
 {
     host = h;
     /* It acts for the child: only with the child's credentials (ABI 1.3)
-     * and umask (1.5). */
-    if (!SANDLOCK_HOST_HAS(h, run_as_child) || !SANDLOCK_HOST_HAS(h, child_umask))
+     * and umask (1.5); its keys are declared (1.6). */
+    if (!SANDLOCK_HOST_HAS(h, run_as_child) || !SANDLOCK_HOST_HAS(h, child_umask) ||
+        !SANDLOCK_HOST_HAS(h, config_error))
         return NULL;
     return &netguard_plugin;
 }

@@ -99,29 +99,21 @@ static void random_fini(void *state)
     free(state);
 }
 
-/* Reads the one key, seed, which is required. */
+static const sandlock_key_decl random_keys[] = {
+    { "seed", SANDLOCK_KEY_STRING, SANDLOCK_KEY_REQUIRED,
+      "the stream's seed, 0 to 18446744073709551615 (decimal or 0x hex), e.g. seed = 42" },
+    { NULL, 0, 0, NULL },
+};
+
+/* Reads the one key, seed (the host makes sure it is there). */
 static int random_init(const sandlock_host *h, const sandlock_config *cfg, void **state, char *errbuf)
 {
-    size_t cursor = 0;
-    const char *key, *value;
-    while (h->config_next(cfg, &cursor, &key, &value)) {
-        if (strcmp(key, "seed") != 0) {
-            snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "unknown key '%s' (expected seed)", key);
-            return SANDLOCK_ERROR;
-        }
-    }
     const char *text = h->config_get(cfg, "seed");
-    if (!text) {
-        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "seed: required (e.g. seed = 42)");
-        return SANDLOCK_ERROR;
-    }
     uint64_t seed;
-    if (parse_seed(text, &seed)) {
-        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE,
-                 "seed: expected a number from 0 to 18446744073709551615 (decimal or 0x hex), got '%s'",
-                 text);
-        return SANDLOCK_ERROR;
-    }
+    if (!text || parse_seed(text, &seed))
+        return h->config_error(cfg, "seed", text, errbuf,
+                               "expected a number from 0 to 18446744073709551615 (decimal or 0x hex), got '%s'",
+                               text ? text : "");
     struct random_state *st = calloc(1, sizeof(*st));
     if (!st) {
         snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "out of memory");
@@ -224,10 +216,11 @@ static const sandlock_plugin random_plugin = {
     .syscalls = random_syscalls,
     .handle = random_handle,
     .fini = random_fini,
+    .keys = random_keys,
 };
 
 SANDLOCK_PLUGIN_DEFINE(h)
 {
     host = h;
-    return &random_plugin;
+    return SANDLOCK_HOST_HAS(h, config_error) ? &random_plugin : NULL;
 }

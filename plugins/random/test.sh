@@ -22,7 +22,7 @@ INI
 )
 run_sandlock check -c "$ini"
 is "no seed: refused" "$rc" 125
-like "no seed: message names seed" "$err" "seed: required"
+like "no seed: message names seed and the section's line" "$err" "noseed.ini:1: \\[plugin dice\\]: missing required key 'seed'"
 for bad in -1 abc 12x 0x 18446744073709551616 1.5; do
     ini=$(write_ini badseed <<INI
 [plugin dice]

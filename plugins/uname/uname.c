@@ -27,10 +27,6 @@
 /* The six fields, in the order of struct utsname. */
 enum field { SYSNAME, NODENAME, RELEASE, VERSION, MACHINE, DOMAINNAME, NFIELDS };
 
-static const char *const field_names[NFIELDS] = {
-    "sysname", "nodename", "release", "version", "machine", "domainname",
-};
-
 struct uname_state {
     int set[NFIELDS];                  /* 1 when the field is overridden */
     char value[NFIELDS][FIELD_SIZE];   /* the override, NUL-terminated */
@@ -59,9 +55,20 @@ static void uname_fini(void *state)
     free(state);
 }
 
-/* Reads the keys: each must be one of the six field names and its value
- * must fit the field (at most 64 bytes). The last value of a repeated key
- * wins, as everywhere in sandlock.ini. */
+/* The keys, one per field, in the order of enum field (the host rejects
+ * any other key before init()). */
+static const sandlock_key_decl uname_keys[] = {
+    { "sysname", SANDLOCK_KEY_STRING, 0, "the kernel's name, e.g. Linux" },
+    { "nodename", SANDLOCK_KEY_STRING, 0, "the host name" },
+    { "release", SANDLOCK_KEY_STRING, 0, "the kernel release, e.g. 6.1.0-generic" },
+    { "version", SANDLOCK_KEY_STRING, 0, "the kernel build version" },
+    { "machine", SANDLOCK_KEY_STRING, 0, "the hardware name, e.g. x86_64" },
+    { "domainname", SANDLOCK_KEY_STRING, 0, "the NIS domain name" },
+    { NULL, 0, 0, NULL },
+};
+
+/* Reads the fields given; each value must fit the field (at most 64
+ * bytes). The last value of a key wins, as everywhere in sandlock.ini. */
 static int uname_init(const sandlock_host *h, const sandlock_config *cfg, void **state, char *errbuf)
 {
     struct uname_state *st = calloc(1, sizeof(*st));
@@ -69,27 +76,16 @@ static int uname_init(const sandlock_host *h, const sandlock_config *cfg, void *
         snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "out of memory");
         return SANDLOCK_ERROR;
     }
-    size_t cursor = 0;
-    const char *key, *value;
-    while (h->config_next(cfg, &cursor, &key, &value)) {
-        int f = 0;
-        while (f < NFIELDS && strcmp(key, field_names[f]) != 0)
-            f++;
-        if (f == NFIELDS) {
-            snprintf(errbuf, SANDLOCK_ERRBUF_SIZE,
-                     "unknown key '%s' (expected sysname, nodename, release, version, machine, domainname)",
-                     key);
-            free(st);
-            return SANDLOCK_ERROR;
-        }
+    for (int f = 0; f < NFIELDS; f++) {
+        const char *value = h->config_get(cfg, uname_keys[f].name);
+        if (!value)
+            continue;
         size_t len = strlen(value);
         if (len >= FIELD_SIZE) {
-            snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "%s: value is %zu bytes long, at most %d fit",
-                     key, len, FIELD_SIZE - 1);
             free(st);
-            return SANDLOCK_ERROR;
+            return h->config_error(cfg, uname_keys[f].name, value, errbuf, "value is %zu bytes long, at most %d fit",
+                                   len, FIELD_SIZE - 1);
         }
-        memset(st->value[f], 0, FIELD_SIZE);
         memcpy(st->value[f], value, len);
         st->set[f] = 1;
     }
@@ -147,10 +143,11 @@ static const sandlock_plugin uname_plugin = {
     .syscalls = uname_syscalls,
     .handle = uname_handle,
     .fini = uname_fini,
+    .keys = uname_keys,
 };
 
 SANDLOCK_PLUGIN_DEFINE(h)
 {
     host = h;
-    return &uname_plugin;
+    return SANDLOCK_HOST_HAS(h, config_error) ? &uname_plugin : NULL;
 }

@@ -14,7 +14,18 @@ bad_config() {
     like "$what: message" "$err" "\\[plugin v\\]: init failed: $pattern"
 }
 
-bad_config "no action" "action: required" "syscalls = getppid"
+# bad_key DESCRIPTION LINE PATTERN KEY-LINES... : sandlock check exits 125
+# and the host (its declared keys) reports PATTERN at v.ini:LINE.
+bad_key() {
+    local what=$1 line=$2 pattern=$3
+    shift 3
+    { echo "[plugin v]"; echo "module = verdict"; printf '%s\n' "$@"; } > "$TEST_TMP/v.ini"
+    run_sandlock check -c "$TEST_TMP/v.ini"
+    is "$what: exit 125" "$rc" 125
+    like "$what: message" "$err" "v\\.ini:$line: $pattern"
+}
+
+bad_key "no action" 1 "\\[plugin v\\]: missing required key 'action'" "syscalls = getppid"
 bad_config "unknown action" "action: expected continue, errno:NAME\\|N, return:N, kill or kill:SIGNAL, got 'deny'" \
     "syscalls = getppid" "action = deny"
 bad_config "unknown errno name" "action: .*got 'errno:EFOO'" "syscalls = getppid" "action = errno:EFOO"
@@ -24,12 +35,19 @@ bad_config "errno without a value" "action: .*got 'errno'" "syscalls = getppid" 
 bad_config "return not a number" "action: .*got 'return:x'" "syscalls = getppid" "action = return:x"
 bad_config "unknown signal" "action: .*got 'kill:SIGFOO'" "syscalls = getppid" "action = kill:SIGFOO"
 bad_config "continue with an argument" "action: .*got 'continue:1'" "syscalls = getppid" "action = continue:1"
-bad_config "no syscalls" "syscalls: required" "action = continue"
-bad_config "unknown key" "unknown key 'syscall' \\(expected syscalls, action, static\\)" \
+bad_key "no syscalls" 1 "\\[plugin v\\]: missing required key 'syscalls'" "action = continue"
+bad_key "unknown key" 3 "unknown key 'syscall' in \\[plugin v\\] \\(expected syscalls, action, static\\)" \
     "syscall = getppid" "action = continue"
+bad_key "action twice in a file" 5 "\\[plugin v\\]: action is given again \\(first at .*v\\.ini:4\\)" \
+    "syscalls = getppid" "action = continue" "action = kill"
+# The unknown action names the line of its value.
+bad_key "unknown action's line" 4 "\\[plugin v\\]: init failed: action: expected continue" \
+    "syscalls = getppid" "action = deny"
 lines=()
 for i in $(seq 65); do lines+=("syscalls = getppid"); done
-bad_config "more than 64 syscalls lines" "syscalls: more than 64 lines" "${lines[@]}" "action = continue"
+{ echo "[plugin v]"; echo "module = verdict"; printf '%s\n' "${lines[@]}" "action = continue"; } > "$TEST_TMP/v.ini"
+run_sandlock check -c "$TEST_TMP/v.ini"
+is "65 syscalls lines load (no limit on the lines)" "$rc" 0
 
 # The predicate syntax: every error names the file and the line of the
 # syscalls = value, and what was expected where.
@@ -54,7 +72,7 @@ bad_rule "empty entry" "expected a syscall name at 'end of line'" "getppid,"
 run_sandlock check -c "$(printf '[plugin v]\nmodule = verdict\naction = continue\nsyscalls = getppid(arg0 == 1), nosuch(arg1 == 2)\n' |
     write_ini unknown)"
 like "an unknown syscall in a rule: named" "$err" "\\[plugin v\\]: unknown syscall 'nosuch'"
-bad_config "static not a boolean" "static: expected yes or no, got 'maybe'" "syscalls = getppid" "action = continue" \
+bad_key "static not a boolean" 5 "\\[plugin v\\]: static: expected yes or no, got 'maybe'" "syscalls = getppid" "action = continue" \
     "static = maybe"
 
 # Predicates load: check lists each rule with its comparisons.

@@ -5,9 +5,9 @@
  *   syscalls = getppid, uname      ; required, repeatable
  *   syscalls = clone(arg0 & 0x10000000 == 0x10000000), socket(low32(arg0) == 10)
  *   action = errno:EACCES          ; continue | errno:E | return:V | kill | kill:SIG
- *   static = yes                   ; no: handle() answers every call (pre-1.4)
+ *   static = yes                   ; no: handle() answers every call
  *
- * With SDK 1.4 every entry is a syscall rule (plugin.h, "Syscall rules"):
+ * Every entry is a syscall rule (plugin.h, "Syscall rules"):
  * errno, return and kill are static verdicts the host gives itself (errno
  * in the filter where nothing before this instance answers otherwise);
  * continue and static = no are predicates answered by handle(). The syntax
@@ -22,13 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_SYSCALLS 128
-
 struct verdict_state {
     sandlock_response answer;               /* the fixed verdict */
     int use_static;                         /* static = yes */
-    char *names_storage;
-    const char *names[MAX_SYSCALLS + 1];    /* NULL-terminated; empty with SDK 1.4 rules */
 };
 
 static const sandlock_host *host;
@@ -38,12 +34,11 @@ static void verdict_fini(void *state)
     struct verdict_state *st = state;
     if (!st)
         return;
-    free(st->names_storage);
     free(st);
 }
 
 /* Parses "continue", "errno:E", "return:V", "kill", "kill:SIG". */
-static int parse_action(const char *text, sandlock_response *r, char *errbuf)
+static int parse_action(const sandlock_config *cfg, const char *text, sandlock_response *r, char *errbuf)
 {
     const char *arg = strchr(text, ':');
     size_t len = arg ? (size_t)(arg - text) : strlen(text);
@@ -72,9 +67,8 @@ static int parse_action(const char *text, sandlock_response *r, char *errbuf)
             return 0;
         }
     }
-    snprintf(errbuf, SANDLOCK_ERRBUF_SIZE,
-             "action: expected continue, errno:NAME|N, return:N, kill or kill:SIGNAL, got '%s'", text);
-    return -1;
+    return host->config_error(cfg, "action", text, errbuf,
+                              "expected continue, errno:NAME|N, return:N, kill or kill:SIGNAL, got '%s'", text);
 }
 
 /* ---- the syscalls = syntax (sandlock.ini(5)) ----
@@ -87,7 +81,8 @@ static int parse_action(const char *text, sandlock_response *r, char *errbuf)
 struct cursor {
     const char *p;
     char *errbuf;
-    unsigned line;
+    const sandlock_config *cfg;
+    const char *value;     /* the syscalls = value p walks */
 };
 
 static void skip_blanks(struct cursor *c)
@@ -100,11 +95,7 @@ static int fail(struct cursor *c, const char *what)
 {
     char near[24];
     snprintf(near, sizeof(near), "%s", *c->p ? c->p : "end of line");
-    if (c->line)
-        snprintf(c->errbuf, SANDLOCK_ERRBUF_SIZE, "line %u: syscalls: %s at '%s'", c->line, what, near);
-    else
-        snprintf(c->errbuf, SANDLOCK_ERRBUF_SIZE, "syscalls: %s at '%s'", what, near);
-    return -1;
+    return host->config_error(c->cfg, "syscalls", c->value, c->errbuf, "%s at '%s'", what, near);
 }
 
 static int eat(struct cursor *c, const char *token)
@@ -210,8 +201,13 @@ static int parse_entry(struct cursor *c, sandlock_syscall_rule *rule, char *name
 /* Declares every entry of every syscalls = line as a rule (SDK 1.4). */
 static int declare_rules(const sandlock_config *cfg, const struct verdict_state *st, char *errbuf)
 {
-    const char *values[64];
-    size_t nvalues = host->config_get_all(cfg, "syscalls", values, 64);
+    size_t nvalues = host->config_get_all(cfg, "syscalls", NULL, 0);
+    const char **values = calloc(nvalues + 1, sizeof(*values));
+    if (!values) {
+        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "out of memory");
+        return -1;
+    }
+    host->config_get_all(cfg, "syscalls", values, nvalues);
     sandlock_syscall_rule rule = { .abi_version = SANDLOCK_ABI_VERSION, .struct_size = sizeof(rule) };
     if (st->use_static && st->answer.verdict != SANDLOCK_VERDICT_CONTINUE) {
         rule.verdict = st->answer.verdict;
@@ -219,75 +215,30 @@ static int declare_rules(const sandlock_config *cfg, const struct verdict_state 
         rule.value = st->answer.value;
         rule.signal = st->answer.signal;
     }
-    for (size_t i = 0; i < nvalues; i++) {
-        struct cursor c = { values[i], errbuf, host->config_line(cfg, "syscalls", i) };
+    int rc = 0;
+    for (size_t i = 0; i < nvalues && rc == 0; i++) {
+        struct cursor c = { values[i], errbuf, cfg, values[i] };
         do {
             char name[64];
-            if (parse_entry(&c, &rule, name, sizeof(name)))
-                return -1;
-            int rc = host->add_syscall_rule(cfg, &rule);
-            if (rc) {
-                snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "line %u: syscalls: %s: %s", c.line, name, strerror(-rc));
-                return -1;
-            }
+            if ((rc = parse_entry(&c, &rule, name, sizeof(name))))
+                break;
+            int added = host->add_syscall_rule(cfg, &rule);
+            if (added)
+                rc = host->config_error(cfg, "syscalls", values[i], errbuf, "%s: %s", name, strerror(-added));
             skip_blanks(&c);
-        } while (eat(&c, ",") || *c.p);    /* entries are separated by commas or blanks */
+        } while (rc == 0 && (eat(&c, ",") || *c.p));    /* entries are separated by commas or blanks */
     }
-    return 0;
+    free(values);
+    return rc ? -1 : 0;
 }
 
-/* Without SDK 1.4: splits every "syscalls =" value on commas and blanks
- * into st->names (no conditions). */
-static int parse_names(const sandlock_config *cfg, struct verdict_state *st, char *errbuf)
-{
-    const char *values[64];
-    size_t nvalues = host->config_get_all(cfg, "syscalls", values, 64), total = 0, n = 0;
-    for (size_t i = 0; i < nvalues; i++)
-        total += strlen(values[i]) + 1;
-    char *p = st->names_storage = malloc(total);
-    if (!p) {
-        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "out of memory");
-        return -1;
-    }
-    for (size_t i = 0; i < nvalues; i++) {
-        strcpy(p, values[i]);
-        if (strchr(p, '(')) {
-            snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "syscalls: conditions need a sandlock with plugin ABI 1.4");
-            return -1;
-        }
-        char *save = NULL;
-        for (char *tok = strtok_r(p, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
-            if (n == MAX_SYSCALLS) {
-                snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "syscalls: more than %d names", MAX_SYSCALLS);
-                return -1;
-            }
-            st->names[n++] = tok;
-        }
-        p += strlen(values[i]) + 1;
-    }
-    if (n == 0) {
-        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "syscalls: empty list");
-        return -1;
-    }
-    st->names[n] = NULL;
-    return 0;
-}
-
-static int parse_syscalls(const sandlock_config *cfg, struct verdict_state *st, char *errbuf)
-{
-    size_t nvalues = host->config_get_all(cfg, "syscalls", NULL, 0);
-    if (nvalues == 0) {
-        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "syscalls: required (e.g. syscalls = getppid, uname)");
-        return -1;
-    }
-    if (nvalues > 64) {
-        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "syscalls: more than 64 lines (put several names on a line)");
-        return -1;
-    }
-    if (SANDLOCK_HOST_HAS(host, add_syscall_rule) && SANDLOCK_HOST_HAS(host, config_line))
-        return declare_rules(cfg, st, errbuf);
-    return parse_names(cfg, st, errbuf);
-}
+static const sandlock_key_decl verdict_keys[] = {
+    { "syscalls", SANDLOCK_KEY_STRING, SANDLOCK_KEY_REPEATABLE | SANDLOCK_KEY_REQUIRED,
+      "the system calls to answer, with optional conditions: getppid, socket(low32(arg0) == 10)" },
+    { "action", SANDLOCK_KEY_STRING, SANDLOCK_KEY_REQUIRED, "continue, errno:E, return:V, kill or kill:SIG" },
+    { "static", SANDLOCK_KEY_BOOL, 0, "yes (the default): the host answers without calling the plugin" },
+    { NULL, 0, 0, NULL },
+};
 
 static int verdict_init(const sandlock_host *h, const sandlock_config *cfg, void **state, char *errbuf)
 {
@@ -296,29 +247,10 @@ static int verdict_init(const sandlock_host *h, const sandlock_config *cfg, void
         snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "out of memory");
         return SANDLOCK_ERROR;
     }
-    size_t cursor = 0;
-    const char *key, *value;
-    while (h->config_next(cfg, &cursor, &key, &value)) {
-        if (strcmp(key, "syscalls") && strcmp(key, "action") && strcmp(key, "static")) {
-            snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "unknown key '%s' (expected syscalls, action, static)", key);
-            verdict_fini(st);
-            return SANDLOCK_ERROR;
-        }
-    }
-    const char *action = h->config_get(cfg, "action");
-    if (!action) {
-        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "action: required (continue, errno:E, return:V, kill[:SIG])");
-        verdict_fini(st);
-        return SANDLOCK_ERROR;
-    }
-    const char *use_static = h->config_get(cfg, "static");
-    st->use_static = 1;
-    if (use_static && h->parse_bool(use_static, &st->use_static)) {
-        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "static: expected yes or no, got '%s'", use_static);
-        verdict_fini(st);
-        return SANDLOCK_ERROR;
-    }
-    if (parse_action(action, &st->answer, errbuf) || parse_syscalls(cfg, st, errbuf)) {
+    int64_t use_static = 1;
+    h->config_number(cfg, "static", &use_static);
+    st->use_static = (int)use_static;
+    if (parse_action(cfg, h->config_get(cfg, "action"), &st->answer, errbuf) || declare_rules(cfg, st, errbuf)) {
         verdict_fini(st);
         return SANDLOCK_ERROR;
     }
@@ -326,9 +258,12 @@ static int verdict_init(const sandlock_host *h, const sandlock_config *cfg, void
     return SANDLOCK_OK;
 }
 
+/* Every syscall is declared as a rule: no plain names. */
 static const char *const *verdict_syscalls(void *state)
 {
-    return ((struct verdict_state *)state)->names;
+    static const char *const none[] = { NULL };
+    (void)state;
+    return none;
 }
 
 static int verdict_handle(void *state, const sandlock_event *event, sandlock_response *response)
@@ -352,10 +287,11 @@ static const sandlock_plugin verdict_plugin = {
     .syscalls = verdict_syscalls,
     .handle = verdict_handle,
     .fini = verdict_fini,
+    .keys = verdict_keys,
 };
 
 SANDLOCK_PLUGIN_DEFINE(h)
 {
     host = h;
-    return &verdict_plugin;
+    return SANDLOCK_HOST_HAS(h, config_error) ? &verdict_plugin : NULL;
 }

@@ -166,37 +166,34 @@ static int read_host_file(const char *path, char **data, size_t *len)
 }
 
 /* Adds the virtual file of one configuration pair. */
-static int add_file(struct vfile_state *st, const char *key, const char *value, char *errbuf)
+static int add_file(struct vfile_state *st, const sandlock_config *cfg, const char *key, const char *value,
+                    char *errbuf)
 {
     const char *why = NULL;
     struct vfile_entry e = { .key = key };
     e.path = vfile_normalise(key, &why);
     if (!e.path) {
-        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "%s: %s", key, why);
-        return -1;
+        return host->config_error(cfg, key, value, errbuf, "%s", why);
     }
     for (size_t i = 0; i < st->n; i++) {
         if (strcmp(st->file[i].path, e.path) == 0) {
-            snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "%s: virtual path given twice (also as %s)", key,
-                     st->file[i].key);
             free(e.path);
-            return -1;
+            return host->config_error(cfg, key, value, errbuf, "virtual path given twice (also as %s)",
+                                      st->file[i].key);
         }
     }
     if (value[0] == '@') {
         int rc = read_host_file(value + 1, &e.data, &e.len);
         if (rc) {
-            snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "%s: cannot read host file '%s': %s", key, value + 1,
-                     rc == -EINVAL ? "not a regular file" : strerror(-rc));
             free(e.path);
-            return -1;
+            return host->config_error(cfg, key, value, errbuf, "cannot read host file '%s': %s", value + 1,
+                                      rc == -EINVAL ? "not a regular file" : strerror(-rc));
         }
     } else {
         e.data = vfile_unescape(value, &e.len, &why);
         if (!e.data) {
-            snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "%s: %s", key, why);
             free(e.path);
-            return -1;
+            return host->config_error(cfg, key, value, errbuf, "%s", why);
         }
     }
     struct vfile_entry *grown = realloc(st->file, (st->n + 1) * sizeof(*grown));
@@ -245,6 +242,13 @@ static void mask_files(const sandlock_host *h, const sandlock_config *cfg, struc
     st->n = kept;
 }
 
+/* Every key is a virtual path ('/' and '*': any key starting with '/'). */
+static const sandlock_key_decl vfile_keys[] = {
+    { "/*", SANDLOCK_KEY_STRING, 0,
+      "a virtual file: its content (C escapes such as \\n), or @FILE for a host file's" },
+    { NULL, 0, 0, NULL },
+};
+
 static int vfile_init(const sandlock_host *h, const sandlock_config *cfg, void **state, char *errbuf)
 {
     struct vfile_state *st = calloc(1, sizeof(*st));
@@ -254,15 +258,9 @@ static int vfile_init(const sandlock_host *h, const sandlock_config *cfg, void *
     }
     size_t cursor = 0;
     const char *key, *value;
-    while (h->config_next(cfg, &cursor, &key, &value)) {
-        if (key[0] != '/') {
-            snprintf(errbuf, SANDLOCK_ERRBUF_SIZE,
-                     "unknown key '%s' (keys are virtual paths starting with '/')", key);
+    while (h->config_next(cfg, &cursor, &key, &value))
+        if (add_file(st, cfg, key, value, errbuf))
             goto fail;
-        }
-        if (add_file(st, key, value, errbuf))
-            goto fail;
-    }
     if (st->n == 0) {
         snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "no virtual files (add e.g. /etc/hostname = sandbox\\n)");
         goto fail;
@@ -454,10 +452,11 @@ static const sandlock_plugin vfile_plugin = {
     .syscalls = vfile_syscalls,
     .handle = vfile_handle,
     .fini = vfile_fini,
+    .keys = vfile_keys,
 };
 
 SANDLOCK_PLUGIN_DEFINE(h)
 {
     host = h;
-    return &vfile_plugin;
+    return SANDLOCK_HOST_HAS(h, config_error) ? &vfile_plugin : NULL;
 }

@@ -17,8 +17,10 @@
  *   3. The host checks vtable->abi_version and vtable->struct_size, copies
  *      the vtable into a zeroed local of its own size, and checks that the
  *      required callbacks are present.
- *   4. init() is called once per instance with that instance's keys. The
- *      same module may back several instances; each gets its own state.
+ *   4. The host checks the instance's keys against those the plugin
+ *      declares (since ABI 1.6, see "Declared keys"), then calls init()
+ *      once per instance with them. The same module may back several
+ *      instances; each gets its own state.
  *   5. syscalls() names the system calls the instance wants to see (since
  *      ABI 1.4 init() may instead declare syscall rules: argument
  *      predicates and static verdicts, see "Syscall rules"). The host
@@ -71,6 +73,17 @@
  * would have seen gets its exception policy. fini() is not called for a
  * quarantined instance (its state may be corrupt).
  *
+ * A crash in init(), syscalls() or fini() (since sandlock 1.6's host) ends
+ * sandlock with status 125 and a message naming the instance, the module
+ * and the call; the command does not start (init, syscalls) or its own
+ * status is replaced (fini). fini() is not called after a crash in init()
+ * or syscalls(). A crash in a thread the plugin started itself cannot be
+ * contained: sandlock writes one line naming the module whose code
+ * faulted (found from the faulting instruction's address) and dies of the
+ * signal, and the sandbox dies with it (fail closed). A fault inside a
+ * library the plugin called (libc's memcpy on a bad pointer) is named as
+ * "outside any plugin call".
+ *
  * ---------------------------------------------------------------------------
  * Signals and EINTR
  * ---------------------------------------------------------------------------
@@ -104,7 +117,7 @@ extern "C" {
  * part of the entry symbol's name. */
 #define SANDLOCK_ABI_MAJOR 1
 /* ABI revision within the major version: bumped when members are appended. */
-#define SANDLOCK_ABI_MINOR 5
+#define SANDLOCK_ABI_MINOR 6
 /* The value stored in every abi_version field: major << 16 | minor. */
 #define SANDLOCK_ABI_VERSION ((SANDLOCK_ABI_MAJOR << 16) | SANDLOCK_ABI_MINOR)
 
@@ -417,6 +430,63 @@ typedef struct sandlock_session {
                                   sandlock(1) EXIT STATUS); 125 before the
                                   command's status is known */
 } sandlock_session;
+
+/* ------------------------------------------------------------------------
+ * Declared keys (ABI 1.6).
+ *
+ * A plugin may list the keys of its [plugin NAME] sections in its vtable
+ * (sandlock_plugin.keys), as tmux's commands declare their flags: then the
+ * host checks every section before init() and reports, as FILE:LINE like
+ * its own errors, a key the plugin does not declare ("unknown key 'x' in
+ * [plugin NAME] (expected a, b, c)"), a value of the wrong kind, a
+ * required key that is missing, and a key that is not repeatable given
+ * twice in one file (a drop-in or --set still replaces it). init() then
+ * reads the parsed values with host->config_number() and
+ * host->config_list() (strings with config_get and config_get_all, as
+ * before), and reports a value it rejects itself with host->config_error()
+ * so that the message names the value's file and line too. `sandlock
+ * plugins` lists every module's keys with their kinds and help.
+ * A plugin without declared keys (keys NULL, or built for ABI 1.5 and
+ * older) gets every key unchecked, as before, and checks them itself.
+ *
+ * The kinds and what the host accepts (the parsers of the host table):
+ *   STRING    any text, also empty
+ *   BOOL      yes/no, true/false, on/off, 1/0         config_number: 0 or 1
+ *   INT       parse_int (64-bit signed)               config_number
+ *   SIZE      parse_size, at most 2^63 - 1            config_number: bytes
+ *   DURATION  parse_duration, at most 2^63 - 1 ns     config_number: ns
+ *   ERRNO     parse_errno                             config_number: 1..4095
+ *   SIGNAL    parse_signal                            config_number: 1..64
+ *   PATH      an absolute path, or one starting with "~" (the plugin expands
+ *             it); not empty                          config_get
+ *   LIST      items separated by commas or blanks, every value of the key
+ *             in file order (a list key is repeatable by nature); empty
+ *             items are dropped                       config_list
+ * ------------------------------------------------------------------------ */
+#define SANDLOCK_KEY_STRING 1
+#define SANDLOCK_KEY_BOOL 2
+#define SANDLOCK_KEY_INT 3
+#define SANDLOCK_KEY_SIZE 4
+#define SANDLOCK_KEY_DURATION 5
+#define SANDLOCK_KEY_ERRNO 6
+#define SANDLOCK_KEY_SIGNAL 7
+#define SANDLOCK_KEY_PATH 8
+#define SANDLOCK_KEY_LIST 9
+
+/* sandlock_key_decl.flags */
+#define SANDLOCK_KEY_REPEATABLE 1u  /* may be given several times in a file */
+#define SANDLOCK_KEY_REQUIRED 2u    /* the section must give it */
+
+/* One declared key. The plugin's array ends with an entry whose name is
+ * NULL. A name ending in '*' declares every key that starts with what
+ * comes before it: vfile's keys are paths, its one name is '/' and '*'. */
+typedef struct sandlock_key_decl {
+    const char *name;      /* "errno" */
+    uint32_t kind;         /* SANDLOCK_KEY_STRING ... _LIST */
+    uint32_t flags;        /* SANDLOCK_KEY_REPEATABLE | SANDLOCK_KEY_REQUIRED */
+    const char *help;      /* one line for `sandlock plugins`, e.g.
+                              "errno of a denied call (default EACCES)" */
+} sandlock_key_decl;
 
 /* ------------------------------------------------------------------------
  * The host table, passed to the entry point. Valid for the whole life of
@@ -779,6 +849,44 @@ typedef struct sandlock_host {
      *   umask (0 to 0777), or -ESRCH (the notification is gone: checked
      *   after reading).                                                 */
     int (*child_umask)(sandlock_handle h);
+
+    /* --- ABI 1.6: declared keys (check with SANDLOCK_HOST_HAS) --- */
+
+    /* config_number: the last value of `key`, a declared key of kind BOOL,
+     *   INT, SIZE, DURATION, ERRNO or SIGNAL, as the host parsed it (see
+     *   "Declared keys"). Returns 1 and stores it, 0 when the section does
+     *   not give the key (*out is left alone: set the default first), or
+     *   -EINVAL when the key is not declared with one of these kinds.
+     * config_list: the items of every value of `key`, a declared key of
+     *   kind LIST, in file order. Stores up to `max` pointers (owned by the
+     *   host, valid until fini() returns) and returns how many items there
+     *   are in total (call with max = 0 to count); 0 for an absent key or
+     *   a key not declared as a list.
+     * config_error: reports a value init() rejects: formats the message
+     *   into errbuf, records where the value is and returns SANDLOCK_ERROR
+     *   (return that from init()). `value` is a pointer the host gave for
+     *   `key` (config_get, config_get_all, config_list) or NULL for the
+     *   key's last value; the host then reports
+     *   "FILE:LINE: [plugin NAME]: init failed: KEY: MESSAGE" with that
+     *   value's file and line. Only from init().                        */
+    int (*config_number)(const sandlock_config *cfg, const char *key, int64_t *out);
+    size_t (*config_list)(const sandlock_config *cfg, const char *key, const char **items,
+                          size_t max);
+    int (*config_error)(const sandlock_config *cfg, const char *key, const char *value,
+                        char *errbuf, const char *fmt, ...)
+        __attribute__((format(printf, 5, 6)));
+
+    /* 1.6: pending: 1 while the notification `h` still waits for its
+     *   answer, 0 once it is answered -- by answer(), by the host after
+     *   defer_timeout (the child got EIO), when the sandbox exited, or
+     *   when the trapped thread died or was interrupted. A deferring
+     *   plugin calls it before work done for the child that cannot be
+     *   undone: the notification can end at any moment after defer(), so
+     *   anything done before answer() may be orphaned (a file created for
+     *   a call whose child already got EIO); answer() then reports how it
+     *   ended (-ETIMEDOUT, -ECANCELED). 1 is a snapshot, not a lease:
+     *   decide on answer()'s result too. Any thread; one ioctl.       */
+    int (*pending)(sandlock_handle h);
 } sandlock_host;
 
 /* True when the host table has member `m` (a function added in a later
@@ -799,9 +907,13 @@ typedef struct sandlock_plugin {
     const char *description;   /* one line for `sandlock check` */
 
     /* Create the state of one instance from its configuration. On failure
-     * write a message into errbuf (SANDLOCK_ERRBUF_SIZE bytes), release
-     * anything allocated and return SANDLOCK_ERROR; fini() is then NOT
-     * called for this instance. Required. */
+     * write a message into errbuf (SANDLOCK_ERRBUF_SIZE bytes; about a key's
+     * value, host->config_error() writes it and names the value's line),
+     * release anything allocated and return SANDLOCK_ERROR; fini() is then
+     * NOT called for this instance. init() also runs for `sandlock check`,
+     * where no command runs: host->session() is NULL there (and set under
+     * `sandlock run`), so a plugin can leave out work that only a run
+     * needs (start no threads, create no files). Required. */
     int (*init)(const sandlock_host *host, const sandlock_config *cfg,
                 void **state, char *errbuf);
 
@@ -821,6 +933,12 @@ typedef struct sandlock_plugin {
 
     /* Release the instance's state. Optional (NULL: nothing to release). */
     void (*fini)(void *state);
+
+    /* --- ABI 1.6 --- */
+
+    /* The keys of the plugin's sections, ended by an entry with a NULL
+     * name (see "Declared keys"); NULL: the plugin checks its keys itself. */
+    const sandlock_key_decl *keys;
 } sandlock_plugin;
 
 /* Declares the entry point with default visibility, so a plugin built with

@@ -30,6 +30,19 @@ tests_integration_fixture_la_CFLAGS = $(PLUGIN_CFLAGS)
 tests_integration_fixture_la_LDFLAGS = $(TEST_MODULE_FLAGS)
 tests_integration_fixture_la_LIBADD = $(PTHREAD_LIBS)
 
+# Declares a key of every kind (keys.sh), and crashes where asked (faults.sh).
+check_LTLIBRARIES += tests/integration/keyed.la
+tests_integration_keyed_la_SOURCES = tests/integration/keyed.c
+tests_integration_keyed_la_CFLAGS = $(PLUGIN_CFLAGS)
+tests_integration_keyed_la_LDFLAGS = $(TEST_MODULE_FLAGS)
+tests_integration_keyed_la_LIBADD = $(PTHREAD_LIBS)
+
+# A plugin built for ABI 1.2: no declared keys (keys.sh).
+check_LTLIBRARIES += tests/integration/abi12.la
+tests_integration_abi12_la_SOURCES = tests/integration/abi12.c
+tests_integration_abi12_la_CFLAGS = $(PLUGIN_CFLAGS)
+tests_integration_abi12_la_LDFLAGS = $(TEST_MODULE_FLAGS)
+
 # Not a plugin: its constructor creates $SANDLOCK_TEST_MARKER (trust.sh).
 check_LTLIBRARIES += tests/integration/ctormark.la
 tests_integration_ctormark_la_SOURCES = tests/integration/ctormark.c
@@ -57,6 +70,8 @@ INTEGRATION_TESTS = \
 	tests/integration/denials.sh \
 	tests/integration/cli.sh \
 	tests/integration/dropins.sh \
+	tests/integration/keys.sh \
+	tests/integration/faults.sh \
 	tests/integration/nopidns.sh
 TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)

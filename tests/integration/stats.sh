@@ -41,6 +41,38 @@ like "-v: exception answers are marked" "$err" "getpid -> errno EPERM by \[c\]"
 like "-v: ... with the policy's origin" "$err" "exception policy of \[c\]"
 unlike "-v without --stats: no stats table" "$err" "sandlock: stats"
 
+# -v names the instance whose exception policy applied, for every policy:
+# also continue, whose call goes on to the next instance or runs.
+for policy in eperm eio continue kill; do
+    ini=$(write_ini "v$policy" <<EOF2
+[plugin f]
+module = $FIXTURE
+syscalls = getpid
+mode = error
+on_exception = $policy
+EOF2
+)
+    run_sandlock run -c "$ini" -v -- "$PROBE" getpid
+    like "-v, on_exception = $policy: the policy and its instance are named" "$err" \
+        "exception policy of \\[f\\]: $policy"
+done
+ini=$(write_ini vnext <<EOF2
+[plugin f]
+module = $FIXTURE
+syscalls = getpid
+mode = error
+on_exception = continue
+[plugin g]
+module = verdict
+syscalls = getpid
+action = return:9
+EOF2
+)
+run_sandlock run -c "$ini" -v -- "$PROBE" getpid
+like "-v, continue then another instance answers: that answer" "$err" "getpid -> return 9 by \\[g\\]"
+like "-v, continue then another instance answers: the policy that let it through" "$err" \
+    "exception policy of \\[f\\]: continue"
+
 # After a kill verdict the supervisor is still there to print its stats.
 ini=$(write_ini stkill <<EOF2
 [plugin k]

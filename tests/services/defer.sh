@@ -14,6 +14,7 @@ like "a deferred read is answered from the plugin's thread, with data written me
 t=$(ms "$out")
 [ "${t:-0}" -ge 140 ] && pass "the answer came after the plugin's delay ($t ms)" || fail "answered after $t ms"
 like "answer() returned 0" "$err" "\[svc\] answer: 0$"
+like "pending() before the answer: 1" "$err" "\[svc\] pending: 1$"
 is "sandlock exits with the probe's status" "$rc" 0
 
 # ---- the cap: max_deferred ----
@@ -44,6 +45,7 @@ like "the host logs the timeout" "$err" "\[svc\] deferred read of pid [0-9]+ not
 like "memory services fail safe once the notification timed out" "$err" "mem_write while deferred: -ESRCH"
 like "resolve_path_begin fails safe then, holding nothing" "$err" "resolve_path_begin while deferred: -ESRCH held=-1"
 like "the late answer gets -ETIMEDOUT" "$err" "\[svc\] answer: -ETIMEDOUT"
+like "pending() after the timeout answered: 0" "$err" "\[svc\] pending: 0$"
 
 # ---- a second answer ----
 ini=$(svc_ini twice "defer_mode = twice" "defer_delay = 50ms")

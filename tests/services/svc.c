@@ -196,6 +196,8 @@ static void *defer_thread(void *arg)
         struct timespec ts = { (time_t)(st->delay_ns / 1000000000ULL), (long)(st->delay_ns % 1000000000ULL) };
         nanosleep(&ts, NULL);
     }
+    /* Still waiting (1), or answered by the timeout meanwhile (0)? */
+    host->log(st->cfg, SANDLOCK_LOG_WARN, "pending: %d", host->pending(job->h));
     /* The memory services stay valid while the notification is deferred. */
     size_t n = job->len < 8 ? job->len : 8;
     ssize_t w = host->mem_write(job->h, job->buf, "deferred", n);

@@ -150,12 +150,12 @@ INI
 check_error not-found ": \\[plugin ghost\\]: module 'ghost' not found \\(looked for ghost\\.so in: " <<'INI'
 [plugin ghost]
 INI
-check_error init-fails ": \\[plugin v\\]: init failed: action: required" <<'INI'
+check_error init-fails ":1: \\[plugin v\\]: missing required key 'action'" <<'INI'
 [plugin v]
 module = verdict
 syscalls = getppid
 INI
-check_error unknown-plugin-key ": \\[plugin v\\]: init failed: unknown key 'colour'" <<'INI'
+check_error unknown-plugin-key ":5: unknown key 'colour' in \\[plugin v\\] \\(expected syscalls, action, static\\)" <<'INI'
 [plugin v]
 module = verdict
 syscalls = getppid

@@ -155,6 +155,13 @@ static int fd_open(int fd)
     return fcntl(fd, F_GETFD) >= 0;
 }
 
+/* Did the answer come from an exception policy (not from an instance
+ * after one whose continue policy let the call go on)? */
+static int exception_answer(const struct sl_answer *a)
+{
+    return a->excepted && a->excepted == a->by;
+}
+
 /* One failing instance (policy p) alone; expects the policy's answer. */
 static void expect_policy(const char *what, int policy, struct fake f)
 {
@@ -164,8 +171,9 @@ static void expect_policy(const char *what, int policy, struct fake f)
     fakes[1].arg = ENOTTY;
     struct sl_answer a = run();
     const char *pname = sl_exception_policy_name(policy);
-    ok(a.exception == (policy != SL_EXC_CONTINUE), "%s (%s): %s", what, pname,
+    ok(exception_answer(&a) == (policy != SL_EXC_CONTINUE), "%s (%s): %s", what, pname,
        policy != SL_EXC_CONTINUE ? "an exception answer" : "the next instance's own answer");
+    ok(a.excepted == &insts[0], "%s (%s): the failing instance is named as excepted (for -v)", what, pname);
     switch (policy) {
     case SL_EXC_KILL:
         ok(a.verdict == SANDLOCK_VERDICT_KILL && a.signal == SIGKILL && a.by == &insts[0],
@@ -196,7 +204,7 @@ static void test_run(void)
 
     setup(3, SL_EXC_KILL, SL_EXC_KILL, SL_EXC_KILL);
     a = run();
-    ok(a.verdict == SANDLOCK_VERDICT_CONTINUE && a.by == NULL && !a.exception, "all Continue -> Continue");
+    ok(a.verdict == SANDLOCK_VERDICT_CONTINUE && a.by == NULL && !exception_answer(&a), "all Continue -> Continue");
     ok(fakes[0].calls == 1 && fakes[1].calls == 1 && fakes[2].calls == 1, "all Continue: each called once");
 
     setup(3, SL_EXC_KILL, SL_EXC_KILL, SL_EXC_KILL);
@@ -205,7 +213,7 @@ static void test_run(void)
     fakes[2].set = SET_ERRNO;
     fakes[2].arg = ENOENT;
     a = run();
-    ok(a.verdict == SANDLOCK_VERDICT_ERRNO && a.error == EACCES && a.by == &insts[1] && !a.exception,
+    ok(a.verdict == SANDLOCK_VERDICT_ERRNO && a.error == EACCES && a.by == &insts[1] && !exception_answer(&a),
        "first non-Continue wins");
     ok(fakes[0].calls == 1 && fakes[1].calls == 1, "the instances before it ran");
     is_int(fakes[2].calls, 0, "the instance after it is not called");
@@ -221,19 +229,19 @@ static void test_run(void)
     fakes[0].set = SET_KILL;
     fakes[0].arg = SIGTERM;
     a = run();
-    ok(a.verdict == SANDLOCK_VERDICT_KILL && a.signal == SIGTERM && !a.exception, "KILL verdict keeps its signal");
+    ok(a.verdict == SANDLOCK_VERDICT_KILL && a.signal == SIGTERM && !exception_answer(&a), "KILL verdict keeps its signal");
 
     setup(1, SL_EXC_KILL, 0, 0);
     fakes[0].set = SET_ERRNO;
     fakes[0].arg = 4095;
     a = run();
-    ok(a.verdict == SANDLOCK_VERDICT_ERRNO && a.error == 4095 && !a.exception, "errno 4095 is valid");
+    ok(a.verdict == SANDLOCK_VERDICT_ERRNO && a.error == 4095 && !exception_answer(&a), "errno 4095 is valid");
 
     setup(1, SL_EXC_KILL, 0, 0);
     fakes[0].set = SET_KILL;
     fakes[0].arg = 64;
     a = run();
-    ok(a.verdict == SANDLOCK_VERDICT_KILL && a.signal == 64 && !a.exception, "signal 64 is valid");
+    ok(a.verdict == SANDLOCK_VERDICT_KILL && a.signal == 64 && !exception_answer(&a), "signal 64 is valid");
 
     /* A valid FD verdict hands the fd over, open. */
     int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -243,7 +251,7 @@ static void test_run(void)
     fakes[0].fd_flags = SANDLOCK_FD_NO_CLOEXEC;
     a = run();
     ok(a.verdict == SANDLOCK_VERDICT_FD && a.fd == fd && a.fd_flags == SANDLOCK_FD_NO_CLOEXEC &&
-       !a.exception, "valid FD verdict");
+       !exception_answer(&a), "valid FD verdict");
     ok(fd_open(fd), "valid FD verdict: the fd is still open (the host owns it now)");
     close(fd);
 
@@ -272,7 +280,7 @@ static void test_run(void)
     fakes[0].arg = fd;
     fakes[0].fd_flags = 0x80;
     a = run();
-    ok(a.exception && a.error == EPERM, "FD verdict with unknown flags: exception");
+    ok(exception_answer(&a) && a.error == EPERM, "FD verdict with unknown flags: exception");
     ok(!fd_open(fd), "... and its fd is closed");
 
     fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -281,21 +289,21 @@ static void test_run(void)
     fakes[0].arg = fd;
     fakes[0].rc = SANDLOCK_ERROR;
     a = run();
-    ok(a.exception && a.error == EIO, "FD verdict then SANDLOCK_ERROR: exception");
+    ok(exception_answer(&a) && a.error == EIO, "FD verdict then SANDLOCK_ERROR: exception");
     ok(!fd_open(fd), "... and its fd is closed");
 
     setup(1, SL_EXC_EIO, 0, 0);
     fakes[0].set = SET_FD;
     fakes[0].arg = 1;
     a = run();
-    ok(a.exception && fd_open(1), "FD verdict naming fd 1: exception, stdout left open");
+    ok(exception_answer(&a) && fd_open(1), "FD verdict naming fd 1: exception, stdout left open");
 
     int listener = open("/dev/null", O_RDONLY | O_CLOEXEC);
     setup(1, SL_EXC_EIO, 0, 0);
     fakes[0].set = SET_FD;
     fakes[0].arg = listener;
     sl_chain_run(&chain, &event, listener, 0, &a);
-    ok(a.exception && fd_open(listener), "FD verdict naming the listener: exception, listener left open");
+    ok(exception_answer(&a) && fd_open(listener), "FD verdict naming the listener: exception, listener left open");
     close(listener);
 
     /* A kill policy on a later instance after Continues. */
@@ -305,7 +313,7 @@ static void test_run(void)
     fakes[2].set = SET_KILL;
     fakes[2].arg = 0;
     a = run();
-    ok(a.exception && a.verdict == SANDLOCK_VERDICT_KILL && a.by == &insts[2],
+    ok(exception_answer(&a) && a.verdict == SANDLOCK_VERDICT_KILL && a.by == &insts[2],
        "two continue-policy failures fall through to the third, whose kill policy applies");
     setup(2, SL_EXC_CONTINUE, SL_EXC_CONTINUE, 0);
     fakes[0].rc = SANDLOCK_ERROR;
@@ -331,7 +339,7 @@ static void test_crash(void)
         fakes[1].arg = ENOTTY;
         struct sl_answer a = run();
         ok(1, "%s in handle() is contained: the test process lives", kinds[k]);
-        ok(a.exception && a.verdict == SANDLOCK_VERDICT_ERRNO && a.error == EPERM && a.by == &insts[0],
+        ok(exception_answer(&a) && a.verdict == SANDLOCK_VERDICT_ERRNO && a.error == EPERM && a.by == &insts[0],
            "%s: the instance's policy (eperm) answers", kinds[k]);
         ok(atomic_load(&insts[0].quarantined), "%s: the instance is quarantined", kinds[k]);
         is_int(fakes[1].calls, 0, "%s: eperm stops the chain", kinds[k]);
@@ -340,7 +348,7 @@ static void test_crash(void)
         fakes[0].arg = EACCES;
         a = run();
         is_int(fakes[0].calls, 1, "%s: a quarantined instance is not called again", kinds[k]);
-        ok(a.exception && a.error == EPERM, "%s: its policy keeps answering", kinds[k]);
+        ok(exception_answer(&a) && a.error == EPERM, "%s: its policy keeps answering", kinds[k]);
         a = run();
         is_int(fakes[0].calls, 1, "%s: still not called", kinds[k]);
     }
@@ -362,7 +370,7 @@ static void test_crash(void)
     setup(1, SL_EXC_EIO, 0, 0);
     fakes[0].crash = 1;
     a = run();
-    ok(a.exception && a.error == EIO, "another crash later is contained too");
+    ok(exception_answer(&a) && a.error == EIO, "another crash later is contained too");
     munmap(bad_page, 4096);
     sl_fault_thread_fini();
 }

@@ -52,7 +52,11 @@ int main(void)
        "SANDLOCK_HOST_HAS sees the 1.5 members report_denial, session and child_umask");
     is_int(h->child_umask(0), -ESRCH, "child_umask of no notification -> -ESRCH");
     ok(h->session() == NULL, "session: NULL outside sandlock run");
-    is_int(SANDLOCK_ABI_MINOR, 5, "the ABI is 1.5");
+    ok(SANDLOCK_HOST_HAS(h, config_number) && SANDLOCK_HOST_HAS(h, config_list) &&
+       SANDLOCK_HOST_HAS(h, config_error),
+       "SANDLOCK_HOST_HAS sees the 1.6 members config_number, config_list and config_error");
+    ok(SANDLOCK_HOST_HAS(h, pending) && h->pending(0) == 0, "1.6: pending of no notification is 0");
+    is_int(SANDLOCK_ABI_MINOR, 6, "the ABI is 1.6");
 
     /* config_line: the line of the nth value of a key */
     is_int(h->config_line(p, "path", 0), 3, "config_line: first path on line 3");
