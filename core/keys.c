@@ -190,9 +190,11 @@ static int check_required(const struct sl_config *cfg, const struct sandlock_con
         if (k < sec->nkeys)
             continue;
         int dropin = sec->seen >= 1 && sec->seen <= cfg->nfiles;
-        snprintf(err, errlen, "%s:%u: [plugin %s]: missing required key '%s' (%s)",
+        char hint[160];
+        snprintf(err, errlen, "%s:%u: [plugin %s]: missing required key '%s' (%s)%s",
                  dropin ? cfg->files[sec->seen - 1] : cfg->source, dropin ? sec->seen_line : sec->line,
-                 sec->name, keys[d].name, keys[d].help ? keys[d].help : sl_key_kind_name(keys[d].kind));
+                 sec->name, keys[d].name, keys[d].help ? keys[d].help : sl_key_kind_name(keys[d].kind),
+                 sl_config_instance_continuation_hint(cfg, sec, keys[d].name, hint, sizeof(hint)));
         return -1;
     }
     return 0;

@@ -492,7 +492,8 @@ static int load_one(const struct sl_config *cfg, const struct sl_plugins *pl, st
         const char *named = sl_keys_error_place(cfg, inst, where, sizeof(where));
         unsigned line = named ? 0 : message_line(errbuf, &text);
         if (named)
-            set_err(err, errlen, "%s: [plugin %s]: init failed: %s", named, inst->cfg->name, errbuf);
+            set_err(err, errlen, "%s: [plugin %s]: init failed: %s%s", named, inst->cfg->name, errbuf,
+                    sl_config_instance_continuation_hint(cfg, inst->cfg, NULL, hint, sizeof(hint)));
         else if (line)
             set_err(err, errlen, "%s:%u: [plugin %s]: init failed: %s%s", key_source(cfg, inst->cfg, line), line,
                     inst->cfg->name, text,

@@ -33,7 +33,7 @@ action = errno:EPERM
 syscalls = getppid
 	errno = EPERM
 INI
-check_error plugin-key-without-line ": \\[plugin v\\]: init failed: action: required .*" <<'INI'
+check_error plugin-key-without-line ":1: \\[plugin v\\]: missing required key 'action' .*" <<'INI'
 [plugin v]
 module = verdict
 syscalls = getppid
