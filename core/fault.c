@@ -11,7 +11,7 @@ __thread struct sl_fault_guard *sl_fault_current;
 __thread volatile int sl_fault_signal;
 static __thread void *alt_stack;
 
-static const int fault_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
+const int sl_fault_signals[SL_NFAULT_SIGNALS] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
 
 static void on_fault(int sig, siginfo_t *info, void *uctx)
 {
@@ -39,8 +39,8 @@ int sl_fault_install(void)
      * path) leaves the thread able to take the next fault. */
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
     sigemptyset(&sa.sa_mask);
-    for (size_t i = 0; i < sizeof(fault_signals) / sizeof(fault_signals[0]); i++)
-        if (sigaction(fault_signals[i], &sa, NULL))
+    for (size_t i = 0; i < SL_NFAULT_SIGNALS; i++)
+        if (sigaction(sl_fault_signals[i], &sa, NULL))
             return -1;
     return 0;
 }

@@ -17,7 +17,12 @@ struct sl_fault_guard {
 extern __thread struct sl_fault_guard *sl_fault_current;
 extern __thread volatile int sl_fault_signal;
 
-/* Installs the signal handlers (once per process). */
+/* The signals it handles. */
+#define SL_NFAULT_SIGNALS 5
+extern const int sl_fault_signals[SL_NFAULT_SIGNALS];
+
+/* Installs the signal handlers (process-wide; a program embedding
+ * libsandlock gets its own back after a run, ctx.c). */
 int sl_fault_install(void);
 /* Gives the calling thread an alternate signal stack (once per thread). */
 int sl_fault_thread_init(void);

@@ -78,6 +78,7 @@ static struct {
     int parent_pidfd;      /* sandlock's own pidfd, until the stub was cloned */
     atomic_int killed_signal;
     sigset_t ignored;      /* forwarded signals sandlock was started ignoring */
+    int close_fds;         /* the command gets fds 0-2 only (sl_sandbox_close_fds) */
 } sb = { .stub = -1, .stub_pidfd = -1, .parent_pidfd = -1 };
 
 static const int forwarded_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
@@ -107,6 +108,16 @@ __attribute__((constructor)) static void reserve_std_fds(void)
             break;
         }
     }
+}
+
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+#define SL_CLOSE_RANGE_CLOEXEC (1U << 2)    /* linux/close_range.h, Linux 5.11 */
+
+void sl_sandbox_close_fds(int close_fds)
+{
+    sb.close_fds = close_fds;
 }
 
 static long futex(atomic_int *addr, int op, int val, const struct timespec *timeout)
@@ -257,6 +268,12 @@ STUB_CODE static int __attribute__((noreturn)) command_main(void *arg)
         if (!ignored_at_start(forwarded_signals[i]))
             signal(forwarded_signals[i], SIG_DFL);
     sigprocmask(SIG_SETMASK, &none, NULL);
+    /* Every other descriptor of the embedding program closes on exec (in
+     * a shared table the stub's too: it never execs). */
+    if (sb.close_fds && syscall(SYS_close_range, 3, ~0U, SL_CLOSE_RANGE_CLOEXEC) != 0) {
+        atomic_store(&page->setup_errno, errno);
+        _exit(125);
+    }
     if (sb.own_pgrp)
         setpgid(0, 0);    /* the stub stays out of reach of kill(0) */
     /* ptrace is denied; without CAP_SYS_PTRACE a root command cannot
@@ -1195,18 +1212,15 @@ int sl_sandbox_wait(const char *command)
     if (killed) {
         code = 128 + killed;
         const char *name = sigabbrev_np(killed);
-        fprintf(stderr, "sandlock: the sandbox was killed (SIG%s) by a kill verdict or an exception policy\n",
-                name ? name : "?");
+        sl_log_raw("the sandbox was killed (SIG%s) by a kill verdict or an exception policy", name ? name : "?");
     } else if (atomic_load(&sb.page->cmd_done)) {
         code = exit_status_of(atomic_load(&sb.page->cmd_status));
         int e = atomic_load(&sb.page->exec_errno);
         if (e && (code == 126 || code == 127))
-            fprintf(stderr, "sandlock: %s: %s\n", command,
-                    e == ENOENT ? "command not found" : strerror(e));
+            sl_log_raw("%s: %s", command, e == ENOENT ? "command not found" : strerror(e));
     } else {
         int e = atomic_load(&sb.page->setup_errno);
-        fprintf(stderr, "sandlock: the sandbox ended before the command did (%s)\n",
-                e ? strerror(e) : "stub killed");
+        sl_log_raw("the sandbox ended before the command did (%s)", e ? strerror(e) : "stub killed");
         code = 125;
     }
     close(sb.stub_pidfd);

@@ -104,7 +104,7 @@ extern "C" {
  * part of the entry symbol's name. */
 #define SANDLOCK_ABI_MAJOR 1
 /* ABI revision within the major version: bumped when members are appended. */
-#define SANDLOCK_ABI_MINOR 5
+#define SANDLOCK_ABI_MINOR 6
 /* The value stored in every abi_version field: major << 16 | minor. */
 #define SANDLOCK_ABI_VERSION ((SANDLOCK_ABI_MAJOR << 16) | SANDLOCK_ABI_MINOR)
 
@@ -779,6 +779,14 @@ typedef struct sandlock_host {
      *   umask (0 to 0777), or -ESRCH (the notification is gone: checked
      *   after reading).                                                 */
     int (*child_umask)(sandlock_handle h);
+
+    /* --- ABI 1.6 (check with SANDLOCK_HOST_HAS) --- */
+
+    /* user_data: the pointer the embedding program gave with the
+     *   instance's vtable (sandlock_ctx_add_plugin(), sandlock(3)), so
+     *   that one plugin can be shipped both as a module and in a program;
+     *   NULL for an instance loaded from a module file.                 */
+    void *(*user_data)(const sandlock_config *cfg);
 } sandlock_host;
 
 /* True when the host table has member `m` (a function added in a later

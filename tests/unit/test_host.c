@@ -52,7 +52,9 @@ int main(void)
        "SANDLOCK_HOST_HAS sees the 1.5 members report_denial, session and child_umask");
     is_int(h->child_umask(0), -ESRCH, "child_umask of no notification -> -ESRCH");
     ok(h->session() == NULL, "session: NULL outside sandlock run");
-    is_int(SANDLOCK_ABI_MINOR, 5, "the ABI is 1.5");
+    ok(SANDLOCK_HOST_HAS(h, user_data) && h->user_data(p) == NULL,
+       "SANDLOCK_HOST_HAS sees the 1.6 member user_data (NULL for a section of a file)");
+    is_int(SANDLOCK_ABI_MINOR, 6, "the ABI is 1.6");
 
     /* config_line: the line of the nth value of a key */
     is_int(h->config_line(p, "path", 0), 3, "config_line: first path on line 3");
