@@ -254,8 +254,7 @@ int sandlock_ctx_set_options(sandlock_ctx *ctx, const sandlock_options *options)
     if (!options || options->version == 0 || options->struct_size < offsetof(sandlock_options, workers))
         return fail(ctx, "sandlock_ctx_set_options(): no options, or without version and struct_size");
     memcpy(&o, options, options->struct_size < sizeof(o) ? options->struct_size : sizeof(o));
-    const uint32_t known = SANDLOCK_OPT_STATS | SANDLOCK_OPT_TRACE | SANDLOCK_OPT_LOG_STDERR |
-                           SANDLOCK_OPT_INHERIT_FDS;
+    const uint32_t known = SANDLOCK_OPT_STATS | SANDLOCK_OPT_TRACE | SANDLOCK_OPT_LOG_STDERR;
     if (o.workers > 64)
         return fail(ctx, "sandlock_ctx_set_options(): workers: expected 0 (the configuration's) to 64, got %u",
                     o.workers);
@@ -386,7 +385,6 @@ int sandlock_ctx_start(sandlock_ctx *ctx, char *const argv[])
     char *err = ctx->errmsg;
     size_t errlen = sizeof(ctx->errmsg);
     memset(&ctx->filter, 0, sizeof(ctx->filter));
-    sl_sandbox_close_fds(!(ctx->opts.flags & SANDLOCK_OPT_INHERIT_FDS));
     /* The configuration is good: the sandbox's processes start while the
      * filter is built. The command's process waits for the filter, and the
      * command execs as soon as it is installed (its notified calls wait

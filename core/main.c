@@ -88,7 +88,7 @@ static sandlock_ctx *context_of(const struct common_opts *o)
         ctx->cfg->log_level = SANDLOCK_LOG_ERROR;
     sandlock_options opts;
     sandlock_options_init(&opts);
-    opts.flags = SANDLOCK_OPT_LOG_STDERR | SANDLOCK_OPT_INHERIT_FDS;
+    opts.flags = SANDLOCK_OPT_LOG_STDERR;
     if (rc == 0)
         rc = sandlock_ctx_set_options(ctx, &opts);
     if (rc) {

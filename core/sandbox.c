@@ -78,7 +78,6 @@ static struct {
     int parent_pidfd;      /* sandlock's own pidfd, until the stub was cloned */
     atomic_int killed_signal;
     sigset_t ignored;      /* forwarded signals sandlock was started ignoring */
-    int close_fds;         /* the command gets fds 0-2 only (sl_sandbox_close_fds) */
 } sb = { .stub = -1, .stub_pidfd = -1, .parent_pidfd = -1 };
 
 static const int forwarded_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
@@ -108,16 +107,6 @@ __attribute__((constructor)) static void reserve_std_fds(void)
             break;
         }
     }
-}
-
-#ifndef SYS_close_range
-#define SYS_close_range 436
-#endif
-#define SL_CLOSE_RANGE_CLOEXEC (1U << 2)    /* linux/close_range.h, Linux 5.11 */
-
-void sl_sandbox_close_fds(int close_fds)
-{
-    sb.close_fds = close_fds;
 }
 
 static long futex(atomic_int *addr, int op, int val, const struct timespec *timeout)
@@ -268,12 +257,6 @@ STUB_CODE static int __attribute__((noreturn)) command_main(void *arg)
         if (!ignored_at_start(forwarded_signals[i]))
             signal(forwarded_signals[i], SIG_DFL);
     sigprocmask(SIG_SETMASK, &none, NULL);
-    /* Every other descriptor of the embedding program closes on exec (in
-     * a shared table the stub's too: it never execs). */
-    if (sb.close_fds && syscall(SYS_close_range, 3, ~0U, SL_CLOSE_RANGE_CLOEXEC) != 0) {
-        atomic_store(&page->setup_errno, errno);
-        _exit(125);
-    }
     if (sb.own_pgrp)
         setpgid(0, 0);    /* the stub stays out of reach of kill(0) */
     /* ptrace is denied; without CAP_SYS_PTRACE a root command cannot

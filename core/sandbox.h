@@ -38,11 +38,6 @@
 #include <sys/types.h>
 #include "filter.h"
 
-/* For the next runs: the command gets no descriptor but 0, 1 and 2 (all
- * others close on exec), as a program embedding libsandlock wants; the
- * sandlock program passes its own on, as a shell would. */
-void sl_sandbox_close_fds(int close_fds);
-
 /* Starts the stub, which starts the command's process; that one waits for
  * the filter (sl_sandbox_set_filter), installs it and execs the command.
  * Returns 0, or -1 with a message and nothing left behind. Nothing of the

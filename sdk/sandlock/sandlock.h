@@ -48,8 +48,8 @@
  *     sandbox's orphans, without a PID namespace, are re-parented to it):
  *     a program with children of its own must not start a run while it
  *     waits for them.
- *   - Descriptors: the command gets the program's 0, 1 and 2 and no other
- *     (unless SANDLOCK_OPT_INHERIT_FDS).
+ *   - Descriptors: none. The command gets the program's 0, 1 and 2 and
+ *     no other, close-on-exec or not.
  *   - Worker threads (options.workers), joined before the run returns.
  */
 #ifndef SANDLOCK_SANDLOCK_H
@@ -96,8 +96,6 @@ typedef struct sandlock_ctx sandlock_ctx;
 #define SANDLOCK_OPT_STATS (1u << 0)        /* measure the time in handle() (handle_ns) */
 #define SANDLOCK_OPT_TRACE (1u << 1)        /* a log line for every notification (sandlock -v) */
 #define SANDLOCK_OPT_LOG_STDERR (1u << 2)   /* log lines go to fd 2 (unless log_fn is set) */
-#define SANDLOCK_OPT_INHERIT_FDS (1u << 3)  /* the command inherits every descriptor
-                                               that is not close-on-exec, not only 0-2 */
 
 typedef struct sandlock_options {
     uint32_t version;        /* SANDLOCK_OPTIONS_VERSION */
@@ -147,9 +145,10 @@ int sandlock_ctx_load_default(sandlock_ctx *ctx);
 int sandlock_ctx_set(sandlock_ctx *ctx, const char *assignment);
 int sandlock_ctx_disable(sandlock_ctx *ctx, const char *name);
 
-/* Instance names: 1 to SANDLOCK_NAME_MAX letters, digits, '_', '-', '.';
- * a new name, added at the end of the chains. */
-#define SANDLOCK_NAME_MAX 64
+/* Instance names: 1 to SANDLOCK_NAME_MAX letters, digits, '_', '-', '.'
+ * (as in a [plugin NAME] header); a new name, added at the end of the
+ * chains. */
+#define SANDLOCK_NAME_MAX 42
 
 /* An instance of a module file: `module` is a name searched as sandlock.ini
  * module = does, or a path (at most 4095 bytes). Its keys: sandlock_ctx_set. */
