@@ -3,8 +3,8 @@
 LIB_TEST_CPPFLAGS = -I$(top_srcdir)/sdk -I$(top_srcdir)/tests
 lib_c_tests = tests/library/test_lib tests/library/test_lib_abi
 check_PROGRAMS += $(lib_c_tests)
-TESTS += $(lib_c_tests) tests/library/exports.sh
-dist_check_SCRIPTS += tests/library/exports.sh
+TESTS += $(lib_c_tests) tests/library/exports.sh tests/library/nobody.sh
+dist_check_SCRIPTS += tests/library/exports.sh tests/library/nobody.sh
 
 tests_library_test_lib_SOURCES = tests/library/test_lib.c
 tests_library_test_lib_CPPFLAGS = $(LIB_TEST_CPPFLAGS)
