@@ -822,6 +822,7 @@ int sl_sandbox_set_filter(const struct sl_filter *filter, char *err, size_t errl
 
 int sl_sandbox_start(char *const argv[], char *err, size_t errlen)
 {
+    atomic_store(&sb.killed_signal, 0);    /* an earlier run's kill (libsandlock runs again) */
     sb.shared_spawn = can_ptrace_nondumpable();
     if (sb.shared_spawn) {
         sb.page = &local_page;

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tap.h"
@@ -287,6 +288,17 @@ static void test_ownership(void)
     is_int(sandlock_ctx_wait(ctx), SANDLOCK_STATUS_ERROR, "wait without a started run: 125");
     sandlock_ctx_free(ctx);
     is_int(big.freed, 1, "user data freed once");
+
+    /* Freed while its command runs: the sandbox is killed and waited for. */
+    struct counts during = { .error = EPERM };
+    ctx = ctx_with(&during, "during");
+    char *sleeper[] = { "sleep", "30", NULL };
+    time_t t0 = time(NULL);
+    is_int(sandlock_ctx_start(ctx, sleeper), 0, "a run of sleep 30 starts");
+    sandlock_ctx_free(ctx);
+    ok(time(NULL) - t0 < 10, "freeing the context during the run kills the sandbox (%lds)", (long)(time(NULL) - t0));
+    ok(during.init == 1 && during.fini == 1 && during.freed == 1, "init, fini and free_user_data once each (%d, %d, %d)",
+       during.init, during.fini, during.freed);
 }
 
 static void test_bounds_and_errors(void)
