@@ -2,16 +2,11 @@
 #include "config.h"
 #include "chain.h"
 #include "ctx.h"
-#include "denial.h"
 #include "eintr.h"
 #include "json.h"
-#include "filter.h"
 #include "loader.h"
 #include "masks.h"
-#include "log.h"
-#include "sandbox.h"
 #include "sl_config.h"
-#include "supervisor.h"
 
 #include <errno.h>
 #include <fcntl.h>
