@@ -19,9 +19,8 @@ __thread struct sl_fault_guard *sl_fault_current;
 __thread volatile int sl_fault_signal;
 static __thread void *alt_stack;
 
-static const int fault_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
+const int sl_fault_signals[SL_NFAULT_SIGNALS] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
 static const char *const fault_names[] = { "SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE", "SIGABRT" };
-#define NSIGNALS (sizeof(fault_signals) / sizeof(fault_signals[0]))
 
 /* The code of each loaded module, for the signal handler (which may not
  * call dladdr: it takes the loader's lock). */
@@ -108,8 +107,8 @@ static void report_unguarded(int sig, const void *uctx)
     for (int i = 0; i < atomic_load(&nmodules) && !file; i++)
         if (modules[i].symbol && pc >= modules[i].start && pc < modules[i].end)
             file = modules[i].file;
-    for (size_t i = 0; i < NSIGNALS; i++)
-        if (fault_signals[i] == sig)
+    for (size_t i = 0; i < SL_NFAULT_SIGNALS; i++)
+        if (sl_fault_signals[i] == sig)
             name = fault_names[i];
     char line[1024];
     size_t n = append(line, 0, sizeof(line), "sandlock: ");
@@ -179,8 +178,8 @@ int sl_fault_install(void)
      * path) leaves the thread able to take the next fault. */
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
     sigemptyset(&sa.sa_mask);
-    for (size_t i = 0; i < sizeof(fault_signals) / sizeof(fault_signals[0]); i++)
-        if (sigaction(fault_signals[i], &sa, NULL))
+    for (size_t i = 0; i < SL_NFAULT_SIGNALS; i++)
+        if (sigaction(sl_fault_signals[i], &sa, NULL))
             return -1;
     return 0;
 }

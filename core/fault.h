@@ -36,7 +36,12 @@ void sl_fault_forget_module(const void *symbol);
  * it, so it is abandoned on purpose, not leaked (LeakSanitizer is told). */
 void sl_fault_abandon(const void *state);
 
-/* Installs the signal handlers (once per process; again is harmless). */
+/* The signals it handles. */
+#define SL_NFAULT_SIGNALS 5
+extern const int sl_fault_signals[SL_NFAULT_SIGNALS];
+
+/* Installs the signal handlers (process-wide; a program embedding
+ * libsandlock gets its own back after a run, ctx.c). */
 int sl_fault_install(void);
 /* Gives the calling thread an alternate signal stack (once per thread). */
 int sl_fault_thread_init(void);

@@ -133,6 +133,11 @@ static unsigned host_config_line(const sandlock_config *cfg, const char *key, si
     return 0;
 }
 
+static void *host_user_data(const sandlock_config *cfg)
+{
+    return cfg ? cfg->user_data : NULL;
+}
+
 const sandlock_host sl_host_table = {
     .abi_version = SANDLOCK_ABI_VERSION,
     .struct_size = sizeof(sandlock_host),
@@ -174,4 +179,6 @@ const sandlock_host sl_host_table = {
     .config_list = sl_keys_list,
     .config_error = sl_keys_error,
     .pending = sl_pending,
+    /* 1.6: in-process instances (sandlock(3)) */
+    .user_data = host_user_data,
 };

@@ -426,7 +426,7 @@ static int resolve_syscalls(const struct sl_config *cfg, struct sl_instance *ins
 }
 
 /* The instance whose init() runs (add_syscall_rule() is only for it). */
-static struct sl_instance *initialising;
+static __thread struct sl_instance *initialising;
 
 int sl_loader_add_rule(const sandlock_config *cfg, const sandlock_syscall_rule *rule)
 {
@@ -470,10 +470,23 @@ static unsigned message_line(const char *msg, const char **text)
     return line;
 }
 
+/* An instance the embedding program gave as a vtable (sandlock(3)): the
+ * same checks as a module's vtable, no file. */
+static int in_process(const struct sl_config *cfg, struct sl_instance *inst, char *err, size_t errlen)
+{
+    char why[512];
+    if (sl_check_vtable(inst->cfg->vtable, &inst->vt, why, sizeof(why))) {
+        set_err(err, errlen, "%s: [plugin %s]: in-process plugin: %s", cfg->source, inst->cfg->name, why);
+        return -1;
+    }
+    return (inst->file = strdup("(in-process)")) ? 0 : -1;
+}
+
 static int load_one(const struct sl_config *cfg, const struct sl_plugins *pl, struct sl_instance *inst,
                     char *err, size_t errlen)
 {
-    if (find_module(cfg, inst, err, errlen) || open_module(cfg, pl, inst, err, errlen) ||
+    if ((inst->cfg->vtable ? in_process(cfg, inst, err, errlen)
+                           : find_module(cfg, inst, err, errlen) || open_module(cfg, pl, inst, err, errlen)) ||
         sl_keys_check(cfg, inst, err, errlen))
         return -1;
     char errbuf[SANDLOCK_ERRBUF_SIZE] = "";

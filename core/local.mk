@@ -7,6 +7,7 @@ core_libsandlock_core_la_SOURCES = \
 	core/denial.c core/denial.h \
 	core/json.c core/json.h \
 	core/session.c core/session.h \
+	core/ctx.c core/ctx.h \
 	core/sl_config.c core/sl_config.h \
 	core/loader.c core/loader.h \
 	core/keys.c core/keys.h \
@@ -61,3 +62,14 @@ bin_PROGRAMS += sandlock
 sandlock_SOURCES = core/main.c
 sandlock_CFLAGS = $(AM_CFLAGS)
 sandlock_LDADD = $(SANDLOCK_CORE_LIBS)
+
+# libsandlock (sandlock(3)): the same core as a shared library. Only the
+# public API of <sandlock/sandlock.h> is exported, under the version node
+# of core/libsandlock.map; libtool's -version-info gives libsandlock.so.0.
+lib_LTLIBRARIES = core/libsandlock.la
+core_libsandlock_la_SOURCES =
+core_libsandlock_la_LIBADD = core/libsandlock-core.la $(SECCOMP_LIBS) $(INIH_LIBS) $(PTHREAD_LIBS)
+core_libsandlock_la_LDFLAGS = -version-info 0:0:0 -no-undefined \
+	-Wl,--version-script=$(srcdir)/core/libsandlock.map
+EXTRA_core_libsandlock_la_DEPENDENCIES = core/libsandlock.map
+EXTRA_DIST += core/libsandlock.map

@@ -9,6 +9,19 @@
 #include <unistd.h>
 
 int sl_log_level = SANDLOCK_LOG_WARN;
+struct sl_log_sink sl_log_sink = { .fd = STDERR_FILENO };
+
+/* Writes one line (ending in '\n', len bytes) to the sink. */
+static void emit(char *line, size_t len)
+{
+    if (sl_log_sink.fn) {
+        line[len - 1] = '\0';
+        sl_log_sink.fn(sl_log_sink.arg, line);
+    } else if (sl_log_sink.fd >= 0) {
+        ssize_t w = write(sl_log_sink.fd, line, len);
+        (void)w;
+    }
+}
 
 static const char *const level_names[] = { "error", "warning", "info", "debug" };
 
@@ -33,8 +46,7 @@ void sl_vlog_instance(const char *instance, int level, const char *fmt, va_list 
     if (len > sizeof(line) - 2)
         len = sizeof(line) - 2;
     line[len++] = '\n';
-    ssize_t w = write(STDERR_FILENO, line, len);
-    (void)w;
+    emit(line, len);
 }
 
 void sl_log(int level, const char *fmt, ...)
@@ -63,8 +75,18 @@ void sl_trace(const char *fmt, ...)
     va_end(ap);
     char out[560];
     int n = snprintf(out, sizeof(out), "sandlock: trace: %s\n", line);
-    if (n > 0) {
-        ssize_t w = write(STDERR_FILENO, out, (size_t)n < sizeof(out) ? (size_t)n : sizeof(out) - 1);
-        (void)w;
-    }
+    if (n > 0)
+        emit(out, (size_t)n < sizeof(out) ? (size_t)n : sizeof(out) - 1);
+}
+
+void sl_log_raw(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char line[1024] = "sandlock: ";
+    int n = vsnprintf(line + 10, sizeof(line) - 11, fmt, ap);
+    va_end(ap);
+    size_t len = 10 + (n < 0 ? 0 : (size_t)n < sizeof(line) - 11 ? (size_t)n : sizeof(line) - 12);
+    line[len++] = '\n';
+    emit(line, len);
 }

@@ -14,8 +14,20 @@ void sl_vlog_instance(const char *instance, int level, const char *fmt, va_list 
 /* Parses "error", "warn", "info", "debug"; returns the level or -1. */
 int sl_log_level_from_name(const char *name);
 
-
-
 /* A line for -v tracing, written whatever the log level. */
 void sl_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "sandlock: TEXT", whatever the log level (how a run ended). */
+void sl_log_raw(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Where every line above goes: `fn` when set (one NUL-terminated line
+ * without its newline), else fd `fd` (one write(2) per line), else nowhere
+ * (fd -1). The sandlock program keeps the default, its stderr; a program
+ * that embeds libsandlock chooses (sandlock(3)). */
+struct sl_log_sink {
+    int fd;
+    void (*fn)(void *arg, const char *line);
+    void *arg;
+};
+extern struct sl_log_sink sl_log_sink;
 #endif

@@ -1,19 +1,14 @@
 /* main.c -- the sandlock command line: run, check, --help, --version. */
 #include "config.h"
 #include "chain.h"
-#include "denial.h"
+#include "ctx.h"
 #include "eintr.h"
 #include "json.h"
-#include "filter.h"
 #include "loader.h"
 #include "hostview.h"
 #include "masks.h"
 #include "plugins_cmd.h"
-#include "log.h"
-#include "sandbox.h"
-#include "session.h"
 #include "sl_config.h"
-#include "supervisor.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -65,17 +60,6 @@ static void usage(FILE *out)
             SANDLOCK_SYSCONF_FILE);
 }
 
-struct session {
-    struct sl_config *cfg;
-    struct sl_plugins plugins;
-    struct sl_chains chains;
-};
-
-/* Reads the configuration and loads the plugins; prints the error. */
-/* `sandlock check` also shows what plugins say at info level while they
- * initialise (e.g. which rules the kernel enforces and which not, and why). */
-static int check_mode;
-
 /* Command-line options shared by run and check. */
 struct common_opts {
     const char *config;
@@ -86,82 +70,33 @@ struct common_opts {
     int quiet;
 };
 
-/* --set and --disable, then -q. 0, or -1 with the message printed. */
-static int apply_overrides(struct sl_config *cfg, const struct common_opts *o)
+/* The context of -c, --set, --disable and -q: NULL with the message printed. */
+static sandlock_ctx *context_of(const struct common_opts *o)
 {
-    char err[1024];
-    for (size_t i = 0; i < o->nsets; i++)
-        if (sl_config_set(cfg, o->sets[i], err, sizeof(err))) {
-            fprintf(stderr, "sandlock: %s\n", err);
-            return -1;
-        }
-    for (size_t i = 0; i < o->ndisabled; i++)
-        if (sl_config_disable(cfg, o->disabled[i], err, sizeof(err))) {
-            fprintf(stderr, "sandlock: %s\n", err);
-            return -1;
-        }
-    if (o->quiet)
-        cfg->log_level = SANDLOCK_LOG_ERROR;
-    return 0;
-}
-
-static int session_open(struct session *s, const struct common_opts *o)
-{
-    char err[2048] = "";
-    memset(s, 0, sizeof(*s));
-    const char *path = sl_config_choose(o->config);
-    s->cfg = path ? sl_config_load(path, err, sizeof(err))
-                  : sl_config_parse(sl_builtin_config, "<built-in>", err, sizeof(err));
-    if (!path && s->cfg) {
-        /* The built-in default takes the installed drop-ins too. */
-        char dir[4096];
-        sl_config_dropin_dir(SANDLOCK_SYSCONF_FILE, dir, sizeof(dir));
-        if (sl_config_dropins(s->cfg, dir, err, sizeof(err))) {
-            sl_config_free(s->cfg);
-            s->cfg = NULL;
-        }
-    }
-    if (!s->cfg) {
-        fprintf(stderr, "sandlock: %s\n", err);
-        return -1;
-    }
-    if (apply_overrides(s->cfg, o)) {
-        sl_config_free(s->cfg);
-        s->cfg = NULL;
-        return -1;
-    }
-    sl_log_level = s->cfg->log_level;
-    sl_session.config = s->cfg->source;
-    if (check_mode && sl_log_level < SANDLOCK_LOG_INFO)
-        sl_log_level = SANDLOCK_LOG_INFO;
-    /* Without the deny list a root command could unmount the masks. */
-    sl_masks_enable(s->cfg->masks && s->cfg->default_deny);
-    sl_hostview_configure(s->cfg->protect_kernel, s->cfg->minimal_devices);
-    if (sl_plugins_load(s->cfg, &s->plugins, err, sizeof(err)) || sl_masks_prepare(err, sizeof(err))) {
-        fprintf(stderr, "sandlock: %s\n", err);
-        sl_plugins_unload(&s->plugins);
-        sl_masks_free();
-        sl_config_free(s->cfg);
-        s->cfg = NULL;
-        return -1;
-    }
-    if (sl_chains_build(&s->plugins, &s->chains)) {
+    sandlock_ctx *ctx = sandlock_ctx_new();
+    if (!ctx) {
         fprintf(stderr, "sandlock: out of memory\n");
-        sl_plugins_unload(&s->plugins);
-        sl_config_free(s->cfg);
-        s->cfg = NULL;
-        return -1;
+        return NULL;
     }
-    return 0;
-}
-
-static void session_close(struct session *s)
-{
-    sl_chains_free(&s->chains);
-    sl_plugins_unload(&s->plugins);
-    sl_masks_free();
-    sl_config_free(s->cfg);
-    s->cfg = NULL;
+    int rc = o->config ? sandlock_ctx_load_file(ctx, o->config) : sandlock_ctx_load_default(ctx);
+    for (size_t i = 0; rc == 0 && i < o->nsets; i++)
+        rc = sandlock_ctx_set(ctx, o->sets[i]);
+    for (size_t i = 0; rc == 0 && i < o->ndisabled; i++)
+        rc = sandlock_ctx_disable(ctx, o->disabled[i]);
+    if (rc == 0 && o->quiet)
+        ctx->cfg->log_level = SANDLOCK_LOG_ERROR;
+    sandlock_options opts;
+    sandlock_options_init(&opts);
+    opts.flags = SANDLOCK_OPT_LOG_STDERR;
+    if (rc == 0)
+        rc = sandlock_ctx_set_options(ctx, &opts);
+    if (rc) {
+        fprintf(stderr, "sandlock: %s\n", sandlock_ctx_errmsg(ctx));
+        sandlock_ctx_free(ctx);
+        return NULL;
+    }
+    ctx->keep_process_state = 1;   /* sandlock exits after the run */
+    return ctx;
 }
 
 /* Every rule of one instance, in its order: where it is enforced and why
@@ -169,7 +104,7 @@ static void session_close(struct session *s)
  * their places, per syscall in the same order. */
 /* The chain's copy of rule k of inst (with its place), the chain, and the
  * rule's comparisons and verdict as text (cmps: 512 bytes, verdict: 64). */
-static const struct sl_rule *placed_rule(const struct session *s, const struct sl_instance *inst, size_t k,
+static const struct sl_rule *placed_rule(const struct sandlock_ctx *s, const struct sl_instance *inst, size_t k,
                                          const struct sl_chain **chain, char *cmps, char *verdict)
 {
     const struct sl_chain *c = *chain = sl_chain_for(&s->chains, inst->rules[k].nr);
@@ -186,7 +121,7 @@ static const struct sl_rule *placed_rule(const struct session *s, const struct s
     return NULL;
 }
 
-static void print_rules(const struct session *s, const struct sl_instance *inst)
+static void print_rules(const struct sandlock_ctx *s, const struct sl_instance *inst)
 {
     for (size_t k = 0; k < inst->nrules; k++) {
         const struct sl_chain *c;
@@ -211,7 +146,7 @@ static int trapped_in(const struct sl_chain *c, size_t i)
 /* The calls `inst` intercepts that the kernel never fails with EINTR
  * (eintr.h) and that its eintr_ok acknowledges (or not): at most `max`
  * names into `names`; returns how many. */
-static size_t eintr_calls(const struct session *s, const struct sl_instance *inst, int acknowledged,
+static size_t eintr_calls(const struct sandlock_ctx *s, const struct sl_instance *inst, int acknowledged,
                           const char **names, size_t max)
 {
     size_t n = 0;
@@ -253,7 +188,7 @@ static void print_acknowledgement(const char **names, size_t n)
 
 /* `sandlock check`'s EINTR section: a warning for each instance that
  * intercepts calls the kernel never interrupts, unless acknowledged. */
-static void print_eintr(const struct session *s)
+static void print_eintr(const struct sandlock_ctx *s)
 {
     const char *names[512];
     int any = 0;
@@ -293,7 +228,7 @@ static void print_eintr(const struct session *s)
         printf("  no instance intercepts a call the kernel never fails with EINTR\n");
 }
 
-static void print_check(const struct session *s)
+static void print_check(const struct sandlock_ctx *s)
 {
     const struct sl_config *cfg = s->cfg;
     const char *dirs[64];
@@ -397,7 +332,7 @@ static int common_option(struct common_opts *o, int c)
     { "help", no_argument, NULL, 'h' }
 
 /* `sandlock check --json`: the same as print_check, as one JSON object. */
-static void print_check_json(const struct session *s, FILE *out)
+static void print_check_json(const struct sandlock_ctx *s, FILE *out)
 {
     const struct sl_config *cfg = s->cfg;
     static const char *const level_names[] = { "error", "warn", "info", "debug" };
@@ -517,16 +452,25 @@ static int cmd_check(int argc, char **argv)
         fprintf(stderr, "sandlock: check takes no arguments\n");
         return EXIT_SANDLOCK_ERROR;
     }
-    struct session s;
-    check_mode = !json;   /* --json: stdout holds only the JSON object */
-    if (session_open(&s, &o))
+    sandlock_ctx *ctx = context_of(&o);
+    if (!ctx)
         return EXIT_SANDLOCK_ERROR;
+    /* `sandlock check` also shows what plugins say at info level while
+     * they initialise (e.g. which rules the kernel enforces and which not,
+     * and why); --json: stdout holds only the JSON object. */
+    ctx->min_log_level = json ? SANDLOCK_LOG_ERROR : SANDLOCK_LOG_INFO;
+    if (sl_ctx_open(ctx)) {
+        fprintf(stderr, "sandlock: %s\n", sandlock_ctx_errmsg(ctx));
+        sandlock_ctx_free(ctx);
+        return EXIT_SANDLOCK_ERROR;
+    }
     if (json)
-        print_check_json(&s, stdout);
+        print_check_json(ctx, stdout);
     else
-        print_check(&s);
+        print_check(ctx);
     fflush(stdout);
-    session_close(&s);
+    sl_ctx_close(ctx);
+    sandlock_ctx_free(ctx);
     return sl_plugins_fini_faulted() ? EXIT_SANDLOCK_ERROR : 0;
 }
 
@@ -534,67 +478,68 @@ static int cmd_check(int argc, char **argv)
 static const char *const stat_names[] = { "calls", "continue", "denied", "errno", "return", "kill", "fd",
                                           "defer", "exceptions", "static" };
 
-static void instance_counts(const struct sl_instance_stats *st, unsigned long v[10])
+static void instance_counts(const sandlock_instance_stats *st, unsigned long v[10])
 {
-    v[0] = atomic_load(&st->calls);
-    v[1] = atomic_load(&st->verdicts[SANDLOCK_VERDICT_CONTINUE]);
-    v[2] = atomic_load(&st->denied);
-    v[3] = atomic_load(&st->verdicts[SANDLOCK_VERDICT_ERRNO]);
-    v[4] = atomic_load(&st->verdicts[SANDLOCK_VERDICT_RETURN]);
-    v[5] = atomic_load(&st->verdicts[SANDLOCK_VERDICT_KILL]);
-    v[6] = atomic_load(&st->verdicts[SANDLOCK_VERDICT_FD]);
-    v[7] = atomic_load(&st->verdicts[SANDLOCK_VERDICT_DEFER]);
-    v[8] = atomic_load(&st->exceptions);
-    v[9] = atomic_load(&st->statics);
+    const uint64_t in_order[10] = { st->calls, st->continued, st->denied, st->errno_answers, st->return_answers,
+                                    st->kills, st->fds, st->deferred, st->exceptions, st->statics };
+    for (size_t k = 0; k < 10; k++)
+        v[k] = (unsigned long)in_order[k];
+}
+
+/* Instance i of the last run's statistics; 0 or -1. */
+static int stats_of(const sandlock_ctx *ctx, size_t i, sandlock_instance_stats *st)
+{
+    st->version = SANDLOCK_STATS_VERSION;
+    st->struct_size = sizeof(*st);
+    return sandlock_ctx_instance_stats(ctx, i, st);
 }
 
 /* --stats=json: one object with the same counts as the table. */
-static void print_stats_json(FILE *out, const struct sl_plugins *plugins, const struct sl_chains *chains)
+static void print_stats_json(FILE *out, const sandlock_ctx *ctx)
 {
     fputs("{\"instances\": [", out);
-    for (size_t i = 0; i < plugins->n; i++) {
-        const struct sl_instance_stats *st = &plugins->inst[i].stats;
+    sandlock_instance_stats st;
+    for (size_t i = 0; stats_of(ctx, i, &st) == 0; i++) {
         unsigned long v[10];
-        instance_counts(st, v);
+        instance_counts(&st, v);
         fputs(i ? ", {\"name\": " : "{\"name\": ", out);
-        sl_json_string(out, plugins->inst[i].cfg->name);
+        sl_json_string(out, st.name);
         for (size_t k = 0; k < 10; k++)
             fprintf(out, ", \"%s\": %lu", stat_names[k], v[k]);
-        fprintf(out, ", \"handle_ns\": %lu}", (unsigned long)atomic_load(&st->handle_ns));
+        fprintf(out, ", \"handle_ns\": %lu}", (unsigned long)st.handle_ns);
     }
     fputs("], \"notifications\": {", out);
-    for (size_t k = 0; k < chains->nnrs; k++) {
-        struct sl_chain *c = chains->by_nr[chains->nrs[k]];
-        fprintf(out, "%s\"%s\": %lu", k ? ", " : "", c->syscall_name, atomic_load(&c->notified));
-    }
+    const char *name;
+    uint64_t n;
+    for (size_t k = 0; sandlock_ctx_syscall_stats(ctx, k, &name, &n) == 0; k++)
+        fprintf(out, "%s\"%s\": %lu", k ? ", " : "", name, (unsigned long)n);
     fputs("}}\n", out);
 }
 
-static void print_stats(FILE *out, const struct sl_plugins *plugins, const struct sl_chains *chains)
+static void print_stats(FILE *out, const sandlock_ctx *ctx)
 {
     fprintf(out, "sandlock: stats\n%-20s %10s %9s %8s %8s %8s %6s %6s %6s %10s %8s %12s %10s\n", "instance",
             "calls", "continue", "denied", "errno", "return", "kill", "fd", "defer", "exceptions", "static",
             "handle-ms", "mean-ns");
-    for (size_t i = 0; i < plugins->n; i++) {
-        const struct sl_instance_stats *st = &plugins->inst[i].stats;
+    sandlock_instance_stats st;
+    for (size_t i = 0; stats_of(ctx, i, &st) == 0; i++) {
         unsigned long v[10];
-        instance_counts(st, v);
-        unsigned long calls = v[0], ns = atomic_load(&st->handle_ns);
+        instance_counts(&st, v);
+        unsigned long calls = v[0], ns = (unsigned long)st.handle_ns;
         unsigned long statics = v[9], handled = calls - statics;
         fprintf(out, "%-20s %10lu %9lu %8lu %8lu %8lu %6lu %6lu %6lu %10lu %8lu %12.3f %10lu\n",
-                plugins->inst[i].cfg->name, calls, v[1], v[2], v[3],
+                st.name, calls, v[1], v[2], v[3],
                 v[4], v[5], v[6], v[7], v[8], statics, ns / 1e6, handled ? ns / handled : 0);
     }
     /* Notifications per syscall: a call the filter answers (or allows)
      * itself is never counted here. */
     fprintf(out, "%-20s %13s\n", "syscall", "notifications");
-    for (size_t k = 0; k < chains->nnrs; k++) {
-        struct sl_chain *c = chains->by_nr[chains->nrs[k]];
-        fprintf(out, "%-20s %13lu\n", c->syscall_name, atomic_load(&c->notified));
-    }
+    const char *name;
+    uint64_t n;
+    for (size_t k = 0; sandlock_ctx_syscall_stats(ctx, k, &name, &n) == 0; k++)
+        fprintf(out, "%-20s %13lu\n", name, (unsigned long)n);
     /* Interrupted before a worker received them: see SIGNALS AND EINTR. */
-    fprintf(stderr, "vanished before received: %lu\n",
-            sl_supervisor_vanished());
+    fprintf(stderr, "vanished before received: %lu\n", (unsigned long)sandlock_ctx_vanished(ctx));
 }
 
 /* Where the run's output goes: --log FILE, -q, --stats-file FILE. */
@@ -629,8 +574,9 @@ static int open_output(struct run_output *o, const char *log, const char *stats_
  * -- its log lines, traces, stats and whatever the plugins write on stderr
  * (audit's output = stderr) -- becomes the --log file, or /dev/null for
  * -q; sandlock's own errors keep the caller's stderr. */
-static void redirect_output(struct run_output *o)
+static void redirect_output(void *arg)
 {
+    struct run_output *o = arg;
     int fd = o->log_fd;
     if (fd < 0 && o->quiet)
         fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
@@ -704,75 +650,41 @@ static int cmd_run(int argc, char **argv)
         return EXIT_SANDLOCK_ERROR;
     }
     char **command = argv + optind;
-    struct session s;
     struct run_output out;
     if (open_output(&out, log, stats_file, o.quiet))
         return EXIT_SANDLOCK_ERROR;
-    sl_session_begin(command);
-    if (session_open(&s, &o)) {
+    sandlock_ctx *ctx = context_of(&o);
+    if (!ctx) {
         close_output(&out);
         return EXIT_SANDLOCK_ERROR;
     }
-    char err[1024] = "";
-    struct sl_filter filter = { 0 };
+    sandlock_options run_opts = ctx->opts;
+    run_opts.flags |= (verbose ? SANDLOCK_OPT_TRACE : 0) | (stats ? SANDLOCK_OPT_STATS : 0);
+    sandlock_ctx_set_options(ctx, &run_opts);
+    /* The command's processes hold their own descriptors before the
+     * workers start: from then on sandlock's stderr is the --log file. */
+    ctx->before_attach = redirect_output;
+    ctx->hook_arg = &out;
     int code = EXIT_SANDLOCK_ERROR;
-    /* The configuration is good: the sandbox's processes start while the
-     * filter is built. The command's process waits for the filter, and the
-     * command execs as soon as it is installed (its notified calls wait
-     * until a worker receives them). */
-    if (sl_sandbox_start(command, err, sizeof(err))) {
-        run_error(&out, err);
-        goto out;
+    if (sandlock_ctx_start(ctx, command)) {
+        run_error(&out, sandlock_ctx_errmsg(ctx));
+    } else {
+        code = sandlock_ctx_wait(ctx);
+        if (stats) {
+            /* --stats-file, else the --log file, else the caller's stderr
+             * (also with -q). */
+            FILE *to = out.stats ? out.stats : fdopen(dup(out.log_fd >= 0 ? STDERR_FILENO : out.caller_err), "w");
+            if (to && stats_json)
+                print_stats_json(to, ctx);
+            else if (to)
+                print_stats(to, ctx);
+            if (to && to != out.stats)
+                fclose(to);
+            else if (to)
+                fflush(to);
+        }
     }
-    if (sl_filter_build(&s.chains, s.plugins.deny, s.plugins.ndeny, s.cfg->default_deny,
-                        &filter, err, sizeof(err)) ||
-        sl_sandbox_set_filter(&filter, err, sizeof(err))) {
-        run_error(&out, err);
-        sl_sandbox_abort();
-        goto out;
-    }
-    struct sl_supervisor_options sopts = {
-        .workers = s.cfg->workers,
-        .max_deferred = s.cfg->max_deferred,
-        .defer_timeout_ns = s.cfg->defer_timeout_ns,
-        .verbose = verbose,
-        .timing = stats,
-    };
-    if (sl_supervisor_start(&s.chains, &sopts, err, sizeof(err))) {
-        run_error(&out, err);
-        sl_sandbox_abort();
-        goto out;
-    }
-    int listener = sl_sandbox_listener(err, sizeof(err));
-    if (listener < 0) {
-        run_error(&out, err);
-        sl_supervisor_stop();
-        goto out;
-    }
-    /* The command's processes hold their own descriptors now. */
-    redirect_output(&out);
-    sl_supervisor_attach(listener);
-    sl_sandbox_release();
-    code = sl_sandbox_wait(command[0]);
-    sl_supervisor_stop();
-    sl_denials_flush(&s.plugins);
-    if (stats) {
-        /* --stats-file, else the --log file, else the caller's stderr
-         * (also with -q). */
-        FILE *to = out.stats ? out.stats : fdopen(dup(out.log_fd >= 0 ? STDERR_FILENO : out.caller_err), "w");
-        if (to && stats_json)
-            print_stats_json(to, &s.plugins, &s.chains);
-        else if (to)
-            print_stats(to, &s.plugins, &s.chains);
-        if (to && to != out.stats)
-            fclose(to);
-        else if (to)
-            fflush(to);
-    }
-out:
-    sl_filter_free(&filter);
-    sl_session.status = code;       /* for the plugins' fini() */
-    session_close(&s);
+    sandlock_ctx_free(ctx);
     close_output(&out);
     return sl_plugins_fini_faulted() ? EXIT_SANDLOCK_ERROR : code;
 }

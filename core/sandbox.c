@@ -850,6 +850,7 @@ int sl_sandbox_set_filter(const struct sl_filter *filter, char *err, size_t errl
 
 int sl_sandbox_start(char *const argv[], char *err, size_t errlen)
 {
+    atomic_store(&sb.killed_signal, 0);    /* an earlier run's kill (libsandlock runs again) */
     sb.shared_spawn = can_ptrace_nondumpable();
     if (sb.shared_spawn) {
         sb.page = &local_page;
@@ -1227,18 +1228,15 @@ int sl_sandbox_wait(const char *command)
     if (killed) {
         code = 128 + killed;
         const char *name = sigabbrev_np(killed);
-        fprintf(stderr, "sandlock: the sandbox was killed (SIG%s) by a kill verdict or an exception policy\n",
-                name ? name : "?");
+        sl_log_raw("the sandbox was killed (SIG%s) by a kill verdict or an exception policy", name ? name : "?");
     } else if (atomic_load(&sb.page->cmd_done)) {
         code = exit_status_of(atomic_load(&sb.page->cmd_status));
         int e = atomic_load(&sb.page->exec_errno);
         if (e && (code == 126 || code == 127))
-            fprintf(stderr, "sandlock: %s: %s\n", command,
-                    e == ENOENT ? "command not found" : strerror(e));
+            sl_log_raw("%s: %s", command, e == ENOENT ? "command not found" : strerror(e));
     } else {
         int e = atomic_load(&sb.page->setup_errno);
-        fprintf(stderr, "sandlock: the sandbox ended before the command did (%s)\n",
-                e ? strerror(e) : "stub killed");
+        sl_log_raw("the sandbox ended before the command did (%s)", e ? strerror(e) : "stub killed");
         code = 125;
     }
     close(sb.stub_pidfd);

@@ -4,21 +4,26 @@
 
 #include <unistd.h>
 
-sandlock_session sl_session;
+static const sandlock_session *current;
 
-void sl_session_begin(char *const *argv)
+void sl_session_init(sandlock_session *s, char *const *argv, const char *config)
 {
-    sl_session = (sandlock_session){
+    *s = (sandlock_session){
         .abi_version = SANDLOCK_ABI_VERSION,
         .struct_size = sizeof(sandlock_session),
         .argv = (const char *const *)argv,
-        .config = "<built-in>",
+        .config = config,
         .pid = (uint32_t)getpid(),
         .status = 125,      /* sandlock's own error, until the command's is known */
     };
 }
 
+void sl_session_set(const sandlock_session *s)
+{
+    current = s;
+}
+
 const sandlock_session *sl_session_get(void)
 {
-    return sl_session.argv ? &sl_session : NULL;
+    return current;
 }

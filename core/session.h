@@ -1,15 +1,18 @@
 /* session.h -- the run plugins may ask about (host->session, ABI 1.5):
  * the command, the configuration file, sandlock's pid and, before fini(),
- * the exit status. Set by `sandlock run` only. */
+ * the exit status. Each run (ctx.c) owns its record; this is the record of
+ * the run that is loading, running or ending its plugins now (one at a
+ * time in a process, see sandlock(3)). */
 #ifndef SANDLOCK_SESSION_H
 #define SANDLOCK_SESSION_H
 
 #include <sandlock/plugin.h>
 
-extern sandlock_session sl_session;
+/* Fills the record of a run of `argv` with configuration `config`. */
+void sl_session_init(sandlock_session *s, char *const *argv, const char *config);
 
-/* Starts the record of a run of `argv` (before the plugins are loaded). */
-void sl_session_begin(char *const *argv);
+/* The run whose plugins are being called from now on, or NULL. */
+void sl_session_set(const sandlock_session *s);
 
 /* host->session(): NULL outside a run. */
 const sandlock_session *sl_session_get(void);

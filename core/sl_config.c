@@ -741,6 +741,11 @@ int sl_config_dropins(struct sl_config *cfg, const char *dir, char *err, size_t 
     return rc;
 }
 
+int sl_config_merge(struct sl_config *cfg, const char *text, const char *source, char *err, size_t errlen)
+{
+    return parse_into(cfg, text, source, err, errlen);
+}
+
 struct sl_config *sl_config_load(const char *path, char *err, size_t errlen)
 {
     struct sl_config *cfg = NULL;

@@ -46,6 +46,9 @@ struct sandlock_config {
     char **eintr_ok;     /* eintr_ok = system call or group names (eintr.h) */
     size_t neintr_ok;
     struct sl_instance *instance;  /* set by the loader while it is loaded */
+    const struct sandlock_plugin *vtable;  /* an in-process instance (sandlock(3)):
+                                              its vtable, instead of a module file */
+    void *user_data;     /* ... and the program's pointer (host->user_data) */
 };
 
 struct sl_config {
@@ -115,6 +118,10 @@ const char *sl_config_instance_continuation_hint(const struct sl_config *cfg, co
                                                  const char *word, char *buf, size_t size);
 
 void sl_config_free(struct sl_config *cfg);
+
+/* Merges `text` into cfg as if it were one more drop-in named `source`
+ * (sandlock(3) builds its sections this way). 0, or -1 with a message. */
+int sl_config_merge(struct sl_config *cfg, const char *text, const char *source, char *err, size_t errlen);
 
 /* Command-line overrides, applied after the files: "--set SECTION.KEY=VALUE"
  * (SECTION is "sandlock" or an instance name; a [sandlock] key is parsed

@@ -8,3 +8,13 @@ hello_plugin_files = \
 EXTRA_DIST += $(hello_plugin_files)
 TESTS += examples/hello-plugin/test.sh
 dist_check_SCRIPTS += examples/hello-plugin/test.sh
+
+# The out-of-tree program that embeds libsandlock (sandlock(3)), built and
+# run by its test against a scratch installation.
+embed_files = \
+	examples/embed/Makefile \
+	examples/embed/README.md \
+	examples/embed/embed.c
+EXTRA_DIST += $(embed_files)
+TESTS += examples/embed/test.sh
+dist_check_SCRIPTS += examples/embed/test.sh

@@ -1,4 +1,5 @@
-# man/ -- the manual pages of the command and of its configuration file.
+# man/ -- the manual pages of the command, of its configuration file and of
+# libsandlock.
 # Bundled plugins register their own pages (sandlock-NAME.7) in their
 # fragments. sandlock(1) and sandlock.ini(5) name the installed paths: they
 # are generated from their .in templates with the configured directories
@@ -19,3 +20,4 @@ $(man_generated): Makefile
 	$(man_subst) $(srcdir)/$@.in > $@-t && mv $@-t $@
 man/sandlock.1: man/sandlock.1.in
 man/sandlock.ini.5: man/sandlock.ini.5.in
+dist_man_MANS += man/sandlock.3

@@ -887,6 +887,12 @@ typedef struct sandlock_host {
      *   ended (-ETIMEDOUT, -ECANCELED). 1 is a snapshot, not a lease:
      *   decide on answer()'s result too. Any thread; one ioctl.       */
     int (*pending)(sandlock_handle h);
+
+    /* 1.6: user_data: the pointer the embedding program gave with the
+     *   instance's vtable (sandlock_ctx_add_plugin(), sandlock(3)), so
+     *   that one plugin can be shipped both as a module and in a program;
+     *   NULL for an instance loaded from a module file.                 */
+    void *(*user_data)(const sandlock_config *cfg);
 } sandlock_host;
 
 /* True when the host table has member `m` (a function added in a later

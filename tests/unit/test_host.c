@@ -56,6 +56,8 @@ int main(void)
        SANDLOCK_HOST_HAS(h, config_error),
        "SANDLOCK_HOST_HAS sees the 1.6 members config_number, config_list and config_error");
     ok(SANDLOCK_HOST_HAS(h, pending) && h->pending(0) == 0, "1.6: pending of no notification is 0");
+    ok(SANDLOCK_HOST_HAS(h, user_data) && h->user_data(p) == NULL,
+       "SANDLOCK_HOST_HAS sees the 1.6 member user_data (NULL for a section of a file)");
     is_int(SANDLOCK_ABI_MINOR, 6, "the ABI is 1.6");
 
     /* config_line: the line of the nth value of a key */

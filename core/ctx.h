@@ -1,0 +1,76 @@
+/* ctx.h -- the inside of libsandlock's context (sandlock/sandlock.h), for
+ * the library itself and for the sandlock program, which links the same
+ * code and prints what `sandlock check` shows from these members. */
+#ifndef SANDLOCK_CTX_H
+#define SANDLOCK_CTX_H
+
+#include <sandlock/sandlock.h>
+#include <signal.h>
+
+#include "chain.h"
+#include "fault.h"
+#include "filter.h"
+#include "loader.h"
+#include "sl_config.h"
+
+/* User data the context owns (sandlock_ctx_add_plugin). */
+struct sl_owned {
+    void *data;
+    void (*free_data)(void *data);
+};
+
+/* What a run changes in the calling process and puts back (sandlock.h). */
+struct sl_process_state {
+    sigset_t mask;
+    struct sigaction actions[1 + SL_NFAULT_SIGNALS];   /* SIGUSR1, then the fault signals */
+    int subreaper;
+    int dumpable;
+};
+
+/* The last run's counters, kept after its instances ended. */
+struct sl_stats_snapshot {
+    sandlock_instance_stats *inst;
+    size_t ninst;
+    char **syscall_names;
+    uint64_t *notifications;
+    size_t nsyscalls;
+    uint64_t vanished;
+};
+
+struct sandlock_ctx {
+    struct sl_config *cfg;     /* NULL until something needs one: then empty */
+    int modified;              /* instances, --set or --disable were added */
+    sandlock_options opts;
+    char errmsg[2048];
+    struct sl_owned *owned;
+    size_t nowned;
+
+    /* While open (sl_ctx_open .. sl_ctx_close): */
+    int open;
+    struct sl_plugins plugins;
+    struct sl_chains chains;
+    int min_log_level;         /* `sandlock check`: at least info */
+    int keep_process_state;    /* the sandlock program: nothing to put back */
+    void (*before_attach)(void *arg);  /* the sandlock program: once the command's
+                                          processes hold their own descriptors,
+                                          before the workers get the listener */
+    void *hook_arg;
+
+    /* A run: */
+    int started;
+    sandlock_session session;
+    char *const *argv;
+    struct sl_filter filter;
+    struct sl_process_state saved;
+    struct sl_stats_snapshot stats;
+};
+
+/* Loads and initialises the instances and builds the chains (what a run
+ * and `sandlock check` need). One context at a time in a process is open.
+ * 0, or -1 with errmsg set and nothing left open. */
+int sl_ctx_open(struct sandlock_ctx *ctx);
+
+/* fini() for every instance, and frees what sl_ctx_open made. */
+void sl_ctx_close(struct sandlock_ctx *ctx);
+
+#endif
