@@ -59,17 +59,19 @@ is "dpkg-buildpackage -us -uc -b: exit 0" "$rc" 0
 [ "$rc" -eq 0 ] || tail -30 "$work/build.log" | sed 's/^/# /'
 deb=$(ls "$work"/sandlock_*.deb 2>/dev/null | head -n 1)
 dev=$(ls "$work"/sandlock-dev_*.deb 2>/dev/null | head -n 1)
+lib=$(ls "$work"/libsandlock0_*.deb 2>/dev/null | head -n 1)
 check "sandlock_*.deb built" test -f "$deb"
 check "sandlock-dev_*.deb built" test -f "$dev"
-[ -f "$deb" ] && [ -f "$dev" ] || finish
+check "libsandlock0_*.deb built" test -f "$lib"
+[ -f "$deb" ] && [ -f "$dev" ] && [ -f "$lib" ] || finish
 is "the in-tree build printed no 'cannot remove'" "$(grep -c 'cannot remove' "$work/build.log")" 0
 is "the in-tree build left git status empty" "$(git -C "$work/src" status --porcelain)" ""
 is "lintian: no errors or warnings" \
     "$(lintian "$work"/sandlock_*.changes 2>&1 | grep -E '^[EW]: ')" ""
 
 # --- install and use ----------------------------------------------------
-apt-get install -y -qq "$deb" "$dev" >"$work/install.log" 2>&1
-is "apt-get install ./sandlock_*.deb ./sandlock-dev_*.deb: exit 0" "$?" 0
+apt-get install -y -qq "$deb" "$dev" "$lib" >"$work/install.log" 2>&1
+is "apt-get install ./sandlock_*.deb ./sandlock-dev_*.deb ./libsandlock0_*.deb: exit 0" "$?" 0
 check "/usr/bin/sandlock installed" test -x /usr/bin/sandlock
 is "conffile: /etc/sandlock/sandlock.ini" "$(dpkg-query -W -f '${Conffiles}' sandlock | awk '{print $1}')" \
     /etc/sandlock/sandlock.ini
@@ -122,17 +124,25 @@ check "... with EROFS in the child" grep -q 'Read-only file system' "$work/hello
 check "... logged by the plugin" grep -q '\[hello\] pid [0-9]* called mkdir' "$work/hello.err"
 check "... and the directory was not made" test ! -e "$work/made"
 
+# libsandlock: the embedding example, out of tree, against the packages.
+cp -r /usr/share/doc/sandlock-dev/examples/embed "$work/embed"
+is "pkg-config: the installed sandlock module (libsandlock)" "$(pkg-config --modversion sandlock)" \
+    "$(dpkg-query -W -f '${Version}' libsandlock0)"
+make -C "$work/embed" >"$work/embed.log" 2>&1
+is "the embedding example builds against libsandlock0 and sandlock-dev" "$?" 0
+check "... and links the installed libsandlock.so.0" sh -c "ldd '$work/embed/embed' | grep -q 'libsandlock.so.0 => /usr/lib/'"
+
 # --- the configuration across reinstall, remove, purge -------------------
 echo '; edited by the administrator' >>/etc/sandlock/sandlock.ini
 edited=$(cat /etc/sandlock/sandlock.ini)
 apt-get install -y -qq --reinstall "$deb" >"$work/reinstall.log" 2>&1
 is "reinstall: exit 0" "$?" 0
 is "reinstall: the edited conffile is kept" "$(cat /etc/sandlock/sandlock.ini)" "$edited"
-dpkg --remove sandlock-dev sandlock >"$work/remove.log" 2>&1
+dpkg --remove sandlock-dev libsandlock0 sandlock >"$work/remove.log" 2>&1
 is "dpkg --remove: exit 0" "$?" 0
 check "remove: /usr/bin/sandlock is gone" test ! -e /usr/bin/sandlock
 is "remove: the edited conffile is kept" "$(cat /etc/sandlock/sandlock.ini 2>&1)" "$edited"
-dpkg --purge sandlock-dev sandlock >"$work/purge.log" 2>&1
+dpkg --purge sandlock-dev libsandlock0 sandlock >"$work/purge.log" 2>&1
 is "dpkg --purge: exit 0" "$?" 0
 check "purge: /etc/sandlock is gone" test ! -e /etc/sandlock
 check "purge: /usr/share/sandlock is gone" test ! -e /usr/share/sandlock
