@@ -7,6 +7,7 @@
 #include "filter.h"
 #include "loader.h"
 #include "masks.h"
+#include "ociprofile.h"
 #include "log.h"
 #include "sandbox.h"
 #include "session.h"
@@ -30,6 +31,7 @@ static void usage(FILE *out)
     fprintf(out,
             "Usage: sandlock run [OPTIONS] [--] COMMAND [ARG...]\n"
             "       sandlock check [-c FILE] [--json] [--disable NAME] [--set S.K=V]\n"
+            "       sandlock oci-profile [-c FILE] [--base PROFILE.json] --socket PATH [--metadata M]\n"
             "       sandlock --help | --version\n"
             "\n"
             "Runs COMMAND under a seccomp filter whose notified syscalls are decided by\n"
@@ -790,6 +792,8 @@ int main(int argc, char **argv)
         return cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "check"))
         return cmd_check(argc - 1, argv + 1);
+    if (!strcmp(cmd, "oci-profile"))
+        return sl_oci_profile_main(argc - 1, argv + 1);
     if (cmd[0] == '-')
         fprintf(stderr, "sandlock: options go after the command: sandlock run %s ... -- COMMAND, or sandlock check "
                 "%s ... (try sandlock --help)\n", cmd, cmd);

@@ -15,7 +15,7 @@ qemu=qemu-aarch64-static
 fail() { echo "$*" >&2; echo "0 passed, 1 failed"; exit 1; }
 
 # ---- the cross toolchain, the arm64 -dev packages and qemu-user ----
-packages="gcc-$triplet libc6-dev-arm64-cross libseccomp-dev:arm64 libinih-dev:arm64 qemu-user-static"
+packages="gcc-$triplet libc6-dev-arm64-cross libseccomp-dev:arm64 libinih-dev:arm64 libjansson-dev:arm64 qemu-user-static"
 missing=()
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
