@@ -91,8 +91,8 @@ tests_unit_fixtures_v2only_la_LDFLAGS = -module -avoid-version -shared -rpath /n
 	-export-symbols-regex '^sandlock_plugin_entry_v2$$'
 
 # `sandlock check` from the command line.
-TESTS += tests/unit/check.sh
-dist_check_SCRIPTS += tests/unit/check.sh
+TESTS += tests/unit/check.sh tests/unit/oci-profile.sh
+dist_check_SCRIPTS += tests/unit/check.sh tests/unit/oci-profile.sh
 
 # The OCI seccomp agent's receiving side against a socketpair peer.
 check_PROGRAMS += tests/unit/test_agent_proto
