@@ -380,9 +380,23 @@ static int ms_left(const struct timespec *deadline)
     return ms < 0 ? 0 : ms > INT_MAX ? INT_MAX : (int)ms;
 }
 
-/* Reads the whole message (until EOF) into *text (*len bytes) and its
- * descriptors into fds; -1 with the reason (the descriptors are then in
- * fds for the caller to close). */
+/* Does buf hold a whole message? Runtimes send it in one sendmsg and
+ * keep the connection open (runc and crun close it only when they exit,
+ * after the container -- which may be waiting for the agent), so the end
+ * of the JSON value is the end of the message: complete when it parses,
+ * or when it fails for another reason than a premature end (then
+ * sl_agent_parse gives that reason). */
+static int complete(const char *buf, size_t len)
+{
+    json_error_t jerr;
+    json_t *v = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+    json_decref(v);
+    return v || json_error_code(&jerr) != json_error_premature_end_of_input;
+}
+
+/* Reads one message into *text (*len bytes) and its descriptors into
+ * fds; -1 with the reason (the descriptors are then in fds for the
+ * caller to close). */
 static int read_message(int conn, int timeout_ms, char **text, size_t *len, int *fds, size_t *nfds, char *err,
                         size_t errlen)
 {
@@ -409,7 +423,7 @@ static int read_message(int conn, int timeout_ms, char **text, size_t *len, int 
             continue;
         if (ready <= 0) {
             if (ready == 0)
-                set_err(err, errlen, "%s within %d ms", *len ? "the peer did not close the connection"
+                set_err(err, errlen, "%s within %d ms", *len ? "the peer did not send a whole message"
                                                              : "the peer sent nothing", timeout_ms);
             else
                 set_err(err, errlen, "poll: %s", strerror(errno));
@@ -441,8 +455,7 @@ static int read_message(int conn, int timeout_ms, char **text, size_t *len, int 
             break;
         }
         size_t before = *nfds;
-        int rc = take_rights(&msg, fds, SL_AGENT_MAX_FDS, nfds, err, errlen);
-        if (rc)
+        if (take_rights(&msg, fds, SL_AGENT_MAX_FDS, nfds, err, errlen))
             break;
         /* MSG_TRUNC: a stream never truncates data, but a descriptor
          * handed over as something else could be a datagram socket. */
@@ -458,18 +471,24 @@ static int read_message(int conn, int timeout_ms, char **text, size_t *len, int 
             set_err(err, errlen, "descriptors after the start of the message");
             break;
         }
-        if (got == 0) {
-            if (!*len) {
-                set_err(err, errlen, "the peer closed without a message");
-                break;
-            }
-            *text = buf;
-            return 0;
+        if (got == 0 && !*len) {
+            set_err(err, errlen, "the peer closed without a message");
+            break;
         }
         *len += (size_t)got;
         if (*len > SL_AGENT_MAX_MESSAGE) {
             set_err(err, errlen, "message longer than %d bytes", SL_AGENT_MAX_MESSAGE);
             break;
+        }
+        if (got == 0 || complete(buf, *len)) {
+            /* Nothing may follow (descriptors included). */
+            char extra;
+            if (got > 0 && recv(conn, &extra, 1, MSG_DONTWAIT | MSG_PEEK) > 0) {
+                set_err(err, errlen, "data after the message");
+                break;
+            }
+            *text = buf;
+            return 0;
         }
     }
     free(buf);

@@ -3,7 +3,8 @@
  * ContainerProcessState): a container runtime connects to the agent's
  * AF_UNIX stream socket once per container process, sends the container
  * process state as JSON with the descriptors (SCM_RIGHTS; `fds` names
- * them in order, the listener is "seccompFd") and closes.
+ * them in order, the listener is "seccompFd") in one sendmsg, and keeps
+ * the connection open until it exits (runc 1.1.5, crun 1.8.1).
  *
  * Nothing here waits on a peer without a bound: a connection is read with
  * poll() until EOF or the deadline, so a peer that sends nothing (or
@@ -53,7 +54,8 @@ struct sl_agent_container {
 };
 
 /* Reads one message from the connected socket `conn` (which it leaves
- * open: the caller closes it): recvmsg with MSG_CMSG_CLOEXEC until EOF,
+ * open: the caller closes it): recvmsg with MSG_CMSG_CLOEXEC until the
+ * JSON value is complete (nothing may follow it) or the peer closes,
  * within `timeout_ms` in all. Descriptors only with the first bytes; the
  * JSON parsed strictly (jansson: no duplicate keys, no NUL in strings,
  * exact types of the known fields, unknown fields ignored as the

@@ -3,6 +3,7 @@ EXTRA_DIST += tests/tap.h tests/lib.sh tests/run.sh tests/repeat.sh tests/build.
 include $(srcdir)/tests/unit/local.mk
 include $(srcdir)/tests/integration/local.mk
 include $(srcdir)/tests/services/local.mk
+include $(srcdir)/tests/oci/local.mk
 
 TESTS += tests/default-config.sh tests/install.sh
 dist_check_SCRIPTS += tests/default-config.sh tests/install.sh

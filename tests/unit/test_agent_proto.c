@@ -211,6 +211,14 @@ int main(void)
     if (rc == 0)
         sl_agent_container_free(&c);
 
+    /* As runc and crun do: the message, then the connection stays open. */
+    json = good_json("[\"seccompFd\"]");
+    rc = feed(json, strlen(json), &listener, 1, STAY_OPEN, &c, err, sizeof(err), &leaked);
+    is_int(rc, 0, "a peer that keeps the connection open after the message (%s)", err);
+    is_int(leaked, 0, "kept open: the descriptors are the two kept");
+    if (rc == 0)
+        sl_agent_container_free(&c);
+
     /* Unknown fields: a later runtime-spec may add some. */
     char extra[2048];
     snprintf(extra, sizeof(extra), "{\"future\": [1, {\"x\": null}], %s", good_json("[\"seccompFd\"]") + 1);
@@ -281,8 +289,10 @@ int main(void)
 
     /* ---- the peer's timing and size ---- */
     reject("a peer that sends nothing", "", NULL, 0, SEND_NOTHING, "the peer sent nothing within");
-    reject("a peer that never closes", good_json("[\"seccompFd\"]"), &listener, 1, STAY_OPEN,
-           "did not close the connection within");
+    reject("a peer that sends half a message", "{\"ociVersion\": \"1.0.2\", ", &listener, 1, STAY_OPEN,
+           "did not send a whole message within");
+    reject("a second value after the message", "{\"ociVersion\": \"1\"} {}", &listener, 1, STAY_OPEN,
+           "end of file expected");
     reject("a peer that closes at once", "", NULL, 0, CLOSE, "closed without a message");
     size_t big = SL_AGENT_MAX_MESSAGE + 100;
     char *huge = malloc(big + 1);
