@@ -128,6 +128,12 @@ runtime_cases() {
     like "$name: rejected listener: the listener was closed" "$report" "closed the listener"
     is "$name: rejected listener: the notified call fails with ENOSYS" "$out" "getppid=-1 errno=38"
 
+    # No agent on the socket: the runtime does not start the container.
+    rm -f "$sock"
+    out=$(timeout "$EVENT_TIMEOUT" "$@" run -b "$bundle" "e2e-$name-n$$" 2>"$TEST_TMP/stderr")
+    rc=$?
+    like "$name: no agent listening: the container does not start" "$rc:$out" "^[1-9][0-9]*:\$"
+
     if [ "$(uname -m)" = x86_64 ]; then
         make_config /bin/probe int80
         mode=
