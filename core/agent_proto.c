@@ -345,12 +345,15 @@ static int is_listener(int fd)
     return !strcmp(target, "anon_inode:seccomp notify");
 }
 
-/* The SCM_RIGHTS descriptors of a message into fds (at most max, *n of
- * them); anything else in the control data is an error, after all of it
- * was collected (so that every descriptor is closed by the caller). */
+/* The SCM_RIGHTS descriptors of one recvmsg added to fds (*n of them,
+ * at most max in all: the others are closed at once); anything else in
+ * the control data, or more than max descriptors, is an error, after all
+ * of it was collected (so that the caller closes every descriptor). The
+ * kernel may deliver a later sendmsg's descriptors with the first bytes,
+ * so where they came in the stream is not checked: only their number. */
 static int take_rights(struct msghdr *msg, int *fds, size_t max, size_t *n, char *err, size_t errlen)
 {
-    int bad = 0;
+    int bad = 0, over = 0;
     for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
         if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) {
             bad = 1;
@@ -360,15 +363,19 @@ static int take_rights(struct msghdr *msg, int *fds, size_t max, size_t *n, char
         for (size_t i = 0; i < count; i++) {
             int fd;
             memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-            if (*n < max)
+            if (*n < max) {
                 fds[(*n)++] = fd;
-            else
-                close(fd);    /* cannot happen: the control buffer holds max */
+            } else {
+                close(fd);
+                over = 1;
+            }
         }
     }
     if (bad)
         set_err(err, errlen, "control data other than SCM_RIGHTS");
-    return bad ? -1 : 0;
+    else if (over)
+        set_err(err, errlen, "more than %zu descriptors", max);
+    return bad || over ? -1 : 0;
 }
 
 /* Milliseconds left until `deadline` (CLOCK_MONOTONIC), at least 0. */
@@ -454,7 +461,6 @@ static int read_message(int conn, int timeout_ms, char **text, size_t *len, int 
             set_err(err, errlen, "recvmsg: %s", strerror(errno));
             break;
         }
-        size_t before = *nfds;
         if (take_rights(&msg, fds, SL_AGENT_MAX_FDS, nfds, err, errlen))
             break;
         /* MSG_TRUNC: a stream never truncates data, but a descriptor
@@ -465,10 +471,6 @@ static int read_message(int conn, int timeout_ms, char **text, size_t *len, int 
         }
         if (msg.msg_flags & MSG_CTRUNC) {
             set_err(err, errlen, "more than %d descriptors (control data truncated)", SL_AGENT_MAX_FDS);
-            break;
-        }
-        if (*nfds > before && *len > 0) {
-            set_err(err, errlen, "descriptors after the start of the message");
             break;
         }
         if (got == 0 && !*len) {

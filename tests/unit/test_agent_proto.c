@@ -109,7 +109,7 @@ static int start_container(void)
 }
 
 /* What the peer does after its data. */
-enum after { CLOSE, STAY_OPEN, SEND_NOTHING, FDS_LATER };
+enum after { CLOSE, STAY_OPEN, SEND_NOTHING, FDS_LATER, FDS_TWICE };
 
 /* The JSON of a good message for the stand-in, with `fds` as given. */
 static char *good_json(const char *fds)
@@ -139,8 +139,8 @@ static int feed(const char *json, size_t len, const int *fds, int nfds, enum aft
             pause();
             _exit(0);
         }
-        if (after == FDS_LATER) {
-            send_with_fds(sp[1], json, 1, NULL, 0);
+        if (after == FDS_LATER || after == FDS_TWICE) {
+            send_with_fds(sp[1], json, 1, fds, after == FDS_TWICE ? nfds : 0);
             send_with_fds(sp[1], json + 1, len - 1, fds, nfds);
         } else {
             send_with_fds(sp[1], json, len, fds, nfds);
@@ -284,8 +284,17 @@ int main(void)
         many[i] = i ? devnull : listener;
     reject("more descriptors than the agent takes", good_json("[\"seccompFd\"]"), many, SL_AGENT_MAX_FDS + 1, CLOSE,
            "control data truncated");
-    reject("descriptors after the first bytes", good_json("[\"seccompFd\"]"), &listener, 1, FDS_LATER,
-           "descriptors after the start");
+    /* Descriptors of a later sendmsg count like the others (the kernel
+     * may deliver them with the first bytes anyway); too many in all do
+     * not, however they came. */
+    json = good_json("[\"seccompFd\"]");
+    rc = feed(json, strlen(json), &listener, 1, FDS_LATER, &c, err, sizeof(err), &leaked);
+    is_int(rc, 0, "the listener sent after the first bytes (%s)", err);
+    is_int(leaked, 0, "sent after the first bytes: the descriptors are the two kept");
+    if (rc == 0)
+        sl_agent_container_free(&c);
+    reject("too many descriptors in two sendmsgs", good_json("[\"seccompFd\"]"), many, SL_AGENT_MAX_FDS / 2 + 1,
+           FDS_TWICE, "more than 16 descriptors");
 
     /* ---- the peer's timing and size ---- */
     reject("a peer that sends nothing", "", NULL, 0, SEND_NOTHING, "the peer sent nothing within");
