@@ -238,9 +238,12 @@ json_t *sl_oci_profile_build(const struct sl_oci_profile_input *in, json_t *base
     const char *old = json_string_value(json_object_get(profile, "listenerPath"));
     if (old && strcmp(old, in->socket))
         warn("the base's listenerPath %s replaced by %s", old, in->socket);
-    json_object_set_new(profile, "listenerPath", json_string(in->socket));
-    if (in->metadata)
-        json_object_set_new(profile, "listenerMetadata", json_string(in->metadata));
+    /* JSON strings are UTF-8: jansson refuses other bytes. */
+    if (json_object_set_new(profile, "listenerPath", json_string(in->socket)) ||
+        (in->metadata && json_object_set_new(profile, "listenerMetadata", json_string(in->metadata)))) {
+        set_err(err, errlen, "--socket and --metadata must be UTF-8 text");
+        goto fail;
+    }
 
     /* sandlock's rules, appended after the base's once all are decided
      * (base_view looks at the base's rules only). */

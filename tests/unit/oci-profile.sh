@@ -177,6 +177,10 @@ like "base rule without an action: refused" "$rc:$err" "^125:.*syscalls\\[0\\]: 
 printf '{"syscalls": []}\n' > "$TEST_TMP/nd.json"
 run_sandlock oci-profile -c "$ini" --socket /a --base "$TEST_TMP/nd.json"
 like "base without defaultAction: refused" "$rc:$err" "^125:.*\"defaultAction\" missing"
+run_sandlock oci-profile -c "$ini" --socket "$(printf '/a\377')"
+like "a socket path that is not UTF-8: refused" "$rc:$err" "^125:.*must be UTF-8"
+run_sandlock oci-profile -c "$ini" --socket /a --metadata "$(printf 'p=\377')"
+like "metadata that is not UTF-8: refused" "$rc:$err" "^125:.*must be UTF-8"
 run_sandlock oci-profile -c "$ini" --socket /a --bogus
 like "unknown option: 125" "$rc:$err" "^125:.*unknown option '--bogus'"
 bad_ini=$(write_ini bad <<INI
