@@ -32,6 +32,7 @@ core_libsandlock_core_la_SOURCES = \
 	core/defer.c core/defer.h \
 	core/eintr.c core/eintr.h \
 	core/agent_proto.c core/agent_proto.h \
+	core/agent_profile.c core/agent_profile.h \
 	core/ociprofile.c core/ociprofile.h \
 	core/notif.h core/seccomp_ioctl.h
 nodist_core_libsandlock_core_la_SOURCES = core/builtin-config.c
