@@ -35,6 +35,9 @@ core_libsandlock_core_la_SOURCES = \
 	core/userns.c core/userns.h \
 	core/defer.c core/defer.h \
 	core/eintr.c core/eintr.h \
+	core/agent_proto.c core/agent_proto.h \
+	core/agent_profile.c core/agent_profile.h \
+	core/ociprofile.c core/ociprofile.h \
 	core/notif.h core/seccomp_ioctl.h
 nodist_core_libsandlock_core_la_SOURCES = core/builtin-config.c
 BUILT_SOURCES += core/builtin-config.c
@@ -50,13 +53,13 @@ core/builtin-config.c: $(top_srcdir)/examples/sandlock.ini
 	  echo '    ;'; \
 	} > $@-t && mv $@-t $@
 
-core_libsandlock_core_la_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/core $(SECCOMP_CFLAGS) $(INIH_CFLAGS)
+core_libsandlock_core_la_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/core $(SECCOMP_CFLAGS) $(INIH_CFLAGS) $(JANSSON_CFLAGS)
 core_libsandlock_core_la_LIBADD = $(PTHREAD_LIBS)
 # What links the core: libtool drops a static archive (configure's
-# --enable-static-deps puts those in SECCOMP_LIBS and INIH_LIBS) from a
+# --enable-static-deps puts those in SECCOMP_LIBS, INIH_LIBS and JANSSON_LIBS) from a
 # convenience library's dependencies, so each program names the libraries
 # itself.
-SANDLOCK_CORE_LIBS = core/libsandlock-core.la $(SECCOMP_LIBS) $(INIH_LIBS) $(PTHREAD_LIBS)
+SANDLOCK_CORE_LIBS = core/libsandlock-core.la $(SECCOMP_LIBS) $(INIH_LIBS) $(JANSSON_LIBS) $(PTHREAD_LIBS)
 
 bin_PROGRAMS += sandlock
 sandlock_SOURCES = core/main.c

@@ -8,6 +8,7 @@
 #include "hostview.h"
 #include "masks.h"
 #include "plugins_cmd.h"
+#include "ociprofile.h"
 #include "sl_config.h"
 
 #include <errno.h>
@@ -28,6 +29,7 @@ static void usage(FILE *out)
             "Usage: sandlock run [OPTIONS] [--] COMMAND [ARG...]\n"
             "       sandlock check [-c FILE] [--json] [--disable NAME] [--set S.K=V]\n"
             "       sandlock plugins [-c FILE] [--json]\n"
+            "       sandlock oci-profile [-c FILE] [--base PROFILE.json] --socket PATH [--metadata M]\n"
             "       sandlock --help | --version\n"
             "\n"
             "Runs COMMAND under a seccomp filter whose notified syscalls are decided by\n"
@@ -710,6 +712,8 @@ int main(int argc, char **argv)
         return cmd_check(argc - 1, argv + 1);
     if (!strcmp(cmd, "plugins"))
         return sl_cmd_plugins(argc - 1, argv + 1);
+    if (!strcmp(cmd, "oci-profile"))
+        return sl_oci_profile_main(argc - 1, argv + 1);
     if (cmd[0] == '-')
         fprintf(stderr, "sandlock: options go after the command: sandlock run %s ... -- COMMAND, or sandlock check "
                 "%s ... (try sandlock --help)\n", cmd, cmd);

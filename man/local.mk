@@ -21,3 +21,4 @@ $(man_generated): Makefile
 man/sandlock.1: man/sandlock.1.in
 man/sandlock.ini.5: man/sandlock.ini.5.in
 dist_man_MANS += man/sandlock.3
+dist_man_MANS += man/sandlock-agent.8

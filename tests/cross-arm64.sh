@@ -15,7 +15,7 @@ qemu=qemu-aarch64-static
 fail() { echo "$*" >&2; echo "0 passed, 1 failed"; exit 1; }
 
 # ---- the cross toolchain, the arm64 -dev packages and qemu-user ----
-packages="gcc-$triplet libc6-dev-arm64-cross libseccomp-dev:arm64 libinih-dev:arm64 qemu-user-static"
+packages="gcc-$triplet libc6-dev-arm64-cross libseccomp-dev:arm64 libinih-dev:arm64 libjansson-dev:arm64 qemu-user-static"
 missing=()
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -54,7 +54,7 @@ file sandlock | grep -q 'ARM aarch64' || fail "sandlock is not an arm64 binary: 
 # and record parsers.
 unit_tests="tests/unit/test_values tests/unit/test_config tests/unit/test_host tests/unit/test_abi
     tests/unit/test_loader tests/unit/test_chain tests/unit/test_rules tests/unit/test_argdeny
-    tests/unit/test_trust plugins/fsdeny/test-rules plugins/netguard/test-rules
+    tests/unit/test_trust tests/unit/test_agent_profile plugins/fsdeny/test-rules plugins/netguard/test-rules
     plugins/vfile/test-content plugins/audit/test-record"
 rm -f test-suite.log
 make check TESTS="$(echo $unit_tests)" LOG_COMPILER="$qemu" \

@@ -1,9 +1,12 @@
 # tests/ -- shared helpers; each suite has its own fragment.
+EXTRA_DIST += deploy/kubernetes/README.md deploy/kubernetes/kustomization.yaml deploy/kubernetes/namespace.yaml \
+	deploy/kubernetes/configmap.yaml deploy/kubernetes/daemonset.yaml deploy/kubernetes/pod-example.yaml
 EXTRA_DIST += tests/tap.h tests/lib.sh tests/run.sh tests/repeat.sh tests/build.sh build-aux/tap-driver.sh
 include $(srcdir)/tests/unit/local.mk
 include $(srcdir)/tests/integration/local.mk
 include $(srcdir)/tests/services/local.mk
 include $(srcdir)/tests/library/local.mk
+include $(srcdir)/tests/oci/local.mk
 
-TESTS += tests/default-config.sh tests/install.sh tests/man-pages.sh
-dist_check_SCRIPTS += tests/default-config.sh tests/install.sh tests/man-pages.sh
+TESTS += tests/default-config.sh tests/install.sh tests/man-pages.sh tests/deploy.sh
+dist_check_SCRIPTS += tests/default-config.sh tests/install.sh tests/man-pages.sh tests/deploy.sh

@@ -3,7 +3,7 @@
 # they load, and the `sandlock check` command-line tests.
 UNIT_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/core -I$(top_srcdir)/tests \
 	-DFIXTURE_DIR='"$(abs_top_builddir)/tests/unit/fixtures/.libs"'
-UNIT_TEST_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS) $(INIH_CFLAGS)
+UNIT_TEST_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS) $(INIH_CFLAGS) $(JANSSON_CFLAGS)
 
 unit_c_tests = \
 	tests/unit/test_values \
@@ -91,5 +91,21 @@ tests_unit_fixtures_v2only_la_LDFLAGS = -module -avoid-version -shared -rpath /n
 	-export-symbols-regex '^sandlock_plugin_entry_v2$$'
 
 # `sandlock check` from the command line.
-TESTS += tests/unit/check.sh tests/unit/continuation.sh
-dist_check_SCRIPTS += tests/unit/check.sh tests/unit/continuation.sh
+TESTS += tests/unit/check.sh tests/unit/continuation.sh tests/unit/oci-profile.sh
+dist_check_SCRIPTS += tests/unit/check.sh tests/unit/continuation.sh tests/unit/oci-profile.sh
+
+# The OCI seccomp agent's receiving side against a socketpair peer.
+check_PROGRAMS += tests/unit/test_agent_proto
+TESTS += tests/unit/test_agent_proto
+tests_unit_test_agent_proto_SOURCES = tests/unit/test_agent_proto.c
+tests_unit_test_agent_proto_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
+tests_unit_test_agent_proto_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_agent_proto_LDADD = $(SANDLOCK_CORE_LIBS)
+
+# Which configuration a container's listenerMetadata selects.
+check_PROGRAMS += tests/unit/test_agent_profile
+TESTS += tests/unit/test_agent_profile
+tests_unit_test_agent_profile_SOURCES = tests/unit/test_agent_profile.c
+tests_unit_test_agent_profile_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
+tests_unit_test_agent_profile_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_agent_profile_LDADD = $(SANDLOCK_CORE_LIBS)

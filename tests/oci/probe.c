@@ -1,0 +1,34 @@
+/* probe.c -- runs inside the test container of tests/oci/e2e.sh (built
+ * static: the bundle's rootfs holds busybox and this only).
+ *   probe getppid   getppid(2) through the native syscall: "getppid=R errno=E"
+ *   probe int80     getppid through x86_64's i386 entry (int 0x80), which
+ *                   the profile leaves to the runtime's bad-architecture
+ *                   action: the process dies of SIGSYS before printing */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+    if (argc == 2 && !strcmp(argv[1], "getppid")) {
+        errno = 0;
+        long r = syscall(SYS_getppid);
+        printf("getppid=%ld errno=%d\n", r, r < 0 ? errno : 0);
+        return 0;
+    }
+    if (argc == 2 && !strcmp(argv[1], "int80")) {
+#ifdef __x86_64__
+        long r = 64;    /* i386 getppid */
+        __asm__ volatile("int $0x80" : "+a"(r) : : "memory");
+        printf("int80 getppid=%ld\n", r);
+        return 0;
+#else
+        printf("int80: not x86_64\n");
+        return 3;
+#endif
+    }
+    fprintf(stderr, "usage: probe getppid|int80\n");
+    return 2;
+}
