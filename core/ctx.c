@@ -532,3 +532,31 @@ uint64_t sandlock_ctx_vanished(const sandlock_ctx *ctx)
 {
     return ctx->stats.vanished;
 }
+
+struct sandlock_ctx *sl_ctx_for_cli(const struct common_opts *o, char *err, size_t errlen)
+{
+    sandlock_ctx *ctx = sandlock_ctx_new();
+    if (!ctx) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    int rc = o->config ? sandlock_ctx_load_file(ctx, o->config) : sandlock_ctx_load_default(ctx);
+    for (size_t i = 0; rc == 0 && i < o->nsets; i++)
+        rc = sandlock_ctx_set(ctx, o->sets[i]);
+    for (size_t i = 0; rc == 0 && i < o->ndisabled; i++)
+        rc = sandlock_ctx_disable(ctx, o->disabled[i]);
+    if (rc == 0 && o->quiet)
+        ctx->cfg->log_level = SANDLOCK_LOG_ERROR;
+    sandlock_options opts;
+    sandlock_options_init(&opts);
+    opts.flags = SANDLOCK_OPT_LOG_STDERR;
+    if (rc == 0)
+        rc = sandlock_ctx_set_options(ctx, &opts);
+    if (rc) {
+        snprintf(err, errlen, "%s", sandlock_ctx_errmsg(ctx));
+        sandlock_ctx_free(ctx);
+        return NULL;
+    }
+    ctx->keep_process_state = 1;   /* sandlock exits after the run */
+    return ctx;
+}

@@ -65,6 +65,23 @@ struct sandlock_ctx {
     struct sl_stats_snapshot stats;
 };
 
+/* The command line's choice of configuration: -c FILE (else the default
+ * sandlock run reads), then each --set and --disable in order, -q. */
+struct common_opts {
+    const char *config;
+    const char *sets[64];       /* --set, in order */
+    size_t nsets;
+    const char *disabled[64];   /* --disable */
+    size_t ndisabled;
+    int quiet;
+};
+
+/* A context for a sandlock command (run, check, oci-profile): its
+ * configuration loaded and overridden as `o` says, log lines on stderr,
+ * the process's state left as the run makes it (the command exits after
+ * it). NULL with the reason in err. */
+struct sandlock_ctx *sl_ctx_for_cli(const struct common_opts *o, char *err, size_t errlen);
+
 /* Loads and initialises the instances and builds the chains (what a run
  * and `sandlock check` need). One context at a time in a process is open.
  * 0, or -1 with errmsg set and nothing left open. */

@@ -63,41 +63,13 @@ static void usage(FILE *out)
 }
 
 /* Command-line options shared by run and check. */
-struct common_opts {
-    const char *config;
-    const char *sets[64];       /* --set, in order */
-    size_t nsets;
-    const char *disabled[64];   /* --disable */
-    size_t ndisabled;
-    int quiet;
-};
-
 /* The context of -c, --set, --disable and -q: NULL with the message printed. */
 static sandlock_ctx *context_of(const struct common_opts *o)
 {
-    sandlock_ctx *ctx = sandlock_ctx_new();
-    if (!ctx) {
-        fprintf(stderr, "sandlock: out of memory\n");
-        return NULL;
-    }
-    int rc = o->config ? sandlock_ctx_load_file(ctx, o->config) : sandlock_ctx_load_default(ctx);
-    for (size_t i = 0; rc == 0 && i < o->nsets; i++)
-        rc = sandlock_ctx_set(ctx, o->sets[i]);
-    for (size_t i = 0; rc == 0 && i < o->ndisabled; i++)
-        rc = sandlock_ctx_disable(ctx, o->disabled[i]);
-    if (rc == 0 && o->quiet)
-        ctx->cfg->log_level = SANDLOCK_LOG_ERROR;
-    sandlock_options opts;
-    sandlock_options_init(&opts);
-    opts.flags = SANDLOCK_OPT_LOG_STDERR;
-    if (rc == 0)
-        rc = sandlock_ctx_set_options(ctx, &opts);
-    if (rc) {
-        fprintf(stderr, "sandlock: %s\n", sandlock_ctx_errmsg(ctx));
-        sandlock_ctx_free(ctx);
-        return NULL;
-    }
-    ctx->keep_process_state = 1;   /* sandlock exits after the run */
+    char err[2048];
+    sandlock_ctx *ctx = sl_ctx_for_cli(o, err, sizeof(err));
+    if (!ctx)
+        fprintf(stderr, "sandlock: %s\n", err);
     return ctx;
 }
 

@@ -5,8 +5,8 @@
 #include "ociprofile.h"
 #include "argdeny.h"
 #include "chain.h"
+#include "ctx.h"
 #include "loader.h"
-#include "masks.h"
 #include "sl_config.h"
 
 #include <errno.h>
@@ -391,51 +391,30 @@ int sl_oci_profile_main(int argc, char **argv)
      * container's mounts are its runtime's, so the plugins take the
      * notification path for everything (as with masks = no). */
     char err[2048] = "";
-    const char *path = sl_config_choose(config);
-    struct sl_config *cfg = path ? sl_config_load(path, err, sizeof(err))
-                                 : sl_config_parse(sl_builtin_config, "<built-in>", err, sizeof(err));
-    if (!path && cfg) {
-        char dir[4096];
-        sl_config_dropin_dir(SANDLOCK_SYSCONF_FILE, dir, sizeof(dir));
-        if (sl_config_dropins(cfg, dir, err, sizeof(err))) {
-            sl_config_free(cfg);
-            cfg = NULL;
-        }
-    }
-    if (!cfg) {
-        fprintf(stderr, "sandlock: %s\n", err);
+    struct common_opts o = { .config = config, .sets = { "sandlock.masks=no" }, .nsets = 1 };
+    sandlock_ctx *ctx = sl_ctx_for_cli(&o, err, sizeof(err));
+    if (!ctx || sl_ctx_open(ctx)) {
+        fprintf(stderr, "sandlock: %s\n", ctx ? sandlock_ctx_errmsg(ctx) : err);
+        sandlock_ctx_free(ctx);
         json_decref(base);
         return EXIT_SANDLOCK_ERROR;
     }
-    sl_masks_enable(0);
-    struct sl_plugins plugins = { 0 };
-    struct sl_chains chains = { 0 };
     int code = EXIT_SANDLOCK_ERROR;
-    if (sl_plugins_load(cfg, &plugins, err, sizeof(err))) {
-        fprintf(stderr, "sandlock: %s\n", err);
-        json_decref(base);
-    } else if (sl_chains_build(&plugins, &chains)) {
-        fprintf(stderr, "sandlock: out of memory\n");
-        json_decref(base);
+    in.chains = &ctx->chains;
+    in.deny = ctx->plugins.deny;
+    in.ndeny = ctx->plugins.ndeny;
+    in.builtin = ctx->plugins.builtin_deny;
+    json_t *profile = sl_oci_profile_build(&in, base, err, sizeof(err));
+    if (!profile) {
+        fprintf(stderr, "sandlock oci-profile: %s\n", err);
+    } else if (json_dumpf(profile, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) || fputc('\n', stdout) < 0 ||
+               fflush(stdout)) {
+        fprintf(stderr, "sandlock oci-profile: cannot write the profile: %s\n", strerror(errno));
     } else {
-        in.chains = &chains;
-        in.deny = plugins.deny;
-        in.ndeny = plugins.ndeny;
-        in.builtin = plugins.builtin_deny;
-        json_t *profile = sl_oci_profile_build(&in, base, err, sizeof(err));
-        if (!profile) {
-            fprintf(stderr, "sandlock oci-profile: %s\n", err);
-        } else if (json_dumpf(profile, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) || fputc('\n', stdout) < 0 ||
-                   fflush(stdout)) {
-            fprintf(stderr, "sandlock oci-profile: cannot write the profile: %s\n", strerror(errno));
-        } else {
-            code = 0;
-        }
-        json_decref(profile);
+        code = 0;
     }
-    sl_chains_free(&chains);
-    sl_plugins_unload(&plugins);
-    sl_masks_free();
-    sl_config_free(cfg);
+    json_decref(profile);       /* (base was taken over by the build) */
+    sl_ctx_close(ctx);
+    sandlock_ctx_free(ctx);
     return code;
 }
