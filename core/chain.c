@@ -6,6 +6,7 @@
 #include "fault.h"
 #include "log.h"
 
+#include "clock.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <seccomp.h>
@@ -186,13 +187,6 @@ void sl_answer_from_policy(int policy, struct sl_answer *a)
     }
 }
 
-static inline uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
 /* handle() under the fault guard: a crash returns SANDLOCK_ERROR and
  * quarantines the instance. Kept apart so no caller local lives across
  * sigsetjmp(). */
@@ -222,13 +216,13 @@ static __attribute__((noinline)) int guarded_handle(struct sl_instance *inst, co
 static int call_instance(struct sl_instance *inst, const sandlock_event *event,
                          sandlock_response *resp, int listener, int timing)
 {
-    uint64_t start = timing ? now_ns() : 0;
+    uint64_t start = timing ? sl_now_ns() : 0;
     memset(resp, 0, sizeof(*resp));
     resp->abi_version = SANDLOCK_ABI_VERSION;
     resp->struct_size = sizeof(*resp);
     int rc = guarded_handle(inst, event, resp);
     if (timing)
-        atomic_fetch_add_explicit(&inst->stats.handle_ns, now_ns() - start, memory_order_relaxed);
+        atomic_fetch_add_explicit(&inst->stats.handle_ns, sl_now_ns() - start, memory_order_relaxed);
     atomic_fetch_add_explicit(&inst->stats.calls, 1, memory_order_relaxed);
 
     if (rc != SANDLOCK_OK) {

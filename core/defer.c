@@ -6,6 +6,7 @@
 #include "notif.h"
 #include "respond.h"
 
+#include "clock.h"
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -37,13 +38,6 @@ static struct {
 
 /* The handle the current worker deferred during this notification. */
 static __thread sandlock_handle deferred_here;
-
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 static int registered(sandlock_handle h)
 {
@@ -92,7 +86,7 @@ static void *timeout_main(void *arg)
     (void)arg;
     pthread_mutex_lock(&df.lock);
     while (!df.stopped) {
-        uint64_t now = now_ns(), next = UINT64_MAX;
+        uint64_t now = sl_now_ns(), next = UINT64_MAX;
         for (size_t i = 0; i < df.n; i++) {
             struct sl_slot *s = &sl_slots.slot[i];
             sandlock_handle h = atomic_load_explicit(&s->handle, memory_order_relaxed);
@@ -187,7 +181,7 @@ int sl_defer(sandlock_handle h)
         }
         df.thread_running = 1;
     }
-    slot->deadline_ns = now_ns() + df.timeout_ns;
+    slot->deadline_ns = sl_now_ns() + df.timeout_ns;
     slot->deferred_by = NULL;
     slot->policy = SL_EXC_KILL;
     atomic_store_explicit(&slot->state, SL_SLOT_DEFERRED, memory_order_relaxed);

@@ -23,6 +23,7 @@ static void emit(char *line, size_t len)
     }
 }
 
+/* How each level starts a line ("sandlock: warning: ..."). */
 static const char *const level_names[] = { "error", "warning", "info", "debug" };
 
 void sl_vlog_instance(const char *instance, int level, const char *fmt, va_list ap)
@@ -57,13 +58,20 @@ void sl_log(int level, const char *fmt, ...)
     va_end(ap);
 }
 
+/* The names of the levels in sandlock.ini's log_level (and --set). */
+static const char *const level_keys[] = { "error", "warn", "info", "debug" };
+
 int sl_log_level_from_name(const char *name)
 {
-    static const char *const names[] = { "error", "warn", "info", "debug" };
     for (int i = 0; i < 4; i++)
-        if (strcmp(name, names[i]) == 0)
+        if (strcmp(name, level_keys[i]) == 0)
             return i;
     return -1;
+}
+
+const char *sl_log_level_name(int level)
+{
+    return level >= 0 && level < 4 ? level_keys[level] : "?";
 }
 
 void sl_trace(const char *fmt, ...)

@@ -13,6 +13,8 @@ void sl_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 void sl_vlog_instance(const char *instance, int level, const char *fmt, va_list ap);
 /* Parses "error", "warn", "info", "debug"; returns the level or -1. */
 int sl_log_level_from_name(const char *name);
+/* The log_level value naming `level` ("warn"...). */
+const char *sl_log_level_name(int level);
 
 /* A line for -v tracing, written whatever the log level. */
 void sl_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -5,6 +5,7 @@
 #include "eintr.h"
 #include "json.h"
 #include "loader.h"
+#include "log.h"
 #include "hostview.h"
 #include "masks.h"
 #include "plugins_cmd.h"
@@ -215,9 +216,8 @@ static void print_check(const struct sandlock_ctx *s)
     for (size_t i = 0; i < ndirs; i++)
         printf("%s%s", i ? ":" : " ", dirs[i]);
     printf("\ndefault on_exception: %s\n", sl_exception_policy_name(cfg->on_exception));
-    static const char *const level_names[] = { "error", "warn", "info", "debug" };
     printf("workers: %u, log_level: %s, max_deferred: %u, defer_timeout: %llums\n", cfg->workers,
-           level_names[cfg->log_level], cfg->max_deferred, (unsigned long long)(cfg->defer_timeout_ns / 1000000));
+           sl_log_level_name(cfg->log_level), cfg->max_deferred, (unsigned long long)(cfg->defer_timeout_ns / 1000000));
     printf("masks: %s\n", !cfg->masks ? "off (masks = no): plugins use notifications"
                            : !cfg->default_deny ? "off (default_deny = no: the command could unmount them): plugins "
                                                   "use notifications"
@@ -309,7 +309,6 @@ static int common_option(struct common_opts *o, int c)
 static void print_check_json(const struct sandlock_ctx *s, FILE *out)
 {
     const struct sl_config *cfg = s->cfg;
-    static const char *const level_names[] = { "error", "warn", "info", "debug" };
     const char *dirs[64];
     char storage[4096];
     size_t ndirs = sl_plugin_search_path(cfg, dirs, 64, storage, sizeof(storage));
@@ -328,7 +327,7 @@ static void print_check_json(const struct sandlock_ctx *s, FILE *out)
     }
     fprintf(out, "], \"on_exception\": \"%s\", \"workers\": %u, \"log_level\": \"%s\", \"max_deferred\": %u, "
             "\"defer_timeout_ms\": %llu, \"masks\": \"%s\", \"default_deny\": %s, \"deny\": [",
-            sl_exception_policy_name(cfg->on_exception), cfg->workers, level_names[cfg->log_level],
+            sl_exception_policy_name(cfg->on_exception), cfg->workers, sl_log_level_name(cfg->log_level),
             cfg->max_deferred, (unsigned long long)(cfg->defer_timeout_ns / 1000000),
             !cfg->masks ? "off" : sl_masks_available() ? "on" : "unavailable", cfg->default_deny ? "true" : "false");
     for (size_t i = 0; i < cfg->ndeny; i++) {

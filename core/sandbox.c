@@ -7,6 +7,7 @@
 #include "stubcode.h"
 #include "userns.h"
 
+#include "clock.h"
 #include <dirent.h>
 #include <errno.h>
 #include <alloca.h>
@@ -109,11 +110,6 @@ __attribute__((constructor)) static void reserve_std_fds(void)
             break;
         }
     }
-}
-
-static long futex(atomic_int *addr, int op, int val, const struct timespec *timeout)
-{
-    return syscall(SYS_futex, addr, op, val, timeout, NULL, 0);
 }
 
 /* ---- the stub (runs in the child; sandlock's code, single-threaded) ---- */
@@ -306,7 +302,7 @@ STUB_CODE static int __attribute__((noreturn)) command_main(void *arg)
         sched_yield();
     }
     while (!(len = atomic_load(&page->filter_len)))
-        futex(&page->filter_len, FUTEX_WAIT, 0, NULL);
+        sl_futex(&page->filter_len, FUTEX_WAIT, 0, NULL);
     const struct sl_filter filter = { .prog = { .len = (unsigned short)len, .filter = page->insns } };
     int listener = sl_filter_install(&filter);
     if (listener < 0) {
@@ -323,13 +319,13 @@ STUB_CODE static int __attribute__((noreturn)) command_main(void *arg)
          * holds a copy (go), so we need not wait: a notified call of the
          * command waits in the kernel until a worker receives it. */
         atomic_store(&page->listener, listener);
-        futex(&page->listener, FUTEX_WAKE, 1, NULL);
+        sl_futex(&page->listener, FUTEX_WAKE, 1, NULL);
     } else {
         /* The stub takes the fd from our table and hands it on. */
         atomic_store(&page->child_listener, listener);
-        futex(&page->child_listener, FUTEX_WAKE, 1, NULL);
+        sl_futex(&page->child_listener, FUTEX_WAKE, 1, NULL);
         while (!atomic_load(&page->armed))
-            futex(&page->armed, FUTEX_WAIT, 0, NULL);
+            sl_futex(&page->armed, FUTEX_WAIT, 0, NULL);
         close(listener);
     }
     char *const *argv = a->argv;
@@ -434,7 +430,7 @@ STUB_CODE static void __attribute__((noreturn)) stub_main(const struct stub_args
         int number = atomic_load(&page->listener);
         if (number >= 0) {
             while (!atomic_load(&page->go))
-                futex(&page->go, FUTEX_WAIT, 0, NULL);
+                sl_futex(&page->go, FUTEX_WAIT, 0, NULL);
             close(number);
         }
     } else {
@@ -459,7 +455,7 @@ STUB_CODE static void __attribute__((noreturn)) stub_main(const struct stub_args
                     atomic_store(&page->setup_errno, ECHILD);
                 _exit(125);
             }
-            futex(&page->child_listener, FUTEX_WAIT, -1, &slice);
+            sl_futex(&page->child_listener, FUTEX_WAIT, -1, &slice);
         }
         int cmd_pidfd = (int)syscall(SYS_pidfd_open, cmd, 0);
         int listener = cmd_pidfd < 0 ? -1 : (int)syscall(SYS_pidfd_getfd, cmd_pidfd, number, 0);
@@ -471,18 +467,18 @@ STUB_CODE static void __attribute__((noreturn)) stub_main(const struct stub_args
             stub_fail(e);
         }
         atomic_store(&page->listener, listener);
-        futex(&page->listener, FUTEX_WAKE, 1, NULL);
+        sl_futex(&page->listener, FUTEX_WAKE, 1, NULL);
         while (!atomic_load(&page->go)) {
             if (stub_orphaned)
                 stub_orphan_exit();
-            futex(&page->go, FUTEX_WAIT, 0, NULL);
+            sl_futex(&page->go, FUTEX_WAIT, 0, NULL);
         }
         close(listener);
         /* Before the command runs, the stub (unfiltered) gets out of its reach:
          * /proc/PID/mem of a same-uid, dumpable process. */
         prctl(PR_SET_DUMPABLE, 0);
         atomic_store(&page->armed, 1);
-        futex(&page->armed, FUTEX_WAKE, 1, NULL);
+        sl_futex(&page->armed, FUTEX_WAKE, 1, NULL);
     }
 
     for (;;) {
@@ -590,9 +586,9 @@ static void *stub_launcher(void *arg)
     l->err = pid < 0 ? errno : 0;
     l->pid = pid;
     atomic_store(&l->launched, 1);
-    futex(&l->launched, FUTEX_WAKE, 1, NULL);
+    sl_futex(&l->launched, FUTEX_WAKE, 1, NULL);
     while (!atomic_load(&l->unpark))
-        futex(&l->unpark, FUTEX_WAIT, 0, NULL);
+        sl_futex(&l->unpark, FUTEX_WAIT, 0, NULL);
     free(l);
     return NULL;
 }
@@ -607,7 +603,7 @@ static void release_launcher(void)
         return;
     sb.launch = NULL;
     atomic_store(&l->unpark, 1);
-    futex(&l->unpark, FUTEX_WAKE, 1, NULL);
+    sl_futex(&l->unpark, FUTEX_WAKE, 1, NULL);
 }
 
 /* The fast way to start the stub (root: a PID namespace, and the command
@@ -786,7 +782,7 @@ static int fork_stub(char *err, size_t errlen)
 static pid_t launch_result(struct launch *l)
 {
     while (!atomic_load(&l->launched))
-        futex(&l->launched, FUTEX_WAIT, 0, NULL);
+        sl_futex(&l->launched, FUTEX_WAIT, 0, NULL);
     errno = l->err;
     return l->pid;
 }
@@ -844,7 +840,7 @@ int sl_sandbox_set_filter(const struct sl_filter *filter, char *err, size_t errl
     }
     memcpy(sb.page->insns, filter->prog.filter, len * sizeof(struct sock_filter));
     atomic_store(&sb.page->filter_len, (int)len);       /* orders the copy before it */
-    futex(&sb.page->filter_len, FUTEX_WAKE, 1, NULL);
+    sl_futex(&sb.page->filter_len, FUTEX_WAKE, 1, NULL);
     return 0;
 }
 
@@ -920,7 +916,7 @@ int sl_sandbox_listener(char *err, size_t errlen)
             sl_sandbox_abort();
             return -1;
         }
-        futex(&sb.page->listener, FUTEX_WAIT, -1, &slice);
+        sl_futex(&sb.page->listener, FUTEX_WAIT, -1, &slice);
     }
     int listener = (int)syscall(SYS_pidfd_getfd, sb.stub_pidfd, number, 0);
     if (listener < 0) {
@@ -934,7 +930,7 @@ int sl_sandbox_listener(char *err, size_t errlen)
 void sl_sandbox_release(void)
 {
     atomic_store(&sb.page->go, 1);
-    futex(&sb.page->go, FUTEX_WAKE, 1, NULL);    /* the stub (it then arms the command) */
+    sl_futex(&sb.page->go, FUTEX_WAKE, 1, NULL);    /* the stub (it then arms the command) */
 }
 
 void sl_sandbox_kill(int sig)

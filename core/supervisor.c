@@ -13,6 +13,7 @@
 #include "seccomp_ioctl.h"
 #include "values.h"
 
+#include "clock.h"
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -40,11 +41,6 @@ static struct {
     atomic_int ready;      /* 1 once the listener is attached or the workers stop */
     atomic_ulong vanished; /* notifications gone before a worker received them */
 } sup;
-
-static long futex(atomic_int *addr, int op, int val)
-{
-    return syscall(SYS_futex, addr, op, val, NULL, NULL, 0);
-}
 
 static void on_wakeup(int sig)
 {
@@ -147,7 +143,7 @@ static void *worker_main(void *arg)
     /* Started before the sandbox holds a listener: wait for it (a signal
      * from sl_supervisor_stop() interrupts the wait). */
     while (!atomic_load(&sup.ready))
-        futex(&sup.ready, FUTEX_WAIT, 0);
+        sl_futex(&sup.ready, FUTEX_WAIT, 0, NULL);
     struct seccomp_notif req;
     while (!atomic_load_explicit(&sup.stop, memory_order_relaxed)) {
         memset(&req, 0, sizeof(req));
@@ -230,7 +226,7 @@ void sl_supervisor_attach(int listener)
                strerror(errno));
     sl_listener_fd = listener;
     atomic_store(&sup.ready, 1);     /* orders the store above before it */
-    futex(&sup.ready, FUTEX_WAKE, INT_MAX);
+    sl_futex(&sup.ready, FUTEX_WAKE, INT_MAX, NULL);
 }
 
 unsigned long sl_supervisor_vanished(void)
@@ -242,7 +238,7 @@ void sl_supervisor_stop(void)
 {
     atomic_store(&sup.stop, 1);
     atomic_store(&sup.ready, 1);
-    futex(&sup.ready, FUTEX_WAKE, INT_MAX);
+    sl_futex(&sup.ready, FUTEX_WAKE, INT_MAX, NULL);
     for (size_t i = 0; i < sup.nthreads; i++) {
         for (;;) {
             pthread_kill(sup.threads[i], SIGUSR1);
