@@ -1,21 +1,13 @@
 /* agent_profile.c -- see agent_profile.h. */
 #include "config.h"
 #include "agent_profile.h"
+#include "log.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 #define PREFIX "profile="
 
@@ -26,13 +18,13 @@ int sl_agent_profile_name(const char *metadata, char *name, char *err, size_t er
         return 0;
     }
     if (strncmp(metadata, PREFIX, strlen(PREFIX))) {
-        set_err(err, errlen, "listenerMetadata \"%.80s\": expected \"profile=NAME\" or nothing", metadata);
+        sl_errf(err, errlen, "listenerMetadata \"%.80s\": expected \"profile=NAME\" or nothing", metadata);
         return -1;
     }
     const char *n = metadata + strlen(PREFIX);
     size_t len = strspn(n, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
     if (!len || n[len] || n[0] == '.' || len > SL_AGENT_MAX_PROFILE) {
-        set_err(err, errlen, "listenerMetadata: profile name \"%.80s\": 1 to %d letters, digits, '-', '_' or "
+        sl_errf(err, errlen, "listenerMetadata: profile name \"%.80s\": 1 to %d letters, digits, '-', '_' or "
                 "'.' (not first)", n, SL_AGENT_MAX_PROFILE);
         return -1;
     }
@@ -50,16 +42,16 @@ int sl_agent_profile_file(const char *config, const char *name, char *path, size
         dirlen = 0;    /* "/sandlock.ini": the root */
     int n = snprintf(path, size, "%.*s/agent.d/%s.ini", dirlen, dir, name);
     if (n < 0 || (size_t)n >= size) {
-        set_err(err, errlen, "profile %s: path too long", name);
+        sl_errf(err, errlen, "profile %s: path too long", name);
         return -1;
     }
     struct stat st;
     if (stat(path, &st)) {
-        set_err(err, errlen, "unknown profile %s: %s: %s", name, path, strerror(errno));
+        sl_errf(err, errlen, "unknown profile %s: %s: %s", name, path, strerror(errno));
         return -1;
     }
     if (!S_ISREG(st.st_mode)) {
-        set_err(err, errlen, "profile %s: %s is not a regular file", name, path);
+        sl_errf(err, errlen, "profile %s: %s is not a regular file", name, path);
         return -1;
     }
     return 0;

@@ -18,6 +18,7 @@
  * json.c. */
 #include "config.h"
 #include "agent_proto.h"
+#include "log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -43,15 +44,6 @@
 #endif
 
 #define LISTENER_NAME "seccompFd"
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 static void close_all(int *fds, size_t n)
 {
@@ -99,16 +91,16 @@ static int get_string(json_t *obj, const char *where, const char *key, int requi
     if (!v && !required) {
         *out = strdup("");
     } else if (!v) {
-        set_err(err, errlen, "%s%s: missing", where, key);
+        sl_errf(err, errlen, "%s%s: missing", where, key);
         return -1;
     } else if (!json_is_string(v)) {
-        set_err(err, errlen, "%s%s: not a string", where, key);
+        sl_errf(err, errlen, "%s%s: not a string", where, key);
         return -1;
     } else {
         *out = strdup(json_string_value(v));
     }
     if (!*out) {
-        set_err(err, errlen, "out of memory");
+        sl_errf(err, errlen, "out of memory");
         return -1;
     }
     return 0;
@@ -119,11 +111,11 @@ static int get_pid(json_t *obj, const char *where, const char *key, pid_t *out, 
 {
     json_t *v = json_object_get(obj, key);
     if (!v) {
-        set_err(err, errlen, "%s%s: missing", where, key);
+        sl_errf(err, errlen, "%s%s: missing", where, key);
         return -1;
     }
     if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > INT_MAX) {
-        set_err(err, errlen, "%s%s: not a process id (an integer from 1)", where, key);
+        sl_errf(err, errlen, "%s%s: not a process id (an integer from 1)", where, key);
         return -1;
     }
     *out = (pid_t)json_integer_value(v);
@@ -136,29 +128,29 @@ static int get_annotations(json_t *state, struct sl_agent_container *out, char *
     if (!a)
         return 0;
     if (!json_is_object(a)) {
-        set_err(err, errlen, "state.annotations: not an object");
+        sl_errf(err, errlen, "state.annotations: not an object");
         return -1;
     }
     if (json_object_size(a) > SL_AGENT_MAX_ANNOTATIONS) {
-        set_err(err, errlen, "state.annotations: more than %d", SL_AGENT_MAX_ANNOTATIONS);
+        sl_errf(err, errlen, "state.annotations: more than %d", SL_AGENT_MAX_ANNOTATIONS);
         return -1;
     }
     if (!json_object_size(a))
         return 0;
     if (!(out->annotations = calloc(json_object_size(a), sizeof(*out->annotations)))) {
-        set_err(err, errlen, "out of memory");
+        sl_errf(err, errlen, "out of memory");
         return -1;
     }
     const char *key;
     json_t *value;
     json_object_foreach(a, key, value) {
         if (!json_is_string(value)) {
-            set_err(err, errlen, "state.annotations.%.64s: not a string", key);
+            sl_errf(err, errlen, "state.annotations.%.64s: not a string", key);
             return -1;
         }
         struct sl_agent_annotation *an = &out->annotations[out->nannotations++];
         if (!(an->key = strdup(key)) || !(an->value = strdup(json_string_value(value)))) {
-            set_err(err, errlen, "out of memory");
+            sl_errf(err, errlen, "out of memory");
             return -1;
         }
     }
@@ -170,30 +162,30 @@ static int get_fds(json_t *root, char **fds, size_t *nfds, char *err, size_t err
     json_t *a = json_object_get(root, "fds");
     *nfds = 0;
     if (!a) {
-        set_err(err, errlen, "fds: missing");
+        sl_errf(err, errlen, "fds: missing");
         return -1;
     }
     if (!json_is_array(a)) {
-        set_err(err, errlen, "fds: not an array");
+        sl_errf(err, errlen, "fds: not an array");
         return -1;
     }
     if (json_array_size(a) > SL_AGENT_MAX_FDS) {
-        set_err(err, errlen, "fds: more than %d names", SL_AGENT_MAX_FDS);
+        sl_errf(err, errlen, "fds: more than %d names", SL_AGENT_MAX_FDS);
         return -1;
     }
     for (size_t i = 0; i < json_array_size(a); i++) {
         json_t *v = json_array_get(a, i);
         if (!json_is_string(v)) {
-            set_err(err, errlen, "fds[%zu]: not a string", i);
+            sl_errf(err, errlen, "fds[%zu]: not a string", i);
             return -1;
         }
         for (size_t k = 0; k < i; k++)
             if (!strcmp(fds[k], json_string_value(v))) {
-                set_err(err, errlen, "fds[%zu]: \"%.64s\" named twice", i, fds[k]);
+                sl_errf(err, errlen, "fds[%zu]: \"%.64s\" named twice", i, fds[k]);
                 return -1;
             }
         if (!(fds[i] = strdup(json_string_value(v)))) {
-            set_err(err, errlen, "out of memory");
+            sl_errf(err, errlen, "out of memory");
             return -1;
         }
         (*nfds)++;
@@ -209,22 +201,22 @@ int sl_agent_parse(const char *text, size_t len, struct sl_agent_container *out,
     /* Objects or arrays only, nothing after the value, no \u0000. */
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
-        set_err(err, errlen, "malformed JSON at line %d column %d: %s", jerr.line, jerr.column, jerr.text);
+        sl_errf(err, errlen, "malformed JSON at line %d column %d: %s", jerr.line, jerr.column, jerr.text);
         return -1;
     }
     json_t *state = json_object_get(root, "state");
     int rc = -1;
     if (!json_is_object(root))
-        set_err(err, errlen, "not a JSON object");
+        sl_errf(err, errlen, "not a JSON object");
     else if (get_string(root, "", "ociVersion", 1, &out->oci_version, err, errlen) ||
              get_fds(root, fds, nfds, err, errlen) ||
              get_pid(root, "", "pid", &out->pid, err, errlen) ||
              get_string(root, "", "metadata", 0, &out->metadata, err, errlen))
         ;
     else if (!state)
-        set_err(err, errlen, "state: missing");
+        sl_errf(err, errlen, "state: missing");
     else if (!json_is_object(state))
-        set_err(err, errlen, "state: not an object");
+        sl_errf(err, errlen, "state: not an object");
     else if (get_string(state, "state.", "id", 1, &out->id, err, errlen) ||
              get_string(state, "state.", "status", 1, &out->status, err, errlen) ||
              get_pid(state, "state.", "pid", &out->init_pid, err, errlen) ||
@@ -232,7 +224,7 @@ int sl_agent_parse(const char *text, size_t len, struct sl_agent_container *out,
              get_annotations(state, out, err, errlen))
         ;
     else if (!*out->id)
-        set_err(err, errlen, "state.id: empty");
+        sl_errf(err, errlen, "state.id: empty");
     else
         rc = 0;
     json_decref(root);
@@ -304,7 +296,7 @@ int sl_agent_pin_init(struct sl_agent_container *out, unsigned long long receive
     pid_t pid = out->init_pid;
     int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
     if (pidfd < 0) {
-        set_err(err, errlen, "state.pid %d: pidfd_open: %s", (int)pid, strerror(errno));
+        sl_errf(err, errlen, "state.pid %d: pidfd_open: %s", (int)pid, strerror(errno));
         return -1;
     }
     int mode = -1;
@@ -314,13 +306,13 @@ int sl_agent_pin_init(struct sl_agent_container *out, unsigned long long receive
     /* Still alive after the reads: they were of the pidfd's process (its
      * pid cannot be reused while it exists, zombie included). */
     if (syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) != 0 || started < 0 || status) {
-        set_err(err, errlen, "state.pid %d: the process is gone", (int)pid);
+        sl_errf(err, errlen, "state.pid %d: the process is gone", (int)pid);
     } else if ((unsigned long long)started > received_ticks) {
-        set_err(err, errlen, "state.pid %d: started after the message arrived (a reused pid)", (int)pid);
+        sl_errf(err, errlen, "state.pid %d: started after the message arrived (a reused pid)", (int)pid);
     } else if (mode != 2) {
-        set_err(err, errlen, "state.pid %d: not under a seccomp filter", (int)pid);
+        sl_errf(err, errlen, "state.pid %d: not under a seccomp filter", (int)pid);
     } else if (out->peer_uid != 0 && out->peer_uid != ruid && out->peer_uid != euid) {
-        set_err(err, errlen, "state.pid %d: the peer (uid %u) may not signal it", (int)pid,
+        sl_errf(err, errlen, "state.pid %d: the peer (uid %u) may not signal it", (int)pid,
                 (unsigned)out->peer_uid);
     } else {
         out->init_pidfd = pidfd;
@@ -372,9 +364,9 @@ static int take_rights(struct msghdr *msg, int *fds, size_t max, size_t *n, char
         }
     }
     if (bad)
-        set_err(err, errlen, "control data other than SCM_RIGHTS");
+        sl_errf(err, errlen, "control data other than SCM_RIGHTS");
     else if (over)
-        set_err(err, errlen, "more than %zu descriptors", max);
+        sl_errf(err, errlen, "more than %zu descriptors", max);
     return bad || over ? -1 : 0;
 }
 
@@ -418,7 +410,7 @@ static int read_message(int conn, int timeout_ms, char **text, size_t *len, int 
     size_t cap = 4096;
     char *buf = malloc(cap);
     if (!buf) {
-        set_err(err, errlen, "out of memory");
+        sl_errf(err, errlen, "out of memory");
         return -1;
     }
     *len = 0;
@@ -430,17 +422,17 @@ static int read_message(int conn, int timeout_ms, char **text, size_t *len, int 
             continue;
         if (ready <= 0) {
             if (ready == 0)
-                set_err(err, errlen, "%s within %d ms", *len ? "the peer did not send a whole message"
+                sl_errf(err, errlen, "%s within %d ms", *len ? "the peer did not send a whole message"
                                                              : "the peer sent nothing", timeout_ms);
             else
-                set_err(err, errlen, "poll: %s", strerror(errno));
+                sl_errf(err, errlen, "poll: %s", strerror(errno));
             break;
         }
         if (cap - *len < 4096 && cap <= SL_AGENT_MAX_MESSAGE) {
             size_t bigger = cap * 2 > SL_AGENT_MAX_MESSAGE + 1 ? SL_AGENT_MAX_MESSAGE + 1 : cap * 2;
             char *nbuf = realloc(buf, bigger);
             if (!nbuf) {
-                set_err(err, errlen, "out of memory");
+                sl_errf(err, errlen, "out of memory");
                 break;
             }
             buf = nbuf;
@@ -458,7 +450,7 @@ static int read_message(int conn, int timeout_ms, char **text, size_t *len, int 
         if (got < 0 && (errno == EINTR || errno == EAGAIN))
             continue;
         if (got < 0) {
-            set_err(err, errlen, "recvmsg: %s", strerror(errno));
+            sl_errf(err, errlen, "recvmsg: %s", strerror(errno));
             break;
         }
         if (take_rights(&msg, fds, SL_AGENT_MAX_FDS, nfds, err, errlen))
@@ -466,27 +458,27 @@ static int read_message(int conn, int timeout_ms, char **text, size_t *len, int 
         /* MSG_TRUNC: a stream never truncates data, but a descriptor
          * handed over as something else could be a datagram socket. */
         if (msg.msg_flags & MSG_TRUNC) {
-            set_err(err, errlen, "message truncated");
+            sl_errf(err, errlen, "message truncated");
             break;
         }
         if (msg.msg_flags & MSG_CTRUNC) {
-            set_err(err, errlen, "more than %d descriptors (control data truncated)", SL_AGENT_MAX_FDS);
+            sl_errf(err, errlen, "more than %d descriptors (control data truncated)", SL_AGENT_MAX_FDS);
             break;
         }
         if (got == 0 && !*len) {
-            set_err(err, errlen, "the peer closed without a message");
+            sl_errf(err, errlen, "the peer closed without a message");
             break;
         }
         *len += (size_t)got;
         if (*len > SL_AGENT_MAX_MESSAGE) {
-            set_err(err, errlen, "message longer than %d bytes", SL_AGENT_MAX_MESSAGE);
+            sl_errf(err, errlen, "message longer than %d bytes", SL_AGENT_MAX_MESSAGE);
             break;
         }
         if (got == 0 || complete(buf, *len)) {
             /* Nothing may follow (descriptors included). */
             char extra;
             if (got > 0 && recv(conn, &extra, 1, MSG_DONTWAIT | MSG_PEEK) > 0) {
-                set_err(err, errlen, "data after the message");
+                sl_errf(err, errlen, "data after the message");
                 break;
             }
             *text = buf;
@@ -509,7 +501,7 @@ int sl_agent_receive(int conn, int timeout_ms, struct sl_agent_container *out, c
     struct ucred cred;
     socklen_t credlen = sizeof(cred);
     if (getsockopt(conn, SOL_SOCKET, SO_PEERCRED, &cred, &credlen)) {
-        set_err(err, errlen, "SO_PEERCRED: %s", strerror(errno));
+        sl_errf(err, errlen, "SO_PEERCRED: %s", strerror(errno));
         return -1;
     }
     out->peer_uid = cred.uid;
@@ -520,7 +512,7 @@ int sl_agent_receive(int conn, int timeout_ms, struct sl_agent_container *out, c
         rc = sl_agent_parse(text, len, out, names, &nnames, err, errlen);
     free(text);
     if (!rc && nnames != nfds) {
-        set_err(err, errlen, "fds names %zu descriptors, %zu received", nnames, nfds);
+        sl_errf(err, errlen, "fds names %zu descriptors, %zu received", nnames, nfds);
         rc = -1;
     }
     for (size_t i = 0; !rc && i < nnames; i++)
@@ -529,10 +521,10 @@ int sl_agent_receive(int conn, int timeout_ms, struct sl_agent_container *out, c
             fds[i] = -1;
         }
     if (!rc && out->listener < 0) {
-        set_err(err, errlen, "fds names no \"" LISTENER_NAME "\"");
+        sl_errf(err, errlen, "fds names no \"" LISTENER_NAME "\"");
         rc = -1;
     } else if (!rc && !is_listener(out->listener)) {
-        set_err(err, errlen, "\"" LISTENER_NAME "\" is not a seccomp listener");
+        sl_errf(err, errlen, "\"" LISTENER_NAME "\" is not a seccomp listener");
         rc = -1;
     }
     sl_agent_names_free(names, nnames);

@@ -2,6 +2,7 @@
  * so the filter is exported as BPF and installed with seccomp(2) directly. */
 #include "config.h"
 #include "filter.h"
+#include "log.h"
 #include "argdeny.h"
 #include "rulebpf.h"
 #include "seccomp_ioctl.h"
@@ -17,16 +18,6 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 static int export_bpf(scmp_filter_ctx ctx, struct sl_filter *out)
 {
@@ -69,7 +60,7 @@ int sl_filter_newest_known(char *err, size_t errlen)
 {
     int nr = seccomp_syscall_resolve_name(NEWEST_KNOWN);
     if (nr < 0)
-        set_err(err, errlen, "libseccomp cannot name %s, the newest syscall sandlock knows: "
+        sl_errf(err, errlen, "libseccomp cannot name %s, the newest syscall sandlock knows: "
                 "sandlock needs one that does (Debian 12's 2.5.4 does)", NEWEST_KNOWN);
     return nr < 0 ? -1 : nr;
 }
@@ -152,7 +143,7 @@ int sl_filter_build(const struct sl_chains *chains, const int *deny, size_t nden
         return -1;
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
     if (!ctx) {
-        set_err(err, errlen, "libseccomp: cannot create a filter");
+        sl_errf(err, errlen, "libseccomp: cannot create a filter");
         return -1;
     }
     int rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
@@ -169,7 +160,7 @@ int sl_filter_build(const struct sl_chains *chains, const int *deny, size_t nden
         rc = prepend(out, chains, builtin, newest);
     if (rc) {
         sl_filter_free(out);
-        set_err(err, errlen, "libseccomp: cannot build the filter: %s", strerror(-rc));
+        sl_errf(err, errlen, "libseccomp: cannot build the filter: %s", strerror(-rc));
         return -1;
     }
     return 0;

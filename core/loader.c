@@ -38,16 +38,6 @@ const char *const sl_builtin_deny[] = {
     NULL,
 };
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 /* Is the running binary the one in the build tree? */
 static int running_from_build_tree(void)
 {
@@ -113,12 +103,12 @@ static int open_module_file(const struct sl_config *cfg, struct sl_instance *ins
     if (inst->fd >= 0)
         return (inst->file = strdup(path)) ? 0 : -1;
     if (inst->fd == SL_TRUST_REFUSED)
-        set_err(err, errlen, "%s: [plugin %s]: module %s is not trusted: %s", cfg->source,
+        sl_errf(err, errlen, "%s: [plugin %s]: module %s is not trusted: %s", cfg->source,
                 inst->cfg->name, path, why);
     else if (absent && (errno == ENOENT || errno == ENOTDIR || errno == EACCES))
         *absent = 1;
     else
-        set_err(err, errlen, "%s: [plugin %s]: module file %s: %s", cfg->source, inst->cfg->name,
+        sl_errf(err, errlen, "%s: [plugin %s]: module file %s: %s", cfg->source, inst->cfg->name,
                 path, why);
     return -1;
 }
@@ -147,7 +137,7 @@ static int find_module(const struct sl_config *cfg, struct sl_instance *inst, ch
         size_t used = strlen(searched);
         snprintf(searched + used, sizeof(searched) - used, "%s%s", used ? ", " : "", dirs[i]);
     }
-    set_err(err, errlen, "%s: [plugin %s]: module '%s' not found (looked for %s.so in: %s)",
+    sl_errf(err, errlen, "%s: [plugin %s]: module '%s' not found (looked for %s.so in: %s)",
             cfg->source, inst->cfg->name, module, module, searched);
     return -1;
 }
@@ -157,12 +147,12 @@ int sl_check_vtable(const sandlock_plugin *vt, sandlock_plugin *out, char *err, 
     const size_t needed = offsetof(sandlock_plugin, fini) + sizeof(vt->fini);
     unsigned major = vt->abi_version >> 16, minor = vt->abi_version & 0xffff;
     if (major != SANDLOCK_ABI_MAJOR) {
-        set_err(err, errlen, "built for an incompatible plugin ABI %u.%u (this sandlock supports %d.x, up to %d.%d)",
+        sl_errf(err, errlen, "built for an incompatible plugin ABI %u.%u (this sandlock supports %d.x, up to %d.%d)",
                 major, minor, SANDLOCK_ABI_MAJOR, SANDLOCK_ABI_MAJOR, SANDLOCK_ABI_MINOR);
         return -1;
     }
     if (vt->struct_size < needed) {
-        set_err(err, errlen, "vtable too small (%u bytes; ABI %d.0 needs %zu)",
+        sl_errf(err, errlen, "vtable too small (%u bytes; ABI %d.0 needs %zu)",
                 vt->struct_size, SANDLOCK_ABI_MAJOR, needed);
         return -1;
     }
@@ -176,11 +166,11 @@ int sl_check_vtable(const sandlock_plugin *vt, sandlock_plugin *out, char *err, 
     if (!out->handle)
         strcat(missing, " handle");
     if (*missing) {
-        set_err(err, errlen, "vtable is missing required callbacks:%s", missing);
+        sl_errf(err, errlen, "vtable is missing required callbacks:%s", missing);
         return -1;
     }
     if (!out->name || !*out->name) {
-        set_err(err, errlen, "vtable has no module name");
+        sl_errf(err, errlen, "vtable has no module name");
         return -1;
     }
     if (!out->version)
@@ -232,13 +222,13 @@ static int open_module(const struct sl_config *cfg, const struct sl_plugins *pl,
     const char *where = inst->cfg->name;
     snprintf(name, sizeof(name), "/proc/self/fd/%d", inst->fd);
     if (name_taken(pl, inst, name)) {
-        set_err(err, errlen, "%s: [plugin %s]: cannot load %s: another object is already loaded as %s",
+        sl_errf(err, errlen, "%s: [plugin %s]: cannot load %s: another object is already loaded as %s",
                 cfg->source, where, inst->file, name);
         return -1;
     }
     inst->dl = dlopen(name, RTLD_NOW | RTLD_LOCAL);
     if (!inst->dl) {
-        set_err(err, errlen, "%s: [plugin %s]: cannot load %s: %s", cfg->source, where,
+        sl_errf(err, errlen, "%s: [plugin %s]: cannot load %s: %s", cfg->source, where,
                 inst->file, dlerror());
         return -1;
     }
@@ -247,10 +237,10 @@ static int open_module(const struct sl_config *cfg, const struct sl_plugins *pl,
     if (!entry) {
         int major = other_abi_major(inst->dl);
         if (major >= 0)
-            set_err(err, errlen, "%s: [plugin %s]: %s is built for plugin ABI %d; this sandlock supports ABI %d",
+            sl_errf(err, errlen, "%s: [plugin %s]: %s is built for plugin ABI %d; this sandlock supports ABI %d",
                     cfg->source, where, inst->file, major, SANDLOCK_ABI_MAJOR);
         else
-            set_err(err, errlen, "%s: [plugin %s]: %s is not a sandlock plugin (no symbol %s)",
+            sl_errf(err, errlen, "%s: [plugin %s]: %s is not a sandlock plugin (no symbol %s)",
                     cfg->source, where, inst->file, SANDLOCK_PLUGIN_ENTRY_NAME);
         return -1;
     }
@@ -258,12 +248,12 @@ static int open_module(const struct sl_config *cfg, const struct sl_plugins *pl,
     inst->entry = *(void **)&entry;
     sl_fault_register_module(inst->entry, inst->file);
     if (!vt) {
-        set_err(err, errlen, "%s: [plugin %s]: %s refused to load with this host (host ABI %d.%d)",
+        sl_errf(err, errlen, "%s: [plugin %s]: %s refused to load with this host (host ABI %d.%d)",
                 cfg->source, where, inst->file, SANDLOCK_ABI_MAJOR, SANDLOCK_ABI_MINOR);
         return -1;
     }
     if (sl_check_vtable(vt, &inst->vt, why, sizeof(why))) {
-        set_err(err, errlen, "%s: [plugin %s]: %s: %s", cfg->source, where, inst->file, why);
+        sl_errf(err, errlen, "%s: [plugin %s]: %s: %s", cfg->source, where, inst->file, why);
         return -1;
     }
     return 0;
@@ -309,17 +299,17 @@ static int resolve_name(const struct sl_config *cfg, const struct sl_instance *i
     *nr = seccomp_syscall_resolve_name(name);
     if (*nr == __NR_SCMP_ERROR && !syscall_exists_elsewhere(name)) {
         char hint[160];
-        set_err(err, errlen, "%s: [plugin %s]: unknown syscall '%s'%s", cfg->source, where, name,
+        sl_errf(err, errlen, "%s: [plugin %s]: unknown syscall '%s'%s", cfg->source, where, name,
                 sl_config_instance_continuation_hint(cfg, inst->cfg, name, hint, sizeof(hint)));
         return -1;
     }
     if (is_denied(cfg, name)) {
-        set_err(err, errlen, "%s: [plugin %s]: syscall '%s' is on the deny list; a plugin may not "
+        sl_errf(err, errlen, "%s: [plugin %s]: syscall '%s' is on the deny list; a plugin may not "
                 "intercept it (its Continue would undo the deny)", cfg->source, where, name);
         return -1;
     }
     if (cfg->default_deny && *nr > sl_filter_newest_known(err, errlen)) {
-        set_err(err, errlen, "%s: [plugin %s]: syscall '%s' is newer than sandlock knows; the filter "
+        sl_errf(err, errlen, "%s: [plugin %s]: syscall '%s' is newer than sandlock knows; the filter "
                 "answers it ENOSYS (see default_deny in sandlock.ini(5))", cfg->source, where, name);
         return -1;
     }
@@ -346,7 +336,7 @@ static void crashed(const struct sl_config *cfg, struct sl_instance *inst, const
 {
     atomic_store(&inst->quarantined, 1);
     sl_fault_abandon(inst->state);
-    set_err(err, errlen, "%s: [plugin %s]: %s crashed in %s() with %s", cfg->source, inst->cfg->name, inst->file,
+    sl_errf(err, errlen, "%s: [plugin %s]: %s crashed in %s() with %s", cfg->source, inst->cfg->name, inst->file,
             call, strsignal(sig));
 }
 
@@ -390,7 +380,7 @@ static int resolve_syscalls(const struct sl_config *cfg, struct sl_instance *ins
     while (names && names[count])
         count++;
     if (count == 0 && inst->ndeclared == 0 && !sl_masks_of(inst->cfg->name)) {
-        set_err(err, errlen, "%s: [plugin %s]: %s declares no syscalls", cfg->source, inst->cfg->name,
+        sl_errf(err, errlen, "%s: [plugin %s]: %s declares no syscalls", cfg->source, inst->cfg->name,
                 inst->file);
         return -1;
     }
@@ -476,7 +466,7 @@ static int in_process(const struct sl_config *cfg, struct sl_instance *inst, cha
 {
     char why[512];
     if (sl_check_vtable(inst->cfg->vtable, &inst->vt, why, sizeof(why))) {
-        set_err(err, errlen, "%s: [plugin %s]: in-process plugin: %s", cfg->source, inst->cfg->name, why);
+        sl_errf(err, errlen, "%s: [plugin %s]: in-process plugin: %s", cfg->source, inst->cfg->name, why);
         return -1;
     }
     return (inst->file = strdup("(in-process)")) ? 0 : -1;
@@ -505,14 +495,14 @@ static int load_one(const struct sl_config *cfg, const struct sl_plugins *pl, st
         const char *named = sl_keys_error_place(cfg, inst, where, sizeof(where));
         unsigned line = named ? 0 : message_line(errbuf, &text);
         if (named)
-            set_err(err, errlen, "%s: [plugin %s]: init failed: %s%s", named, inst->cfg->name, errbuf,
+            sl_errf(err, errlen, "%s: [plugin %s]: init failed: %s%s", named, inst->cfg->name, errbuf,
                     sl_config_instance_continuation_hint(cfg, inst->cfg, NULL, hint, sizeof(hint)));
         else if (line)
-            set_err(err, errlen, "%s:%u: [plugin %s]: init failed: %s%s", key_source(cfg, inst->cfg, line), line,
+            sl_errf(err, errlen, "%s:%u: [plugin %s]: init failed: %s%s", key_source(cfg, inst->cfg, line), line,
                     inst->cfg->name, text,
                     sl_config_continuation_hint(cfg, key_source(cfg, inst->cfg, line), line, hint, sizeof(hint)));
         else
-            set_err(err, errlen, "%s: [plugin %s]: init failed: %s%s", cfg->source, inst->cfg->name,
+            sl_errf(err, errlen, "%s: [plugin %s]: init failed: %s%s", cfg->source, inst->cfg->name,
                     *errbuf ? errbuf : "(the plugin gave no reason)",
                     sl_config_instance_continuation_hint(cfg, inst->cfg, NULL, hint, sizeof(hint)));
         return -1;
@@ -536,7 +526,7 @@ int sl_plugins_load(const struct sl_config *cfg, struct sl_plugins *out, char *e
     if (!out->inst) {
         free(out->deny);
         out->deny = NULL;
-        set_err(err, errlen, "out of memory");
+        sl_errf(err, errlen, "out of memory");
         return -1;
     }
     for (size_t i = 0; i < cfg->ninstances; i++) {
@@ -549,7 +539,7 @@ int sl_plugins_load(const struct sl_config *cfg, struct sl_plugins *out, char *e
         inst->policy = sl_instance_policy(cfg, inst->cfg);
         if (load_one(cfg, out, inst, err, errlen)) {
             if (!*err)
-                set_err(err, errlen, "%s: [plugin %s]: out of memory", cfg->source, inst->cfg->name);
+                sl_errf(err, errlen, "%s: [plugin %s]: out of memory", cfg->source, inst->cfg->name);
             sl_plugins_unload(out);
             return -1;
         }
@@ -619,7 +609,7 @@ int sl_deny_list(const struct sl_config *cfg, int **nrs, size_t *n, char *err, s
     while (sl_builtin_deny[cap - cfg->ndeny])
         cap++;
     if (!(*nrs = calloc(cap, sizeof(int)))) {
-        set_err(err, errlen, "out of memory");
+        sl_errf(err, errlen, "out of memory");
         return -1;
     }
     for (size_t i = 0; cfg->default_deny && sl_builtin_deny[i]; i++) {
@@ -631,7 +621,7 @@ int sl_deny_list(const struct sl_config *cfg, int **nrs, size_t *n, char *err, s
         int nr = seccomp_syscall_resolve_name(cfg->deny[i]);
         if (nr == __NR_SCMP_ERROR && !syscall_exists_elsewhere(cfg->deny[i])) {
             char hint[160];
-            set_err(err, errlen, "%s:%u: deny: unknown syscall '%s'%s", cfg->deny_sources[i],
+            sl_errf(err, errlen, "%s:%u: deny: unknown syscall '%s'%s", cfg->deny_sources[i],
                     cfg->deny_lines[i], cfg->deny[i],
                     sl_config_continuation_hint(cfg, cfg->deny_sources[i], cfg->deny_lines[i], hint, sizeof(hint)));
             free(*nrs);

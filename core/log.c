@@ -98,3 +98,11 @@ void sl_log_raw(const char *fmt, ...)
     line[len++] = '\n';
     emit(line, len);
 }
+
+void sl_errf(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}

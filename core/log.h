@@ -13,6 +13,10 @@ void sl_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 void sl_vlog_instance(const char *instance, int level, const char *fmt, va_list ap);
 /* Parses "error", "warn", "info", "debug"; returns the level or -1. */
 int sl_log_level_from_name(const char *name);
+/* Formats an error message into err (errlen bytes): the message a
+ * function returns with its -1. */
+void sl_errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* The log_level value naming `level` ("warn"...). */
 const char *sl_log_level_name(int level);
 

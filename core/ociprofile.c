@@ -3,6 +3,7 @@
  * Localhost profiles and podman's --security-opt seccomp= take as is. */
 #include "config.h"
 #include "ociprofile.h"
+#include "log.h"
 #include "argdeny.h"
 #include "chain.h"
 #include "ctx.h"
@@ -18,15 +19,6 @@
 #include <string.h>
 
 #define EXIT_SANDLOCK_ERROR 125
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* The architecture the runtime builds the filter for: the native one
  * only, as sandlock's own filter (filter.c), which kills the calls of
@@ -185,7 +177,7 @@ static int set_architectures(json_t *profile, char *err, size_t errlen)
 {
     const char *arch = architecture();
     if (!arch) {
-        set_err(err, errlen, "no profile architecture name for this machine's architecture");
+        sl_errf(err, errlen, "no profile architecture name for this machine's architecture");
         return -1;
     }
     json_t *list = json_object_get(profile, "architectures"), *v;
@@ -193,7 +185,7 @@ static int set_architectures(json_t *profile, char *err, size_t errlen)
     if (!list) {
         json_object_set_new(profile, "architectures", list = json_array());
     } else if (!json_is_array(list)) {
-        set_err(err, errlen, "--base: \"architectures\" is not an array");
+        sl_errf(err, errlen, "--base: \"architectures\" is not an array");
         return -1;
     }
     json_array_foreach(list, i, v) {
@@ -212,25 +204,25 @@ json_t *sl_oci_profile_build(const struct sl_oci_profile_input *in, json_t *base
 {
     json_t *profile = base ? base : json_pack("{s:s,s:[]}", "defaultAction", "SCMP_ACT_ALLOW", "architectures");
     if (!json_is_object(profile)) {
-        set_err(err, errlen, "--base: not a JSON object");
+        sl_errf(err, errlen, "--base: not a JSON object");
         goto fail;
     }
     if (!json_is_string(json_object_get(profile, "defaultAction"))) {
-        set_err(err, errlen, "--base: \"defaultAction\" missing or not a string");
+        sl_errf(err, errlen, "--base: \"defaultAction\" missing or not a string");
         goto fail;
     }
     json_t *syscalls = json_object_get(profile, "syscalls");
     if (!syscalls)
         json_object_set_new(profile, "syscalls", syscalls = json_array());
     if (!json_is_array(syscalls)) {
-        set_err(err, errlen, "--base: \"syscalls\" is not an array");
+        sl_errf(err, errlen, "--base: \"syscalls\" is not an array");
         goto fail;
     }
     json_t *rule;
     size_t i;
     json_array_foreach(syscalls, i, rule)
         if (!json_is_object(rule) || !json_is_string(json_object_get(rule, "action"))) {
-            set_err(err, errlen, "--base: syscalls[%zu]: not an object with an \"action\" string", i);
+            sl_errf(err, errlen, "--base: syscalls[%zu]: not an object with an \"action\" string", i);
             goto fail;
         }
     if (set_architectures(profile, err, errlen))
@@ -241,7 +233,7 @@ json_t *sl_oci_profile_build(const struct sl_oci_profile_input *in, json_t *base
     /* JSON strings are UTF-8: jansson refuses other bytes. */
     if (json_object_set_new(profile, "listenerPath", json_string(in->socket)) ||
         (in->metadata && json_object_set_new(profile, "listenerMetadata", json_string(in->metadata)))) {
-        set_err(err, errlen, "--socket and --metadata must be UTF-8 text");
+        sl_errf(err, errlen, "--socket and --metadata must be UTF-8 text");
         goto fail;
     }
 
