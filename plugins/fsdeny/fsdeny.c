@@ -22,6 +22,7 @@
 #include "execwatch.h"
 #include "object.h"
 #include "rules.h"
+#include "sockets.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -59,6 +60,7 @@ enum op {
     OP_REMOVEXATTR, OP_INOTIFY, OP_EXEC, OP_CHDIR, /* on the object */
     OP_UNLINK, OP_RMDIR, OP_MKDIR, OP_MKNOD, OP_SYMLINK, /* on an entry */
     OP_RENAME, OP_LINK,                            /* on two entries */
+    OP_BIND, OP_CONNECT,                           /* a unix socket address (sockets.c) */
 };
 
 /* How a syscall treats a symlink as the last component of a path. */
@@ -143,6 +145,8 @@ static const struct sysinfo syscalls_table[] = {
     { "llistxattr", __NR_llistxattr, OP_LISTXATTR, NOFOLLOW, -1, 0, ONE(-1, 0) },
     { "removexattr", __NR_removexattr, OP_REMOVEXATTR, FOLLOW, -1, 0, ONE(-1, 0) },
     { "lremovexattr", __NR_lremovexattr, OP_REMOVEXATTR, NOFOLLOW, -1, 0, ONE(-1, 0) },
+    { "bind", __NR_bind, OP_BIND, NOFOLLOW, -1, 0, ONE(-1, -1) },
+    { "connect", __NR_connect, OP_CONNECT, FOLLOW, -1, 0, ONE(-1, -1) },
 };
 
 #define NSYSCALLS (sizeof(syscalls_table) / sizeof(syscalls_table[0]))
@@ -718,6 +722,20 @@ static int runs_denied_program(const struct fsdeny_state *st, const sandlock_eve
     return denied;
 }
 
+/* bind and connect: a unix socket's address names a path (sockets.h). */
+static int handle_socket(const struct fsdeny_state *st, const sandlock_event *ev, const struct sysinfo *si,
+                         sandlock_response *r)
+{
+    struct fsd_call c;
+    call_init(&c, st, ev);
+    long rc = fsd_socket_call(&c, si->op == OP_BIND, r);
+    if (rc == FSD_SOCK_CONTINUE)
+        sandlock_respond_continue(r);
+    if (rc == FSD_SOCK_CONTINUE || rc == FSD_SOCK_ANSWERED)
+        return SANDLOCK_OK;
+    return answer(st, rc, r);
+}
+
 static int fsdeny_handle(void *state, const sandlock_event *ev, sandlock_response *r)
 {
     const struct fsdeny_state *st = state;
@@ -732,6 +750,8 @@ static int fsdeny_handle(void *state, const sandlock_event *ev, sandlock_respons
         sandlock_respond_continue(r);
         return SANDLOCK_OK;
     }
+    if (si->op == OP_BIND || si->op == OP_CONNECT)
+        return handle_socket(st, ev, si, r);
     return si->op == OP_OPEN ? handle_open(st, ev, si, r) : handle_paths(st, ev, si, r);
 }
 

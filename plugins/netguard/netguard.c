@@ -24,7 +24,7 @@
 #define _GNU_SOURCE
 #include <sandlock/plugin.h>
 
-#include "bindname.h"
+#include "../bindname.h"
 #include "executor.h"
 #include "rules.h"
 
@@ -658,11 +658,11 @@ static int handle_connect_bind(struct netguard_state *st, const sandlock_event *
     } else if (!rc && call == NG_CALL_BIND && j->sock.domain == AF_UNIX && j->hold >= 0 && !t->magic &&
                t->base[0]) {
         /* a path: bound with the child's own bytes (the name it will see) */
-        rc = ng_bind_as_named(host, ev, j->sock.fd, (const struct sockaddr *)&given, given_len, j->hold,
+        rc = bind_as_named(host, ev, j->sock.fd, (const struct sockaddr *)&given, given_len, j->hold,
                               t->base);
-        if (rc == NG_BIND_NOT_TRIED)
+        if (rc == BIND_NOT_TRIED)
             rc = host->run_as_child(ev->handle, connect_or_bind, j);
-        if (rc == NG_BIND_ELSEWHERE) {
+        if (rc == BIND_ELSEWHERE) {
             host->log(st->cfg, SANDLOCK_LOG_WARN, "bind of unix:%s created the socket elsewhere than checked "
                       "(a path changed during the call): ending the sandbox", t->named);
             sandlock_respond_kill(r, SIGKILL);
