@@ -19,6 +19,9 @@
  *                        (argv "prog BAD"): prints "execs N"
  *   bindrace GOOD BAD N  unix stream binds to an address whose sun_path flips
  *                        between GOOD and BAD (each bound file is removed)
+ *   sendrace GOOD BAD N  unix datagrams ("x") sent to such an address: "good"
+ *                        counts the sends that succeeded (the test reads
+ *                        the listeners' logs)
  *   connectrace GOOD BAD N  unix stream connects to such an address (listeners
  *                        that greet, at both); the peer's name tells which
  *                        was reached */
@@ -141,6 +144,15 @@ static char unix_attempt(int connecting)
         unlink(got.sun_path);
     close(fd);
     return outcome;
+}
+
+static char send_attempt(const char *dest)
+{
+    (void)dest;
+    static int fd = -1;
+    if (fd < 0)
+        fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    return sendto(fd, "x", 1, 0, (struct sockaddr *)&race_sa, sizeof(race_sa)) == 1 ? 'g' : 'e';
 }
 
 static char bind_attempt(const char *dest)
@@ -366,11 +378,12 @@ int main(int argc, char **argv)
         return exec_race(path, argv[3], atol(argv[4]));
     if (!strcmp(cmd, "chmodrace") && argc == 6)
         return chmod_race(path, argv[3], argv[4], atol(argv[5]));
-    if ((!strcmp(cmd, "bindrace") || !strcmp(cmd, "connectrace")) && argc == 5) {
+    if ((!strcmp(cmd, "bindrace") || !strcmp(cmd, "connectrace") || !strcmp(cmd, "sendrace")) && argc == 5) {
         if (strlen(path) >= sizeof(race_sa.sun_path))
             return 2;
         race_buf = race_sa.sun_path;
-        return race(cmd[0] == 'b' ? bind_attempt : connect_attempt, path, argv[3], NULL, atol(argv[4]), 10);
+        return race(cmd[0] == 'b' ? bind_attempt : cmd[0] == 'c' ? connect_attempt : send_attempt, path, argv[3],
+                    NULL, atol(argv[4]), 10);
     }
     if (!strcmp(cmd, "linkrace") && argc == 6)
         return race(link_attempt, path, argv[3], argv[4], atol(argv[5]), 10);

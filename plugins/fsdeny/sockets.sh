@@ -2,9 +2,9 @@
 # fsdeny and unix socket addresses on the notification path ([sandlock]
 # masks = no, and an unprivileged sandlock without a user namespace): a
 # bind(2) into a denied directory would create an entry there, a connect(2)
-# to a socket inside one reaches a denied object. Both are judged like the
-# paths of other calls and performed on the checked copy; allowed ones keep
-# their kernel meaning (the name getsockname() returns).
+# or a datagram to a socket inside one reaches a denied object. They are
+# judged like the paths of other calls and performed on the checked copy;
+# allowed ones keep their kernel meaning (the name getsockname() returns).
 . "${top_srcdir:-.}/tests/lib.sh"
 PROBE="$top_builddir/plugins/fsdeny/fsprobe"
 NG="$top_builddir/plugins/netguard/ngprobe"
@@ -22,7 +22,11 @@ serve unix "$T/deny/agent.sock" "$T/p1"
 serve unix "$T/good/ok.sock" "$T/p2"
 serve unix "$T/race/good/srv" "$T/p3"
 serve unix "$T/race/deny/srv" "$T/p4"
-for f in p1 p2 p3 p4; do
+serve unixdgram "$T/deny/d.sock" "$T/p5"
+serve unixdgram "$T/good/d.sock" "$T/p6"
+serve unixdgram "$T/race/good/d" "$T/p7"
+serve unixdgram "$T/race/deny/d" "$T/p8"
+for f in p1 p2 p3 p4 p5 p6 p7 p8; do
     i=0
     while [ ! -s "$T/$f" ] && [ $i -lt $((EVENT_TIMEOUT * 20)) ]; do sleep 0.05; i=$((i + 1)); done
 done
@@ -38,7 +42,7 @@ deny = $T/race/deny
 EOF
 )
 probe() { run_sandlock run -c "$ini" -- "$NG" "$@"; }
-denied_entries() { ls "$T/deny" | tr '\n' ' '; }
+denied_entries() { ls "$T/deny" | grep -v '^d\.sock' | tr '\n' ' '; }
 
 probe bindname "$T/deny/new.sock";         is "bind into a denied directory" "$out" "err EACCES"
 probe bindname "$T/good/dirlink/new2.sock"; is "bind through a symlink to a denied directory" "$out" "err EACCES"
@@ -61,21 +65,35 @@ probe connect unix "$T/good/ok.sock" 0;     is "connect to an allowed socket" "$
 probe connect unix "$T/good/ok.sock" 0 nb;  like "non-blocking connect to an allowed socket" "$out" "^ok hello"
 probe connect unix "$T/good/missing" 0;     is "connect to a missing socket: the kernel's error" "$out" "err ENOENT"
 
+# Datagrams addressed to a socket: every way to name it.
+for m in sendto sendmsg sendmmsg; do
+    probe send unixdgram $m "$T/deny/d.sock" 0;      is "$m to a socket in a denied directory" "$out" "err EACCES"
+    probe send unixdgram $m "$T/good/dirlink/d.sock" 0; is "$m through a symlinked denied directory" "$out" "err EACCES"
+    probe send unixdgram $m "$T/good/d.sock" 0;      is "$m to an allowed socket" "$out" "ok sent"
+done
+probe fdpass "$T/good/fdpass.sock";                  is "SCM_RIGHTS through an addressed send" "$out" "ok via"
+is "no datagram reached the denied socket" "$(cat "$T/deny/d.sock.log" 2>/dev/null)" ""
+is "the allowed socket got them all" "$(grep -c ping "$T/good/d.sock.log")" "4"
+
 # The address buffer flips between an allowed and a denied path while the
 # child binds or connects: never the denied one.
 run_sandlock run -c "$ini" -- "$PROBE" bindrace "$T/race/good/s" "$T/race/deny/s" 2000
 echo "# $out"
 like "bind race ran" "$out" "^good [0-9]+ bad 0 errors [0-9]+$"
-is "bind race: nothing was bound in the denied directory" "$(ls "$T/race/deny" | tr '\n' ' ')" "srv "
+is "bind race: nothing was bound in the denied directory" "$(ls "$T/race/deny" | grep -vcE '^(srv|d|d\.log)$')" "0"
 run_sandlock run -c "$ini" -- "$PROBE" connectrace "$T/race/good/srv" "$T/race/deny/srv" 2000
 echo "# $out"
 like "connect race: the denied listener was never reached" "$out" "^good [0-9]+ bad 0 errors [0-9]+$"
+run_sandlock run -c "$ini" -- "$PROBE" sendrace "$T/race/good/d" "$T/race/deny/d" 2000
+echo "# $out"
+like "send race ran" "$out" "^good [0-9]+ bad 0 errors [0-9]+$"
+is "send race: no datagram reached the denied socket" "$(cat "$T/race/deny/d.log" 2>/dev/null)" ""
 # ... and a symlink of the bound path flips between them.
 ln -s "$T/race/good" "$T/race/link"
 run_sandlock run -c "$ini" -- "$NG" bindrace "$T/race/good" "$T/race/deny" "$T/race/link" 2000
 echo "# $out"
 like "bind through a flipping symlink ran" "$out" "^bound [0-9]+ errors [0-9]+$"
-is "bind through a flipping symlink: nothing in the denied directory" "$(ls "$T/race/deny" | grep -vc '^srv$')" "0"
+is "bind through a flipping symlink: nothing in the denied directory" "$(ls "$T/race/deny" | grep -vcE '^(srv|d|d\.log)$')" "0"
 
 # Beside netguard, as in the default configuration (netguard lets unix
 # calls through when no rule can deny a unix address).
@@ -107,8 +125,12 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null && $as_nobody test -x "
     chown -R nobody "$N"
     $as_nobody "$NG" serve unix "$N/deny/agent.sock" "$N/p" &
     servers="$servers $!"
-    i=0
-    while [ ! -s "$N/p" ] && [ $i -lt $((EVENT_TIMEOUT * 20)) ]; do sleep 0.05; i=$((i + 1)); done
+    $as_nobody "$NG" serve unixdgram "$N/deny/d.sock" "$N/pd" &
+    servers="$servers $!"
+    for f in p pd; do
+        i=0
+        while [ ! -s "$N/$f" ] && [ $i -lt $((EVENT_TIMEOUT * 20)) ]; do sleep 0.05; i=$((i + 1)); done
+    done
     inin=$(write_ini nobody <<EOF
 [sandlock]
 masks = no
@@ -124,10 +146,13 @@ EOF
         is "$what: bind into a denied directory" "$out" "err EACCES"
         out=$(env $env $as_nobody "$SANDLOCK" run -c "$inin" -- "$NG" connect unix "$N/deny/agent.sock" 0 2>/dev/null)
         is "$what: connect into a denied directory" "$out" "err EACCES"
+        out=$(env $env $as_nobody "$SANDLOCK" run -c "$inin" -- "$NG" send unixdgram sendmsg "$N/deny/d.sock" 0 2>/dev/null)
+        is "$what: a datagram into a denied directory" "$out" "err EACCES"
         out=$(env $env $as_nobody "$SANDLOCK" run -c "$inin" -- "$NG" bindname "$N/good/y$env.sock" 2>/dev/null)
         is "$what: allowed bind keeps the name" "$out" "name $N/good/y$env.sock"
     done
-    is "as nobody: nothing was created in the denied directory" "$(ls "$N/deny" | tr '\n' ' ')" "agent.sock "
+    is "as nobody: nothing was created in the denied directory, no datagram arrived" "$(ls "$N/deny" | tr '\n' ' ')" \
+        "agent.sock d.sock "
 else
     echo "# SKIP as nobody: needs root, setpriv and a build tree nobody can read"
 fi

@@ -2,7 +2,7 @@
 # bind and addressed sends by address.
 plugins_LTLIBRARIES += plugins/netguard.la
 plugins_netguard_la_SOURCES = plugins/netguard/netguard.c plugins/netguard/rules.c \
-	plugins/bindname.c plugins/bindname.h \
+	plugins/bindname.c plugins/bindname.h plugins/sockmsg.c plugins/sockmsg.h \
 	plugins/netguard/executor.c plugins/netguard/executor.h \
 	plugins/netguard/rules.h
 plugins_netguard_la_CFLAGS = $(PLUGIN_CFLAGS)

@@ -25,6 +25,7 @@
 #include <sandlock/plugin.h>
 
 #include "../bindname.h"
+#include "../sockmsg.h"
 #include "executor.h"
 #include "rules.h"
 
@@ -45,12 +46,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#define MAX_MMSG 1024          /* the kernel's UIO_MAXIOV cap on sendmmsg's vlen */
-#define MAX_IOV 1024           /* UIO_MAXIOV: msg_iovlen beyond it is EMSGSIZE */
 #define MAX_DATAGRAM (4u << 20) /* a larger message is EMSGSIZE (see the man page) */
-#define MAX_CONTROL 65536      /* a larger msg_control is ENOBUFS */
 #define CAP_BIND_SERVICE_BIT 10 /* CAP_NET_BIND_SERVICE */
-#define SCM_MAX_FD 253         /* the kernel's limit of descriptors per message */
 
 struct netguard_state {
     struct netguard_rules rules;
@@ -685,19 +682,6 @@ static int handle_connect_bind(struct netguard_state *st, const sandlock_event *
     return SANDLOCK_OK;
 }
 
-/* One message of a send, copied out of the child and ready to send. */
-struct out_msg {
-    struct sockaddr_storage name;
-    socklen_t namelen;
-    int hold;                      /* unix: the checked file, or -1 */
-    char *data;
-    size_t len;
-    char *control;
-    size_t controllen;
-    int fds[SCM_MAX_FD];           /* our copies of the child's SCM_RIGHTS */
-    int nfds;
-};
-
 /* A send performed in sandlock: one message (sendto, sendmsg) or several
  * (sendmmsg), sent in order from `done`. */
 struct send_job {
@@ -711,21 +695,11 @@ struct send_job {
     long first_rc;                 /* sendto/sendmsg: the byte count */
 };
 
-static void free_msg(struct out_msg *m)
-{
-    if (m->hold >= 0)
-        close(m->hold);
-    for (int i = 0; i < m->nfds; i++)
-        close(m->fds[i]);
-    free(m->data);
-    free(m->control);
-}
-
 static void send_release(void *arg)
 {
     struct send_job *j = arg;
     for (size_t i = 0; i < j->n; i++)
-        free_msg(&j->msg[i]);
+        out_msg_free(&j->msg[i]);
     free(j->msg);
     if (j->sock.fd >= 0)
         close(j->sock.fd);
@@ -802,28 +776,9 @@ static int gather(struct netguard_state *st, const sandlock_event *ev, const str
         if (rc <= 0)
             return rc;
     }
-    if (iovlen > MAX_IOV)
-        return -EMSGSIZE;
-    struct iovec iov[MAX_IOV];
-    if (one)
-        iov[0] = *one;
-    else if (iovlen && host->mem_read(ev->handle, iov_addr, iov, iovlen * sizeof(iov[0])) < 0)
-        return -EFAULT;
-    size_t total = 0;
-    for (size_t i = 0; i < iovlen; i++) {
-        if (iov[i].iov_len > MAX_DATAGRAM || (total += iov[i].iov_len) > MAX_DATAGRAM)
-            return -EMSGSIZE;
-    }
-    m->data = malloc(total ? total : 1);
-    if (!m->data)
-        return -ENOMEM;
-    for (size_t i = 0, off = 0; i < iovlen; off += iov[i].iov_len, i++) {
-        ssize_t n = iov[i].iov_len ? host->mem_read(ev->handle, (uint64_t)(uintptr_t)iov[i].iov_base,
-                                                    m->data + off, iov[i].iov_len) : 0;
-        if (n < 0)
-            return (int)n;
-    }
-    m->len = total;
+    long copied = out_msg_copy_data(host, ev->handle, iov_addr, iovlen, one, MAX_DATAGRAM, m);
+    if (copied < 0)
+        return (int)copied;
     if (controllen > MAX_CONTROL)
         return -ENOBUFS;
     if (controllen) {
@@ -865,13 +820,7 @@ static int gather(struct netguard_state *st, const sandlock_event *ev, const str
 static int send_messages(struct send_job *j, int dontwait)
 {
     while (j->done < j->n) {
-        struct out_msg *m = &j->msg[j->done];
-        struct iovec iov = { .iov_base = m->data, .iov_len = m->len };
-        struct msghdr mh = { .msg_name = m->namelen ? &m->name : NULL, .msg_namelen = m->namelen,
-                             .msg_iov = &iov, .msg_iovlen = 1,
-                             .msg_control = m->controllen ? m->control : NULL,
-                             .msg_controllen = m->controllen };
-        ssize_t n = sendmsg(j->sock.fd, &mh, j->flags | (dontwait ? MSG_DONTWAIT : 0));
+        ssize_t n = out_msg_send(j->sock.fd, &j->msg[j->done], j->flags | (dontwait ? MSG_DONTWAIT : 0));
         if (n < 0)
             return errno;
         if (j->is_mmsg) {
@@ -990,7 +939,7 @@ static int handle_send(struct netguard_state *st, const sandlock_event *ev, sand
                         (uint64_t)(uintptr_t)mh->msg_control, mh->msg_controllen, &j->msg[i]);
             total += j->msg[i].len;
             if (rc == 1 && i > 0 && total > MAX_DATAGRAM) {
-                free_msg(&j->msg[i]);          /* send what fits: a short count */
+                out_msg_free(&j->msg[i]);          /* send what fits: a short count */
                 j->n = i;
                 break;
             }
