@@ -13,6 +13,7 @@
 #define MAX_MMSG 1024          /* the kernel's UIO_MAXIOV cap on sendmmsg's vlen */
 #define MAX_IOV 1024           /* UIO_MAXIOV: msg_iovlen beyond it is EMSGSIZE */
 #define MAX_CONTROL 65536      /* a larger msg_control is ENOBUFS */
+#define MAX_DATAGRAM (4u << 20) /* a larger message is EMSGSIZE; sendmmsg sends what fits */
 #define SCM_MAX_FD 253         /* the kernel's limit of descriptors per message */
 
 /* One message: its name (as the send will use it), data and control, and

@@ -308,12 +308,20 @@ static long gather_all(struct fsd_call *c, struct send_act *a, int kind, size_t 
     ssize_t got = c->host->mem_read(c->ev->handle, arg[1], v, a->n * (a->mmsg ? sizeof(v[0]) : sizeof(v[0].msg_hdr)));
     size_t n = a->n;
     long rc = got < 0 ? got : 0;
+    size_t total = 0;
     for (size_t i = 0; !rc && i < n; i++) {
         const struct msghdr *mh = &v[i].msg_hdr;
         socklen_t nlen = mh->msg_namelen > sizeof(struct sockaddr_storage) ? sizeof(struct sockaddr_storage)
                                                                             : mh->msg_namelen;
         rc = gather(c, room, (uint64_t)(uintptr_t)mh->msg_name, nlen, (uint64_t)(uintptr_t)mh->msg_iov,
                     mh->msg_iovlen, NULL, (uint64_t)(uintptr_t)mh->msg_control, mh->msg_controllen, &a->msg[i]);
+        total += a->msg[i].len;
+        if (!rc && i > 0 && total > MAX_DATAGRAM) {
+            out_msg_free(&a->msg[i]);     /* send what fits: a short count */
+            a->msg[i] = (struct out_msg){ .hold = -1 };
+            a->n = i;
+            break;
+        }
     }
     free(v);
     return rc;
@@ -346,7 +354,8 @@ long fsd_socket_send(struct fsd_call *c, int kind, sandlock_response *r)
     for (size_t i = 0; a->msg && i < a->n; i++)
         a->msg[i].hold = -1;
     if (!rc && a->n)
-        rc = gather_all(c, a, kind, sndbuf > 32 ? (size_t)sndbuf - 32 : 0);
+        rc = gather_all(c, a, kind, sndbuf <= 32 ? 0 : (size_t)sndbuf - 32 > MAX_DATAGRAM ? MAX_DATAGRAM
+                                                                                           : (size_t)sndbuf - 32);
     if (!rc && a->n) {
         a->dontwait = 1;
         rc = fsd_as_child(c->host, ev->handle, send_run, a);

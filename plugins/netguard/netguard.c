@@ -46,7 +46,6 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#define MAX_DATAGRAM (4u << 20) /* a larger message is EMSGSIZE (see the man page) */
 #define CAP_BIND_SERVICE_BIT 10 /* CAP_NET_BIND_SERVICE */
 
 struct netguard_state {
