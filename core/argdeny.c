@@ -1,6 +1,11 @@
 /* argdeny.c -- see argdeny.h. The reasons are in sandlock.ini(5). */
 #include "config.h"
 #include "argdeny.h"
+#include "idrules.h"
+#include "userns.h"
+
+#include <pthread.h>
+#include <unistd.h>
 
 #include <errno.h>
 #include <linux/sched.h>
@@ -33,8 +38,8 @@
  * CONFIG_CLONE_BACKWARDS2 puts the stack first). */
 #define CLONE_FLAGS_ARG 0
 
-#define ONE(nr, err, a, m, v) { nr, err, 1, { { a, m, v } } }
-#define TWO(nr, err, a, m, v, b, n, w) { nr, err, 2, { { a, m, v }, { b, n, w } } }
+#define ONE(nr, err, a, m, v) { nr, err, 1, { { a, m, v, 0 } } }
+#define TWO(nr, err, a, m, v, b, n, w) { nr, err, 2, { { a, m, v, 0 }, { b, n, w, 0 } } }
 /* One rule per flag: any one of them denies (a rule is an AND). */
 #define CLONE_FLAG(f) ONE(__NR_clone, EPERM, CLONE_FLAGS_ARG, f, f)
 #define SOCKET(domain, kind) TWO(__NR_socket, EPERM, 0, LOW32, domain, 1, SOCK_KIND, kind)
@@ -59,7 +64,7 @@ static const struct sl_arg_rule rules[] = {
     /* clone3's flags are in memory a filter cannot read (and the child
      * could change them after a check): ENOSYS, so libc falls back to
      * clone(2), whose flags are in a register. */
-    { __NR_clone3, ENOSYS, 0, { { 0, 0, 0 } } },
+    { __NR_clone3, ENOSYS, 0, { { 0, 0, 0, 0 } } },
     /* Sockets that write their own IP or link-layer headers: the
      * destination no plugin decodes. The kernel turns AF_INET +
      * SOCK_PACKET into AF_PACKET. */
@@ -67,19 +72,38 @@ static const struct sl_arg_rule rules[] = {
     ONE(__NR_socket, EPERM, 0, LOW32, AF_PACKET), ONE(__NR_socket, EPERM, 0, LOW32, AF_XDP),
 };
 
+#define NSTATIC (sizeof(rules) / sizeof(rules[0]))
+
+/* The static rules, then (in a user namespace of the sandbox's own) the id
+ * rules, which name other syscalls: each syscall's rules stay adjacent. */
+static struct sl_arg_rule all[NSTATIC + SL_ID_RULES_MAX];
+static size_t nall;
+static pthread_once_t built = PTHREAD_ONCE_INIT;
+
+static void build(void)
+{
+    for (size_t i = 0; i < NSTATIC; i++)
+        all[i] = rules[i];
+    nall = NSTATIC;
+    if (sl_userns_wanted())
+        nall += sl_id_rules(all + NSTATIC, getuid(), getgid());
+}
+
 const struct sl_arg_rule *sl_arg_rules_all(size_t *n)
 {
-    *n = sizeof(rules) / sizeof(rules[0]);
-    return rules;
+    pthread_once(&built, build);
+    *n = nall;
+    return all;
 }
 
 const struct sl_arg_rule *sl_arg_rules_for(int nr, size_t *n)
 {
-    size_t i = 0, total = sizeof(rules) / sizeof(rules[0]);
-    while (i < total && rules[i].nr != nr)
+    size_t i = 0, total;
+    const struct sl_arg_rule *r = sl_arg_rules_all(&total);
+    while (i < total && r[i].nr != nr)
         i++;
     *n = 0;
-    while (i + *n < total && rules[i + *n].nr == nr)
+    while (i + *n < total && r[i + *n].nr == nr)
         (*n)++;
-    return *n ? &rules[i] : NULL;
+    return *n ? &r[i] : NULL;
 }

@@ -74,6 +74,8 @@ static int add_arg_rules(scmp_filter_ctx ctx)
     const struct sl_arg_rule *rules = sl_arg_rules_all(&n);
     for (size_t i = 0; i < n; i++) {
         struct scmp_arg_cmp cmp[2];
+        if (sl_arg_rule_in_bpf(&rules[i]))
+            continue;          /* in front of libseccomp's program (rulebpf.c) */
         for (unsigned c = 0; c < rules[i].ncond; c++)
             cmp[c] = (struct scmp_arg_cmp){ rules[i].cond[c].arg, SCMP_CMP_MASKED_EQ, rules[i].cond[c].mask,
                                             rules[i].cond[c].value };

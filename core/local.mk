@@ -17,7 +17,7 @@ core_libsandlock_core_la_SOURCES = \
 	core/chain.c core/chain.h \
 	core/rules.c core/rules.h \
 	core/fault.c core/fault.h \
-	core/argdeny.c core/argdeny.h \
+	core/argdeny.c core/argdeny.h core/idrules.c core/idrules.h \
 	core/filter.c core/filter.h \
 	core/rulebpf.c core/rulebpf.h \
 	core/respond.c core/respond.h \

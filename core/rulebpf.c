@@ -121,8 +121,11 @@ static void emit_chain(struct prog *p, int nr, const struct sl_chain *c, int bui
     for (size_t i = 0; i < n; i++) {
         struct sl_cmp cmp[2];
         for (unsigned k = 0; k < deny[i].ncond; k++)
-            cmp[k] = (struct sl_cmp){ (uint8_t)deny[i].cond[k].arg, SANDLOCK_CMP_MASKED_EQ, 0,
-                                      deny[i].cond[k].value, deny[i].cond[k].mask };
+            cmp[k] = deny[i].cond[k].ne
+                         ? (struct sl_cmp){ (uint8_t)deny[i].cond[k].arg, SANDLOCK_CMP_NE,
+                                            deny[i].cond[k].mask == 0xffffffffull, deny[i].cond[k].value, 0 }
+                         : (struct sl_cmp){ (uint8_t)deny[i].cond[k].arg, SANDLOCK_CMP_MASKED_EQ, 0,
+                                            deny[i].cond[k].value, deny[i].cond[k].mask };
         emit_rule(p, cmp, deny[i].ncond, SECCOMP_RET_ERRNO | ((uint32_t)deny[i].error & SECCOMP_RET_DATA));
     }
     for (size_t i = 0; i < c->n; i++)
@@ -146,6 +149,15 @@ int sl_rulebpf_append(const struct sl_chains *chains, int builtin, struct sock_f
     size_t start = p.n;
     for (size_t k = 0; k < chains->nnrs; k++)
         emit_chain(&p, chains->nrs[k], chains->by_nr[chains->nrs[k]], builtin);
+    /* Built-in rules libseccomp cannot express (sl_arg_rule_in_bpf) of the
+     * syscalls no chain has: a block of their own. */
+    size_t nall;
+    const struct sl_arg_rule *all = builtin ? sl_arg_rules_all(&nall) : NULL;
+    const struct sl_chain none = { 0 };
+    for (size_t i = 0; all && i < nall; i++)
+        if (sl_arg_rule_in_bpf(&all[i]) && (i == 0 || all[i - 1].nr != all[i].nr) &&
+            !sl_chain_for(chains, all[i].nr))
+            emit_chain(&p, all[i].nr, &none, builtin);
     if (!p.error && p.n > BPF_MAXINSNS)
         p.error = -E2BIG;
     /* Every "no rule matched" jump goes to the end. */

@@ -26,6 +26,15 @@ fail() {
 # skip DESCRIPTION REASON : a test that cannot run here, and why.
 skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1 # SKIP $2"; }
 
+# todo DESCRIPTION GOT WANT LIMIT : a known limit, documented, not yet
+# fixed (TAP TODO): an expected failure while GOT differs from WANT; once
+# it no longer does, the TODO shows as an unexpected pass (a failure) so
+# that the mark and the documentation are removed with the fix.
+todo() {
+    tap_n=$((tap_n + 1))
+    if [ "$2" = "$3" ]; then echo "ok $tap_n - $1 # TODO $4"; else echo "not ok $tap_n - $1 # TODO $4"; fi
+}
+
 # is DESCRIPTION GOT WANT
 is() {
     if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got:  '$2'" "want: '$3'"; fi

@@ -1,10 +1,11 @@
 /* blocking.c -- see blocking.h.
  *
- * The waiting open is interruptible: a timer of the thread's own sends it
+ * The waiting call is interruptible: a timer of the thread's own sends it
  * a signal (no SA_RESTART) every POLL_MS, the open fails with EINTR, and
  * the thread asks the host whether the notification is still pending
- * before it opens again. A FIFO open that is interrupted leaves the FIFO
- * as it was, so opening again is what the child's own open would do. */
+ * before it calls again. A FIFO open or a unix connect that is
+ * interrupted leaves the FIFO or socket as it was, so calling again is
+ * what the child's own call would do. */
 #define _GNU_SOURCE
 #include "blocking.h"
 #include "behalf.h"
@@ -22,9 +23,14 @@
 
 #define POLL_MS 100
 
-struct waiting_open {
+struct waiting {
     const sandlock_host *host;
     sandlock_handle handle;
+    struct fsd_wait call;
+};
+
+/* A waiting open: the checked object and the child's flags. */
+struct waiting_open {
     int obj;
     int flags;
 };
@@ -54,7 +60,7 @@ int fsd_open_may_block(mode_t mode, int flags)
     return !(flags & (O_NONBLOCK | O_PATH)) && S_ISFIFO(mode);
 }
 
-static int still_pending(const struct waiting_open *w)
+static int still_pending(const struct waiting *w)
 {
     char none;
     return w->host->mem_read(w->handle, 0, &none, 0) == 0;
@@ -63,13 +69,20 @@ static int still_pending(const struct waiting_open *w)
 /* The open itself, with the child's credentials (fsd_as_child). */
 static long reopen_waiting(void *arg)
 {
-    const struct waiting_open *w = arg;
-    return fsd_do_reopen(w->obj, w->flags);
+    const struct waiting_open *o = arg;
+    return fsd_do_reopen(o->obj, o->flags);
 }
 
-static void *open_thread(void *arg)
+static void release_open(void *arg)
 {
-    struct waiting_open *w = arg;
+    struct waiting_open *o = arg;
+    close(o->obj);
+    free(o);
+}
+
+static void *wait_thread(void *arg)
+{
+    struct waiting *w = arg;
     sandlock_response r;
     memset(&r, 0, sizeof(r));
     r.abi_version = SANDLOCK_ABI_VERSION;
@@ -88,25 +101,27 @@ static void *open_thread(void *arg)
         struct itimerspec every = { { 0, POLL_MS * 1000000L }, { 0, POLL_MS * 1000000L } };
         timer_settime(timer, 0, &every, NULL);
     }
-    int fd;
+    long rc;
     for (;;) {
-        /* The signal is let in only around the open: the host calls
+        /* The signal is let in only around the call: the host calls
          * below must not be interrupted. */
         pthread_sigmask(SIG_UNBLOCK, &only, NULL);
-        fd = have_timer ? (int)fsd_as_child(w->host, w->handle, reopen_waiting, w) : -EAGAIN;
+        rc = have_timer ? fsd_as_child(w->host, w->handle, w->call.run, w->call.arg) : -EAGAIN;
         pthread_sigmask(SIG_BLOCK, &only, NULL);
-        if (fd != -EINTR)
+        if (rc != -EINTR)
             break;
         if (!still_pending(w))
             break;
     }
     if (have_timer)
         timer_delete(timer);
-    close(w->obj);
-    if (fd >= 0)
-        sandlock_respond_fd(&r, fd, (w->flags & O_CLOEXEC) ? 0 : SANDLOCK_FD_NO_CLOEXEC);
+    w->call.release(w->call.arg);
+    if (rc >= 0 && w->call.answer_fd)
+        sandlock_respond_fd(&r, (int)rc, w->call.fd_flags);
+    else if (rc >= 0)
+        sandlock_respond_return(&r, rc);
     else
-        sandlock_respond_errno(&r, -fd);
+        sandlock_respond_errno(&r, (int)-rc);
     w->host->answer(w->handle, &r);    /* owns the fd on every path */
     free(w);
     atomic_fetch_sub(&running, 1);
@@ -116,15 +131,29 @@ static void *open_thread(void *arg)
 void fsd_open_deferred(const sandlock_host *host, const sandlock_event *ev, int obj, int flags,
                        sandlock_response *r)
 {
-    pthread_once(&wake_once, install_wake);
-    struct waiting_open *w = malloc(sizeof(*w));
-    if (!w || !wake_signal || host->defer(ev->handle) != 0) {
-        free(w);
+    struct waiting_open *o = malloc(sizeof(*o));
+    if (!o) {
         close(obj);
         sandlock_respond_errno(r, EAGAIN);
         return;
     }
-    *w = (struct waiting_open){ host, ev->handle, obj, flags };
+    *o = (struct waiting_open){ obj, flags };
+    fsd_call_deferred(host, ev, &(struct fsd_wait){ reopen_waiting, release_open, o, 1,
+                                                    (flags & O_CLOEXEC) ? 0 : SANDLOCK_FD_NO_CLOEXEC }, r);
+}
+
+void fsd_call_deferred(const sandlock_host *host, const sandlock_event *ev, const struct fsd_wait *call,
+                       sandlock_response *r)
+{
+    pthread_once(&wake_once, install_wake);
+    struct waiting *w = malloc(sizeof(*w));
+    if (!w || !wake_signal || host->defer(ev->handle) != 0) {
+        free(w);
+        call->release(call->arg);
+        sandlock_respond_errno(r, EAGAIN);
+        return;
+    }
+    *w = (struct waiting){ host, ev->handle, *call };
     pthread_attr_t attr;
     pthread_t t;
     sigset_t all, old;
@@ -135,12 +164,12 @@ void fsd_open_deferred(const sandlock_host *host, const sandlock_event *ev, int 
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
     atomic_fetch_add(&running, 1);
-    int rc = pthread_create(&t, &attr, open_thread, w);
+    int rc = pthread_create(&t, &attr, wait_thread, w);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     pthread_attr_destroy(&attr);
     if (rc != 0) {
         atomic_fetch_sub(&running, 1);
-        close(obj);
+        call->release(call->arg);
         free(w);
         sandlock_respond_errno(r, EAGAIN);
         return;             /* defer() then another verdict: the host uses it */

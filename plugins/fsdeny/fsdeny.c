@@ -22,6 +22,7 @@
 #include "execwatch.h"
 #include "object.h"
 #include "rules.h"
+#include "sockets.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -59,6 +60,7 @@ enum op {
     OP_REMOVEXATTR, OP_INOTIFY, OP_EXEC, OP_CHDIR, /* on the object */
     OP_UNLINK, OP_RMDIR, OP_MKDIR, OP_MKNOD, OP_SYMLINK, /* on an entry */
     OP_RENAME, OP_LINK,                            /* on two entries */
+    OP_BIND, OP_CONNECT, OP_SENDTO, OP_SENDMSG, OP_SENDMMSG,   /* unix socket addresses (sockets.c) */
 };
 
 /* How a syscall treats a symlink as the last component of a path. */
@@ -143,6 +145,12 @@ static const struct sysinfo syscalls_table[] = {
     { "llistxattr", __NR_llistxattr, OP_LISTXATTR, NOFOLLOW, -1, 0, ONE(-1, 0) },
     { "removexattr", __NR_removexattr, OP_REMOVEXATTR, FOLLOW, -1, 0, ONE(-1, 0) },
     { "lremovexattr", __NR_lremovexattr, OP_REMOVEXATTR, NOFOLLOW, -1, 0, ONE(-1, 0) },
+    { "bind", __NR_bind, OP_BIND, NOFOLLOW, -1, 0, ONE(-1, -1) },
+    { "connect", __NR_connect, OP_CONNECT, FOLLOW, -1, 0, ONE(-1, -1) },
+    /* sendto only with an address (a rule: see sendto_rule) */
+    { "sendto", __NR_sendto, OP_SENDTO, FOLLOW, -1, 0, ONE(-1, -1) },
+    { "sendmsg", __NR_sendmsg, OP_SENDMSG, FOLLOW, -1, 0, ONE(-1, -1) },
+    { "sendmmsg", __NR_sendmmsg, OP_SENDMMSG, FOLLOW, -1, 0, ONE(-1, -1) },
 };
 
 #define NSYSCALLS (sizeof(syscalls_table) / sizeof(syscalls_table[0]))
@@ -210,6 +218,19 @@ static int add_rules(struct fsdeny_state *st, const sandlock_config *cfg, const 
     return 0;
 }
 
+/* sendto is trapped only with an address (registers the child cannot
+ * change under the check): send(2) on a connected socket looks up no path. */
+static int sendto_rule(const sandlock_host *h, const sandlock_config *cfg, char *errbuf)
+{
+    sandlock_syscall_rule rule = { .abi_version = SANDLOCK_ABI_VERSION, .struct_size = sizeof(rule),
+                                   .syscall = "sendto", .verdict = SANDLOCK_RULE_HANDLE, .ncmp = 1,
+                                   .cmp = { { .arg = 4, .op = SANDLOCK_CMP_NE, .value = 0 } } };
+    int rc = h->add_syscall_rule(cfg, &rule);
+    if (rc)
+        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "sendto rule: %s", strerror(-rc));
+    return rc ? -1 : 0;
+}
+
 static const sandlock_key_decl fsdeny_keys[] = {
     { "deny", SANDLOCK_KEY_STRING, SANDLOCK_KEY_REPEATABLE | SANDLOCK_KEY_REQUIRED,
       "a glob of paths to deny, e.g. deny = ~/.ssh" },
@@ -254,8 +275,11 @@ static int fsdeny_init(const sandlock_host *h, const sandlock_config *cfg, void 
         snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "out of memory");
         goto fail;
     }
-    for (size_t i = 0; st->rules.n && i < NSYSCALLS; i++)
-        st->names[i] = syscalls_table[i].name;
+    for (size_t i = 0, n = 0; st->rules.n && i < NSYSCALLS; i++)
+        if (syscalls_table[i].nr != __NR_sendto)
+            st->names[n++] = syscalls_table[i].name;
+    if (st->rules.n && sendto_rule(h, cfg, errbuf))
+        goto fail;
     *state = st;
     return SANDLOCK_OK;
 fail:
@@ -712,6 +736,23 @@ static int runs_denied_program(const struct fsdeny_state *st, const sandlock_eve
     return denied;
 }
 
+/* bind, connect and sends: a unix socket's address names a path
+ * (sockets.h). */
+static int handle_socket(const struct fsdeny_state *st, const sandlock_event *ev, const struct sysinfo *si,
+                         sandlock_response *r)
+{
+    struct fsd_call c;
+    call_init(&c, st, ev);
+    long rc = si->op == OP_BIND || si->op == OP_CONNECT
+                  ? fsd_socket_call(&c, si->op == OP_BIND, r)
+                  : fsd_socket_send(&c, si->op == OP_SENDTO ? FSD_SENDTO : si->op == OP_SENDMSG ? FSD_SENDMSG : FSD_SENDMMSG, r);
+    if (rc == FSD_SOCK_CONTINUE)
+        sandlock_respond_continue(r);
+    if (rc == FSD_SOCK_CONTINUE || rc == FSD_SOCK_ANSWERED)
+        return SANDLOCK_OK;
+    return answer(st, rc, r);
+}
+
 static int fsdeny_handle(void *state, const sandlock_event *ev, sandlock_response *r)
 {
     const struct fsdeny_state *st = state;
@@ -726,6 +767,8 @@ static int fsdeny_handle(void *state, const sandlock_event *ev, sandlock_respons
         sandlock_respond_continue(r);
         return SANDLOCK_OK;
     }
+    if (si->op >= OP_BIND)
+        return handle_socket(st, ev, si, r);
     return si->op == OP_OPEN ? handle_open(st, ev, si, r) : handle_paths(st, ev, si, r);
 }
 

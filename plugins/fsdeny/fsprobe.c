@@ -16,7 +16,15 @@
  *                        outcome required): "good N bad M errors E"
  *   inotify DIR          watch DIR (IN_CREATE), create DIR/new: "ok new" or "err ENAME"
  *   execrace GOOD BAD N  N vfork()ed execs of a path flipping between GOOD and BAD
- *                        (argv "prog BAD"): prints "execs N" */
+ *                        (argv "prog BAD"): prints "execs N"
+ *   bindrace GOOD BAD N  unix stream binds to an address whose sun_path flips
+ *                        between GOOD and BAD (each bound file is removed)
+ *   sendrace GOOD BAD N  unix datagrams ("x") sent to such an address: "good"
+ *                        counts the sends that succeeded (the test reads
+ *                        the listeners' logs)
+ *   connectrace GOOD BAD N  unix stream connects to such an address (listeners
+ *                        that greet, at both); the peer's name tells which
+ *                        was reached */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +36,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <sys/syscall.h>
@@ -62,8 +72,11 @@ static int print_content(int fd)
     return 0;
 }
 
-/* The path buffer both race threads share. */
+/* The path buffer both race threads share (the unix races flip the
+ * sun_path of race_sa instead). */
 static char race_path[512];
+static struct sockaddr_un race_sa = { .sun_family = AF_UNIX };
+static char *race_buf = race_path;
 static atomic_int race_done;
 
 /* Flips the shared path between the good and the bad file as fast as it can. */
@@ -72,8 +85,8 @@ static void *flipper(void *arg)
     char *const *names = arg;
     size_t len = strlen(names[0]) + 1;
     while (!atomic_load(&race_done)) {
-        memcpy(race_path, names[1], len);
-        memcpy(race_path, names[0], len);
+        memcpy(race_buf, names[1], len);
+        memcpy(race_buf, names[0], len);
     }
     return NULL;
 }
@@ -108,6 +121,52 @@ static char link_attempt(const char *dest)
     return got;
 }
 
+/* bind (or connect to) the shared unix address: 'g' or 'b' by the name
+ * the socket got (or the listener has), 'e' an error. A bound file is
+ * removed again; a listener's greeting is read before closing. */
+static char unix_attempt(int connecting)
+{
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    const struct sockaddr *sa = (const struct sockaddr *)&race_sa;
+    if (fd < 0 || (connecting ? connect(fd, sa, sizeof(race_sa)) : bind(fd, sa, sizeof(race_sa)))) {
+        if (fd >= 0)
+            close(fd);
+        return 'e';
+    }
+    struct sockaddr_un got;
+    socklen_t len = sizeof(got);
+    int rc = connecting ? getpeername(fd, (struct sockaddr *)&got, &len) : getsockname(fd, (struct sockaddr *)&got, &len);
+    char outcome = rc ? 'e' : strstr(got.sun_path, "good") ? 'g' : 'b';
+    char greeting[16];
+    if (connecting && read(fd, greeting, sizeof(greeting)) < 0)
+        outcome = 'e';
+    if (!connecting && !rc)
+        unlink(got.sun_path);
+    close(fd);
+    return outcome;
+}
+
+static char send_attempt(const char *dest)
+{
+    (void)dest;
+    static int fd = -1;
+    if (fd < 0)
+        fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    return sendto(fd, "x", 1, 0, (struct sockaddr *)&race_sa, sizeof(race_sa)) == 1 ? 'g' : 'e';
+}
+
+static char bind_attempt(const char *dest)
+{
+    (void)dest;
+    return unix_attempt(0);
+}
+
+static char connect_attempt(const char *dest)
+{
+    (void)dest;
+    return unix_attempt(1);
+}
+
 static double now_s(void)
 {
     struct timespec ts;
@@ -128,7 +187,7 @@ static int race(race_attempt *attempt, const char *good, const char *bad, const 
     char *names[2] = { (char *)good, (char *)bad };
     if (strlen(good) != strlen(bad) || strlen(good) >= sizeof(race_path))
         return 2;
-    memcpy(race_path, good, strlen(good) + 1);
+    memcpy(race_buf, good, strlen(good) + 1);
     pthread_t t;
     pthread_create(&t, NULL, flipper, names);
     long count[3] = { 0, 0, 0 };     /* good, bad, errors */
@@ -215,7 +274,7 @@ static int exec_race(const char *good, const char *bad, long n)
     char *names[2] = { (char *)good, (char *)bad };
     if (strlen(good) != strlen(bad) || strlen(good) >= sizeof(race_path))
         return 2;
-    memcpy(race_path, good, strlen(good) + 1);
+    memcpy(race_buf, good, strlen(good) + 1);
     pthread_t t;
     pthread_create(&t, NULL, flipper, names);
     long done = 0;
@@ -319,6 +378,13 @@ int main(int argc, char **argv)
         return exec_race(path, argv[3], atol(argv[4]));
     if (!strcmp(cmd, "chmodrace") && argc == 6)
         return chmod_race(path, argv[3], argv[4], atol(argv[5]));
+    if ((!strcmp(cmd, "bindrace") || !strcmp(cmd, "connectrace") || !strcmp(cmd, "sendrace")) && argc == 5) {
+        if (strlen(path) >= sizeof(race_sa.sun_path))
+            return 2;
+        race_buf = race_sa.sun_path;
+        return race(cmd[0] == 'b' ? bind_attempt : cmd[0] == 'c' ? connect_attempt : send_attempt, path, argv[3],
+                    NULL, atol(argv[4]), 10);
+    }
     if (!strcmp(cmd, "linkrace") && argc == 6)
         return race(link_attempt, path, argv[3], argv[4], atol(argv[5]), 10);
     return 2;

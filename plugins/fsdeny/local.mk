@@ -4,7 +4,8 @@ plugins_LTLIBRARIES += plugins/fsdeny.la
 plugins_fsdeny_la_SOURCES = plugins/fsdeny/fsdeny.c plugins/fsdeny/rules.c plugins/fsdeny/rules.h \
 	plugins/fsdeny/masking.c plugins/fsdeny/masking.h \
 	plugins/fsdeny/object.c plugins/fsdeny/object.h plugins/fsdeny/behalf.c plugins/fsdeny/behalf.h \
-	plugins/fsdeny/blocking.c plugins/fsdeny/blocking.h plugins/fsdeny/execwatch.c plugins/fsdeny/execwatch.h
+	plugins/fsdeny/blocking.c plugins/fsdeny/blocking.h plugins/fsdeny/execwatch.c plugins/fsdeny/execwatch.h \
+	plugins/fsdeny/sockets.c plugins/fsdeny/sockets.h plugins/bindname.c plugins/bindname.h plugins/sockmsg.c plugins/sockmsg.h
 plugins_fsdeny_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_fsdeny_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 
@@ -21,8 +22,8 @@ plugins_fsdeny_fsprobe_CFLAGS = $(WARN_CFLAGS) $(PTHREAD_CFLAGS)
 plugins_fsdeny_fsprobe_LDFLAGS =
 plugins_fsdeny_fsprobe_LDADD = $(PTHREAD_LIBS)
 
-TESTS += plugins/fsdeny/test.sh plugins/fsdeny/masks.sh
-dist_check_SCRIPTS += plugins/fsdeny/test.sh plugins/fsdeny/masks.sh
+TESTS += plugins/fsdeny/test.sh plugins/fsdeny/masks.sh plugins/fsdeny/sockets.sh
+dist_check_SCRIPTS += plugins/fsdeny/test.sh plugins/fsdeny/masks.sh plugins/fsdeny/sockets.sh
 dist_man_MANS += man/sandlock-fsdeny.7
 EXTRA_DIST += plugins/fsdeny/README.md
 

@@ -409,9 +409,10 @@ static int dirfd_object(struct fsd_call *c, int dirfd)
 
 int fsd_spell(struct fsd_call *c, int dirfd, uint64_t addr, unsigned flags, struct fsd_path *p)
 {
-    char raw[PATH_MAX], base[PATH_MAX];
+    char raw[PATH_MAX];
     p->fd = -1;
     p->want_dir = 0;
+    p->magic = 0;
     p->named[0] = p->walk[0] = '\0';
     if (addr == 0 && (flags & FSD_NULL_OK)) {
         p->fd = dirfd_object(c, dirfd);
@@ -420,7 +421,17 @@ int fsd_spell(struct fsd_call *c, int dirfd, uint64_t addr, unsigned flags, stru
     ssize_t n = c->host->mem_read_string(c->ev->handle, addr, raw, sizeof(raw));
     if (n < 0)
         return (int)n;
-    if (n == 0) {
+    return fsd_spell_name(c, dirfd, raw, flags, p);
+}
+
+int fsd_spell_name(struct fsd_call *c, int dirfd, const char *raw, unsigned flags, struct fsd_path *p)
+{
+    char base[PATH_MAX];
+    p->fd = -1;
+    p->want_dir = 0;
+    p->magic = 0;
+    p->named[0] = p->walk[0] = '\0';
+    if (raw[0] == '\0') {
         if (!(flags & FSD_EMPTY_OK))
             return -ENOENT;
         p->fd = dirfd_object(c, dirfd);
@@ -455,6 +466,7 @@ int fsd_spell(struct fsd_call *c, int dirfd, uint64_t addr, unsigned flags, stru
     compact(p->walk);
     char link[128], rewritten[2 * PATH_MAX + 64];
     const char *rest = magic_prefix(c, p->walk, link, sizeof(link), rewritten, sizeof(rewritten));
+    p->magic = rest || rewritten[0];
     if (!rest && rewritten[0]) {
         if (strlen(rewritten) >= sizeof(p->walk))
             return -ENAMETOOLONG;

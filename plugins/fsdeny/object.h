@@ -33,6 +33,7 @@ struct fsd_call {
 struct fsd_path {
     int fd;
     int want_dir;              /* fd object named with a trailing slash */
+    int magic;                 /* the walk was rewritten from a /proc or /dev/fd link */
     char named[PATH_MAX];
     char walk[2 * PATH_MAX + 2];
 };
@@ -47,6 +48,10 @@ struct fsd_path {
  * EFAULT, ENAMETOOLONG, EBADF, ENOTDIR), or ESRCH. Denial is not decided
  * here. */
 int fsd_spell(struct fsd_call *c, int dirfd, uint64_t addr, unsigned flags, struct fsd_path *p);
+
+/* The same for a path the caller read (`raw`, NUL-terminated): a unix
+ * socket address's sun_path. */
+int fsd_spell_name(struct fsd_call *c, int dirfd, const char *raw, unsigned flags, struct fsd_path *p);
 
 /* Releases what *p holds. */
 void fsd_path_release(struct fsd_path *p);

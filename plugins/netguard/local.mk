@@ -2,7 +2,7 @@
 # bind and addressed sends by address.
 plugins_LTLIBRARIES += plugins/netguard.la
 plugins_netguard_la_SOURCES = plugins/netguard/netguard.c plugins/netguard/rules.c \
-	plugins/netguard/bindname.c plugins/netguard/bindname.h \
+	plugins/bindname.c plugins/bindname.h plugins/sockmsg.c plugins/sockmsg.h \
 	plugins/netguard/executor.c plugins/netguard/executor.h \
 	plugins/netguard/families.c plugins/netguard/families.h \
 	plugins/netguard/rules.h

@@ -24,7 +24,8 @@
 #define _GNU_SOURCE
 #include <sandlock/plugin.h>
 
-#include "bindname.h"
+#include "../bindname.h"
+#include "../sockmsg.h"
 #include "executor.h"
 #include "families.h"
 #include "rules.h"
@@ -46,12 +47,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#define MAX_MMSG 1024          /* the kernel's UIO_MAXIOV cap on sendmmsg's vlen */
-#define MAX_IOV 1024           /* UIO_MAXIOV: msg_iovlen beyond it is EMSGSIZE */
-#define MAX_DATAGRAM (4u << 20) /* a larger message is EMSGSIZE (see the man page) */
-#define MAX_CONTROL 65536      /* a larger msg_control is ENOBUFS */
 #define CAP_BIND_SERVICE_BIT 10 /* CAP_NET_BIND_SERVICE */
-#define SCM_MAX_FD 253         /* the kernel's limit of descriptors per message */
 
 struct netguard_state {
     struct netguard_rules rules;
@@ -662,11 +658,11 @@ static int handle_connect_bind(struct netguard_state *st, const sandlock_event *
     } else if (!rc && call == NG_CALL_BIND && j->sock.domain == AF_UNIX && j->hold >= 0 && !t->magic &&
                t->base[0]) {
         /* a path: bound with the child's own bytes (the name it will see) */
-        rc = ng_bind_as_named(host, ev, j->sock.fd, (const struct sockaddr *)&given, given_len, j->hold,
+        rc = bind_as_named(host, ev, j->sock.fd, (const struct sockaddr *)&given, given_len, j->hold,
                               t->base);
-        if (rc == NG_BIND_NOT_TRIED)
+        if (rc == BIND_NOT_TRIED)
             rc = host->run_as_child(ev->handle, connect_or_bind, j);
-        if (rc == NG_BIND_ELSEWHERE) {
+        if (rc == BIND_ELSEWHERE) {
             host->log(st->cfg, SANDLOCK_LOG_WARN, "bind of unix:%s created the socket elsewhere than checked "
                       "(a path changed during the call): ending the sandbox", t->named);
             sandlock_respond_kill(r, SIGKILL);
@@ -689,19 +685,6 @@ static int handle_connect_bind(struct netguard_state *st, const sandlock_event *
     return SANDLOCK_OK;
 }
 
-/* One message of a send, copied out of the child and ready to send. */
-struct out_msg {
-    struct sockaddr_storage name;
-    socklen_t namelen;
-    int hold;                      /* unix: the checked file, or -1 */
-    char *data;
-    size_t len;
-    char *control;
-    size_t controllen;
-    int fds[SCM_MAX_FD];           /* our copies of the child's SCM_RIGHTS */
-    int nfds;
-};
-
 /* A send performed in sandlock: one message (sendto, sendmsg) or several
  * (sendmmsg), sent in order from `done`. */
 struct send_job {
@@ -715,21 +698,11 @@ struct send_job {
     long first_rc;                 /* sendto/sendmsg: the byte count */
 };
 
-static void free_msg(struct out_msg *m)
-{
-    if (m->hold >= 0)
-        close(m->hold);
-    for (int i = 0; i < m->nfds; i++)
-        close(m->fds[i]);
-    free(m->data);
-    free(m->control);
-}
-
 static void send_release(void *arg)
 {
     struct send_job *j = arg;
     for (size_t i = 0; i < j->n; i++)
-        free_msg(&j->msg[i]);
+        out_msg_free(&j->msg[i]);
     free(j->msg);
     if (j->sock.fd >= 0)
         close(j->sock.fd);
@@ -806,28 +779,9 @@ static int gather(struct netguard_state *st, const sandlock_event *ev, const str
         if (rc <= 0)
             return rc;
     }
-    if (iovlen > MAX_IOV)
-        return -EMSGSIZE;
-    struct iovec iov[MAX_IOV];
-    if (one)
-        iov[0] = *one;
-    else if (iovlen && host->mem_read(ev->handle, iov_addr, iov, iovlen * sizeof(iov[0])) < 0)
-        return -EFAULT;
-    size_t total = 0;
-    for (size_t i = 0; i < iovlen; i++) {
-        if (iov[i].iov_len > MAX_DATAGRAM || (total += iov[i].iov_len) > MAX_DATAGRAM)
-            return -EMSGSIZE;
-    }
-    m->data = malloc(total ? total : 1);
-    if (!m->data)
-        return -ENOMEM;
-    for (size_t i = 0, off = 0; i < iovlen; off += iov[i].iov_len, i++) {
-        ssize_t n = iov[i].iov_len ? host->mem_read(ev->handle, (uint64_t)(uintptr_t)iov[i].iov_base,
-                                                    m->data + off, iov[i].iov_len) : 0;
-        if (n < 0)
-            return (int)n;
-    }
-    m->len = total;
+    long copied = out_msg_copy_data(host, ev->handle, iov_addr, iovlen, one, MAX_DATAGRAM, m);
+    if (copied < 0)
+        return (int)copied;
     if (controllen > MAX_CONTROL)
         return -ENOBUFS;
     if (controllen) {
@@ -869,13 +823,7 @@ static int gather(struct netguard_state *st, const sandlock_event *ev, const str
 static int send_messages(struct send_job *j, int dontwait)
 {
     while (j->done < j->n) {
-        struct out_msg *m = &j->msg[j->done];
-        struct iovec iov = { .iov_base = m->data, .iov_len = m->len };
-        struct msghdr mh = { .msg_name = m->namelen ? &m->name : NULL, .msg_namelen = m->namelen,
-                             .msg_iov = &iov, .msg_iovlen = 1,
-                             .msg_control = m->controllen ? m->control : NULL,
-                             .msg_controllen = m->controllen };
-        ssize_t n = sendmsg(j->sock.fd, &mh, j->flags | (dontwait ? MSG_DONTWAIT : 0));
+        ssize_t n = out_msg_send(j->sock.fd, &j->msg[j->done], j->flags | (dontwait ? MSG_DONTWAIT : 0));
         if (n < 0)
             return errno;
         if (j->is_mmsg) {
@@ -994,7 +942,7 @@ static int handle_send(struct netguard_state *st, const sandlock_event *ev, sand
                         (uint64_t)(uintptr_t)mh->msg_control, mh->msg_controllen, &j->msg[i]);
             total += j->msg[i].len;
             if (rc == 1 && i > 0 && total > MAX_DATAGRAM) {
-                free_msg(&j->msg[i]);          /* send what fits: a short count */
+                out_msg_free(&j->msg[i]);          /* send what fits: a short count */
                 j->n = i;
                 break;
             }

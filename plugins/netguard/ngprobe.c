@@ -30,6 +30,13 @@
  *                                        it (sendmsg, SCM_RIGHTS) and reads
  *                                        through the received end
  *   bindas UID FAMILY ADDR PORT          bind after setresuid(UID)
+ *   swaprace PORT N                      up to N UDP connects of one
+ *                                        descriptor number to 127.0.0.1:PORT
+ *                                        while another thread dup2()s a unix
+ *                                        and a UDP socket onto it in turn;
+ *                                        prints "reached after I" (the UDP
+ *                                        socket got PORT as its peer) or
+ *                                        "never"
  * Outside, also:
  *   serve udpcount ADDR PORTFILE         append each datagram to PORTFILE.log
  *   serve tcpfull ADDR PORTFILE          listen(0), fill the backlog, never
@@ -499,6 +506,49 @@ static int bindrace(const char *good, const char *bad, const char *link, long n)
     return 0;
 }
 
+static int swap_fd = 100, swap_unix, swap_udp;
+
+/* Puts the unix and the UDP socket under swap_fd in turn. */
+static void *fd_swapper(void *arg)
+{
+    (void)arg;
+    while (!atomic_load(&race_done)) {
+        dup2(swap_unix, swap_fd);
+        dup2(swap_udp, swap_fd);
+    }
+    return NULL;
+}
+
+static int swaprace(int port, long n)
+{
+    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+    inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+    for (long i = 0; i < n; i++) {
+        swap_unix = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        swap_udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (swap_unix < 0 || swap_udp < 0)
+            return fail();
+        atomic_store(&race_done, 0);
+        pthread_t t;
+        pthread_create(&t, NULL, fd_swapper, NULL);
+        connect(swap_fd, (struct sockaddr *)&sa, sizeof(sa));
+        atomic_store(&race_done, 1);
+        pthread_join(t, NULL);
+        struct sockaddr_in peer;
+        socklen_t len = sizeof(peer);
+        int reached = getpeername(swap_udp, (struct sockaddr *)&peer, &len) == 0 && peer.sin_port == sa.sin_port;
+        close(swap_unix);
+        close(swap_udp);
+        close(swap_fd);
+        if (reached) {
+            printf("reached after %ld\n", i + 1);
+            return 0;
+        }
+    }
+    printf("never\n");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -524,6 +574,8 @@ int main(int argc, char **argv)
         return poke(argv[2], atoi(argv[3]));
     if (argc == 3 && !strcmp(argv[1], "bindname"))
         return bindname(argv[2]);
+    if (argc == 4 && !strcmp(argv[1], "swaprace"))
+        return swaprace(atoi(argv[2]), atol(argv[3]));
     if (argc == 6 && !strcmp(argv[1], "bindrace"))
         return bindrace(argv[2], argv[3], argv[4], atol(argv[5]));
     fprintf(stderr, "ngprobe: bad arguments\n");

@@ -11,18 +11,20 @@ T=$TEST_TMP
 echo secret > "$T/secret"
 nl_name="$T/a
 sandlock: warning: [fs] forged"
+# netguard first: an instance after fsdeny does not see the unix calls
+# fsdeny makes (sandlock-fsdeny(7)), and netguard's unix denial is tested.
 ini=$(write_ini den <<EOF2
 [sandlock]
 masks = no
-[plugin fs]
-module = fsdeny
-deny = $T/secret
-deny = $T/a*
 [plugin net]
 module = netguard
 deny = 127.0.0.9
 deny = unix:$T/no.sock
 errno = EHOSTUNREACH
+[plugin fs]
+module = fsdeny
+deny = $T/secret
+deny = $T/a*
 EOF2
 )
 # denial_lines : sandlock's denial lines on stderr
@@ -124,7 +126,7 @@ run_sandlock run -c "$ini" --stats=json --stats-file "$T/stats.json" -- "$PROBE"
 unlike "--stats-file: nothing on stderr" "$err" "instances"
 is "--stats-file: the file holds the JSON" "$(python3 -c '
 import json, sys
-print(json.load(open(sys.argv[1]))["instances"][0]["denied"])' "$T/stats.json")" 1
+print([i for i in json.load(open(sys.argv[1]))["instances"] if i["name"] == "fs"][0]["denied"])' "$T/stats.json")" 1
 run_sandlock run -c "$ini" --stats=xml -- true
 is "--stats=xml: 125" "$rc" 125
 like "... saying what is expected" "$err" "expected --stats, --stats=text or --stats=json"

@@ -18,6 +18,10 @@ tests_integration_credprobe_CFLAGS = $(WARN_CFLAGS) $(PTHREAD_CFLAGS)
 tests_integration_credprobe_LDFLAGS =
 tests_integration_credprobe_LDADD = $(PTHREAD_LIBS)
 
+# The id calls of an unprivileged process, run as nobody bare and sandboxed
+# (userns.sh).
+EXTRA_DIST += tests/integration/idprobe.py
+
 # Takes a 50 us timer's signals while it opens a file in a loop (eintr.sh).
 check_PROGRAMS += tests/integration/sigprobe
 tests_integration_sigprobe_SOURCES = tests/integration/sigprobe.c

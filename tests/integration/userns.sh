@@ -64,6 +64,30 @@ like "nobody: fsdeny was called for nothing" "$out" "
 fs +0 +0 "
 is "nobody: the file is unchanged" "$(cat "$TEST_TMP/m/file")" "SECRET"
 
+# Ids the user namespace does not map: bare, an unprivileged chown to
+# another user or group, or a set*id to another id, fails with EPERM; in
+# the namespace the kernel would say EINVAL (the id has no meaning there).
+# The filter answers EPERM, as the kernel does outside (idrules.h).
+py=/usr/bin/python3
+if [ -x "$py" ]; then
+    mkdir -p "$TEST_TMP/ids"
+    cp "$top_srcdir/tests/integration/idprobe.py" "$TEST_TMP/ids/"
+    touch "$TEST_TMP/ids/f"
+    chmod 755 "$TEST_TMP/ids"
+    chown nobody:nogroup "$TEST_TMP/ids/f"
+    bare=$($as_nobody "$py" "$TEST_TMP/ids/idprobe.py" "$TEST_TMP/ids/f" -1 2>&1)
+    got=$("$wrapper" run -c "$EMPTY_INI" -- "$py" "$TEST_TMP/ids/idprobe.py" "$TEST_TMP/ids/f" -1 2>&1)
+    is "nobody: chown and set*id to unmapped ids fail as they do bare" "$got" "$bare"
+    like "nobody: ... which is EPERM" "$bare" "chown other user: EPERM"
+    with_group="setpriv --reuid=nobody --regid=nogroup --groups=100"
+    out=$(env -u SANDLOCK_USERNS $with_group "$SANDLOCK" run -c "$EMPTY_INI" -- \
+        "$py" "$TEST_TMP/ids/idprobe.py" "$TEST_TMP/ids/f" 100 2>&1)
+    like "nobody: chgrp to a supplementary group (unmapped in the namespace): EPERM, not EINVAL" "$out" \
+        "chown supplementary group: EPERM"
+else
+    echo "# SKIP chown and set*id to unmapped ids: no $py"
+fi
+
 # sandlock killed by SIGKILL: its PID 1 dies with it (parent-death signal),
 # and with it the whole namespace.
 wrapper_bg() {

@@ -219,11 +219,11 @@ static int bind_in_userns(struct bind_view *v, uint32_t pid)
     return result;
 }
 
-int ng_bind_as_named(const sandlock_host *host, const sandlock_event *ev, int sock,
+int bind_as_named(const sandlock_host *host, const sandlock_event *ev, int sock,
                      const struct sockaddr *sa, socklen_t len, int dir, const char *base)
 {
     struct bind_view v = { .host = host, .h = ev->handle, .sock = sock, .sa = sa, .len = len };
-    int rc = NG_BIND_NOT_TRIED;
+    int rc = BIND_NOT_TRIED;
     v.root = open_proc(ev->pid, "root", O_PATH | O_DIRECTORY);
     v.cwd = open_proc(ev->pid, "cwd", O_PATH | O_DIRECTORY);
     /* another mount namespace has other mounts even at the same root */
@@ -246,7 +246,7 @@ int ng_bind_as_named(const sandlock_host *host, const sandlock_event *ev, int so
         goto out;
     rc = v.rc;
     if (rc == 0 && !bound_at(sock, dir, base))
-        rc = NG_BIND_ELSEWHERE;
+        rc = BIND_ELSEWHERE;
 out:
     if (v.root >= 0)
         close(v.root);

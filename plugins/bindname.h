@@ -1,21 +1,22 @@
 /* bindname.h -- bind a unix socket to a path with the very bytes the child
  * gave, so that getsockname() and the peers see the child's name, and prove
- * afterwards that the kernel created the file where netguard checked it. */
-#ifndef NETGUARD_BINDNAME_H
-#define NETGUARD_BINDNAME_H
+ * afterwards that the kernel created the file where the plugin checked it.
+ * Shared by the plugins that perform a child's unix bind (netguard, fsdeny). */
+#ifndef PLUGINS_BINDNAME_H
+#define PLUGINS_BINDNAME_H
 
 #include <sandlock/plugin.h>
 #include <sys/socket.h>
 
-#define NG_BIND_NOT_TRIED 1    /* the child's view could not be taken: nothing done */
-#define NG_BIND_ELSEWHERE 2    /* bound, but not at dir/base: end the sandbox */
+#define BIND_NOT_TRIED 1    /* the child's view could not be taken: nothing done */
+#define BIND_ELSEWHERE 2    /* bound, but not at dir/base: end the sandbox */
 
-/* Binds `sock` (netguard's copy of the child's socket) to the child's
+/* Binds `sock` (the plugin's copy of the child's socket) to the child's
  * address `sa` (`len` bytes, a unix path, as copied from the child) from
  * the trapped thread's root and working directory, with its credentials; then checks that the file created is entry `base` of the
  * checked directory `dir`. Returns 0, -errno of the bind (the child's
- * answer), NG_BIND_NOT_TRIED or NG_BIND_ELSEWHERE. */
-int ng_bind_as_named(const sandlock_host *host, const sandlock_event *ev, int sock,
+ * answer), BIND_NOT_TRIED or BIND_ELSEWHERE. */
+int bind_as_named(const sandlock_host *host, const sandlock_event *ev, int sock,
                      const struct sockaddr *sa, socklen_t len, int dir, const char *base);
 
 #endif

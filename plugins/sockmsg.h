@@ -1,0 +1,45 @@
+/* sockmsg.h -- a message a plugin copied out of the child to send it for
+ * the child (netguard, fsdeny): the kernel's limits on what it copies, the
+ * copy, and the send of it. */
+#ifndef PLUGINS_SOCKMSG_H
+#define PLUGINS_SOCKMSG_H
+
+#include <sandlock/plugin.h>
+#include <stddef.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+
+#define MAX_MMSG 1024          /* the kernel's UIO_MAXIOV cap on sendmmsg's vlen */
+#define MAX_IOV 1024           /* UIO_MAXIOV: msg_iovlen beyond it is EMSGSIZE */
+#define MAX_CONTROL 65536      /* a larger msg_control is ENOBUFS */
+#define MAX_DATAGRAM (4u << 20) /* a larger message is EMSGSIZE; sendmmsg sends what fits */
+#define SCM_MAX_FD 253         /* the kernel's limit of descriptors per message */
+
+/* One message: its name (as the send will use it), data and control, and
+ * what the plugin holds for it. */
+struct out_msg {
+    struct sockaddr_storage name;
+    socklen_t namelen;
+    int hold;                      /* unix: the checked socket file the name goes through, or -1 */
+    char *data;
+    size_t len;
+    char *control;
+    size_t controllen;
+    int fds[SCM_MAX_FD];           /* our copies of the child's SCM_RIGHTS */
+    int nfds;
+};
+
+/* Closes and frees what m holds (not m itself). */
+void out_msg_free(struct out_msg *m);
+
+/* Copies the data of the child's iovlen iovecs at iov_addr (or of the one
+ * buffer `one`, iovlen 1) into m: at most `room` bytes (more is EMSGSIZE,
+ * as more than MAX_IOV iovecs). 0 or -errno. */
+long out_msg_copy_data(const sandlock_host *host, sandlock_handle h, uint64_t iov_addr, size_t iovlen,
+                       const struct iovec *one, size_t room, struct out_msg *m);
+
+/* sendmsg(2) of m on sock with flags: the byte count, or -1 with errno. */
+ssize_t out_msg_send(int sock, const struct out_msg *m, int flags);
+
+#endif
