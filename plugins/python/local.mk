@@ -14,3 +14,9 @@ dist_man_MANS += man/sandlock-python.7
 endif
 dist_check_SCRIPTS += plugins/python/test.sh
 EXTRA_DIST += plugins/python/README.md plugins/python/tests
+
+# The probe runs inside the sandbox: no sanitizers.
+check_PROGRAMS += plugins/python/pyprobe
+plugins_python_pyprobe_SOURCES = plugins/python/pyprobe.c
+plugins_python_pyprobe_CFLAGS = $(WARN_CFLAGS)
+plugins_python_pyprobe_LDFLAGS =

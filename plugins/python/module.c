@@ -460,30 +460,26 @@ static int is_a(PyObject *v, PyObject *cls)
     return cls && PyObject_IsInstance(v, cls) == 1;
 }
 
-/* Fd(file): an int passes to sandlock; a file object's descriptor is
- * duplicated (above 2, close-on-exec) so the object stays the caller's. */
+/* Fd: its descriptor (Fd._take(): an Fd answers once) passes to the
+ * response. */
 static int fd_verdict(PyObject *v, sandlock_response *r)
 {
-    PyObject *file = PyObject_GetAttrString(v, "file");
-    PyObject *cloexec = file ? PyObject_GetAttrString(v, "cloexec") : NULL;
-    int fd = -1;
-    if (cloexec && PyLong_Check(file)) {
-        fd = PyObject_AsFileDescriptor(file);
-        if (fd >= 0 && fd <= 2) {
-            PyErr_Format(PyExc_ValueError, "Fd(%d): a descriptor above 2 is needed", fd);
-            fd = -1;
-        }
-    } else if (cloexec) {
-        int orig = PyObject_AsFileDescriptor(file);
-        if (orig >= 0 && (fd = fcntl(orig, F_DUPFD_CLOEXEC, 3)) < 0)
-            PyErr_SetFromErrno(PyExc_OSError);
-    }
-    int keep = cloexec ? PyObject_IsTrue(cloexec) : 0;
-    Py_XDECREF(file);
+    PyObject *cloexec = PyObject_GetAttrString(v, "cloexec");
+    int keep = cloexec ? PyObject_IsTrue(cloexec) : -1;
     Py_XDECREF(cloexec);
-    if (fd < 0)
+    if (keep < 0)
         return -1;
-    sandlock_respond_fd(r, fd, keep ? 0 : SANDLOCK_FD_NO_CLOEXEC);
+    PyObject *taken = PyObject_CallMethod(v, "_take", NULL);
+    long fd = taken ? PyLong_AsLong(taken) : -1;
+    Py_XDECREF(taken);
+    if (fd == -1 && PyErr_Occurred())
+        return -1;
+    if (fd < 3 || fd > INT_MAX) {
+        PyErr_Format(PyExc_ValueError, "%R: an Fd verdict answers one call only (and needs a descriptor above 2)",
+                     v);
+        return -1;
+    }
+    sandlock_respond_fd(r, (int)fd, keep ? 0 : SANDLOCK_FD_NO_CLOEXEC);
     return 0;
 }
 
