@@ -8,3 +8,10 @@ hello_plugin_files = \
 EXTRA_DIST += $(hello_plugin_files)
 TESTS += examples/hello-plugin/test.sh
 dist_check_SCRIPTS += examples/hello-plugin/test.sh
+
+# The Python handler example (its README's command is run by its test).
+EXTRA_DIST += examples/python/README.md examples/python/audit_deny.py examples/python/audit-deny.ini
+dist_check_SCRIPTS += examples/python/test.sh
+if HAVE_PYTHON_EMBED
+TESTS += examples/python/test.sh
+endif

@@ -13,7 +13,7 @@ TESTS += plugins/python/test.sh
 dist_man_MANS += man/sandlock-python.7
 endif
 dist_check_SCRIPTS += plugins/python/test.sh
-EXTRA_DIST += plugins/python/README.md plugins/python/tests
+EXTRA_DIST += plugins/python/README.md plugins/python/tests plugins/python/lsan.supp
 
 # The probe runs inside the sandbox: no sanitizers.
 check_PROGRAMS += plugins/python/pyprobe

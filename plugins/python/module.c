@@ -155,6 +155,21 @@ static PyObject *path_bytes(PyObject *arg)
     return b;
 }
 
+/* An int argument as the kernel reads one: the low 32 bits of any Python
+ * int (a raw event argument, or a negative number such as AT_FDCWD). */
+static int low32(PyObject *arg, void *out)
+{
+    unsigned long long v = PyLong_Check(arg) ? PyLong_AsUnsignedLongLongMask(arg) : (unsigned long long)-1;
+    if (!PyLong_Check(arg)) {
+        PyErr_Format(PyExc_TypeError, "an int is required, not %s", Py_TYPE(arg)->tp_name);
+        return 0;
+    }
+    if (v == (unsigned long long)-1 && PyErr_Occurred())
+        return 0;
+    *(int *)out = (int)(uint32_t)v;
+    return 1;
+}
+
 static PyObject *ev_read(PyObject *self, PyObject *args)
 {
     struct py_event *e = (struct py_event *)self;
@@ -226,10 +241,11 @@ static PyObject *ev_resolve_path(PyObject *self, PyObject *args, PyObject *kw)
 {
     static char *names[] = { "dirfd", "addr", "any_dirfd", NULL };
     struct py_event *e = (struct py_event *)self;
-    long long dirfd;
+    int dirfd;
     unsigned long long addr;
     int any = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "LK|p:resolve_path", names, &dirfd, &addr, &any) || !usable(e))
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O&K|p:resolve_path", names, low32, &dirfd, &addr, &any) ||
+        !usable(e))
         return NULL;
     char buf[PATH_MAX];
     ssize_t rc;
@@ -239,8 +255,8 @@ static PyObject *ev_resolve_path(PyObject *self, PyObject *args, PyObject *kw)
     if (flags && !has_flags)
         return host_error(-EINVAL);
     Py_BEGIN_ALLOW_THREADS
-    rc = has_flags ? py_host->resolve_path_flags(h, (int)dirfd, addr, buf, sizeof(buf), flags)
-                   : py_host->resolve_path(h, (int)dirfd, addr, buf, sizeof(buf));
+    rc = has_flags ? py_host->resolve_path_flags(h, dirfd, addr, buf, sizeof(buf), flags)
+                   : py_host->resolve_path(h, dirfd, addr, buf, sizeof(buf));
     Py_END_ALLOW_THREADS
     return rc < 0 ? host_error(rc) : PyBytes_FromStringAndSize(buf, rc);
 }
@@ -250,10 +266,9 @@ static PyObject *ev_open(PyObject *self, PyObject *args, PyObject *kw)
     static char *names[] = { "path", "flags", "mode", NULL };
     struct py_event *e = (struct py_event *)self;
     PyObject *path = NULL;
-    int flags = O_RDONLY;
-    unsigned mode = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|iI:open", names, PyUnicode_FSConverter, &path, &flags,
-                                     &mode))
+    int flags = O_RDONLY, mode = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|O&O&:open", names, PyUnicode_FSConverter, &path, low32, &flags,
+                                     low32, &mode))
         return NULL;
     if (!usable(e)) {
         Py_DECREF(path);
@@ -263,7 +278,7 @@ static PyObject *ev_open(PyObject *self, PyObject *args, PyObject *kw)
     sandlock_handle h = e->ev.handle;
     const char *p = PyBytes_AS_STRING(path);
     Py_BEGIN_ALLOW_THREADS
-    rc = py_host->open_path(h, p, flags, (mode_t)mode);
+    rc = py_host->open_path(h, p, flags, (mode_t)mode & 07777);
     Py_END_ALLOW_THREADS
     Py_DECREF(path);
     return rc < 0 ? host_error(rc) : PyLong_FromLong(rc);
@@ -273,7 +288,7 @@ static PyObject *ev_dup_fd(PyObject *self, PyObject *args)
 {
     struct py_event *e = (struct py_event *)self;
     int child_fd;
-    if (!PyArg_ParseTuple(args, "i:dup_fd", &child_fd) || !usable(e))
+    if (!PyArg_ParseTuple(args, "O&:dup_fd", low32, &child_fd) || !usable(e))
         return NULL;
     int rc;
     sandlock_handle h = e->ev.handle;
