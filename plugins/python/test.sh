@@ -141,4 +141,19 @@ run_sandlock run -c "$svc" -- "$probe" open:/sandlock-py/denied
 is "report_denial + Errno" "$out" "open=-1 errno=EACCES"
 like "report_denial: sandlock's denial line" "$err" 'warning: \[svc\] denied openat "/sandlock-py/denied" by pid [0-9]+: EACCES'
 like "event.log: a line under the instance's name" "$err" '\[svc\] denied /sandlock-py/denied'
+
+# ---- unprivileged: the same plugin for a sandlock run by nobody ----
+if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null; then
+    skip "as nobody" "needs root and setpriv to run sandlock as nobody"
+else
+    for userns in yes no; do
+        out=$(SANDLOCK_USERNS=$userns setpriv --reuid=nobody --regid=nogroup --clear-groups \
+            "$SANDLOCK" run -c "$svc" -- "$probe" uname open:/sandlock-py/resolved 2>/dev/null)
+        is "as nobody (user namespace: $userns): services" "$out" \
+            "$(printf 'uname=0 errno=0 nodename=from-python\nopen=ok data=/sandlock-py/resolved /sandlock-py/resolved cloexec=1')"
+        out=$(SANDLOCK_USERNS=$userns setpriv --reuid=nobody --regid=nogroup --clear-groups \
+            "$SANDLOCK" run -c "$TEST_TMP/defer.ini" -- "$probe" getppid 2>/dev/null)
+        is "as nobody (user namespace: $userns): deferral from a thread" "$out" "getppid=4001 errno=0"
+    done
+fi
 done_testing
