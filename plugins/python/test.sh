@@ -40,6 +40,9 @@ like "Fd(content_fd): the call returns a new descriptor" "$out" "^getppid=([3-9]
 run_sandlock run -c "$(py_ini defer defer)" -- "$probe" getppid getppid
 is "Defer, answered by a Python thread (twice)" "$out" "$(printf 'getppid=4001 errno=0\ngetppid=4001 errno=0')"
 is "Defer: sandlock exits normally" "$rc" 0
+run_sandlock run -c "$(py_ini drop drop 'on_exception = eperm')" -- "$probe" getppid
+is "a deferred event dropped unanswered: the exception policy at once" "$out" "getppid=-1 errno=EPERM"
+like "a dropped deferred event is logged" "$err" "deferred getppid \(pid [0-9]+\) dropped without an answer"
 
 # ---- failure semantics ----
 run_sandlock run -c "$(py_ini raise raise)" -- "$probe" getppid
@@ -141,6 +144,7 @@ run_sandlock run -c "$svc" -- "$probe" open:/sandlock-py/denied
 is "report_denial + Errno" "$out" "open=-1 errno=EACCES"
 like "report_denial: sandlock's denial line" "$err" 'warning: \[svc\] denied openat "/sandlock-py/denied" by pid [0-9]+: EACCES'
 like "event.log: a line under the instance's name" "$err" '\[svc\] denied /sandlock-py/denied'
+like "sandlock.log from the constructor: under the instance's name" "$err" '\[svc\] services.py: nodename from-python'
 
 # ---- unprivileged: the same plugin for a sandlock run by nobody ----
 if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null; then

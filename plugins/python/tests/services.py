@@ -11,6 +11,7 @@ class Services:
     def __init__(self, nodename="from-python", file="/etc/hostname"):
         self.nodename = nodename.encode()
         self.file = file
+        sandlock.log(f"services.py: nodename {nodename}", sandlock.WARN)
 
     def handle(self, ev):
         if ev.syscall == "uname":

@@ -33,6 +33,9 @@ class Handler:
             # it stays usable until answered.
             threading.Thread(target=lambda: ev.answer(sandlock.Return(4000 + (ev.pid > 0)))).start()
             return sandlock.Defer
+        if v == "drop":
+            ev.defer()  # deferred, then forgotten: nobody can answer it
+            return sandlock.Defer
         if v == "raise":
             raise RuntimeError("handler failure on purpose")
         if v == "invalid":
