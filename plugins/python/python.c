@@ -171,7 +171,7 @@ static PyObject *load_script(struct py_instance *in, char *errbuf)
     }
     int fd = py_host->open_trusted(file, why, sizeof(why));
     if (fd < 0) {
-        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "%sscript %.160s: %s", ln, file, why);
+        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "%sscript %.100s: %.120s", ln, file, why);
         return NULL;
     }
     char *text = read_all(fd);
