@@ -780,7 +780,9 @@ typedef struct sandlock_host {
      *   after reading).                                                 */
     int (*child_umask)(sandlock_handle h);
 
-    /* --- ABI 1.6: files named by the configuration (SANDLOCK_HOST_HAS) --- */
+    /* --- ABI 1.6 --- */
+
+    /* Files named by the configuration (check with SANDLOCK_HOST_HAS). */
 
     /* config_path: the `nth` value (0-based, config_get_all() order) of
      *   `key` as an absolute path: a relative value is joined to the
