@@ -43,11 +43,12 @@ struct series {
 
 static struct {
     const char *sandlock, *child, *launcher, *default_config;
+    const char *python_handler;         /* --python-handler: the python row */
     int rounds;
     long notified_calls, plain_calls, launches;
     int strict;
     char dir[64];                       /* generated configurations */
-    char one_ini[128], eight_ini[128], noplugin_ini[128];
+    char one_ini[128], eight_ini[128], noplugin_ini[128], python_ini[128];
     int sync_wakeup_ok;
 } opt = {
     .rounds = 9,
@@ -288,6 +289,18 @@ static void write_chain_config(const char *path, int count)
     write_file(path, text);
 }
 
+/* One python instance whose handler (a script answering Continue) sees
+ * every getppid: the interpreter's share of a notification. */
+static void write_python_config(const char *path, const char *script)
+{
+    char text[4096];
+    snprintf(text, sizeof(text),
+             "[sandlock]\non_exception = kill\ndefault_deny = yes\nworkers = 1\nlog_level = warn\n"
+             "\n[plugin continue-py]\nmodule = python\nscript = %s\nhandler = Continue\nsyscalls = getppid\n",
+             script);
+    write_file(path, text);
+}
+
 /* Creates the temporary directory and the generated configurations. */
 static void make_configs(void)
 {
@@ -304,6 +317,9 @@ static void make_configs(void)
     /* No plugin at all: the filter is the built-in deny list only. */
     snprintf(opt.noplugin_ini, sizeof(opt.noplugin_ini), "%s/no-plugin.ini", opt.dir);
     write_chain_config(opt.noplugin_ini, 0);
+    snprintf(opt.python_ini, sizeof(opt.python_ini), "%s/python.ini", opt.dir);
+    if (opt.python_handler)
+        write_python_config(opt.python_ini, opt.python_handler);
 }
 
 /* Removes what make_configs() created. */
@@ -312,6 +328,8 @@ static void remove_configs(void)
     unlink(opt.one_ini);
     unlink(opt.eight_ini);
     unlink(opt.noplugin_ini);
+    if (opt.python_handler)
+        unlink(opt.python_ini);
     rmdir(opt.dir);
 }
 
@@ -360,7 +378,7 @@ static void __attribute__((noreturn)) usage(int code)
     fprintf(code ? stderr : stdout,
             "usage: bench-notify --sandlock PATH --child PATH --launcher PATH\n"
             "                    [--default-config FILE] [-r ROUNDS] [-n NOTIFIED_CALLS]\n"
-            "                    [-m PLAIN_CALLS] [-s LAUNCHES] [--strict]\n");
+            "                    [-m PLAIN_CALLS] [-s LAUNCHES] [--python-handler SCRIPT] [--strict]\n");
     exit(code);
 }
 
@@ -385,6 +403,7 @@ static void parse_args(int argc, char **argv)
         { "launcher", required_argument, NULL, 'L' },
         { "default-config", required_argument, NULL, 'D' },
         { "strict", no_argument, NULL, 'X' },
+        { "python-handler", required_argument, NULL, 'P' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -396,6 +415,7 @@ static void parse_args(int argc, char **argv)
         case 'L': opt.launcher = optarg; break;
         case 'D': opt.default_config = optarg; break;
         case 'X': opt.strict = 1; break;
+        case 'P': opt.python_handler = optarg; break;
         case 'r': opt.rounds = (int)positive(optarg, MAX_ROUNDS); break;
         case 'n': opt.notified_calls = positive(optarg, 100000000); break;
         case 'm': opt.plain_calls = positive(optarg, 1000000000); break;
@@ -419,7 +439,7 @@ int main(int argc, char **argv)
     make_configs();
     double load_before = load_average();
 
-    struct series floor_s = { .n = 0 }, one = { .n = 0 }, eight = { .n = 0 };
+    struct series floor_s = { .n = 0 }, one = { .n = 0 }, eight = { .n = 0 }, python = { .n = 0 };
     struct series plain = { .n = 0 }, filtered = { .n = 0 }, deflt = { .n = 0 };
     struct series bare_start = { .n = 0 }, sl_start = { .n = 0 }, default_start = { .n = 0 };
     char *true_bare[] = { (char *)opt.launcher, "/bin/true", NULL };
@@ -445,6 +465,8 @@ int main(int argc, char **argv)
         series_add(&floor_s, measure_floor(opt.notified_calls));
         series_add(&one, measure_child(UNDER_SANDLOCK, opt.one_ini, "getppid", opt.notified_calls));
         series_add(&eight, measure_child(UNDER_SANDLOCK, opt.eight_ini, "getppid", opt.notified_calls));
+        if (opt.python_handler)
+            series_add(&python, measure_child(UNDER_SANDLOCK, opt.python_ini, "getppid", opt.notified_calls));
         /* getpid: not notified by the reference filter either. */
         series_add(&plain, measure_child(ALONE, NULL, "getpid", opt.plain_calls));
         series_add(&filtered, measure_child(UNDER_LAUNCHER, NULL, "getpid", opt.plain_calls));
@@ -484,6 +506,8 @@ int main(int argc, char **argv)
     print_row("floor: bare RECV/SEND(CONTINUE) loop", "us", 1000.0, &floor_s, NULL, 0);
     missed += print_row("sandlock, 1 verdict instance (continue)", "us", 1000.0, &one, &floor_s, 1.10);
     missed += print_row("sandlock, 8 verdict instances chained", "us", 1000.0, &eight, &floor_s, 1.25);
+    if (opt.python_handler)
+        missed += print_row("sandlock, 1 python instance (Continue)", "us", 1000.0, &python, &floor_s, 2.00);
     printf("\n%-44s\n", "non-intercepted getpid (per call)");
     print_row("no filter (bench-child alone)", "ns", 1.0, &plain, NULL, 0);
     print_row("reference filter (under the bare launcher)", "ns", 1.0, &filtered, &plain, 0);

@@ -15,13 +15,21 @@ EXTRA_DIST += bench/README.md bench/workloads.sh
 # or `make bench-workloads BENCH_FLAGS='-r 3'`.
 BENCH_FLAGS =
 
+# The python row, when the python plugin is built: a handler answering
+# Continue (bench/continue.py).
+if HAVE_PYTHON_EMBED
+BENCH_PYTHON_DEPS = plugins/python.la
+BENCH_PYTHON_FLAGS = --python-handler $(abs_srcdir)/bench/continue.py
+endif
+EXTRA_DIST += bench/continue.py
+
 .PHONY: bench
-bench: sandlock$(EXEEXT) plugins/verdict.la bench/bench-notify$(EXEEXT) \
+bench: sandlock$(EXEEXT) plugins/verdict.la $(BENCH_PYTHON_DEPS) bench/bench-notify$(EXEEXT) \
 		bench/bench-child$(EXEEXT) bench/bench-launch$(EXEEXT)
 	$(builddir)/bench/bench-notify --sandlock $(abs_builddir)/sandlock$(EXEEXT) \
 		--child $(abs_builddir)/bench/bench-child$(EXEEXT) \
 		--launcher $(abs_builddir)/bench/bench-launch$(EXEEXT) \
-		--default-config $(abs_srcdir)/examples/sandlock.ini $(BENCH_FLAGS)
+		--default-config $(abs_srcdir)/examples/sandlock.ini $(BENCH_PYTHON_FLAGS) $(BENCH_FLAGS)
 
 # Real work (a compile, tar, find, git, python) bare, under the default
 # configuration, without plugins and under bubblewrap; also as nobody when

@@ -11,9 +11,13 @@
 #include "paths.h"
 #include "services.h"
 #include "session.h"
+#include "trust.h"
 #include "values.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 static void host_log(const sandlock_config *cfg, int level, const char *fmt, ...)
@@ -138,6 +142,36 @@ static void *host_user_data(const sandlock_config *cfg)
     return cfg ? cfg->user_data : NULL;
 }
 
+/* 1.6: the nth value of key as an absolute path, joined to the directory of
+ * the configuration file that holds its line (as module paths are). */
+static ssize_t host_config_path(const sandlock_config *cfg, const char *key, size_t nth, char *buf, size_t size)
+{
+    const struct sl_kv *kv = NULL;
+    for (size_t i = 0; cfg && key && i < cfg->nkeys && !kv; i++)
+        if (strcmp(cfg->keys[i].key, key) == 0 && nth-- == 0)
+            kv = &cfg->keys[i];
+    if (!kv || !buf || size == 0)
+        return -EINVAL;
+    char dir[PATH_MAX] = "";
+    const char *slash = kv->source && kv->source[0] == '/' ? strrchr(kv->source, '/') : NULL;
+    if (slash && snprintf(dir, sizeof(dir), "%.*s", (int)(slash - kv->source + 1), kv->source) >= (int)sizeof(dir))
+        return -ENAMETOOLONG;
+    if (sl_trust_absolute(slash ? dir : NULL, kv->value, buf, size))
+        return -errno;
+    return (ssize_t)strlen(buf);
+}
+
+/* 1.6: a file a plugin runs as code, opened under the modules' trust rule. */
+static int host_open_trusted(const char *path, char *why, size_t whylen)
+{
+    if (!path || path[0] != '/' || !why || whylen == 0)
+        return -EINVAL;
+    int fd = sl_trust_open(path, why, whylen);
+    if (fd == SL_TRUST_REFUSED)
+        return -EPERM;
+    return fd < 0 ? -errno : fd;
+}
+
 const sandlock_host sl_host_table = {
     .abi_version = SANDLOCK_ABI_VERSION,
     .struct_size = sizeof(sandlock_host),
@@ -181,4 +215,7 @@ const sandlock_host sl_host_table = {
     .pending = sl_pending,
     /* 1.6: in-process instances (sandlock(3)) */
     .user_data = host_user_data,
+    /* 1.6: files named by the configuration */
+    .config_path = host_config_path,
+    .open_trusted = host_open_trusted,
 };

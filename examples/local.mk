@@ -18,3 +18,9 @@ embed_files = \
 EXTRA_DIST += $(embed_files)
 TESTS += examples/embed/test.sh
 dist_check_SCRIPTS += examples/embed/test.sh
+# The Python handler example (its README's command is run by its test).
+EXTRA_DIST += examples/python/README.md examples/python/audit_deny.py examples/python/audit-deny.ini
+dist_check_SCRIPTS += examples/python/test.sh
+if HAVE_PYTHON_EMBED
+TESTS += examples/python/test.sh
+endif

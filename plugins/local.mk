@@ -12,6 +12,7 @@ include $(srcdir)/plugins/netguard/local.mk
 include $(srcdir)/plugins/vfile/local.mk
 include $(srcdir)/plugins/uname/local.mk
 include $(srcdir)/plugins/random/local.mk
+include $(srcdir)/plugins/python/local.mk
 
 TESTS += plugins/verdict/test.sh
 dist_check_SCRIPTS += plugins/verdict/test.sh

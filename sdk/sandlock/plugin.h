@@ -893,6 +893,26 @@ typedef struct sandlock_host {
      *   that one plugin can be shipped both as a module and in a program;
      *   NULL for an instance loaded from a module file.                 */
     void *(*user_data)(const sandlock_config *cfg);
+
+    /* 1.6: files named by the configuration. */
+
+    /* config_path: the `nth` value (0-based, config_get_all() order) of
+     *   `key` as an absolute path: a relative value is joined to the
+     *   directory of the configuration file that holds its line (as module
+     *   paths are), not to the working directory. Writes it into buf and
+     *   returns its length, or -EINVAL (no such value, NULL buf, size 0),
+     *   -ENAMETOOLONG. Nothing is opened or normalised.
+     * open_trusted: opens the absolute `path` read-only (close-on-exec)
+     *   under the rule sandlock applies to its configuration and plugin
+     *   modules ("TRUSTED FILES" in sandlock(1): nobody but root or the
+     *   invoking user could have written it or a directory on the way).
+     *   For a plugin that runs a file as code (python's script). Returns
+     *   the fd (the caller closes it), or -EPERM with the reason in `why`
+     *   (whylen bytes), -EINVAL (relative path, NULL why), or the open
+     *   error (-ENOENT...) also described in why.                     */
+    ssize_t (*config_path)(const sandlock_config *cfg, const char *key,
+                           size_t nth, char *buf, size_t size);
+    int (*open_trusted)(const char *path, char *why, size_t whylen);
 } sandlock_host;
 
 /* True when the host table has member `m` (a function added in a later

@@ -59,6 +59,31 @@ int main(void)
     ok(SANDLOCK_HOST_HAS(h, user_data) && h->user_data(p) == NULL,
        "SANDLOCK_HOST_HAS sees the 1.6 member user_data (NULL for a section of a file)");
     is_int(SANDLOCK_ABI_MINOR, 6, "the ABI is 1.6");
+    ok(SANDLOCK_HOST_HAS(h, config_path) && SANDLOCK_HOST_HAS(h, open_trusted),
+       "SANDLOCK_HOST_HAS sees the 1.6 members config_path and open_trusted");
+
+    /* config_path: relative values are the configuration file's */
+    char buf[4096], cwd[4096], cwd_fast[8192];
+    struct sl_config *abs_cfg = sl_config_parse("[plugin a]\nscript = lib/x.py\nscript = /abs/y.py\n",
+                                                "/etc/sandlock/conf.d/a.ini", err, sizeof(err));
+    ok(abs_cfg != NULL, "a configuration with an absolute name parses (%s)", err);
+    if (abs_cfg) {
+        const sandlock_config *a = abs_cfg->instances[0];
+        ok(h->config_path(a, "script", 0, buf, sizeof(buf)) > 0 && strcmp(buf, "/etc/sandlock/conf.d/lib/x.py") == 0,
+           "config_path: a relative value joins the file's directory (%s)", buf);
+        ok(h->config_path(a, "script", 1, buf, sizeof(buf)) > 0 && strcmp(buf, "/abs/y.py") == 0,
+           "config_path: an absolute value stays");
+        is_int(h->config_path(a, "script", 2, buf, sizeof(buf)), -EINVAL, "config_path: no such value -> -EINVAL");
+        is_int(h->config_path(a, "script", 0, buf, 8), -ENAMETOOLONG, "config_path: too small a buffer");
+        sl_config_free(abs_cfg);
+    }
+    ok(getcwd(cwd, sizeof(cwd)) != NULL, "getcwd");
+    snprintf(cwd_fast, sizeof(cwd_fast), "%s/fast", cwd);
+    ok(h->config_path(p, "mode", 0, buf, sizeof(buf)) > 0 && strcmp(buf, cwd_fast) == 0,
+       "config_path: a configuration without a directory (built-in): the working directory");
+    char why[256];
+    is_int(h->open_trusted("relative", why, sizeof(why)), -EINVAL, "open_trusted: a relative path -> -EINVAL");
+    is_int(h->open_trusted("/nonexistent/x.py", why, sizeof(why)), -ENOENT, "open_trusted: missing -> -ENOENT");
 
     /* config_line: the line of the nth value of a key */
     is_int(h->config_line(p, "path", 0), 3, "config_line: first path on line 3");
