@@ -734,15 +734,34 @@ static int stub_exited(int *status)
 /* After the stub's clone: our copy of sandlock's own pidfd goes, and a
  * pidfd for the stub is taken. Returns 0, or -1 with a message and nothing
  * left behind. */
+/* Does sandlock itself run under a seccomp filter (Seccomp: 2)? Inside a
+ * sandbox, the namespaces are refused and the listener would be too. */
+static int under_seccomp_filter(void)
+{
+    char line[256];
+    int filtered = 0;
+    FILE *f = fopen("/proc/self/status", "re");
+    while (f && fgets(line, sizeof(line), f))
+        if (strncmp(line, "Seccomp:", 8) == 0)
+            filtered = atoi(line + 8) == 2;
+    if (f)
+        fclose(f);
+    return filtered;
+}
+
 static int stub_started(char *err, size_t errlen)
 {
     if (sb.parent_pidfd >= 0)
         close(sb.parent_pidfd);
     sb.parent_pidfd = -1;
     if (sb.stub < 0) {
-        snprintf(err, errlen, "cannot start the sandbox%s: %s",
-                 sl_masks_count() ? " in namespaces of its own (the plugins' masks need them)" : "",
-                 strerror(errno));
+        int e = errno;
+        snprintf(err, errlen, "cannot start the sandbox%s: %s%s",
+                 sl_masks_count() ? " in namespaces of its own (the plugins' masks need them)" : "", strerror(e),
+                 e == EPERM && under_seccomp_filter()
+                     ? " (sandlock runs under a seccomp filter already, as inside a sandlock sandbox, which "
+                       "refuses new namespaces and a second listener: sandboxes cannot be nested)"
+                     : "");
         sb.stub = -1;
         sl_sandbox_abort();
         return -1;
