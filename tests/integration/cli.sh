@@ -68,10 +68,15 @@ is "check --json with an argument: 125" "$rc" 125
 run_sandlock run -c "$EMPTY_INI" -- env ASAN_OPTIONS=detect_leaks=0 "$top_builddir/sandlock" run -c "$EMPTY_INI" -- true
 is "sandlock inside sandlock: 125" "$rc" 125
 like "... says that sandboxes cannot be nested" "$err" "sandboxes cannot be nested"
-# The same with masks (the default configuration): the inner sandlock's
-# namespaces are refused first.
-run_sandlock run -c "$top_srcdir/examples/sandlock.ini" -q -- env ASAN_OPTIONS=detect_leaks=0 \
-    "$top_builddir/sandlock" run -c "$top_srcdir/examples/sandlock.ini" -q -- true
-is "sandlock inside sandlock, default configuration: 125" "$rc" 125
-like "... says that sandboxes cannot be nested" "$err" "sandboxes cannot be nested"
+# The same with masks (the default configuration), where sandlock makes
+# namespaces: the inner sandlock's namespaces are refused first. (In the
+# fallback without namespaces the inner fsdeny finds none of its paths.)
+if [ "$("$SANDLOCK" run -c "$EMPTY_INI" -- "$PROBE" getppid 2>/dev/null)" = "getppid=1 errno=0" ]; then
+    run_sandlock run -c "$top_srcdir/examples/sandlock.ini" -q -- env ASAN_OPTIONS=detect_leaks=0 \
+        "$top_builddir/sandlock" run -c "$top_srcdir/examples/sandlock.ini" -q -- true
+    is "sandlock inside sandlock, default configuration: 125" "$rc" 125
+    like "... says that sandboxes cannot be nested" "$err" "sandboxes cannot be nested"
+else
+    skip "sandlock inside sandlock, default configuration" "no namespaces for the outer sandbox here"
+fi
 done_testing
