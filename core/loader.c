@@ -379,14 +379,15 @@ static int resolve_syscalls(const struct sl_config *cfg, struct sl_instance *ins
     size_t count = 0;
     while (names && names[count])
         count++;
-    if (count == 0 && inst->ndeclared == 0 && !sl_masks_of(inst->cfg->name)) {
-        sl_errf(err, errlen, "%s: [plugin %s]: %s declares no syscalls", cfg->source, inst->cfg->name,
-                inst->file);
-        return -1;
-    }
     size_t total = count + inst->ndeclared;
-    if (total == 0)
-        return 0;       /* all it enforces, the kernel does (masks) */
+    if (total == 0) {
+        /* All it enforces, the kernel does (masks), or it has nothing to
+         * do in this run (fsdeny denying only paths that do not exist). */
+        if (!sl_masks_of(inst->cfg->name))
+            sl_log(SANDLOCK_LOG_INFO, "[plugin %s] intercepts nothing: %s declares no syscalls, rules or masks",
+                   inst->cfg->name, inst->file);
+        return 0;
+    }
     if (!(inst->nrs = calloc(total, sizeof(int))) || !(inst->rules = calloc(total, sizeof(struct sl_rule))))
         return -1;
     for (size_t i = 0; i < inst->ndeclared; i++) {

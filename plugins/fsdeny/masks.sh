@@ -143,4 +143,19 @@ unlike "masks = no: no mask" "$out" "kernel:"
 run_sandlock run -c "$T/nomasks.ini" -- cat "$T/file"
 like "masks = no: the notification path denies (EACCES, also for root)" "$err" "Permission denied"
 
+# Only paths that do not exist, with created_later = allow: nothing to deny
+# in this run. sandlock starts (it refused with "declares no syscalls").
+ini=$(write_ini nothing <<EOF
+[plugin fs]
+module = fsdeny
+deny = $T/not-there
+created_later = allow
+EOF
+)
+run_sandlock run -c "$ini" -- sh -c 'echo ran; exit 3'
+is "only missing paths, created_later = allow: the command runs (exit 3)" "$rc" 3
+like "... its output" "$out" "^ran$"
+run_sandlock check -c "$ini"
+like "... check: the instance intercepts nothing" "$out" "none intercepted"
+
 done_testing

@@ -945,10 +945,12 @@ typedef struct sandlock_plugin {
 
     /* The syscalls this instance wants to handle, by name, NULL-terminated,
      * owned by the plugin and valid until fini(). Names that do not exist on
-     * the host's architecture are skipped with a log line; an unknown name,
-     * an empty list or a syscall on sandlock's deny list is a load error.
-     * Since ABI 1.4 the list may be empty when init() declared syscall
-     * rules (host->add_syscall_rule). Required. */
+     * the host's architecture are skipped with a log line; an unknown name
+     * or a syscall on sandlock's deny list is a load error. An empty list
+     * (with no rules from host->add_syscall_rule and no masks) leaves the
+     * instance with nothing to intercept in this run: it loads, `sandlock
+     * check` shows "(none intercepted)" and an info line says so (since
+     * 1.6; before, a load error). Required. */
     const char *const *(*syscalls)(void *state);
 
     /* Decide one notification: set a verdict in `response` and return
