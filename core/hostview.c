@@ -80,17 +80,29 @@ STUB_CODE static int keep_log_socket(int host_dev)
     return symlink(target, "/dev/log");
 }
 
+/* The host's device `name` (st: its stat) at `path`: a node of the same
+ * device and mode where the stub may make one (real root: cheaper than a
+ * mount), else a bind of the host's (a user namespace may not mknod). */
+STUB_CODE static int keep_device(int host_dev, const char *name, const char *path, const struct stat *st)
+{
+    if (mknod(path, S_IFCHR | 0600, st->st_rdev) == 0)
+        return chmod(path, st->st_mode & 07777) == 0 && chown(path, st->st_uid, st->st_gid) == 0 ? 0 : -1;
+    return errno == EPERM ? bind_host_node(host_dev, name, path) : -1;
+}
+
 STUB_CODE static int make_devices(int host_dev, const char **failed)
 {
     *failed = "/dev";
-    if (mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755,size=65536k") != 0)
+    /* Not nodev: the kept nodes may be made here. Nobody else makes one:
+     * mknod(2) of a device is refused to the command (argdeny.c). */
+    if (mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=65536k") != 0)
         return -1;
     for (size_t i = 0; i < sizeof(kept_devices) / sizeof(kept_devices[0]); i++) {
         struct stat st;
         if (fstatat(host_dev, kept_devices[i].name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISCHR(st.st_mode))
             continue;   /* not on this host: not in the sandbox either */
         *failed = kept_devices[i].path;
-        if (bind_host_node(host_dev, kept_devices[i].name, kept_devices[i].path) != 0)
+        if (keep_device(host_dev, kept_devices[i].name, kept_devices[i].path, &st) != 0)
             return -1;
     }
     for (size_t i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++) {
