@@ -35,9 +35,6 @@ core_libsandlock_core_la_SOURCES = \
 	core/userns.c core/userns.h \
 	core/defer.c core/defer.h \
 	core/eintr.c core/eintr.h \
-	core/agent_proto.c core/agent_proto.h \
-	core/agent_profile.c core/agent_profile.h \
-	core/ociprofile.c core/ociprofile.h \
 	core/notif.h core/seccomp_ioctl.h
 nodist_core_libsandlock_core_la_SOURCES = core/builtin-config.c
 BUILT_SOURCES += core/builtin-config.c
@@ -53,25 +50,37 @@ core/builtin-config.c: $(top_srcdir)/examples/sandlock.ini
 	  echo '    ;'; \
 	} > $@-t && mv $@-t $@
 
-core_libsandlock_core_la_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/core $(SECCOMP_CFLAGS) $(INIH_CFLAGS) $(JANSSON_CFLAGS)
+core_libsandlock_core_la_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/core $(SECCOMP_CFLAGS) $(INIH_CFLAGS)
 core_libsandlock_core_la_LIBADD = $(PTHREAD_LIBS)
 # What links the core: libtool drops a static archive (configure's
 # --enable-static-deps puts those in SECCOMP_LIBS, INIH_LIBS and JANSSON_LIBS) from a
 # convenience library's dependencies, so each program names the libraries
 # itself.
-SANDLOCK_CORE_LIBS = core/libsandlock-core.la $(SECCOMP_LIBS) $(INIH_LIBS) $(JANSSON_LIBS) $(PTHREAD_LIBS)
+SANDLOCK_CORE_LIBS = core/libsandlock-core.la $(SECCOMP_LIBS) $(INIH_LIBS) $(PTHREAD_LIBS)
+
+# The containers' side (the OCI agent's protocol and profiles, oci-profile):
+# JSON through jansson, for the sandlock program only -- libsandlock does
+# not carry it (nor, with --enable-static-deps, a static libjansson.a,
+# which is not position-independent).
+noinst_LTLIBRARIES += core/libsandlock-agent.la
+core_libsandlock_agent_la_SOURCES = \
+	core/agent_proto.c core/agent_proto.h \
+	core/agent_profile.c core/agent_profile.h \
+	core/ociprofile.c core/ociprofile.h
+core_libsandlock_agent_la_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/core $(SECCOMP_CFLAGS) $(INIH_CFLAGS) $(JANSSON_CFLAGS)
+SANDLOCK_AGENT_LIBS = core/libsandlock-agent.la $(SANDLOCK_CORE_LIBS) $(JANSSON_LIBS)
 
 bin_PROGRAMS += sandlock
 sandlock_SOURCES = core/main.c
 sandlock_CFLAGS = $(AM_CFLAGS)
-sandlock_LDADD = $(SANDLOCK_CORE_LIBS)
+sandlock_LDADD = $(SANDLOCK_AGENT_LIBS)
 
 # libsandlock (sandlock(3)): the same core as a shared library. Only the
 # public API of <sandlock/sandlock.h> is exported, under the version node
 # of core/libsandlock.map; libtool's -version-info gives libsandlock.so.0.
 lib_LTLIBRARIES = core/libsandlock.la
 core_libsandlock_la_SOURCES =
-core_libsandlock_la_LIBADD = core/libsandlock-core.la $(SECCOMP_LIBS) $(INIH_LIBS) $(JANSSON_LIBS) $(PTHREAD_LIBS)
+core_libsandlock_la_LIBADD = core/libsandlock-core.la $(SECCOMP_LIBS) $(INIH_LIBS) $(PTHREAD_LIBS)
 core_libsandlock_la_LDFLAGS = -version-info 0:0:0 -no-undefined \
 	-Wl,--version-script=$(srcdir)/core/libsandlock.map
 EXTRA_core_libsandlock_la_DEPENDENCIES = core/libsandlock.map

@@ -5,7 +5,7 @@ check_PROGRAMS += tests/oci/listener tests/oci/probe
 tests_oci_listener_SOURCES = tests/oci/listener.c
 tests_oci_listener_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/core
 tests_oci_listener_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
-tests_oci_listener_LDADD = $(SANDLOCK_CORE_LIBS)
+tests_oci_listener_LDADD = $(SANDLOCK_AGENT_LIBS)
 # Static and without the sanitizers: the container's rootfs has no libc.
 tests_oci_probe_SOURCES = tests/oci/probe.c
 tests_oci_probe_CFLAGS = $(WARN_CFLAGS)

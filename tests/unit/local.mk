@@ -100,7 +100,7 @@ TESTS += tests/unit/test_agent_proto
 tests_unit_test_agent_proto_SOURCES = tests/unit/test_agent_proto.c
 tests_unit_test_agent_proto_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
 tests_unit_test_agent_proto_CFLAGS = $(UNIT_TEST_CFLAGS)
-tests_unit_test_agent_proto_LDADD = $(SANDLOCK_CORE_LIBS)
+tests_unit_test_agent_proto_LDADD = $(SANDLOCK_AGENT_LIBS)
 
 # Which configuration a container's listenerMetadata selects.
 check_PROGRAMS += tests/unit/test_agent_profile
@@ -108,4 +108,4 @@ TESTS += tests/unit/test_agent_profile
 tests_unit_test_agent_profile_SOURCES = tests/unit/test_agent_profile.c
 tests_unit_test_agent_profile_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
 tests_unit_test_agent_profile_CFLAGS = $(UNIT_TEST_CFLAGS)
-tests_unit_test_agent_profile_LDADD = $(SANDLOCK_CORE_LIBS)
+tests_unit_test_agent_profile_LDADD = $(SANDLOCK_AGENT_LIBS)
