@@ -36,6 +36,8 @@ core_libsandlock_core_la_SOURCES = \
 	core/defer.c core/defer.h \
 	core/eintr.c core/eintr.h \
 	core/agent_proto.c core/agent_proto.h \
+	core/attach.c core/attach.h \
+	core/agent.c core/agent.h \
 	core/agent_profile.c core/agent_profile.h \
 	core/ociprofile.c core/ociprofile.h \
 	core/notif.h core/seccomp_ioctl.h
