@@ -42,11 +42,11 @@ module = verdict
 syscalls = getppid
 action = return:77
 INI
-# profile=killer: getuid kills.
+# profile=killer: sched_yield kills (the container, not only the caller).
 cat >"$TEST_TMP/conf/agent.d/killer.ini" <<INI
 [plugin kill]
 module = verdict
-syscalls = getuid
+syscalls = sched_yield
 action = kill
 INI
 for p in default other killer; do
@@ -149,13 +149,14 @@ finish two-b
 is "two at once: profile=other's answer" "$out" "getppid=77 errno=0"
 
 # ---- a kill verdict ends its container only ----
-bundle victim killer probe getuid
+bundle victim killer sh -c 'probe yield; echo after'
 bundle bystander other sh -c "$(waiting go-by)"
 start bystander "${runc_cmd[@]}"
 wait_log "container bystander-$$ .*served"
 start victim "${runc_cmd[@]}"
 finish victim
-is "kill verdict: the container is killed before the call returns" "$rc:$out" "137:calling getuid"
+is "kill verdict: the whole container is killed (its init too) before the call returns" "$rc:$out" \
+    "137:calling sched_yield"
 touch "$shared/go-by"
 finish bystander
 is "kill verdict: the other container keeps running and served" "$rc:$out" "0:getppid=77 errno=0"
