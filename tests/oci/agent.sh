@@ -49,11 +49,23 @@ module = verdict
 syscalls = sched_yield
 action = kill
 INI
-for p in default other killer; do
-    c=$conf meta=()
-    [ $p = default ] || { c=$TEST_TMP/conf/agent.d/$p.ini; meta=(--metadata "profile=$p"); }
-    "$SANDLOCK" oci-profile -c "$c" --socket "$sock" "${meta[@]}" >"$TEST_TMP/$p.json" 2>"$TEST_TMP/stderr" ||
-        bail "oci-profile $p: $(cat "$TEST_TMP/stderr")"
+# profile=broken: its instance's init() fails (audit cannot open its file).
+cat >"$TEST_TMP/conf/agent.d/broken.ini" <<INI
+[plugin answer]
+module = verdict
+syscalls = getppid
+action = return:1
+[plugin audit]
+module = audit
+output = $TEST_TMP/no/such/dir/audit.log
+INI
+# The profiles (broken's and nope's filters: other's configuration).
+for p in default other killer broken nope; do
+    c=$TEST_TMP/conf/agent.d/$p.ini meta=(--metadata "profile=$p")
+    [ $p = default ] && { c=$conf meta=(); }
+    [ $p = broken ] || [ $p = nope ] && c=$TEST_TMP/conf/agent.d/other.ini
+    "$SANDLOCK" oci-profile -c "$c" --socket "$sock" "${meta[@]}" >"$TEST_TMP/$p.json" 2>"$TEST_TMP/stderr"
+    is "oci-profile $p: exit 0" "$?:$(cat "$TEST_TMP/stderr")" 0:
 done
 
 # ---- the agent ----
@@ -189,6 +201,19 @@ bundle after-bad default probe getppid
 start after-bad "${runc_cmd[@]}"
 finish after-bad
 is "malformed peers: the agent keeps serving" "$out" "getppid=4242 errno=0"
+
+# ---- profiles that cannot serve: fail closed ----
+bundle unknown nope probe getppid
+start unknown "${runc_cmd[@]}"
+finish unknown
+is "unknown profile: the container's notified call fails with ENOSYS" "$rc:$out" "0:getppid=-1 errno=38"
+like "unknown profile: logged with the reason" "$(cat "$log")" "container unknown-$$: unknown profile nope"
+bundle broken broken probe getppid
+start broken "${runc_cmd[@]}"
+finish broken
+is "an init() that fails: the container's notified call fails with ENOSYS" "$rc:$out" "0:getppid=-1 errno=38"
+like "an init() that fails: logged with the reason" "$(cat "$log")" \
+    "container broken-$$: .*broken.ini:[0-9]+: .*cannot open.*closed its listener"
 
 # ---- a supervisor dies ----
 bundle orphan other sh -c "$(waiting go-orphan)"
