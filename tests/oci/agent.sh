@@ -256,5 +256,20 @@ wait "$agent_pid"
 is "SIGTERM: the agent stops (exit 0)" "$?" 0
 [ -e "$sock" ]
 is "and removes its socket" "$?" 1
+# ---- systemd socket activation (sandlock-agent.socket: LISTEN_FDS) ----
+if command -v systemd-socket-activate >/dev/null; then
+    systemd-socket-activate -l "$sock" "$SANDLOCK" agent -c "$conf" >>"$log" 2>&1 &
+    activator=$!
+    for _ in $(seq $((EVENT_TIMEOUT * 20))); do [ -S "$sock" ] && break; sleep 0.05; done
+    bundle activated default probe getppid
+    start activated "${runc_cmd[@]}"
+    finish activated
+    is "socket activation: the agent takes the passed socket and serves" "$out" "getppid=4242 errno=0"
+    like "socket activation: it says so" "$(cat "$log")" "listening on the socket passed by systemd"
+    kill -TERM "$activator"
+    wait "$activator"
+else
+    skip "socket activation" "systemd-socket-activate is not installed (package systemd)"
+fi
 echo "# running: $((SECONDS - run_start)) s"
 done_testing
