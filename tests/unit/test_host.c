@@ -58,7 +58,7 @@ int main(void)
     ok(SANDLOCK_HOST_HAS(h, pending) && h->pending(0) == 0, "1.6: pending of no notification is 0");
     ok(SANDLOCK_HOST_HAS(h, user_data) && h->user_data(p) == NULL,
        "SANDLOCK_HOST_HAS sees the 1.6 member user_data (NULL for a section of a file)");
-    is_int(SANDLOCK_ABI_MINOR, 6, "the ABI is 1.6");
+    is_int(SANDLOCK_ABI_MINOR, 7, "the ABI is 1.7");
 
     /* config_line: the line of the nth value of a key */
     is_int(h->config_line(p, "path", 0), 3, "config_line: first path on line 3");
