@@ -73,7 +73,8 @@ sandlock_LDADD = $(SANDLOCK_CORE_LIBS)
 # of core/libsandlock.map; libtool's -version-info gives libsandlock.so.0.
 lib_LTLIBRARIES = core/libsandlock.la
 core_libsandlock_la_SOURCES =
-core_libsandlock_la_LIBADD = core/libsandlock-core.la $(SECCOMP_LIBS) $(INIH_LIBS) $(JANSSON_LIBS) $(PTHREAD_LIBS)
+core_libsandlock_la_LIBADD = core/libsandlock-core.la $(SECCOMP_SHARED_LIBS) $(INIH_SHARED_LIBS) $(JANSSON_SHARED_LIBS) \
+	$(PTHREAD_LIBS)
 core_libsandlock_la_LDFLAGS = -version-info 0:0:0 -no-undefined \
 	-Wl,--version-script=$(srcdir)/core/libsandlock.map
 EXTRA_core_libsandlock_la_DEPENDENCIES = core/libsandlock.map
