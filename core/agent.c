@@ -208,6 +208,23 @@ static int own_pid_namespace(pid_t pid)
     return own;
 }
 
+/* The log lines of a container's run (sandlock's and its plugins'), with
+ * the supervisor's pid and the container's id (arg) in front; one write. */
+static void container_log(void *arg, const char *line)
+{
+    char buf[1536];
+    int n = snprintf(buf, sizeof(buf), "sandlock agent[%d]: container %s: %s\n", (int)getpid(), (const char *)arg,
+                     line);
+    if (n < 0)
+        return;
+    if ((size_t)n >= sizeof(buf)) {
+        n = (int)sizeof(buf) - 1;
+        buf[n - 1] = '\n';
+    }
+    ssize_t w = write(STDERR_FILENO, buf, (size_t)n);
+    (void)w;
+}
+
 static int serve_container(const struct agent *a, int conn)
 {
     struct sl_agent_container c;
@@ -235,7 +252,8 @@ static int serve_container(const struct agent *a, int conn)
     } else {
         sandlock_options o;
         sandlock_options_init(&o);
-        o.flags = SANDLOCK_OPT_LOG_STDERR;
+        o.log_fn = container_log;
+        o.log_arg = c.id;
         rc = (*path ? sandlock_ctx_load_file(ctx, path) : sandlock_ctx_load_default(ctx)) ||
              sandlock_ctx_set_options(ctx, &o);
         if (rc)

@@ -215,6 +215,17 @@ is "an init() that fails: the container's notified call fails with ENOSYS" "$rc:
 like "an init() that fails: logged with the reason" "$(cat "$log")" \
     "container broken-$$: .*broken.ini:[0-9]+: .*cannot open.*closed its listener"
 
+# A profile made from another configuration than the one serving it: the
+# default's filter (openat, ... notified) served by profile=other.
+"$SANDLOCK" oci-profile -c "$conf" --socket "$sock" --metadata profile=other >"$TEST_TMP/mismatch.json"
+bundle mismatch mismatch probe getppid
+start mismatch "${runc_cmd[@]}"
+finish mismatch
+wait_log "container mismatch-$$: ended"
+like "profile and configuration disagree: reported by the container's supervisor" \
+    "$(cat "$log")" "container mismatch-$$: sandlock: error: a notification for system call [0-9]+ .*no instance \
+handles: the seccomp profile and the configuration disagree"
+
 # ---- a supervisor dies ----
 bundle orphan other sh -c "$(waiting go-orphan)"
 start orphan "${runc_cmd[@]}"
