@@ -14,7 +14,7 @@
  * the kernel fails the container's trapped calls with ENOSYS (and every
  * later notified call: the filter stays, with nobody listening).
  *
- * The wiring to supervisor sessions (one per container) is not here. */
+ * The agent that uses it, one supervisor process per container: agent.c. */
 #ifndef SANDLOCK_AGENT_PROTO_H
 #define SANDLOCK_AGENT_PROTO_H
 

@@ -35,6 +35,7 @@ core_libsandlock_core_la_SOURCES = \
 	core/userns.c core/userns.h \
 	core/defer.c core/defer.h \
 	core/eintr.c core/eintr.h \
+	core/attach.c core/attach.h \
 	core/notif.h core/seccomp_ioctl.h
 nodist_core_libsandlock_core_la_SOURCES = core/builtin-config.c
 BUILT_SOURCES += core/builtin-config.c
@@ -66,6 +67,7 @@ noinst_LTLIBRARIES += core/libsandlock-agent.la
 core_libsandlock_agent_la_SOURCES = \
 	core/agent_proto.c core/agent_proto.h \
 	core/agent_profile.c core/agent_profile.h \
+	core/agent.c core/agent.h \
 	core/ociprofile.c core/ociprofile.h
 core_libsandlock_agent_la_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/core $(SECCOMP_CFLAGS) $(INIH_CFLAGS) $(JANSSON_CFLAGS)
 SANDLOCK_AGENT_LIBS = core/libsandlock-agent.la $(SANDLOCK_CORE_LIBS) $(JANSSON_LIBS)
@@ -80,7 +82,9 @@ sandlock_LDADD = $(SANDLOCK_AGENT_LIBS)
 # of core/libsandlock.map; libtool's -version-info gives libsandlock.so.0.
 lib_LTLIBRARIES = core/libsandlock.la
 core_libsandlock_la_SOURCES =
-core_libsandlock_la_LIBADD = core/libsandlock-core.la $(SECCOMP_LIBS) $(INIH_LIBS) $(PTHREAD_LIBS)
+# Linked with the shared libseccomp and inih even with --enable-static-deps
+# (their static archives are for the sandlock program).
+core_libsandlock_la_LIBADD = core/libsandlock-core.la $(SECCOMP_SHARED_LIBS) $(INIH_SHARED_LIBS) $(PTHREAD_LIBS)
 core_libsandlock_la_LDFLAGS = -version-info 0:0:0 -no-undefined \
 	-Wl,--version-script=$(srcdir)/core/libsandlock.map
 EXTRA_core_libsandlock_la_DEPENDENCIES = core/libsandlock.map

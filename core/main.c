@@ -9,6 +9,7 @@
 #include "hostview.h"
 #include "masks.h"
 #include "plugins_cmd.h"
+#include "agent.h"
 #include "ociprofile.h"
 #include "sl_config.h"
 
@@ -31,6 +32,7 @@ static void usage(FILE *out)
             "       sandlock check [-c FILE] [--json] [--disable NAME] [--set S.K=V]\n"
             "       sandlock plugins [-c FILE] [--json]\n"
             "       sandlock oci-profile [-c FILE] [--base PROFILE.json] --socket PATH [--metadata M]\n"
+            "       sandlock agent --socket PATH [-c FILE]\n"
             "       sandlock --help | --version\n"
             "\n"
             "Runs COMMAND under a seccomp filter whose notified syscalls are decided by\n"
@@ -40,6 +42,7 @@ static void usage(FILE *out)
             "  check    load and initialise every plugin, print the effective\n"
             "           configuration and the chain of every syscall, then exit\n"
             "  plugins  list every module in the plugin path with its keys\n"
+            "  agent    the OCI seccomp agent for container runtimes (sandlock-agent(8))\n"
             "\n"
             "  -c, --config FILE  configuration file (default: $SANDLOCK_CONFIG, then\n"
             "                     %s, then the built-in default)\n"
@@ -685,6 +688,8 @@ int main(int argc, char **argv)
         return sl_cmd_plugins(argc - 1, argv + 1);
     if (!strcmp(cmd, "oci-profile"))
         return sl_oci_profile_main(argc - 1, argv + 1);
+    if (!strcmp(cmd, "agent"))
+        return sl_agent_main(argc - 1, argv + 1);
     if (cmd[0] == '-')
         fprintf(stderr, "sandlock: options go after the command: sandlock run %s ... -- COMMAND, or sandlock check "
                 "%s ... (try sandlock --help)\n", cmd, cmd);

@@ -80,6 +80,7 @@ static struct {
     char *const *argv;     /* the command */
     int parent_pidfd;      /* sandlock's own pidfd, until the stub was cloned */
     atomic_int killed_signal;
+    int adopted;           /* sl_sandbox_adopt: a container's init, not our child */
     sigset_t ignored;      /* forwarded signals sandlock was started ignoring */
 } sb = { .stub = -1, .stub_pidfd = -1, .parent_pidfd = -1 };
 
@@ -958,8 +959,16 @@ void sl_sandbox_kill(int sig)
     atomic_compare_exchange_strong(&sb.killed_signal, &expected, sig);
     if (sb.stub_pidfd >= 0)
         syscall(SYS_pidfd_send_signal, sb.stub_pidfd, SIGKILL, NULL, 0);
-    if (!sb.pidns)
+    if (!sb.pidns && !sb.adopted)
         sl_kill_descendants();
+}
+
+void sl_sandbox_adopt(int init_pidfd, int pidns)
+{
+    sb.stub_pidfd = init_pidfd;
+    sb.pidns = init_pidfd >= 0 && pidns;
+    sb.adopted = init_pidfd >= 0;
+    atomic_store(&sb.killed_signal, 0);
 }
 
 int sl_sandbox_has_pidns(void)

@@ -73,6 +73,13 @@ int sl_sandbox_wait(const char *command);
  * reported in the exit status. Safe from any thread. */
 void sl_sandbox_kill(int sig);
 
+/* The agent (attach.c): the "sandbox" is a container the runtime started,
+ * named by a pidfd of its init (owned by the caller, -1 to let go);
+ * `pidns`: the init is PID 1 of its own namespace, so killing it kills the
+ * container. sl_sandbox_kill() then signals that pidfd only (no process
+ * of ours is the sandbox). */
+void sl_sandbox_adopt(int init_pidfd, int pidns);
+
 /* Whether the sandbox has its own PID namespace (killing its stub kills
  * every process in it). */
 int sl_sandbox_has_pidns(void);

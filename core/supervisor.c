@@ -84,6 +84,20 @@ static void trace(const struct seccomp_notif *req, sandlock_handle h, const char
                  sl_exception_policy_name(a->excepted->policy));
 }
 
+/* A notification no chain handles: never with our own filter, but the
+ * agent's container got its filter from a profile, which may disagree with
+ * the configuration serving it (a stale profile, or one made from another
+ * file). Said once per run (a container could repeat it at will). */
+static void report_unhandled(const struct seccomp_notif *req)
+{
+    static atomic_int said;
+    if (atomic_exchange(&said, 1))
+        return;
+    sl_log(SANDLOCK_LOG_ERROR, "a notification for system call %d (arch 0x%x) that no instance handles: the "
+           "seccomp profile and the configuration disagree (made from another file?); answered ENOSYS, and so "
+           "is every such call", req->data.nr, req->data.arch);
+}
+
 static void handle_one(const struct seccomp_notif *req)
 {
     const struct sl_chain *chain = sl_chain_for(sup.chains, req->data.nr);
@@ -93,6 +107,8 @@ static void handle_one(const struct seccomp_notif *req)
     int denied = chain ? sl_arg_rules_match(chain->arg_rules, chain->narg_rules, req->data.args) : ENOSYS;
     if (chain && sup.opts.timing)
         atomic_fetch_add_explicit(&sup.chains->by_nr[req->data.nr]->notified, 1, memory_order_relaxed);
+    if (!chain)
+        report_unhandled(req);
     if (denied) {
         memset(&answer, 0, sizeof(answer));
         answer.verdict = SANDLOCK_VERDICT_ERRNO;

@@ -168,6 +168,7 @@ struct audit_state {
     struct log_writer *writer;      /* writes the lines to fd */
     _Atomic int held;               /* directories kept in records not yet rendered */
     int started;                    /* a session start record was written */
+    const char *container;          /* under sandlock agent: the container's id, else NULL */
 };
 
 static size_t render_record(void *arg, const char *record, size_t len, char *out, size_t cap);
@@ -295,6 +296,9 @@ static int audit_init(const sandlock_host *h, const sandlock_config *cfg, void *
         snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "cannot start the log writer thread: %s", strerror(errno));
         goto fail;
     }
+    const sandlock_session *s = SANDLOCK_HOST_HAS(h, session) ? h->session() : NULL;
+    if (SANDLOCK_SESSION_HAS_CONTAINER(s) && s->container_id && *s->container_id)
+        st->container = s->container_id;   /* the host's, for the run */
     session_record(st, "start");
     *state = st;
     return SANDLOCK_OK;
@@ -623,6 +627,10 @@ static void session_record(struct audit_state *st, const char *event)
     line_add(&l, event);
     line_add(&l, json ? "\",\"sandlock_pid\":" : " sandlock_pid=");
     line_dec(&l, s->pid);
+    if (st->container) {
+        field(&l, "container");
+        string_value(&l, st->container, strlen(st->container));
+    }
     if (strcmp(event, "start") == 0) {
         int truncated = 0;
         field(&l, "config");
@@ -663,6 +671,10 @@ static int audit_handle(void *state, const sandlock_event *ev, sandlock_response
     line_time(&l, &now);
     line_add(&l, json ? "\",\"pid\":" : " pid=");
     line_dec(&l, ev->pid);
+    if (st->container) {
+        field(&l, "container");
+        string_value(&l, st->container, strlen(st->container));
+    }
     line_add(&l, json ? ",\"syscall\":\"" : " syscall=");
     line_escape(&l, name, strlen(name));
     line_add(&l, json ? "\",\"args\":[" : " args=");

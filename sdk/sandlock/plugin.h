@@ -117,7 +117,7 @@ extern "C" {
  * part of the entry symbol's name. */
 #define SANDLOCK_ABI_MAJOR 1
 /* ABI revision within the major version: bumped when members are appended. */
-#define SANDLOCK_ABI_MINOR 6
+#define SANDLOCK_ABI_MINOR 7
 /* The value stored in every abi_version field: major << 16 | minor. */
 #define SANDLOCK_ABI_VERSION ((SANDLOCK_ABI_MAJOR << 16) | SANDLOCK_ABI_MINOR)
 
@@ -429,7 +429,21 @@ typedef struct sandlock_session {
     int32_t status;            /* in fini(): the status sandlock exits with (see
                                   sandlock(1) EXIT STATUS); 125 before the
                                   command's status is known */
+    /* --- ABI 1.7: the container, under `sandlock agent` (sandlock-agent(8));
+     * check struct_size before reading. Outside the agent: container_id,
+     * container_bundle and container_annotations NULL, container_pid 0;
+     * under the agent argv is an empty list (no command: the runtime
+     * started the container). Strings as the runtime sent them (state.id,
+     * state.bundle, state.annotations, state.pid). --- */
+    const char *container_id;
+    const char *container_bundle;
+    const char *const *container_annotations;  /* key, value, key, value, ..., NULL */
+    uint32_t container_pid;    /* the container's init, in the agent's PID namespace */
 } sandlock_session;
+
+/* Whether session s has the container members (ABI 1.7). */
+#define SANDLOCK_SESSION_HAS_CONTAINER(s) \
+    ((s) && (s)->struct_size >= offsetof(sandlock_session, container_pid) + sizeof(uint32_t))
 
 /* ------------------------------------------------------------------------
  * Declared keys (ABI 1.6).

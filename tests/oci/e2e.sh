@@ -12,42 +12,16 @@
 # and they are missing; prints how long installing and running took.
 . "$top_srcdir/tests/lib.sh"
 
-probe=$top_builddir/tests/oci/probe
 listener=$top_builddir/tests/oci/listener
 
-if [ "$(id -u)" -ne 0 ]; then
-    skip "OCI runtimes" "needs root (runc and crun create the container's namespaces)"
-    done_testing
-fi
-
-# ---- the runtimes ----
-start=$SECONDS
-missing=()
-for p in runc crun busybox-static; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
-        >"$TEST_TMP/apt.out" 2>&1 ||
-        { apt-get update -qq >/dev/null 2>&1 &&
-          DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
-            >"$TEST_TMP/apt.out" 2>&1; }
-fi
-echo "# installing ${missing[*]:-nothing}: $((SECONDS - start)) s"
-busybox=$(command -v busybox || echo /bin/busybox)
-if ! [ -x "$busybox" ] || ! ldd "$busybox" 2>&1 | grep -q 'not a dynamic executable'; then
-    skip "OCI runtimes" "no static busybox (busybox-static): $(tail -1 "$TEST_TMP/apt.out" 2>/dev/null)"
-    done_testing
-fi
+. "$top_srcdir/tests/oci/lib.sh"
+oci_setup
 
 # ---- the bundle ----
 run_start=$SECONDS
 bundle=$TEST_TMP/bundle
 sock=$TEST_TMP/agent.sock
-mkdir -p "$bundle/rootfs/bin" "$bundle/rootfs/proc" "$bundle/rootfs/dev" "$bundle/rootfs/sys" "$bundle/rootfs/tmp"
-cp "$busybox" "$bundle/rootfs/bin/busybox"
-ln -s busybox "$bundle/rootfs/bin/sh"
-cp "$probe" "$bundle/rootfs/bin/probe"
+oci_rootfs "$bundle/rootfs"
 ini=$(write_ini e2e <<INI
 [plugin answer]
 module = verdict
@@ -58,28 +32,10 @@ INI
 "$SANDLOCK" oci-profile -c "$ini" --socket "$sock" --metadata profile=e2e >"$TEST_TMP/profile.json" 2>"$TEST_TMP/stderr"
 is "oci-profile: exit 0" "$?" 0
 
-# config.json: a minimal OCI config (runtime-spec 1.0.2) with the
-# profile as linux.seccomp. make_config ARGS... (the process's argv).
+# config.json with the profile as linux.seccomp. make_config ARGS...
+# (the process's argv).
 make_config() {
-    python3 - "$TEST_TMP/profile.json" "$@" >"$bundle/config.json" <<'PY'
-import json, sys
-profile = json.load(open(sys.argv[1]))
-config = {
-    "ociVersion": "1.0.2",
-    "process": {"terminal": False, "user": {"uid": 0, "gid": 0}, "args": sys.argv[2:],
-                "env": ["PATH=/bin"], "cwd": "/", "noNewPrivileges": True,
-                "capabilities": {k: ["CAP_KILL"] for k in ("bounding", "effective", "permitted")}},
-    "root": {"path": "rootfs", "readonly": True},
-    "hostname": "sandlock-e2e",
-    "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"},
-               {"destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "mode=755"]},
-               {"destination": "/tmp", "type": "tmpfs", "source": "tmpfs"}],
-    "annotations": {"test": "sandlock-e2e"},
-    "linux": {"namespaces": [{"type": t} for t in ("pid", "ipc", "uts", "mount")],
-              "seccomp": profile},
-}
-json.dump(config, sys.stdout, indent=1)
-PY
+    oci_config "$TEST_TMP/profile.json" rootfs "" "$@" >"$bundle/config.json"
 }
 
 # with_listener RUNTIME-COMMAND... : starts the stand-in listener ($mode
@@ -147,16 +103,10 @@ if command -v runc >/dev/null; then
     runtime_cases runc runc --root "$TEST_TMP/runc-state"
     echo "# runc: $((SECONDS - runc_start)) s ($(runc --version | head -1))"
 else
-    skip "runc" "runc is not installed: $(tail -1 "$TEST_TMP/apt.out" 2>/dev/null)"
+    skip "runc" "runc is not installed: $(tail -1 "$apt_out" 2>/dev/null)"
 fi
 
-# crun refuses a hybrid cgroup tree (cgroup v1 controllers with a v2
-# tree at /sys/fs/cgroup/unified, as on these VMs) even without a cgroup
-# manager: it runs in a mount namespace of its own without that v2 tree.
-crun_cmd=(crun --root "$TEST_TMP/crun-state" --cgroup-manager=disabled)
-if mountpoint -q /sys/fs/cgroup/unified 2>/dev/null; then
-    crun_cmd=(unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified && exec "$@"' sh "${crun_cmd[@]}")
-fi
+oci_crun_cmd "$TEST_TMP/crun-state"
 if command -v crun >/dev/null; then
     crun_start=$SECONDS
     make_config /bin/probe getppid
@@ -169,7 +119,7 @@ if command -v crun >/dev/null; then
     fi
     echo "# crun: $((SECONDS - crun_start)) s ($(crun --version | head -1))"
 else
-    skip "crun" "crun is not installed: $(tail -1 "$TEST_TMP/apt.out" 2>/dev/null)"
+    skip "crun" "crun is not installed: $(tail -1 "$apt_out" 2>/dev/null)"
 fi
 echo "# running: $((SECONDS - run_start)) s"
 done_testing

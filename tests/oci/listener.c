@@ -1,5 +1,6 @@
-/* listener.c -- a stand-in OCI seccomp agent for tests/oci/e2e.sh, until
- * `sandlock agent` is wired to supervisor sessions: it receives one
+/* listener.c -- a stand-in OCI seccomp agent for tests/oci/e2e.sh, which
+ * tests the protocol and the runtimes' side of it on their own (the real
+ * agent, `sandlock agent`, is tests/oci/agent.sh's): it receives one
  * container's listener through core/agent_proto.c (the agent's own
  * receiving side), writes what it received to REPORT, then answers the
  * container's notifications itself: getppid with 4242, anything else

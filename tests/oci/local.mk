@@ -13,3 +13,6 @@ tests_oci_probe_LDFLAGS = -all-static
 
 TESTS += tests/oci/e2e.sh
 dist_check_SCRIPTS += tests/oci/e2e.sh
+TESTS += tests/oci/agent.sh
+dist_check_SCRIPTS += tests/oci/agent.sh
+EXTRA_DIST += tests/oci/lib.sh

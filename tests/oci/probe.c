@@ -1,6 +1,9 @@
 /* probe.c -- runs inside the test container of tests/oci/e2e.sh (built
  * static: the bundle's rootfs holds busybox and this only).
  *   probe getppid   getppid(2) through the native syscall: "getppid=R errno=E"
+ *   probe getuid    the same with getuid(2)
+ *   probe yield     sched_yield(2) (which busybox sh never calls), after
+ *                   "calling sched_yield" (flushed)
  *   probe int80     getppid through x86_64's i386 entry (int 0x80), which
  *                   the profile leaves to the runtime's bad-architecture
  *                   action: the process dies of SIGSYS before printing */
@@ -18,6 +21,19 @@ int main(int argc, char **argv)
         printf("getppid=%ld errno=%d\n", r, r < 0 ? errno : 0);
         return 0;
     }
+    if (argc == 2 && !strcmp(argv[1], "getuid")) {
+        errno = 0;
+        long r = syscall(SYS_getuid);
+        printf("getuid=%ld errno=%d\n", r, r < 0 ? errno : 0);
+        return 0;
+    }
+    if (argc == 2 && !strcmp(argv[1], "yield")) {
+        printf("calling sched_yield\n");
+        fflush(stdout);
+        long r = syscall(SYS_sched_yield);
+        printf("sched_yield=%ld\n", r);
+        return 0;
+    }
     if (argc == 2 && !strcmp(argv[1], "int80")) {
 #ifdef __x86_64__
         long r = 64;    /* i386 getppid */
@@ -29,6 +45,6 @@ int main(int argc, char **argv)
         return 3;
 #endif
     }
-    fprintf(stderr, "usage: probe getppid|int80\n");
+    fprintf(stderr, "usage: probe getppid|getuid|yield|int80\n");
     return 2;
 }

@@ -58,7 +58,7 @@ int main(void)
     ok(SANDLOCK_HOST_HAS(h, pending) && h->pending(0) == 0, "1.6: pending of no notification is 0");
     ok(SANDLOCK_HOST_HAS(h, user_data) && h->user_data(p) == NULL,
        "SANDLOCK_HOST_HAS sees the 1.6 member user_data (NULL for a section of a file)");
-    is_int(SANDLOCK_ABI_MINOR, 6, "the ABI is 1.6");
+    is_int(SANDLOCK_ABI_MINOR, 7, "the ABI is 1.7");
     ok(SANDLOCK_HOST_HAS(h, config_path) && SANDLOCK_HOST_HAS(h, open_trusted),
        "SANDLOCK_HOST_HAS sees the 1.6 members config_path and open_trusted");
 
