@@ -18,6 +18,7 @@
 #include <stdarg.h>
 #include <unistd.h>
 
+const sandlock_host *py_host;
 __thread struct py_instance *py_current;
 struct py_instance *py_first;
 

@@ -25,7 +25,6 @@
 #include <string.h>
 #include <unistd.h>
 
-const sandlock_host *py_host;
 
 /* The keys this plugin reads itself; every other key is the handler's. */
 static const char *const own_keys[] = { "script", "import", "path", "handler", "syscalls", NULL };
