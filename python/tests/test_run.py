@@ -195,6 +195,7 @@ def test_syscalls_method_name_and_close(run):
 
 def test_exit_status_of_the_command(run):
     assert run(["sh", "-c", "exit 3"])[0] == 3
+    assert run(["sh", "-c", "exit 125"])[0] == 125  # the command's own 125 is no sandlock.Error
     assert run(["sh", "-c", "kill -TERM $$"])[0] == 128 + signal.SIGTERM
     assert run(["/nonexistent/command"])[0] == 127
 
