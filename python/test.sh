@@ -3,15 +3,24 @@
 # into a fresh venv (--system-site-packages for Debian's setuptools and
 # pytest, --no-build-isolation --no-index: no network), built against this
 # build tree (SANDLOCK_BUILD_DIR), then its pytest tests (python/tests),
-# one TAP line per test from pytest's -rA summary.
+# one TAP line per test from pytest's -rA summary; in a sanitizer build
+# too.
 . "$top_srcdir/tests/lib.sh"
 
-# An extension module loaded into a python3 built without AddressSanitizer
-# cannot use a sanitizer build's libsandlock (the runtime must come first).
-if readelf -d "$top_builddir/core/.libs/libsandlock.so" 2>/dev/null | grep -q libasan; then
-    skip "import sandlock (pip install, pytest)" "a sanitizer build: its libsandlock cannot be loaded into a python3 without ASan"
-    done_testing
-fi
+# A sanitizer build's libsandlock needs the sanitizer runtimes loaded first,
+# which a stock python3 does not do: they are preloaded for the tests (leak
+# detection off: CPython keeps its allocations at exit), so that the
+# extension and libsandlock run under ASan and UBSan as the rest does.
+sanitizers=$(readelf -d "$top_builddir/core/.libs/libsandlock.so" 2>/dev/null |
+    sed -n 's/.*Shared library: \[\(lib\(asan\|ubsan\)\.so[.0-9]*\)\].*/\1/p' | tr '\n' ' ')
+preload() {
+    if [ -n "$sanitizers" ]; then
+        LD_PRELOAD="$sanitizers" ASAN_OPTIONS="detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}" "$@"
+    else
+        "$@"
+    fi
+}
+[ -z "$sanitizers" ] || echo "# a sanitizer build: python runs with LD_PRELOAD=$sanitizers"
 py=
 for candidate in ${PYTHON:-} /usr/bin/python3 python3; do
     if "$candidate" -c 'import venv, ensurepip, pytest, setuptools, wheel' 2>/dev/null; then
@@ -46,14 +55,14 @@ else
     fail "pip install ./python into a venv, against the build tree" "$(cat "$TEST_TMP/venv.log" "$TEST_TMP/pip.log" | tail -30)"
     done_testing
 fi
-where=$(cd "$TEST_TMP" && "$venv/bin/python" -c 'import sandlock; print(sandlock.__file__)' 2>&1)
+where=$(cd "$TEST_TMP" && preload "$venv/bin/python" -c 'import sandlock; print(sandlock.__file__)' 2>&1)
 like "import sandlock finds the installed extension" "$where" "^$venv/lib/python3[.0-9]*/site-packages/sandlock\\..*so$"
 
 # pytest: -rA lists every test's outcome (PASSED/FAILED/ERROR NAME, SKIPPED
 # [N] FILE:LINE: REASON); a run that lists none, or ends otherwise than
 # with 0 (all passed) or 1 (some failed), is a failure of its own.
 (cd "$tree/python" && SANDLOCK_PLUGIN_PATH="$top_builddir/plugins/.libs" PYTHONDONTWRITEBYTECODE=1 \
-    timeout 600 "$venv/bin/python" -m pytest -p no:cacheprovider -rA tests) >"$TEST_TMP/pytest.log" 2>&1
+    preload timeout 600 "$venv/bin/python" -m pytest -p no:cacheprovider -rA tests) >"$TEST_TMP/pytest.log" 2>&1
 status=$?
 listed=0
 while IFS= read -r line; do
