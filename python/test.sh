@@ -58,27 +58,42 @@ fi
 where=$(cd "$TEST_TMP" && preload "$venv/bin/python" -c 'import sandlock; print(sandlock.__file__)' 2>&1)
 like "import sandlock finds the installed extension" "$where" "^$venv/lib/python3[.0-9]*/site-packages/sandlock\\..*so$"
 
-# pytest: -rA lists every test's outcome (PASSED/FAILED/ERROR NAME, SKIPPED
+# pytest_tap LABEL [PREFIX...]: runs the pytest tests (PREFIX: a command
+# that runs the interpreter as another user) and reports each as a TAP
+# line. -rA lists every test's outcome (PASSED/FAILED/ERROR NAME, SKIPPED
 # [N] FILE:LINE: REASON); a run that lists none, or ends otherwise than
 # with 0 (all passed) or 1 (some failed), is a failure of its own.
-(cd "$tree/python" && SANDLOCK_PLUGIN_PATH="$top_builddir/plugins/.libs" PYTHONDONTWRITEBYTECODE=1 \
-    preload timeout 600 "$venv/bin/python" -m pytest -p no:cacheprovider -rA tests) >"$TEST_TMP/pytest.log" 2>&1
-status=$?
-listed=0
-while IFS= read -r line; do
-    case $line in
-    "PASSED "*) pass "pytest ${line#PASSED }" ;;
-    "FAILED "* | "ERROR "*) fail "pytest ${line#* }" ;;
-    "SKIPPED "*) reason=${line#*: }; skip "pytest ${line#SKIPPED \[*\] }" "$reason" ;;
-    *) continue ;;
-    esac
-    listed=$((listed + 1))
-done <<EOT
+pytest_tap() {
+    label=$1
+    shift
+    (cd "$tree/python" && SANDLOCK_PLUGIN_PATH="$top_builddir/plugins/.libs" PYTHONDONTWRITEBYTECODE=1 \
+        preload timeout 600 "$@" "$venv/bin/python" -m pytest -p no:cacheprovider -rA tests) >"$TEST_TMP/pytest.log" 2>&1
+    status=$?
+    listed=0
+    while IFS= read -r line; do
+        case $line in
+        "PASSED "*) pass "$label ${line#PASSED }" ;;
+        "FAILED "* | "ERROR "*) fail "$label ${line#* }" ;;
+        "SKIPPED "*) reason=${line#*: }; skip "$label ${line#SKIPPED \[*\] }" "$reason" ;;
+        *) continue ;;
+        esac
+        listed=$((listed + 1))
+    done <<EOT
 $(sed -n '/short test summary info/,$p' "$TEST_TMP/pytest.log")
 EOT
-if [ "$listed" -eq 0 ] || { [ "$status" -ne 0 ] && [ "$status" -ne 1 ]; } ||
-    { [ "$status" -eq 0 ] && grep -Eq '^(FAILED|ERROR) ' "$TEST_TMP/pytest.log"; }; then
-    fail "pytest ran its tests (exit status $status, $listed listed)"
+    if [ "$listed" -eq 0 ] || { [ "$status" -ne 0 ] && [ "$status" -ne 1 ]; } ||
+        { [ "$status" -eq 0 ] && grep -Eq '^(FAILED|ERROR) ' "$TEST_TMP/pytest.log"; }; then
+        fail "$label ran its tests (exit status $status, $listed listed)"
+    fi
+    [ "$status" -eq 0 ] || sed 's/^/# /' "$TEST_TMP/pytest.log"
+}
+
+pytest_tap pytest
+# The same tests with an unprivileged sandlock (its own user namespace).
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+    chmod -R a+rX "$TEST_TMP"
+    pytest_tap "as nobody:" env HOME=/nonexistent setpriv --reuid=nobody --regid=nogroup --clear-groups
+else
+    skip "the pytest tests as nobody" "needs root and setpriv"
 fi
-[ "$status" -eq 0 ] || sed 's/^/# /' "$TEST_TMP/pytest.log"
 done_testing
