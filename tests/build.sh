@@ -16,7 +16,7 @@ if [ "${1:-}" = "--sanitizers" ]; then
     configure_flags+=(--enable-sanitizers --enable-static-deps)
 fi
 
-packages="autoconf automake libtool pkgconf make gcc libc6-dev linux-libc-dev libseccomp-dev libinih-dev libjansson-dev libpython3-dev"
+packages="autoconf automake libtool pkgconf make gcc libc6-dev linux-libc-dev libseccomp-dev libinih-dev libjansson-dev libpython3-dev python3-venv python3-setuptools python3-wheel python3-pytest"
 missing=()
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -11,7 +11,8 @@
 #     configuration, the man pages and the completion name the installed
 #     paths, a drop-in in /etc/sandlock/sandlock.d is read, and the example
 #     plugin is built out of tree from /usr/share/doc/sandlock-dev with the
-#     installed pkg-config file and loaded;
+#     installed pkg-config file and loaded, and `pip install ./python` builds
+#     `import sandlock` against the installed libsandlock;
 #   - the edited conffile survives a reinstall and `dpkg --remove`, and
 #     `dpkg --purge` deletes it.
 # Ends with "N passed, N failed".
@@ -43,7 +44,7 @@ if [ -e /etc/sandlock ]; then
 fi
 
 apt-get install -y -qq --no-install-recommends debhelper dh-autoreconf dpkg-dev fakeroot lintian \
-    bash-completion >/dev/null
+    bash-completion python3-venv python3-setuptools python3-wheel >/dev/null
 check "build dependencies installed" test -x /usr/bin/dh -a -x /usr/bin/lintian
 
 work=$(mktemp -d /tmp/sandlock-packages.XXXXXX)
@@ -131,6 +132,18 @@ is "pkg-config: the installed sandlock module (libsandlock)" "$(pkg-config --mod
 make -C "$work/embed" >"$work/embed.log" 2>&1
 is "the embedding example builds against libsandlock0 and sandlock-dev" "$?" 0
 check "... and links the installed libsandlock.so.0" sh -c "ldd '$work/embed/embed' | grep -Eq 'libsandlock.so.0 => (/usr)?/lib/'"
+
+# import sandlock: pip install ./python of the clone (in its tree, as a user
+# would) against the installed libsandlock, found with pkg-config sandlock.
+/usr/bin/python3 -m venv --system-site-packages "$work/venv" >"$work/pip.log" 2>&1 &&
+    PIP_DISABLE_PIP_VERSION_CHECK=1 "$work/venv/bin/python" -m pip install --no-index --no-build-isolation \
+        "$work/src/python" >>"$work/pip.log" 2>&1
+is "pip install ./python against libsandlock0 and sandlock-dev (pkg-config sandlock)" "$?" 0
+pystatus=$(cd / && "$work/venv/bin/python" -c 'import sandlock; print(sandlock.run(["sh", "-c", "exit 7"], "[sandlock]\n"))' 2>&1)
+is "... sandlock.run() returns the command's exit status" "$pystatus" 7
+check "... the extension links the installed libsandlock.so.0" \
+    sh -c "ldd '$work'/venv/lib/python3*/site-packages/sandlock*.so | grep -Eq 'libsandlock.so.0 => (/usr)?/lib/'"
+is "... and its build left the clone's git status empty" "$(git -C "$work/src" status --porcelain)" ""
 
 # --- the configuration across reinstall, remove, purge -------------------
 echo '; edited by the administrator' >>/etc/sandlock/sandlock.ini

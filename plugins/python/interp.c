@@ -1,7 +1,7 @@
 /* interp.c -- the one CPython interpreter of a sandlock process: started by
  * the first python instance, finalised after the last, the GIL released in
- * between (collectd's python plugin does the same), and the logging of
- * handler exceptions.
+ * between (collectd's python plugin does the same), and the GIL on the
+ * workers. (Tracebacks: traceback.c.)
  *
  * The interpreter is isolated from the environment (PyConfig's isolated
  * configuration): PYTHONPATH, PYTHONHOME, PYTHONSTARTUP and the other
@@ -18,7 +18,6 @@
 
 #include <dlfcn.h>
 #include <stdio.h>
-#include <string.h>
 
 static PyThreadState *main_state;  /* the init()/fini() thread's, while the GIL is released */
 static __thread int worker_ready;  /* this thread has a Python thread state */
@@ -134,84 +133,4 @@ PyGILState_STATE py_gil_take(void)
         worker_ready = 1;
     }
     return PyGILState_Ensure();
-}
-
-/* "file:line" of the innermost frame of the traceback, else the type. */
-static PyObject *site_of(PyObject *type, PyObject *tb)
-{
-    PyObject *next;
-    Py_XINCREF(tb);
-    while (tb && tb != Py_None && (next = PyObject_GetAttrString(tb, "tb_next")) && next != Py_None) {
-        Py_DECREF(tb);
-        tb = next;
-    }
-    PyObject *site = NULL;
-    if (tb && tb != Py_None) {
-        PyObject *frame = PyObject_GetAttrString(tb, "tb_frame");
-        PyObject *line = PyObject_GetAttrString(tb, "tb_lineno");
-        PyCodeObject *code = frame ? PyFrame_GetCode((PyFrameObject *)frame) : NULL;
-        if (code && line)
-            site = PyUnicode_FromFormat("%U:%S", code->co_filename, line);
-        Py_XDECREF((PyObject *)code);
-        Py_XDECREF(frame);
-        Py_XDECREF(line);
-    }
-    Py_XDECREF(tb);
-    PyErr_Clear();
-    return site ? site : PyObject_GetAttrString(type, "__name__");
-}
-
-/* Logs each line of traceback.format_exception(value). */
-static void log_traceback(const sandlock_config *cfg, PyObject *value)
-{
-    PyObject *mod = PyImport_ImportModule("traceback");
-    PyObject *lines = mod ? PyObject_CallMethod(mod, "format_exception", "O", value) : NULL;
-    PyObject *joined = lines ? PyUnicode_Join(NULL, lines) : NULL;
-    const char *text = joined ? PyUnicode_AsUTF8(joined) : NULL;
-    for (const char *p = text; p && *p;) {
-        const char *nl = strchr(p, '\n');
-        int len = nl ? (int)(nl - p) : (int)strlen(p);
-        py_host->log(cfg, SANDLOCK_LOG_ERROR, "  %.*s", len, p);
-        p += len + (nl != NULL);
-    }
-    PyErr_Clear();
-    Py_XDECREF(joined);
-    Py_XDECREF(lines);
-    Py_XDECREF(mod);
-}
-
-void py_log_exception(struct py_instance *in, const char *what)
-{
-    PyObject *type, *value, *tb;
-    PyErr_Fetch(&type, &value, &tb);
-    if (!type)
-        return;
-    PyErr_NormalizeException(&type, &value, &tb);
-    if (tb && value)
-        PyException_SetTraceback(value, tb);
-    PyObject *site = site_of(type, tb);
-    PyObject *summary = value ? PyObject_Str(value) : NULL;
-    PyObject *tname = PyObject_GetAttrString(type, "__name__");
-    const char *s = summary ? PyUnicode_AsUTF8(summary) : NULL;
-    const char *t = tname ? PyUnicode_AsUTF8(tname) : NULL;
-    const char *at = site ? PyUnicode_AsUTF8(site) : NULL;
-    int first = site && in->sites && PySet_Contains(in->sites, site) == 0;
-    PyErr_Clear();
-    if (first) {
-        PySet_Add(in->sites, site);
-        py_host->log(in->cfg, SANDLOCK_LOG_ERROR, "%s: %s: %s (at %s; exception policy; traceback follows, once for this site)",
-                     what, t ? t : "?", s ? s : "?", at ? at : "?");
-        if (value)
-            log_traceback(in->cfg, value);
-    } else {
-        py_host->log(in->cfg, SANDLOCK_LOG_DEBUG, "%s: %s: %s (at %s; exception policy)", what, t ? t : "?",
-                     s ? s : "?", at ? at : "?");
-    }
-    PyErr_Clear();
-    Py_XDECREF(tname);
-    Py_XDECREF(summary);
-    Py_XDECREF(site);
-    Py_XDECREF(type);
-    Py_XDECREF(value);
-    Py_XDECREF(tb);
 }

@@ -18,6 +18,7 @@
 #include <stdarg.h>
 #include <unistd.h>
 
+const sandlock_host *py_host;
 __thread struct py_instance *py_current;
 struct py_instance *py_first;
 
@@ -547,6 +548,16 @@ int py_verdict(PyObject *v, sandlock_response *r, int in_handle)
 
 /* ---- module functions ---- */
 
+/* 1 when there is a host; else 0 with RuntimeError set (a program that
+ * imported the extension, before its first sandlock.run()). */
+static int have_host(void)
+{
+    if (py_host)
+        return 1;
+    PyErr_SetString(PyExc_RuntimeError, "no sandlock host yet: only inside a handler of sandlock.run()");
+    return 0;
+}
+
 static PyObject *mod_log(PyObject *mod, PyObject *args)
 {
     const char *msg;
@@ -555,6 +566,8 @@ static PyObject *mod_log(PyObject *mod, PyObject *args)
     if (!PyArg_ParseTuple(args, "s|i:log", &msg, &level))
         return NULL;
     struct py_instance *in = py_current ? py_current : py_first;
+    if (!have_host())
+        return NULL;
     py_host->log(in ? in->cfg : NULL, level, "%s", msg);
     Py_RETURN_NONE;
 }
@@ -568,6 +581,10 @@ static PyObject *mod_content_fd(PyObject *mod, PyObject *args, PyObject *kw)
     (void)mod;
     if (!PyArg_ParseTupleAndKeywords(args, kw, "y*|zp:content_fd", names, &data, &name, &writable))
         return NULL;
+    if (!have_host()) {
+        PyBuffer_Release(&data);
+        return NULL;
+    }
     int rc = py_host->content_fd(name, data.buf, (size_t)data.len, writable ? SANDLOCK_CONTENT_WRITABLE : 0);
     PyBuffer_Release(&data);
     return rc < 0 ? host_error(rc) : PyLong_FromLong(rc);
@@ -617,7 +634,7 @@ PyObject *py_module_init(void)
         PyModule_AddIntConstant(mod, "WARN", SANDLOCK_LOG_WARN) < 0 ||
         PyModule_AddIntConstant(mod, "INFO", SANDLOCK_LOG_INFO) < 0 ||
         PyModule_AddIntConstant(mod, "DEBUG", SANDLOCK_LOG_DEBUG) < 0 ||
-        PyModule_AddStringConstant(mod, "host_version", py_host->host_version) < 0)
+        (py_host && PyModule_AddStringConstant(mod, "host_version", py_host->host_version) < 0))
         goto fail;
     v_continue = keep(mod, "Continue");
     v_defer = keep(mod, "Defer");

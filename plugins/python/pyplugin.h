@@ -1,5 +1,7 @@
-/* pyplugin.h -- shared by the python plugin's files: an instance, and what
- * the `sandlock` module (module.c) offers the plugin (python.c).
+/* pyplugin.h -- shared by the python plugin's files and by the `import
+ * sandlock` extension (python/), which compiles module.c, handler.c and
+ * traceback.c as they are: an instance, and what the `sandlock` module
+ * (module.c) offers the plugin (python.c) and the extension.
  *
  * One interpreter per process (interp.c), shared by every instance; every
  * Python object is touched with the GIL held, which also guards every
@@ -24,7 +26,8 @@ struct py_instance {
     struct py_instance *next;     /* every live instance (python.c) */
 };
 
-/* The host table (set by the entry point). */
+/* The host table (set by the plugin's entry point; by the extension's
+ * init(); NULL in the extension before its first run). */
 extern const sandlock_host *py_host;
 
 /* The instance whose code runs on this thread (set around the handler's
@@ -39,16 +42,34 @@ PyObject *py_module_init(void);
 /* Releases what py_module_init() kept (before the interpreter ends). */
 void py_module_fini(void);
 
-/* interp.c: the interpreter, started by the first instance's init() and
+/* The GIL on a worker thread, released with PyGILState_Release(): the
+ * plugin's (interp.c) keeps each worker's Python thread state from its
+ * first call on (no allocation per notification); the extension's is
+ * PyGILState_Ensure(). */
+PyGILState_STATE py_gil_take(void);
+
+/* interp.c (the plugin only): the interpreter, started by the first instance's init() and
  * finalised by the last instance's fini(), both on the thread that calls
  * init() and fini(). py_interp_enter() takes the GIL there (starting the
  * interpreter first when no instance exists): 0, or -1 with errbuf set;
  * py_interp_leave() gives it back, finalising when `last`. */
 int py_interp_enter(char *errbuf);
 void py_interp_leave(int last);
-/* The GIL on a worker thread; the thread keeps its Python thread state
- * from its first call on (no allocation per notification). */
-PyGILState_STATE py_gil_take(void);
+
+/* handler.c: a handler object as an instance. py_instance_bind() takes a
+ * reference to `handler` and its handle method; py_instance_syscalls()
+ * the names of `names` (a list of str) or, when NULL, of the handler's
+ * `syscalls` (an attribute, or a method called without arguments). Both:
+ * 0, or -1 with errbuf set. py_instance_names, py_instance_handle: the
+ * vtable's syscalls() and handle(). py_instance_close() calls the
+ * handler's close() (if any) and frees the instance; py_instance_free()
+ * only frees it. Every one with the GIL held, except handle(). */
+int py_instance_bind(struct py_instance *in, PyObject *handler, char *errbuf);
+int py_instance_syscalls(struct py_instance *in, PyObject *names, char *errbuf);
+const char *const *py_instance_names(void *state);
+int py_instance_handle(void *state, const sandlock_event *ev, sandlock_response *resp);
+void py_instance_close(struct py_instance *in);
+void py_instance_free(struct py_instance *in);
 
 /* A new event object for `ev`, live until py_event_close(). NULL: a
  * Python error is set. */
@@ -65,6 +86,11 @@ void py_instance_drop_deferred(struct py_instance *in);
  * TypeError or ValueError naming what is wrong). `in_handle`: Defer is
  * allowed. An Fd verdict's descriptor belongs to the response. */
 int py_verdict(PyObject *v, sandlock_response *r, int in_handle);
+
+/* traceback.c: py_load_error() turns the pending Python exception into
+ * errbuf, "what: FILE:LINE: Type: message" (logging its traceback too),
+ * and clears it. */
+void py_load_error(struct py_instance *in, char *errbuf, const char *what);
 
 /* Logs the pending Python exception of instance `in` (its traceback the
  * first time per site, file:line of the innermost frame, a one-line

@@ -25,7 +25,6 @@
 #include <string.h>
 #include <unistd.h>
 
-const sandlock_host *py_host;
 
 /* The keys this plugin reads itself; every other key is the handler's. */
 static const char *const own_keys[] = { "script", "import", "path", "handler", "syscalls", NULL };
@@ -48,63 +47,6 @@ static const char *line_of(const sandlock_config *cfg, const char *key, char *bu
     return buf;
 }
 
-/* A load error from the pending Python exception: "FILE:LINE: Type: message"
- * (a SyntaxError names its own file and line). The traceback goes to the
- * log as well. */
-static void load_error(struct py_instance *in, char *errbuf, const char *what)
-{
-    PyObject *type, *value, *tb;
-    PyErr_Fetch(&type, &value, &tb);
-    PyErr_NormalizeException(&type, &value, &tb);
-    if (tb && value)
-        PyException_SetTraceback(value, tb);
-    PyObject *file = NULL, *line = NULL, *msg = NULL;
-    if (value && PyErr_GivenExceptionMatches(type, PyExc_SyntaxError)) {
-        file = PyObject_GetAttrString(value, "filename");
-        line = PyObject_GetAttrString(value, "lineno");
-        msg = PyObject_GetAttrString(value, "msg");
-    } else {
-        for (PyObject *t = tb; t && t != Py_None;) {
-            PyObject *frame = PyObject_GetAttrString(t, "tb_frame");
-            PyCodeObject *code = frame ? PyFrame_GetCode((PyFrameObject *)frame) : NULL;
-            if (code) {
-                Py_XSETREF(file, Py_NewRef(code->co_filename));
-                Py_XSETREF(line, PyObject_GetAttrString(t, "tb_lineno"));
-            }
-            Py_XDECREF((PyObject *)code);
-            Py_XDECREF(frame);
-            PyObject *next = PyObject_GetAttrString(t, "tb_next");
-            if (t != tb)
-                Py_DECREF(t);
-            t = next;
-            if (t == Py_None) {
-                Py_DECREF(t);
-                break;
-            }
-        }
-        msg = value ? PyObject_Str(value) : NULL;
-    }
-    PyErr_Clear();
-    PyObject *tname = PyObject_GetAttrString(type, "__name__");
-    PyObject *text = PyUnicode_FromFormat("%s: %S:%S: %S: %S", what, file ? file : Py_None,
-                                          line ? line : Py_None, tname ? tname : Py_None, msg ? msg : Py_None);
-    const char *t = text ? PyUnicode_AsUTF8(text) : NULL;
-    snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "%s", t ? t : what);
-    PyErr_Clear();
-    if (value && !PyErr_GivenExceptionMatches(type, PyExc_SyntaxError)) {
-        PyErr_Restore(Py_NewRef(type), Py_NewRef(value), Py_XNewRef(tb));
-        py_log_exception(in, what);
-    }
-    Py_XDECREF(text);
-    Py_XDECREF(tname);
-    Py_XDECREF(file);
-    Py_XDECREF(line);
-    Py_XDECREF(msg);
-    Py_XDECREF(type);
-    Py_XDECREF(value);
-    Py_XDECREF(tb);
-}
-
 /* path = DIR...: prepended to sys.path, in file order. */
 static int add_paths(struct py_instance *in, char *errbuf)
 {
@@ -121,7 +63,7 @@ static int add_paths(struct py_instance *in, char *errbuf)
         PyObject *d = PyUnicode_DecodeFSDefaultAndSize(dir, len);
         if (!d || !sys_path || PyList_Insert(sys_path, 0, d) < 0) {
             Py_XDECREF(d);
-            load_error(in, errbuf, "path");
+            py_load_error(in, errbuf, "path");
             return -1;
         }
         Py_DECREF(d);
@@ -195,7 +137,7 @@ static PyObject *load_script(struct py_instance *in, char *errbuf)
     Py_XDECREF(fname);
     Py_XDECREF(code);
     if (!done) {
-        load_error(in, errbuf, "script");
+        py_load_error(in, errbuf, "script");
         return NULL;
     }
     Py_DECREF(done);
@@ -210,7 +152,7 @@ static PyObject *make_handler(struct py_instance *in, PyObject *mod, char *errbu
         hname = "Handler";
     PyObject *factory = PyObject_GetAttrString(mod, hname);
     if (!factory) {
-        load_error(in, errbuf, "handler");
+        py_load_error(in, errbuf, "handler");
         return NULL;
     }
     PyObject *kw = PyDict_New();
@@ -230,103 +172,45 @@ static PyObject *make_handler(struct py_instance *in, PyObject *mod, char *errbu
     Py_XDECREF(kw);
     Py_DECREF(factory);
     if (!obj)
-        load_error(in, errbuf, hname);
+        py_load_error(in, errbuf, hname);
     return obj;
 }
 
 /* The syscalls: the `syscalls` keys (names separated by commas or blanks),
- * else the handler's `syscalls` attribute (an iterable of str). */
+ * else the handler's own (handler.c). */
 static int take_syscalls(struct py_instance *in, char *errbuf)
 {
     size_t n = py_host->config_get_all(in->cfg, "syscalls", NULL, 0);
+    if (!n)
+        return py_instance_syscalls(in, NULL, errbuf);
     PyObject *list = PyList_New(0);
-    if (!list)
-        return -1;
-    if (n) {
-        const char **values = calloc(n, sizeof(*values));
-        if (!values) {
-            Py_DECREF(list);
-            return -1;
-        }
-        py_host->config_get_all(in->cfg, "syscalls", values, n);
-        for (size_t i = 0; i < n; i++) {
-            for (const char *p = values[i]; *p;) {
-                while (*p == ',' || isspace((unsigned char)*p))
-                    p++;
-                size_t len = strcspn(p, ", \t");
-                if (len) {
-                    PyObject *s = PyUnicode_FromStringAndSize(p, (Py_ssize_t)len);
-                    if (s)
-                        PyList_Append(list, s);
-                    Py_XDECREF(s);
-                }
-                p += len;
-            }
-        }
+    const char **values = calloc(n, sizeof(*values));
+    if (!list || !values) {
+        Py_XDECREF(list);
         free(values);
-    } else if (PyObject_HasAttrString(in->handler, "syscalls")) {
-        PyObject *attr = PyObject_GetAttrString(in->handler, "syscalls");
-        PyObject *seq = attr && !PyUnicode_Check(attr) ? PySequence_List(attr) : NULL;
-        Py_XDECREF(attr);
-        if (!seq) {
-            if (!PyErr_Occurred())
-                PyErr_SetString(PyExc_TypeError, "the handler's syscalls must be a list of names, not a str");
-            Py_DECREF(list);
-            load_error(in, errbuf, "syscalls");
-            return -1;
-        }
-        Py_DECREF(list);
-        list = seq;
-    }
-    Py_ssize_t count = PyList_GET_SIZE(list);
-    size_t bytes = 0;
-    for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *s = PyList_GET_ITEM(list, i);
-        Py_ssize_t len;
-        if (!PyUnicode_Check(s) || !PyUnicode_AsUTF8AndSize(s, &len)) {
-            PyErr_Clear();
-            snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "syscalls: every entry must be a syscall name (str)");
-            Py_DECREF(list);
-            return -1;
-        }
-        bytes += (size_t)len + 1;
-    }
-    if (count <= 0) {
-        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE,
-                 "no syscalls: set syscalls = NAME, ... or give the handler a `syscalls` attribute");
-        Py_DECREF(list);
-        return -1;
-    }
-    in->names = calloc((size_t)count + 1, sizeof(*in->names));
-    in->names_storage = malloc(bytes);
-    char *p = in->names_storage;
-    for (Py_ssize_t i = 0; p && in->names && i < count; i++) {
-        const char *s = PyUnicode_AsUTF8(PyList_GET_ITEM(list, i));
-        in->names[i] = p;
-        p = stpcpy(p, s) + 1;
-    }
-    Py_DECREF(list);
-    if (!in->names || !in->names_storage) {
+        PyErr_Clear();
         snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "out of memory");
         return -1;
     }
-    return 0;
-}
-
-static void drop_instance(struct py_instance *in)
-{
-    for (struct py_instance **pp = &py_first; *pp; pp = &(*pp)->next)
-        if (*pp == in) {
-            *pp = in->next;
-            break;
+    py_host->config_get_all(in->cfg, "syscalls", values, n);
+    for (size_t i = 0; i < n; i++) {
+        for (const char *p = values[i]; *p;) {
+            while (*p == ',' || isspace((unsigned char)*p))
+                p++;
+            size_t len = strcspn(p, ", \t");
+            if (len) {
+                PyObject *s = PyUnicode_FromStringAndSize(p, (Py_ssize_t)len);
+                if (s)
+                    PyList_Append(list, s);
+                Py_XDECREF(s);
+            }
+            p += len;
         }
-    py_instance_drop_deferred(in);
-    Py_CLEAR(in->handle_fn);
-    Py_CLEAR(in->handler);
-    Py_CLEAR(in->sites);
-    free(in->names);
-    free(in->names_storage);
-    free(in);
+    }
+    free(values);
+    int rc = py_instance_syscalls(in, list, errbuf);
+    Py_DECREF(list);
+    return rc;
 }
 
 static int load(struct py_instance *in, char *errbuf)
@@ -342,22 +226,18 @@ static int load(struct py_instance *in, char *errbuf)
     PyObject *mod = script ? load_script(in, errbuf) : PyImport_ImportModule(import);
     if (!mod) {
         if (PyErr_Occurred())
-            load_error(in, errbuf, "import");
+            py_load_error(in, errbuf, "import");
         return -1;
     }
     py_current = in;
-    in->handler = make_handler(in, mod, errbuf);
+    PyObject *handler = make_handler(in, mod, errbuf);
     py_current = NULL;
     Py_DECREF(mod);
-    if (!in->handler)
+    if (!handler)
         return -1;
-    in->handle_fn = PyObject_GetAttrString(in->handler, "handle");
-    if (!in->handle_fn || !PyCallable_Check(in->handle_fn)) {
-        PyErr_Clear();
-        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "the handler has no handle(event) method");
-        return -1;
-    }
-    return take_syscalls(in, errbuf);
+    int rc = py_instance_bind(in, handler, errbuf);
+    Py_DECREF(handler);
+    return rc ? rc : take_syscalls(in, errbuf);
 }
 
 static int py_init(const sandlock_host *h, const sandlock_config *cfg, void **state, char *errbuf)
@@ -380,7 +260,7 @@ static int py_init(const sandlock_host *h, const sandlock_config *cfg, void **st
     in->next = py_first;
     py_first = in;
     if (load(in, errbuf)) {
-        drop_instance(in);
+        py_instance_free(in);
         py_interp_leave(py_first == NULL);
         return SANDLOCK_ERROR;
     }
@@ -389,55 +269,13 @@ static int py_init(const sandlock_host *h, const sandlock_config *cfg, void **st
     return SANDLOCK_OK;
 }
 
-static const char *const *py_syscalls(void *state)
-{
-    return ((struct py_instance *)state)->names;
-}
-
-static int py_handle(void *state, const sandlock_event *ev, sandlock_response *resp)
-{
-    struct py_instance *in = state;
-    PyGILState_STATE g = py_gil_take();
-    struct py_instance *outer = py_current;
-    py_current = in;
-    int rc = SANDLOCK_ERROR, deferred = 0;
-    PyObject *e = py_event_new(in, ev);
-    PyObject *v = e ? PyObject_CallOneArg(in->handle_fn, e) : NULL;
-    if (v && py_verdict(v, resp, 1) == 0)
-        rc = SANDLOCK_OK;
-    else
-        py_log_exception(in, ev->syscall_name);
-    if (rc == SANDLOCK_OK && resp->verdict == SANDLOCK_VERDICT_DEFER) {
-        int d = py_event_was_deferred(e) ? 0 : py_host->defer(ev->handle);
-        if (d < 0)
-            py_host->log(in->cfg, SANDLOCK_LOG_WARN, "%s: cannot defer (%s): the child gets %s", ev->syscall_name,
-                         strerror(-d), d == -EAGAIN ? "EAGAIN" : "the exception policy");
-        deferred = d == 0;
-    }
-    if (e)
-        py_event_close(e, deferred);
-    Py_XDECREF(v);
-    Py_XDECREF(e);
-    py_current = outer;
-    PyGILState_Release(g);
-    return rc;
-}
-
 static void py_fini(void *state)
 {
     struct py_instance *in = state;
     char errbuf[SANDLOCK_ERRBUF_SIZE];
     if (py_interp_enter(errbuf))
         return;
-    if (in->handler && PyObject_HasAttrString(in->handler, "close")) {
-        py_current = in;
-        PyObject *r = PyObject_CallMethod(in->handler, "close", NULL);
-        py_current = NULL;
-        if (!r)
-            py_log_exception(in, "close");
-        Py_XDECREF(r);
-    }
-    drop_instance(in);
+    py_instance_close(in);
     py_interp_leave(py_first == NULL);
 }
 
@@ -448,8 +286,8 @@ static const sandlock_plugin plugin = {
     .version = SANDLOCK_BUNDLED_VERSION,
     .description = "handlers written in Python (embedded CPython " PY_VERSION ")",
     .init = py_init,
-    .syscalls = py_syscalls,
-    .handle = py_handle,
+    .syscalls = py_instance_names,
+    .handle = py_instance_handle,
     .fini = py_fini,
 };
 
