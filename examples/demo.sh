@@ -31,5 +31,5 @@ The binary is $sandlock (it finds the plugins of its build tree; try
 default configuration:
   autoreconf -fi && ./configure --prefix=/usr/local && make && sudo make install
 (configure --prefix=DIR for elsewhere), or as Debian packages:
-  dpkg-buildpackage -us -uc -b && sudo apt-get install ../sandlock_*.deb ../sandlock-dev_*.deb
+  dpkg-buildpackage -us -uc -b && sudo apt-get install ../sandlock_*.deb ../libsandlock0_*.deb ../sandlock-dev_*.deb
 EOF
