@@ -3,6 +3,7 @@
  * it allocates nothing and reports the path that failed. */
 #include "config.h"
 #include "hostview.h"
+#include "masks.h"
 #include "stubcode.h"
 
 #include <errno.h>
@@ -182,8 +183,13 @@ STUB_CODE int sl_hostview_kernel(const char **failed)
     return 0;
 }
 
+/* Without namespaces of its own, the sandbox sees the host's. */
+static const char no_namespaces[] = "as the host's: the sandbox has no mount namespace of its own here";
+
 const char *sl_hostview_kernel_summary(void)
 {
+    if (!sl_namespaces_possible())
+        return no_namespaces;
     return view.protect_kernel ? "read-only: /proc/sys, /proc/sysrq-trigger, /proc/irq, /proc/bus, /proc/fs, "
                                  "/sys and everything below it; hidden: /proc/kcore"
                                : "as the host's (protect_kernel = no)";
@@ -191,6 +197,8 @@ const char *sl_hostview_kernel_summary(void)
 
 const char *sl_hostview_devices_summary(void)
 {
+    if (!sl_namespaces_possible())
+        return no_namespaces;
     return view.minimal_devices ? "minimal: null, zero, full, random, urandom, tty, own pts and shm"
                                 : "the host's /dev (devices = host)";
 }

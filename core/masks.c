@@ -48,8 +48,11 @@ void sl_masks_enable(int enabled)
 
 int sl_masks_available(void)
 {
-    if (masks.disabled)
-        return 0;
+    return !masks.disabled && sl_namespaces_possible();
+}
+
+int sl_namespaces_possible(void)
+{
     /* The stub creates the mount namespace with the PID namespace: with
      * CAP_SYS_ADMIN, or in a user namespace of its own (userns.h). */
     struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };

@@ -27,6 +27,10 @@
 void sl_masks_enable(int enabled);
 int sl_masks_available(void);
 
+/* Whether the sandbox gets PID and mount namespaces of its own (root, or
+ * an unprivileged user namespace): what masks and hostview.h need. */
+int sl_namespaces_possible(void);
+
 /* The host service (see plugin.h). `cfg` names the asking instance. */
 int sl_mask_path(const sandlock_config *cfg, const char *path, int how, const void *content,
                  size_t len);
