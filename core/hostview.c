@@ -96,7 +96,7 @@ STUB_CODE static int make_devices(int host_dev, const char **failed)
     *failed = "/dev";
     /* Not nodev: the kept nodes may be made here. Nobody else makes one:
      * mknod(2) of a device is refused to the command (argdeny.c). */
-    if (mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=65536k") != 0)
+    if (mount("tmpfs", "/dev", "tmpfs", MS_NOSUID, "mode=0755,size=65536k") != 0)
         return -1;
     for (size_t i = 0; i < sizeof(kept_devices) / sizeof(kept_devices[0]); i++) {
         struct stat st;
@@ -117,9 +117,10 @@ STUB_CODE static int make_devices(int host_dev, const char **failed)
     if (mkdir("/dev/pts", 0755) != 0 ||
         mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620") != 0)
         return -1;
+    /* Shared memory of the sandbox's own: a directory of this tmpfs (the
+     * host's shm is nosuid and nodev, exec allowed: so is this /dev). */
     *failed = "/dev/shm";
-    if (mkdir("/dev/shm", 0755) != 0 ||
-        mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") != 0)
+    if (mkdir("/dev/shm", 01777) != 0 || chmod("/dev/shm", 01777) != 0)
         return -1;
     *failed = "/dev/log";
     return keep_log_socket(host_dev);
