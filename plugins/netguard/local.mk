@@ -1,7 +1,7 @@
 # plugins/netguard/ (fragment included from plugins/local.mk): connect,
 # bind and addressed sends by address.
 plugins_LTLIBRARIES += plugins/netguard.la
-plugins_netguard_la_SOURCES = plugins/netguard/netguard.c plugins/netguard/rules.c \
+plugins_netguard_la_SOURCES = plugins/netguard/netguard.c plugins/netguard/rules.c plugins/pathnorm.c plugins/pathnorm.h \
 	plugins/bindname.c plugins/bindname.h plugins/sockmsg.c plugins/sockmsg.h \
 	plugins/netguard/executor.c plugins/netguard/executor.h \
 	plugins/netguard/families.c plugins/netguard/families.h \
@@ -11,7 +11,7 @@ plugins_netguard_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 
 # Unit tests of the ADDR parser and the decision rule.
 check_PROGRAMS += plugins/netguard/test-rules
-plugins_netguard_test_rules_SOURCES = plugins/netguard/test-rules.c plugins/netguard/rules.c
+plugins_netguard_test_rules_SOURCES = plugins/netguard/test-rules.c plugins/netguard/rules.c plugins/pathnorm.c
 plugins_netguard_test_rules_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 TESTS += plugins/netguard/test-rules
 

@@ -9,6 +9,7 @@
  * The most specific matching rule decides; between equally specific rules
  * deny wins. IP rules never match unix destinations and the reverse. */
 #include "rules.h"
+#include "../pathnorm.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -272,36 +273,7 @@ int netguard_dest_unix(const char *path, struct netguard_dest *dest)
         strcpy(dest->path, path);
         return 0;
     }
-    if (path[0] != '/')
-        return -1;
-    size_t o = 0;
-    const char *p = path;
-    while (*p) {
-        while (*p == '/')
-            p++;
-        size_t n = strcspn(p, "/");
-        if (n == 0)
-            break;
-        if (n == 1 && p[0] == '.') {
-            /* nothing */
-        } else if (n == 2 && p[0] == '.' && p[1] == '.') {
-            while (o > 0 && dest->path[o - 1] != '/')
-                o--;
-            if (o > 0)
-                o--;
-        } else {
-            if (o + 1 + n >= sizeof(dest->path))
-                return -1;
-            dest->path[o++] = '/';
-            memcpy(dest->path + o, p, n);
-            o += n;
-        }
-        p += n;
-    }
-    if (o == 0)
-        dest->path[o++] = '/';
-    dest->path[o] = '\0';
-    return 0;
+    return plugin_path_normalise(path, dest->path, sizeof(dest->path)) < 0 ? -1 : 0;
 }
 
 /* Does rule r match dest? */

@@ -1,5 +1,6 @@
 /* content.c -- see content.h. */
 #include "content.h"
+#include "../pathnorm.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -43,36 +44,16 @@ char *vfile_normalise(const char *path, const char **why)
         *why = "virtual path must be absolute";
         return NULL;
     }
-    char *out = malloc(strlen(path) + 2);
+    size_t size = strlen(path) + 2;
+    char *out = malloc(size);
     if (!out) {
         *why = "out of memory";
         return NULL;
     }
-    size_t o = 0;
-    const char *p = path;
-    while (*p) {
-        while (*p == '/')
-            p++;
-        size_t n = strcspn(p, "/");
-        if (n == 0)
-            break;
-        if (n == 2 && p[0] == '.' && p[1] == '.') {
-            while (o > 0 && out[o - 1] != '/')
-                o--;
-            if (o > 0)
-                o--;
-        } else if (!(n == 1 && p[0] == '.')) {
-            out[o++] = '/';
-            memcpy(out + o, p, n);
-            o += n;
-        }
-        p += n;
-    }
-    if (o == 0) {
+    if (plugin_path_normalise(path, out, size) <= 1) {     /* "/" */
         free(out);
         *why = "virtual path must name a file, not /";
         return NULL;
     }
-    out[o] = '\0';
     return out;
 }

@@ -1,13 +1,14 @@
 # plugins/vfile/ (fragment included from plugins/local.mk): virtual files
 # served as sealed memfds.
 plugins_LTLIBRARIES += plugins/vfile.la
-plugins_vfile_la_SOURCES = plugins/vfile/vfile.c plugins/vfile/content.c plugins/vfile/content.h
+plugins_vfile_la_SOURCES = plugins/vfile/vfile.c plugins/vfile/content.c plugins/vfile/content.h \
+	plugins/pathnorm.c plugins/pathnorm.h
 plugins_vfile_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_vfile_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 
 # Unit tests of the escape decoder and path normalisation.
 check_PROGRAMS += plugins/vfile/test-content
-plugins_vfile_test_content_SOURCES = plugins/vfile/test-content.c plugins/vfile/content.c
+plugins_vfile_test_content_SOURCES = plugins/vfile/test-content.c plugins/vfile/content.c plugins/pathnorm.c
 plugins_vfile_test_content_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 TESTS += plugins/vfile/test-content
 
