@@ -18,6 +18,7 @@
  * json.c. */
 #include "config.h"
 #include "agent_proto.h"
+#include "procfs.h"
 #include "log.h"
 
 #include <errno.h>
@@ -246,17 +247,8 @@ unsigned long long sl_agent_ticks_now(void)
  * may hold spaces and parentheses: fields are counted after its last ')'. */
 static long long start_ticks(pid_t pid)
 {
-    char path[64], buf[1024];
-    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    ssize_t n = read(fd, buf, sizeof(buf) - 1);
-    close(fd);
-    if (n <= 0)
-        return -1;
-    buf[n] = 0;
-    char *p = strrchr(buf, ')');
+    char buf[1024];
+    const char *p = sl_proc_stat_fields(pid, buf, sizeof(buf));
     unsigned long long ticks;
     /* After the last ')': state (3) ... starttime (22): 20 spaces on. */
     for (int field = 2; p && field < 22; field++)

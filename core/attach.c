@@ -55,13 +55,7 @@ int sl_ctx_attach(struct sandlock_ctx *ctx, int listener, const struct sl_contai
         return -1;
     }
     sl_sandbox_adopt(who->init_pidfd, who->pidns);
-    struct sl_supervisor_options sopts = {
-        .workers = ctx->opts.workers ? ctx->opts.workers : ctx->cfg->workers,
-        .max_deferred = ctx->cfg->max_deferred,
-        .defer_timeout_ns = ctx->cfg->defer_timeout_ns,
-        .verbose = !!(ctx->opts.flags & SANDLOCK_OPT_TRACE),
-        .timing = !!(ctx->opts.flags & SANDLOCK_OPT_STATS),
-    };
+    struct sl_supervisor_options sopts = sl_ctx_supervisor_options(ctx);
     int rc = sl_supervisor_start(&ctx->chains, &sopts, ctx->errmsg, sizeof(ctx->errmsg));
     if (rc == 0) {
         ctx->started = 1;

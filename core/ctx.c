@@ -399,13 +399,7 @@ int sandlock_ctx_start(sandlock_ctx *ctx, char *const argv[])
         sl_sandbox_abort();
         return start_failed(ctx);
     }
-    struct sl_supervisor_options sopts = {
-        .workers = ctx->opts.workers ? ctx->opts.workers : ctx->cfg->workers,
-        .max_deferred = ctx->cfg->max_deferred,
-        .defer_timeout_ns = ctx->cfg->defer_timeout_ns,
-        .verbose = !!(ctx->opts.flags & SANDLOCK_OPT_TRACE),
-        .timing = !!(ctx->opts.flags & SANDLOCK_OPT_STATS),
-    };
+    struct sl_supervisor_options sopts = sl_ctx_supervisor_options(ctx);
     if (sl_supervisor_start(&ctx->chains, &sopts, err, errlen)) {
         sl_sandbox_abort();
         return start_failed(ctx);
@@ -559,4 +553,15 @@ struct sandlock_ctx *sl_ctx_for_cli(const struct common_opts *o, char *err, size
     }
     ctx->keep_process_state = 1;   /* sandlock exits after the run */
     return ctx;
+}
+
+struct sl_supervisor_options sl_ctx_supervisor_options(const struct sandlock_ctx *ctx)
+{
+    return (struct sl_supervisor_options){
+        .workers = ctx->opts.workers ? ctx->opts.workers : ctx->cfg->workers,
+        .max_deferred = ctx->cfg->max_deferred,
+        .defer_timeout_ns = ctx->cfg->defer_timeout_ns,
+        .verbose = !!(ctx->opts.flags & SANDLOCK_OPT_TRACE),
+        .timing = !!(ctx->opts.flags & SANDLOCK_OPT_STATS),
+    };
 }

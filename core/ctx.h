@@ -87,6 +87,10 @@ struct sandlock_ctx *sl_ctx_for_cli(const struct common_opts *o, char *err, size
  * 0, or -1 with errmsg set and nothing left open. */
 int sl_ctx_open(struct sandlock_ctx *ctx);
 
+/* The worker pool's options of a run of ctx (its options, else its
+ * configuration's). */
+struct sl_supervisor_options sl_ctx_supervisor_options(const struct sandlock_ctx *ctx);
+
 /* fini() for every instance, and frees what sl_ctx_open made. */
 void sl_ctx_close(struct sandlock_ctx *ctx);
 

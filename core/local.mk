@@ -35,6 +35,7 @@ core_libsandlock_core_la_SOURCES = \
 	core/userns.c core/userns.h \
 	core/defer.c core/defer.h \
 	core/eintr.c core/eintr.h \
+	core/procfs.c core/procfs.h \
 	core/attach.c core/attach.h \
 	core/notif.h core/seccomp_ioctl.h
 nodist_core_libsandlock_core_la_SOURCES = core/builtin-config.c

@@ -4,6 +4,7 @@
 #include "log.h"
 #include "hostview.h"
 #include "masks.h"
+#include "procfs.h"
 #include "stubcode.h"
 #include "userns.h"
 
@@ -994,17 +995,8 @@ int sl_sandbox_wait_gone(int timeout_ms)
 /* Parent pid from /proc/PID/stat, or -1 (also for a zombie). */
 static pid_t parent_of(pid_t pid)
 {
-    char path[64], buf[512];
-    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    ssize_t n = read(fd, buf, sizeof(buf) - 1);
-    close(fd);
-    if (n <= 0)
-        return -1;
-    buf[n] = '\0';
-    char *p = strrchr(buf, ')');
+    char buf[512];
+    const char *p = sl_proc_stat_fields(pid, buf, sizeof(buf));
     int ppid;
     char state;
     if (!p || sscanf(p + 1, " %c %d", &state, &ppid) != 2)
