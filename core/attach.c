@@ -2,6 +2,7 @@
 #include "config.h"
 #include "attach.h"
 #include "denial.h"
+#include "placeholders.h"
 #include "sandbox.h"
 #include "session.h"
 #include "supervisor.h"
@@ -39,6 +40,11 @@ int sl_ctx_attach(struct sandlock_ctx *ctx, int listener, const struct sl_contai
     if (!ctx->cfg) {
         close(listener);
         snprintf(ctx->errmsg, sizeof(ctx->errmsg), "no configuration loaded");
+        return -1;
+    }
+    struct sl_placeholder_values values = { .id = who->id, .bundle = who->bundle, .annotations = who->annotations };
+    if (sl_placeholders_expand(ctx->cfg, &values, 0, ctx->errmsg, sizeof(ctx->errmsg))) {
+        close(listener);
         return -1;
     }
     ctx->cfg->masks = 0;             /* paths cannot be masked in a container */

@@ -2,6 +2,7 @@
 #include "config.h"
 #include "keys.h"
 #include "loader.h"
+#include "placeholders.h"
 #include "values.h"
 
 #include <errno.h>
@@ -111,8 +112,7 @@ static int value_fits(uint32_t kind, const char *text)
     return 1;
 }
 
-/* "FILE:LINE" of a value; "--set" for a command-line one. */
-static const char *place(const struct sl_config *cfg, const struct sl_kv *kv, char *buf, size_t size)
+const char *sl_keys_place(const struct sl_config *cfg, const struct sl_kv *kv, char *buf, size_t size)
 {
     if (!kv->line)
         return "--set";
@@ -159,8 +159,8 @@ static int check_value(const struct sl_config *cfg, const struct sandlock_config
     const struct sl_kv *kv = &sec->keys[k];
     char where[4200], first[4200];
     if (!value_fits(d->kind, kv->value)) {
-        snprintf(err, errlen, "%s: [plugin %s]: %s: expected %s, got '%s'", place(cfg, kv, where, sizeof(where)),
-                 sec->name, kv->key, kind_expected[d->kind], kv->value);
+        snprintf(err, errlen, "%s: [plugin %s]: %s: expected %s, got '%s'",
+                 sl_keys_place(cfg, kv, where, sizeof(where)), sec->name, kv->key, kind_expected[d->kind], kv->value);
         return -1;
     }
     if ((d->flags & SANDLOCK_KEY_REPEATABLE) || d->kind == SANDLOCK_KEY_LIST || !kv->line)
@@ -169,8 +169,8 @@ static int check_value(const struct sl_config *cfg, const struct sandlock_config
         const struct sl_kv *before = &sec->keys[i];
         if (before->line && before->source == kv->source && strcmp(before->key, kv->key) == 0) {
             snprintf(err, errlen, "%s: [plugin %s]: %s is given again (first at %s); it takes one value "
-                     "(a drop-in or --set may replace it)", place(cfg, kv, where, sizeof(where)), sec->name,
-                     kv->key, place(cfg, before, first, sizeof(first)));
+                     "(a drop-in or --set may replace it)", sl_keys_place(cfg, kv, where, sizeof(where)), sec->name,
+                     kv->key, sl_keys_place(cfg, before, first, sizeof(first)));
             return -1;
         }
     }
@@ -207,6 +207,17 @@ int sl_keys_check(const struct sl_config *cfg, struct sl_instance *inst, char *e
     struct sl_keys *keys = inst->keys = calloc(1, sizeof(*keys));
     if (!keys || !(keys->split = calloc(sec->nkeys + 1, sizeof(char *))))
         goto oom;
+    for (size_t k = 0; k < sec->nkeys; k++) {
+        const char *placeholder = sl_placeholder_find(sec->keys[k].value);
+        if (placeholder) {
+            char where[4200];
+            snprintf(err, errlen, "%s: [plugin %s]: %s: \"%.40s\": a container placeholder, which only `sandlock "
+                     "agent` expands (per container, sandlock-agent(8)); nothing else has a container",
+                     sl_keys_place(cfg, &sec->keys[k], where, sizeof(where)), sec->name, sec->keys[k].key,
+                     placeholder);
+            return -1;
+        }
+    }
     if (!declared)
         return 0;
     for (size_t d = 0; declared[d].name; d++) {
@@ -223,7 +234,7 @@ int sl_keys_check(const struct sl_config *cfg, struct sl_instance *inst, char *e
             char where[4200], names[1024];
             expected_names(declared, names, sizeof(names));
             snprintf(err, errlen, "%s: unknown key '%s' in [plugin %s] (expected %s)",
-                     place(cfg, kv, where, sizeof(where)), kv->key, sec->name, *names ? names : "no keys");
+                     sl_keys_place(cfg, kv, where, sizeof(where)), kv->key, sec->name, *names ? names : "no keys");
             return -1;
         }
         if (check_value(cfg, sec, k, d, err, errlen))
@@ -255,7 +266,7 @@ const char *sl_keys_error_place(const struct sl_config *cfg, const struct sl_ins
 {
     if (!inst->keys || !inst->keys->error_kv)
         return NULL;
-    return place(cfg, inst->keys->error_kv, buf, size);
+    return sl_keys_place(cfg, inst->keys->error_kv, buf, size);
 }
 
 /* The instance of a section, or NULL when it is not being loaded. */

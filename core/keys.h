@@ -21,6 +21,9 @@ int sl_keys_check(const struct sl_config *cfg, struct sl_instance *inst, char *e
 const char *sl_keys_error_place(const struct sl_config *cfg, const struct sl_instance *inst, char *buf,
                                 size_t size);
 
+/* "FILE:LINE" of a value; "--set" for a command-line one. */
+const char *sl_keys_place(const struct sl_config *cfg, const struct sl_kv *kv, char *buf, size_t size);
+
 /* Frees what sl_keys_check() kept. */
 void sl_keys_free(struct sl_instance *inst);
 

@@ -11,6 +11,7 @@ core_libsandlock_core_la_SOURCES = \
 	core/sl_config.c core/sl_config.h \
 	core/loader.c core/loader.h \
 	core/keys.c core/keys.h \
+	core/placeholders.c core/placeholders.h \
 	core/plugins_cmd.c core/plugins_cmd.h \
 	core/trust.c core/trust.h \
 	core/host.c \

@@ -8,6 +8,7 @@
 #include "chain.h"
 #include "ctx.h"
 #include "loader.h"
+#include "placeholders.h"
 #include "sl_config.h"
 
 #include <errno.h>
@@ -385,6 +386,16 @@ int sl_oci_profile_main(int argc, char **argv)
     char err[2048] = "";
     struct common_opts o = { .config = config, .sets = { "sandlock.masks=no" }, .nsets = 1 };
     sandlock_ctx *ctx = sl_ctx_for_cli(&o, err, sizeof(err));
+    /* An agent profile's placeholders stand for a container there is none
+     * of yet: the sample value (the profile does not depend on it). */
+    static const struct sl_placeholder_values sample = { .id = SL_PLACEHOLDER_SAMPLE,
+                                                         .bundle = SL_PLACEHOLDER_SAMPLE };
+    if (ctx && sl_placeholders_expand(ctx->cfg, &sample, 1, ctx->errmsg, sizeof(ctx->errmsg))) {
+        fprintf(stderr, "sandlock: %s\n", sandlock_ctx_errmsg(ctx));
+        sandlock_ctx_free(ctx);
+        json_decref(base);
+        return EXIT_SANDLOCK_ERROR;
+    }
     if (!ctx || sl_ctx_open(ctx)) {
         fprintf(stderr, "sandlock: %s\n", ctx ? sandlock_ctx_errmsg(ctx) : err);
         sandlock_ctx_free(ctx);

@@ -59,8 +59,18 @@ action = return:1
 module = audit
 output = $TEST_TMP/no/such/dir/audit.log
 INI
+# profile=perid: keys with the container's identity (an audit file per
+# container, a virtual file with its id and bundle).
+cat >"$TEST_TMP/conf/agent.d/perid.ini" <<INI
+[plugin audit]
+module = audit
+output = $TEST_TMP/perid-%{id}.audit
+[plugin who]
+module = vfile
+/etc/container = %{id} %{bundle} %{annotation:test}\\n
+INI
 # The profiles (broken's and nope's filters: other's configuration).
-for p in default other killer broken nope; do
+for p in default other killer broken nope perid; do
     c=$TEST_TMP/conf/agent.d/$p.ini meta=(--metadata "profile=$p")
     [ $p = default ] && { c=$conf meta=(); }
     [ $p = broken ] || [ $p = nope ] && c=$TEST_TMP/conf/agent.d/other.ini
@@ -159,6 +169,42 @@ finish two-a
 is "two at once: the default profile's answer" "$out" "getppid=4242 errno=0"
 finish two-b
 is "two at once: profile=other's answer" "$out" "getppid=77 errno=0"
+
+# ---- per-container keys: %{id} ... expanded for each container ----
+rm -f "$shared"/*
+bundle perid-a perid sh -c "while [ ! -e /shared/go-pa ]; do sleep 0.05; done; cat /etc/container"
+bundle perid-b perid sh -c "while [ ! -e /shared/go-pb ]; do sleep 0.05; done; cat /etc/container"
+start perid-a "${runc_cmd[@]}"
+start perid-b "${runc_cmd[@]}"
+wait_log "container perid-a-$$ .*served" && wait_log "container perid-b-$$ .*served"
+touch "$shared/go-pa" "$shared/go-pb"
+finish perid-a
+is "per-container keys: the vfile content names its container (a)" "$rc:$out" "0:perid-a-$$ b-perid-a sandlock-e2e"
+finish perid-b
+is "per-container keys: the vfile content names its container (b)" "$rc:$out" "0:perid-b-$$ b-perid-b sandlock-e2e"
+wait_log "container perid-a-$$: ended" && wait_log "container perid-b-$$: ended"
+for x in a b; do
+    other=b
+    [ $x = b ] && other=a
+    f=$TEST_TMP/perid-perid-$x-$$.audit
+    like "per-container keys: container $x's audit file has its lines" "$(cat "$f" 2>&1)" \
+        "\"container\":\"perid-$x-$$\",\"syscall\":\"execve\""
+    is "per-container keys: and none of the other's" "$(grep -c "perid-$other-$$" "$f" 2>&1)" 0
+done
+# An id that is not a safe file name: runc accepts ".NAME", which would
+# make a hidden file (ids with '/' or "..", which runc refuses, are
+# checked in tests/unit/test_placeholders). Refused before init(): its
+# listener is closed, so the container's notified calls (execve here)
+# fail and it does not start; no file is made.
+bundle perid-dot perid probe getppid
+( timeout "$EVENT_TIMEOUT" "${runc_cmd[@]}" run -b "$TEST_TMP/b-perid-dot" ".dot-$$" >"$TEST_TMP/perid-dot.out" 2>&1
+  echo $? >"$TEST_TMP/perid-dot.rc" ) &
+finish perid-dot
+like "per-container keys: an unsafe id fails closed (the container does not run)" "$rc:$out" "^[1-9][0-9]*:"
+like "per-container keys: an unsafe id: logged with the file:line and reason" "$(cat "$log")" \
+    "container .dot-$$: .*perid.ini:3: \\[plugin audit\\]: output: %\\{id\\}: the container's id \".dot-$$\" is not a safe file name"
+[ -e "$TEST_TMP/perid-.dot-$$.audit" ]
+is "per-container keys: an unsafe id: no file made" "$?" 1
 
 # ---- a kill verdict ends its container only ----
 bundle victim killer sh -c 'probe yield; echo after'

@@ -119,6 +119,17 @@ check_error bad-policy ":4: on_exception: expected kill, eperm, eio or continue"
 module = verdict
 on_exception = explode
 INI
+# A container placeholder (sandlock-agent(8)): no container outside the agent.
+check_error placeholder ":3: \\[plugin a\\]: output: \"%\\{id\\}\\.audit\": a container placeholder, which only \
+\`sandlock agent\` expands" <<INI
+[plugin a]
+module = audit
+output = $TEST_TMP/%{id}.audit
+INI
+run_sandlock run -c "$TEST_TMP/placeholder.ini" -- true
+like "placeholder: sandlock run refuses it too (125, file:line)" "$rc:$err" "^125:.*placeholder\.ini:3: .*a container placeholder"
+ls "$TEST_TMP" | grep -q "%"
+is "placeholder: no file named after the placeholder was made" "$?" 1
 check_error bad-section ":2: unknown section \\[plugins a\\]" <<'INI'
 
 [plugins a]

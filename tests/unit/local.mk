@@ -102,6 +102,14 @@ tests_unit_test_agent_proto_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
 tests_unit_test_agent_proto_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_agent_proto_LDADD = $(SANDLOCK_AGENT_LIBS)
 
+# A container's identity in an agent profile's keys (%{id}, ...).
+check_PROGRAMS += tests/unit/test_placeholders
+TESTS += tests/unit/test_placeholders
+tests_unit_test_placeholders_SOURCES = tests/unit/test_placeholders.c
+tests_unit_test_placeholders_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
+tests_unit_test_placeholders_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_placeholders_LDADD = $(SANDLOCK_CORE_LIBS)
+
 # Which configuration a container's listenerMetadata selects.
 check_PROGRAMS += tests/unit/test_agent_profile
 TESTS += tests/unit/test_agent_profile

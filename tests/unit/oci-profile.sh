@@ -183,6 +183,30 @@ run_sandlock oci-profile -c "$ini" --socket /a --metadata "$(printf 'p=\377')"
 like "metadata that is not UTF-8: refused" "$rc:$err" "^125:.*must be UTF-8"
 run_sandlock oci-profile -c "$ini" --socket /a --bogus
 like "unknown option: 125" "$rc:$err" "^125:.*unknown option '--bogus'"
+# An agent profile with placeholders: expanded with the sample values.
+ph_ini=$(write_ini placeholder <<INI
+[plugin a]
+module = audit
+output = $TEST_TMP/audit-%{id}-%{annotation:k}.log
+[plugin v]
+module = verdict
+syscalls = getppid
+action = return:1
+INI
+)
+run_sandlock oci-profile -c "$ph_ini" --socket /a
+is "placeholders: the profile is made (exit 0)" "$rc:$err" "0:"
+like "placeholders: the profile" "$out" "listenerPath"
+[ -e "$TEST_TMP/audit-oci-profile-oci-profile.log" ]
+is "placeholders: init() saw the sample values" "$?" 0
+ph_ini=$(write_ini placeholder2 <<INI
+[plugin a]
+module = audit
+output = $TEST_TMP/%{nope}.log
+INI
+)
+run_sandlock oci-profile -c "$ph_ini" --socket /a
+like "an unknown placeholder: refused with file:line" "$rc:$err" "^125:.*placeholder2\.ini:3: \\[plugin a\\]: output: unknown placeholder"
 bad_ini=$(write_ini bad <<INI
 [plugin x]
 module = nosuch-module
