@@ -79,30 +79,9 @@ for p in default other killer broken nope perid; do
 done
 
 # ---- the agent ----
-agent_pid=
-start_agent() {
-    "$SANDLOCK" agent --socket "$sock" -c "$conf" >>"$log" 2>&1 &
-    agent_pid=$!
-    local i
-    for i in $(seq $((EVENT_TIMEOUT * 20))); do
-        [ -S "$sock" ] && grep -q "agent\[$agent_pid\]: listening" "$log" && return 0
-        sleep 0.05
-    done
-    return 1
-}
 start_agent
 like "the agent listens" "$(cat "$log")" "listening on $sock"
 is "the socket is the owner's only (0600)" "$(stat -c %a "$sock")" 600
-
-# wait_log PATTERN: until the agent's log has a line matching PATTERN.
-wait_log() {
-    local i
-    for i in $(seq $((EVENT_TIMEOUT * 20))); do
-        grep -Eq -- "$1" "$log" && return 0
-        sleep 0.05
-    done
-    return 1
-}
 
 # bundle NAME PROFILE ARGS...: the bundle $TEST_TMP/b-NAME.
 bundle() {

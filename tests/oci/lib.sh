@@ -3,9 +3,10 @@
 # linux.seccomp is a profile of `sandlock oci-profile`. Sourced after
 # tests/lib.sh.
 
-# oci_setup: skips the whole script (with the reason) unless root and a
-# static busybox are there; installs runc, crun and busybox-static when
-# missing. Sets $busybox and $apt_out; prints how long installing took.
+# oci_setup [PACKAGE...]: skips the whole script (with the reason) unless
+# root and a static busybox are there; installs runc, crun, busybox-static
+# and the PACKAGEs when missing. Sets $busybox and $apt_out; prints how long
+# installing took.
 oci_setup() {
     if [ "$(id -u)" -ne 0 ]; then
         skip "OCI runtimes" "needs root (runc and crun create the container's namespaces)"
@@ -14,7 +15,7 @@ oci_setup() {
     fi
     local start=$SECONDS p missing=()
     apt_out=$TEST_TMP/apt.out
-    for p in runc crun busybox-static; do
+    for p in runc crun busybox-static "$@"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
     done
     if [ ${#missing[@]} -gt 0 ]; then
@@ -75,10 +76,40 @@ PY
 # crun refuses a hybrid cgroup tree (cgroup v1 controllers with a v2
 # tree at /sys/fs/cgroup/unified, as on these VMs) even without a cgroup
 # manager: it runs in a mount namespace of its own without that v2 tree.
+# oci_no_hybrid COMMAND...: sets the array hybrid_cmd to COMMAND, run so
+# when the tree is hybrid.
+oci_no_hybrid() {
+    hybrid_cmd=("$@")
+    if mountpoint -q /sys/fs/cgroup/unified 2>/dev/null; then
+        hybrid_cmd=(unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified && exec "$@"' sh "$@")
+    fi
+}
 # oci_crun_cmd STATE-DIR: sets the array crun_cmd.
 oci_crun_cmd() {
-    crun_cmd=(crun --root "$1" --cgroup-manager=disabled)
-    if mountpoint -q /sys/fs/cgroup/unified 2>/dev/null; then
-        crun_cmd=(unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified && exec "$@"' sh "${crun_cmd[@]}")
-    fi
+    oci_no_hybrid crun --root "$1" --cgroup-manager=disabled
+    crun_cmd=("${hybrid_cmd[@]}")
+}
+
+# start_agent: `sandlock agent` on $sock with $conf, its output appended
+# to $log, in the background (pid in $agent_pid), until it listens.
+agent_pid=
+start_agent() {
+    "$SANDLOCK" agent --socket "$sock" -c "$conf" >>"$log" 2>&1 &
+    agent_pid=$!
+    local i
+    for i in $(seq $((EVENT_TIMEOUT * 20))); do
+        [ -S "$sock" ] && grep -q "agent\[$agent_pid\]: listening" "$log" && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
+# wait_log PATTERN: until the agent's log ($log) has a line matching PATTERN.
+wait_log() {
+    local i
+    for i in $(seq $((EVENT_TIMEOUT * 20))); do
+        grep -Eq -- "$1" "$log" && return 0
+        sleep 0.05
+    done
+    return 1
 }

@@ -1,5 +1,5 @@
 # tests/oci/ -- the OCI seccomp agent protocol with a real container
-# runtime (runc, crun): a stand-in listener on the agent's receiving side
+# runtime (runc, crun, podman): a stand-in listener on the agent's receiving side
 # (core/agent_proto.c) and a static probe that runs in the container.
 check_PROGRAMS += tests/oci/listener tests/oci/probe
 tests_oci_listener_SOURCES = tests/oci/listener.c
@@ -15,4 +15,6 @@ TESTS += tests/oci/e2e.sh
 dist_check_SCRIPTS += tests/oci/e2e.sh
 TESTS += tests/oci/agent.sh
 dist_check_SCRIPTS += tests/oci/agent.sh
+TESTS += tests/oci/podman.sh
+dist_check_SCRIPTS += tests/oci/podman.sh
 EXTRA_DIST += tests/oci/lib.sh
