@@ -47,6 +47,7 @@ static struct {
     int rounds;
     long notified_calls, plain_calls, launches;
     int strict;
+    int floor_only;                     /* --floor-only: print one floor measurement (bench/agent.sh) */
     char dir[64];                       /* generated configurations */
     char one_ini[128], eight_ini[128], noplugin_ini[128], python_ini[128];
     int sync_wakeup_ok;
@@ -378,7 +379,8 @@ static void __attribute__((noreturn)) usage(int code)
     fprintf(code ? stderr : stdout,
             "usage: bench-notify --sandlock PATH --child PATH --launcher PATH\n"
             "                    [--default-config FILE] [-r ROUNDS] [-n NOTIFIED_CALLS]\n"
-            "                    [-m PLAIN_CALLS] [-s LAUNCHES] [--python-handler SCRIPT] [--strict]\n");
+            "                    [-m PLAIN_CALLS] [-s LAUNCHES] [--python-handler SCRIPT] [--strict]\n"
+            "       bench-notify --floor-only [-n NOTIFIED_CALLS]   (one floor measurement, ns per call)\n");
     exit(code);
 }
 
@@ -404,6 +406,7 @@ static void parse_args(int argc, char **argv)
         { "default-config", required_argument, NULL, 'D' },
         { "strict", no_argument, NULL, 'X' },
         { "python-handler", required_argument, NULL, 'P' },
+        { "floor-only", no_argument, NULL, 'F' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -416,6 +419,7 @@ static void parse_args(int argc, char **argv)
         case 'D': opt.default_config = optarg; break;
         case 'X': opt.strict = 1; break;
         case 'P': opt.python_handler = optarg; break;
+        case 'F': opt.floor_only = 1; break;
         case 'r': opt.rounds = (int)positive(optarg, MAX_ROUNDS); break;
         case 'n': opt.notified_calls = positive(optarg, 100000000); break;
         case 'm': opt.plain_calls = positive(optarg, 1000000000); break;
@@ -424,7 +428,7 @@ static void parse_args(int argc, char **argv)
         default: usage(2);
         }
     }
-    if (optind != argc || !opt.sandlock || !opt.child || !opt.launcher)
+    if (optind != argc || (!opt.floor_only && (!opt.sandlock || !opt.child || !opt.launcher)))
         usage(2);
 }
 
@@ -436,6 +440,15 @@ int main(int argc, char **argv)
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_alarm;           /* no SA_RESTART: interrupts RECV */
     sigaction(SIGALRM, &sa, NULL);
+    if (opt.floor_only) {
+        /* One floor measurement, ns per call, for a driver that measures
+         * its own rows next to it (bench/agent.sh). */
+        double ns = measure_floor(opt.notified_calls);
+        if (isnan(ns))
+            return 1;
+        printf("%.2f\n", ns);
+        return 0;
+    }
     make_configs();
     double load_before = load_average();
 
