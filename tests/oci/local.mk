@@ -17,4 +17,6 @@ TESTS += tests/oci/agent.sh
 dist_check_SCRIPTS += tests/oci/agent.sh
 TESTS += tests/oci/podman.sh
 dist_check_SCRIPTS += tests/oci/podman.sh
+TESTS += tests/oci/pidreuse.sh
+dist_check_SCRIPTS += tests/oci/pidreuse.sh
 EXTRA_DIST += tests/oci/lib.sh
