@@ -252,7 +252,7 @@ static void flip_rename(void)
     /* Until both names were seen often (the race ran both ways), at most
      * a bounded number of calls. */
     for (n = 0; n < 400000 && (seen[0] < 500 || seen[1] < 500); n++) {
-        long rc = syscall(SYS_renameat2, AT_FDCWD, flip_old, AT_FDCWD, "/nonexistent/new", 0);
+        long rc = syscall(SYS_renameat2, AT_FDCWD, flip_old, AT_FDCWD, "/nonexistent/new", 1u << 30);
         if (rc < 100)
             break;
         differ += (rc - 100) & 1;

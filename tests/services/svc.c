@@ -34,11 +34,12 @@
  *                             a read of fd 101, or fini, instead of a time)
  *   read(101, ...)            releases every held deferred read; returns 0
  *   getppid()                 returns 4242 at once
- *   renameat2(old, new)       read once (ABI 1.8): syscall_paths, then both
+ *   renameat2(old, new, 1<<30) read once (ABI 1.8): syscall_paths, then both
  *                             paths, six other strings of the child, both
  *                             paths again; returns 100 + 1 when a second
  *                             read differs from the first + 2 when old's
  *                             first read had a 'B' after its last '/'
+ *                             (other renameat2 calls, mv's, continue)
  *
  * Keys: bufsize (default 64), pathsize (resolve_path's buffer, default
  * 4096), defer_delay (a duration, default 100ms, or "hold"), defer_mode:
@@ -64,6 +65,7 @@
 #define DEFER_FD 100
 #define RELEASE_FD 101
 #define MAX_THREADS 256
+#define READ_ONCE_FLAG (1u << 30)   /* renameat2's flags on the read-once carrier */
 
 static const sandlock_host *host;
 
@@ -429,8 +431,10 @@ static int svc_handle(void *state, const sandlock_event *ev, sandlock_response *
     const char *name = ev->syscall_name;
     if (!strcmp(name, "getppid")) {
         sandlock_respond_return(resp, 4242);
-    } else if (!strcmp(name, "renameat2")) {
+    } else if (!strcmp(name, "renameat2") && ev->args[4] == READ_ONCE_FLAG) {
         read_once(ev, resp);
+    } else if (!strcmp(name, "renameat2")) {
+        sandlock_respond_continue(resp);
     } else if (!strcmp(name, "getxattr")) {
         char *buf = malloc(st->bufsize);
         if (!buf)
