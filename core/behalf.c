@@ -42,10 +42,15 @@ static int open_parent(int rootfd, const char *path, const char **last)
 
 #define RESULT(expr) ((expr) < 0 ? -errno : 0)
 
-int sl_mkdir_path(sandlock_handle h, const char *path, mode_t mode)
+/* What one_entry makes at, or removes from, its entry. */
+enum entry_call { MKDIR, UNLINK, SYMLINK };
+
+/* mkdir_path, unlink_path and symlink_path: one entry in its parent. */
+static int one_entry(sandlock_handle h, const char *path, enum entry_call call, mode_t mode, int flags,
+                     const char *target)
 {
     struct sl_behalf b;
-    int rc = sl_behalf_begin(h, path, NULL, 1, &b);
+    int rc = sl_behalf_begin(h, path, NULL, call == MKDIR, &b);
     if (rc < 0)
         return rc;
     const char *last;
@@ -53,8 +58,10 @@ int sl_mkdir_path(sandlock_handle h, const char *path, mode_t mode)
     if (dir >= 0) {
         mode_t saved = 0;
         mode &= 07777;
-        int swapped = sl_behalf_umask_enter(b.mask, &mode, &saved);
-        rc = RESULT(mkdirat(dir, last, mode));
+        int swapped = call == MKDIR ? sl_behalf_umask_enter(b.mask, &mode, &saved) : 0;
+        rc = call == MKDIR    ? RESULT(mkdirat(dir, last, mode))
+             : call == UNLINK ? RESULT(unlinkat(dir, last, flags))
+                              : RESULT(symlinkat(target, dir, last));
         sl_behalf_umask_leave(swapped, saved);
         close(dir);
     }
@@ -62,40 +69,19 @@ int sl_mkdir_path(sandlock_handle h, const char *path, mode_t mode)
     return rc;
 }
 
+int sl_mkdir_path(sandlock_handle h, const char *path, mode_t mode)
+{
+    return one_entry(h, path, MKDIR, mode, 0, NULL);
+}
+
 int sl_unlink_path(sandlock_handle h, const char *path, int flags)
 {
-    if (flags & ~AT_REMOVEDIR)
-        return -EINVAL;
-    struct sl_behalf b;
-    int rc = sl_behalf_begin(h, path, NULL, 0, &b);
-    if (rc < 0)
-        return rc;
-    const char *last;
-    int dir = rc = open_parent(b.rootfd, b.path[0], &last);
-    if (dir >= 0) {
-        rc = RESULT(unlinkat(dir, last, flags));
-        close(dir);
-    }
-    sl_behalf_end(&b);
-    return rc;
+    return flags & ~AT_REMOVEDIR ? -EINVAL : one_entry(h, path, UNLINK, 0, flags, NULL);
 }
 
 int sl_symlink_path(sandlock_handle h, const char *target, const char *path)
 {
-    if (!target)
-        return -EINVAL;
-    struct sl_behalf b;
-    int rc = sl_behalf_begin(h, path, NULL, 0, &b);
-    if (rc < 0)
-        return rc;
-    const char *last;
-    int dir = rc = open_parent(b.rootfd, b.path[0], &last);
-    if (dir >= 0) {
-        rc = RESULT(symlinkat(target, dir, last));
-        close(dir);
-    }
-    sl_behalf_end(&b);
-    return rc;
+    return target ? one_entry(h, path, SYMLINK, 0, 0, target) : -EINVAL;
 }
 
 /* rename_path and link_path: two entries, each in its parent. */

@@ -30,6 +30,9 @@ enum follow {
     INOTIFY_MASK,    /* follows unless IN_DONT_FOLLOW */
 };
 
+/* When "" names the dirfd itself. */
+enum empty { EMPTY_BY_FLAG, EMPTY_ALWAYS, EMPTY_NEVER };   /* by AT_EMPTY_PATH, when the call has AT_* flags */
+
 /* What the open family keeps where. */
 enum open_kind { NOT_OPEN, OPEN_ARGS, OPENAT2_HOW, CREAT };
 
@@ -43,13 +46,14 @@ struct path_call {
     unsigned char follow;   /* enum follow */
     unsigned char open;     /* enum open_kind: open flags at mode - 1 */
     unsigned char null_ok;  /* a NULL path names dirfd (utimensat, futimesat) */
+    unsigned char empty;    /* enum empty */
 };
 
 #define P1(d, p) { d, -1 }, { p, -1 }
 #define P2(d1, p1, d2, p2) { d1, d2 }, { p1, p2 }
 
 static const struct path_call table[] = {
-    /* name            dirfd/path         flags mode next follow      open */
+    /* name            dirfd/path         flags mode next follow      open null_ok empty */
     { "open",          P1(-1, 0),         -1, 2, 3, OPEN_FLAGS,    OPEN_ARGS, 0 },
     { "openat",        P1(0, 1),          -1, 3, 4, OPEN_FLAGS,    OPEN_ARGS, 0 },
     { "openat2",       P1(0, 1),          -1, -1, 4, OPEN_FLAGS,   OPENAT2_HOW, 0 },
@@ -60,7 +64,7 @@ static const struct path_call table[] = {
     { "fstatat64",     P1(0, 1),          3, -1, 2, NOFOLLOW_FLAG, NOT_OPEN, 0 },
     { "statx",         P1(0, 1),          2, -1, 2, NOFOLLOW_FLAG, NOT_OPEN, 0 },
     { "statfs",        P1(-1, 0),         -1, -1, 1, FOLLOW,       NOT_OPEN, 0 },
-    { "inotify_add_watch", P1(-1, 1),     2, -1, 2, INOTIFY_MASK,  NOT_OPEN, 0 },
+    { "inotify_add_watch", P1(-1, 1),     2, -1, 2, INOTIFY_MASK,  NOT_OPEN, 0, EMPTY_NEVER },
     { "access",        P1(-1, 0),         -1, -1, 1, FOLLOW,       NOT_OPEN, 0 },
     { "faccessat",     P1(0, 1),          -1, -1, 2, FOLLOW,       NOT_OPEN, 0 },
     { "faccessat2",    P1(0, 1),          3, -1, 2, NOFOLLOW_FLAG, NOT_OPEN, 0 },
@@ -68,11 +72,11 @@ static const struct path_call table[] = {
     { "execveat",      P1(0, 1),          4, -1, 2, NOFOLLOW_FLAG, NOT_OPEN, 0 },
     { "chdir",         P1(-1, 0),         -1, -1, 1, FOLLOW,       NOT_OPEN, 0 },
     { "unlink",        P1(-1, 0),         -1, -1, 1, NOFOLLOW,     NOT_OPEN, 0 },
-    { "unlinkat",      P1(0, 1),          2, -1, 2, NOFOLLOW,      NOT_OPEN, 0 },
+    { "unlinkat",      P1(0, 1),          2, -1, 2, NOFOLLOW,      NOT_OPEN, 0, EMPTY_NEVER },
     { "rmdir",         P1(-1, 0),         -1, -1, 1, NOFOLLOW,     NOT_OPEN, 0 },
     { "rename",        P2(-1, 0, -1, 1),  -1, -1, 2, NOFOLLOW,     NOT_OPEN, 0 },
     { "renameat",      P2(0, 1, 2, 3),    -1, -1, 4, NOFOLLOW,     NOT_OPEN, 0 },
-    { "renameat2",     P2(0, 1, 2, 3),    4, -1, 4, NOFOLLOW,      NOT_OPEN, 0 },
+    { "renameat2",     P2(0, 1, 2, 3),    4, -1, 4, NOFOLLOW,      NOT_OPEN, 0, EMPTY_NEVER },
     { "link",          P2(-1, 0, -1, 1),  -1, -1, 2, NOFOLLOW,     NOT_OPEN, 0 },
     { "linkat",        P2(0, 1, 2, 3),    4, -1, 4, FOLLOW_FLAG,   NOT_OPEN, 0 },
     { "symlink",       P1(-1, 1),         -1, -1, 2, NOFOLLOW,     NOT_OPEN, 0 },
@@ -93,7 +97,7 @@ static const struct path_call table[] = {
     { "futimesat",     P1(0, 1),          -1, -1, 2, FOLLOW,       NOT_OPEN, 1 },
     { "utimensat",     P1(0, 1),          3, -1, 2, NOFOLLOW_FLAG, NOT_OPEN, 1 },
     { "readlink",      P1(-1, 0),         -1, -1, 1, NOFOLLOW,     NOT_OPEN, 0 },
-    { "readlinkat",    P1(0, 1),          -1, -1, 2, NOFOLLOW,     NOT_OPEN, 0 },
+    { "readlinkat",    P1(0, 1),          -1, -1, 2, NOFOLLOW,     NOT_OPEN, 0, EMPTY_ALWAYS },
     { "setxattr",      P1(-1, 0),         -1, -1, 1, FOLLOW,       NOT_OPEN, 0 },
     { "lsetxattr",     P1(-1, 0),         -1, -1, 1, NOFOLLOW,     NOT_OPEN, 0 },
     { "getxattr",      P1(-1, 0),         -1, -1, 1, FOLLOW,       NOT_OPEN, 0 },
@@ -124,14 +128,6 @@ static const struct path_call *lookup(int nr)
         if (numbers[i] == nr && nr >= 0)
             return &table[i];
     return NULL;
-}
-
-int sl_syscall_is_path_call(const char *name)
-{
-    for (size_t i = 0; i < NTABLE; i++)
-        if (strcmp(table[i].name, name) == 0)
-            return 1;
-    return 0;
 }
 
 /* The open flags of an open-family call into out; 0 or -errno. */
@@ -206,20 +202,19 @@ int sl_syscall_paths(const sandlock_event *ev, sandlock_syscall_paths *out)
     } else if (c->mode >= 0) {
         out->mode = (uint32_t)a[(int)c->mode];
     }
-    int empty_ok = (c->flags >= 0 && c->follow != INOTIFY_MASK && (out->at_flags & AT_EMPTY_PATH) &&
-                    strcmp(c->name, "unlinkat") && strcmp(c->name, "renameat2")) ||
-                   strcmp(c->name, "readlinkat") == 0;
+    int empty_ok = c->empty == EMPTY_ALWAYS ||
+                   (c->empty == EMPTY_BY_FLAG && c->flags >= 0 && (out->at_flags & AT_EMPTY_PATH));
     if (follows(c, out))
         out->flags |= SANDLOCK_PATHS_FOLLOW;
     if (empty_ok)
         out->flags |= SANDLOCK_PATHS_EMPTY_OK;
     if (c->null_ok || (empty_ok && c->flags >= 0))
         out->flags |= SANDLOCK_PATHS_NULL_OK;
-    /* Read now, and kept for the chain (memory.c). */
+    /* Read now, and kept for the chain (memory.c). No liveness check here
+     * (an ioctl per notification): every service that hands these bytes
+     * out checks after reading. */
     for (uint32_t i = 0; i < out->count; i++)
         if (out->path[i].addr)
             sl_target_pin_string(&t, out->path[i].addr);
-    if (sl_target_check(&t))
-        return -ESRCH;
     return open_rc < 0 ? open_rc : (int)out->count;
 }

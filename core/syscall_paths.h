@@ -7,7 +7,4 @@
 
 int sl_syscall_paths(const sandlock_event *ev, sandlock_syscall_paths *out);
 
-/* Whether `name` is a path syscall of the table. */
-int sl_syscall_is_path_call(const char *name);
-
 #endif

@@ -305,8 +305,9 @@ typedef struct sandlock_held_dir {
  * threads the plugin started itself, and concurrently; except defer(),
  * which only works inside handle().
  *
- * Credentials: a service that acts on the child's behalf (open_path; since
- * ABI 1.3) does so with the trapped thread's credentials as they are at
+ * Credentials: a service that acts on the child's behalf (open_path since
+ * ABI 1.3; mkdir_path, unlink_path, rename_path, link_path, symlink_path
+ * and stat_path since 1.8) does so with the trapped thread's credentials as they are at
  * that moment -- effective and file-system uid and gid, supplementary
  * groups, effective capabilities -- so it succeeds only where the child's
  * own call would; sandlock's stay in force for everything else (reading
