@@ -129,6 +129,43 @@ static ssize_t host_resolve_path_end(sandlock_held_dir *held, const char *relati
     AS_SANDLOCK(ssize_t, sl_resolve_path_end(held, relative, buf, size));
 }
 
+static int host_syscall_paths(const sandlock_event *ev, sandlock_syscall_paths *out)
+{
+    AS_SANDLOCK(int, sl_syscall_paths(ev, out));
+}
+
+/* 1.8: on the child's behalf, beyond open (behalf.c): the call itself
+ * takes the child's credentials, as open_path does. */
+static int host_mkdir_path(sandlock_handle h, const char *path, mode_t mode)
+{
+    AS_SANDLOCK(int, sl_mkdir_path(h, path, mode));
+}
+
+static int host_unlink_path(sandlock_handle h, const char *path, int flags)
+{
+    AS_SANDLOCK(int, sl_unlink_path(h, path, flags));
+}
+
+static int host_rename_path(sandlock_handle h, const char *path, const char *to, unsigned flags)
+{
+    AS_SANDLOCK(int, sl_rename_path(h, path, to, flags));
+}
+
+static int host_link_path(sandlock_handle h, const char *path, const char *to, int flags)
+{
+    AS_SANDLOCK(int, sl_link_path(h, path, to, flags));
+}
+
+static int host_symlink_path(sandlock_handle h, const char *target, const char *path)
+{
+    AS_SANDLOCK(int, sl_symlink_path(h, target, path));
+}
+
+static int host_stat_path(sandlock_handle h, const char *path, struct stat *st, int flags)
+{
+    AS_SANDLOCK(int, sl_stat_path(h, path, st, flags));
+}
+
 static unsigned host_config_line(const sandlock_config *cfg, const char *key, size_t nth)
 {
     for (size_t i = 0; cfg && key && i < cfg->nkeys; i++)
@@ -218,4 +255,14 @@ const sandlock_host sl_host_table = {
     /* 1.6: files named by the configuration */
     .config_path = host_config_path,
     .open_trusted = host_open_trusted,
+    /* 1.8: arguments decoded once */
+    .syscall_paths = host_syscall_paths,
+    .sockaddr_decode = sl_sockaddr_decode,
+    /* 1.8: on the child's behalf, beyond open */
+    .mkdir_path = host_mkdir_path,
+    .unlink_path = host_unlink_path,
+    .rename_path = host_rename_path,
+    .link_path = host_link_path,
+    .symlink_path = host_symlink_path,
+    .stat_path = host_stat_path,
 };

@@ -159,43 +159,97 @@ static ssize_t read_string(const struct sl_target *t, uint64_t addr, char *buf, 
     return result;
 }
 
-/* One notification's string, read once: every plugin of a chain and every
+/* One notification's strings, read once: every plugin of a chain and every
  * host service asking for the same argument sees the same bytes, however
  * the child's other threads rewrite it meanwhile -- so a chain decides on
  * one path (one instance cannot be shown a harmless path and the next a
  * denied one) -- and the child's memory is read once. Per worker thread:
  * a notification is handled on one thread (a deferred answer given on
- * another reads afresh). A write into the child's memory forgets it. */
-static __thread struct {
-    int valid;
-    uint64_t id, addr;
+ * another reads afresh). MEMO_SLOTS strings per notification; the path
+ * arguments syscall_paths() names are pinned (two at most), the others
+ * (an exec's argv...) take the slots left, the oldest giving way. A write
+ * into the child's memory forgets the strings it may overlap. */
+#define MEMO_SLOTS 4
+struct memo_slot {
+    uint64_t addr;
     ssize_t result;             /* of reading up to PATH_MAX bytes */
+    int pinned;
+    unsigned age;
     char text[PATH_MAX];
+};
+static __thread struct {
+    uint64_t id;
+    int n;                      /* slots in use for notification id */
+    unsigned clock;
+    struct memo_slot slot[MEMO_SLOTS];
 } memo;
+
+/* The slot holding addr's string for t's notification, read now if it is
+ * not there; NULL when every slot is pinned (the caller reads afresh). */
+static struct memo_slot *memo_slot(const struct sl_target *t, uint64_t addr, int pin)
+{
+    if (memo.n == 0 || memo.id != t->id) {
+        memo.n = 0;
+        memo.id = t->id;
+    }
+    struct memo_slot *s = NULL;
+    for (int i = 0; i < memo.n && !s; i++)
+        if (memo.slot[i].addr == addr)
+            s = &memo.slot[i];
+    if (!s) {
+        if (memo.n < MEMO_SLOTS) {
+            s = &memo.slot[memo.n++];
+        } else {
+            for (int i = 0; i < MEMO_SLOTS; i++)
+                if (!memo.slot[i].pinned && (!s || memo.slot[i].age < s->age))
+                    s = &memo.slot[i];
+            if (!s)
+                return NULL;
+        }
+        s->addr = addr;
+        s->pinned = 0;
+        s->result = read_string(t, addr, s->text, sizeof(s->text));
+    }
+    s->pinned |= pin;
+    s->age = ++memo.clock;
+    return s;
+}
+
+void sl_target_pin_string(const struct sl_target *t, uint64_t addr)
+{
+    memo_slot(t, addr, 1);
+}
 
 ssize_t sl_target_read_string(const struct sl_target *t, uint64_t addr, char *buf, size_t size)
 {
-    if (size > PATH_MAX)
+    struct memo_slot *s = size > PATH_MAX ? NULL : memo_slot(t, addr, 0);
+    if (!s)
         return read_string(t, addr, buf, size);
-    if (!memo.valid || memo.id != t->id || memo.addr != addr) {
-        memo.valid = 0;
-        memo.result = read_string(t, addr, memo.text, sizeof(memo.text));
-        memo.id = t->id;
-        memo.addr = addr;
-        memo.valid = 1;
-    }
-    if (memo.result < 0 && memo.result != -ENAMETOOLONG) {
+    if (s->result < 0 && s->result != -ENAMETOOLONG) {
         buf[0] = '\0';
-        return memo.result;
+        return s->result;
     }
-    size_t len = memo.result < 0 ? sizeof(memo.text) - 1 : (size_t)memo.result;
+    size_t len = s->result < 0 ? sizeof(s->text) - 1 : (size_t)s->result;
     if (len < size) {
-        memcpy(buf, memo.text, len + 1);
+        memcpy(buf, s->text, len + 1);
         return (ssize_t)len;
     }
-    memcpy(buf, memo.text, size - 1);
+    memcpy(buf, s->text, size - 1);
     buf[size - 1] = '\0';
     return -ENAMETOOLONG;
+}
+
+/* Forgets the strings a write of len bytes at addr may have changed. */
+static void memo_forget(uint64_t addr, size_t len)
+{
+    for (int i = 0; i < memo.n; i++) {
+        const struct memo_slot *s = &memo.slot[i];
+        uint64_t end = s->addr + (s->result >= 0 ? (uint64_t)s->result + 1 : sizeof(s->text));
+        if (addr < end && s->addr < addr + len) {
+            memo.slot[i] = memo.slot[--memo.n];
+            i--;
+        }
+    }
 }
 
 ssize_t sl_mem_read_string(sandlock_handle h, uint64_t addr, char *buf, size_t size)
@@ -217,7 +271,7 @@ ssize_t sl_mem_read_string(sandlock_handle h, uint64_t addr, char *buf, size_t s
 
 ssize_t sl_mem_write(sandlock_handle h, uint64_t addr, const void *buf, size_t len)
 {
-    memo.valid = 0;
+    memo_forget(addr, len);
     struct sl_target t;
     if ((!buf && len) || len > SSIZE_MAX)
         return -EINVAL;

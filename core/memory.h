@@ -19,4 +19,9 @@ ssize_t sl_mem_write(sandlock_handle h, uint64_t addr, const void *buf, size_t l
  * services). Does not check liveness after the read: the caller does. */
 ssize_t sl_target_read_string(const struct sl_target *t, uint64_t addr, char *buf, size_t size);
 
+/* Reads the string at addr for t's notification now, if not yet read, and
+ * keeps it for the rest of the notification (syscall_paths' path
+ * arguments): later reads of addr see those bytes. */
+void sl_target_pin_string(const struct sl_target *t, uint64_t addr);
+
 #endif

@@ -402,97 +402,141 @@ static int child_umask(pid_t pid)
 }
 
 /* Each thread that creates files for a child gets its own umask (an fs
- * struct of its own), so setting the child's umask around the open does not
- * affect other threads. */
+ * struct of its own), so setting the child's umask around the call does
+ * not affect other threads. */
 static __thread int fs_private;
 
-static int open_in_root(int rootfd, const char *path, int flags, mode_t mode, int mask)
+int sl_behalf_umask_enter(int mask, mode_t *mode, mode_t *saved)
+{
+    if (!fs_private && unshare(CLONE_FS) == 0)
+        fs_private = 1;
+    if (fs_private) {
+        *saved = umask((mode_t)mask);
+        return 1;
+    }
+    *mode &= ~(mode_t)mask;   /* the supervisor's umask applies on top */
+    return 0;
+}
+
+void sl_behalf_umask_leave(int entered, mode_t saved)
+{
+    if (entered)
+        umask(saved);
+}
+
+long sl_behalf_openat2(int dirfd, const char *path, int flags, mode_t mode)
 {
     struct open_how how = {
         .flags = (uint64_t)(unsigned)(flags | O_CLOEXEC),
-        .mode = 0,
+        .mode = mode,
         .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
     };
-    int creating = (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
-    mode_t saved = 0;
-    int swapped = 0;
-    if (creating) {
-        how.mode = mode & 07777;
-        if (!fs_private && unshare(CLONE_FS) == 0)
-            fs_private = 1;
-        if (fs_private) {
-            saved = umask((mode_t)mask);
-            swapped = 1;
-        } else {
-            how.mode &= ~(mode_t)mask;   /* the supervisor's umask applies on top */
-        }
-    }
     /* openat2 fails with EAGAIN when any rename or mount in the system
      * races a ".." of the lookup (every sandbox start mounts its /proc):
      * the kernel asks for a retry. */
     long fd;
     int tries = 0;
     do
-        fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+        fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
     while (fd < 0 && errno == EAGAIN && ++tries < 1000);
-    int e = errno;
-    if (swapped)
-        umask(saved);
-    return fd < 0 ? -e : (int)fd;
+    return fd < 0 ? -errno : fd;
+}
+
+static int open_in_root(int rootfd, const char *path, int flags, mode_t mode, int mask)
+{
+    int creating = (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
+    mode_t saved = 0;
+    int swapped = 0;
+    mode = creating ? mode & 07777 : 0;
+    if (creating)
+        swapped = sl_behalf_umask_enter(mask, &mode, &saved);
+    long fd = sl_behalf_openat2(rootfd, path, flags, mode);
+    sl_behalf_umask_leave(swapped, saved);
+    return (int)fd;
+}
+
+/* Spells a path relative to the child's cwd out from its root (the kernel
+ * walks the rest, symlinks and all) into a malloc()ed *full. 0 or -errno. */
+static int from_child_cwd(const struct sl_target *t, const char *path, char **full)
+{
+    *full = malloc(2 * PATH_MAX);
+    if (!*full)
+        return -ENOMEM;
+    int rc = child_base(t, AT_FDCWD, 0, *full);
+    if (rc >= 0 && (size_t)rc + 1 + strlen(path) >= 2 * PATH_MAX)
+        rc = -ENAMETOOLONG;
+    if (rc < 0) {
+        free(*full);
+        *full = NULL;
+        return rc;
+    }
+    strcat(*full, "/");
+    strcat(*full, path);
+    return 0;
+}
+
+void sl_behalf_end(struct sl_behalf *b)
+{
+    if (b->entered)
+        sl_creds_leave();
+    if (b->rootfd >= 0)
+        close(b->rootfd);
+    for (int i = 0; i < 2; i++)
+        free(b->full[i]);
+    memset(b, 0, sizeof(*b));
+    b->rootfd = -1;
+}
+
+int sl_behalf_begin(sandlock_handle h, const char *path, const char *path2, int creating, struct sl_behalf *b)
+{
+    memset(b, 0, sizeof(*b));
+    b->rootfd = -1;
+    const char *given[2] = { path, path2 };
+    for (int i = 0; i < 2; i++)
+        if (i == 0 || path2)
+            if (!given[i] || !*given[i])
+                return given[i] ? -ENOENT : -EINVAL;
+    int rc = sl_target_of(h, &b->t);
+    if (rc < 0)
+        return rc;
+    for (int i = 0; i < 2; i++) {
+        b->path[i] = given[i];
+        if (given[i] && given[i][0] != '/') {
+            if ((rc = from_child_cwd(&b->t, given[i], &b->full[i])) < 0) {
+                sl_behalf_end(b);
+                return rc;
+            }
+            b->path[i] = b->full[i];
+        }
+    }
+    if (creating && (b->mask = child_umask(b->t.pid)) < 0) {
+        sl_behalf_end(b);
+        return -ESRCH;
+    }
+    char root[64];
+    snprintf(root, sizeof(root), "/proc/%d/root", (int)b->t.pid);
+    b->rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (b->rootfd < 0)
+        rc = errno == ENOENT ? -ESRCH : -errno;
+    /* rootfd is the root of whoever had that pid when we opened it: only a
+     * still-pending notification proves it was the trapped task. */
+    else if (sl_target_check(&b->t))
+        rc = -ESRCH;
+    else if ((rc = sl_creds_enter(&b->t)) == 0)
+        b->entered = 1;
+    if (rc < 0)
+        sl_behalf_end(b);
+    return rc;
 }
 
 int sl_open_path(sandlock_handle h, const char *path, int flags, mode_t mode)
 {
-    if (!path || !*path)
-        return path ? -ENOENT : -EINVAL;
-    struct sl_target t;
-    int rc = sl_target_of(h, &t);
+    struct sl_behalf b;
+    int rc = sl_behalf_begin(h, path, NULL, (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE, &b);
     if (rc < 0)
         return rc;
-    char *full = NULL;
-    if (path[0] != '/') {
-        /* Relative to the child's cwd: spell the cwd out from its root and
-         * let the kernel walk the rest (symlinks and all). */
-        full = malloc(2 * PATH_MAX);
-        if (!full)
-            return -ENOMEM;
-        rc = child_base(&t, AT_FDCWD, 0, full);
-        if (rc >= 0 && (size_t)rc + 1 + strlen(path) >= 2 * PATH_MAX)
-            rc = -ENAMETOOLONG;
-        if (rc < 0) {
-            free(full);
-            return rc;
-        }
-        strcat(full, "/");
-        strcat(full, path);
-        path = full;
-    }
-    int mask = 0;
-    if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) {
-        mask = child_umask(t.pid);
-        if (mask < 0) {
-            free(full);
-            return -ESRCH;
-        }
-    }
-    char root[64];
-    snprintf(root, sizeof(root), "/proc/%d/root", (int)t.pid);
-    int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (rootfd < 0) {
-        rc = errno == ENOENT ? -ESRCH : -errno;
-        free(full);
-        return rc;
-    }
-    /* rootfd is the root of whoever had that pid when we opened it: only a
-     * still-pending notification proves it was the trapped task. */
-    if (sl_target_check(&t))
-        rc = -ESRCH;
-    else if ((rc = sl_creds_enter(&t)) == 0) {
-        /* The open itself, and only it, with the child's credentials. */
-        rc = open_in_root(rootfd, path, flags, mode, mask);
-        sl_creds_leave();
-    }
-    close(rootfd);
-    free(full);
+    /* The open itself, and only it, with the child's credentials. */
+    rc = open_in_root(b.rootfd, b.path[0], flags, mode, b.mask);
+    sl_behalf_end(&b);
     return rc;
 }

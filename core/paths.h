@@ -5,6 +5,7 @@
 
 #include <sandlock/plugin.h>
 #include <sys/types.h>
+#include "liveness.h"
 
 ssize_t sl_resolve_path(sandlock_handle h, int dirfd, uint64_t path_addr, char *buf, size_t size);
 ssize_t sl_resolve_path_flags(sandlock_handle h, int dirfd, uint64_t path_addr, char *buf, size_t size,
@@ -27,5 +28,34 @@ void sl_paths_set_fixed_root(int fixed);
 
 /* host->child_umask (contract in sdk/sandlock/plugin.h). */
 int sl_child_umask(sandlock_handle h);
+
+/* Acting for the child inside its root (open_path here, the other calls
+ * in behalf.c): begin looks the notification up, spells relative paths
+ * out from the child's cwd, reads its umask when `creating`, opens its
+ * root (/proc/PID/root: its root and mount view), checks the notification
+ * is still pending and takes the child's credentials; end gives them back
+ * and releases the rest. begin returns 0 (then call end) or -errno with
+ * nothing held. */
+struct sl_behalf {
+    struct sl_target t;
+    int rootfd;
+    int mask;                  /* the child's umask when creating, else 0 */
+    int entered;               /* holds the child's credentials */
+    const char *path[2];       /* the paths, absolute or from the child's cwd */
+    char *full[2];             /* what path[] points to when spelled out */
+};
+int sl_behalf_begin(sandlock_handle h, const char *path, const char *path2, int creating, struct sl_behalf *b);
+void sl_behalf_end(struct sl_behalf *b);
+
+/* openat2(dirfd, path, flags | O_CLOEXEC, mode) resolved in dirfd as the
+ * root, without magic links; retried on EAGAIN. The fd or -errno. */
+long sl_behalf_openat2(int dirfd, const char *path, int flags, mode_t mode);
+
+/* Sets the calling thread's umask to `mask` for a call that creates an
+ * entry (returns 1, *saved to restore with sl_behalf_umask_leave), or,
+ * when the thread cannot have a umask of its own, takes mask out of *mode
+ * (returns 0). */
+int sl_behalf_umask_enter(int mask, mode_t *mode, mode_t *saved);
+void sl_behalf_umask_leave(int entered, mode_t saved);
 
 #endif

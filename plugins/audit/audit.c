@@ -85,78 +85,16 @@ _Static_assert(sizeof(struct record_head) + LINE_SIZE + MAX_HOLES * (sizeof(stru
 _Static_assert(LINE_SIZE + MAX_HOLES * (6 * PATH_SIZE + 128) <= LOG_WRITER_MAX_LINE,
                "a rendered record must fit the writer's line");
 
-/* How a syscall's arguments are decoded. */
-enum decode_kind {
-    DECODE_PATH,     /* one path: dirfd (or -1 for AT_FDCWD) and path */
-    DECODE_PATH2,    /* two paths, e.g. rename: path and newpath */
-    DECODE_SYMLINK,  /* target string (not resolved) and the link's path */
-    DECODE_EXEC,     /* path and argv */
-    DECODE_SOCKADDR, /* socket address and its length */
-};
-
-/* A decoder: which arguments hold what. Unused indexes are -1. For
- * DECODE_SOCKADDR, `path` is the address argument and `dirfd2` its length;
- * for DECODE_EXEC, `path2` is argv; for DECODE_SYMLINK, `dirfd` is the
- * target. */
-struct decoder {
+/* The socket calls whose address is decoded: the argument of the address
+ * and of its length. Path arguments are the host's to find
+ * (host->syscall_paths). */
+static const struct sockaddr_call {
     const char *name;
-    enum decode_kind kind;
-    signed char dirfd, path, dirfd2, path2;
-};
-
-static const struct decoder decoders[] = {
-    { "open", DECODE_PATH, -1, 0, -1, -1 },
-    { "openat", DECODE_PATH, 0, 1, -1, -1 },
-    { "openat2", DECODE_PATH, 0, 1, -1, -1 },
-    { "creat", DECODE_PATH, -1, 0, -1, -1 },
-    { "unlink", DECODE_PATH, -1, 0, -1, -1 },
-    { "unlinkat", DECODE_PATH, 0, 1, -1, -1 },
-    { "mkdir", DECODE_PATH, -1, 0, -1, -1 },
-    { "mkdirat", DECODE_PATH, 0, 1, -1, -1 },
-    { "rmdir", DECODE_PATH, -1, 0, -1, -1 },
-    { "mknod", DECODE_PATH, -1, 0, -1, -1 },
-    { "mknodat", DECODE_PATH, 0, 1, -1, -1 },
-    { "chdir", DECODE_PATH, -1, 0, -1, -1 },
-    { "access", DECODE_PATH, -1, 0, -1, -1 },
-    { "faccessat", DECODE_PATH, 0, 1, -1, -1 },
-    { "faccessat2", DECODE_PATH, 0, 1, -1, -1 },
-    { "stat", DECODE_PATH, -1, 0, -1, -1 },
-    { "lstat", DECODE_PATH, -1, 0, -1, -1 },
-    { "newfstatat", DECODE_PATH, 0, 1, -1, -1 },
-    { "statx", DECODE_PATH, 0, 1, -1, -1 },
-    { "statfs", DECODE_PATH, -1, 0, -1, -1 },
-    { "readlink", DECODE_PATH, -1, 0, -1, -1 },
-    { "readlinkat", DECODE_PATH, 0, 1, -1, -1 },
-    { "chmod", DECODE_PATH, -1, 0, -1, -1 },
-    { "fchmodat", DECODE_PATH, 0, 1, -1, -1 },
-    { "chown", DECODE_PATH, -1, 0, -1, -1 },
-    { "lchown", DECODE_PATH, -1, 0, -1, -1 },
-    { "fchownat", DECODE_PATH, 0, 1, -1, -1 },
-    { "truncate", DECODE_PATH, -1, 0, -1, -1 },
-    { "utime", DECODE_PATH, -1, 0, -1, -1 },
-    { "utimes", DECODE_PATH, -1, 0, -1, -1 },
-    { "utimensat", DECODE_PATH, 0, 1, -1, -1 },
-    { "futimesat", DECODE_PATH, 0, 1, -1, -1 },
-    { "getxattr", DECODE_PATH, -1, 0, -1, -1 },
-    { "lgetxattr", DECODE_PATH, -1, 0, -1, -1 },
-    { "setxattr", DECODE_PATH, -1, 0, -1, -1 },
-    { "lsetxattr", DECODE_PATH, -1, 0, -1, -1 },
-    { "listxattr", DECODE_PATH, -1, 0, -1, -1 },
-    { "llistxattr", DECODE_PATH, -1, 0, -1, -1 },
-    { "removexattr", DECODE_PATH, -1, 0, -1, -1 },
-    { "lremovexattr", DECODE_PATH, -1, 0, -1, -1 },
-    { "rename", DECODE_PATH2, -1, 0, -1, 1 },
-    { "renameat", DECODE_PATH2, 0, 1, 2, 3 },
-    { "renameat2", DECODE_PATH2, 0, 1, 2, 3 },
-    { "link", DECODE_PATH2, -1, 0, -1, 1 },
-    { "linkat", DECODE_PATH2, 0, 1, 2, 3 },
-    { "symlink", DECODE_SYMLINK, 0, -1, -1, 1 },
-    { "symlinkat", DECODE_SYMLINK, 0, -1, 1, 2 },
-    { "execve", DECODE_EXEC, -1, 0, -1, 1 },
-    { "execveat", DECODE_EXEC, 0, 1, -1, 2 },
-    { "connect", DECODE_SOCKADDR, -1, 1, 2, -1 },
-    { "bind", DECODE_SOCKADDR, -1, 1, 2, -1 },
-    { "sendto", DECODE_SOCKADDR, -1, 4, 5, -1 },
+    signed char addr, len;
+} sockaddr_calls[] = {
+    { "connect", 1, 2 },
+    { "bind", 1, 2 },
+    { "sendto", 4, 5 },
 };
 
 struct audit_state {
@@ -179,13 +117,12 @@ static uint64_t page_size = 4096;   /* set at init */
  * two halves (ABI 1.2); set by the entry point. */
 static int host_has_any_dirfd, host_has_begin;
 
-/* Finds the decoder of a syscall name, or NULL for raw arguments only. */
-static const struct decoder *find_decoder(const char *name)
+/* The socket call `name` whose address is decoded, or NULL. */
+static const struct sockaddr_call *find_sockaddr_call(const char *name)
 {
-    /* The first byte sorts out nearly all entries without a call. */
-    for (size_t i = 0; i < sizeof(decoders) / sizeof(decoders[0]); i++)
-        if (decoders[i].name[0] == name[0] && strcmp(decoders[i].name, name) == 0)
-            return &decoders[i];
+    for (size_t i = 0; i < sizeof(sockaddr_calls) / sizeof(sockaddr_calls[0]); i++)
+        if (strcmp(sockaddr_calls[i].name, name) == 0)
+            return &sockaddr_calls[i];
     return NULL;
 }
 
@@ -391,14 +328,14 @@ static void read_result(struct line *l, const char *name, const char *buf, ssize
  * is to be decoded the usual way (no such service, or MAX_HELD directories
  * kept already). */
 static int path_hole(struct audit_state *st, struct line *l, struct holes *holes, const sandlock_event *ev,
-                     const char *name, int fd, int path)
+                     const char *name, int fd, uint64_t path)
 {
     if (!host_has_begin || holes->n == MAX_HOLES ||
         atomic_load_explicit(&st->held, memory_order_relaxed) >= MAX_HELD)
         return 0;
     struct hole *h = &holes->hole[holes->n];
     char *rel = holes->rel[holes->n];
-    ssize_t n = host->resolve_path_begin(ev->handle, fd, ev->args[path], rel, PATH_SIZE,
+    ssize_t n = host->resolve_path_begin(ev->handle, fd, path, rel, PATH_SIZE,
                                          SANDLOCK_RESOLVE_ANY_DIRFD, &h->held);
     if (h->held.dir < 0) {
         read_result(l, name, rel, n);   /* resolved at once: absolute, or an error */
@@ -415,32 +352,31 @@ static int path_hole(struct audit_state *st, struct line *l, struct holes *holes
     return 1;
 }
 
-/* Decodes the path at argument `path` (relative to the descriptor in
- * argument `dirfd`, or the cwd when dirfd < 0) as an absolute path. A NULL
- * pointer (utimensat on the descriptor itself) is logged as null. With
+/* Decodes the path argument p as an absolute path. A NULL pointer
+ * (utimensat on the descriptor itself) is logged as null. With
  * `holes`, a path relative to a directory descriptor may be left to the
  * writer thread (path_hole). */
 static void path_field(struct audit_state *st, struct line *l, struct holes *holes, const sandlock_event *ev,
-                       const char *name, int dirfd, int path)
+                       const char *name, const sandlock_path_arg *p)
 {
     char buf[PATH_SIZE];
-    if (ev->args[path] == 0) {
+    if (p->addr == 0) {
         field(l, name);
         line_add(l, l->format == FORMAT_JSON ? "null" : "-");
         return;
     }
-    int fd = dirfd < 0 ? AT_FDCWD : (int)ev->args[dirfd];
+    int fd = p->dirfd;
     buf[0] = '\0';
-    if (fd != AT_FDCWD && holes && path_hole(st, l, holes, ev, name, fd, path))
+    if (fd != AT_FDCWD && holes && path_hole(st, l, holes, ev, name, fd, p->addr))
         return;
     /* The log shows what the child asked for: a relative path under a
      * dirfd that is a file is logged joined to the file's path (the kernel
      * fails that call with ENOTDIR itself), which saves the host a stat per
      * call where it offers that (ABI 1.1). */
     ssize_t n = host_has_any_dirfd
-                    ? host->resolve_path_flags(ev->handle, fd, ev->args[path], buf, sizeof(buf),
+                    ? host->resolve_path_flags(ev->handle, fd, p->addr, buf, sizeof(buf),
                                                SANDLOCK_RESOLVE_ANY_DIRFD)
-                    : host->resolve_path(ev->handle, fd, ev->args[path], buf, sizeof(buf));
+                    : host->resolve_path(ev->handle, fd, p->addr, buf, sizeof(buf));
     read_result(l, name, buf, n);
 }
 
@@ -558,7 +494,8 @@ static void argv_field(struct line *l, const sandlock_event *ev, uint64_t array)
 }
 
 /* Decodes the socket address at argument `addr` with length argument
- * `lenarg`; a NULL address (sendto on a connected socket) adds nothing. */
+ * `lenarg`, read by its own family (the host's decoder, ABI 1.8); a NULL
+ * address (sendto on a connected socket) adds nothing. */
 static void sockaddr_field(struct line *l, const sandlock_event *ev, int addr, int lenarg)
 {
     unsigned char sa[128];
@@ -573,36 +510,32 @@ static void sockaddr_field(struct line *l, const sandlock_event *ev, int addr, i
         error_field(l, "addr", -r);
         return;
     }
-    size_t n = format_sockaddr(sa, (size_t)len, text, sizeof(text));
+    sandlock_sockaddr d = { .abi_version = SANDLOCK_ABI_VERSION, .struct_size = sizeof(d) };
+    if (host->sockaddr_decode(sa, (size_t)len, 0, SANDLOCK_SA_AS_GIVEN, 0, &d) < 0)
+        d.kind = SANDLOCK_SA_OTHER;     /* too short for its family: named by the family */
+    size_t n = format_sockaddr(&d, (size_t)len, text, sizeof(text));
     field(l, "addr");
     string_value(l, text, n);
 }
 
-/* Adds the decoded fields of the syscalls that have a decoder. */
+/* Adds the decoded fields: the path arguments (the host says where they
+ * are), a symlink's target, an exec's argv, a socket address. */
 static void decode(struct audit_state *st, struct line *l, struct holes *holes, const sandlock_event *ev,
-                   const struct decoder *d)
+                   const char *name)
 {
-    switch (d->kind) {
-    case DECODE_PATH:
-        path_field(st, l, holes, ev, "path", d->dirfd, d->path);
-        break;
-    case DECODE_PATH2:
-        path_field(st, l, holes, ev, "path", d->dirfd, d->path);
-        path_field(st, l, holes, ev, "newpath", d->dirfd2, d->path2);
-        break;
-    case DECODE_SYMLINK:
-        string_field(l, ev, "target", ev->args[d->dirfd]);
-        path_field(st, l, holes, ev, "path", d->dirfd2, d->path2);
-        break;
-    case DECODE_EXEC:
-        /* The path stays in handle(): argv's room depends on its length. */
-        path_field(st, l, NULL, ev, "path", d->dirfd, d->path);
-        argv_field(l, ev, ev->args[d->path2]);
-        break;
-    case DECODE_SOCKADDR:
-        sockaddr_field(l, ev, d->path, d->dirfd2);
-        break;
-    }
+    sandlock_syscall_paths sp = { .abi_version = SANDLOCK_ABI_VERSION, .struct_size = sizeof(sp) };
+    host->syscall_paths(ev, &sp);     /* on an error the paths are there to log, or count is 0 */
+    int exec = sp.count && strncmp(name, "execve", 6) == 0;
+    if (sp.count && strncmp(name, "symlink", 7) == 0)
+        string_field(l, ev, "target", ev->args[0]);
+    for (uint32_t i = 0; i < sp.count; i++)
+        /* An exec's path stays in handle(): argv's room depends on its length. */
+        path_field(st, l, exec ? NULL : holes, ev, i ? "newpath" : "path", &sp.path[i]);
+    if (exec)
+        argv_field(l, ev, ev->args[sp.next_arg]);
+    const struct sockaddr_call *sc = sp.count ? NULL : find_sockaddr_call(name);
+    if (sc)
+        sockaddr_field(l, ev, sc->addr, sc->len);
 }
 
 /* Logs the call and lets it run. */
@@ -685,11 +618,9 @@ static int audit_handle(void *state, const sandlock_event *ev, sandlock_response
         line_add(&l, json ? "\"" : "");
     }
     line_add(&l, json ? "]" : "");
-    const struct decoder *d = find_decoder(name);
     struct holes holes;
     holes.n = 0;
-    if (d)
-        decode(st, &l, &holes, ev, d);
+    decode(st, &l, &holes, ev, name);
     line_add(&l, st->format == FORMAT_JSON ? "}\n" : "\n");
     if (holes.n == 0) {
         log_writer_put(st->writer, l.buf, l.len);
@@ -757,5 +688,9 @@ SANDLOCK_PLUGIN_DEFINE(h)
     host = h;
     host_has_any_dirfd = SANDLOCK_HOST_HAS(h, resolve_path_flags);
     host_has_begin = SANDLOCK_HOST_HAS(h, resolve_path_begin) && SANDLOCK_HOST_HAS(h, resolve_path_end);
-    return SANDLOCK_HOST_HAS(h, config_error) ? &audit_plugin : NULL;
+    /* Its keys are declared (ABI 1.6); the host decodes its arguments (1.8). */
+    return SANDLOCK_HOST_HAS(h, config_error) && SANDLOCK_HOST_HAS(h, syscall_paths) &&
+                   SANDLOCK_HOST_HAS(h, sockaddr_decode)
+               ? &audit_plugin
+               : NULL;
 }

@@ -8,7 +8,8 @@ plugins_audit_la_LIBADD = $(PTHREAD_LIBS)
 
 # Unit test of the line builder (runs in the test process: sanitizers ok).
 check_PROGRAMS += plugins/audit/test-record
-plugins_audit_test_record_SOURCES = plugins/audit/test-record.c plugins/audit/record.c
+plugins_audit_test_record_SOURCES = plugins/audit/test-record.c plugins/audit/record.c core/sockaddr.c
+plugins_audit_test_record_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/core
 TESTS += plugins/audit/test-record
 
 # Unit test of the writer thread (runs in the test process: sanitizers ok).

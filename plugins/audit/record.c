@@ -207,53 +207,38 @@ int line_time(struct line *l, const struct timespec *ts)
     return 0;
 }
 
-/* See record.h. Works on a zero-padded copy so short addresses never read
- * past what the child gave. */
-size_t format_sockaddr(const void *addr, size_t len, char *out, size_t size)
+/* See record.h. */
+size_t format_sockaddr(const sandlock_sockaddr *d, size_t len, char *out, size_t size)
 {
-    struct sockaddr_storage ss;
     char host[INET6_ADDRSTRLEN];
     int n;
     if (size < 16)
         return 0;
-    memset(&ss, 0, sizeof(ss));
-    if (len > sizeof(ss))
-        len = sizeof(ss);
-    memcpy(&ss, addr, len);
     if (len < sizeof(sa_family_t)) {
         n = snprintf(out, size, "family:none");
-    } else if (ss.ss_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
-        const struct sockaddr_in *in = (const void *)&ss;
-        inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
-        n = snprintf(out, size, "%s:%u", host, ntohs(in->sin_port));
-    } else if (ss.ss_family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
-        const struct sockaddr_in6 *in6 = (const void *)&ss;
-        inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
-        if (in6->sin6_scope_id)
-            n = snprintf(out, size, "[%s%%%u]:%u", host, in6->sin6_scope_id, ntohs(in6->sin6_port));
+    } else if (d->kind == SANDLOCK_SA_INET && !(d->flags & SANDLOCK_SA_MAPPED)) {
+        inet_ntop(AF_INET, d->addr, host, sizeof(host));
+        n = snprintf(out, size, "%s:%u", host, d->port);
+    } else if (d->kind == SANDLOCK_SA_INET || d->kind == SANDLOCK_SA_INET6) {
+        uint8_t a6[16] = { [10] = 0xff, [11] = 0xff };     /* ::ffff:a.b.c.d as the child wrote it */
+        memcpy(d->kind == SANDLOCK_SA_INET ? a6 + 12 : a6, d->addr, d->kind == SANDLOCK_SA_INET ? 4 : 16);
+        inet_ntop(AF_INET6, a6, host, sizeof(host));
+        if (d->scope_id)
+            n = snprintf(out, size, "[%s%%%u]:%u", host, d->scope_id, d->port);
         else
-            n = snprintf(out, size, "[%s]:%u", host, ntohs(in6->sin6_port));
-    } else if (ss.ss_family == AF_UNIX) {
-        const struct sockaddr_un *un = (const void *)&ss;
-        size_t path_len = len - offsetof(struct sockaddr_un, sun_path);
-        const char *name = un->sun_path;
-        const char *prefix = "unix:";
-        if (path_len > 0 && name[0] == '\0') {
-            prefix = "unix:@";   /* abstract: every byte counts, NULs too */
-            name++;
-            path_len--;
-        } else {
-            path_len = strnlen(name, path_len);
-        }
-        size_t plen = strlen(prefix);
-        if (plen + path_len >= size)
-            path_len = size - 1 - plen;   /* size >= 16, so plen < size */
+            n = snprintf(out, size, "[%s]:%u", host, d->port);
+    } else if (d->kind >= SANDLOCK_SA_UNIX_PATH && d->kind <= SANDLOCK_SA_UNIX_UNNAMED) {
+        /* abstract: every byte counts, NULs too */
+        const char *prefix = d->kind == SANDLOCK_SA_UNIX_ABSTRACT ? "unix:@" : "unix:";
+        size_t plen = strlen(prefix), name_len = d->name_len;
+        if (plen + name_len >= size)
+            name_len = size - 1 - plen;   /* size >= 16, so plen < size */
         memcpy(out, prefix, plen);
-        memcpy(out + plen, name, path_len);
-        out[plen + path_len] = '\0';
-        return plen + path_len;
+        memcpy(out + plen, d->name, name_len);
+        out[plen + name_len] = '\0';
+        return plen + name_len;
     } else {
-        n = snprintf(out, size, "family:%u", ss.ss_family);
+        n = snprintf(out, size, "family:%u", d->family);
     }
     if (n < 0)
         return 0;

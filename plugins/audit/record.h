@@ -7,6 +7,7 @@
 #ifndef SANDLOCK_AUDIT_RECORD_H
 #define SANDLOCK_AUDIT_RECORD_H
 
+#include <sandlock/plugin.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -64,11 +65,14 @@ int line_dec(struct line *l, uint64_t v);
  * 2026-11-25T15:27:27.123456Z. Returns 0 or -1. */
 int line_time(struct line *l, const struct timespec *ts);
 
-/* Renders a socket address (as the child passed it, `len` bytes) as text
- * into out[0..size): "1.2.3.4:80", "[::1]:443", "[fe80::1%2]:22",
- * "unix:/path", "unix:@abstract", "unix:" (unnamed), or "family:N" for
- * other families, cut to fit. The result may hold any bytes (unix names),
- * so escape it. size must be at least 16. Returns its length. */
-size_t format_sockaddr(const void *addr, size_t len, char *out, size_t size);
+/* Renders a socket address the child passed (`len` bytes), as the host
+ * decoded it by its own family (host->sockaddr_decode, SANDLOCK_SA_AS_GIVEN),
+ * as text into out[0..size): "1.2.3.4:80", "[::1]:443", "[fe80::1%2]:22",
+ * "[::ffff:1.2.3.4]:80", "unix:/path", "unix:@abstract", "unix:"
+ * (unnamed), or "family:N" for other families and addresses too short for
+ * theirs (kind OTHER), "family:none" when len cannot hold a family; cut to
+ * fit. The result may hold any bytes (unix names), so escape it. size must
+ * be at least 16. Returns its length. */
+size_t format_sockaddr(const sandlock_sockaddr *d, size_t len, char *out, size_t size);
 
 #endif

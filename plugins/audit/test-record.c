@@ -8,6 +8,7 @@
  * Python's json module that every line parses and decodes back to the exact
  * input bytes. */
 #include "record.h"
+#include "sockaddr.h"
 #include "../../tests/tap.h"
 
 #include <arpa/inet.h>
@@ -78,6 +79,18 @@ static int dump(void)
                     dump_one(s, 4);
                 }
     return 0;
+}
+
+/* format_sockaddr of an address as audit gets it: decoded by the host's
+ * decoder by its own family. */
+static size_t fmt(const void *addr, size_t len, char *out, size_t size)
+{
+    unsigned char copy[128] = { 0 };
+    sandlock_sockaddr d = { .abi_version = SANDLOCK_ABI_VERSION, .struct_size = sizeof(d) };
+    memcpy(copy, addr, len < sizeof(copy) ? len : sizeof(copy));
+    if (sl_sockaddr_decode(copy, len, 0, SANDLOCK_SA_AS_GIVEN, 0, &d) < 0)
+        d.kind = SANDLOCK_SA_OTHER;
+    return format_sockaddr(&d, len, out, size);
 }
 
 int main(int argc, char **argv)
@@ -157,36 +170,42 @@ int main(int argc, char **argv)
         char out[256];
         struct sockaddr_in in = { .sin_family = AF_INET, .sin_port = htons(8080) };
         inet_pton(AF_INET, "10.1.2.3", &in.sin_addr);
-        format_sockaddr(&in, sizeof(in), out, sizeof(out));
+        fmt(&in, sizeof(in), out, sizeof(out));
         is_str(out, "10.1.2.3:8080", "sockaddr: IPv4");
         struct sockaddr_in6 in6 = { .sin6_family = AF_INET6, .sin6_port = htons(443) };
         inet_pton(AF_INET6, "2001:db8::1", &in6.sin6_addr);
-        format_sockaddr(&in6, sizeof(in6), out, sizeof(out));
+        fmt(&in6, sizeof(in6), out, sizeof(out));
         is_str(out, "[2001:db8::1]:443", "sockaddr: IPv6");
         in6.sin6_scope_id = 2;
-        format_sockaddr(&in6, sizeof(in6), out, sizeof(out));
+        fmt(&in6, sizeof(in6), out, sizeof(out));
         is_str(out, "[2001:db8::1%2]:443", "sockaddr: IPv6 with scope");
+        in6.sin6_scope_id = 0;
+        inet_pton(AF_INET6, "::ffff:10.1.2.3", &in6.sin6_addr);
+        fmt(&in6, sizeof(in6), out, sizeof(out));
+        is_str(out, "[::ffff:10.1.2.3]:443", "sockaddr: IPv4-mapped, as written");
+        fmt(&in, sizeof(in) - 1, out, sizeof(out));
+        is_str(out, "family:2", "sockaddr: too short for IPv4");
         struct sockaddr_un un = { .sun_family = AF_UNIX };
         strcpy(un.sun_path, "/run/x.sock");
-        size_t n = format_sockaddr(&un, offsetof(struct sockaddr_un, sun_path) + 12, out, sizeof(out));
+        size_t n = fmt(&un, offsetof(struct sockaddr_un, sun_path) + 12, out, sizeof(out));
         is_str(out, "unix:/run/x.sock", "sockaddr: unix path");
         is_int(n, 16, "sockaddr: unix path length");
-        n = format_sockaddr(&un, offsetof(struct sockaddr_un, sun_path) + 5, out, sizeof(out));
+        n = fmt(&un, offsetof(struct sockaddr_un, sun_path) + 5, out, sizeof(out));
         is_str(out, "unix:/run/", "sockaddr: unix path bounded by addrlen");
         memcpy(un.sun_path, "\0ab\0c", 5);
-        n = format_sockaddr(&un, offsetof(struct sockaddr_un, sun_path) + 5, out, sizeof(out));
+        n = fmt(&un, offsetof(struct sockaddr_un, sun_path) + 5, out, sizeof(out));
         is_int(n, 10, "sockaddr: abstract keeps embedded NUL");
         ok(memcmp(out, "unix:@ab\0c", 10) == 0, "sockaddr: abstract name");
-        format_sockaddr(&un, sizeof(sa_family_t), out, sizeof(out));
+        fmt(&un, sizeof(sa_family_t), out, sizeof(out));
         is_str(out, "unix:", "sockaddr: unnamed unix");
         struct sockaddr sa = { .sa_family = AF_NETLINK };
-        format_sockaddr(&sa, sizeof(sa), out, sizeof(out));
+        fmt(&sa, sizeof(sa), out, sizeof(out));
         is_str(out, "family:16", "sockaddr: other family");
-        format_sockaddr(&sa, 1, out, sizeof(out));
+        fmt(&sa, 1, out, sizeof(out));
         is_str(out, "family:none", "sockaddr: too short for a family");
         char small[16];
         memset(un.sun_path, 'p', sizeof(un.sun_path));
-        n = format_sockaddr(&un, sizeof(un), small, sizeof(small));
+        n = fmt(&un, sizeof(un), small, sizeof(small));
         is_int(n, 15, "sockaddr: cut to the output size");
     }
     return tap_done();

@@ -28,12 +28,10 @@
 #include <signal.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/openat2.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -49,9 +47,6 @@
 #ifndef __NR_openat2
 #define __NR_openat2 437
 #endif
-#ifndef AT_EMPTY_PATH
-#define AT_EMPTY_PATH 0x1000
-#endif
 
 /* What fsdeny does with a covered syscall once its paths are checked. */
 enum op {
@@ -63,94 +58,72 @@ enum op {
     OP_BIND, OP_CONNECT, OP_SENDTO, OP_SENDMSG, OP_SENDMMSG,   /* unix socket addresses (sockets.c) */
 };
 
-/* How a syscall treats a symlink as the last component of a path. */
-enum follow {
-    NOFOLLOW,        /* acts on the link itself (lstat, unlink, rename...) */
-    FOLLOW,          /* acts on the target (stat, chmod, execve...) */
-    NOFOLLOW_FLAG,   /* follows unless AT_SYMLINK_NOFOLLOW is in flags */
-    FOLLOW_FLAG,     /* acts on the link unless AT_SYMLINK_FOLLOW is in flags */
-};
-
-/* One path argument of a syscall: argument index of its dirfd (-1 means
- * AT_FDCWD) and of the path. */
-struct path_arg {
-    signed char dirfd;
-    signed char path;
-};
-
-/* What fsdeny knows about one covered syscall. */
+/* A covered syscall and what fsdeny does with it; where its paths, flags
+ * and mode are is the host's to say (host->syscall_paths, ABI 1.8). */
 struct sysinfo {
     const char *name;
     int nr;
     enum op op;
-    enum follow follow;       /* for the first path */
-    signed char flags;        /* argument index of AT_* flags, or -1 */
-    int null_ok;              /* a NULL path acts on dirfd (utimensat) */
-    struct path_arg p[2];     /* second one unused when p[1].path < 0 */
 };
 
-#define ONE(d, p) { { d, p }, { -1, -1 } }
-#define TWO(d1, p1, d2, p2) { { d1, p1 }, { d2, p2 } }
-
 static const struct sysinfo syscalls_table[] = {
-    { "open", __NR_open, OP_OPEN, FOLLOW, -1, 0, ONE(-1, 0) },
-    { "openat", __NR_openat, OP_OPEN, FOLLOW, -1, 0, ONE(0, 1) },
-    { "openat2", __NR_openat2, OP_OPEN, FOLLOW, -1, 0, ONE(0, 1) },
-    { "creat", __NR_creat, OP_OPEN, FOLLOW, -1, 0, ONE(-1, 0) },
-    { "stat", __NR_stat, OP_STAT, FOLLOW, -1, 0, ONE(-1, 0) },
-    { "lstat", __NR_lstat, OP_STAT, NOFOLLOW, -1, 0, ONE(-1, 0) },
-    { "newfstatat", __NR_newfstatat, OP_STAT, NOFOLLOW_FLAG, 3, 0, ONE(0, 1) },
-    { "statx", __NR_statx, OP_STATX, NOFOLLOW_FLAG, 2, 0, ONE(0, 1) },
-    { "statfs", __NR_statfs, OP_STATFS, FOLLOW, -1, 0, ONE(-1, 0) },
-    /* follows unless IN_DONT_FOLLOW (see handle_paths) */
-    { "inotify_add_watch", __NR_inotify_add_watch, OP_INOTIFY, FOLLOW, -1, 0, ONE(-1, 1) },
-    { "access", __NR_access, OP_ACCESS, FOLLOW, -1, 0, ONE(-1, 0) },
-    { "faccessat", __NR_faccessat, OP_ACCESS, FOLLOW, -1, 0, ONE(0, 1) },
-    { "faccessat2", __NR_faccessat2, OP_ACCESS, NOFOLLOW_FLAG, 3, 0, ONE(0, 1) },
-    { "execve", __NR_execve, OP_EXEC, FOLLOW, -1, 0, ONE(-1, 0) },
-    { "execveat", __NR_execveat, OP_EXEC, NOFOLLOW_FLAG, 4, 0, ONE(0, 1) },
-    { "unlink", __NR_unlink, OP_UNLINK, NOFOLLOW, -1, 0, ONE(-1, 0) },
-    { "unlinkat", __NR_unlinkat, OP_UNLINK, NOFOLLOW, -1, 0, ONE(0, 1) },
-    { "rmdir", __NR_rmdir, OP_RMDIR, NOFOLLOW, -1, 0, ONE(-1, 0) },
-    { "rename", __NR_rename, OP_RENAME, NOFOLLOW, -1, 0, TWO(-1, 0, -1, 1) },
-    { "renameat", __NR_renameat, OP_RENAME, NOFOLLOW, -1, 0, TWO(0, 1, 2, 3) },
-    { "renameat2", __NR_renameat2, OP_RENAME, NOFOLLOW, -1, 0, TWO(0, 1, 2, 3) },
-    { "link", __NR_link, OP_LINK, NOFOLLOW, -1, 0, TWO(-1, 0, -1, 1) },
-    { "linkat", __NR_linkat, OP_LINK, FOLLOW_FLAG, 4, 0, TWO(0, 1, 2, 3) },
-    { "symlink", __NR_symlink, OP_SYMLINK, NOFOLLOW, -1, 0, ONE(-1, 1) },
-    { "symlinkat", __NR_symlinkat, OP_SYMLINK, NOFOLLOW, -1, 0, ONE(1, 2) },
-    { "mkdir", __NR_mkdir, OP_MKDIR, NOFOLLOW, -1, 0, ONE(-1, 0) },
-    { "mkdirat", __NR_mkdirat, OP_MKDIR, NOFOLLOW, -1, 0, ONE(0, 1) },
-    { "mknod", __NR_mknod, OP_MKNOD, NOFOLLOW, -1, 0, ONE(-1, 0) },
-    { "mknodat", __NR_mknodat, OP_MKNOD, NOFOLLOW, -1, 0, ONE(0, 1) },
-    { "truncate", __NR_truncate, OP_TRUNCATE, FOLLOW, -1, 0, ONE(-1, 0) },
-    { "chmod", __NR_chmod, OP_CHMOD, FOLLOW, -1, 0, ONE(-1, 0) },
-    { "fchmodat", __NR_fchmodat, OP_CHMOD, FOLLOW, -1, 0, ONE(0, 1) },
-    { "fchmodat2", __NR_fchmodat2, OP_CHMOD, NOFOLLOW_FLAG, 3, 0, ONE(0, 1) },
-    { "chown", __NR_chown, OP_CHOWN, FOLLOW, -1, 0, ONE(-1, 0) },
-    { "lchown", __NR_lchown, OP_CHOWN, NOFOLLOW, -1, 0, ONE(-1, 0) },
-    { "fchownat", __NR_fchownat, OP_CHOWN, NOFOLLOW_FLAG, 4, 0, ONE(0, 1) },
-    { "utime", __NR_utime, OP_UTIME, FOLLOW, -1, 0, ONE(-1, 0) },
-    { "utimes", __NR_utimes, OP_UTIMES, FOLLOW, -1, 0, ONE(-1, 0) },
-    { "futimesat", __NR_futimesat, OP_UTIMES, FOLLOW, -1, 1, ONE(0, 1) },
-    { "utimensat", __NR_utimensat, OP_UTIMENSAT, NOFOLLOW_FLAG, 3, 1, ONE(0, 1) },
-    { "readlink", __NR_readlink, OP_READLINK, NOFOLLOW, -1, 0, ONE(-1, 0) },
-    { "readlinkat", __NR_readlinkat, OP_READLINK, NOFOLLOW, -1, 0, ONE(0, 1) },
-    { "chdir", __NR_chdir, OP_CHDIR, FOLLOW, -1, 0, ONE(-1, 0) },
-    { "setxattr", __NR_setxattr, OP_SETXATTR, FOLLOW, -1, 0, ONE(-1, 0) },
-    { "lsetxattr", __NR_lsetxattr, OP_SETXATTR, NOFOLLOW, -1, 0, ONE(-1, 0) },
-    { "getxattr", __NR_getxattr, OP_GETXATTR, FOLLOW, -1, 0, ONE(-1, 0) },
-    { "lgetxattr", __NR_lgetxattr, OP_GETXATTR, NOFOLLOW, -1, 0, ONE(-1, 0) },
-    { "listxattr", __NR_listxattr, OP_LISTXATTR, FOLLOW, -1, 0, ONE(-1, 0) },
-    { "llistxattr", __NR_llistxattr, OP_LISTXATTR, NOFOLLOW, -1, 0, ONE(-1, 0) },
-    { "removexattr", __NR_removexattr, OP_REMOVEXATTR, FOLLOW, -1, 0, ONE(-1, 0) },
-    { "lremovexattr", __NR_lremovexattr, OP_REMOVEXATTR, NOFOLLOW, -1, 0, ONE(-1, 0) },
-    { "bind", __NR_bind, OP_BIND, NOFOLLOW, -1, 0, ONE(-1, -1) },
-    { "connect", __NR_connect, OP_CONNECT, FOLLOW, -1, 0, ONE(-1, -1) },
+    { "open", __NR_open, OP_OPEN },
+    { "openat", __NR_openat, OP_OPEN },
+    { "openat2", __NR_openat2, OP_OPEN },
+    { "creat", __NR_creat, OP_OPEN },
+    { "stat", __NR_stat, OP_STAT },
+    { "lstat", __NR_lstat, OP_STAT },
+    { "newfstatat", __NR_newfstatat, OP_STAT },
+    { "statx", __NR_statx, OP_STATX },
+    { "statfs", __NR_statfs, OP_STATFS },
+    { "inotify_add_watch", __NR_inotify_add_watch, OP_INOTIFY },
+    { "access", __NR_access, OP_ACCESS },
+    { "faccessat", __NR_faccessat, OP_ACCESS },
+    { "faccessat2", __NR_faccessat2, OP_ACCESS },
+    { "execve", __NR_execve, OP_EXEC },
+    { "execveat", __NR_execveat, OP_EXEC },
+    { "unlink", __NR_unlink, OP_UNLINK },
+    { "unlinkat", __NR_unlinkat, OP_UNLINK },
+    { "rmdir", __NR_rmdir, OP_RMDIR },
+    { "rename", __NR_rename, OP_RENAME },
+    { "renameat", __NR_renameat, OP_RENAME },
+    { "renameat2", __NR_renameat2, OP_RENAME },
+    { "link", __NR_link, OP_LINK },
+    { "linkat", __NR_linkat, OP_LINK },
+    { "symlink", __NR_symlink, OP_SYMLINK },
+    { "symlinkat", __NR_symlinkat, OP_SYMLINK },
+    { "mkdir", __NR_mkdir, OP_MKDIR },
+    { "mkdirat", __NR_mkdirat, OP_MKDIR },
+    { "mknod", __NR_mknod, OP_MKNOD },
+    { "mknodat", __NR_mknodat, OP_MKNOD },
+    { "truncate", __NR_truncate, OP_TRUNCATE },
+    { "chmod", __NR_chmod, OP_CHMOD },
+    { "fchmodat", __NR_fchmodat, OP_CHMOD },
+    { "fchmodat2", __NR_fchmodat2, OP_CHMOD },
+    { "chown", __NR_chown, OP_CHOWN },
+    { "lchown", __NR_lchown, OP_CHOWN },
+    { "fchownat", __NR_fchownat, OP_CHOWN },
+    { "utime", __NR_utime, OP_UTIME },
+    { "utimes", __NR_utimes, OP_UTIMES },
+    { "futimesat", __NR_futimesat, OP_UTIMES },
+    { "utimensat", __NR_utimensat, OP_UTIMENSAT },
+    { "readlink", __NR_readlink, OP_READLINK },
+    { "readlinkat", __NR_readlinkat, OP_READLINK },
+    { "chdir", __NR_chdir, OP_CHDIR },
+    { "setxattr", __NR_setxattr, OP_SETXATTR },
+    { "lsetxattr", __NR_lsetxattr, OP_SETXATTR },
+    { "getxattr", __NR_getxattr, OP_GETXATTR },
+    { "lgetxattr", __NR_lgetxattr, OP_GETXATTR },
+    { "listxattr", __NR_listxattr, OP_LISTXATTR },
+    { "llistxattr", __NR_llistxattr, OP_LISTXATTR },
+    { "removexattr", __NR_removexattr, OP_REMOVEXATTR },
+    { "lremovexattr", __NR_lremovexattr, OP_REMOVEXATTR },
+    { "bind", __NR_bind, OP_BIND },
+    { "connect", __NR_connect, OP_CONNECT },
     /* sendto only with an address (a rule: see sendto_rule) */
-    { "sendto", __NR_sendto, OP_SENDTO, FOLLOW, -1, 0, ONE(-1, -1) },
-    { "sendmsg", __NR_sendmsg, OP_SENDMSG, FOLLOW, -1, 0, ONE(-1, -1) },
-    { "sendmmsg", __NR_sendmmsg, OP_SENDMMSG, FOLLOW, -1, 0, ONE(-1, -1) },
+    { "sendto", __NR_sendto, OP_SENDTO },
+    { "sendmsg", __NR_sendmsg, OP_SENDMSG },
+    { "sendmmsg", __NR_sendmmsg, OP_SENDMMSG },
 };
 
 #define NSYSCALLS (sizeof(syscalls_table) / sizeof(syscalls_table[0]))
@@ -359,8 +332,8 @@ static int answer_fd(const struct fsdeny_state *st, int fd, int flags, sandlock_
 struct act {
     struct fsd_call *c;
     const struct sysinfo *si;
+    const sandlock_syscall_paths *sp;
     int obj, dir, named, flags;
-    uint64_t atflags;
     const char *last;
     mode_t mode;
 };
@@ -476,36 +449,19 @@ static int open_create(const struct fsdeny_state *st, struct fsd_call *c, struct
  * checked, and opened again from that descriptor; entries are created in
  * their checked parent directory. O_PATH opens are answered by the kernel
  * after the check (an O_PATH descriptor cannot be handed over). */
-static int handle_open(const struct fsdeny_state *st, const sandlock_event *ev, const struct sysinfo *si,
-                       sandlock_response *r)
+static int handle_open(const struct fsdeny_state *st, const sandlock_event *ev, sandlock_response *r)
 {
-    uint64_t flags, mode = 0;
-    switch (si->nr) {
-    case __NR_open: flags = ev->args[1]; mode = ev->args[2]; break;
-    case __NR_openat: flags = ev->args[2]; mode = ev->args[3]; break;
-    case __NR_creat: flags = O_CREAT | O_WRONLY | O_TRUNC; mode = ev->args[1]; break;
-    default: {
-        struct open_how how;
-        if (ev->args[3] < sizeof(how))
-            return answer(st, -EINVAL, r);
-        ssize_t n = host->mem_read(ev->handle, ev->args[2], &how, sizeof(how));
-        if (n < 0)
-            return answer(st, n, r);
-        flags = how.flags;
-        mode = how.mode;
-    }
-    }
-    if (flags & O_PATH)
-        flags &= O_PATH | O_CLOEXEC | O_DIRECTORY | O_NOFOLLOW;   /* the kernel ignores the rest */
-    if (!(flags & (O_CREAT | __O_TMPFILE)))
-        mode = 0;
+    sandlock_syscall_paths sp = { .abi_version = SANDLOCK_ABI_VERSION, .struct_size = sizeof(sp) };
+    int count = host->syscall_paths(ev, &sp);
+    if (count <= 0)
+        return count < 0 ? answer(st, count, r) : SANDLOCK_ERROR;
+    uint64_t flags = sp.open_flags, mode = sp.mode;
     int fl = (int)flags;
     struct fsd_call c;
     struct fsd_path p;
     call_init(&c, st, ev);
-    int dirfd = si->p[0].dirfd < 0 ? AT_FDCWD : (int)ev->args[(int)si->p[0].dirfd];
-    int follow = !(fl & O_NOFOLLOW) && !((fl & O_CREAT) && (fl & O_EXCL));
-    int rc = fsd_spell(&c, dirfd, ev->args[(int)si->p[0].path], follow ? FSD_FOLLOW : 0, &p);
+    int follow = (sp.flags & SANDLOCK_PATHS_FOLLOW) != 0;
+    int rc = fsd_spell(&c, sp.path[0].dirfd, sp.path[0].addr, follow ? FSD_FOLLOW : 0, &p);
     if (rc < 0)
         return answer(st, rc, r);
     if (fsd_named_denied(&c, &p)) {
@@ -548,42 +504,44 @@ static int handle_open(const struct fsdeny_state *st, const sandlock_event *ev, 
     return open_existing(st, ev, obj, fl, r);
 }
 
-/* Runs a call on the object the first path reaches. */
-static long act_on_object(struct fsd_call *c, const struct sysinfo *si, int obj, int named, uint64_t atflags)
+/* Runs a call on the object the first path reaches; its other arguments
+ * follow the paths (sp->next_arg). */
+static long act_on_object(struct fsd_call *c, const struct sysinfo *si, const sandlock_syscall_paths *sp, int obj,
+                          int named)
 {
-    const uint64_t *a = c->ev->args;
-    int at = si->p[0].dirfd >= 0;      /* the *at form: arguments shift by one */
+    const uint64_t *a = c->ev->args, *rest = a + sp->next_arg;
+    uint64_t atflags = sp->at_flags;
     switch (si->op) {
-    case OP_STAT: return fsd_do_stat(c, obj, a[1 + at]);
+    case OP_STAT: return fsd_do_stat(c, obj, rest[0]);
     case OP_STATX: return fsd_do_statx(c, obj, (unsigned)atflags, (unsigned)a[3], a[4]);
-    case OP_STATFS: return fsd_do_statfs(c, obj, a[1]);
-    case OP_ACCESS: return fsd_do_access(c, obj, (int)a[1 + at], (int)atflags);
-    case OP_READLINK: return fsd_do_readlink(c, obj, named, a[1 + at], (long)(int)a[2 + at]);
-    case OP_CHMOD: return fsd_do_chmod(c, obj, (mode_t)a[1 + at]);
-    case OP_CHOWN: return fsd_do_chown(c, obj, (long)(int)a[1 + at], (long)(int)a[2 + at]);
-    case OP_TRUNCATE: return fsd_do_truncate(c, obj, (long)a[1]);
-    case OP_UTIME: return fsd_do_utimes(c, obj, 0, a[1]);
-    case OP_UTIMES: return fsd_do_utimes(c, obj, 1, a[1 + at]);
-    case OP_UTIMENSAT: return fsd_do_utimes(c, obj, 2, a[2]);
-    case OP_SETXATTR: return fsd_do_xattr(c, obj, 's', a + 1);
-    case OP_GETXATTR: return fsd_do_xattr(c, obj, 'g', a + 1);
-    case OP_LISTXATTR: return fsd_do_xattr(c, obj, 'l', a + 1);
-    case OP_REMOVEXATTR: return fsd_do_xattr(c, obj, 'r', a + 1);
-    case OP_INOTIFY: return fsd_do_inotify(c, obj, (int)a[0], (uint32_t)a[2]);
+    case OP_STATFS: return fsd_do_statfs(c, obj, rest[0]);
+    case OP_ACCESS: return fsd_do_access(c, obj, (int)rest[0], (int)atflags);
+    case OP_READLINK: return fsd_do_readlink(c, obj, named, rest[0], (long)(int)rest[1]);
+    case OP_CHMOD: return fsd_do_chmod(c, obj, (mode_t)sp->mode);
+    case OP_CHOWN: return fsd_do_chown(c, obj, (long)(int)rest[0], (long)(int)rest[1]);
+    case OP_TRUNCATE: return fsd_do_truncate(c, obj, (long)rest[0]);
+    case OP_UTIME: return fsd_do_utimes(c, obj, 0, rest[0]);
+    case OP_UTIMES: return fsd_do_utimes(c, obj, 1, rest[0]);
+    case OP_UTIMENSAT: return fsd_do_utimes(c, obj, 2, rest[0]);
+    case OP_SETXATTR: return fsd_do_xattr(c, obj, 's', rest);
+    case OP_GETXATTR: return fsd_do_xattr(c, obj, 'g', rest);
+    case OP_LISTXATTR: return fsd_do_xattr(c, obj, 'l', rest);
+    case OP_REMOVEXATTR: return fsd_do_xattr(c, obj, 'r', rest);
+    case OP_INOTIFY: return fsd_do_inotify(c, obj, (int)a[0], (uint32_t)atflags);
     default: return -ENOSYS;
     }
 }
 
 /* Runs a call on the entry the first path names, in its parent dir. */
-static long act_on_entry(struct fsd_call *c, const struct sysinfo *si, int dir, const char *last)
+static long act_on_entry(struct fsd_call *c, const struct sysinfo *si, const sandlock_syscall_paths *sp, int dir,
+                         const char *last)
 {
     const uint64_t *a = c->ev->args;
-    int at = si->p[0].dirfd >= 0;
     switch (si->op) {
-    case OP_UNLINK: return fsd_do_unlink(c, dir, last, at ? (int)a[2] : 0);
+    case OP_UNLINK: return fsd_do_unlink(c, dir, last, (int)sp->at_flags);
     case OP_RMDIR: return fsd_do_unlink(c, dir, last, AT_REMOVEDIR);
-    case OP_MKDIR: return fsd_do_mkdir(c, dir, last, (mode_t)a[1 + at]);
-    case OP_MKNOD: return fsd_do_mknod(c, dir, last, (mode_t)a[1 + at], (dev_t)a[2 + at]);
+    case OP_MKDIR: return fsd_do_mkdir(c, dir, last, (mode_t)sp->mode);
+    case OP_MKNOD: return fsd_do_mknod(c, dir, last, (mode_t)sp->mode, (dev_t)a[sp->next_arg + 1]);
     case OP_SYMLINK: return fsd_do_symlink(c, a[0], dir, last);
     default: return -ENOSYS;
     }
@@ -608,7 +566,8 @@ static long two_call(void *arg)
 
 /* rename and link: both entries in their checked parent directories; a
  * followed or descriptor-named link source as its checked object. */
-static long act_on_two(struct fsd_call *c, const struct sysinfo *si, struct fsd_path *p, int follow)
+static long act_on_two(struct fsd_call *c, const struct sysinfo *si, const sandlock_syscall_paths *sp,
+                       struct fsd_path *p, int follow)
 {
     const char *last1 = NULL, *last2 = NULL;
     int obj = -1, d1 = -1;
@@ -629,7 +588,7 @@ static long act_on_two(struct fsd_call *c, const struct sysinfo *si, struct fsd_
     }
     int d2 = fsd_obtain_parent(c, &p[1], &last2);
     struct two t = { si->op == OP_LINK, obj, d1, last1, d2, last2,
-                     si->nr == __NR_renameat2 ? (unsigned)c->ev->args[4] : 0 };
+                     si->op == OP_RENAME ? (unsigned)sp->at_flags : 0 };
     rc = d2 < 0 ? d2 : fsd_as_child(c->host, c->ev->handle, two_call, &t);
     if (d2 >= 0)
         close(d2);
@@ -640,13 +599,13 @@ static long act_on_two(struct fsd_call *c, const struct sysinfo *si, struct fsd_
 static long object_act(void *arg)
 {
     struct act *a = arg;
-    return act_on_object(a->c, a->si, a->obj, a->named, a->atflags);
+    return act_on_object(a->c, a->si, a->sp, a->obj, a->named);
 }
 
 static long entry_act(void *arg)
 {
     struct act *a = arg;
-    return act_on_entry(a->c, a->si, a->dir, a->last);
+    return act_on_entry(a->c, a->si, a->sp, a->dir, a->last);
 }
 
 /* Decides a non-open call: every path must be allowed as named and as the
@@ -656,26 +615,20 @@ static long entry_act(void *arg)
 static int handle_paths(const struct fsdeny_state *st, const sandlock_event *ev, const struct sysinfo *si,
                         sandlock_response *r)
 {
-    uint64_t atflags = si->flags >= 0 ? ev->args[(int)si->flags] : 0;
-    int follow = si->follow == FOLLOW ||
-                 (si->follow == NOFOLLOW_FLAG && !(atflags & AT_SYMLINK_NOFOLLOW)) ||
-                 (si->follow == FOLLOW_FLAG && (atflags & AT_SYMLINK_FOLLOW));
-    if (si->op == OP_INOTIFY && (ev->args[2] & IN_DONT_FOLLOW))
-        follow = 0;
-    /* readlinkat takes "" without a flag (the symlink dirfd names). */
-    int empty_ok = (si->flags >= 0 && (atflags & AT_EMPTY_PATH)) || si->nr == __NR_readlinkat;
+    sandlock_syscall_paths sp = { .abi_version = SANDLOCK_ABI_VERSION, .struct_size = sizeof(sp) };
+    int n = host->syscall_paths(ev, &sp);
+    if (n <= 0)
+        return n < 0 ? answer(st, n, r) : SANDLOCK_ERROR;
+    int follow = (sp.flags & SANDLOCK_PATHS_FOLLOW) != 0;
     struct fsd_call c;
     struct fsd_path p[2];
     call_init(&c, st, ev);
-    int n = si->p[1].path >= 0 ? 2 : 1;
     long rc = 0;
     for (int i = 0; i < n && rc == 0; i++) {
-        int dirfd = si->p[i].dirfd < 0 ? AT_FDCWD : (int)ev->args[(int)si->p[i].dirfd];
-        /* With AT_EMPTY_PATH a NULL path is "" too (Linux 6.11). */
-        unsigned flags = (i == 0 && empty_ok ? FSD_EMPTY_OK : 0) |
-                         (si->null_ok || (i == 0 && empty_ok && si->flags >= 0) ? FSD_NULL_OK : 0) |
+        unsigned flags = (i == 0 && (sp.flags & SANDLOCK_PATHS_EMPTY_OK) ? FSD_EMPTY_OK : 0) |
+                         (i == 0 && (sp.flags & SANDLOCK_PATHS_NULL_OK) ? FSD_NULL_OK : 0) |
                          (i == 0 && follow ? FSD_FOLLOW : 0);
-        rc = fsd_spell(&c, dirfd, ev->args[(int)si->p[i].path], flags, &p[i]);
+        rc = fsd_spell(&c, sp.path[i].dirfd, sp.path[i].addr, flags, &p[i]);
         if (rc == 0 && fsd_named_denied(&c, &p[i]))
             rc = -EDEADLK;
         if (rc < 0 && i == 1)
@@ -687,14 +640,15 @@ static int handle_paths(const struct fsdeny_state *st, const sandlock_event *ev,
     switch (si->op) {
     case OP_RENAME:
     case OP_LINK:
-        rc = act_on_two(&c, si, p, follow);
+        rc = act_on_two(&c, si, &sp, p, follow);
         fsd_path_release(&p[1]);
         break;
     case OP_UNLINK: case OP_RMDIR: case OP_MKDIR: case OP_MKNOD: case OP_SYMLINK: {
         const char *last;
         int dir = fsd_obtain_parent(&c, &p[0], &last);
         rc = dir < 0 ? dir
-                     : fsd_as_child(host, ev->handle, entry_act, &(struct act){ .c = &c, .si = si, .dir = dir, .last = last });
+                     : fsd_as_child(host, ev->handle, entry_act,
+                                    &(struct act){ .c = &c, .si = si, .sp = &sp, .dir = dir, .last = last });
         if (dir >= 0)
             close(dir);
         break;
@@ -711,7 +665,7 @@ static int handle_paths(const struct fsdeny_state *st, const sandlock_event *ev,
         }
         rc = obj < 0 ? obj
                      : fsd_as_child(host, ev->handle, object_act,
-                                    &(struct act){ .c = &c, .si = si, .obj = obj, .named = named, .atflags = atflags });
+                                    &(struct act){ .c = &c, .si = si, .sp = &sp, .obj = obj, .named = named });
         if (obj >= 0)
             close(obj);
     }
@@ -769,7 +723,7 @@ static int fsdeny_handle(void *state, const sandlock_event *ev, sandlock_respons
     }
     if (si->op >= OP_BIND)
         return handle_socket(st, ev, si, r);
-    return si->op == OP_OPEN ? handle_open(st, ev, si, r) : handle_paths(st, ev, si, r);
+    return si->op == OP_OPEN ? handle_open(st, ev, r) : handle_paths(st, ev, si, r);
 }
 
 static const sandlock_plugin fsdeny_plugin = {
@@ -789,9 +743,11 @@ SANDLOCK_PLUGIN_DEFINE(h)
 {
     host = h;
     /* It acts for the child: only with the child's credentials (ABI 1.3)
-     * and umask (1.5); its keys are declared (1.6). */
+     * and umask (1.5); its keys are declared (1.6); the host decodes its
+     * path arguments and socket addresses (1.8). */
     if (!SANDLOCK_HOST_HAS(h, run_as_child) || !SANDLOCK_HOST_HAS(h, child_umask) ||
-        !SANDLOCK_HOST_HAS(h, config_error))
+        !SANDLOCK_HOST_HAS(h, config_error) || !SANDLOCK_HOST_HAS(h, syscall_paths) ||
+        !SANDLOCK_HOST_HAS(h, sockaddr_decode))
         return NULL;
     return &fsdeny_plugin;
 }

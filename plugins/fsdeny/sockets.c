@@ -108,18 +108,28 @@ static long bind_checked(struct fsd_call *c, struct sock_act *a, struct fsd_path
     return rc;
 }
 
+/* The path a unix address copy (len bytes) names, as the host's decoder
+ * reads it (ABI 1.8: cut at the first NUL, as the kernel does), in d; NULL
+ * when it names none (abstract, autobind, malformed: used as copied). */
+static const char *unix_path(const struct fsd_call *c, void *addr, socklen_t len, sandlock_sockaddr *d)
+{
+    *d = (sandlock_sockaddr){ .abi_version = SANDLOCK_ABI_VERSION, .struct_size = sizeof(*d) };
+    if (len > sizeof(struct sockaddr_un) ||
+        c->host->sockaddr_decode(addr, len, AF_UNIX, SANDLOCK_SA_CONNECT, 0, d) < 0 ||
+        d->kind != SANDLOCK_SA_UNIX_PATH)
+        return NULL;
+    return d->name;
+}
+
 /* Decides the call once the socket is known to be a unix one and the
  * address copied: a bind is made here; a connect allowed returns 0 with
  * the address it is to use. */
 static long unix_call(struct fsd_call *c, struct sock_act *a, sandlock_response *r)
 {
-    const struct sockaddr_un *un = (const struct sockaddr_un *)&a->ss;
-    size_t off = offsetof(struct sockaddr_un, sun_path);
-    if (a->len <= off || a->len > sizeof(*un) || un->sun_family != AF_UNIX || un->sun_path[0] == '\0')
+    sandlock_sockaddr d;
+    const char *path = unix_path(c, &a->ss, a->len, &d);
+    if (!path)
         return a->is_bind ? fsd_as_child(c->host, c->ev->handle, sock_call, a) : 0;   /* no path: as copied */
-    char path[sizeof(un->sun_path) + 1];
-    memcpy(path, un->sun_path, a->len - off);
-    path[a->len - off] = '\0';     /* the kernel ends the name at the first NUL, too */
     struct fsd_path p;
     long rc = fsd_spell_name(c, AT_FDCWD, path, a->is_bind ? 0 : FSD_FOLLOW, &p);
     if (rc < 0)
@@ -229,13 +239,10 @@ static long gather_name(struct fsd_call *c, uint64_t addr, socklen_t len, struct
     if (got < 0)
         return got;
     m->namelen = len;
-    const struct sockaddr_un *un = (const struct sockaddr_un *)&m->name;
-    size_t off = offsetof(struct sockaddr_un, sun_path);
-    if (len <= off || len > sizeof(*un) || un->sun_family != AF_UNIX || un->sun_path[0] == '\0')
+    sandlock_sockaddr d;
+    const char *path = unix_path(c, &m->name, len, &d);
+    if (!path)
         return 0;                  /* no path: the kernel's own answer */
-    char path[sizeof(un->sun_path) + 1];
-    memcpy(path, un->sun_path, len - off);
-    path[len - off] = '\0';
     struct fsd_path p;
     long rc = fsd_spell_name(c, AT_FDCWD, path, FSD_FOLLOW, &p);
     if (rc < 0)

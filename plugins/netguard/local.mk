@@ -11,8 +11,9 @@ plugins_netguard_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 
 # Unit tests of the ADDR parser and the decision rule.
 check_PROGRAMS += plugins/netguard/test-rules
-plugins_netguard_test_rules_SOURCES = plugins/netguard/test-rules.c plugins/netguard/rules.c plugins/pathnorm.c
-plugins_netguard_test_rules_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+plugins_netguard_test_rules_SOURCES = plugins/netguard/test-rules.c plugins/netguard/rules.c plugins/pathnorm.c \
+	core/sockaddr.c
+plugins_netguard_test_rules_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests -I$(top_srcdir)/core
 TESTS += plugins/netguard/test-rules
 
 # Servers (outside) and clients (inside the sandbox): no sanitizers.

@@ -539,22 +539,24 @@ static int decide(const struct netguard_state *st, const sandlock_event *ev, con
     }
     if (s->domain != AF_INET && s->domain != AF_INET6)
         return 1;             /* not netguard's family: performed as given */
-    struct netguard_dest d;
+    /* What the kernel makes of the address: the host's decoder (ABI 1.8). */
+    sandlock_sockaddr sa = { .abi_version = SANDLOCK_ABI_VERSION, .struct_size = sizeof(sa) };
     struct sockaddr_storage given = *ss;
-    int rc = netguard_decode(s->domain, call, ss, *len, 0, &d);
-    if (rc == NG_DECODED && d.kind == NG_IPV4 && memcmp(&given, ss, sizeof(given))) {
+    int rc = host->sockaddr_decode(ss, *len, s->domain, call, 0, &sa);
+    if (rc == 0 && sa.kind == SANDLOCK_SA_INET && (sa.flags & SANDLOCK_SA_THIS_HOST)) {
         /* "this host" was rewritten to 127.0.0.1; a socket bound to an
          * IPv4 address of its own reaches that address instead */
         uint32_t local4 = bound_ipv4(s->fd);
         if (local4) {
             *ss = given;
-            rc = netguard_decode(s->domain, call, ss, *len, local4, &d);
+            rc = host->sockaddr_decode(ss, *len, s->domain, call, local4, &sa);
         }
     }
+    struct netguard_dest d;
     if (rc < 0)
         return rc;
-    if (rc == NG_NO_DEST)
-        return 1;
+    if (netguard_dest_from(&sa, &d))
+        return 1;             /* no destination (a disconnect...) */
     *port = d.port;
     return netguard_allowed(&st->rules, st->default_allow, &d) ? 1 : refused(st, ev, &d, NULL);
 }
@@ -998,9 +1000,10 @@ SANDLOCK_PLUGIN_DEFINE(h)
 {
     host = h;
     /* It acts for the child: only with the child's credentials (ABI 1.3)
-     * and umask (1.5); its keys are declared (1.6). */
+     * and umask (1.5); its keys are declared (1.6); the host decodes its
+     * addresses (1.8). */
     if (!SANDLOCK_HOST_HAS(h, run_as_child) || !SANDLOCK_HOST_HAS(h, child_umask) ||
-        !SANDLOCK_HOST_HAS(h, config_error))
+        !SANDLOCK_HOST_HAS(h, config_error) || !SANDLOCK_HOST_HAS(h, sockaddr_decode))
         return NULL;
     return &netguard_plugin;
 }

@@ -160,107 +160,21 @@ void netguard_rules_free(struct netguard_rules *rules)
     rules->n = 0;
 }
 
-int netguard_dest_inet(const struct sockaddr *sa, size_t len, struct netguard_dest *dest)
+int netguard_dest_from(const sandlock_sockaddr *sa, struct netguard_dest *dest)
 {
-    static const uint8_t v4_mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
     memset(dest->addr, 0, sizeof(dest->addr));
     dest->path[0] = '\0';
-    if (len >= sizeof(struct sockaddr_in) && sa->sa_family == AF_INET) {
-        const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+    dest->port = (int)sa->port;
+    if (sa->kind == SANDLOCK_SA_INET) {
         dest->kind = NG_IPV4;
-        memcpy(dest->addr, &in->sin_addr, 4);
-        dest->port = ntohs(in->sin_port);
-        return 0;
-    }
-    if (len >= sizeof(struct sockaddr_in6) - sizeof(uint32_t) && sa->sa_family == AF_INET6) {
-        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
-        dest->port = ntohs(in6->sin6_port);
-        if (memcmp(in6->sin6_addr.s6_addr, v4_mapped, 12) == 0) {
-            dest->kind = NG_IPV4;
-            memcpy(dest->addr, in6->sin6_addr.s6_addr + 12, 4);
-        } else {
-            dest->kind = NG_IPV6;
-            memcpy(dest->addr, in6->sin6_addr.s6_addr, 16);
-        }
-        return 0;
-    }
-    return -1;
-}
-
-/* "This host" as a destination: the kernel routes 0.0.0.0 to the socket's
- * own address (or 127.0.0.1) and :: to ::1. Rewrites the address bytes at
- * a4 (4 bytes, IPv4) or a6 (16 bytes, IPv6); exactly one is set. */
-static void rewrite_this_host(uint8_t *a4, uint8_t *a6, uint32_t local4)
-{
-    static const uint8_t any6[16];
-    if (a4 && !memcmp(a4, any6, 4)) {
-        uint32_t use = local4 ? local4 : htonl(INADDR_LOOPBACK);
-        memcpy(a4, &use, 4);
-    } else if (a6 && !memcmp(a6, any6, 16)) {
-        memcpy(a6, &in6addr_loopback, 16);
-    }
-}
-
-int netguard_decode(int domain, enum netguard_call call, struct sockaddr_storage *addr, size_t len,
-                    uint32_t local4, struct netguard_dest *dest)
-{
-    static const uint8_t v4_mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-    struct sockaddr_in *in = (struct sockaddr_in *)addr;
-    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)addr;
-    if (len < sizeof(sa_family_t))
-        return -EINVAL;
-    int family = addr->ss_family;
-    if (family == AF_UNSPEC) {
-        if (call == NG_CALL_CONNECT)
-            return NG_NO_DEST;                 /* disconnect */
-        if (domain == AF_INET && call == NG_CALL_BIND) {
-            if (len < sizeof(*in) || in->sin_addr.s_addr != htonl(INADDR_ANY))
-                return -EAFNOSUPPORT;
-            family = AF_INET;                  /* inet_bind's compatibility */
-        } else if (domain == AF_INET) {
-            family = AF_INET;                  /* UDP and raw IPv4 sends */
-        } else if (call == NG_CALL_BIND) {
-            return -EAFNOSUPPORT;
-        } else if (len < sizeof(*in6) - sizeof(uint32_t)) {
-            return NG_NO_DEST;                 /* UDPv6: no address */
-        } else {
-            family = AF_INET6;                 /* raw IPv6 reads it so */
-        }
-    }
-    if (family == AF_INET && (domain == AF_INET || call != NG_CALL_BIND)) {
-        if (len < sizeof(*in))
-            return -EINVAL;
-        if (call != NG_CALL_BIND)
-            rewrite_this_host((uint8_t *)&in->sin_addr, NULL, local4);
-    } else if (family == AF_INET6 && domain == AF_INET6) {
-        if (len < sizeof(*in6) - sizeof(uint32_t))
-            return -EINVAL;
-        if (call != NG_CALL_BIND) {
-            if (!memcmp(in6->sin6_addr.s6_addr, v4_mapped, 12))
-                rewrite_this_host(in6->sin6_addr.s6_addr + 12, NULL, local4);
-            else
-                rewrite_this_host(NULL, in6->sin6_addr.s6_addr, local4);
-        }
-    } else {
-        return -EAFNOSUPPORT;
-    }
-    /* The bytes now say what the kernel will use; read them as `family`. */
-    memset(dest->addr, 0, sizeof(dest->addr));
-    dest->path[0] = '\0';
-    if (family == AF_INET) {
-        dest->kind = NG_IPV4;
-        memcpy(dest->addr, &in->sin_addr, 4);
-        dest->port = ntohs(in->sin_port);
-    } else if (!memcmp(in6->sin6_addr.s6_addr, v4_mapped, 12)) {
-        dest->kind = NG_IPV4;
-        memcpy(dest->addr, in6->sin6_addr.s6_addr + 12, 4);
-        dest->port = ntohs(in6->sin6_port);
-    } else {
+        memcpy(dest->addr, sa->addr, 4);
+    } else if (sa->kind == SANDLOCK_SA_INET6) {
         dest->kind = NG_IPV6;
-        memcpy(dest->addr, in6->sin6_addr.s6_addr, 16);
-        dest->port = ntohs(in6->sin6_port);
+        memcpy(dest->addr, sa->addr, 16);
+    } else {
+        return -1;
     }
-    return NG_DECODED;
+    return 0;
 }
 
 int netguard_dest_unix(const char *path, struct netguard_dest *dest)

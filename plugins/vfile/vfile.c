@@ -20,7 +20,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,9 +35,6 @@
 #endif
 #ifndef __NR_faccessat2
 #define __NR_faccessat2 439
-#endif
-#ifndef AT_EMPTY_PATH
-#define AT_EMPTY_PATH 0x1000
 #endif
 
 #define HOSTFILE_MAX (64u << 20)   /* largest @HOSTFILE served */
@@ -68,51 +64,49 @@ enum action {
     MODIFY,     /* EROFS */
 };
 
+/* A covered syscall and how it is answered; where its path, flags and
+ * other arguments are is the host's to say (host->syscall_paths). */
 struct sysinfo {
     const char *name;
     int nr;
     enum action action;
-    signed char dirfd[2];     /* argument index of each path's dirfd, -1: AT_FDCWD */
-    signed char path[2];      /* argument index of each path, -1: none */
-    signed char flags;        /* argument index of AT_* flags, -1: none */
-    signed char extra;        /* OPEN: flags; STAT/STATX: buffer; ACCESS: mode */
 };
 
 static const struct sysinfo table[] = {
-    { "open", __NR_open, OPEN, { -1, -1 }, { 0, -1 }, -1, 1 },
-    { "openat", __NR_openat, OPEN, { 0, -1 }, { 1, -1 }, -1, 2 },
-    { "openat2", __NR_openat2, OPEN, { 0, -1 }, { 1, -1 }, -1, 2 },
-    { "creat", __NR_creat, OPEN, { -1, -1 }, { 0, -1 }, -1, -1 },
-    { "stat", __NR_stat, STAT, { -1, -1 }, { 0, -1 }, -1, 1 },
-    { "lstat", __NR_lstat, STAT, { -1, -1 }, { 0, -1 }, -1, 1 },
-    { "newfstatat", __NR_newfstatat, STAT, { 0, -1 }, { 1, -1 }, 3, 2 },
-    { "statx", __NR_statx, STATX, { 0, -1 }, { 1, -1 }, 2, 4 },
-    { "access", __NR_access, ACCESS, { -1, -1 }, { 0, -1 }, -1, 1 },
-    { "faccessat", __NR_faccessat, ACCESS, { 0, -1 }, { 1, -1 }, -1, 2 },
-    { "faccessat2", __NR_faccessat2, ACCESS, { 0, -1 }, { 1, -1 }, 3, 2 },
-    { "readlink", __NR_readlink, READLINK, { -1, -1 }, { 0, -1 }, -1, -1 },
-    { "readlinkat", __NR_readlinkat, READLINK, { 0, -1 }, { 1, -1 }, -1, -1 },
-    { "execve", __NR_execve, EXEC, { -1, -1 }, { 0, -1 }, -1, -1 },
-    { "execveat", __NR_execveat, EXEC, { 0, -1 }, { 1, -1 }, 4, -1 },
-    { "unlink", __NR_unlink, MODIFY, { -1, -1 }, { 0, -1 }, -1, -1 },
-    { "unlinkat", __NR_unlinkat, MODIFY, { 0, -1 }, { 1, -1 }, -1, -1 },
-    { "rename", __NR_rename, MODIFY, { -1, -1 }, { 0, 1 }, -1, -1 },
-    { "renameat", __NR_renameat, MODIFY, { 0, 2 }, { 1, 3 }, -1, -1 },
-    { "renameat2", __NR_renameat2, MODIFY, { 0, 2 }, { 1, 3 }, -1, -1 },
-    { "link", __NR_link, MODIFY, { -1, -1 }, { 0, 1 }, -1, -1 },
-    { "linkat", __NR_linkat, MODIFY, { 0, 2 }, { 1, 3 }, 4, -1 },
-    { "truncate", __NR_truncate, MODIFY, { -1, -1 }, { 0, -1 }, -1, -1 },
-    { "chmod", __NR_chmod, MODIFY, { -1, -1 }, { 0, -1 }, -1, -1 },
-    { "fchmodat", __NR_fchmodat, MODIFY, { 0, -1 }, { 1, -1 }, -1, -1 },
-    { "chown", __NR_chown, MODIFY, { -1, -1 }, { 0, -1 }, -1, -1 },
-    { "lchown", __NR_lchown, MODIFY, { -1, -1 }, { 0, -1 }, -1, -1 },
-    { "fchownat", __NR_fchownat, MODIFY, { 0, -1 }, { 1, -1 }, 4, -1 },
-    { "utimes", __NR_utimes, MODIFY, { -1, -1 }, { 0, -1 }, -1, -1 },
-    { "utimensat", __NR_utimensat, MODIFY, { 0, -1 }, { 1, -1 }, 3, -1 },
-    { "setxattr", __NR_setxattr, MODIFY, { -1, -1 }, { 0, -1 }, -1, -1 },
-    { "lsetxattr", __NR_lsetxattr, MODIFY, { -1, -1 }, { 0, -1 }, -1, -1 },
-    { "removexattr", __NR_removexattr, MODIFY, { -1, -1 }, { 0, -1 }, -1, -1 },
-    { "lremovexattr", __NR_lremovexattr, MODIFY, { -1, -1 }, { 0, -1 }, -1, -1 },
+    { "open", __NR_open, OPEN },
+    { "openat", __NR_openat, OPEN },
+    { "openat2", __NR_openat2, OPEN },
+    { "creat", __NR_creat, OPEN },
+    { "stat", __NR_stat, STAT },
+    { "lstat", __NR_lstat, STAT },
+    { "newfstatat", __NR_newfstatat, STAT },
+    { "statx", __NR_statx, STATX },
+    { "access", __NR_access, ACCESS },
+    { "faccessat", __NR_faccessat, ACCESS },
+    { "faccessat2", __NR_faccessat2, ACCESS },
+    { "readlink", __NR_readlink, READLINK },
+    { "readlinkat", __NR_readlinkat, READLINK },
+    { "execve", __NR_execve, EXEC },
+    { "execveat", __NR_execveat, EXEC },
+    { "unlink", __NR_unlink, MODIFY },
+    { "unlinkat", __NR_unlinkat, MODIFY },
+    { "rename", __NR_rename, MODIFY },
+    { "renameat", __NR_renameat, MODIFY },
+    { "renameat2", __NR_renameat2, MODIFY },
+    { "link", __NR_link, MODIFY },
+    { "linkat", __NR_linkat, MODIFY },
+    { "truncate", __NR_truncate, MODIFY },
+    { "chmod", __NR_chmod, MODIFY },
+    { "fchmodat", __NR_fchmodat, MODIFY },
+    { "chown", __NR_chown, MODIFY },
+    { "lchown", __NR_lchown, MODIFY },
+    { "fchownat", __NR_fchownat, MODIFY },
+    { "utimes", __NR_utimes, MODIFY },
+    { "utimensat", __NR_utimensat, MODIFY },
+    { "setxattr", __NR_setxattr, MODIFY },
+    { "lsetxattr", __NR_lsetxattr, MODIFY },
+    { "removexattr", __NR_removexattr, MODIFY },
+    { "lremovexattr", __NR_lremovexattr, MODIFY },
 };
 
 #define NTABLE (sizeof(table) / sizeof(table[0]))
@@ -312,40 +306,28 @@ static int answer_error(sandlock_response *r, int err)
 }
 
 /* Resolves path argument i of the call. Returns 1 with the path in buf,
- * 0 when the call names no path (NULL or empty with AT_EMPTY_PATH: it acts
- * on a descriptor), or -errno. */
-static int path_of(const sandlock_event *ev, const struct sysinfo *si, int i, char *buf, size_t size)
+ * 0 when the call names no path (NULL or empty where the call takes that
+ * for its dirfd), or -errno. */
+static int path_of(const sandlock_event *ev, const sandlock_syscall_paths *sp, int i, char *buf, size_t size)
 {
-    uint64_t addr = ev->args[(int)si->path[i]];
-    int dirfd = si->dirfd[i] < 0 ? AT_FDCWD : (int)ev->args[(int)si->dirfd[i]];
-    if (addr == 0)
-        return si->action == MODIFY && si->nr == __NR_utimensat ? 0 : -EFAULT;
+    const sandlock_path_arg *p = &sp->path[i];
+    unsigned on_dirfd = i == 0 ? sp->flags : 0;
+    if (p->addr == 0)
+        return on_dirfd & SANDLOCK_PATHS_NULL_OK ? 0 : -EFAULT;
     char first;
-    ssize_t n = host->mem_read_string(ev->handle, addr, &first, 1);
+    ssize_t n = host->mem_read_string(ev->handle, p->addr, &first, 1);
     if (n == 0)
-        return si->flags >= 0 && (ev->args[(int)si->flags] & AT_EMPTY_PATH) ? 0 : -ENOENT;
+        return on_dirfd & SANDLOCK_PATHS_EMPTY_OK ? 0 : -ENOENT;
     if (n < 0 && n != -ENAMETOOLONG)
         return (int)n;
-    n = host->resolve_path(ev->handle, dirfd, addr, buf, size);
+    n = host->resolve_path(ev->handle, p->dirfd, p->addr, buf, size);
     return n < 0 ? (int)n : 1;
 }
 
 /* Opens a virtual file: read-only opens get a fresh sealed memfd. */
-static int answer_open(const struct vfile_entry *f, const sandlock_event *ev, const struct sysinfo *si,
-                       sandlock_response *r)
+static int answer_open(const struct vfile_entry *f, const sandlock_syscall_paths *sp, sandlock_response *r)
 {
-    uint64_t flags = O_CREAT | O_WRONLY | O_TRUNC;
-    if (si->nr == __NR_openat2) {
-        struct open_how how;
-        if (ev->args[3] < sizeof(how))
-            return answer_error(r, EINVAL);
-        ssize_t n = host->mem_read(ev->handle, ev->args[2], &how, sizeof(how));
-        if (n < 0)
-            return answer_error(r, (int)-n);
-        flags = how.flags;
-    } else if (si->extra >= 0) {
-        flags = ev->args[(int)si->extra];
-    }
+    uint64_t flags = sp->open_flags;
     if (flags & O_DIRECTORY)
         return answer_error(r, ENOTDIR);
     if ((flags & O_CREAT) && (flags & O_EXCL))
@@ -361,14 +343,14 @@ static int answer_open(const struct vfile_entry *f, const sandlock_event *ev, co
 
 /* Writes the stat (or statx) of a virtual file into the child's buffer. */
 static int answer_stat(const struct vfile_state *st, const struct vfile_entry *f, const sandlock_event *ev,
-                       const struct sysinfo *si, sandlock_response *r)
+                       const struct sysinfo *si, const sandlock_syscall_paths *sp, sandlock_response *r)
 {
     struct stat sb = st->st;
     sb.st_size = (off_t)f->len;
     sb.st_blocks = (blkcnt_t)((f->len + 511) / 512);
     ssize_t n;
     if (si->action == STAT) {
-        n = host->mem_write(ev->handle, ev->args[(int)si->extra], &sb, sizeof(sb));
+        n = host->mem_write(ev->handle, ev->args[sp->next_arg], &sb, sizeof(sb));
     } else {
         struct statx sx;
         memset(&sx, 0, sizeof(sx));
@@ -389,7 +371,7 @@ static int answer_stat(const struct vfile_state *st, const struct vfile_entry *f
         sx.stx_ctime.tv_nsec = (uint32_t)sb.st_ctim.tv_nsec;
         sx.stx_dev_major = major(sb.st_dev);
         sx.stx_dev_minor = minor(sb.st_dev);
-        n = host->mem_write(ev->handle, ev->args[(int)si->extra], &sx, sizeof(sx));
+        n = host->mem_write(ev->handle, ev->args[4], &sx, sizeof(sx));   /* statx(dirfd, path, flags, mask, buf) */
     }
     if (n < 0)
         return answer_error(r, (int)-n);
@@ -405,9 +387,13 @@ static int vfile_handle(void *state, const sandlock_event *ev, sandlock_response
         if (table[i].nr == ev->nr)
             si = &table[i];
     const struct vfile_entry *f = NULL;
-    for (int i = 0; si && i < 2 && si->path[i] >= 0 && !f; i++) {
+    sandlock_syscall_paths sp = { .abi_version = SANDLOCK_ABI_VERSION, .struct_size = sizeof(sp) };
+    int count = si ? host->syscall_paths(ev, &sp) : 0;
+    if (count < 0)
+        return answer_error(r, -count);
+    for (int i = 0; i < count && !f; i++) {
         char path[PATH_MAX];
-        int rc = path_of(ev, si, i, path, sizeof(path));
+        int rc = path_of(ev, &sp, i, path, sizeof(path));
         if (rc < 0)
             return answer_error(r, -rc);
         if (rc == 1)
@@ -419,12 +405,12 @@ static int vfile_handle(void *state, const sandlock_event *ev, sandlock_response
     }
     switch (si->action) {
     case OPEN:
-        return answer_open(f, ev, si, r);
+        return answer_open(f, &sp, r);
     case STAT:
     case STATX:
-        return answer_stat(st, f, ev, si, r);
+        return answer_stat(st, f, ev, si, &sp, r);
     case ACCESS: {
-        uint64_t mode = ev->args[(int)si->extra];
+        uint64_t mode = ev->args[sp.next_arg];
         if (mode & W_OK)
             return answer_error(r, EROFS);
         if (mode & X_OK)
@@ -458,5 +444,6 @@ static const sandlock_plugin vfile_plugin = {
 SANDLOCK_PLUGIN_DEFINE(h)
 {
     host = h;
-    return SANDLOCK_HOST_HAS(h, config_error) ? &vfile_plugin : NULL;
+    /* Its keys are declared (ABI 1.6); the host decodes its arguments (1.8). */
+    return SANDLOCK_HOST_HAS(h, config_error) && SANDLOCK_HOST_HAS(h, syscall_paths) ? &vfile_plugin : NULL;
 }

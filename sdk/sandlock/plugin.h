@@ -107,6 +107,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #ifdef __cplusplus
@@ -117,7 +118,7 @@ extern "C" {
  * part of the entry symbol's name. */
 #define SANDLOCK_ABI_MAJOR 1
 /* ABI revision within the major version: bumped when members are appended. */
-#define SANDLOCK_ABI_MINOR 7
+#define SANDLOCK_ABI_MINOR 8
 /* The value stored in every abi_version field: major << 16 | minor. */
 #define SANDLOCK_ABI_VERSION ((SANDLOCK_ABI_MAJOR << 16) | SANDLOCK_ABI_MINOR)
 
@@ -304,8 +305,9 @@ typedef struct sandlock_held_dir {
  * threads the plugin started itself, and concurrently; except defer(),
  * which only works inside handle().
  *
- * Credentials: a service that acts on the child's behalf (open_path; since
- * ABI 1.3) does so with the trapped thread's credentials as they are at
+ * Credentials: a service that acts on the child's behalf (open_path since
+ * ABI 1.3; mkdir_path, unlink_path, rename_path, link_path, symlink_path
+ * and stat_path since 1.8) does so with the trapped thread's credentials as they are at
  * that moment -- effective and file-system uid and gid, supplementary
  * groups, effective capabilities -- so it succeeds only where the child's
  * own call would; sandlock's stay in force for everything else (reading
@@ -501,6 +503,117 @@ typedef struct sandlock_key_decl {
     const char *help;      /* one line for `sandlock plugins`, e.g.
                               "errno of a denied call (default EACCES)" */
 } sandlock_key_decl;
+
+/* ------------------------------------------------------------------------
+ * Arguments decoded once (ABI 1.8): host->syscall_paths and
+ * host->sockaddr_decode.
+ *
+ * Where a path syscall keeps its path(s), its dirfd(s), its AT_* flags,
+ * open flags and mode is one table in the host, not one per plugin.
+ * syscall_paths() fills a sandlock_syscall_paths from an event; the plugin
+ * then reads or resolves each path with the services above
+ * (mem_read_string, resolve_path...) from path[i].dirfd and path[i].addr.
+ * Every path string is read from the child once per notification, for the
+ * whole chain: syscall_paths() reads them and the host keeps those bytes
+ * until the notification is answered, so every later read of the same
+ * address -- by this plugin, a later instance of the chain or any host
+ * service -- sees the same bytes, however the child's threads rewrite its
+ * memory meanwhile (one instance cannot be shown a harmless path and the
+ * next a denied one). Other strings (an exec's argv) are kept as room
+ * allows; the path strings are never pushed out by them.
+ * ------------------------------------------------------------------------ */
+
+/* sandlock_syscall_paths.flags: how the call treats path[0]. */
+#define SANDLOCK_PATHS_FOLLOW 1u    /* a final symlink is followed, given the
+                                       call's flags (O_NOFOLLOW, O_CREAT|O_EXCL,
+                                       AT_SYMLINK_NOFOLLOW, AT_SYMLINK_FOLLOW,
+                                       IN_DONT_FOLLOW) */
+#define SANDLOCK_PATHS_EMPTY_OK 2u  /* "" names dirfd itself (AT_EMPTY_PATH given;
+                                       readlinkat always) */
+#define SANDLOCK_PATHS_NULL_OK 4u   /* a NULL path names dirfd itself (utimensat,
+                                       futimesat; with AT_EMPTY_PATH since Linux 6.11) */
+#define SANDLOCK_PATHS_OPEN 8u      /* an open (open, openat, openat2, creat):
+                                       open_flags is set */
+
+/* One path argument. */
+typedef struct sandlock_path_arg {
+    int32_t dirfd;         /* where a relative path starts: AT_FDCWD or the
+                              child's descriptor (the raw argument as int) */
+    uint32_t arg;          /* index of the path argument in event->args */
+    uint64_t addr;         /* the path string's address in the child (0: NULL) */
+} sandlock_path_arg;
+
+typedef struct sandlock_syscall_paths {
+    uint32_t abi_version;  /* SANDLOCK_ABI_VERSION of the caller */
+    uint32_t struct_size;  /* sizeof(sandlock_syscall_paths) of the caller */
+    /* --- ABI 1.8 --- */
+    uint32_t count;        /* path arguments: 1, or 2 (rename and link
+                              families: path[0] the old, path[1] the new) */
+    uint32_t flags;        /* SANDLOCK_PATHS_* */
+    uint64_t at_flags;     /* the call's flags argument, 0 when it has none:
+                              AT_* (the *at calls, statx, execveat,
+                              linkat...), unlinkat's AT_REMOVEDIR,
+                              renameat2's RENAME_*, inotify_add_watch's mask */
+    uint64_t open_flags;   /* OPEN: the O_* flags as the kernel applies them
+                              (openat2: how.flags read from the child; creat:
+                              O_CREAT|O_WRONLY|O_TRUNC; with O_PATH only
+                              O_PATH, O_CLOEXEC, O_DIRECTORY and O_NOFOLLOW,
+                              which is all the kernel looks at) */
+    uint32_t mode;         /* the mode argument: of an open that creates
+                              (O_CREAT, O_TMPFILE; 0 otherwise), creat,
+                              mkdir(at), mknod(at) (type bits included),
+                              chmod, fchmodat(2); else 0 */
+    uint32_t next_arg;     /* index of the first argument after the paths and
+                              their dirfds: stat's buffer, chmod's mode,
+                              chown's uid, mknod's mode, readlink's buffer,
+                              access's mode, the xattr name, execve's argv
+                              (symlink, symlinkat: the target string is
+                              argument 0 and is not a path argument; path[0]
+                              is the link to create) */
+    sandlock_path_arg path[2];
+} sandlock_syscall_paths;
+
+/* host->sockaddr_decode: `call`. */
+#define SANDLOCK_SA_AS_GIVEN 0  /* read the address by its own family (a log) */
+#define SANDLOCK_SA_CONNECT 1
+#define SANDLOCK_SA_BIND 2
+#define SANDLOCK_SA_SEND 3      /* sendto, sendmsg, sendmmsg */
+
+/* sandlock_sockaddr.kind */
+#define SANDLOCK_SA_NONE 0           /* no destination: AF_UNSPEC connect (a
+                                        disconnect), AF_UNSPEC send on an IPv6
+                                        UDP socket, a length of 0 */
+#define SANDLOCK_SA_INET 1           /* IPv4: addr[0..3], port (also an
+                                        IPv4-mapped IPv6 address: MAPPED) */
+#define SANDLOCK_SA_INET6 2          /* IPv6: addr[0..15], port, scope_id */
+#define SANDLOCK_SA_UNIX_PATH 3      /* name: the path, as the child gave it */
+#define SANDLOCK_SA_UNIX_ABSTRACT 4  /* name: the abstract name without its
+                                        leading NUL (may hold NULs: name_len) */
+#define SANDLOCK_SA_UNIX_UNNAMED 5   /* no name: a bind autobinds */
+#define SANDLOCK_SA_OTHER 6          /* another family (family says which) */
+
+/* sandlock_sockaddr.flags */
+#define SANDLOCK_SA_MAPPED 1u     /* INET read from an IPv4-mapped IPv6 address */
+#define SANDLOCK_SA_THIS_HOST 2u  /* the address given means "this host"
+                                     (0.0.0.0, ::, ::ffff:0.0.0.0 to connect
+                                     or send to): addr is where the kernel
+                                     goes, and the copy was rewritten so */
+
+typedef struct sandlock_sockaddr {
+    uint32_t abi_version;  /* SANDLOCK_ABI_VERSION of the caller */
+    uint32_t struct_size;  /* sizeof(sandlock_sockaddr) of the caller */
+    /* --- ABI 1.8 --- */
+    uint32_t kind;         /* SANDLOCK_SA_* */
+    uint32_t family;       /* the family the kernel reads (AF_INET for an
+                              AF_UNSPEC send on an IPv4 socket...); the
+                              address's own for OTHER */
+    uint32_t flags;        /* SANDLOCK_SA_MAPPED, SANDLOCK_SA_THIS_HOST */
+    uint32_t port;         /* INET, INET6: host byte order */
+    uint32_t scope_id;     /* INET6 */
+    uint32_t name_len;     /* UNIX_PATH, UNIX_ABSTRACT: bytes in name */
+    uint8_t addr[16];      /* INET: 4 bytes, INET6: 16; network byte order */
+    char name[112];        /* UNIX_PATH, UNIX_ABSTRACT, NUL-terminated */
+} sandlock_sockaddr;
 
 /* ------------------------------------------------------------------------
  * The host table, passed to the entry point. Valid for the whole life of
@@ -927,6 +1040,84 @@ typedef struct sandlock_host {
     ssize_t (*config_path)(const sandlock_config *cfg, const char *key,
                            size_t nth, char *buf, size_t size);
     int (*open_trusted)(const char *path, char *why, size_t whylen);
+
+    /* --- ABI 1.8: arguments decoded once (check with SANDLOCK_HOST_HAS) ---
+     * See "Arguments decoded once" above.
+     *
+     * syscall_paths: where the path syscall of `ev` keeps its paths and
+     *   what its other arguments imply. `out` has abi_version and
+     *   struct_size set by the caller. Covers, where the architecture has
+     *   them: open, openat, openat2, creat, stat, lstat, newfstatat
+     *   (fstatat64), statx, statfs, access, faccessat, faccessat2,
+     *   readlink(at), execve(at), chdir, truncate, chmod, fchmodat(2),
+     *   chown, lchown, fchownat, utime, utimes, futimesat, utimensat,
+     *   mkdir(at), mknod(at), unlink(at), rmdir, rename, renameat(2), link,
+     *   linkat, symlink(at), the path xattr calls ((l)setxattr,
+     *   (l)getxattr, (l)listxattr, (l)removexattr) and inotify_add_watch;
+     *   only the host's own architecture runs in a sandbox (a call of
+     *   another kills its process), so there are no compat numbers. Reads
+     *   each path string once for the chain (see above) and, for openat2,
+     *   the open_how. Returns count (1 or 2); 0 when the call takes no
+     *   path (out->count 0); -EINVAL (NULL, struct_size too small, an
+     *   openat2 size below the open_how's: the child's call fails so too),
+     *   -EFAULT (openat2's open_how unreadable), -ESRCH. On -EINVAL and
+     *   -EFAULT from openat2 the paths are filled nevertheless (a log
+     *   still shows them). A string that cannot be read is not an error
+     *   here: the read that follows reports it.
+     * sockaddr_decode: what the kernel makes of the socket address `addr`
+     *   (`len` bytes, a copy of the child's: never the child's memory)
+     *   given to `call` on a socket of family `domain` (SO_DOMAIN; 0 when
+     *   unknown: the address is then read by its own family, as a log
+     *   shows it). As the kernel reads it: AF_UNSPEC is a disconnect for
+     *   connect, an IPv4 address for a send or for bind of 0.0.0.0 on an
+     *   IPv4 socket, an IPv6 one for a send on a raw IPv6 socket; an
+     *   AF_INET address on an IPv6 socket is IPv4; an IPv4-mapped IPv6
+     *   address is INET with MAPPED. A destination of connect or send that
+     *   means "this host" is where the kernel goes: `local4` (network
+     *   byte order; the socket's own IPv4 address when it is bound to one,
+     *   else 0 for 127.0.0.1), ::1 for IPv6; the copy at `addr` is
+     *   rewritten to it (THIS_HOST), so a call made with the copy goes
+     *   where the decision looked. Unix: a path (UNIX_PATH, cut at its
+     *   first NUL as the kernel does), an abstract name, or no name. Pure:
+     *   no notification needed. Returns 0, or the -errno the kernel gives
+     *   such a call: -EINVAL (too short for its family), -EAFNOSUPPORT (a
+     *   family the socket does not take); -EINVAL also for NULL arguments
+     *   or a struct_size too small.                                      */
+    int (*syscall_paths)(const sandlock_event *ev, sandlock_syscall_paths *out);
+    int (*sockaddr_decode)(void *addr, size_t len, int domain, unsigned call, uint32_t local4,
+                           sandlock_sockaddr *out);
+
+    /* 1.8: on the child's behalf, beyond open. Each makes one call as the
+     *   child's own would: `path` (and `to`) resolved inside the child's
+     *   root directory and mount namespace as open_path() resolves it (an
+     *   absolute path from the child's root, a relative one from its cwd;
+     *   "..", symlinks and /proc/self/root tricks cannot leave that root;
+     *   magic links are refused with -ELOOP), the parent directory looked
+     *   up and the call made with the trapped thread's credentials at
+     *   that moment (see "Credentials"), entries created under the child's
+     *   umask and owned by its fsuid and fsgid. The final component is
+     *   the call's own: a symlink there is not followed (except by
+     *   stat_path without AT_SYMLINK_NOFOLLOW, and link_path's `path` with
+     *   AT_SYMLINK_FOLLOW), "." and ".." get the kernel's answer for them.
+     *   Returns 0, or the kernel's -errno for the call (-EEXIST, -ENOENT,
+     *   -EACCES, -ENOTEMPTY, -EXDEV...), -ESRCH (the notification is gone),
+     *   -EPERM (the credentials cannot be taken over), -EINVAL (NULL or
+     *   empty path, unknown flags).
+     * mkdir_path: mkdir(path, mode & 07777 under the child's umask).
+     * unlink_path: unlinkat(path, flags): 0 or AT_REMOVEDIR.
+     * rename_path: renameat2(path, to, flags): RENAME_NOREPLACE,
+     *   RENAME_EXCHANGE, RENAME_WHITEOUT as the kernel takes them.
+     * link_path: linkat(path, to, flags): 0 or AT_SYMLINK_FOLLOW.
+     * symlink_path: symlink(target, path): `target` is stored as given
+     *   (it is not resolved).
+     * stat_path: fstatat(path, *st, flags): 0 or AT_SYMLINK_NOFOLLOW; a
+     *   symlink followed is followed inside the child's root.          */
+    int (*mkdir_path)(sandlock_handle h, const char *path, mode_t mode);
+    int (*unlink_path)(sandlock_handle h, const char *path, int flags);
+    int (*rename_path)(sandlock_handle h, const char *path, const char *to, unsigned flags);
+    int (*link_path)(sandlock_handle h, const char *path, const char *to, int flags);
+    int (*symlink_path)(sandlock_handle h, const char *target, const char *path);
+    int (*stat_path)(sandlock_handle h, const char *path, struct stat *st, int flags);
 } sandlock_host;
 
 /* True when the host table has member `m` (a function added in a later

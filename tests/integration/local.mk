@@ -41,6 +41,17 @@ tests_integration_keyed_la_CFLAGS = $(PLUGIN_CFLAGS)
 tests_integration_keyed_la_LDFLAGS = $(TEST_MODULE_FLAGS)
 tests_integration_keyed_la_LIBADD = $(PTHREAD_LIBS)
 
+# Redirects path calls to the host's on-behalf services (behalf.sh); its
+# probe is static so that it also runs in a bare chroot.
+check_LTLIBRARIES += tests/integration/onbehalf.la
+tests_integration_onbehalf_la_SOURCES = tests/integration/onbehalf.c
+tests_integration_onbehalf_la_CFLAGS = $(PLUGIN_CFLAGS)
+tests_integration_onbehalf_la_LDFLAGS = $(TEST_MODULE_FLAGS)
+check_PROGRAMS += tests/integration/behalfprobe
+tests_integration_behalfprobe_SOURCES = tests/integration/behalfprobe.c
+tests_integration_behalfprobe_CFLAGS = $(WARN_CFLAGS)
+tests_integration_behalfprobe_LDFLAGS = -all-static
+
 # A plugin built for ABI 1.2: no declared keys (keys.sh).
 check_LTLIBRARIES += tests/integration/abi12.la
 tests_integration_abi12_la_SOURCES = tests/integration/abi12.c
@@ -76,6 +87,7 @@ INTEGRATION_TESTS = \
 	tests/integration/dropins.sh \
 	tests/integration/keys.sh \
 	tests/integration/faults.sh \
+	tests/integration/behalf.sh \
 	tests/integration/nopidns.sh
 TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)

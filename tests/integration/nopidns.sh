@@ -30,7 +30,7 @@ if [ "$out" = "getppid=1 errno=0" ]; then
 fi
 like "running as nobody: no PID namespace (the stub is not pid 1)" "$out" "^getppid=[0-9]+ errno=0$"
 
-for t in lifecycle verdicts signals chain exceptions handoff filter rules eintr denials cli dropins keys faults hostview; do
+for t in lifecycle verdicts signals chain exceptions handoff filter rules eintr denials cli dropins keys faults hostview behalf; do
     while IFS= read -r line; do
         case $line in
         "ok "*) pass "nopidns: $t: ${line#ok * - }" ;;

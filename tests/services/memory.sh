@@ -32,4 +32,14 @@ write-null: errno=EFAULT
 write-readonly: errno=EFAULT"
 is "no plugin failure was logged" "$err" ""
 
+# Read once per notification (ABI 1.8): a thread of the child flips the
+# old path of a rename while the plugin reads both paths, six other strings
+# of the child, and both paths again; every read of a path within one
+# notification must give the bytes of the first, until both names were
+# seen many times (the race ran both ways).
+ini=$(svc_ini flip)
+run_sandlock run -c "$ini" -- "$PROBE" flip-rename
+is "a flipping path reads the same within a notification, after other strings too" "$out" \
+    "flip-rename: differ=0 both=1"
+
 done_testing

@@ -226,6 +226,43 @@ static void *dup_socket_thread(void *arg)
     return NULL;
 }
 
+/* flip-rename: one thread rewrites the old path between two names of the
+ * same length while the other renames; the plugin reports whether any
+ * read of a path differed within one notification (svc.c, read_once). */
+static char flip_old[64] = "/nonexistent/AAAAAAAA";
+static atomic_int flip_stop;
+
+static void *flipper(void *arg)
+{
+    (void)arg;
+    char *name = strrchr(flip_old, '/') + 1;
+    while (!atomic_load_explicit(&flip_stop, memory_order_relaxed)) {
+        char c = name[0] == 'A' ? 'B' : 'A';
+        for (int i = 0; name[i]; i++)
+            ((volatile char *)name)[i] = c;
+    }
+    return NULL;
+}
+
+static void flip_rename(void)
+{
+    pthread_t t;
+    pthread_create(&t, NULL, flipper, NULL);
+    long differ = 0, seen[2] = { 0, 0 }, n;
+    /* Until both names were seen often (the race ran both ways), at most
+     * a bounded number of calls. */
+    for (n = 0; n < 400000 && (seen[0] < 500 || seen[1] < 500); n++) {
+        long rc = syscall(SYS_renameat2, AT_FDCWD, flip_old, AT_FDCWD, "/nonexistent/new", 1u << 30);
+        if (rc < 100)
+            break;
+        differ += (rc - 100) & 1;
+        seen[((rc - 100) >> 1) & 1]++;
+    }
+    atomic_store(&flip_stop, 1);
+    pthread_join(t, NULL);
+    printf("flip-rename: differ=%ld both=%d\n", differ, seen[0] >= 500 && seen[1] >= 500);
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -330,6 +367,8 @@ int main(int argc, char **argv)
             if (chdir(arg))
                 printf("cd: errno=%s\n", ename(errno));
             i++;
+        } else if (!strcmp(op, "flip-rename")) {
+            flip_rename();
         } else if (!strcmp(op, "umask")) {       /* umask OCTAL */
             umask((mode_t)strtol(arg, NULL, 8));
             i++;

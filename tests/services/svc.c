@@ -34,6 +34,12 @@
  *                             a read of fd 101, or fini, instead of a time)
  *   read(101, ...)            releases every held deferred read; returns 0
  *   getppid()                 returns 4242 at once
+ *   renameat2(old, new, 1<<30) read once (ABI 1.8): syscall_paths, then both
+ *                             paths, six other strings of the child, both
+ *                             paths again; returns 100 + 1 when a second
+ *                             read differs from the first + 2 when old's
+ *                             first read had a 'B' after its last '/'
+ *                             (other renameat2 calls, mv's, continue)
  *
  * Keys: bufsize (default 64), pathsize (resolve_path's buffer, default
  * 4096), defer_delay (a duration, default 100ms, or "hold"), defer_mode:
@@ -59,6 +65,7 @@
 #define DEFER_FD 100
 #define RELEASE_FD 101
 #define MAX_THREADS 256
+#define READ_ONCE_FLAG (1u << 30)   /* renameat2's flags on the read-once carrier */
 
 static const sandlock_host *host;
 
@@ -86,7 +93,7 @@ struct job {
 };
 
 static const char *const svc_syscalls[] = {
-    "getxattr", "lgetxattr", "fgetxattr", "openat", "flistxattr", "read", "getppid", NULL,
+    "getxattr", "lgetxattr", "fgetxattr", "openat", "flistxattr", "read", "getppid", "renameat2", NULL,
 };
 
 static const char *err_name(long rc)
@@ -396,12 +403,38 @@ static void handle_openat(struct svc *st, const sandlock_event *ev, sandlock_res
         sandlock_respond_fd(resp, fd, mark[1] == 'n' ? SANDLOCK_FD_NO_CLOEXEC : 0);
 }
 
+/* renameat2: whether every read of the two path arguments in one
+ * notification gives the same bytes, also after other strings were read
+ * (see the header comment). */
+static void read_once(const sandlock_event *ev, sandlock_response *resp)
+{
+    sandlock_syscall_paths sp = { .abi_version = SANDLOCK_ABI_VERSION, .struct_size = sizeof(sp) };
+    char first[2][256], again[2][256], other[256];
+    if (host->syscall_paths(ev, &sp) != 2) {
+        sandlock_respond_errno(resp, EINVAL);
+        return;
+    }
+    for (int i = 0; i < 2; i++)
+        host->mem_read_string(ev->handle, sp.path[i].addr, first[i], sizeof(first[i]));
+    for (uint64_t k = 1; k <= 6; k++)
+        host->mem_read_string(ev->handle, sp.path[0].addr + k, other, sizeof(other));
+    for (int i = 0; i < 2; i++)
+        host->mem_read_string(ev->handle, sp.path[i].addr, again[i], sizeof(again[i]));
+    int differ = strcmp(first[0], again[0]) || strcmp(first[1], again[1]);
+    const char *base = strrchr(first[0], '/');
+    sandlock_respond_return(resp, 100 + differ + (base && base[1] == 'B' ? 2 : 0));
+}
+
 static int svc_handle(void *state, const sandlock_event *ev, sandlock_response *resp)
 {
     struct svc *st = state;
     const char *name = ev->syscall_name;
     if (!strcmp(name, "getppid")) {
         sandlock_respond_return(resp, 4242);
+    } else if (!strcmp(name, "renameat2") && ev->args[4] == READ_ONCE_FLAG) {
+        read_once(ev, resp);
+    } else if (!strcmp(name, "renameat2")) {
+        sandlock_respond_continue(resp);
     } else if (!strcmp(name, "getxattr")) {
         char *buf = malloc(st->bufsize);
         if (!buf)

@@ -14,9 +14,15 @@ unit_c_tests = \
 	tests/unit/test_chain \
 	tests/unit/test_rules \
 	tests/unit/test_argdeny \
+	tests/unit/test_sockaddr \
 	tests/unit/test_trust
 check_PROGRAMS += $(unit_c_tests)
 TESTS += $(unit_c_tests)
+
+tests_unit_test_sockaddr_SOURCES = tests/unit/test_sockaddr.c
+tests_unit_test_sockaddr_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
+tests_unit_test_sockaddr_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_sockaddr_LDADD = $(SANDLOCK_CORE_LIBS)
 
 tests_unit_test_values_SOURCES = tests/unit/test_values.c
 tests_unit_test_values_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)

@@ -58,7 +58,24 @@ int main(void)
     ok(SANDLOCK_HOST_HAS(h, pending) && h->pending(0) == 0, "1.6: pending of no notification is 0");
     ok(SANDLOCK_HOST_HAS(h, user_data) && h->user_data(p) == NULL,
        "SANDLOCK_HOST_HAS sees the 1.6 member user_data (NULL for a section of a file)");
-    is_int(SANDLOCK_ABI_MINOR, 7, "the ABI is 1.7");
+    is_int(SANDLOCK_ABI_MINOR, 8, "the ABI is 1.8");
+    ok(SANDLOCK_HOST_HAS(h, syscall_paths) && SANDLOCK_HOST_HAS(h, sockaddr_decode) &&
+           SANDLOCK_HOST_HAS(h, mkdir_path) && SANDLOCK_HOST_HAS(h, unlink_path) &&
+           SANDLOCK_HOST_HAS(h, rename_path) && SANDLOCK_HOST_HAS(h, link_path) &&
+           SANDLOCK_HOST_HAS(h, symlink_path) && SANDLOCK_HOST_HAS(h, stat_path),
+       "SANDLOCK_HOST_HAS sees the 1.8 members");
+    {
+        sandlock_syscall_paths sp = { .abi_version = SANDLOCK_ABI_VERSION, .struct_size = 8 };
+        sandlock_event ev = { 0 };
+        is_int(h->syscall_paths(&ev, &sp), -EINVAL, "syscall_paths: a struct_size too small -> -EINVAL");
+        sp.struct_size = sizeof(sp);
+        ev.nr = -1;
+        is_int(h->syscall_paths(&ev, &sp), 0, "syscall_paths: a call without paths -> 0");
+        is_int(h->mkdir_path(1, "", 0777), -ENOENT, "mkdir_path: an empty path -> -ENOENT");
+        is_int(h->rename_path(1, NULL, "/x", 0), -EINVAL, "rename_path: NULL -> -EINVAL");
+        is_int(h->unlink_path(1, "/x", 1), -EINVAL, "unlink_path: an unknown flag -> -EINVAL");
+        is_int(h->mkdir_path(1, "/x", 0777), -ESRCH, "mkdir_path: no notification -> -ESRCH");
+    }
     ok(SANDLOCK_HOST_HAS(h, config_path) && SANDLOCK_HOST_HAS(h, open_trusted),
        "SANDLOCK_HOST_HAS sees the 1.6 members config_path and open_trusted");
 
