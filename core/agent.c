@@ -21,6 +21,7 @@
 #include "agent_proto.h"
 #include "attach.h"
 #include "ctx.h"
+#include "denial.h"
 #include "sl_config.h"
 
 #include <errno.h>
@@ -48,13 +49,16 @@
 #define LISTEN_FDS_START 3
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* One line on stderr. Its text may carry a peer's strings (a container
+ * id, metadata, JSON): escaped, so a peer cannot split or forge lines. */
 static void say(const char *fmt, ...)
 {
-    char line[4096];
+    char raw[2048], line[4096];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof(line), fmt, ap);
+    vsnprintf(raw, sizeof(raw), fmt, ap);
     va_end(ap);
+    sl_escape_controls(raw, line, sizeof(line));
     fprintf(stderr, "sandlock agent[%d]: %s\n", (int)getpid(), line);
 }
 
@@ -241,6 +245,9 @@ static int serve_container(const struct agent *a, int conn)
             "calls fail with ENOSYS)", (int)peer.pid, (unsigned)peer.uid, err);
         return 1;
     }
+    /* The prefix of the container's own log lines (say() escapes its own). */
+    char id[256];
+    sl_escape_controls(c.id, id, sizeof(id));
     sandlock_ctx *ctx = NULL;
     const char **annotations = NULL;
     if (choose_profile(a, c.metadata, name, path, sizeof(path), err, sizeof(err))) {
@@ -253,7 +260,7 @@ static int serve_container(const struct agent *a, int conn)
         sandlock_options o;
         sandlock_options_init(&o);
         o.log_fn = container_log;
-        o.log_arg = c.id;
+        o.log_arg = id;
         rc = (*path ? sandlock_ctx_load_file(ctx, path) : sandlock_ctx_load_default(ctx)) ||
              sandlock_ctx_set_options(ctx, &o);
         if (rc)

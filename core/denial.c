@@ -11,14 +11,18 @@
 
 __thread struct sl_denial_mark sl_denial_mark;
 
-void sl_quote(const char *in, char *out, size_t size)
+/* Copies `in` to `out` (size bytes) with control characters, DEL, bytes
+ * outside ASCII and backslashes as \xNN (and, when quoted, '"' too and the
+ * whole between quotes); a value too long ends in "...". */
+static void escape_into(const char *in, char *out, size_t size, int quoted)
 {
     static const char hex[] = "0123456789abcdef";
     size_t o = 0;
-    out[o++] = '"';
+    if (quoted)
+        out[o++] = '"';
     for (; *in; in++) {
         unsigned char ch = (unsigned char)*in;
-        int plain = ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\';
+        int plain = ch >= 0x20 && ch < 0x7f && !(quoted && ch == '"') && ch != '\\';
         if (o + (plain ? 1 : 4) + 5 > size) {     /* room for '...', '"' and NUL */
             memcpy(out + o, "...", 3);
             o += 3;
@@ -33,8 +37,19 @@ void sl_quote(const char *in, char *out, size_t size)
             out[o++] = hex[ch & 15];
         }
     }
-    out[o++] = '"';
+    if (quoted)
+        out[o++] = '"';
     out[o] = '\0';
+}
+
+void sl_quote(const char *in, char *out, size_t size)
+{
+    escape_into(in, out, size, 1);
+}
+
+void sl_escape_controls(const char *in, char *out, size_t size)
+{
+    escape_into(in, out, size, 0);
 }
 
 /* Is the next line of this instance due? Sets *left_out to the number of

@@ -37,5 +37,8 @@ void sl_denials_flush(const struct sl_plugins *plugins);
  * control characters and bytes above 0x7e as \xNN, truncated with "..."
  * when it does not fit: a child's path cannot forge a log line. */
 void sl_quote(const char *in, char *out, size_t size);
+/* The same without the quotes: for a name a peer chose (a container id) in
+ * a log line, which it must not be able to split or colour. size >= 8. */
+void sl_escape_controls(const char *in, char *out, size_t size);
 
 #endif

@@ -213,13 +213,18 @@ def peer(data):
 peer(b"not json")
 peer(None)
 peer(b'{"ociVersion":"1.0.2","fds":["seccompFd"],"pid":1,"state":{"ociVersion":"1.0.2","id":"x","status":"creating","pid":1,"bundle":"/"}}')
+# A name the peer chose, quoted in the reason, carries a newline and a
+# forged line: escaped, still one line.
+peer(b'{"ociVersion":"1.0.2","fds":["a\\nsandlock agent[1]: forged","a\\nsandlock agent[1]: forged"],"pid":1,"state":{"ociVersion":"1.0.2","id":"x","status":"creating","pid":1,"bundle":"/"}}')
 PY
 wait_log "rejected a message.*rejected a message" || true
 for _ in $(seq $((EVENT_TIMEOUT * 20))); do
-    [ "$(grep -c "rejected a message" "$log")" -ge 3 ] && break
+    [ "$(grep -c "rejected a message" "$log")" -ge 4 ] && break
     sleep 0.05
 done
-is "malformed peers: each is logged with its reason" "$(grep -c "rejected a message" "$log")" 3
+is "malformed peers: each is logged with its reason" "$(grep -c "rejected a message" "$log")" 4
+is "malformed peers: a newline in a peer's string forges no line" "$(grep -c '^sandlock agent\[1\]: forged' "$log")" 0
+like "... it is escaped as \\x0a" "$(grep 'named twice' "$log")" 'a\\x0asandlock agent\[1\]: forged'
 like "malformed peers: the reason" "$(grep "rejected a message" "$log")" "JSON|json"
 is "malformed peers: no descriptor leaks in the agent" "$(ls /proc/$agent_pid/fd | wc -l)" "$fds_before"
 bundle after-bad default probe getppid
