@@ -30,6 +30,8 @@
  *                                        it (sendmsg, SCM_RIGHTS) and reads
  *                                        through the received end
  *   bindas UID FAMILY ADDR PORT          bind after setresuid(UID)
+ *   connectas UID FAMILY ADDR PORT       connect after setresgid(UID) and
+ *                                        setresuid(UID) (groups dropped)
  *   swaprace PORT N                      up to N UDP connects of one
  *                                        descriptor number to 127.0.0.1:PORT
  *                                        while another thread dup2()s a unix
@@ -39,6 +41,9 @@
  *                                        "never"
  * Outside, also:
  *   serve udpcount ADDR PORTFILE         append each datagram to PORTFILE.log
+ *   serve unixcred PATH PORTFILE         a unix stream listener (mode 0777)
+ *                                        that answers each connection with
+ *                                        its SO_PEERCRED: "pid P uid U gid G"
  *   serve tcpfull ADDR PORTFILE          listen(0), fill the backlog, never
  *                                        accept: later SYNs are dropped
  *   poke ADDR PORT                       send "end" to a UDP port */
@@ -59,6 +64,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <grp.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -74,6 +80,8 @@ static socklen_t make_addr(const char *family, const char *where, int port, stru
                            int *domain, int *type)
 {
     memset(ss, 0, sizeof(*ss));
+    if (!strcmp(family, "unixcred"))
+        family = "unix";
     if (!strcmp(family, "udpcount") || !strcmp(family, "tcpfull"))
         family = family[0] == 'u' ? "udp4" : "tcp4";
     *type = strncmp(family, "udp", 3) == 0 || strcmp(family, "unixdgram") == 0 ? SOCK_DGRAM : SOCK_STREAM;
@@ -118,10 +126,11 @@ static int serve(const char *family, const char *where, const char *portfile)
 {
     struct sockaddr_storage ss;
     int domain, type, full = !strcmp(family, "tcpfull"), count = !strcmp(family, "udpcount");
+    int cred = !strcmp(family, "unixcred");
     socklen_t len = make_addr(family, where, 0, &ss, &domain, &type);
     int fd = socket(domain, type, 0);
     if (!len || fd < 0 || bind(fd, (struct sockaddr *)&ss, len) ||
-        (type == SOCK_STREAM && listen(fd, full ? 0 : 64)))
+        (type == SOCK_STREAM && listen(fd, full ? 0 : 64)) || (cred && chmod(where, 0777)))
         return fail();
     if (full) {
         /* one connection fills a backlog of 0; it is never accepted */
@@ -143,8 +152,12 @@ static int serve(const char *family, const char *where, const char *portfile)
         }
         if (type == SOCK_STREAM) {
             int c = accept(fd, NULL, NULL);
+            struct ucred uc;
+            char line[96] = "hello\n";
+            if (c >= 0 && cred && !getsockopt(c, SOL_SOCKET, SO_PEERCRED, &uc, &(socklen_t){ sizeof(uc) }))
+                snprintf(line, sizeof(line), "pid %d uid %u gid %u\n", (int)uc.pid, uc.uid, uc.gid);
             if (c >= 0) {
-                if (write(c, "hello\n", 6) < 0)
+                if (write(c, line, strlen(line)) < 0)
                     perror("write");
                 close(c);
             }
@@ -198,7 +211,7 @@ static int do_connect(const char *family, const char *where, int port, int nonbl
             return fail();
         }
     }
-    char buf[32] = "";
+    char buf[96] = "";
     if (wait_for(fd, POLLIN))
         return fail();
     ssize_t n = read(fd, buf, sizeof(buf) - 1);
@@ -434,6 +447,13 @@ static int bindas(uid_t uid, const char *family, const char *where, int port)
     return do_bind(family, where, port);
 }
 
+static int connectas(uid_t uid, const char *family, const char *where, int port)
+{
+    if (geteuid() != uid && (setgroups(0, NULL) || setresgid(uid, uid, uid) || setresuid(uid, uid, uid)))
+        return fail();
+    return do_connect(family, where, port, 0);
+}
+
 static int poke(const char *where, int port)
 {
     struct sockaddr_storage ss;
@@ -568,6 +588,8 @@ int main(int argc, char **argv)
         return stall(atoi(argv[2]), atoi(argv[3]));
     if (argc == 3 && !strcmp(argv[1], "fdpass"))
         return fdpass(argv[2]);
+    if (argc == 6 && !strcmp(argv[1], "connectas"))
+        return connectas((uid_t)atoi(argv[2]), argv[3], argv[4], atoi(argv[5]));
     if (argc == 6 && !strcmp(argv[1], "bindas"))
         return bindas((uid_t)atoi(argv[2]), argv[3], argv[4], atoi(argv[5]));
     if (argc == 4 && !strcmp(argv[1], "poke"))
