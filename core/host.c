@@ -3,6 +3,7 @@
 #include "config.h"
 #include "creds.h"
 #include "denial.h"
+#include "deputy.h"
 #include "keys.h"
 #include "loader.h"
 #include "liveness.h"
@@ -218,4 +219,6 @@ const sandlock_host sl_host_table = {
     /* 1.6: files named by the configuration */
     .config_path = host_config_path,
     .open_trusted = host_open_trusted,
+    /* 1.8: calls whose peer learns who made them */
+    .run_in_deputy = sl_deputy_run,
 };

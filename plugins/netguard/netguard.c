@@ -17,10 +17,17 @@
  * and the call goes through a descriptor of the checked file or directory,
  * so swapping a symlink after the check changes nothing -- except a bind,
  * made with the child's own bytes so that the socket keeps the child's
- * name, then proven to have created the checked entry (bindname.c). When
- * no rule can deny a unix address, unix calls continue. Calls that may
- * block run on the executor's threads (executor.c), never on a sandlock
- * worker. Sends on stream sockets name no address and continue. */
+ * name, then proven to have created the checked entry (bindname.c). No
+ * call of a unix socket continues in the kernel, also when no rule can
+ * deny a unix address: the kernel would act on whatever socket the
+ * child's descriptor names by then (a UDP one dup2()ed onto it) with
+ * whatever address its memory holds. A unix connect of a stream or
+ * seqpacket socket, and a unix send of an unprivileged sandlock, are made
+ * by a deputy of the sandbox with the child's identity (host ABI 1.8), so
+ * that the peer's SO_PEERCRED / SCM_CREDENTIALS name the child's side,
+ * never sandlock. Calls that may block run on the executor's threads
+ * (executor.c), never on a sandlock worker. Sends on stream sockets name
+ * no address and continue. */
 #define _GNU_SOURCE
 #include <sandlock/plugin.h>
 
@@ -56,7 +63,6 @@ struct netguard_state {
     const sandlock_config *cfg;    /* this instance, for host->report_denial */
     int unprivileged_port_start;   /* net.ipv4.ip_unprivileged_port_start */
     int attach_creds;              /* sandlock may name the child as a unix sender */
-    int unix_any;                  /* every unix address is allowed: unix calls continue */
     struct ng_executor exec;
 };
 
@@ -137,11 +143,6 @@ static int netguard_init(const sandlock_host *h, const sandlock_config *cfg, voi
     }
     if (netguard_families_declare(h, cfg, errbuf))
         goto fail;
-    st->unix_any = st->default_allow;
-    for (size_t i = 0; i < st->rules.n; i++) {
-        if (st->rules.rule[i].kind == NG_UNIX && !st->rules.rule[i].allow)
-            st->unix_any = 0;
-    }
     *state = st;
     return SANDLOCK_OK;
 fail:
@@ -589,10 +590,21 @@ static int connect_or_bind(void *arg)
     return rc == 0 ? 0 : -errno;
 }
 
+/* A connect of a unix stream or seqpacket socket records who made it for
+ * the listener (SO_PEERCRED): made by a deputy of the sandbox with the
+ * child's identity (ABI 1.8), never by sandlock. */
+static int connect_identified(struct connect_job *j)
+{
+    if (j->sock.domain != AF_UNIX)
+        return host->run_as_child(j->h, connect_or_bind, j);
+    int keep[2] = { j->sock.fd, j->hold };
+    return host->run_in_deputy(j->h, keep, 2, connect_or_bind, j, NULL, 0);
+}
+
 static void connect_run(void *arg, sandlock_response *r)
 {
     struct connect_job *j = arg;
-    int rc = host->run_as_child(j->h, connect_or_bind, j);
+    int rc = connect_identified(j);
     respond_result(r, rc == 0 ? 0 : -1, -rc);
 }
 
@@ -626,14 +638,6 @@ static int handle_connect_bind(struct netguard_state *st, const sandlock_event *
         rc = -ENOMEM;
     if (!rc)
         rc = open_socket(ev, (int)ev->args[0], &j->sock);
-    if (!rc && j->sock.domain == AF_UNIX && st->unix_any) {
-        /* nothing to decide: the kernel makes the call as the child would */
-        close(j->sock.fd);
-        free(t);
-        free(j);
-        sandlock_respond_continue(r);
-        return SANDLOCK_OK;
-    }
     struct sockaddr_storage given = j->ss;
     socklen_t given_len = j->len;
     if (!rc) {
@@ -696,6 +700,7 @@ struct send_job {
     struct out_msg *msg;
     size_t n, done;
     long first_rc;                 /* sendto/sendmsg: the byte count */
+    int by_deputy;                 /* sent by a deputy (send_by_deputy) */
 };
 
 static void send_release(void *arg)
@@ -838,9 +843,18 @@ static int send_messages(struct send_job *j, int dontwait)
     return 0;
 }
 
+/* What a deputy's sends came to: copied back to sandlock (ABI 1.8). */
+struct send_outcome {
+    size_t done;                   /* the job's `done` after the sends */
+    long first_rc;
+    int err;
+    unsigned len[MAX_MMSG];        /* sendmmsg: each message's byte count */
+};
+
 struct send_call {
     struct send_job *job;
     int dontwait;
+    struct send_outcome *out;      /* in a deputy */
 };
 
 static int run_send(void *arg)
@@ -849,11 +863,80 @@ static int run_send(void *arg)
     return -send_messages(c->job, c->dontwait);
 }
 
+/* In a deputy: the sends of send_messages(), results into c->out. */
+static int deputy_send(void *arg)
+{
+    const struct send_call *c = arg;
+    struct send_job *j = c->job;
+    struct send_outcome *o = c->out;
+    o->err = 0;
+    for (; j->done < j->n; j->done++) {
+        ssize_t n = out_msg_send(j->sock.fd, &j->msg[j->done], j->flags | (c->dontwait ? MSG_DONTWAIT : 0));
+        if (n < 0) {
+            o->err = errno;
+            break;
+        }
+        o->len[j->done] = (unsigned)n;
+        j->first_rc = n;
+    }
+    o->done = j->done;
+    o->first_rc = j->first_rc;
+    return 0;
+}
+
+/* The descriptors a deputy needs for j's messages (the socket, the
+ * checked files, the passed descriptors) into keep; how many, or -1. */
+static long send_fds(const struct send_job *j, int *keep, size_t max)
+{
+    size_t n = 0;
+    keep[n++] = j->sock.fd;
+    for (size_t i = j->done; i < j->n; i++) {
+        if (n + 1 + (size_t)j->msg[i].nfds > max)
+            return -1;
+        keep[n++] = j->msg[i].hold;
+        for (size_t k = 0; k < (size_t)j->msg[i].nfds; k++)
+            keep[n++] = j->msg[i].fds[k];
+    }
+    return (long)n;
+}
+
+/* Unix sends of an unprivileged sandlock (which cannot name the child as
+ * the sender) are made by a deputy: a receiver with SO_PASSCRED sees the
+ * child's process and ids, never sandlock's. Returns 0 or the errno. */
+static int send_by_deputy(struct send_job *j, int dontwait)
+{
+    struct send_outcome *o = calloc(1, sizeof(*o));
+    int *keep = calloc(512, sizeof(int));
+    long nkeep = keep ? send_fds(j, keep, 512) : -1;
+    if (!o || nkeep < 0) {
+        free(o);
+        free(keep);
+        return nkeep < 0 && keep ? ETOOMANYREFS : ENOMEM;
+    }
+    struct send_call c = { j, dontwait, o };
+    size_t from = j->done;
+    int rc = host->run_in_deputy(j->handle, keep, (size_t)nkeep, deputy_send, &c, o, sizeof(*o));
+    free(keep);
+    if (rc == 0 && o->done >= from && o->done <= j->n) {
+        for (size_t i = from; j->is_mmsg && i < o->done; i++) {
+            uint64_t at = j->vec + i * sizeof(struct mmsghdr) + offsetof(struct mmsghdr, msg_len);
+            host->mem_write(j->handle, at, &o->len[i], sizeof(o->len[i]));
+        }
+        j->done = o->done;
+        j->first_rc = o->first_rc;
+        rc = -o->err;
+    }
+    free(o);
+    return -rc;
+}
+
 /* send_messages() with the child's credentials (the permission to write to
  * a unix socket's file, for one, is the child's). */
 static int send_some(struct send_job *j, int dontwait)
 {
-    struct send_call c = { j, dontwait };
+    if (j->by_deputy)
+        return send_by_deputy(j, dontwait);
+    struct send_call c = { j, dontwait, NULL };
     return -host->run_as_child(j->handle, run_send, &c);
 }
 
@@ -910,7 +993,7 @@ static int handle_send(struct netguard_state *st, const sandlock_event *ev, sand
         return answer_error(r, -rc);
     }
     int flags = (int)(is_sendto || is_mmsg ? ev->args[3] : ev->args[2]);
-    if (send_continues(&j->sock) || (j->sock.domain == AF_UNIX && st->unix_any)) {
+    if (send_continues(&j->sock)) {
         int fastopen = j->sock.domain != AF_UNIX && (flags & MSG_FASTOPEN);
         send_release(j);
         if (fastopen)
@@ -920,6 +1003,7 @@ static int handle_send(struct netguard_state *st, const sandlock_event *ev, sand
         return SANDLOCK_OK;
     }
     j->flags = flags | MSG_NOSIGNAL;
+    j->by_deputy = j->sock.domain == AF_UNIX && !st->attach_creds;
     size_t n = is_mmsg ? (ev->args[2] > MAX_MMSG ? MAX_MMSG : (size_t)ev->args[2]) : 1;
     j->msg = calloc(n ? n : 1, sizeof(*j->msg));
     struct mmsghdr *v = calloc(n ? n : 1, sizeof(*v));
@@ -998,9 +1082,10 @@ SANDLOCK_PLUGIN_DEFINE(h)
 {
     host = h;
     /* It acts for the child: only with the child's credentials (ABI 1.3)
-     * and umask (1.5); its keys are declared (1.6). */
+     * and umask (1.5), through a deputy where the peer learns who acted
+     * (1.8); its keys are declared (1.6). */
     if (!SANDLOCK_HOST_HAS(h, run_as_child) || !SANDLOCK_HOST_HAS(h, child_umask) ||
-        !SANDLOCK_HOST_HAS(h, config_error))
+        !SANDLOCK_HOST_HAS(h, config_error) || !SANDLOCK_HOST_HAS(h, run_in_deputy))
         return NULL;
     return &netguard_plugin;
 }

@@ -117,7 +117,7 @@ extern "C" {
  * part of the entry symbol's name. */
 #define SANDLOCK_ABI_MAJOR 1
 /* ABI revision within the major version: bumped when members are appended. */
-#define SANDLOCK_ABI_MINOR 7
+#define SANDLOCK_ABI_MINOR 8
 /* The value stored in every abi_version field: major << 16 | minor. */
 #define SANDLOCK_ABI_VERSION ((SANDLOCK_ABI_MAJOR << 16) | SANDLOCK_ABI_MINOR)
 
@@ -927,6 +927,35 @@ typedef struct sandlock_host {
     ssize_t (*config_path)(const sandlock_config *cfg, const char *key,
                            size_t nth, char *buf, size_t size);
     int (*open_trusted)(const char *path, char *why, size_t whylen);
+
+    /* --- ABI 1.8 (check with SANDLOCK_HOST_HAS) --- */
+
+    /* run_in_deputy: runs fn(arg) in a deputy -- a process forked for this
+     *   one call that lives in the sandbox's user, PID and mount namespaces
+     *   with exactly the credentials of the thread `h` names (uids, gids,
+     *   groups, capabilities, as they are now), is not dumpable and holds
+     *   only the descriptors keep[0..nkeep) (same numbers; at most 512) --
+     *   and returns fn's result. fn runs in a copy of the plugin's memory:
+     *   what it stores is lost, except the outlen bytes at `out` (at most
+     *   65536), which are copied back. For a call whose peer learns who
+     *   made it: a unix connect (SO_PEERCRED), a unix send (SCM_CREDENTIALS
+     *   of a receiver with SO_PASSCRED); the peer then sees a process of
+     *   the sandbox and the child's ids, never sandlock. Put into fn only
+     *   system calls on the kept descriptors and plain memory work: no
+     *   host service, no allocation, no lock, no stdio. The calling thread
+     *   waits for the result; a signal without SA_RESTART interrupts the
+     *   wait, and if the notification is then gone the deputy is killed
+     *   and -EINTR returned. Without a PID namespace of the sandbox (an
+     *   unprivileged user who may not make one) the deputy is a forked
+     *   process with those credentials, in sandlock's namespaces (which
+     *   are then the child's). Returns fn's result, or -errno without
+     *   running it: -ESRCH (the notification is gone), -EPERM (the deputy
+     *   could not enter the namespaces or take the credentials; logged),
+     *   -EAGAIN (no process could be made; logged), -EINVAL. Never call it
+     *   inside run_as_child.                                             */
+    int (*run_in_deputy)(sandlock_handle h, const int *keep, size_t nkeep,
+                         int (*fn)(void *arg), void *arg, void *out,
+                         size_t outlen);
 } sandlock_host;
 
 /* True when the host table has member `m` (a function added in a later

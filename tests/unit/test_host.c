@@ -58,7 +58,9 @@ int main(void)
     ok(SANDLOCK_HOST_HAS(h, pending) && h->pending(0) == 0, "1.6: pending of no notification is 0");
     ok(SANDLOCK_HOST_HAS(h, user_data) && h->user_data(p) == NULL,
        "SANDLOCK_HOST_HAS sees the 1.6 member user_data (NULL for a section of a file)");
-    is_int(SANDLOCK_ABI_MINOR, 7, "the ABI is 1.7");
+    is_int(SANDLOCK_ABI_MINOR, 8, "the ABI is 1.8");
+    ok(SANDLOCK_HOST_HAS(h, run_in_deputy), "SANDLOCK_HOST_HAS sees the 1.8 member run_in_deputy");
+    is_int(h->run_in_deputy(0, NULL, 0, NULL, NULL, NULL, 0), -EINVAL, "run_in_deputy without fn -> -EINVAL");
     ok(SANDLOCK_HOST_HAS(h, config_path) && SANDLOCK_HOST_HAS(h, open_trusted),
        "SANDLOCK_HOST_HAS sees the 1.6 members config_path and open_trusted");
 
