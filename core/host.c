@@ -130,6 +130,14 @@ static ssize_t host_resolve_path_end(sandlock_held_dir *held, const char *relati
     AS_SANDLOCK(ssize_t, sl_resolve_path_end(held, relative, buf, size));
 }
 
+/* 1.8: the deputy forks from sandlock's own credentials, also when called
+ * inside run_as_child (it takes the child's itself). */
+static int host_run_in_deputy(sandlock_handle h, const int *keep, size_t nkeep, int (*fn)(void *arg), void *arg,
+                              void *out, size_t outlen)
+{
+    AS_SANDLOCK(int, sl_deputy_run(h, keep, nkeep, fn, arg, out, outlen));
+}
+
 static unsigned host_config_line(const sandlock_config *cfg, const char *key, size_t nth)
 {
     for (size_t i = 0; cfg && key && i < cfg->nkeys; i++)
@@ -220,5 +228,5 @@ const sandlock_host sl_host_table = {
     .config_path = host_config_path,
     .open_trusted = host_open_trusted,
     /* 1.8: calls whose peer learns who made them */
-    .run_in_deputy = sl_deputy_run,
+    .run_in_deputy = host_run_in_deputy,
 };

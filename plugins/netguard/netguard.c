@@ -62,7 +62,6 @@ struct netguard_state {
     int error;
     const sandlock_config *cfg;    /* this instance, for host->report_denial */
     int unprivileged_port_start;   /* net.ipv4.ip_unprivileged_port_start */
-    int attach_creds;              /* sandlock may name the child as a unix sender */
     struct ng_executor exec;
 };
 
@@ -119,7 +118,6 @@ static int netguard_init(const sandlock_host *h, const sandlock_config *cfg, voi
     st->error = ECONNREFUSED;
     st->cfg = cfg;
     st->unprivileged_port_start = read_sysctl("/proc/sys/net/ipv4/ip_unprivileged_port_start", 1024);
-    st->attach_creds = geteuid() == 0;
     const char *value = h->config_get(cfg, "default");
     if (value && strcmp(value, "allow") && strcmp(value, "deny")) {
         h->config_error(cfg, "default", value, errbuf, "expected allow or deny, got '%s'", value);
@@ -733,32 +731,6 @@ static int control_allowed(const struct cmsghdr *c)
     return 0;
 }
 
-/* Appends SCM_CREDENTIALS naming the child (its process, real user and
- * group), so that a unix receiver sees the child as the sender rather
- * than sandlock. 0 or -errno. */
-static int add_child_creds(const sandlock_event *ev, uint64_t mapped, struct out_msg *m)
-{
-    char tgid[64], uid[128], gid[128];
-    if (child_status(ev->pid, "Tgid", tgid, sizeof(tgid)) || child_status(ev->pid, "Uid", uid, sizeof(uid)) ||
-        child_status(ev->pid, "Gid", gid, sizeof(gid)) || !still_pending(ev, mapped))
-        return -ESRCH;
-    struct ucred cred = { .pid = (pid_t)strtol(tgid, NULL, 10), .uid = (uid_t)strtoul(uid, NULL, 10),
-                          .gid = (gid_t)strtoul(gid, NULL, 10) };
-    size_t room = CMSG_SPACE(sizeof(cred));
-    char *grown = realloc(m->control, m->controllen + room);
-    if (!grown)
-        return -ENOMEM;
-    memset(grown + m->controllen, 0, room);
-    struct cmsghdr *c = (struct cmsghdr *)(grown + m->controllen);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_CREDENTIALS;
-    c->cmsg_len = CMSG_LEN(sizeof(cred));
-    memcpy(CMSG_DATA(c), &cred, sizeof(cred));
-    m->control = grown;
-    m->controllen += room;
-    return 0;
-}
-
 /* Copies one message of the child (name, the data of the iovec array
  * at iov_addr with iovlen entries -- or, when `one` is set, of that one
  * buffer -- and control) into m, decides its destination and
@@ -818,8 +790,6 @@ static int gather(struct netguard_state *st, const sandlock_event *ev, const str
             }
         }
     }
-    if (s->domain == AF_UNIX && st->attach_creds)
-        return (rc = add_child_creds(ev, name ? name : iov_addr, m)) ? rc : 1;
     return 1;
 }
 
@@ -843,18 +813,9 @@ static int send_messages(struct send_job *j, int dontwait)
     return 0;
 }
 
-/* What a deputy's sends came to: copied back to sandlock (ABI 1.8). */
-struct send_outcome {
-    size_t done;                   /* the job's `done` after the sends */
-    long first_rc;
-    int err;
-    unsigned len[MAX_MMSG];        /* sendmmsg: each message's byte count */
-};
-
 struct send_call {
     struct send_job *job;
     int dontwait;
-    struct send_outcome *out;      /* in a deputy */
 };
 
 static int run_send(void *arg)
@@ -863,67 +824,25 @@ static int run_send(void *arg)
     return -send_messages(c->job, c->dontwait);
 }
 
-/* In a deputy: the sends of send_messages(), results into c->out. */
-static int deputy_send(void *arg)
-{
-    const struct send_call *c = arg;
-    struct send_job *j = c->job;
-    struct send_outcome *o = c->out;
-    o->err = 0;
-    for (; j->done < j->n; j->done++) {
-        ssize_t n = out_msg_send(j->sock.fd, &j->msg[j->done], j->flags | (c->dontwait ? MSG_DONTWAIT : 0));
-        if (n < 0) {
-            o->err = errno;
-            break;
-        }
-        o->len[j->done] = (unsigned)n;
-        j->first_rc = n;
-    }
-    o->done = j->done;
-    o->first_rc = j->first_rc;
-    return 0;
-}
-
-/* The descriptors a deputy needs for j's messages (the socket, the
- * checked files, the passed descriptors) into keep; how many, or -1. */
-static long send_fds(const struct send_job *j, int *keep, size_t max)
-{
-    size_t n = 0;
-    keep[n++] = j->sock.fd;
-    for (size_t i = j->done; i < j->n; i++) {
-        if (n + 1 + (size_t)j->msg[i].nfds > max)
-            return -1;
-        keep[n++] = j->msg[i].hold;
-        for (size_t k = 0; k < (size_t)j->msg[i].nfds; k++)
-            keep[n++] = j->msg[i].fds[k];
-    }
-    return (long)n;
-}
-
-/* Unix sends of an unprivileged sandlock (which cannot name the child as
- * the sender) are made by a deputy: a receiver with SO_PASSCRED sees the
- * child's process and ids, never sandlock's. Returns 0 or the errno. */
+/* Unix sends are made by a deputy (sockmsg.h): a receiver with
+ * SO_PASSCRED learns the child's process and ids, never sandlock's.
+ * Returns 0 or the errno of the stop. */
 static int send_by_deputy(struct send_job *j, int dontwait)
 {
-    struct send_outcome *o = calloc(1, sizeof(*o));
-    int *keep = calloc(512, sizeof(int));
-    long nkeep = keep ? send_fds(j, keep, 512) : -1;
-    if (!o || nkeep < 0) {
-        free(o);
-        free(keep);
-        return nkeep < 0 && keep ? ETOOMANYREFS : ENOMEM;
-    }
-    struct send_call c = { j, dontwait, o };
+    struct out_msg_outcome *o = malloc(sizeof(*o));
+    if (!o)
+        return ENOMEM;
     size_t from = j->done;
-    int rc = host->run_in_deputy(j->handle, keep, (size_t)nkeep, deputy_send, &c, o, sizeof(*o));
-    free(keep);
-    if (rc == 0 && o->done >= from && o->done <= j->n) {
+    int rc = out_msg_send_deputy(host, j->handle, j->sock.fd, j->msg, from, j->n,
+                                 j->flags | (dontwait ? MSG_DONTWAIT : 0), o);
+    if (rc == 0) {
         for (size_t i = from; j->is_mmsg && i < o->done; i++) {
             uint64_t at = j->vec + i * sizeof(struct mmsghdr) + offsetof(struct mmsghdr, msg_len);
             host->mem_write(j->handle, at, &o->len[i], sizeof(o->len[i]));
         }
+        if (o->done > from)
+            j->first_rc = o->len[o->done - 1];
         j->done = o->done;
-        j->first_rc = o->first_rc;
         rc = -o->err;
     }
     free(o);
@@ -936,7 +855,7 @@ static int send_some(struct send_job *j, int dontwait)
 {
     if (j->by_deputy)
         return send_by_deputy(j, dontwait);
-    struct send_call c = { j, dontwait, NULL };
+    struct send_call c = { j, dontwait };
     return -host->run_as_child(j->handle, run_send, &c);
 }
 
@@ -1003,7 +922,7 @@ static int handle_send(struct netguard_state *st, const sandlock_event *ev, sand
         return SANDLOCK_OK;
     }
     j->flags = flags | MSG_NOSIGNAL;
-    j->by_deputy = j->sock.domain == AF_UNIX && !st->attach_creds;
+    j->by_deputy = j->sock.domain == AF_UNIX;
     size_t n = is_mmsg ? (ev->args[2] > MAX_MMSG ? MAX_MMSG : (size_t)ev->args[2]) : 1;
     j->msg = calloc(n ? n : 1, sizeof(*j->msg));
     struct mmsghdr *v = calloc(n ? n : 1, sizeof(*v));

@@ -32,6 +32,8 @@
  *   bindas UID FAMILY ADDR PORT          bind after setresuid(UID)
  *   connectas UID FAMILY ADDR PORT       connect after setresgid(UID) and
  *                                        setresuid(UID) (groups dropped)
+ *   sendas UID METHOD PATH               send (as `send unixdgram`) after
+ *                                        the same
  *   swaprace PORT N                      up to N UDP connects of one
  *                                        descriptor number to 127.0.0.1:PORT
  *                                        while another thread dup2()s a unix
@@ -44,6 +46,10 @@
  *   serve unixcred PATH PORTFILE         a unix stream listener (mode 0777)
  *                                        that answers each connection with
  *                                        its SO_PEERCRED: "pid P uid U gid G"
+ *   serve unixdgramcred PATH PORTFILE    a unix datagram socket (mode 0777,
+ *                                        SO_PASSCRED) that appends the
+ *                                        sender's credentials of each
+ *                                        datagram to PATH.log, as above
  *   serve tcpfull ADDR PORTFILE          listen(0), fill the backlog, never
  *                                        accept: later SYNs are dropped
  *   poke ADDR PORT                       send "end" to a UDP port */
@@ -82,6 +88,8 @@ static socklen_t make_addr(const char *family, const char *where, int port, stru
     memset(ss, 0, sizeof(*ss));
     if (!strcmp(family, "unixcred"))
         family = "unix";
+    if (!strcmp(family, "unixdgramcred"))
+        family = "unixdgram";
     if (!strcmp(family, "udpcount") || !strcmp(family, "tcpfull"))
         family = family[0] == 'u' ? "udp4" : "tcp4";
     *type = strncmp(family, "udp", 3) == 0 || strcmp(family, "unixdgram") == 0 ? SOCK_DGRAM : SOCK_STREAM;
@@ -126,11 +134,12 @@ static int serve(const char *family, const char *where, const char *portfile)
 {
     struct sockaddr_storage ss;
     int domain, type, full = !strcmp(family, "tcpfull"), count = !strcmp(family, "udpcount");
-    int cred = !strcmp(family, "unixcred");
+    int cred = !strcmp(family, "unixcred"), dgramcred = !strcmp(family, "unixdgramcred");
     socklen_t len = make_addr(family, where, 0, &ss, &domain, &type);
     int fd = socket(domain, type, 0);
     if (!len || fd < 0 || bind(fd, (struct sockaddr *)&ss, len) ||
-        (type == SOCK_STREAM && listen(fd, full ? 0 : 64)) || (cred && chmod(where, 0777)))
+        (type == SOCK_STREAM && listen(fd, full ? 0 : 64)) || ((cred || dgramcred) && chmod(where, 0777)) ||
+        (dgramcred && setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &(int){ 1 }, sizeof(int))))
         return fail();
     if (full) {
         /* one connection fills a backlog of 0; it is never accepted */
@@ -166,9 +175,23 @@ static int serve(const char *family, const char *where, const char *portfile)
         char buf[256];
         struct sockaddr_storage from;
         socklen_t flen = sizeof(from);
-        ssize_t n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &flen);
+        union {
+            struct cmsghdr align;
+            char space[CMSG_SPACE(sizeof(struct ucred))];
+        } control;
+        struct iovec iov = { buf, sizeof(buf) };
+        struct msghdr mh = { .msg_name = &from, .msg_namelen = flen, .msg_iov = &iov, .msg_iovlen = 1,
+                             .msg_control = &control, .msg_controllen = sizeof(control) };
+        ssize_t n = recvmsg(fd, &mh, 0);
         if (n < 0)
             continue;
+        flen = mh.msg_namelen;
+        struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+        if (dgramcred && c && c->cmsg_type == SCM_CREDENTIALS) {
+            struct ucred uc;
+            memcpy(&uc, CMSG_DATA(c), sizeof(uc));
+            n = snprintf(buf, sizeof(buf), "pid %d uid %u gid %u", (int)uc.pid, uc.uid, uc.gid);
+        }
         if (domain == AF_UNIX || count) {
             char log[PATH_MAX];
             snprintf(log, sizeof(log), "%s.log", count ? portfile : where);
@@ -454,6 +477,13 @@ static int connectas(uid_t uid, const char *family, const char *where, int port)
     return do_connect(family, where, port, 0);
 }
 
+static int sendas(uid_t uid, const char *method, const char *where)
+{
+    if (geteuid() != uid && (setgroups(0, NULL) || setresgid(uid, uid, uid) || setresuid(uid, uid, uid)))
+        return fail();
+    return do_send("unixdgram", method, where, 0);
+}
+
 static int poke(const char *where, int port)
 {
     struct sockaddr_storage ss;
@@ -588,6 +618,8 @@ int main(int argc, char **argv)
         return stall(atoi(argv[2]), atoi(argv[3]));
     if (argc == 3 && !strcmp(argv[1], "fdpass"))
         return fdpass(argv[2]);
+    if (argc == 5 && !strcmp(argv[1], "sendas"))
+        return sendas((uid_t)atoi(argv[2]), argv[3], argv[4]);
     if (argc == 6 && !strcmp(argv[1], "connectas"))
         return connectas((uid_t)atoi(argv[2]), argv[3], argv[4], atoi(argv[5]));
     if (argc == 6 && !strcmp(argv[1], "bindas"))

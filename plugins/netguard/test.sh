@@ -26,7 +26,8 @@ serve unixdgram "$T/d.sock" "$T/unixd"
 serve udpcount 127.0.0.1 "$T/countbad"
 serve tcpfull 127.0.0.1 "$T/full"
 serve unixcred "$T/cred.sock" "$T/cred"
-for f in tcp4a tcp4b tcp6 udp4a udp4b udp6 unix unix2 unixd countbad full cred; do
+serve unixdgramcred "$T/dcred.sock" "$T/dcred"
+for f in tcp4a tcp4b tcp6 udp4a udp4b udp6 unix unix2 unixd countbad full cred dcred; do
     i=0
     while [ ! -s "$T/$f" ] && [ $i -lt $((EVENT_TIMEOUT * 20)) ]; do sleep 0.05; i=$((i + 1)); done
 done
@@ -248,11 +249,8 @@ EOF
 run_sandlock run -c "$swapini" -- "$PROBE" swaprace "$UA" 20000
 is "a descriptor swapped after the check never reaches a denied address" "$out" "never"
 
-# A unix connect sandlock performs for the child carries the child's
-# identity to the peer (SO_PEERCRED): a pid that is not sandlock's and the
-# child's uid and gid, also after a root child dropped to nobody -- with
-# unix rules (the path is checked) and without (the default configuration).
-# As root, and as nobody in a user namespace of its own and without one.
+# A unix connect netguard performs (with unix rules: the path is checked;
+# without: the default configuration) carries the child's identity.
 unixrule=$(write_ini unixrule <<EOF
 [plugin net]
 module = netguard
@@ -261,46 +259,9 @@ errno = EHOSTUNREACH
 EOF
 )
 chmod 755 "$T"
-chmod 644 "$unixrule" "$swapini"
-# MODE UID CONFIG: sets out to what the peer saw, sp to sandlock's pid
-peer_of() {
-    case $1 in
-    root) set -- "$2" "$3" ;;
-    userns) set -- "$2" "$3" env -u SANDLOCK_USERNS setpriv --reuid=nobody --regid=nogroup --clear-groups ;;
-    nopidns) set -- "$2" "$3" env SANDLOCK_USERNS=no setpriv --reuid=nobody --regid=nogroup --clear-groups ;;
-    esac
-    uid=$1 c=$2
-    shift 2
-    "$@" "$SANDLOCK" run -c "$c" -- "$PROBE" connectas "$uid" unixcred "$T/cred.sock" 0 \
-        >"$T/peer.out" 2>"$TEST_TMP/stderr" </dev/null &
-    sp=$!
-    wait $sp
-    out=$(cat "$T/peer.out")
-}
-modes=root
-if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
-    modes="root userns nopidns"
-else
-    echo "# SKIP peer identity as nobody: needs root and setpriv"
-fi
-for m in $modes; do
-    for c in "$unixrule" "$swapini"; do
-        uids=$(id -u)
-        [ "$m" = root ] && [ "$(id -u)" -eq 0 ] && uids="0 65534"
-        [ "$m" != root ] && uids=65534
-        for u in $uids; do
-            peer_of "$m" "$u" "$c"
-            what="$m, $(basename "$c"), child uid $u"
-            like "$what: the peer sees the child's uid and gid" "$out" "^ok pid [0-9]+ uid $u gid $u\$"
-            p=$(printf '%s\n' "$out" | sed -n 's/^ok pid \([0-9]*\) .*/\1/p')
-            if [ -n "$p" ] && [ "$p" != "$sp" ] && [ "$p" != 0 ]; then
-                pass "$what: the peer's pid is not sandlock's ($p, sandlock $sp)"
-            else
-                fail "$what: the peer's pid is not sandlock's ($p, sandlock $sp): $out $(cat "$TEST_TMP/stderr")"
-            fi
-        done
-    done
-done
+. "$top_srcdir/tests/peercred.sh"
+peer_identity "$PROBE" "$T/cred.sock" "$unixrule" "$swapini"
+peer_identity_send "$PROBE" "$T/dcred.sock" "$unixrule" "$swapini"
 
 # A multiprocessing Manager under the forkserver start method: the server
 # binds a unix path, tells its clients getsockname() (issue 21).

@@ -951,8 +951,9 @@ typedef struct sandlock_host {
      *   are then the child's). Returns fn's result, or -errno without
      *   running it: -ESRCH (the notification is gone), -EPERM (the deputy
      *   could not enter the namespaces or take the credentials; logged),
-     *   -EAGAIN (no process could be made; logged), -EINVAL. Never call it
-     *   inside run_as_child.                                             */
+     *   -EAGAIN (no process could be made; logged), -EINVAL. It may be
+     *   called inside run_as_child (the deputy takes the credentials
+     *   itself).                                                         */
     int (*run_in_deputy)(sandlock_handle h, const int *keep, size_t nkeep,
                          int (*fn)(void *arg), void *arg, void *out,
                          size_t outlen);
