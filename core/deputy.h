@@ -24,8 +24,15 @@
  * those credentials outside any namespace of its own -- the peer sees its
  * pid, not sandlock's, and the child's uid and gid.
  *
+ * The child can see the deputy (it is a process of its PID namespace) but
+ * not reach into it: the deputy is not dumpable and the child has no
+ * CAP_SYS_PTRACE (nor ptrace, process_vm_*: sandlock's deny list), so its
+ * memory -- a copy of sandlock's -- and its descriptors stay out of reach;
+ * killing it fails only the child's own call.
+ *
  * Cost: two forks of sandlock (one without a PID namespace), a setns and
- * a few credential calls; only for the calls that need it. */
+ * a few credential calls; only for the calls that need it (README.md has
+ * the measurement). */
 #ifndef SANDLOCK_DEPUTY_H
 #define SANDLOCK_DEPUTY_H
 
