@@ -41,6 +41,11 @@
  *                                        prints "reached after I" (the UDP
  *                                        socket got PORT as its peer) or
  *                                        "never"
+ *   swapsend PORT N                      the same with a unix stream socket
+ *                                        and sendmsg() of "swap" to
+ *                                        127.0.0.1:PORT: "reached after I"
+ *                                        (a send succeeded: the UDP socket
+ *                                        sent it) or "never"
  * Outside, also:
  *   serve udpcount ADDR PORTFILE         append each datagram to PORTFILE.log
  *   serve unixcred PATH PORTFILE         a unix stream listener (mode 0777)
@@ -556,7 +561,7 @@ static int bindrace(const char *good, const char *bad, const char *link, long n)
     return 0;
 }
 
-static int swap_fd = 100, swap_unix, swap_udp;
+static int swap_fd = 100, swap_unix, swap_udp, swap_unix_type = SOCK_DGRAM;
 
 /* Puts the unix and the UDP socket under swap_fd in turn. */
 static void *fd_swapper(void *arg)
@@ -574,19 +579,27 @@ static int swaprace(int port, long n)
     struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
     inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
     for (long i = 0; i < n; i++) {
-        swap_unix = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        swap_unix = socket(AF_UNIX, swap_unix_type | SOCK_CLOEXEC, 0);
         swap_udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         if (swap_unix < 0 || swap_udp < 0)
             return fail();
         atomic_store(&race_done, 0);
         pthread_t t;
         pthread_create(&t, NULL, fd_swapper, NULL);
-        connect(swap_fd, (struct sockaddr *)&sa, sizeof(sa));
+        int reached;
+        if (swap_unix_type == SOCK_STREAM) {
+            struct iovec iov = { "swap", 4 };
+            struct msghdr mh = { .msg_name = &sa, .msg_namelen = sizeof(sa), .msg_iov = &iov, .msg_iovlen = 1 };
+            reached = sendmsg(swap_fd, &mh, MSG_NOSIGNAL) == 4;
+        } else {
+            connect(swap_fd, (struct sockaddr *)&sa, sizeof(sa));
+        }
         atomic_store(&race_done, 1);
         pthread_join(t, NULL);
         struct sockaddr_in peer;
         socklen_t len = sizeof(peer);
-        int reached = getpeername(swap_udp, (struct sockaddr *)&peer, &len) == 0 && peer.sin_port == sa.sin_port;
+        if (swap_unix_type != SOCK_STREAM)
+            reached = getpeername(swap_udp, (struct sockaddr *)&peer, &len) == 0 && peer.sin_port == sa.sin_port;
         close(swap_unix);
         close(swap_udp);
         close(swap_fd);
@@ -628,6 +641,10 @@ int main(int argc, char **argv)
         return poke(argv[2], atoi(argv[3]));
     if (argc == 3 && !strcmp(argv[1], "bindname"))
         return bindname(argv[2]);
+    if (argc == 4 && !strcmp(argv[1], "swapsend")) {
+        swap_unix_type = SOCK_STREAM;
+        return swaprace(atoi(argv[2]), atol(argv[3]));
+    }
     if (argc == 4 && !strcmp(argv[1], "swaprace"))
         return swaprace(atoi(argv[2]), atol(argv[3]));
     if (argc == 6 && !strcmp(argv[1], "bindrace"))
