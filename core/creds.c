@@ -453,6 +453,14 @@ int sl_creds_snapshot(const struct sl_target *t, struct sl_creds_all *c)
     c->egid = gid[1];
     c->sgid = gid[2];
     c->fsgid = gid[3];
+    pthread_once(&own_once, own_read);
+    char dir[16];
+    dev_t dev = 0;
+    ino_t ino = 0;
+    snprintf(dir, sizeof(dir), "%d", (int)t->pid);
+    if (own.error || (rc = user_ns(dir, &dev, &ino)) != 0)
+        return rc == -ENOENT ? -ESRCH : -EPERM;
+    c->same_userns = dev == own.userns_dev && ino == own.userns_ino;
     return sl_target_check(t);
 }
 

@@ -64,6 +64,7 @@ struct sl_creds_all {
     uint64_t eff, perm, inh;
     int ngroups;
     gid_t groups[SL_CREDS_MAX_GROUPS];
+    int same_userns;           /* the thread is in sandlock's user namespace */
 };
 int sl_creds_snapshot(const struct sl_target *t, struct sl_creds_all *c);
 

@@ -293,6 +293,11 @@ int sl_deputy_run(sandlock_handle h, const int *keep, size_t nkeep, int (*fn)(vo
     plan.nsfd = plan.stubfd >= 0 ? sl_child_pidfd(&t, 0) : -1;
     if (plan.stubfd < 0)
         plan.nsflags = 0;
+    /* Capabilities count in their own user namespace only: a deputy that
+     * stays in sandlock's (an adopted container's child in one of its
+     * own) gets none, as the child has none here. */
+    if (!c.same_userns && !(plan.nsflags & CLONE_NEWUSER))
+        c.eff = c.perm = c.inh = 0;
     int hop = -1;
     pid_t pid = (pid_t)syscall(SYS_clone, CLONE_PIDFD, NULL, &hop, NULL, 0);
     if (pid == 0)
