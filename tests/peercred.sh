@@ -2,7 +2,10 @@
 # plugin performs for the child carries the child's identity to the peer
 # (SO_PEERCRED) -- a pid that is not sandlock's, the child's uid and gid --
 # also after a root child dropped to nobody (setresuid). As root, and as
-# nobody in a user namespace of its own and without one (no PID namespace).
+# nobody in a user namespace of its own and without one (no PID namespace);
+# the connects also from a child that made itself non-dumpable, where
+# sandlock can act for one at all (the deputy enters its namespaces through
+# its pidfd).
 #
 # peer_identity NGPROBE SOCK CONFIG...: SOCK is an `ngprobe serve unixcred`
 # listener; each configuration must make the plugin perform the connect.
@@ -70,6 +73,15 @@ peer_checks() {
                     pass "$what: the peer's pid is not sandlock's ($p, sandlock $sp)"
                 else
                     fail "$what: the peer's pid is not sandlock's ($p, sandlock $sp): $out $(cat "$TEST_TMP/stderr")"
+                fi
+                # (without a PID namespace an unprivileged sandlock cannot
+                # take a descriptor of a non-dumpable child at all)
+                if [ "$peer_kind" = connect ] && [ "$m" != nopidns ]; then
+                    export NGPROBE_NONDUMPABLE=1
+                    peer_of "$m" "$u" "$c"
+                    unset NGPROBE_NONDUMPABLE
+                    like "$what, not dumpable: the peer sees the child's uid and gid" "$out" \
+                        "^ok pid [0-9]+ uid $u gid $u\$"
                 fi
             done
         done

@@ -31,7 +31,9 @@
  *                                        through the received end
  *   bindas UID FAMILY ADDR PORT          bind after setresuid(UID)
  *   connectas UID FAMILY ADDR PORT       connect after setresgid(UID) and
- *                                        setresuid(UID) (groups dropped)
+ *                                        setresuid(UID) (groups dropped);
+ *                                        with NGPROBE_NONDUMPABLE set in the
+ *                                        environment, not dumpable first
  *   sendas UID METHOD PATH               send (as `send unixdgram`) after
  *                                        the same
  *   swaprace PORT N                      up to N UDP connects of one
@@ -76,6 +78,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <grp.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -478,6 +481,8 @@ static int bindas(uid_t uid, const char *family, const char *where, int port)
 static int connectas(uid_t uid, const char *family, const char *where, int port)
 {
     if (geteuid() != uid && (setgroups(0, NULL) || setresgid(uid, uid, uid) || setresuid(uid, uid, uid)))
+        return fail();
+    if (getenv("NGPROBE_NONDUMPABLE") && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0))
         return fail();
     return do_connect(family, where, port, 0);
 }
