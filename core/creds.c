@@ -34,7 +34,7 @@
 
 /* More supplementary groups than this in the child: not taken over
  * (-EPERM), sandlock does not act. */
-#define MAX_GROUPS 256
+#define MAX_GROUPS SL_CREDS_MAX_GROUPS
 
 /* PIDFD_GET_INFO (Linux 6.13), in case the system headers predate it. */
 struct pidfd_creds_info {
@@ -142,10 +142,9 @@ static void own_read(void)
                 own.rgid == own.egid && own.egid == own.sgid && own.sgid == own.fsgid;
 }
 
-/* "4\t5\t6\t7" -> the 2nd and 4th numbers (effective, file system). */
-static int parse_ids(const char *p, unsigned *effective, unsigned *fs)
+/* "4\t5\t6\t7" -> the four numbers (real, effective, saved, file system). */
+static int parse_ids(const char *p, unsigned v[4])
 {
-    unsigned v[4];
     char *end;
     for (int i = 0; i < 4; i++) {
         v[i] = (unsigned)strtoul(p, &end, 10);
@@ -153,8 +152,6 @@ static int parse_ids(const char *p, unsigned *effective, unsigned *fs)
             return -1;
         p = end;
     }
-    *effective = v[1];
-    *fs = v[3];
     return 0;
 }
 
@@ -171,8 +168,9 @@ static const char *status_field(const char *buf, const char *key)
     return NULL;
 }
 
-/* Ids (and, with `groups`, the groups) of thread pid from its status. */
-static int read_status(pid_t pid, struct ids *c, int groups)
+/* All ids (r, e, s, fs) and, with `groups`, the groups (at most `max`) of
+ * thread pid from its status. */
+static int read_status_ids(pid_t pid, unsigned uid[4], unsigned gid[4], gid_t *groups, int max, int *ngroups)
 {
     char path[64], buf[8192];
     snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
@@ -187,30 +185,39 @@ static int read_status(pid_t pid, struct ids *c, int groups)
     buf[len] = '\0';
     if (len >= sizeof(buf) - 1)
         return -EPERM;              /* that many groups: not taken over */
-    const char *uid = status_field(buf, "Uid:"), *gid = status_field(buf, "Gid:");
-    unsigned eu, fu, eg, fg;
-    if (!uid || !gid || parse_ids(uid, &eu, &fu) || parse_ids(gid, &eg, &fg))
+    const char *u = status_field(buf, "Uid:"), *g = status_field(buf, "Gid:");
+    if (!u || !g || parse_ids(u, uid) || parse_ids(g, gid))
         return -ESRCH;              /* an exiting task shows no ids */
-    c->euid = eu;
-    c->fsuid = fu;
-    c->egid = eg;
-    c->fsgid = fg;
     if (!groups)
-        return 0;
+        return 0;               /* (*ngroups untouched) */
     const char *p = status_field(buf, "Groups:");
     if (!p)
         return -ESRCH;
-    c->ngroups = 0;
+    *ngroups = 0;
     for (;;) {
         char *end;
-        unsigned long g = strtoul(p, &end, 10);
+        unsigned long v = strtoul(p, &end, 10);
         if (end == p)
             break;
-        if (c->ngroups == MAX_GROUPS)
+        if (*ngroups == max)
             return -EPERM;
-        c->groups[c->ngroups++] = (gid_t)g;
+        groups[(*ngroups)++] = (gid_t)v;
         p = end;
     }
+    return 0;
+}
+
+/* Ids (and, with `groups`, the groups) of thread pid from its status. */
+static int read_status(pid_t pid, struct ids *c, int groups)
+{
+    unsigned uid[4], gid[4];
+    int rc = read_status_ids(pid, uid, gid, groups ? c->groups : NULL, MAX_GROUPS, &c->ngroups);
+    if (rc)
+        return rc;
+    c->euid = uid[1];
+    c->fsuid = uid[3];
+    c->egid = gid[1];
+    c->fsgid = gid[3];
     return 0;
 }
 
@@ -427,6 +434,34 @@ void sl_creds_resume(int token)
     if (!own.fixed && apply(&cur.applied) != 0)
         cannot_restore(EPERM);
     cur.depth = (unsigned)token;
+}
+
+int sl_creds_snapshot(const struct sl_target *t, struct sl_creds_all *c)
+{
+    unsigned uid[4], gid[4];
+    int rc = caps_get(t->pid, &c->eff, &c->perm, &c->inh);
+    if (rc)
+        return rc == -ESRCH ? -ESRCH : -EPERM;
+    rc = read_status_ids(t->pid, uid, gid, c->groups, SL_CREDS_MAX_GROUPS, &c->ngroups);
+    if (rc)
+        return rc;
+    c->ruid = uid[0];
+    c->euid = uid[1];
+    c->suid = uid[2];
+    c->fsuid = uid[3];
+    c->rgid = gid[0];
+    c->egid = gid[1];
+    c->sgid = gid[2];
+    c->fsgid = gid[3];
+    pthread_once(&own_once, own_read);
+    char dir[16];
+    dev_t dev = 0;
+    ino_t ino = 0;
+    snprintf(dir, sizeof(dir), "%d", (int)t->pid);
+    if (own.error || (rc = user_ns(dir, &dev, &ino)) != 0)
+        return rc == -ENOENT ? -ESRCH : -EPERM;
+    c->same_userns = dev == own.userns_dev && ino == own.userns_ino;
+    return sl_target_check(t);
 }
 
 int sl_run_as_child(sandlock_handle h, int (*fn)(void *arg), void *arg)

@@ -52,6 +52,22 @@ void sl_creds_reset(void);
 int sl_creds_suspend(void);
 void sl_creds_resume(int token);
 
+/* Every credential of the trapped thread t, as seen from sandlock's user
+ * namespace: real, effective, saved and file-system ids, the groups and
+ * the three capability sets (deputy.c gives a process exactly these).
+ * Returns 0 (checked live after reading), -ESRCH, or -EPERM (unreadable,
+ * or more than SL_CREDS_MAX_GROUPS groups). */
+#define SL_CREDS_MAX_GROUPS 256
+struct sl_creds_all {
+    uid_t ruid, euid, suid, fsuid;
+    gid_t rgid, egid, sgid, fsgid;
+    uint64_t eff, perm, inh;
+    int ngroups;
+    gid_t groups[SL_CREDS_MAX_GROUPS];
+    int same_userns;           /* the thread is in sandlock's user namespace */
+};
+int sl_creds_snapshot(const struct sl_target *t, struct sl_creds_all *c);
+
 /* host->run_as_child (contract in sdk/sandlock/plugin.h). */
 int sl_run_as_child(sandlock_handle h, int (*fn)(void *arg), void *arg);
 

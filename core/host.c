@@ -3,6 +3,7 @@
 #include "config.h"
 #include "creds.h"
 #include "denial.h"
+#include "deputy.h"
 #include "keys.h"
 #include "loader.h"
 #include "liveness.h"
@@ -166,6 +167,14 @@ static int host_stat_path(sandlock_handle h, const char *path, struct stat *st, 
     AS_SANDLOCK(int, sl_stat_path(h, path, st, flags));
 }
 
+/* 1.8: the deputy forks from sandlock's own credentials, also when called
+ * inside run_as_child (it takes the child's itself). */
+static int host_run_in_deputy(sandlock_handle h, const int *keep, size_t nkeep, int (*fn)(void *arg), void *arg,
+                              void *out, size_t outlen)
+{
+    AS_SANDLOCK(int, sl_deputy_run(h, keep, nkeep, fn, arg, out, outlen));
+}
+
 static unsigned host_config_line(const sandlock_config *cfg, const char *key, size_t nth)
 {
     for (size_t i = 0; cfg && key && i < cfg->nkeys; i++)
@@ -265,4 +274,6 @@ const sandlock_host sl_host_table = {
     .link_path = host_link_path,
     .symlink_path = host_symlink_path,
     .stat_path = host_stat_path,
+    /* 1.8: calls whose peer learns who made them */
+    .run_in_deputy = host_run_in_deputy,
 };

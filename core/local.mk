@@ -34,6 +34,7 @@ core_libsandlock_core_la_SOURCES = \
 	core/sockaddr.c core/sockaddr.h \
 	core/childfd.c core/childfd.h \
 	core/creds.c core/creds.h \
+	core/deputy.c core/deputy.h \
 	core/masks.c core/masks.h core/stubcode.h \
 	core/hostview.c core/hostview.h \
 	core/userns.c core/userns.h \

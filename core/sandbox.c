@@ -972,6 +972,14 @@ void sl_sandbox_adopt(int init_pidfd, int pidns)
     atomic_store(&sb.killed_signal, 0);
 }
 
+int sl_sandbox_ns_pidfd(int *flags)
+{
+    if (!sb.pidns || sb.adopted || sb.stub_pidfd < 0)
+        return -1;
+    *flags = SANDBOX_NAMESPACES | (sb.userns ? CLONE_NEWUSER : 0);
+    return sb.stub_pidfd;
+}
+
 int sl_sandbox_has_pidns(void)
 {
     return sb.pidns;

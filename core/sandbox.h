@@ -84,6 +84,13 @@ void sl_sandbox_adopt(int init_pidfd, int pidns);
  * every process in it). */
 int sl_sandbox_has_pidns(void);
 
+/* The sandbox's namespaces, for a process that is to act inside them
+ * (deputy.h): a pidfd of the stub (owned by the sandbox, valid while it
+ * runs) and in *flags the CLONE_NEW* of the namespaces it has of its own
+ * (PID and mount, user when sandlock made one), for setns(2). -1 when the
+ * sandbox has no PID namespace or is an adopted container. */
+int sl_sandbox_ns_pidfd(int *flags);
+
 /* With a PID namespace: waits up to timeout_ms until the whole sandbox is
  * gone (after sl_sandbox_kill). Returns 0 when it is, -1 otherwise. */
 int sl_sandbox_wait_gone(int timeout_ms);

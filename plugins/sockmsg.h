@@ -42,4 +42,20 @@ long out_msg_copy_data(const sandlock_host *host, sandlock_handle h, uint64_t io
 /* sendmsg(2) of m on sock with flags: the byte count, or -1 with errno. */
 ssize_t out_msg_send(int sock, const struct out_msg *m, int flags);
 
+/* What sending messages from a deputy came to (out_msg_send_deputy). */
+struct out_msg_outcome {
+    size_t done;                   /* the index after the last message sent */
+    int err;                       /* the errno that stopped the sends, or 0 */
+    unsigned len[MAX_MMSG];        /* the byte count of each message sent */
+};
+
+/* Sends msg[from..n) in order on sock with flags, stopping at the first
+ * error, from a deputy of the sandbox with the child's identity (host ABI
+ * 1.8, run_in_deputy): a unix receiver with SO_PASSCRED learns the
+ * child's process and ids, never sandlock's. Returns 0 with *o filled, or
+ * -errno when the deputy could not send (-ETOOMANYREFS: more descriptors
+ * than a deputy keeps). */
+int out_msg_send_deputy(const sandlock_host *host, sandlock_handle h, int sock, const struct out_msg *msg,
+                        size_t from, size_t n, int flags, struct out_msg_outcome *o);
+
 #endif

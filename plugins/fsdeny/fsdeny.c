@@ -743,11 +743,12 @@ SANDLOCK_PLUGIN_DEFINE(h)
 {
     host = h;
     /* It acts for the child: only with the child's credentials (ABI 1.3)
-     * and umask (1.5); its keys are declared (1.6); the host decodes its
-     * path arguments and socket addresses (1.8). */
+     * and umask (1.5), through a deputy where the peer learns who acted
+     * (1.8); its keys are declared (1.6); the host decodes its path
+     * arguments and socket addresses (1.8). */
     if (!SANDLOCK_HOST_HAS(h, run_as_child) || !SANDLOCK_HOST_HAS(h, child_umask) ||
         !SANDLOCK_HOST_HAS(h, config_error) || !SANDLOCK_HOST_HAS(h, syscall_paths) ||
-        !SANDLOCK_HOST_HAS(h, sockaddr_decode))
+        !SANDLOCK_HOST_HAS(h, sockaddr_decode) || !SANDLOCK_HOST_HAS(h, run_in_deputy))
         return NULL;
     return &fsdeny_plugin;
 }

@@ -19,8 +19,11 @@
  * send of one that reaches fsdeny (sendto with an address, sendmsg,
  * sendmmsg) is copied whole -- name, data, control, the descriptors of
  * SCM_RIGHTS as fsdeny's copies -- its path names judged and rewritten
- * through the checked socket file, and sent by fsdeny; one that would wait
- * for room at the receiver waits on a thread of its own. */
+ * through the checked socket file, and sent by a deputy of the sandbox
+ * with the child's identity (sockmsg.h); one that would wait for room at
+ * the receiver waits on a thread of its own. A connect of a unix stream
+ * or seqpacket socket is made by a deputy too: the listener's SO_PEERCRED
+ * names the child's side, never sandlock. */
 #define _GNU_SOURCE
 #include "sockets.h"
 #include "behalf.h"
@@ -45,16 +48,31 @@ struct sock_act {
     int sock;                      /* our copy of the child's socket */
     int hold;                      /* the checked object or directory, or -1 */
     int is_bind;
+    int identified;                /* a connect the listener learns the maker of */
+    const sandlock_host *host;
+    sandlock_handle h;
     socklen_t len;
     struct sockaddr_storage ss;    /* the address the call uses */
 };
 
-static long sock_call(void *arg)
+static int sock_syscall(void *arg)
 {
     const struct sock_act *a = arg;
     const struct sockaddr *sa = (const struct sockaddr *)&a->ss;
     int rc = a->is_bind ? bind(a->sock, sa, a->len) : connect(a->sock, sa, a->len);
     return rc == 0 ? 0 : -errno;
+}
+
+/* The call (inside fsd_as_child). A connect of a stream or seqpacket
+ * socket records its maker for the listener (SO_PEERCRED): a deputy of
+ * the sandbox with the child's identity makes it (ABI 1.8), not sandlock. */
+static long sock_call(void *arg)
+{
+    struct sock_act *a = arg;
+    if (!a->identified)
+        return sock_syscall(a);
+    int keep[2] = { a->sock, a->hold };
+    return a->host->run_in_deputy(a->h, keep, 2, sock_syscall, a, NULL, 0);
 }
 
 static void sock_release(void *arg)
@@ -154,6 +172,8 @@ long fsd_socket_call(struct fsd_call *c, int is_bind, sandlock_response *r)
         return -ENOMEM;
     a->hold = -1;
     a->is_bind = is_bind;
+    a->host = c->host;
+    a->h = ev->handle;
     a->sock = c->host->dup_child_fd(ev->handle, (int)ev->args[0]);
     long rc = a->sock < 0 ? a->sock : 0;
     int domain = 0, type = 0;
@@ -162,6 +182,7 @@ long fsd_socket_call(struct fsd_call *c, int is_bind, sandlock_response *r)
         rc = -errno;               /* ENOTSOCK, as the kernel says */
     if (!rc && domain != AF_UNIX)
         rc = FSD_SOCK_CONTINUE;
+    a->identified = !is_bind && (type == SOCK_STREAM || type == SOCK_SEQPACKET);
     /* The kernel's own limits on the length (an int). */
     int len = (int)ev->args[2];
     if (!rc && (len < 0 || (size_t)len > sizeof(a->ss)))
@@ -211,24 +232,32 @@ static void send_release(void *arg)
     free(a);
 }
 
-/* Sends from `done` on (with the child's credentials). Returns the byte
- * count (sendto, sendmsg), the number of messages sent (sendmmsg: also
- * after an error once one was sent), or -errno. */
+/* Sends from `done` on, by a deputy of the sandbox with the child's
+ * identity (sockmsg.h: a receiver with SO_PASSCRED learns the child's
+ * process and ids, never sandlock's). Returns the byte count (sendto,
+ * sendmsg), the number of messages sent (sendmmsg: also after an error
+ * once one was sent), or -errno. */
 static long send_run(void *arg)
 {
     struct send_act *a = arg;
-    while (a->done < a->n) {
-        ssize_t sent = out_msg_send(a->sock, &a->msg[a->done], a->flags | (a->dontwait ? MSG_DONTWAIT : 0));
-        if (sent < 0)
-            return a->mmsg && a->done ? (long)a->done : -errno;
-        if (!a->mmsg)
-            return sent;
-        unsigned len = (unsigned)sent;
-        a->host->mem_write(a->h, a->vec + a->done * sizeof(struct mmsghdr) + offsetof(struct mmsghdr, msg_len),
-                           &len, sizeof(len));
-        a->done++;
+    struct out_msg_outcome *o = malloc(sizeof(*o));
+    if (!o)
+        return -ENOMEM;
+    size_t from = a->done;
+    long rc = out_msg_send_deputy(a->host, a->h, a->sock, a->msg, from, a->n,
+                                  a->flags | (a->dontwait ? MSG_DONTWAIT : 0), o);
+    if (rc == 0) {
+        for (size_t i = from; a->mmsg && i < o->done; i++)
+            a->host->mem_write(a->h, a->vec + i * sizeof(struct mmsghdr) + offsetof(struct mmsghdr, msg_len),
+                               &o->len[i], sizeof(o->len[i]));
+        a->done = o->done;
+        if (o->err && !(a->mmsg && a->done))
+            rc = -o->err;
+        else
+            rc = a->mmsg ? (long)a->done : (long)o->len[from];
     }
-    return (long)a->done;
+    free(o);
+    return rc;
 }
 
 /* The name of a message: as copied, or a unix path judged and pointed at

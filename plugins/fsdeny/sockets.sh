@@ -26,7 +26,9 @@ serve unixdgram "$T/deny/d.sock" "$T/p5"
 serve unixdgram "$T/good/d.sock" "$T/p6"
 serve unixdgram "$T/race/good/d" "$T/p7"
 serve unixdgram "$T/race/deny/d" "$T/p8"
-for f in p1 p2 p3 p4 p5 p6 p7 p8; do
+serve unixcred "$T/good/cred.sock" "$T/p9"
+serve unixdgramcred "$T/good/dcred.sock" "$T/p10"
+for f in p1 p2 p3 p4 p5 p6 p7 p8 p9 p10; do
     i=0
     while [ ! -s "$T/$f" ] && [ $i -lt $((EVENT_TIMEOUT * 20)) ]; do sleep 0.05; i=$((i + 1)); done
 done
@@ -43,6 +45,12 @@ EOF
 )
 probe() { run_sandlock run -c "$ini" -- "$NG" "$@"; }
 denied_entries() { ls "$T/deny" | grep -v '^d\.sock' | tr '\n' ' '; }
+
+# A connect fsdeny performs carries the child's identity to the peer.
+chmod 755 "$T" "$T/good"
+. "$top_srcdir/tests/peercred.sh"
+peer_identity "$NG" "$T/good/cred.sock" "$ini"
+peer_identity_send "$NG" "$T/good/dcred.sock" "$ini"
 
 probe bindname "$T/deny/new.sock";         is "bind into a denied directory" "$out" "err EACCES"
 probe bindname "$T/good/dirlink/new2.sock"; is "bind through a symlink to a denied directory" "$out" "err EACCES"

@@ -17,10 +17,17 @@
  * and the call goes through a descriptor of the checked file or directory,
  * so swapping a symlink after the check changes nothing -- except a bind,
  * made with the child's own bytes so that the socket keeps the child's
- * name, then proven to have created the checked entry (bindname.c). When
- * no rule can deny a unix address, unix calls continue. Calls that may
- * block run on the executor's threads (executor.c), never on a sandlock
- * worker. Sends on stream sockets name no address and continue. */
+ * name, then proven to have created the checked entry (bindname.c). No
+ * call of a unix socket continues in the kernel, also when no rule can
+ * deny a unix address: the kernel would act on whatever socket the
+ * child's descriptor names by then (a UDP one dup2()ed onto it) with
+ * whatever address its memory holds. A unix connect of a stream or
+ * seqpacket socket, and a unix send of an unprivileged sandlock, are made
+ * by a deputy of the sandbox with the child's identity (host ABI 1.8), so
+ * that the peer's SO_PEERCRED / SCM_CREDENTIALS name the child's side,
+ * never sandlock. Calls that may block run on the executor's threads
+ * (executor.c), never on a sandlock worker. Sends on stream sockets name
+ * no address and continue. */
 #define _GNU_SOURCE
 #include <sandlock/plugin.h>
 
@@ -55,8 +62,6 @@ struct netguard_state {
     int error;
     const sandlock_config *cfg;    /* this instance, for host->report_denial */
     int unprivileged_port_start;   /* net.ipv4.ip_unprivileged_port_start */
-    int attach_creds;              /* sandlock may name the child as a unix sender */
-    int unix_any;                  /* every unix address is allowed: unix calls continue */
     struct ng_executor exec;
 };
 
@@ -113,7 +118,6 @@ static int netguard_init(const sandlock_host *h, const sandlock_config *cfg, voi
     st->error = ECONNREFUSED;
     st->cfg = cfg;
     st->unprivileged_port_start = read_sysctl("/proc/sys/net/ipv4/ip_unprivileged_port_start", 1024);
-    st->attach_creds = geteuid() == 0;
     const char *value = h->config_get(cfg, "default");
     if (value && strcmp(value, "allow") && strcmp(value, "deny")) {
         h->config_error(cfg, "default", value, errbuf, "expected allow or deny, got '%s'", value);
@@ -137,11 +141,6 @@ static int netguard_init(const sandlock_host *h, const sandlock_config *cfg, voi
     }
     if (netguard_families_declare(h, cfg, errbuf))
         goto fail;
-    st->unix_any = st->default_allow;
-    for (size_t i = 0; i < st->rules.n; i++) {
-        if (st->rules.rule[i].kind == NG_UNIX && !st->rules.rule[i].allow)
-            st->unix_any = 0;
-    }
     *state = st;
     return SANDLOCK_OK;
 fail:
@@ -591,10 +590,21 @@ static int connect_or_bind(void *arg)
     return rc == 0 ? 0 : -errno;
 }
 
+/* A connect of a unix stream or seqpacket socket records who made it for
+ * the listener (SO_PEERCRED): made by a deputy of the sandbox with the
+ * child's identity (ABI 1.8), never by sandlock. */
+static int connect_identified(struct connect_job *j)
+{
+    if (j->sock.domain != AF_UNIX)
+        return host->run_as_child(j->h, connect_or_bind, j);
+    int keep[2] = { j->sock.fd, j->hold };
+    return host->run_in_deputy(j->h, keep, 2, connect_or_bind, j, NULL, 0);
+}
+
 static void connect_run(void *arg, sandlock_response *r)
 {
     struct connect_job *j = arg;
-    int rc = host->run_as_child(j->h, connect_or_bind, j);
+    int rc = connect_identified(j);
     respond_result(r, rc == 0 ? 0 : -1, -rc);
 }
 
@@ -628,14 +638,6 @@ static int handle_connect_bind(struct netguard_state *st, const sandlock_event *
         rc = -ENOMEM;
     if (!rc)
         rc = open_socket(ev, (int)ev->args[0], &j->sock);
-    if (!rc && j->sock.domain == AF_UNIX && st->unix_any) {
-        /* nothing to decide: the kernel makes the call as the child would */
-        close(j->sock.fd);
-        free(t);
-        free(j);
-        sandlock_respond_continue(r);
-        return SANDLOCK_OK;
-    }
     struct sockaddr_storage given = j->ss;
     socklen_t given_len = j->len;
     if (!rc) {
@@ -698,6 +700,7 @@ struct send_job {
     struct out_msg *msg;
     size_t n, done;
     long first_rc;                 /* sendto/sendmsg: the byte count */
+    int by_deputy;                 /* sent by a deputy (send_by_deputy) */
 };
 
 static void send_release(void *arg)
@@ -727,32 +730,6 @@ static int control_allowed(const struct cmsghdr *c)
     case SOL_UDP:
         return c->cmsg_type == UDP_SEGMENT;
     }
-    return 0;
-}
-
-/* Appends SCM_CREDENTIALS naming the child (its process, real user and
- * group), so that a unix receiver sees the child as the sender rather
- * than sandlock. 0 or -errno. */
-static int add_child_creds(const sandlock_event *ev, uint64_t mapped, struct out_msg *m)
-{
-    char tgid[64], uid[128], gid[128];
-    if (child_status(ev->pid, "Tgid", tgid, sizeof(tgid)) || child_status(ev->pid, "Uid", uid, sizeof(uid)) ||
-        child_status(ev->pid, "Gid", gid, sizeof(gid)) || !still_pending(ev, mapped))
-        return -ESRCH;
-    struct ucred cred = { .pid = (pid_t)strtol(tgid, NULL, 10), .uid = (uid_t)strtoul(uid, NULL, 10),
-                          .gid = (gid_t)strtoul(gid, NULL, 10) };
-    size_t room = CMSG_SPACE(sizeof(cred));
-    char *grown = realloc(m->control, m->controllen + room);
-    if (!grown)
-        return -ENOMEM;
-    memset(grown + m->controllen, 0, room);
-    struct cmsghdr *c = (struct cmsghdr *)(grown + m->controllen);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_CREDENTIALS;
-    c->cmsg_len = CMSG_LEN(sizeof(cred));
-    memcpy(CMSG_DATA(c), &cred, sizeof(cred));
-    m->control = grown;
-    m->controllen += room;
     return 0;
 }
 
@@ -815,8 +792,6 @@ static int gather(struct netguard_state *st, const sandlock_event *ev, const str
             }
         }
     }
-    if (s->domain == AF_UNIX && st->attach_creds)
-        return (rc = add_child_creds(ev, name ? name : iov_addr, m)) ? rc : 1;
     return 1;
 }
 
@@ -851,10 +826,37 @@ static int run_send(void *arg)
     return -send_messages(c->job, c->dontwait);
 }
 
+/* Unix sends are made by a deputy (sockmsg.h): a receiver with
+ * SO_PASSCRED learns the child's process and ids, never sandlock's.
+ * Returns 0 or the errno of the stop. */
+static int send_by_deputy(struct send_job *j, int dontwait)
+{
+    struct out_msg_outcome *o = malloc(sizeof(*o));
+    if (!o)
+        return ENOMEM;
+    size_t from = j->done;
+    int rc = out_msg_send_deputy(host, j->handle, j->sock.fd, j->msg, from, j->n,
+                                 j->flags | (dontwait ? MSG_DONTWAIT : 0), o);
+    if (rc == 0) {
+        for (size_t i = from; j->is_mmsg && i < o->done; i++) {
+            uint64_t at = j->vec + i * sizeof(struct mmsghdr) + offsetof(struct mmsghdr, msg_len);
+            host->mem_write(j->handle, at, &o->len[i], sizeof(o->len[i]));
+        }
+        if (o->done > from)
+            j->first_rc = o->len[o->done - 1];
+        j->done = o->done;
+        rc = -o->err;
+    }
+    free(o);
+    return -rc;
+}
+
 /* send_messages() with the child's credentials (the permission to write to
  * a unix socket's file, for one, is the child's). */
 static int send_some(struct send_job *j, int dontwait)
 {
+    if (j->by_deputy)
+        return send_by_deputy(j, dontwait);
     struct send_call c = { j, dontwait };
     return -host->run_as_child(j->handle, run_send, &c);
 }
@@ -912,7 +914,7 @@ static int handle_send(struct netguard_state *st, const sandlock_event *ev, sand
         return answer_error(r, -rc);
     }
     int flags = (int)(is_sendto || is_mmsg ? ev->args[3] : ev->args[2]);
-    if (send_continues(&j->sock) || (j->sock.domain == AF_UNIX && st->unix_any)) {
+    if (send_continues(&j->sock)) {
         int fastopen = j->sock.domain != AF_UNIX && (flags & MSG_FASTOPEN);
         send_release(j);
         if (fastopen)
@@ -922,6 +924,7 @@ static int handle_send(struct netguard_state *st, const sandlock_event *ev, sand
         return SANDLOCK_OK;
     }
     j->flags = flags | MSG_NOSIGNAL;
+    j->by_deputy = j->sock.domain == AF_UNIX;
     size_t n = is_mmsg ? (ev->args[2] > MAX_MMSG ? MAX_MMSG : (size_t)ev->args[2]) : 1;
     j->msg = calloc(n ? n : 1, sizeof(*j->msg));
     struct mmsghdr *v = calloc(n ? n : 1, sizeof(*v));
@@ -1000,10 +1003,12 @@ SANDLOCK_PLUGIN_DEFINE(h)
 {
     host = h;
     /* It acts for the child: only with the child's credentials (ABI 1.3)
-     * and umask (1.5); its keys are declared (1.6); the host decodes its
-     * addresses (1.8). */
+     * and umask (1.5), through a deputy where the peer learns who acted
+     * (1.8); its keys are declared (1.6); the host decodes its addresses
+     * (1.8). */
     if (!SANDLOCK_HOST_HAS(h, run_as_child) || !SANDLOCK_HOST_HAS(h, child_umask) ||
-        !SANDLOCK_HOST_HAS(h, config_error) || !SANDLOCK_HOST_HAS(h, sockaddr_decode))
+        !SANDLOCK_HOST_HAS(h, config_error) || !SANDLOCK_HOST_HAS(h, sockaddr_decode) ||
+        !SANDLOCK_HOST_HAS(h, run_in_deputy))
         return NULL;
     return &netguard_plugin;
 }

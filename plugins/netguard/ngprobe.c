@@ -30,6 +30,12 @@
  *                                        it (sendmsg, SCM_RIGHTS) and reads
  *                                        through the received end
  *   bindas UID FAMILY ADDR PORT          bind after setresuid(UID)
+ *   connectas UID FAMILY ADDR PORT       connect after setresgid(UID) and
+ *                                        setresuid(UID) (groups dropped);
+ *                                        with NGPROBE_NONDUMPABLE set in the
+ *                                        environment, not dumpable first
+ *   sendas UID METHOD PATH               send (as `send unixdgram`) after
+ *                                        the same
  *   swaprace PORT N                      up to N UDP connects of one
  *                                        descriptor number to 127.0.0.1:PORT
  *                                        while another thread dup2()s a unix
@@ -37,8 +43,20 @@
  *                                        prints "reached after I" (the UDP
  *                                        socket got PORT as its peer) or
  *                                        "never"
+ *   swapsend PORT N                      the same with a unix stream socket
+ *                                        and sendmsg() of "swap" to
+ *                                        127.0.0.1:PORT: "reached after I"
+ *                                        (a send succeeded: the UDP socket
+ *                                        sent it) or "never"
  * Outside, also:
  *   serve udpcount ADDR PORTFILE         append each datagram to PORTFILE.log
+ *   serve unixcred PATH PORTFILE         a unix stream listener (mode 0777)
+ *                                        that answers each connection with
+ *                                        its SO_PEERCRED: "pid P uid U gid G"
+ *   serve unixdgramcred PATH PORTFILE    a unix datagram socket (mode 0777,
+ *                                        SO_PASSCRED) that appends the
+ *                                        sender's credentials of each
+ *                                        datagram to PATH.log, as above
  *   serve tcpfull ADDR PORTFILE          listen(0), fill the backlog, never
  *                                        accept: later SYNs are dropped
  *   poke ADDR PORT                       send "end" to a UDP port */
@@ -59,6 +77,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <grp.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -74,6 +94,10 @@ static socklen_t make_addr(const char *family, const char *where, int port, stru
                            int *domain, int *type)
 {
     memset(ss, 0, sizeof(*ss));
+    if (!strcmp(family, "unixcred"))
+        family = "unix";
+    if (!strcmp(family, "unixdgramcred"))
+        family = "unixdgram";
     if (!strcmp(family, "udpcount") || !strcmp(family, "tcpfull"))
         family = family[0] == 'u' ? "udp4" : "tcp4";
     *type = strncmp(family, "udp", 3) == 0 || strcmp(family, "unixdgram") == 0 ? SOCK_DGRAM : SOCK_STREAM;
@@ -118,10 +142,12 @@ static int serve(const char *family, const char *where, const char *portfile)
 {
     struct sockaddr_storage ss;
     int domain, type, full = !strcmp(family, "tcpfull"), count = !strcmp(family, "udpcount");
+    int cred = !strcmp(family, "unixcred"), dgramcred = !strcmp(family, "unixdgramcred");
     socklen_t len = make_addr(family, where, 0, &ss, &domain, &type);
     int fd = socket(domain, type, 0);
     if (!len || fd < 0 || bind(fd, (struct sockaddr *)&ss, len) ||
-        (type == SOCK_STREAM && listen(fd, full ? 0 : 64)))
+        (type == SOCK_STREAM && listen(fd, full ? 0 : 64)) || ((cred || dgramcred) && chmod(where, 0777)) ||
+        (dgramcred && setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &(int){ 1 }, sizeof(int))))
         return fail();
     if (full) {
         /* one connection fills a backlog of 0; it is never accepted */
@@ -143,8 +169,12 @@ static int serve(const char *family, const char *where, const char *portfile)
         }
         if (type == SOCK_STREAM) {
             int c = accept(fd, NULL, NULL);
+            struct ucred uc;
+            char line[96] = "hello\n";
+            if (c >= 0 && cred && !getsockopt(c, SOL_SOCKET, SO_PEERCRED, &uc, &(socklen_t){ sizeof(uc) }))
+                snprintf(line, sizeof(line), "pid %d uid %u gid %u\n", (int)uc.pid, uc.uid, uc.gid);
             if (c >= 0) {
-                if (write(c, "hello\n", 6) < 0)
+                if (write(c, line, strlen(line)) < 0)
                     perror("write");
                 close(c);
             }
@@ -153,9 +183,23 @@ static int serve(const char *family, const char *where, const char *portfile)
         char buf[256];
         struct sockaddr_storage from;
         socklen_t flen = sizeof(from);
-        ssize_t n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &flen);
+        union {
+            struct cmsghdr align;
+            char space[CMSG_SPACE(sizeof(struct ucred))];
+        } control;
+        struct iovec iov = { buf, sizeof(buf) };
+        struct msghdr mh = { .msg_name = &from, .msg_namelen = flen, .msg_iov = &iov, .msg_iovlen = 1,
+                             .msg_control = &control, .msg_controllen = sizeof(control) };
+        ssize_t n = recvmsg(fd, &mh, 0);
         if (n < 0)
             continue;
+        flen = mh.msg_namelen;
+        struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+        if (dgramcred && c && c->cmsg_type == SCM_CREDENTIALS) {
+            struct ucred uc;
+            memcpy(&uc, CMSG_DATA(c), sizeof(uc));
+            n = snprintf(buf, sizeof(buf), "pid %d uid %u gid %u", (int)uc.pid, uc.uid, uc.gid);
+        }
         if (domain == AF_UNIX || count) {
             char log[PATH_MAX];
             snprintf(log, sizeof(log), "%s.log", count ? portfile : where);
@@ -198,7 +242,7 @@ static int do_connect(const char *family, const char *where, int port, int nonbl
             return fail();
         }
     }
-    char buf[32] = "";
+    char buf[96] = "";
     if (wait_for(fd, POLLIN))
         return fail();
     ssize_t n = read(fd, buf, sizeof(buf) - 1);
@@ -434,6 +478,22 @@ static int bindas(uid_t uid, const char *family, const char *where, int port)
     return do_bind(family, where, port);
 }
 
+static int connectas(uid_t uid, const char *family, const char *where, int port)
+{
+    if (geteuid() != uid && (setgroups(0, NULL) || setresgid(uid, uid, uid) || setresuid(uid, uid, uid)))
+        return fail();
+    if (getenv("NGPROBE_NONDUMPABLE") && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0))
+        return fail();
+    return do_connect(family, where, port, 0);
+}
+
+static int sendas(uid_t uid, const char *method, const char *where)
+{
+    if (geteuid() != uid && (setgroups(0, NULL) || setresgid(uid, uid, uid) || setresuid(uid, uid, uid)))
+        return fail();
+    return do_send("unixdgram", method, where, 0);
+}
+
 static int poke(const char *where, int port)
 {
     struct sockaddr_storage ss;
@@ -506,7 +566,7 @@ static int bindrace(const char *good, const char *bad, const char *link, long n)
     return 0;
 }
 
-static int swap_fd = 100, swap_unix, swap_udp;
+static int swap_fd = 100, swap_unix, swap_udp, swap_unix_type = SOCK_DGRAM;
 
 /* Puts the unix and the UDP socket under swap_fd in turn. */
 static void *fd_swapper(void *arg)
@@ -524,19 +584,27 @@ static int swaprace(int port, long n)
     struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
     inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
     for (long i = 0; i < n; i++) {
-        swap_unix = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        swap_unix = socket(AF_UNIX, swap_unix_type | SOCK_CLOEXEC, 0);
         swap_udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         if (swap_unix < 0 || swap_udp < 0)
             return fail();
         atomic_store(&race_done, 0);
         pthread_t t;
         pthread_create(&t, NULL, fd_swapper, NULL);
-        connect(swap_fd, (struct sockaddr *)&sa, sizeof(sa));
+        int reached;
+        if (swap_unix_type == SOCK_STREAM) {
+            struct iovec iov = { "swap", 4 };
+            struct msghdr mh = { .msg_name = &sa, .msg_namelen = sizeof(sa), .msg_iov = &iov, .msg_iovlen = 1 };
+            reached = sendmsg(swap_fd, &mh, MSG_NOSIGNAL) == 4;
+        } else {
+            connect(swap_fd, (struct sockaddr *)&sa, sizeof(sa));
+        }
         atomic_store(&race_done, 1);
         pthread_join(t, NULL);
         struct sockaddr_in peer;
         socklen_t len = sizeof(peer);
-        int reached = getpeername(swap_udp, (struct sockaddr *)&peer, &len) == 0 && peer.sin_port == sa.sin_port;
+        if (swap_unix_type != SOCK_STREAM)
+            reached = getpeername(swap_udp, (struct sockaddr *)&peer, &len) == 0 && peer.sin_port == sa.sin_port;
         close(swap_unix);
         close(swap_udp);
         close(swap_fd);
@@ -568,12 +636,20 @@ int main(int argc, char **argv)
         return stall(atoi(argv[2]), atoi(argv[3]));
     if (argc == 3 && !strcmp(argv[1], "fdpass"))
         return fdpass(argv[2]);
+    if (argc == 5 && !strcmp(argv[1], "sendas"))
+        return sendas((uid_t)atoi(argv[2]), argv[3], argv[4]);
+    if (argc == 6 && !strcmp(argv[1], "connectas"))
+        return connectas((uid_t)atoi(argv[2]), argv[3], argv[4], atoi(argv[5]));
     if (argc == 6 && !strcmp(argv[1], "bindas"))
         return bindas((uid_t)atoi(argv[2]), argv[3], argv[4], atoi(argv[5]));
     if (argc == 4 && !strcmp(argv[1], "poke"))
         return poke(argv[2], atoi(argv[3]));
     if (argc == 3 && !strcmp(argv[1], "bindname"))
         return bindname(argv[2]);
+    if (argc == 4 && !strcmp(argv[1], "swapsend")) {
+        swap_unix_type = SOCK_STREAM;
+        return swaprace(atoi(argv[2]), atol(argv[3]));
+    }
     if (argc == 4 && !strcmp(argv[1], "swaprace"))
         return swaprace(atoi(argv[2]), atol(argv[3]));
     if (argc == 6 && !strcmp(argv[1], "bindrace"))

@@ -1118,6 +1118,35 @@ typedef struct sandlock_host {
     int (*link_path)(sandlock_handle h, const char *path, const char *to, int flags);
     int (*symlink_path)(sandlock_handle h, const char *target, const char *path);
     int (*stat_path)(sandlock_handle h, const char *path, struct stat *st, int flags);
+
+    /* 1.8: calls whose peer learns who made them.
+     * run_in_deputy: runs fn(arg) in a deputy -- a process forked for this
+     *   one call that lives in the sandbox's user, PID and mount namespaces
+     *   with exactly the credentials of the thread `h` names (uids, gids,
+     *   groups, capabilities, as they are now), is not dumpable and holds
+     *   only the descriptors keep[0..nkeep) (same numbers; at most 512) --
+     *   and returns fn's result. fn runs in a copy of the plugin's memory:
+     *   what it stores is lost, except the outlen bytes at `out` (at most
+     *   65536), which are copied back. For a call whose peer learns who
+     *   made it: a unix connect (SO_PEERCRED), a unix send (SCM_CREDENTIALS
+     *   of a receiver with SO_PASSCRED); the peer then sees a process of
+     *   the sandbox and the child's ids, never sandlock. Put into fn only
+     *   system calls on the kept descriptors and plain memory work: no
+     *   host service, no allocation, no lock, no stdio. The calling thread
+     *   waits for the result; a signal without SA_RESTART interrupts the
+     *   wait, and if the notification is then gone the deputy is killed
+     *   and -EINTR returned. Without a PID namespace of the sandbox (an
+     *   unprivileged user who may not make one) the deputy is a forked
+     *   process with those credentials, in sandlock's namespaces (which
+     *   are then the child's). Returns fn's result, or -errno without
+     *   running it: -ESRCH (the notification is gone), -EPERM (the deputy
+     *   could not enter the namespaces or take the credentials; logged),
+     *   -EAGAIN (no process could be made; logged), -EINVAL. It may be
+     *   called inside run_as_child (the deputy takes the credentials
+     *   itself).                                                         */
+    int (*run_in_deputy)(sandlock_handle h, const int *keep, size_t nkeep,
+                         int (*fn)(void *arg), void *arg, void *out,
+                         size_t outlen);
 } sandlock_host;
 
 /* True when the host table has member `m` (a function added in a later

@@ -62,7 +62,8 @@ int main(void)
     ok(SANDLOCK_HOST_HAS(h, syscall_paths) && SANDLOCK_HOST_HAS(h, sockaddr_decode) &&
            SANDLOCK_HOST_HAS(h, mkdir_path) && SANDLOCK_HOST_HAS(h, unlink_path) &&
            SANDLOCK_HOST_HAS(h, rename_path) && SANDLOCK_HOST_HAS(h, link_path) &&
-           SANDLOCK_HOST_HAS(h, symlink_path) && SANDLOCK_HOST_HAS(h, stat_path),
+           SANDLOCK_HOST_HAS(h, symlink_path) && SANDLOCK_HOST_HAS(h, stat_path) &&
+           SANDLOCK_HOST_HAS(h, run_in_deputy),
        "SANDLOCK_HOST_HAS sees the 1.8 members");
     {
         sandlock_syscall_paths sp = { .abi_version = SANDLOCK_ABI_VERSION, .struct_size = 8 };
@@ -76,6 +77,7 @@ int main(void)
         is_int(h->unlink_path(1, "/x", 1), -EINVAL, "unlink_path: an unknown flag -> -EINVAL");
         is_int(h->mkdir_path(1, "/x", 0777), -ESRCH, "mkdir_path: no notification -> -ESRCH");
     }
+    is_int(h->run_in_deputy(0, NULL, 0, NULL, NULL, NULL, 0), -EINVAL, "run_in_deputy without fn -> -EINVAL");
     ok(SANDLOCK_HOST_HAS(h, config_path) && SANDLOCK_HOST_HAS(h, open_trusted),
        "SANDLOCK_HOST_HAS sees the 1.6 members config_path and open_trusted");
 
