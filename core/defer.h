@@ -3,7 +3,7 @@
  *
  * A deferred notification stays in the slot it was received in; the worker
  * that received it is handed a spare slot and goes on. Everything here
- * happens under one mutex, but only on the deferral path: the per-
+ * happens under its supervisor's mutex, but only on the deferral path: the per-
  * notification cost for the workers is one thread-local load in
  * sl_defer_finish(). */
 #ifndef SANDLOCK_DEFER_H

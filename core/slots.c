@@ -53,20 +53,6 @@ void sl_slots_free(struct sl_slots *t)
     *t = (struct sl_slots){ 0 };
 }
 
-sandlock_handle sl_slot_begin(struct sl_slots *t, size_t index, uint64_t id, pid_t pid, int nr,
-                              const char *syscall_name)
-{
-    struct sl_slot *slot = &t->slot[index];
-    sandlock_handle h = sl_handle_make(t, index, ++slot->generation);
-    slot->id = id;
-    slot->pid = pid;
-    slot->nr = nr;
-    slot->syscall_name = syscall_name;
-    atomic_store_explicit(&slot->state, SL_SLOT_ACTIVE, memory_order_relaxed);
-    atomic_store_explicit(&slot->handle, h, memory_order_release);
-    return h;
-}
-
 pid_t sl_slots_pid_of(const struct sl_slots *t, uint64_t id)
 {
     for (size_t i = 0; t->slot && i < t->n; i++)

@@ -103,8 +103,19 @@ static inline struct sl_slot *sl_slot_of(sandlock_handle h)
 
 /* Slot `index` takes the notification `id` of `pid` (a worker, before it
  * runs the chain); returns its new handle. */
-sandlock_handle sl_slot_begin(struct sl_slots *t, size_t index, uint64_t id, pid_t pid, int nr,
-                              const char *syscall_name);
+static inline sandlock_handle sl_slot_begin(struct sl_slots *t, size_t index, uint64_t id, pid_t pid, int nr,
+                                            const char *syscall_name)
+{
+    struct sl_slot *slot = &t->slot[index];
+    sandlock_handle h = sl_handle_make(t, index, ++slot->generation);
+    slot->id = id;
+    slot->pid = pid;
+    slot->nr = nr;
+    slot->syscall_name = syscall_name;
+    atomic_store_explicit(&slot->state, SL_SLOT_ACTIVE, memory_order_relaxed);
+    atomic_store_explicit(&slot->handle, h, memory_order_release);
+    return h;
+}
 
 /* The slot's notification is answered: its handle goes stale, the slot is free. */
 static inline void sl_slot_end(struct sl_slot *s)
