@@ -54,20 +54,26 @@ int sl_ctx_attach(struct sandlock_ctx *ctx, int listener, const struct sl_contai
     ctx->session.container_bundle = who->bundle;
     ctx->session.container_annotations = who->annotations;
     ctx->session.container_pid = (uint32_t)who->init_pid;
-    sl_session_set(&ctx->session);   /* for the instances' init() */
+    ctx->here.session = &ctx->session;   /* for the instances' init() */
     if (sl_ctx_open(ctx)) {
-        sl_session_set(NULL);
         close(listener);
         return -1;
     }
-    sl_sandbox_adopt(who->init_pidfd, who->pidns);
-    struct sl_supervisor_options sopts = sl_ctx_supervisor_options(ctx);
-    int rc = sl_supervisor_start(&ctx->chains, &sopts, ctx->errmsg, sizeof(ctx->errmsg));
-    if (rc == 0) {
+    int rc = -1;
+    if (!(ctx->sandbox = sl_sandbox_new(1)))
+        snprintf(ctx->errmsg, sizeof(ctx->errmsg), "out of memory");
+    else {
+        sl_sandbox_adopt(ctx->sandbox, who->init_pidfd, who->pidns);
+        struct sl_supervisor_options sopts = sl_ctx_supervisor_options(ctx);
+        ctx->sup = sl_supervisor_start(&ctx->chains, &sopts, ctx->sandbox, &ctx->here, ctx->errmsg,
+                                       sizeof(ctx->errmsg));
+    }
+    if (ctx->sup) {
+        rc = 0;
         ctx->started = 1;
-        sl_supervisor_attach(listener);   /* SYNC_WAKE_UP where the kernel has it */
+        sl_supervisor_attach(ctx->sup, listener);   /* SYNC_WAKE_UP where the kernel has it */
         wait_hangup(listener);
-        sl_supervisor_stop();             /* closes the listener */
+        sl_supervisor_stop(ctx->sup);               /* closes the listener */
         sl_denials_flush(&ctx->plugins);
         ctx->started = 0;
     } else {
@@ -75,7 +81,11 @@ int sl_ctx_attach(struct sandlock_ctx *ctx, int listener, const struct sl_contai
     }
     ctx->session.status = 0;   /* the runtime reaps the container: no status here */
     sl_ctx_close(ctx);
-    sl_session_set(NULL);
-    sl_sandbox_adopt(-1, 0);
+    sl_supervisor_free(ctx->sup);
+    if (ctx->sandbox)
+        sl_sandbox_adopt(ctx->sandbox, -1, 0);   /* the pidfd is the caller's */
+    sl_sandbox_free(ctx->sandbox);
+    ctx->sup = NULL;
+    ctx->sandbox = NULL;
     return rc;
 }

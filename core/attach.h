@@ -2,9 +2,9 @@
  * supervisor for one container (sandlock-agent(8)). No command and no
  * stub: the container runtime installed the filter and started the
  * container; the "sandbox" a kill verdict ends is the container, through
- * the pidfd of its init. Like every run the state is process-wide (one
- * at a time in a process), so the agent runs each container's supervisor
- * in a process of its own (agent.c). */
+ * the pidfd of its init. Runs could share a process (sandlock(3)); the
+ * agent still runs each container's supervisor in a process of its own
+ * (agent.c), for fault isolation. */
 #ifndef SANDLOCK_ATTACH_H
 #define SANDLOCK_ATTACH_H
 

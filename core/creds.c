@@ -16,7 +16,7 @@
 #include "creds.h"
 #include "childfd.h"
 #include "log.h"
-#include "sandbox.h"
+#include "supervisor.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -295,7 +295,7 @@ static void __attribute__((noreturn)) cannot_restore(int err)
 {
     sl_log(SANDLOCK_LOG_ERROR, "a worker cannot return to sandlock's own credentials (%s): ending the sandbox",
            strerror(err));
-    sl_sandbox_kill(SIGKILL);
+    sl_supervisor_kill_here(SIGKILL);
     _exit(125);
 }
 

@@ -14,16 +14,18 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 
-/* The core's run state (the supervisor's slots, the sandbox, the masks,
- * the log sink, host->session) is process-wide: one context is open at a
- * time (sandlock.h, "Runs"). */
-static atomic_int busy;
+/* Several contexts may run at once (sandlock(3), "Runs"): each owns its
+ * supervisor, sandbox and sl_here. What a run changes in the process
+ * itself is saved by the first of overlapping runs and put back by the
+ * last (struct sl_process_state). */
+static pthread_mutex_t process_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned process_runs;
+static struct sl_process_state process_saved;
 
 static int fail(struct sandlock_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int fail(struct sandlock_ctx *ctx, const char *fmt, ...)
@@ -72,7 +74,7 @@ void sandlock_ctx_free(sandlock_ctx *ctx)
     if (!ctx)
         return;
     if (ctx->started) {
-        sl_sandbox_kill(SIGKILL);
+        sl_sandbox_kill(ctx->sandbox, SIGKILL);
         sandlock_ctx_wait(ctx);
     }
     for (size_t i = 0; i < ctx->nowned; i++)
@@ -273,28 +275,42 @@ int sandlock_ctx_set_options(sandlock_ctx *ctx, const sandlock_options *options)
 
 /* ---- opening: the instances and their chains ---- */
 
-static struct sl_log_sink saved_sink;
-static int saved_level;
+/* The end of an open context: what sl_ctx_open set up for it goes. */
+static void leave(struct sandlock_ctx *ctx)
+{
+    sl_here = &ctx->here;
+    sl_masks_free();
+    sl_masks_delete(ctx->here.masks);
+    ctx->here.masks = NULL;
+    sl_here_end(&ctx->here);
+    ctx->here.session = NULL;
+    for (size_t i = 0; ctx->cfg && i < ctx->cfg->ninstances; i++)
+        ctx->cfg->instances[i]->here = NULL;
+    sl_here = NULL;
+}
 
 int sl_ctx_open(struct sandlock_ctx *ctx)
 {
     if (ctx->open)
         return fail(ctx, "the context is running already");
-    if (atomic_exchange(&busy, 1))
-        return fail(ctx, "another sandlock context of this process is running (one run at a time in a process, "
-                    "see sandlock(3))");
-    if (have_config(ctx)) {
-        atomic_store(&busy, 0);
+    if (have_config(ctx))
         return -1;
-    }
     struct sl_config *cfg = ctx->cfg;
-    saved_sink = sl_log_sink;
-    saved_level = sl_log_level;
+    ctx->here = (struct sl_here){
+        .session = ctx->here.session,     /* set by the caller, or NULL */
+        .log_level = cfg->log_level < ctx->min_log_level ? ctx->min_log_level : cfg->log_level,
+        .masks = sl_masks_new(),
+    };
     if (ctx->opts.log_fn)
-        sl_log_sink = (struct sl_log_sink){ .fd = -1, .fn = ctx->opts.log_fn, .arg = ctx->opts.log_arg };
+        ctx->here.log_sink = (struct sl_log_sink){ .fd = -1, .fn = ctx->opts.log_fn, .arg = ctx->opts.log_arg };
     else
-        sl_log_sink = (struct sl_log_sink){ .fd = ctx->opts.flags & SANDLOCK_OPT_LOG_STDERR ? 2 : -1 };
-    sl_log_level = cfg->log_level < ctx->min_log_level ? ctx->min_log_level : cfg->log_level;
+        ctx->here.log_sink = (struct sl_log_sink){ .fd = ctx->opts.flags & SANDLOCK_OPT_LOG_STDERR ? 2 : -1 };
+    if (!ctx->here.masks)
+        return fail(ctx, "out of memory");
+    sl_here = &ctx->here;
+    sl_here_begin(&ctx->here);
+    for (size_t i = 0; i < cfg->ninstances; i++)
+        cfg->instances[i]->here = &ctx->here;
     /* Without the deny list a root command could unmount the masks. */
     sl_masks_enable(cfg->masks && cfg->default_deny);
     sl_hostview_configure(cfg->protect_kernel, cfg->minimal_devices);
@@ -312,10 +328,7 @@ int sl_ctx_open(struct sandlock_ctx *ctx)
         return 0;
     }
     sl_plugins_unload(&ctx->plugins);
-    sl_masks_free();
-    sl_log_sink = saved_sink;
-    sl_log_level = saved_level;
-    atomic_store(&busy, 0);
+    leave(ctx);
     return -1;
 }
 
@@ -325,18 +338,14 @@ void sl_ctx_close(struct sandlock_ctx *ctx)
         return;
     sl_chains_free(&ctx->chains);
     sl_plugins_unload(&ctx->plugins);
-    sl_masks_free();
-    sl_log_sink = saved_sink;
-    sl_log_level = saved_level;
     ctx->open = 0;
-    atomic_store(&busy, 0);
+    leave(ctx);
 }
 
 /* ---- runs ---- */
 
-static void save_process(struct sl_process_state *s)
+static void save_process_wide(struct sl_process_state *s)
 {
-    pthread_sigmask(SIG_SETMASK, NULL, &s->mask);
     sigaction(SIGUSR1, NULL, &s->actions[0]);
     for (size_t i = 0; i < SL_NFAULT_SIGNALS; i++)
         sigaction(sl_fault_signals[i], NULL, &s->actions[1 + i]);
@@ -345,25 +354,46 @@ static void save_process(struct sl_process_state *s)
     s->dumpable = prctl(PR_GET_DUMPABLE);
 }
 
-static void restore_process(const struct sl_process_state *s)
+static void restore_process_wide(const struct sl_process_state *s)
 {
     sigaction(SIGUSR1, &s->actions[0], NULL);
     for (size_t i = 0; i < SL_NFAULT_SIGNALS; i++)
         sigaction(sl_fault_signals[i], &s->actions[1 + i], NULL);
-    pthread_sigmask(SIG_SETMASK, &s->mask, NULL);
     prctl(PR_SET_CHILD_SUBREAPER, s->subreaper);
     if (s->dumpable >= 0)
         prctl(PR_SET_DUMPABLE, s->dumpable);
 }
 
+static void save_process(struct sandlock_ctx *ctx)
+{
+    pthread_sigmask(SIG_SETMASK, NULL, &ctx->saved.mask);
+    pthread_mutex_lock(&process_lock);
+    if (process_runs++ == 0)
+        save_process_wide(&process_saved);
+    pthread_mutex_unlock(&process_lock);
+}
+
+static void restore_process(const struct sandlock_ctx *ctx)
+{
+    pthread_mutex_lock(&process_lock);
+    if (--process_runs == 0)
+        restore_process_wide(&process_saved);
+    pthread_mutex_unlock(&process_lock);
+    pthread_sigmask(SIG_SETMASK, &ctx->saved.mask, NULL);
+}
+
 /* After a failed start: the instances end (sandlock's error status). */
-static int start_failed(struct sandlock_ctx *ctx)
+static int start_failed(struct sandlock_ctx *ctx, struct sl_here *caller)
 {
     sl_filter_free(&ctx->filter);
     sl_ctx_close(ctx);
-    sl_session_set(NULL);
+    sl_supervisor_free(ctx->sup);
+    sl_sandbox_free(ctx->sandbox);
+    ctx->sup = NULL;
+    ctx->sandbox = NULL;
     if (!ctx->keep_process_state)
-        restore_process(&ctx->saved);
+        restore_process(ctx);
+    sl_here = caller;
     return -1;
 }
 
@@ -376,45 +406,55 @@ int sandlock_ctx_start(sandlock_ctx *ctx, char *const argv[])
     *ctx->errmsg = '\0';
     if (have_config(ctx))
         return -1;
+    struct sl_here *caller = sl_here;     /* the calling thread's, put back on return */
     sl_session_init(&ctx->session, argv, ctx->cfg->source);
+    ctx->here.session = &ctx->session;    /* for the instances' init() */
     if (!ctx->keep_process_state)
-        save_process(&ctx->saved);
-    sl_session_set(&ctx->session);   /* for the instances' init() */
+        save_process(ctx);
     if (sl_ctx_open(ctx)) {
-        sl_session_set(NULL);
+        ctx->here.session = NULL;
+        if (!ctx->keep_process_state)
+            restore_process(ctx);
+        sl_here = caller;
         return -1;
     }
     char *err = ctx->errmsg;
     size_t errlen = sizeof(ctx->errmsg);
     memset(&ctx->filter, 0, sizeof(ctx->filter));
+    if (!(ctx->sandbox = sl_sandbox_new(ctx->keep_process_state))) {
+        fail(ctx, "out of memory");
+        return start_failed(ctx, caller);
+    }
     /* The configuration is good: the sandbox's processes start while the
      * filter is built. The command's process waits for the filter, and the
      * command execs as soon as it is installed (its notified calls wait
      * until a worker receives them). */
-    if (sl_sandbox_start(argv, err, errlen))
-        return start_failed(ctx);
+    if (sl_sandbox_start(ctx->sandbox, argv, err, errlen))
+        return start_failed(ctx, caller);
     if (sl_filter_build(&ctx->chains, ctx->plugins.deny, ctx->plugins.ndeny, ctx->cfg->default_deny, &ctx->filter,
                         err, errlen) ||
-        sl_sandbox_set_filter(&ctx->filter, err, errlen)) {
-        sl_sandbox_abort();
-        return start_failed(ctx);
+        sl_sandbox_set_filter(ctx->sandbox, &ctx->filter, err, errlen)) {
+        sl_sandbox_abort(ctx->sandbox);
+        return start_failed(ctx, caller);
     }
     struct sl_supervisor_options sopts = sl_ctx_supervisor_options(ctx);
-    if (sl_supervisor_start(&ctx->chains, &sopts, err, errlen)) {
-        sl_sandbox_abort();
-        return start_failed(ctx);
+    ctx->sup = sl_supervisor_start(&ctx->chains, &sopts, ctx->sandbox, &ctx->here, err, errlen);
+    if (!ctx->sup) {
+        sl_sandbox_abort(ctx->sandbox);
+        return start_failed(ctx, caller);
     }
-    int listener = sl_sandbox_listener(err, errlen);
+    int listener = sl_sandbox_listener(ctx->sandbox, err, errlen);
     if (listener < 0) {
-        sl_supervisor_stop();
-        return start_failed(ctx);
+        sl_supervisor_stop(ctx->sup);
+        return start_failed(ctx, caller);
     }
     if (ctx->before_attach)
         ctx->before_attach(ctx->hook_arg);
-    sl_supervisor_attach(listener);
-    sl_sandbox_release();
+    sl_supervisor_attach(ctx->sup, listener);
+    sl_sandbox_release(ctx->sandbox);
     ctx->argv = argv;
     ctx->started = 1;
+    sl_here = caller;
     return 0;
 }
 
@@ -427,7 +467,7 @@ static void snapshot(struct sandlock_ctx *ctx)
     s->inst = calloc(n ? n : 1, sizeof(*s->inst));
     s->syscall_names = calloc(m ? m : 1, sizeof(char *));
     s->notifications = calloc(m ? m : 1, sizeof(uint64_t));
-    s->vanished = sl_supervisor_vanished();
+    s->vanished = sl_supervisor_vanished(ctx->sup);
     if (!s->inst || !s->syscall_names || !s->notifications) {
         stats_free(s);
         return;
@@ -469,18 +509,24 @@ int sandlock_ctx_wait(sandlock_ctx *ctx)
         fail(ctx, "no run of this context was started");
         return SANDLOCK_STATUS_ERROR;
     }
-    int code = sl_sandbox_wait(ctx->argv[0]);
-    sl_supervisor_stop();
+    struct sl_here *caller = sl_here;
+    sl_here = &ctx->here;
+    int code = sl_sandbox_wait(ctx->sandbox, ctx->argv[0]);
+    sl_supervisor_stop(ctx->sup);
     sl_denials_flush(&ctx->plugins);
     snapshot(ctx);
     sl_filter_free(&ctx->filter);
     ctx->session.status = code;       /* for the instances' fini() */
     sl_ctx_close(ctx);
-    sl_session_set(NULL);
+    sl_supervisor_free(ctx->sup);     /* no instance holds a handle any more */
+    sl_sandbox_free(ctx->sandbox);
+    ctx->sup = NULL;
+    ctx->sandbox = NULL;
     if (!ctx->keep_process_state)
-        restore_process(&ctx->saved);
+        restore_process(ctx);
     ctx->started = 0;
     ctx->argv = NULL;
+    sl_here = caller;
     return code;
 }
 

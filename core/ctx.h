@@ -10,6 +10,7 @@
 #include "chain.h"
 #include "fault.h"
 #include "filter.h"
+#include "here.h"
 #include "loader.h"
 #include "sl_config.h"
 
@@ -19,7 +20,10 @@ struct sl_owned {
     void (*free_data)(void *data);
 };
 
-/* What a run changes in the calling process and puts back (sandlock.h). */
+/* What a run changes in the calling process and puts back (sandlock.h):
+ * the calling thread's signal mask, each run its own; the rest is the
+ * process's, saved when the first of overlapping runs starts and put back
+ * when the last one ends. */
 struct sl_process_state {
     sigset_t mask;
     struct sigaction actions[1 + SL_NFAULT_SIGNALS];   /* SIGUSR1, then the fault signals */
@@ -47,6 +51,7 @@ struct sandlock_ctx {
 
     /* While open (sl_ctx_open .. sl_ctx_close): */
     int open;
+    struct sl_here here;       /* what its threads work for (here.h) */
     struct sl_plugins plugins;
     struct sl_chains chains;
     int min_log_level;         /* `sandlock check`: at least info */
@@ -58,6 +63,8 @@ struct sandlock_ctx {
 
     /* A run: */
     int started;
+    struct sl_sandbox *sandbox;
+    struct sl_supervisor *sup;
     sandlock_session session;
     char *const *argv;
     struct sl_filter filter;
@@ -83,15 +90,17 @@ struct common_opts {
 struct sandlock_ctx *sl_ctx_for_cli(const struct common_opts *o, char *err, size_t errlen);
 
 /* Loads and initialises the instances and builds the chains (what a run
- * and `sandlock check` need). One context at a time in a process is open.
- * 0, or -1 with errmsg set and nothing left open. */
+ * and `sandlock check` need), the calling thread working for the context
+ * (sl_here) until sl_ctx_close(). Several contexts of a process may be
+ * open at once. 0, or -1 with errmsg set and nothing left open. */
 int sl_ctx_open(struct sandlock_ctx *ctx);
 
 /* The worker pool's options of a run of ctx (its options, else its
  * configuration's). */
 struct sl_supervisor_options sl_ctx_supervisor_options(const struct sandlock_ctx *ctx);
 
-/* fini() for every instance, and frees what sl_ctx_open made. */
+/* fini() for every instance, and frees what sl_ctx_open made; the calling
+ * thread then works for no context. */
 void sl_ctx_close(struct sandlock_ctx *ctx);
 
 #endif

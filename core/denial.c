@@ -2,7 +2,7 @@
 #include "config.h"
 #include "denial.h"
 #include "log.h"
-#include "notif.h"
+#include "slots.h"
 #include "values.h"
 
 #include <stdio.h>
@@ -86,7 +86,7 @@ void sl_report_denial(const sandlock_config *cfg, sandlock_handle h, int error, 
     if (object)
         sl_quote(object, sl_denial_mark.object, sizeof(sl_denial_mark.object));
     unsigned long left_out;
-    if (sl_log_level < SANDLOCK_LOG_WARN || !line_due(&inst->denial_limit, &left_out))
+    if (sl_log_level_here() < SANDLOCK_LOG_WARN || !line_due(&inst->denial_limit, &left_out))
         return;
     const char *name = sl_errno_name(error);
     char number[16], more[96] = "";

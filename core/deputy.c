@@ -22,6 +22,8 @@
 #include "liveness.h"
 #include "log.h"
 #include "sandbox.h"
+#include "slots.h"
+#include "supervisor.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -289,7 +291,8 @@ int sl_deputy_run(sandlock_handle h, const int *keep, size_t nkeep, int (*fn)(vo
         return -errno;
     struct deputy_plan plan = { .c = &c, .keep = keep, .nkeep = nkeep, .pipe_w = pipefd[1],
                                 .sandlock = getpid(), .fn = fn, .arg = arg, .out = out, .outlen = outlen };
-    plan.stubfd = sl_sandbox_ns_pidfd(&plan.nsflags);
+    const struct sl_slots *table = sl_slots_of(h);
+    plan.stubfd = table && table->owner ? sl_sandbox_ns_pidfd(table->owner->sandbox, &plan.nsflags) : -1;
     plan.nsfd = plan.stubfd >= 0 ? sl_child_pidfd(&t, 0) : -1;
     if (plan.stubfd < 0)
         plan.nsflags = 0;

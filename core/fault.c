@@ -3,6 +3,7 @@
 #include "fault.h"
 
 #include <link.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -60,12 +61,17 @@ static int find_object(struct dl_phdr_info *info, size_t size, void *arg)
 
 void sl_fault_register_module(const void *symbol, const char *file)
 {
+    /* Runs of several contexts may load modules at once: one writer at a
+     * time (the handler only reads, up to nmodules). */
+    static pthread_mutex_t writer = PTHREAD_MUTEX_INITIALIZER;
     struct find_code f = { .symbol = (uintptr_t)symbol };
+    pthread_mutex_lock(&writer);
     int n = atomic_load(&nmodules);
-    if (n >= MAX_MODULES || !dl_iterate_phdr(find_object, &f))
-        return;
-    modules[n] = (struct module_code){ symbol, f.start, f.end, file };
-    atomic_store(&nmodules, n + 1);
+    if (n < MAX_MODULES && dl_iterate_phdr(find_object, &f)) {
+        modules[n] = (struct module_code){ symbol, f.start, f.end, file };
+        atomic_store(&nmodules, n + 1);
+    }
+    pthread_mutex_unlock(&writer);
 }
 
 void sl_fault_forget_module(const void *symbol)

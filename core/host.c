@@ -23,10 +23,15 @@
 
 static void host_log(const sandlock_config *cfg, int level, const char *fmt, ...)
 {
+    /* A plugin's own thread works for no run: its instance's run then. */
+    struct sl_here *thread_here = sl_here;
+    if (!thread_here && cfg)
+        sl_here = cfg->here;
     va_list ap;
     va_start(ap, fmt);
     sl_vlog_instance(cfg ? cfg->name : "?", level, fmt, ap);
     va_end(ap);
+    sl_here = thread_here;
 }
 
 static const char *host_config_get(const sandlock_config *cfg, const char *key)

@@ -3,6 +3,7 @@
  * it allocates nothing and reports the path that failed. */
 #include "config.h"
 #include "hostview.h"
+#include "here.h"
 #include "masks.h"
 #include "stubcode.h"
 
@@ -14,15 +15,18 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static struct {
-    int protect_kernel;
-    int minimal_devices;
-} view = { 1, 1 };
+/* The session's settings (here.h); without one, the defaults. The stub
+ * reads them too: it runs with the thread-local storage of the thread
+ * that started it, which works for its session. */
+#define view (*(sl_here ? sl_here : &defaults))
+static struct sl_here defaults = { .protect_kernel = 1, .minimal_devices = 1 };
 
 void sl_hostview_configure(int protect_kernel, int minimal_devices)
 {
-    view.protect_kernel = protect_kernel;
-    view.minimal_devices = minimal_devices;
+    if (!sl_here)
+        return;
+    sl_here->protect_kernel = protect_kernel;
+    sl_here->minimal_devices = minimal_devices;
 }
 
 /* ---- /dev ---- */

@@ -1,7 +1,7 @@
 /* liveness.c -- see liveness.h. */
 #include "config.h"
 #include "liveness.h"
-#include "notif.h"
+#include "supervisor.h"
 #include "seccomp_ioctl.h"
 
 #include <errno.h>
@@ -16,7 +16,7 @@ int sl_target_of(sandlock_handle h, struct sl_target *t)
     t->handle = h;
     t->pid = slot->pid;
     t->id = slot->id;
-    t->listener = sl_listener_fd;
+    t->listener = sl_slots_of(h)->owner->listener;
     /* The slot may have been answered and reused while we copied: only a
      * handle that is still the same after the copy vouches for it. */
     atomic_thread_fence(memory_order_acquire);

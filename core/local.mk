@@ -6,7 +6,7 @@ core_libsandlock_core_la_SOURCES = \
 	core/log.c core/log.h \
 	core/denial.c core/denial.h \
 	core/json.c core/json.h \
-	core/session.c core/session.h \
+	core/session.c core/session.h core/here.h \
 	core/ctx.c core/ctx.h \
 	core/sl_config.c core/sl_config.h \
 	core/loader.c core/loader.h \
@@ -42,7 +42,7 @@ core_libsandlock_core_la_SOURCES = \
 	core/eintr.c core/eintr.h \
 	core/procfs.c core/procfs.h \
 	core/attach.c core/attach.h \
-	core/notif.h core/seccomp_ioctl.h
+	core/slots.c core/slots.h core/seccomp_ioctl.h
 nodist_core_libsandlock_core_la_SOURCES = core/builtin-config.c
 BUILT_SOURCES += core/builtin-config.c
 CLEANFILES += core/builtin-config.c

@@ -14,11 +14,12 @@ struct sl_log_sink sl_log_sink = { .fd = STDERR_FILENO };
 /* Writes one line (ending in '\n', len bytes) to the sink. */
 static void emit(char *line, size_t len)
 {
-    if (sl_log_sink.fn) {
+    const struct sl_log_sink *sink = sl_here ? &sl_here->log_sink : &sl_log_sink;
+    if (sink->fn) {
         line[len - 1] = '\0';
-        sl_log_sink.fn(sl_log_sink.arg, line);
-    } else if (sl_log_sink.fd >= 0) {
-        ssize_t w = write(sl_log_sink.fd, line, len);
+        sink->fn(sink->arg, line);
+    } else if (sink->fd >= 0) {
+        ssize_t w = write(sink->fd, line, len);
         (void)w;
     }
 }
@@ -30,7 +31,7 @@ void sl_vlog_instance(const char *instance, int level, const char *fmt, va_list 
 {
     char line[1024];
     int n;
-    if (level > sl_log_level)
+    if (level > sl_log_level_here())
         return;
     if (level < SANDLOCK_LOG_ERROR)
         level = SANDLOCK_LOG_ERROR;

@@ -4,9 +4,18 @@
 
 #include <sandlock/plugin.h>
 #include <stdarg.h>
+#include "here.h"
 
-/* Levels are those of the SDK: SANDLOCK_LOG_ERROR .. SANDLOCK_LOG_DEBUG. */
+/* Levels are those of the SDK: SANDLOCK_LOG_ERROR .. SANDLOCK_LOG_DEBUG.
+ * The process default (warn), for threads that work for no session; a
+ * session's own is in its sl_here. */
 extern int sl_log_level;
+
+/* The level the calling thread logs at (its session's, see here.h). */
+static inline int sl_log_level_here(void)
+{
+    return sl_here ? sl_here->log_level : sl_log_level;
+}
 
 void sl_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Same, with "[instance]" after the program name. */
@@ -26,14 +35,11 @@ void sl_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "sandlock: TEXT", whatever the log level (how a run ended). */
 void sl_log_raw(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Where every line above goes: `fn` when set (one NUL-terminated line
- * without its newline), else fd `fd` (one write(2) per line), else nowhere
- * (fd -1). The sandlock program keeps the default, its stderr; a program
- * that embeds libsandlock chooses (sandlock(3)). */
-struct sl_log_sink {
-    int fd;
-    void (*fn)(void *arg, const char *line);
-    void *arg;
-};
+/* Where every line above goes (struct sl_log_sink, here.h): `fn` when set
+ * (one NUL-terminated line without its newline), else fd `fd` (one
+ * write(2) per line), else nowhere (fd -1). A session's own sink is in its
+ * sl_here; this is the process default, stderr, for threads that work for
+ * no session. A program that embeds libsandlock chooses each context's
+ * (sandlock(3)). */
 extern struct sl_log_sink sl_log_sink;
 #endif

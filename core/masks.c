@@ -1,6 +1,7 @@
 /* masks.c -- see masks.h. */
 #include "config.h"
 #include "masks.h"
+#include "here.h"
 #include "content.h"
 #include "sl_config.h"
 #include "stubcode.h"
@@ -33,13 +34,29 @@ struct mask {
     char tmpfs_options[40];
 };
 
-static struct {
+/* One session's masks (here.h), read by its stub too (it runs with the
+ * thread-local storage of the thread that started it). */
+struct sl_masks {
     int disabled;
     int prepared;
     struct mask *m;
     size_t n, cap;
     char staging_options[64];
-} masks;
+};
+
+/* Without a session (sandlock's own tools): the process's. */
+static struct sl_masks process_masks;
+#define masks (*(sl_here && sl_here->masks ? sl_here->masks : &process_masks))
+
+struct sl_masks *sl_masks_new(void)
+{
+    return calloc(1, sizeof(struct sl_masks));
+}
+
+void sl_masks_delete(struct sl_masks *m)
+{
+    free(m);
+}
 
 void sl_masks_enable(int enabled)
 {

@@ -60,6 +60,12 @@ void sl_masks_print(FILE *out, const char *name, const char *indent);
  * content", "exception") and *applied set, or -1 past the last. */
 int sl_masks_get(const char *name, size_t index, const char **path, const char **how, int *applied);
 
+/* A session's own set (here.h: sl_here->masks), empty; NULL when memory
+ * ran out. The functions of this file use the calling thread's session's.
+ * sl_masks_delete() frees it after sl_masks_free(). */
+struct sl_masks *sl_masks_new(void);
+void sl_masks_delete(struct sl_masks *m);
+
 /* Closes and frees everything (sandlock's copy; the mounts stay). */
 void sl_masks_free(void);
 

@@ -7,6 +7,7 @@
  * child itself would print. */
 #include "config.h"
 #include "paths.h"
+#include "here.h"
 #include "childfd.h"
 #include "creds.h"
 #include "liveness.h"
@@ -27,11 +28,13 @@
 /* Set when the sandbox cannot change its root (chroot and pivot_root are
  * denied): the child's root is then sandlock's, and /proc/PID/root need not
  * be read for every path. */
-static int root_is_fixed;
+/* The session's (here.h); not fixed for a thread that works for none. */
+#define root_is_fixed (sl_here && sl_here->fixed_root)
 
 void sl_paths_set_fixed_root(int fixed)
 {
-    root_is_fixed = fixed;
+    if (sl_here)
+        sl_here->fixed_root = fixed;
 }
 
 ssize_t sl_path_normalise(const char *path, char *out, size_t size)

@@ -2,8 +2,8 @@
 #include "config.h"
 #include "respond.h"
 #include "log.h"
-#include "notif.h"
 #include "sandbox.h"
+#include "supervisor.h"
 #include "seccomp_ioctl.h"
 
 #include <errno.h>
@@ -49,14 +49,9 @@ static int send_fd(int listener, uint64_t id, const struct sl_answer *a)
 /* SIGKILLs the process whose call `id` is trapped, so that it never returns
  * to user space, whatever we answer. Returns 0 once the signal is queued,
  * -1 when the task could not be named (pid 0, unknown id, gone). */
-static int kill_trapped(int listener, uint64_t id)
+static int kill_trapped(const struct sl_slots *slots, int listener, uint64_t id)
 {
-    pid_t pid = 0;
-    for (size_t i = 0; sl_slots.slot && i < sl_slots.n; i++)
-        if (sl_slots.slot[i].id == id) {
-            pid = sl_slots.slot[i].pid;
-            break;
-        }
+    pid_t pid = sl_slots_pid_of(slots, id);
     if (pid <= 0)
         return -1;
     /* The trapped task may be a thread other than its process's leader:
@@ -74,8 +69,9 @@ static int kill_trapped(int listener, uint64_t id)
     return rc == 0 ? 0 : -1;
 }
 
-int sl_respond(int listener, uint64_t id, const struct sl_answer *a)
+int sl_respond(const struct sl_supervisor *sup, uint64_t id, const struct sl_answer *a)
 {
+    int listener = sup->listener;
     switch (a->verdict) {
     case SANDLOCK_VERDICT_CONTINUE:
         return send_resp(listener, id, 0, 0, SECCOMP_USER_NOTIF_FLAG_CONTINUE);
@@ -94,10 +90,10 @@ int sl_respond(int listener, uint64_t id, const struct sl_answer *a)
          * a pid to signal the notification is left unanswered: the task
          * stays trapped until the sandbox's kill reaches it, and the kernel
          * drops the notification when it dies. */
-        sl_sandbox_kill(a->signal);
-        if (sl_sandbox_has_pidns() && sl_sandbox_wait_gone(2000) == 0)
+        sl_sandbox_kill(sup->sandbox, a->signal);
+        if (sl_sandbox_has_pidns(sup->sandbox) && sl_sandbox_wait_gone(sup->sandbox, 2000) == 0)
             return send_resp(listener, id, 0, -EPERM, 0);
-        if (kill_trapped(listener, id) != 0 && sl_sandbox_has_pidns())
+        if (kill_trapped(&sup->slots, listener, id) != 0 && sl_sandbox_has_pidns(sup->sandbox))
             return 0;
         return send_resp(listener, id, 0, -EPERM, 0);
     }

@@ -26,16 +26,20 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
-/* What the stub starts from. It reads nothing else of `sb` but the page,
- * `ignored` and `own_pgrp` (set before it starts), and writes none of it:
- * it may share sandlock's memory (see launch_shared_stub). */
+struct sl_sandbox;
+
+/* What the stub starts from. It reads nothing else of its sandbox `sb` but
+ * the page, `ignored` and `own_pgrp` (set before it starts), and writes
+ * none of it: it may share sandlock's memory (see launch_shared_stub). */
 struct stub_args {
+    const struct sl_sandbox *sb;
     char *const *argv;
     int restore_affinity; /* started on other CPUs: take `affinity` back */
     cpu_set_t affinity;   /* sandlock's CPUs, for the command */
@@ -48,8 +52,8 @@ struct stub_args {
 };
 
 /* Shared between the supervisor and the stub: a MAP_SHARED mapping for a
- * forked stub, this file's own `local_page` for one that shares our memory
- * (nothing to map, nor to unmap while other threads run). */
+ * forked stub, the sandbox's own `local_page` for one that shares our
+ * memory (nothing to map, nor to unmap while other threads run). */
 struct handshake {
     atomic_int child_listener; /* -1 until the command's process installed the filter */
     atomic_int listener;      /* -1 until the stub holds a copy of the listener */
@@ -65,10 +69,9 @@ struct handshake {
     struct sock_filter insns[BPF_MAXINSNS];   /* the filter's BPF */
 };
 
-static struct handshake local_page;
-
-static struct {
-    pid_t stub;
+/* One session's sandbox (a process may run several at once). */
+struct sl_sandbox {
+    pid_t stub;            /* -1 once reaped (under `lock`) */
     int stub_pidfd;
     int pidns;
     int userns;            /* the stub's namespaces are in a user namespace of its own */
@@ -83,7 +86,10 @@ static struct {
     atomic_int killed_signal;
     int adopted;           /* sl_sandbox_adopt: a container's init, not our child */
     sigset_t ignored;      /* forwarded signals sandlock was started ignoring */
-} sb = { .stub = -1, .stub_pidfd = -1, .parent_pidfd = -1 };
+    int whole_process;     /* the only sandbox of the process (the sandlock program) */
+    pthread_mutex_t lock;  /* a kill's walk of the stub's tree against its reaping */
+    struct handshake local_page;
+};
 
 static const int forwarded_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 #define NFORWARDED (sizeof(forwarded_signals) / sizeof(forwarded_signals[0]))
@@ -91,9 +97,9 @@ static const int forwarded_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 /* A signal sandlock was started ignoring (nohup, a shell's background job)
  * stays ignored by the command, as it would without sandlock, and is not
  * forwarded: a blocked signal is queued even when ignored. */
-static int ignored_at_start(int sig)
+static int ignored_at_start(const struct sl_sandbox *sb, int sig)
 {
-    return sigismember(&sb.ignored, sig) == 1;
+    return sigismember(&sb->ignored, sig) == 1;
 }
 
 /* Started with fd 0, 1 or 2 closed, sandlock's own descriptors (config,
@@ -117,7 +123,12 @@ __attribute__((constructor)) static void reserve_std_fds(void)
 /* ---- the stub (runs in the child; sandlock's code, single-threaded) ---- */
 
 
-static volatile pid_t stub_command;
+/* Thread-local: a stub that shares sandlock's memory runs with the thread-
+ * local storage of the thread that started it (one launcher per sandbox,
+ * see stub_launcher), so concurrent sandboxes each have their own; a
+ * forked stub has its copy. Touched by that thread before the clone, so
+ * that no access of the stub allocates it. */
+static __thread volatile pid_t stub_command;
 
 /* The namespaces the stub starts, when sandlock may create them: see
  * stub_own_view(). */
@@ -135,8 +146,9 @@ STUB_CODE static void stub_forward(int sig, siginfo_t *info, void *uctx)
 
 /* Without a PID namespace the kernel does not end the sandbox when the stub
  * dies, so the stub adopts the sandbox's orphans (child subreaper) and gets
- * this signal instead of SIGKILL when sandlock dies: it then kills every
- * descendant itself. Only the kernel's parent-death signal counts (sent in
+ * this signal instead of SIGKILL when sandlock dies, or from sandlock to end
+ * the sandbox (sl_sandbox_kill): it then kills and reaps every descendant
+ * itself. Only the kernel's parent-death signal counts (sent in
  * sandlock's name); the command cannot fake it. */
 #define STUB_ORPHAN_SIGNAL SIGUSR2
 static volatile sig_atomic_t stub_orphaned;
@@ -153,11 +165,23 @@ STUB_CODE static void stub_on_parent_death(int sig, siginfo_t *info, void *uctx)
         kill(stub_command, SIGKILL);    /* wakes the waitpid() loop */
 }
 
+STUB_CODE static int kill_tree_of(pid_t root);
+
+/* Without a PID namespace: kills and reaps what is left below the stub
+ * (none is left to sandlock, a subreaper, or to init). Without children
+ * files in /proc the leftovers go to sandlock when the stub exits. */
+STUB_CODE static void stub_end_tree(void)
+{
+    kill_tree_of(getpid());
+    while (waitpid(-1, NULL, __WALL) > 0)
+        ;
+}
+
 STUB_CODE static void __attribute__((noreturn)) stub_orphan_exit(void)
 {
     if (stub_command > 0)
         kill(stub_command, SIGKILL);
-    sl_kill_descendants();
+    stub_end_tree();
     _exit(125);
 }
 
@@ -221,9 +245,9 @@ STUB_CODE static int found_in_path(const char *name)
     return 0;
 }
 
-STUB_CODE static void __attribute__((noreturn)) stub_fail(int err)
+STUB_CODE static void __attribute__((noreturn)) stub_fail(struct handshake *page, int err)
 {
-    atomic_store(&sb.page->setup_errno, err ? err : EIO);
+    atomic_store(&page->setup_errno, err ? err : EIO);
     _exit(125);
 }
 
@@ -232,17 +256,18 @@ STUB_CODE static void __attribute__((noreturn)) stub_fail(int err)
  * cloned from the multi-threaded sandlock a lock another thread held at
  * that instant stays locked for good. Neither the stub nor the command
  * before exec takes such a lock. */
-STUB_CODE static pid_t raw_clone(unsigned long flags)
+STUB_CODE static pid_t raw_clone(unsigned long flags, int exit_signal)
 {
     /* Flags first on every architecture sandlock builds for (argdeny.c);
      * the order of the last three differs (x86_64: parent_tid, child_tid,
      * tls; arm64: parent_tid, tls, child_tid, as glibc passes them) but
      * all are 0 here: no CLONE_*SETTID, no CLONE_SETTLS, no new stack. */
-    return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
+    return (pid_t)syscall(SYS_clone, flags | (unsigned long)exit_signal, NULL, NULL, NULL, 0);
 }
 
 /* What the command's process needs before exec (see command_main). */
 struct command_args {
+    const struct sl_sandbox *sb;
     char *const *argv;
     int shared_mm;    /* runs in the stub's memory and fd table (spawn_shared) */
 };
@@ -273,16 +298,17 @@ static const int dropped_capabilities[] = {
 STUB_CODE static int __attribute__((noreturn)) command_main(void *arg)
 {
     const struct command_args *a = arg;
-    struct handshake *page = sb.page;
+    const struct sl_sandbox *sb = a->sb;
+    struct handshake *page = sb->page;
     sigset_t none;
     sigemptyset(&none);
     signal(SIGPIPE, SIG_DFL);
     signal(STUB_ORPHAN_SIGNAL, SIG_DFL);
     for (size_t i = 0; i < NFORWARDED; i++)
-        if (!ignored_at_start(forwarded_signals[i]))
+        if (!ignored_at_start(sb, forwarded_signals[i]))
             signal(forwarded_signals[i], SIG_DFL);
     sigprocmask(SIG_SETMASK, &none, NULL);
-    if (sb.own_pgrp)
+    if (sb->own_pgrp)
         setpgid(0, 0);    /* the stub stays out of reach of kill(0) */
     /* The capabilities a root command loses at exec (see
      * dropped_capabilities). Fails harmlessly for an unprivileged user,
@@ -367,7 +393,7 @@ STUB_CODE static pid_t spawn_shared(struct command_args *a)
 
 STUB_CODE static void __attribute__((noreturn)) stub_main(const struct stub_args *args)
 {
-    struct handshake *page = sb.page;
+    struct handshake *page = args->sb->page;
     int death_signal = SIGKILL;
     const int shared_spawn = args->pidns && args->shared_spawn;    /* see spawn_shared() */
     if (!args->pidns) {
@@ -378,14 +404,14 @@ STUB_CODE static void __attribute__((noreturn)) stub_main(const struct stub_args
         sigemptyset(&sa.sa_mask);
         stub_parent = getppid();
         if (sigaction(STUB_ORPHAN_SIGNAL, &sa, NULL) != 0 || prctl(PR_SET_CHILD_SUBREAPER, 1) != 0)
-            stub_fail(errno);
+            stub_fail(page, errno);
         death_signal = STUB_ORPHAN_SIGNAL;
     }
     if (prctl(PR_SET_PDEATHSIG, death_signal) != 0)
-        stub_fail(errno);
+        stub_fail(page, errno);
     if (args->restore_affinity &&
         sched_setaffinity(0, sizeof(args->affinity), &args->affinity) != 0)
-        stub_fail(errno);
+        stub_fail(page, errno);
     /* Dumpable while the listener changes hands (pidfd_getfd needs it,
      * and only our own code runs in the sandbox until go) -- unless the
      * supervisor can take it from a non-dumpable process anyway. */
@@ -397,12 +423,12 @@ STUB_CODE static void __attribute__((noreturn)) stub_main(const struct stub_args
     /* In a user namespace of its own the stub maps sandlock's user and
      * group first: nothing (not even a file) can be made before. */
     if (args->userns && sl_userns_map_self(args->uid, args->gid) != 0)
-        stub_fail(errno);
+        stub_fail(page, errno);
     if (args->pidns && stub_own_view(page) != 0)
-        stub_fail(errno);
+        stub_fail(page, errno);
     /* The sandbox sees only fds 0, 1 and 2. */
     if (syscall(SYS_close_range, 3, ~0U, 0) != 0)
-        stub_fail(errno);
+        stub_fail(page, errno);
 
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
@@ -410,7 +436,7 @@ STUB_CODE static void __attribute__((noreturn)) stub_main(const struct stub_args
     sa.sa_flags = SA_SIGINFO | SA_RESTART;
     sigemptyset(&sa.sa_mask);
     for (size_t i = 0; i < NFORWARDED; i++)
-        if (!ignored_at_start(forwarded_signals[i]))
+        if (!ignored_at_start(args->sb, forwarded_signals[i]))
             sigaction(forwarded_signals[i], &sa, NULL);
     sigset_t none;
     sigemptyset(&none);
@@ -418,13 +444,13 @@ STUB_CODE static void __attribute__((noreturn)) stub_main(const struct stub_args
     /* The filter goes on the command's process only: the stub itself stays
      * unfiltered, so that waiting, forwarding signals and killing what is
      * left never depend on a plugin or on the supervisor being alive. */
-    struct command_args cmd_args = { .argv = args->argv, .shared_mm = shared_spawn };
+    struct command_args cmd_args = { .sb = args->sb, .argv = args->argv, .shared_mm = shared_spawn };
     int status;
     pid_t cmd;
     if (shared_spawn) {
         cmd = spawn_shared(&cmd_args);
         if (cmd < 0)
-            stub_fail(errno);
+            stub_fail(page, errno);
         stub_command = cmd;
         sigprocmask(SIG_SETMASK, &none, NULL);
         /* The command has exec'd (or died). Our table's listener is the
@@ -436,9 +462,9 @@ STUB_CODE static void __attribute__((noreturn)) stub_main(const struct stub_args
             close(number);
         }
     } else {
-        cmd = raw_clone(0);     /* not fork(): see raw_clone */
+        cmd = raw_clone(0, SIGCHLD);     /* not fork(): see raw_clone */
         if (cmd < 0)
-            stub_fail(errno);
+            stub_fail(page, errno);
         if (cmd == 0)
             command_main(&cmd_args);
         stub_command = cmd;
@@ -466,7 +492,7 @@ STUB_CODE static void __attribute__((noreturn)) stub_main(const struct stub_args
             close(cmd_pidfd);
         if (listener < 0) {
             kill(cmd, SIGKILL);
-            stub_fail(e);
+            stub_fail(page, e);
         }
         atomic_store(&page->listener, listener);
         sl_futex(&page->listener, FUTEX_WAKE, 1, NULL);
@@ -499,6 +525,11 @@ STUB_CODE static void __attribute__((noreturn)) stub_main(const struct stub_args
             }
             atomic_store(&page->cmd_status, status);
             atomic_store(&page->cmd_done, 1);
+            /* Without a PID namespace, what the command left (our
+             * descendants: we are a subreaper) is killed and reaped here,
+             * so that nothing of the sandbox outlives the stub. */
+            if (!args->pidns)
+                stub_end_tree();
             _exit(0);
         }
         if (w < 0 && errno != EINTR)
@@ -509,9 +540,9 @@ STUB_CODE static void __attribute__((noreturn)) stub_main(const struct stub_args
 /* ---- the supervisor side ---- */
 
 /* Resets the handshake fields (the BPF is written by sl_sandbox_set_filter). */
-static void page_reset(void)
+static void page_reset(struct sl_sandbox *sb)
 {
-    struct handshake *p = sb.page;
+    struct handshake *p = sb->page;
     atomic_store(&p->child_listener, -1);
     atomic_store(&p->listener, -1);
     atomic_store(&p->go, 0);
@@ -527,34 +558,33 @@ static void page_reset(void)
 
 /* Moves the handshake into a MAP_SHARED mapping (a forked stub's), keeping
  * what it holds. Returns 0, or -1 with a message. */
-static int page_map_shared(char *err, size_t errlen)
+static int page_map_shared(struct sl_sandbox *sb, char *err, size_t errlen)
 {
     struct handshake *p = mmap(NULL, sizeof(*p), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) {
         snprintf(err, errlen, "cannot map the handshake page: %s", strerror(errno));
         return -1;
     }
-    struct handshake *old = sb.page;
-    sb.page = p;
+    struct handshake *old = sb->page;
+    sb->page = p;
     if (old)
         memcpy(p, old, sizeof(*p));
     else
-        page_reset();
+        page_reset(sb);
     return 0;
 }
 
-static void page_release(void)
+static void page_release(struct sl_sandbox *sb)
 {
-    if (sb.page && sb.page != &local_page)
-        munmap(sb.page, sizeof(*sb.page));
-    sb.page = NULL;
+    if (sb->page && sb->page != &sb->local_page)
+        munmap(sb->page, sizeof(*sb->page));
+    sb->page = NULL;
 }
 
 /* The stub's stack when it shares sandlock's memory: its own frames, the
  * command's (spawn_shared() carves that stack from this one: 128 KiB plus
  * PATH and argv) and room for signal handlers. */
 #define STUB_STACK_SIZE (1024 * 1024)
-static char stub_stack[STUB_STACK_SIZE] __attribute__((aligned(64)));
 
 STUB_CODE static int stub_entry(void *arg)
 {
@@ -565,6 +595,8 @@ STUB_CODE static int stub_entry(void *arg)
  * owns it and frees it when it ends. */
 struct launch {
     struct stub_args args;
+    char *stack;            /* STUB_STACK_SIZE bytes, the launcher's to unmap */
+    struct sl_here *here;  /* the session it starts the stub for */
     atomic_int launched;    /* pid and err are set */
     atomic_int unpark;      /* the stub is reaped: the launcher may end */
     pid_t pid;
@@ -583,14 +615,19 @@ struct launch {
 static void *stub_launcher(void *arg)
 {
     struct launch *l = arg;
-    char *top = stub_stack + STUB_STACK_SIZE;
-    pid_t pid = clone(stub_entry, top, CLONE_VM | SANDBOX_NAMESPACES | SIGCHLD, &l->args);
+    sl_here = l->here;     /* what the stub reads of its session: the masks, the view */
+    stub_command = 0;      /* see stub_command */
+    char *top = l->stack + STUB_STACK_SIZE;
+    /* No exit signal: the stub is reaped by its pidfd only (sl_sandbox_wait),
+     * unseen by the program's SIGCHLD handler and waitpid(-1). */
+    pid_t pid = clone(stub_entry, top, CLONE_VM | SANDBOX_NAMESPACES, &l->args);
     l->err = pid < 0 ? errno : 0;
     l->pid = pid;
     atomic_store(&l->launched, 1);
     sl_futex(&l->launched, FUTEX_WAKE, 1, NULL);
     while (!atomic_load(&l->unpark))
         sl_futex(&l->unpark, FUTEX_WAIT, 0, NULL);
+    munmap(l->stack, STUB_STACK_SIZE);
     free(l);
     return NULL;
 }
@@ -598,12 +635,12 @@ static void *stub_launcher(void *arg)
 /* Lets the (detached) launcher end, once its stub is reaped or was never
  * started: the stub's exit, as PID 1, waited for every process of its
  * namespace, the command's included, so nothing runs on its stack. */
-static void release_launcher(void)
+static void release_launcher(struct sl_sandbox *sb)
 {
-    struct launch *l = sb.launch;
+    struct launch *l = sb->launch;
     if (!l)
         return;
-    sb.launch = NULL;
+    sb->launch = NULL;
     atomic_store(&l->unpark, 1);
     sl_futex(&l->unpark, FUTEX_WAKE, 1, NULL);
 }
@@ -615,11 +652,18 @@ static void release_launcher(void)
  * launcher, which clones the stub while sandlock goes on building the
  * filter; settle_stub() collects the outcome. Returns 0, or -1
  * with errno (nothing is left then). */
-static int launch_shared_stub(char *const argv[], int parent_pidfd)
+static int launch_shared_stub(struct sl_sandbox *sb, char *const argv[], int parent_pidfd)
 {
     struct launch *l = calloc(1, sizeof(*l));
     if (!l)
         return -1;
+    l->stack = mmap(NULL, STUB_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (l->stack == MAP_FAILED) {
+        free(l);
+        return -1;
+    }
+    l->here = sl_here;
+    l->args.sb = sb;
     l->args.argv = argv;
     l->args.parent_pidfd = parent_pidfd;
     l->args.pidns = 1;
@@ -651,11 +695,12 @@ static int launch_shared_stub(char *const argv[], int parent_pidfd)
         rc = pthread_create(&thread, &attr, stub_launcher, l);
     pthread_attr_destroy(&attr);
     if (rc) {
+        munmap(l->stack, STUB_STACK_SIZE);
         free(l);
         errno = rc;
         return -1;
     }
-    sb.launch = l;
+    sb->launch = l;
     return 0;
 }
 
@@ -669,7 +714,8 @@ static int no_pid_namespace(int err)
 static pid_t clone_stub(int *pidns, int *userns)
 {
     *userns = sl_userns_wanted();
-    pid_t pid = raw_clone(SANDBOX_NAMESPACES | (*userns ? CLONE_NEWUSER : 0));
+    /* No exit signal: see stub_launcher. */
+    pid_t pid = raw_clone(SANDBOX_NAMESPACES | (*userns ? CLONE_NEWUSER : 0), 0);
     if (pid >= 0 || !no_pid_namespace(errno) || sl_masks_count()) {
         *pidns = 1;     /* (masks need the namespaces: no fallback then) */
         return pid;
@@ -678,20 +724,22 @@ static pid_t clone_stub(int *pidns, int *userns)
     sl_log(SANDLOCK_LOG_INFO, "no PID namespace (%s): descendants are tracked as a subreaper",
            strerror(errno));
     *pidns = 0;
-    return raw_clone(0);
+    return raw_clone(0, 0);
 }
 
-static void block_signals(void)
+/* The forwarded signals, blocked in the calling thread until
+ * sl_sandbox_wait() takes them (SIGCHLD stays the program's: the stub is
+ * waited for through its pidfd). */
+static void block_signals(struct sl_sandbox *sb)
 {
-    sigemptyset(&sb.ignored);
+    sigemptyset(&sb->ignored);
     for (size_t i = 0; i < NFORWARDED; i++) {
         struct sigaction old;
         if (sigaction(forwarded_signals[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
-            sigaddset(&sb.ignored, forwarded_signals[i]);
+            sigaddset(&sb->ignored, forwarded_signals[i]);
     }
     sigset_t set;
     sigemptyset(&set);
-    sigaddset(&set, SIGCHLD);
     for (size_t i = 0; i < NFORWARDED; i++)
         sigaddset(&set, forwarded_signals[i]);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
@@ -727,10 +775,28 @@ static int wants_own_pgrp(void)
     return !foreground;
 }
 
-/* Reaps the stub if it exited; returns 1 when it has. */
-static int stub_exited(int *status)
+/* Reaps the stub (a child without exit signal, waited for through its
+ * pidfd only, see stub_launcher) if it exited, or waits for it
+ * (`nohang` 0); returns 1 when it has been reaped. */
+static int reap_stub(struct sl_sandbox *sb, int nohang)
 {
-    return waitpid(sb.stub, status, WNOHANG) == sb.stub;
+    siginfo_t info;
+    int rc;
+    memset(&info, 0, sizeof(info));
+    pthread_mutex_lock(&sb->lock);
+    if (sb->stub_pidfd >= 0)
+        while ((rc = waitid(P_PIDFD, (id_t)sb->stub_pidfd, &info, WEXITED | __WALL | (nohang ? WNOHANG : 0))) < 0 &&
+               errno == EINTR)
+            ;
+    else
+        while ((rc = waitid(P_PID, (id_t)sb->stub, &info, WEXITED | __WALL | (nohang ? WNOHANG : 0))) < 0 &&
+               errno == EINTR)
+            ;
+    int reaped = (rc == 0 && info.si_pid != 0) || (rc < 0 && errno == ECHILD);
+    if (reaped)
+        sb->stub = -1;
+    pthread_mutex_unlock(&sb->lock);
+    return reaped;
 }
 
 /* After the stub's clone: our copy of sandlock's own pidfd goes, and a
@@ -751,12 +817,12 @@ static int under_seccomp_filter(void)
     return filtered;
 }
 
-static int stub_started(char *err, size_t errlen)
+static int stub_started(struct sl_sandbox *sb, char *err, size_t errlen)
 {
-    if (sb.parent_pidfd >= 0)
-        close(sb.parent_pidfd);
-    sb.parent_pidfd = -1;
-    if (sb.stub < 0) {
+    if (sb->parent_pidfd >= 0)
+        close(sb->parent_pidfd);
+    sb->parent_pidfd = -1;
+    if (sb->stub < 0) {
         int e = errno;
         snprintf(err, errlen, "cannot start the sandbox%s: %s%s",
                  sl_masks_count() ? " in namespaces of its own (the plugins' masks need them)" : "", strerror(e),
@@ -764,13 +830,13 @@ static int stub_started(char *err, size_t errlen)
                      ? " (sandlock runs under a seccomp filter already, as inside a sandlock sandbox, which "
                        "refuses new namespaces and a second listener: sandboxes cannot be nested)"
                      : "");
-        sb.stub = -1;
-        sl_sandbox_abort();
+        sb->stub = -1;
+        sl_sandbox_abort(sb);
         return -1;
     }
-    if ((sb.stub_pidfd = (int)syscall(SYS_pidfd_open, sb.stub, 0)) < 0) {
+    if ((sb->stub_pidfd = (int)syscall(SYS_pidfd_open, sb->stub, 0)) < 0) {
         snprintf(err, errlen, "pidfd_open: %s", strerror(errno));
-        sl_sandbox_abort();
+        sl_sandbox_abort(sb);
         return -1;
     }
     return 0;
@@ -778,24 +844,25 @@ static int stub_started(char *err, size_t errlen)
 
 /* Starts a stub of its own memory (see clone_stub), and takes a pidfd for
  * it. Returns 0, or -1 with a message and nothing left behind. */
-static int fork_stub(char *err, size_t errlen)
+static int fork_stub(struct sl_sandbox *sb, char *err, size_t errlen)
 {
-    if (sb.page == &local_page && page_map_shared(err, errlen)) {
-        sl_sandbox_abort();
+    if (sb->page == &sb->local_page && page_map_shared(sb, err, errlen)) {
+        sl_sandbox_abort(sb);
         return -1;
     }
-    sb.uid = geteuid();
-    sb.gid = getegid();
-    sb.stub = clone_stub(&sb.pidns, &sb.userns);
-    if (sb.stub == 0) {
+    sb->uid = geteuid();
+    sb->gid = getegid();
+    stub_command = 0;      /* see stub_command */
+    sb->stub = clone_stub(&sb->pidns, &sb->userns);
+    if (sb->stub == 0) {
         const struct stub_args args = {
-            .argv = sb.argv, .parent_pidfd = sb.parent_pidfd,
-            .pidns = sb.pidns, .userns = sb.userns, .shared_spawn = sb.shared_spawn,
-            .uid = sb.uid, .gid = sb.gid,
+            .sb = sb, .argv = sb->argv, .parent_pidfd = sb->parent_pidfd,
+            .pidns = sb->pidns, .userns = sb->userns, .shared_spawn = sb->shared_spawn,
+            .uid = sb->uid, .gid = sb->gid,
         };
         stub_main(&args);
     }
-    return stub_started(err, errlen);
+    return stub_started(sb, err, errlen);
 }
 
 /* Waits until the launcher has tried its clone; returns the stub's pid, or
@@ -811,115 +878,137 @@ static pid_t launch_result(struct launch *l)
 /* Waits for the launcher's clone (launch_shared_stub), when one is under
  * way; without a PID namespace for it, falls back to fork_stub(). Returns
  * 0 once the stub runs, or -1 with a message and nothing left behind. */
-static int settle_stub(char *err, size_t errlen)
+static int settle_stub(struct sl_sandbox *sb, char *err, size_t errlen)
 {
-    if (!sb.launch || sb.stub > 0)
+    if (!sb->launch || sb->stub > 0)
         return 0;
-    sb.stub = launch_result(sb.launch);
-    if (sb.stub > 0)
-        return stub_started(err, errlen);
+    sb->stub = launch_result(sb->launch);
+    if (sb->stub > 0)
+        return stub_started(sb, err, errlen);
     int e = errno;
-    release_launcher();
+    release_launcher(sb);
     if (!no_pid_namespace(e)) {
         errno = e;
-        return stub_started(err, errlen);
+        return stub_started(sb, err, errlen);
     }
-    return fork_stub(err, errlen);
+    return fork_stub(sb, err, errlen);
 }
 
-void sl_sandbox_abort(void)
+/* Without a PID namespace: freezes and kills everything below the stub
+ * (a subreaper: the sandbox's orphans are its), before the stub itself.
+ * Walking from the stub, not from sandlock, leaves the program's other
+ * children and other sandboxes alone. Under `lock`, so that the stub is
+ * not reaped (nor its pid reused) during the walk. */
+static void kill_tree(struct sl_sandbox *sb)
 {
-    if (sb.launch && sb.stub < 0)
-        sb.stub = launch_result(sb.launch);    /* killed below, if any */
-    if (sb.stub > 0) {
-        kill(sb.stub, SIGKILL);
-        waitpid(sb.stub, NULL, 0);
-        if (!sb.pidns) {
-            /* The command's process, if any, is now our (killed) child. */
-            sl_kill_descendants();
-            while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
-                ;
-        }
-    }
-    release_launcher();
-    if (sb.parent_pidfd >= 0)
-        close(sb.parent_pidfd);
-    sb.parent_pidfd = -1;
-    if (sb.stub_pidfd >= 0)
-        close(sb.stub_pidfd);
-    page_release();
-    sb.stub = -1;
-    sb.stub_pidfd = -1;
+    pthread_mutex_lock(&sb->lock);
+    if (sb->stub > 0)
+        sl_kill_descendants_of(sb->stub);
+    pthread_mutex_unlock(&sb->lock);
 }
 
-int sl_sandbox_set_filter(const struct sl_filter *filter, char *err, size_t errlen)
+/* The sandlock program's last resort without a PID namespace: a stub that
+ * died before it cleaned up (the command may kill it) left its orphans to
+ * sandlock, a subreaper. Only where sandlock has no other child. */
+static void kill_orphans(const struct sl_sandbox *sb)
+{
+    if (!sb->whole_process || sb->pidns || sb->adopted)
+        return;
+    sl_kill_descendants();
+    while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
+        ;
+}
+
+void sl_sandbox_abort(struct sl_sandbox *sb)
+{
+    if (sb->launch && sb->stub < 0)
+        sb->stub = launch_result(sb->launch);    /* killed below, if any */
+    if (sb->stub > 0) {
+        if (!sb->pidns)
+            kill_tree(sb);        /* the command's process, if any */
+        kill(sb->stub, SIGKILL);
+        reap_stub(sb, 0);
+        kill_orphans(sb);
+    }
+    release_launcher(sb);
+    if (sb->parent_pidfd >= 0)
+        close(sb->parent_pidfd);
+    sb->parent_pidfd = -1;
+    if (sb->stub_pidfd >= 0)
+        close(sb->stub_pidfd);
+    page_release(sb);
+    sb->stub = -1;
+    sb->stub_pidfd = -1;
+}
+
+int sl_sandbox_set_filter(struct sl_sandbox *sb, const struct sl_filter *filter, char *err, size_t errlen)
 {
     unsigned len = filter->prog.len;
     if (len == 0 || len > BPF_MAXINSNS) {
         snprintf(err, errlen, "the seccomp filter has %u instructions (at most %d)", len, BPF_MAXINSNS);
         return -1;
     }
-    memcpy(sb.page->insns, filter->prog.filter, len * sizeof(struct sock_filter));
-    atomic_store(&sb.page->filter_len, (int)len);       /* orders the copy before it */
-    sl_futex(&sb.page->filter_len, FUTEX_WAKE, 1, NULL);
+    memcpy(sb->page->insns, filter->prog.filter, len * sizeof(struct sock_filter));
+    atomic_store(&sb->page->filter_len, (int)len);       /* orders the copy before it */
+    sl_futex(&sb->page->filter_len, FUTEX_WAKE, 1, NULL);
     return 0;
 }
 
-int sl_sandbox_start(char *const argv[], char *err, size_t errlen)
+int sl_sandbox_start(struct sl_sandbox *sb, char *const argv[], char *err, size_t errlen)
 {
-    atomic_store(&sb.killed_signal, 0);    /* an earlier run's kill (libsandlock runs again) */
-    sb.shared_spawn = can_ptrace_nondumpable();
-    if (sb.shared_spawn) {
-        sb.page = &local_page;
-        page_reset();
-    } else if (page_map_shared(err, errlen)) {
+    atomic_store(&sb->killed_signal, 0);    /* an earlier run's kill (libsandlock runs again) */
+    sb->shared_spawn = can_ptrace_nondumpable();
+    if (sb->shared_spawn) {
+        sb->page = &sb->local_page;
+        page_reset(sb);
+    } else if (page_map_shared(sb, err, errlen)) {
         return -1;
     }
     /* Not dumpable: the sandbox (same uid) may not open /proc/PID/mem of
      * the supervisor, nor take its fds. */
     if (prctl(PR_SET_DUMPABLE, 0) != 0) {
         snprintf(err, errlen, "cannot make sandlock non-dumpable: %s", strerror(errno));
-        sl_sandbox_abort();
+        sl_sandbox_abort(sb);
         return -1;
     }
     if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
         snprintf(err, errlen, "cannot become a child subreaper: %s", strerror(errno));
-        sl_sandbox_abort();
+        sl_sandbox_abort(sb);
         return -1;
     }
     int parent_pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
     if (parent_pidfd < 0) {
         snprintf(err, errlen, "pidfd_open: %s (sandlock needs Linux 5.6 or later)", strerror(errno));
-        sl_sandbox_abort();
+        sl_sandbox_abort(sb);
         return -1;
     }
-    block_signals();
-    sb.own_pgrp = wants_own_pgrp();
-    sb.stub = -1;
-    sb.argv = argv;
-    sb.parent_pidfd = parent_pidfd;
+    block_signals(sb);
+    sb->own_pgrp = wants_own_pgrp();
+    sb->stub = -1;
+    sb->argv = argv;
+    sb->parent_pidfd = parent_pidfd;
     /* Without a launcher thread, a stub of its own memory. */
-    if (sb.shared_spawn && launch_shared_stub(argv, parent_pidfd) == 0) {
-        sb.pidns = 1;
+    if (sb->shared_spawn && launch_shared_stub(sb, argv, parent_pidfd) == 0) {
+        sb->pidns = 1;
         return 0;
     }
-    return fork_stub(err, errlen);
+    return fork_stub(sb, err, errlen);
 }
 
-int sl_sandbox_listener(char *err, size_t errlen)
+int sl_sandbox_listener(struct sl_sandbox *sb, char *err, size_t errlen)
 {
     /* Wait for the listener number. The futex wake that announces it may
      * itself be intercepted, so the wait is also bounded and the page
      * re-read. */
-    if (settle_stub(err, errlen))
+    if (settle_stub(sb, err, errlen))
         return -1;
     const struct timespec slice = { 0, 200 * 1000 };
-    int status, number;
-    while ((number = atomic_load(&sb.page->listener)) < 0) {
-        if (stub_exited(&status)) {
-            int e = atomic_load(&sb.page->setup_errno);
-            int mask = atomic_load(&sb.page->failed_mask);
-            const char *view = sb.page->failed_view;
+    int number;
+    while ((number = atomic_load(&sb->page->listener)) < 0) {
+        if (reap_stub(sb, 1)) {
+            int e = atomic_load(&sb->page->setup_errno);
+            int mask = atomic_load(&sb->page->failed_mask);
+            const char *view = sb->page->failed_view;
             if (view)
                 snprintf(err, errlen, "cannot make %s of the sandbox's own (hostview: [sandlock] protect_kernel, "
                          "devices): %s", view, strerror(e ? e : ECHILD));
@@ -933,62 +1022,68 @@ int sl_sandbox_listener(char *err, size_t errlen)
                          "supervisor's); sandboxes cannot be nested", strerror(e));
             else
                 snprintf(err, errlen, "cannot install the seccomp filter: %s", strerror(e ? e : ECHILD));
-            sb.stub = -1;
-            sl_sandbox_abort();
+            sb->stub = -1;
+            sl_sandbox_abort(sb);
             return -1;
         }
-        sl_futex(&sb.page->listener, FUTEX_WAIT, -1, &slice);
+        sl_futex(&sb->page->listener, FUTEX_WAIT, -1, &slice);
     }
-    int listener = (int)syscall(SYS_pidfd_getfd, sb.stub_pidfd, number, 0);
+    int listener = (int)syscall(SYS_pidfd_getfd, sb->stub_pidfd, number, 0);
     if (listener < 0) {
         snprintf(err, errlen, "pidfd_getfd: cannot take the seccomp listener: %s", strerror(errno));
-        sl_sandbox_abort();
+        sl_sandbox_abort(sb);
         return -1;
     }
     return listener;
 }
 
-void sl_sandbox_release(void)
+void sl_sandbox_release(struct sl_sandbox *sb)
 {
-    atomic_store(&sb.page->go, 1);
-    sl_futex(&sb.page->go, FUTEX_WAKE, 1, NULL);    /* the stub (it then arms the command) */
+    atomic_store(&sb->page->go, 1);
+    sl_futex(&sb->page->go, FUTEX_WAKE, 1, NULL);    /* the stub (it then arms the command) */
 }
 
-void sl_sandbox_kill(int sig)
+void sl_sandbox_kill(struct sl_sandbox *sb, int sig)
 {
     int expected = 0;
-    atomic_compare_exchange_strong(&sb.killed_signal, &expected, sig);
-    if (sb.stub_pidfd >= 0)
-        syscall(SYS_pidfd_send_signal, sb.stub_pidfd, SIGKILL, NULL, 0);
-    if (!sb.pidns && !sb.adopted)
-        sl_kill_descendants();
+    atomic_compare_exchange_strong(&sb->killed_signal, &expected, sig);
+    if (sb->pidns || sb->adopted) {
+        if (sb->stub_pidfd >= 0)
+            syscall(SYS_pidfd_send_signal, sb->stub_pidfd, SIGKILL, NULL, 0);
+        return;
+    }
+    /* Everything of the sandbox at once, then the stub reaps the dead and
+     * exits (killed, it would leave them to sandlock as zombies). */
+    kill_tree(sb);
+    if (sb->stub_pidfd >= 0)
+        syscall(SYS_pidfd_send_signal, sb->stub_pidfd, STUB_ORPHAN_SIGNAL, NULL, 0);
 }
 
-void sl_sandbox_adopt(int init_pidfd, int pidns)
+void sl_sandbox_adopt(struct sl_sandbox *sb, int init_pidfd, int pidns)
 {
-    sb.stub_pidfd = init_pidfd;
-    sb.pidns = init_pidfd >= 0 && pidns;
-    sb.adopted = init_pidfd >= 0;
-    atomic_store(&sb.killed_signal, 0);
+    sb->stub_pidfd = init_pidfd;
+    sb->pidns = init_pidfd >= 0 && pidns;
+    sb->adopted = init_pidfd >= 0;
+    atomic_store(&sb->killed_signal, 0);
 }
 
-int sl_sandbox_ns_pidfd(int *flags)
+int sl_sandbox_ns_pidfd(const struct sl_sandbox *sb, int *flags)
 {
-    if (!sb.pidns || sb.adopted || sb.stub_pidfd < 0)
+    if (!sb || !sb->pidns || sb->adopted || sb->stub_pidfd < 0)
         return -1;
-    *flags = SANDBOX_NAMESPACES | (sb.userns ? CLONE_NEWUSER : 0);
-    return sb.stub_pidfd;
+    *flags = SANDBOX_NAMESPACES | (sb->userns ? CLONE_NEWUSER : 0);
+    return sb->stub_pidfd;
 }
 
-int sl_sandbox_has_pidns(void)
+int sl_sandbox_has_pidns(const struct sl_sandbox *sb)
 {
-    return sb.pidns;
+    return sb->pidns;
 }
 
-int sl_sandbox_wait_gone(int timeout_ms)
+int sl_sandbox_wait_gone(const struct sl_sandbox *sb, int timeout_ms)
 {
-    int fd = sb.stub_pidfd;
-    if (!sb.pidns || fd < 0)
+    int fd = sb->stub_pidfd;
+    if (!sb->pidns || fd < 0)
         return -1;
     /* The stub is the namespace's init: it exits only once every other
      * process of the namespace is gone. A closed fd (POLLNVAL) means the
@@ -1025,9 +1120,8 @@ static int by_pid(const void *a, const void *b)
 }
 
 /* The same by scanning all of /proc, for kernels without CONFIG_PROC_CHILDREN. */
-static int kill_descendants_by_scan(void)
+static int kill_descendants_by_scan(pid_t self)
 {
-    pid_t self = getpid();
     int total = 0;
     for (int round = 0; round < 100; round++) {
         size_t cap = 0, n = 0;
@@ -1097,28 +1191,8 @@ static int kill_descendants_by_scan(void)
     return total;
 }
 
-/* A growing list of pids. */
-struct pid_list {
-    pid_t *pid;
-    size_t n, cap;
-};
-
-static int pid_list_add(struct pid_list *l, pid_t pid)
-{
-    if (l->n == l->cap) {
-        size_t ncap = l->cap ? l->cap * 2 : 64;
-        pid_t *np = realloc(l->pid, ncap * sizeof(*np));
-        if (!np)
-            return -1;
-        l->pid = np;
-        l->cap = ncap;
-    }
-    l->pid[l->n++] = pid;
-    return 0;
-}
-
 /* Whether the kernel lists each task's children (CONFIG_PROC_CHILDREN). */
-static int have_children_files(void)
+STUB_CODE static int have_children_files(void)
 {
     static atomic_int known = -1;
     int k = atomic_load(&known);
@@ -1131,83 +1205,104 @@ static int have_children_files(void)
     return k;
 }
 
-/* Appends the children of every thread of `pid`, as listed in
- * /proc/PID/task/TID/children. A process or thread that is gone has none.
- * Returns 0, or -1 when memory ran out. */
-static int add_children(pid_t pid, struct pid_list *out)
+/* At most this many processes are frozen and killed together in one round
+ * of sl_kill_descendants_of (more take further rounds). */
+#define TREE_ROUND_MAX 1024
+
+struct dirent64_head {
+    uint64_t ino;
+    int64_t off;
+    unsigned short reclen;
+    unsigned char type;
+    char name[];
+};
+
+/* Appends to found[*n] the children of every thread of `pid`, as listed in
+ * /proc/PID/task/TID/children, up to TREE_ROUND_MAX. A process or thread
+ * that is gone has none. Nothing is allocated: the stub runs this too. */
+STUB_CODE static void add_children(pid_t pid, pid_t *found, size_t *n)
 {
-    char path[64];
+    char path[64], names[2048];
     snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-    DIR *d = opendir(path);
-    if (!d)
-        return 0;
-    int rc = 0;
-    struct dirent *e;
-    while (rc == 0 && (e = readdir(d))) {
-        if (e->d_name[0] < '0' || e->d_name[0] > '9')
-            continue;
-        char file[320], buf[4096], digits[16];
-        snprintf(file, sizeof(file), "/proc/%d/task/%s/children", (int)pid, e->d_name);
-        int fd = open(file, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-            continue;
-        /* "PID PID ... ": a number may span two reads; the end of the
-         * file ends the last one. */
-        size_t nd = 0;
-        ssize_t got;
-        do {
-            got = read(fd, buf, sizeof(buf));
-            for (ssize_t i = 0; rc == 0 && i <= got; i++) {
-                int digit = i < got && buf[i] >= '0' && buf[i] <= '9';
-                if (digit && nd < sizeof(digits) - 1)
-                    digits[nd++] = buf[i];
-                else if (!digit && nd && (i < got || got <= 0)) {
-                    digits[nd] = '\0';
-                    rc = pid_list_add(out, (pid_t)atoi(digits));
-                    nd = 0;
+    int dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0)
+        return;
+    long len;
+    while (*n < TREE_ROUND_MAX && (len = syscall(SYS_getdents64, dir, names, sizeof(names))) > 0) {
+        for (long at = 0; at < len && *n < TREE_ROUND_MAX;) {
+            const struct dirent64_head *e = (const struct dirent64_head *)(names + at);
+            at += e->reclen;
+            if (e->name[0] < '0' || e->name[0] > '9')
+                continue;
+            char file[128], buf[1024], digits[16];
+            snprintf(file, sizeof(file), "/proc/%d/task/%.16s/children", (int)pid, e->name);
+            int fd = open(file, O_RDONLY | O_CLOEXEC);
+            if (fd < 0)
+                continue;
+            /* "PID PID ... ": a number may span two reads; the end of the
+             * file ends the last one. */
+            size_t nd = 0;
+            ssize_t got;
+            do {
+                got = read(fd, buf, sizeof(buf));
+                for (ssize_t i = 0; i <= got && *n < TREE_ROUND_MAX; i++) {
+                    int digit = i < got && buf[i] >= '0' && buf[i] <= '9';
+                    if (digit && nd < sizeof(digits) - 1)
+                        digits[nd++] = buf[i];
+                    else if (!digit && nd && (i < got || got <= 0)) {
+                        digits[nd] = '\0';
+                        found[(*n)++] = (pid_t)atoi(digits);
+                        nd = 0;
+                    }
                 }
-            }
-        } while (rc == 0 && got > 0);
-        close(fd);
+            } while (got > 0 && *n < TREE_ROUND_MAX);
+            close(fd);
+        }
     }
-    closedir(d);
-    return rc;
+    close(dir);
 }
 
-int sl_kill_descendants(void)
+/* Walks down from root's children: the stub (and sandlock) are child
+ * subreapers, so every process of the sandbox, orphans included, is a
+ * descendant. Each one found is frozen before its children are read (a
+ * stopped process forks no more); all are killed together at the end of a
+ * round, and rounds repeat until one finds none. Allocates nothing (the
+ * stub runs it). Returns how many were signalled, or -1 when the kernel
+ * does not list children. */
+STUB_CODE static int kill_tree_of(pid_t root)
 {
-    /* Walk down from our own children: sandlock (and the stub) are child
-     * subreapers, so every process of the sandbox, orphans included, is a
-     * descendant. Each one found is frozen before its children are read
-     * (a stopped process forks no more); all are killed together at the
-     * end of a round, and rounds repeat until one finds none. */
     if (!have_children_files())
-        return kill_descendants_by_scan();
+        return -1;
     int total = 0;
+    pid_t found[TREE_ROUND_MAX];
     for (int round = 0; round < 100; round++) {
-        struct pid_list found = { 0 };
-        int rc = add_children(getpid(), &found);
-        for (size_t i = 0; rc == 0 && i < found.n; i++) {
-            kill(found.pid[i], SIGSTOP);
-            rc = add_children(found.pid[i], &found);
+        size_t n = 0;
+        add_children(root, found, &n);
+        for (size_t i = 0; i < n; i++) {
+            kill(found[i], SIGSTOP);
+            add_children(found[i], found, &n);
         }
-        if (rc != 0) {       /* out of memory: kill what was found, then scan */
-            for (size_t i = 0; i < found.n; i++)
-                kill(found.pid[i], SIGKILL);
-            free(found.pid);
-            return total + (int)found.n + kill_descendants_by_scan();
-        }
-        for (size_t i = 0; i < found.n; i++)
-            kill(found.pid[i], SIGKILL);
-        free(found.pid);
-        total += (int)found.n;
-        if (!found.n)
+        for (size_t i = 0; i < n; i++)
+            kill(found[i], SIGKILL);
+        total += (int)n;
+        if (!n)
             break;
         /* Give the killed a moment to die and their orphans to be reparented. */
         struct timespec ts = { 0, 1000 * 1000 };
         nanosleep(&ts, NULL);
     }
     return total;
+}
+
+int sl_kill_descendants_of(pid_t root)
+{
+    int n = kill_tree_of(root);
+    return n >= 0 ? n : kill_descendants_by_scan(root);
+}
+
+int sl_kill_descendants(void)
+{
+    return sl_kill_descendants_of(getpid());
 }
 
 static int exit_status_of(int status)
@@ -1219,52 +1314,74 @@ static int exit_status_of(int status)
     return 125;
 }
 
-int sl_sandbox_wait(const char *command)
+int sl_sandbox_wait(struct sl_sandbox *sb, const char *command)
 {
+    /* The forwarded signals are blocked in this thread (sl_sandbox_start):
+     * taken here from a signalfd while the stub's pidfd says when it ends.
+     * Nothing else is waited for: the program's own children, its SIGCHLD
+     * handler and other sandboxes are left alone. */
     sigset_t set;
     sigemptyset(&set);
-    sigaddset(&set, SIGCHLD);
     for (size_t i = 0; i < NFORWARDED; i++)
         sigaddset(&set, forwarded_signals[i]);
-    int done = 0;
-    while (!done) {
-        int status;
-        pid_t w;
-        /* Reap the stub, and orphans a subreaper inherits (no PID namespace). */
-        while ((w = waitpid(-1, &status, WNOHANG | __WALL)) > 0)
-            done |= w == sb.stub;
-        if (done)
+    int sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+    while (!reap_stub(sb, 1)) {
+        struct pollfd p[2] = { { .fd = sb->stub_pidfd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
+        if (poll(p, sfd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
             break;
-        siginfo_t info;
-        int sig = sigwaitinfo(&set, &info);
-        if (sig > 0 && sig != SIGCHLD && info.si_code <= 0 && !ignored_at_start(sig))
-            kill(sb.stub, sig);
+        struct signalfd_siginfo si;
+        while (sfd >= 0 && read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+            if (si.ssi_code <= 0 && !ignored_at_start(sb, (int)si.ssi_signo))
+                syscall(SYS_pidfd_send_signal, sb->stub_pidfd, (int)si.ssi_signo, NULL, 0);
     }
-    release_launcher();
-    /* The command is done: nothing of the sandbox may outlive it. */
-    if (!sb.pidns) {
-        sl_kill_descendants();
-        while (waitpid(-1, NULL, __WALL) > 0)
-            ;
-    }
-    int killed = atomic_load(&sb.killed_signal);
+    if (sfd >= 0)
+        close(sfd);
+    release_launcher(sb);
+    /* The command is done: nothing of the sandbox may outlive it (without
+     * a PID namespace the stub killed what was left before it exited). */
+    kill_orphans(sb);
+    int killed = atomic_load(&sb->killed_signal);
     int code;
     if (killed) {
         code = 128 + killed;
         const char *name = sigabbrev_np(killed);
         sl_log_raw("the sandbox was killed (SIG%s) by a kill verdict or an exception policy", name ? name : "?");
-    } else if (atomic_load(&sb.page->cmd_done)) {
-        code = exit_status_of(atomic_load(&sb.page->cmd_status));
-        int e = atomic_load(&sb.page->exec_errno);
+    } else if (atomic_load(&sb->page->cmd_done)) {
+        code = exit_status_of(atomic_load(&sb->page->cmd_status));
+        int e = atomic_load(&sb->page->exec_errno);
         if (e && (code == 126 || code == 127))
             sl_log_raw("%s: %s", command, e == ENOENT ? "command not found" : strerror(e));
     } else {
-        int e = atomic_load(&sb.page->setup_errno);
+        int e = atomic_load(&sb->page->setup_errno);
         sl_log_raw("the sandbox ended before the command did (%s)", e ? strerror(e) : "stub killed");
         code = 125;
     }
-    close(sb.stub_pidfd);
-    sb.stub_pidfd = -1;
-    page_release();
+    /* The pidfd stays open until sl_sandbox_free(): a late kill must not
+     * signal whatever takes its number. */
+    page_release(sb);
     return code;
+}
+
+struct sl_sandbox *sl_sandbox_new(int whole_process)
+{
+    struct sl_sandbox *sb = calloc(1, sizeof(*sb));
+    if (!sb)
+        return NULL;
+    sb->stub = -1;
+    sb->stub_pidfd = -1;
+    sb->parent_pidfd = -1;
+    sb->whole_process = whole_process;
+    pthread_mutex_init(&sb->lock, NULL);
+    return sb;
+}
+
+void sl_sandbox_free(struct sl_sandbox *sb)
+{
+    if (!sb)
+        return;
+    if (sb->stub_pidfd >= 0 && !sb->adopted)
+        close(sb->stub_pidfd);
+    page_release(sb);
+    pthread_mutex_destroy(&sb->lock);
+    free(sb);
 }

@@ -33,6 +33,8 @@ struct sl_kv {
 };
 
 /* One [plugin NAME] section. This is the SDK's opaque sandlock_config. */
+struct sl_here;
+
 struct sandlock_config {
     char *name;          /* instance name from the section header */
     char *module;        /* module = (default: name) */
@@ -49,6 +51,7 @@ struct sandlock_config {
     const struct sandlock_plugin *vtable;  /* an in-process instance (sandlock(3)):
                                               its vtable, instead of a module file */
     void *user_data;     /* ... and the program's pointer (host->user_data) */
+    struct sl_here *here;  /* the run it is loaded for (here.h), while open */
 };
 
 struct sl_config {

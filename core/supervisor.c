@@ -7,7 +7,6 @@
 #include "denial.h"
 #include "fault.h"
 #include "log.h"
-#include "notif.h"
 #include "respond.h"
 #include "sandbox.h"
 #include "seccomp_ioctl.h"
@@ -28,19 +27,13 @@
 #include <time.h>
 #include <unistd.h>
 
-struct sl_slots sl_slots;
-int sl_listener_fd = -1;
-__thread size_t sl_worker_slot;
+/* The supervisor the calling worker serves. */
+static __thread struct sl_supervisor *serving;
 
-static struct {
-    const struct sl_chains *chains;
-    struct sl_supervisor_options opts;
-    pthread_t *threads;
-    size_t nthreads;
-    atomic_int stop;
-    atomic_int ready;      /* 1 once the listener is attached or the workers stop */
-    atomic_ulong vanished; /* notifications gone before a worker received them */
-} sup;
+struct worker_start {
+    struct sl_supervisor *sup;
+    size_t slot;
+};
 
 static void on_wakeup(int sig)
 {
@@ -88,43 +81,36 @@ static void trace(const struct seccomp_notif *req, sandlock_handle h, const char
  * agent's container got its filter from a profile, which may disagree with
  * the configuration serving it (a stale profile, or one made from another
  * file). Said once per run (a container could repeat it at will). */
-static void report_unhandled(const struct seccomp_notif *req)
+static void report_unhandled(struct sl_supervisor *sup, const struct seccomp_notif *req)
 {
-    static atomic_int said;
-    if (atomic_exchange(&said, 1))
+    if (atomic_exchange(&sup->said_unhandled, 1))
         return;
     sl_log(SANDLOCK_LOG_ERROR, "a notification for system call %d (arch 0x%x) that no instance handles: the "
            "seccomp profile and the configuration disagree (made from another file?); answered ENOSYS, and so "
            "is every such call", req->data.nr, req->data.arch);
 }
 
-static void handle_one(const struct seccomp_notif *req)
+static void handle_one(struct sl_supervisor *sup, const struct seccomp_notif *req)
 {
-    const struct sl_chain *chain = sl_chain_for(sup.chains, req->data.nr);
+    const struct sl_chain *chain = sl_chain_for(sup->chains, req->data.nr);
     struct sl_answer answer;
     /* No chain cannot happen with our filter: fail closed. A built-in
      * argument rule of an intercepted syscall is applied here (argdeny.h). */
     int denied = chain ? sl_arg_rules_match(chain->arg_rules, chain->narg_rules, req->data.args) : ENOSYS;
-    if (chain && sup.opts.timing)
-        atomic_fetch_add_explicit(&sup.chains->by_nr[req->data.nr]->notified, 1, memory_order_relaxed);
+    if (chain && sup->opts.timing)
+        atomic_fetch_add_explicit(&sup->chains->by_nr[req->data.nr]->notified, 1, memory_order_relaxed);
     if (!chain)
-        report_unhandled(req);
+        report_unhandled(sup, req);
     if (denied) {
         memset(&answer, 0, sizeof(answer));
         answer.verdict = SANDLOCK_VERDICT_ERRNO;
         answer.error = denied;
-        sl_respond(sl_listener_fd, req->id, &answer);
+        sl_respond(sup, req->id, &answer);
         return;
     }
     size_t index = sl_worker_slot;
-    struct sl_slot *slot = &sl_slots.slot[index];
-    sandlock_handle h = sl_handle_make(index, ++slot->generation);
-    slot->id = req->id;
-    slot->pid = (pid_t)req->pid;
-    slot->nr = req->data.nr;
-    slot->syscall_name = chain->syscall_name;
-    atomic_store_explicit(&slot->state, SL_SLOT_ACTIVE, memory_order_relaxed);
-    atomic_store_explicit(&slot->handle, h, memory_order_release);
+    sandlock_handle h = sl_slot_begin(&sup->slots, index, req->id, (pid_t)req->pid, req->data.nr,
+                                      chain->syscall_name);
 
     sandlock_event event = {
         .abi_version = SANDLOCK_ABI_VERSION,
@@ -139,14 +125,13 @@ static void handle_one(const struct seccomp_notif *req)
     };
     memcpy(event.args, req->data.args, sizeof(event.args));
 
-    sl_chain_run(chain, &event, sl_listener_fd, sup.opts.timing, &answer);
-    if (sup.opts.verbose)
+    sl_chain_run(chain, &event, sup->listener, sup->opts.timing, &answer);
+    if (sup->opts.verbose)
         trace(req, h, chain->syscall_name, &answer);
-    if (sl_defer_finish(index, &answer))
+    if (sl_defer_finish(sup->defer, index, &answer))
         return;    /* the slot now belongs to the deferral; see defer.c */
-    atomic_store_explicit(&slot->handle, 0, memory_order_release);
-    atomic_store_explicit(&slot->state, SL_SLOT_FREE, memory_order_relaxed);
-    int rc = sl_respond(sl_listener_fd, req->id, &answer);
+    sl_slot_end(&sup->slots.slot[index]);
+    int rc = sl_respond(sup, req->id, &answer);
     if (rc < 0)
         sl_log(SANDLOCK_LOG_ERROR, "cannot answer %s of pid %u: %s", chain->syscall_name, req->pid,
                strerror(-rc));
@@ -154,16 +139,22 @@ static void handle_one(const struct seccomp_notif *req)
 
 static void *worker_main(void *arg)
 {
-    sl_worker_slot = (size_t)(uintptr_t)arg;
+    struct worker_start start = *(struct worker_start *)arg;
+    free(arg);
+    struct sl_supervisor *sup = start.sup;
+    serving = sup;
+    sl_here = sup->here;
+    sl_worker_table = &sup->slots;
+    sl_worker_slot = start.slot;
     sl_fault_thread_init();
     /* Started before the sandbox holds a listener: wait for it (a signal
      * from sl_supervisor_stop() interrupts the wait). */
-    while (!atomic_load(&sup.ready))
-        sl_futex(&sup.ready, FUTEX_WAIT, 0, NULL);
+    while (!atomic_load(&sup->ready))
+        sl_futex(&sup->ready, FUTEX_WAIT, 0, NULL);
     struct seccomp_notif req;
-    while (!atomic_load_explicit(&sup.stop, memory_order_relaxed)) {
+    while (!atomic_load_explicit(&sup->stop, memory_order_relaxed)) {
         memset(&req, 0, sizeof(req));
-        if (ioctl(sl_listener_fd, SECCOMP_IOCTL_NOTIF_RECV, &req) != 0) {
+        if (ioctl(sup->listener, SECCOMP_IOCTL_NOTIF_RECV, &req) != 0) {
             if (errno == EINTR)
                 continue;
             if (errno == ENOENT) {
@@ -172,92 +163,96 @@ static void *worker_main(void *arg)
                  * it, or the task died -- or no task uses the filter any
                  * more, and RECV fails at once forever: stop instead of
                  * spinning until sl_supervisor_stop(). */
-                struct pollfd p = { .fd = sl_listener_fd, .events = POLLIN };
+                struct pollfd p = { .fd = sup->listener, .events = POLLIN };
                 if (poll(&p, 1, 0) == 1 && (p.revents & POLLHUP))
                     break;
-                atomic_fetch_add_explicit(&sup.vanished, 1, memory_order_relaxed);
+                atomic_fetch_add_explicit(&sup->vanished, 1, memory_order_relaxed);
                 continue;
             }
-            if (!atomic_load(&sup.stop)) {
+            if (!atomic_load(&sup->stop)) {
                 /* Fail closed: a sandbox nobody answers must not go on. */
                 sl_log(SANDLOCK_LOG_ERROR, "NOTIF_RECV: %s; killing the sandbox", strerror(errno));
-                sl_sandbox_kill(SIGKILL);
+                sl_sandbox_kill(sup->sandbox, SIGKILL);
             }
             break;
         }
-        handle_one(&req);
+        handle_one(sup, &req);
     }
     sl_fault_thread_fini();
     return NULL;
 }
 
-int sl_supervisor_start(const struct sl_chains *chains, const struct sl_supervisor_options *opts,
-                        char *err, size_t errlen)
+struct sl_supervisor *sl_supervisor_start(const struct sl_chains *chains, const struct sl_supervisor_options *opts,
+                                          struct sl_sandbox *sandbox, struct sl_here *here,
+                                          char *err, size_t errlen)
 {
-    sup.chains = chains;
-    sup.opts = *opts;
-    atomic_store(&sup.stop, 0);
-    atomic_store(&sup.ready, 0);
-    atomic_store(&sup.vanished, 0);
-    sl_listener_fd = -1;
-
-    sl_slots.nworkers = opts->workers;
-    sl_slots.n = opts->workers + opts->max_deferred;
-    free(sl_slots.slot);     /* left by an earlier sl_supervisor_stop() */
-    sl_slots.slot = calloc(sl_slots.n, sizeof(struct sl_slot));
-    sup.threads = calloc(opts->workers, sizeof(pthread_t));
-    if (!sl_slots.slot || !sup.threads || sl_fault_install() ||
-        sl_defer_setup(opts->max_deferred, opts->defer_timeout_ns)) {
+    struct sl_supervisor *sup = calloc(1, sizeof(*sup));
+    if (!sup) {
+        snprintf(err, errlen, "cannot set up the supervisor: %s", strerror(ENOMEM));
+        return NULL;
+    }
+    sup->chains = chains;
+    sup->opts = *opts;
+    sup->sandbox = sandbox;
+    sup->here = here;
+    sup->listener = -1;
+    errno = 0;
+    if (sl_slots_init(&sup->slots, opts->workers, (size_t)opts->workers + opts->max_deferred, sup) ||
+        !(sup->threads = calloc(opts->workers, sizeof(pthread_t))) || sl_fault_install() ||
+        !(sup->defer = sl_defer_new(&sup->slots, opts->max_deferred, opts->defer_timeout_ns, here))) {
         snprintf(err, errlen, "cannot set up the supervisor: %s", strerror(errno ? errno : ENOMEM));
-        goto fail;
+        sl_supervisor_free(sup);
+        return NULL;
     }
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_wakeup;   /* no SA_RESTART: interrupts NOTIF_RECV */
     sigaction(SIGUSR1, &sa, NULL);
     for (size_t i = 0; i < opts->workers; i++) {
-        int rc = pthread_create(&sup.threads[i], NULL, worker_main, (void *)(uintptr_t)i);
+        struct worker_start *start = malloc(sizeof(*start));
+        int rc = start ? 0 : ENOMEM;
+        if (start) {
+            *start = (struct worker_start){ sup, i };
+            rc = pthread_create(&sup->threads[i], NULL, worker_main, start);
+            if (rc)
+                free(start);
+        }
         if (rc) {
             snprintf(err, errlen, "cannot start worker thread: %s", strerror(rc));
-            sl_supervisor_stop();
-            return -1;
+            sl_supervisor_stop(sup);
+            sl_supervisor_free(sup);
+            return NULL;
         }
-        sup.nthreads++;
+        sup->nthreads++;
     }
-    return 0;
-fail:
-    free(sl_slots.slot);
-    free(sup.threads);
-    sl_slots.slot = NULL;
-    sup.threads = NULL;
-    return -1;
+    return sup;
 }
 
-void sl_supervisor_attach(int listener)
+void sl_supervisor_attach(struct sl_supervisor *sup, int listener)
 {
     /* Wake the trapped task on the receiving worker's CPU (Linux 6.6+). The
      * flag is passed by value. */
     if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP) != 0)
         sl_log(SANDLOCK_LOG_INFO, "SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP unavailable (%s); continuing without",
                strerror(errno));
-    sl_listener_fd = listener;
-    atomic_store(&sup.ready, 1);     /* orders the store above before it */
-    sl_futex(&sup.ready, FUTEX_WAKE, INT_MAX, NULL);
+    sup->listener = listener;
+    atomic_store(&sup->ready, 1);     /* orders the store above before it */
+    sl_futex(&sup->ready, FUTEX_WAKE, INT_MAX, NULL);
 }
 
-unsigned long sl_supervisor_vanished(void)
+unsigned long sl_supervisor_vanished(const struct sl_supervisor *sup)
 {
-    return atomic_load(&sup.vanished);
+    return atomic_load(&sup->vanished);
 }
 
-void sl_supervisor_stop(void)
+void sl_supervisor_stop(struct sl_supervisor *sup)
 {
-    atomic_store(&sup.stop, 1);
-    atomic_store(&sup.ready, 1);
-    sl_futex(&sup.ready, FUTEX_WAKE, INT_MAX, NULL);
-    for (size_t i = 0; i < sup.nthreads; i++) {
+    atomic_store(&sup->stop, 1);
+    atomic_store(&sup->ready, 1);
+    sl_futex(&sup->ready, FUTEX_WAKE, INT_MAX, NULL);
+    for (size_t i = 0; i < sup->nthreads; i++) {
         for (;;) {
-            pthread_kill(sup.threads[i], SIGUSR1);
+            pthread_kill(sup->threads[i], SIGUSR1);
             struct timespec deadline;
             clock_gettime(CLOCK_REALTIME, &deadline);
             deadline.tv_nsec += 10 * 1000 * 1000;
@@ -265,20 +260,35 @@ void sl_supervisor_stop(void)
                 deadline.tv_sec++;
                 deadline.tv_nsec -= 1000000000L;
             }
-            if (pthread_timedjoin_np(sup.threads[i], NULL, &deadline) == 0)
+            if (pthread_timedjoin_np(sup->threads[i], NULL, &deadline) == 0)
                 break;
         }
     }
-    free(sup.threads);
-    sup.threads = NULL;
-    sup.nthreads = 0;
-    sl_defer_shutdown();
+    free(sup->threads);
+    sup->threads = NULL;
+    sup->nthreads = 0;
+    sl_defer_shutdown(sup->defer);
     /* Plugin threads may still hold handles until fini(): the slots stay
      * allocated (every handle now stale) so host services called late fail
      * with -ESRCH instead of reading freed memory. */
-    for (size_t i = 0; i < sl_slots.n; i++)
-        atomic_store(&sl_slots.slot[i].handle, 0);
-    if (sl_listener_fd >= 0)
-        close(sl_listener_fd);
-    sl_listener_fd = -1;
+    sl_slots_retire(&sup->slots);
+    if (sup->listener >= 0)
+        close(sup->listener);
+    sup->listener = -1;
+}
+
+void sl_supervisor_free(struct sl_supervisor *sup)
+{
+    if (!sup)
+        return;
+    sl_slots_free(&sup->slots);
+    sl_defer_free(sup->defer);
+    free(sup->threads);
+    free(sup);
+}
+
+void sl_supervisor_kill_here(int sig)
+{
+    if (serving)
+        sl_sandbox_kill(serving->sandbox, sig);
 }

@@ -21,10 +21,13 @@
  * itself: log lines (warnings, denials, -v traces) go where the options
  * say (a callback, or stderr), and by default nowhere.
  *
- * Runs: one run at a time in a process. A context may run any number of
- * times, one after another; two contexts may exist at once, and while one
- * runs, starting another fails (errmsg says why). During a run the calling
- * process is the sandbox's supervisor: see "What a run changes" below.
+ * Runs: a context may run any number of times, one after another, and
+ * several contexts of a process may run at the same time (from one thread
+ * or several), each with its own instances, workers, sandbox, statistics
+ * and exit status; a kill verdict of one kills only its own sandbox.
+ * During a run the calling process is the sandbox's supervisor: see "What
+ * a run changes" below (what is process-wide there is saved by the first
+ * of overlapping runs and put back by the last).
  *
  * Plugins: each run loads the instances (init()), runs the command and
  * ends them (fini(), exactly once for every init() that succeeded, also
@@ -38,16 +41,15 @@
  *   - SIGSEGV, SIGBUS, SIGILL, SIGFPE and SIGABRT handlers that contain a
  *     crashing plugin, and a SIGUSR1 handler that stops the workers: the
  *     program's own handlers are put back after the run.
- *   - The calling thread blocks SIGCHLD, SIGINT, SIGTERM, SIGHUP and
- *     SIGQUIT and takes them with sigwaitinfo(); the latter four, sent to
- *     the process, are forwarded to the command. Its mask is put back.
- *     Other threads of the program should block them too during a run.
+ *   - The calling thread blocks SIGINT, SIGTERM, SIGHUP and SIGQUIT;
+ *     sandlock_ctx_wait() takes them (signalfd) and forwards them, sent to
+ *     the process, to the command. Its mask is put back. Other threads of
+ *     the program should block them too during a run.
  *   - The process is a child subreaper and not dumpable (so the sandbox
- *     cannot read its memory) during the run; both are put back.
- *   - Children of the process are reaped while the command runs (the
- *     sandbox's orphans, without a PID namespace, are re-parented to it):
- *     a program with children of its own must not start a run while it
- *     waits for them.
+ *     cannot read its memory) during runs; both are put back.
+ *   - SIGCHLD and the program's children are left alone: the sandbox is
+ *     waited for through a pidfd and sends no SIGCHLD, and the program's
+ *     waitpid(-1) never sees it.
  *   - Descriptors: none. The command gets the program's 0, 1 and 2 and
  *     no other, close-on-exec or not.
  *   - Worker threads (options.workers), joined before the run returns.
@@ -74,7 +76,8 @@ extern "C" {
 #define SANDLOCK_STATUS_NOT_FOUND 127
 
 /* A configuration, its instances, options and the runs made with them.
- * Not thread-safe: one thread at a time uses a context. */
+ * Not thread-safe: one thread at a time uses a context (different
+ * contexts may be used by different threads at once). */
 typedef struct sandlock_ctx sandlock_ctx;
 
 /* ------------------------------------------------------------------------
@@ -180,8 +183,8 @@ int sandlock_ctx_run(sandlock_ctx *ctx, char *const argv[]);
 
 /* The same in two steps: start returns 0 once the command runs under its
  * supervisor (or -1), wait blocks until it ended and returns the status.
- * Between the two the calling thread may do anything but another run;
- * every started run must be waited for. */
+ * Between the two the calling thread may do anything, other runs
+ * included; every started run must be waited for. */
 int sandlock_ctx_start(sandlock_ctx *ctx, char *const argv[]);
 int sandlock_ctx_wait(sandlock_ctx *ctx);
 

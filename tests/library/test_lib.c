@@ -2,7 +2,7 @@
  * linked against the shared library, with real sandboxed children: an
  * in-process handler's answers as the child sees them, ownership (init,
  * fini, free_user_data) on every path, bounded caller input, error
- * messages, two contexts, descriptors and signal handlers of the calling
+ * messages, two contexts (one after the other and at once), descriptors and signal handlers of the calling
  * program. TAP output; children never write on stdout. */
 #include <sandlock/sandlock.h>
 
@@ -19,82 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "inproc.h"
 #include "tap.h"
-
-static char tmp[64];
-
-/* ---- an in-process plugin: mkdir/mkdirat fail with the user data's errno,
- * getppid returns its value; it counts its calls in the user data ---- */
-
-struct counts {
-    int error;            /* mkdir's answer */
-    long ppid;            /* getppid's answer */
-    int fail_init;        /* init fails */
-    int init, fini, freed, handled;
-    const sandlock_host *host;
-    int saw_session;      /* host->session() gave the command in init */
-};
-
-static const char *const mine[] = { "mkdir", "mkdirat", "getppid", NULL };
-
-static int p_init(const sandlock_host *host, const sandlock_config *cfg, void **state, char *errbuf)
-{
-    if (!SANDLOCK_HOST_HAS(host, user_data)) {
-        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "no user_data in the host table");
-        return SANDLOCK_ERROR;
-    }
-    struct counts *c = host->user_data(cfg);
-    if (c->fail_init) {
-        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "refused as asked");
-        return SANDLOCK_ERROR;
-    }
-    c->init++;
-    c->host = host;
-    const sandlock_session *s = host->session();
-    c->saw_session = s && s->argv && s->argv[0];
-    host->log(cfg, SANDLOCK_LOG_WARN, "init of the in-process plugin");
-    *state = c;
-    return SANDLOCK_OK;
-}
-
-static const char *const *p_syscalls(void *state)
-{
-    (void)state;
-    return mine;
-}
-
-static int p_handle(void *state, const sandlock_event *ev, sandlock_response *r)
-{
-    struct counts *c = state;
-    __atomic_add_fetch(&c->handled, 1, __ATOMIC_RELAXED);
-    if (strcmp(ev->syscall_name, "getppid") == 0)
-        sandlock_respond_return(r, c->ppid);
-    else
-        sandlock_respond_errno(r, c->error);
-    return SANDLOCK_OK;
-}
-
-static void p_fini(void *state)
-{
-    ((struct counts *)state)->fini++;
-}
-
-static const sandlock_plugin plugin = {
-    .abi_version = SANDLOCK_ABI_VERSION,
-    .struct_size = sizeof(sandlock_plugin),
-    .name = "inproc",
-    .version = "1",
-    .description = "test plugin of test_lib.c",
-    .init = p_init,
-    .syscalls = p_syscalls,
-    .handle = p_handle,
-    .fini = p_fini,
-};
-
-static void free_counts(void *data)
-{
-    ((struct counts *)data)->freed++;
-}
 
 /* A plugin whose filter is too big for the kernel: the run fails to start
  * after its init(), when the filter is built. */
@@ -128,20 +54,11 @@ static const sandlock_plugin big_plugin = {
     .name = "big",
     .init = big_init,
     .syscalls = none,
-    .handle = p_handle,
-    .fini = p_fini,
+    .handle = inproc_handle,
+    .fini = inproc_fini,
 };
 
 /* ---- helpers ---- */
-
-static char *path_in_tmp(const char *name)
-{
-    static char buf[4][128];
-    static int next;
-    char *p = buf[next++ % 4];
-    snprintf(p, sizeof(buf[0]), "%s/%s", tmp, name);
-    return p;
-}
 
 static int exists(const char *path)
 {
@@ -156,34 +73,12 @@ static int run_sh(sandlock_ctx *ctx, const char *script)
     return sandlock_ctx_run(ctx, argv);
 }
 
-static sandlock_ctx *ctx_with(struct counts *c, const char *name)
-{
-    sandlock_ctx *ctx = sandlock_ctx_new();
-    if (ctx && sandlock_ctx_add_plugin(ctx, name, &plugin, c, free_counts)) {
-        printf("# add_plugin: %s\n", sandlock_ctx_errmsg(ctx));
-        sandlock_ctx_free(ctx);
-        return NULL;
-    }
-    return ctx;
-}
-
-static void read_file(const char *path, char *buf, size_t size)
-{
-    buf[0] = '\0';
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return;
-    size_t n = fread(buf, 1, size - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-}
-
 /* ---- the tests ---- */
 
 static void test_answers(void)
 {
     struct counts c = { .error = EROFS, .ppid = 4242 };
-    sandlock_ctx *ctx = ctx_with(&c, "mine");
+    sandlock_ctx *ctx = inproc_ctx_with(&c, "mine");
     ok(ctx != NULL, "a context with an in-process plugin");
     if (!ctx)
         return;
@@ -192,13 +87,13 @@ static void test_answers(void)
     o.flags = SANDLOCK_OPT_STATS;     /* notifications per syscall are counted with it */
     is_int(sandlock_ctx_set_options(ctx, &o), 0, "options: stats");
     char script[512];
-    const char *dir = path_in_tmp("made"), *out = path_in_tmp("answers");
+    const char *dir = inproc_path("made"), *out = inproc_path("answers");
     snprintf(script, sizeof(script), "mkdir %s 2>%s.err; echo \"mkdir=$? ppid=$PPID\" >%s; grep -q 'Read-only' %s.err",
              dir, out, out, out);
     int status = run_sh(ctx, script);
     is_int(status, 0, "run: the child's mkdir failed with the handler's EROFS (its message says so)");
     char got[256];
-    read_file(out, got, sizeof(got));
+    inproc_read_file(out, got, sizeof(got));
     is_str(got, "mkdir=1 ppid=4242\n", "the child saw mkdir fail and getppid return the handler's 4242");
     ok(!exists(dir), "the directory was not made");
     is_int(c.init, 1, "init() ran once");
@@ -235,25 +130,25 @@ static void test_ownership(void)
 {
     /* Freed without running. */
     struct counts c = { .error = EPERM };
-    sandlock_ctx *ctx = ctx_with(&c, "unused");
+    sandlock_ctx *ctx = inproc_ctx_with(&c, "unused");
     sandlock_ctx_free(ctx);
     ok(c.init == 0 && c.fini == 0 && c.freed == 1, "freed without running: no init/fini, user data freed once");
 
     /* Adding fails: the user data is freed at once. */
     struct counts bad = { 0 };
     ctx = sandlock_ctx_new();
-    is_int(sandlock_ctx_add_plugin(ctx, "bad name!", &plugin, &bad, free_counts), -1, "add_plugin: a bad name fails");
+    is_int(sandlock_ctx_add_plugin(ctx, "bad name!", &inproc_plugin, &bad, inproc_free_counts), -1, "add_plugin: a bad name fails");
     is_int(bad.freed, 1, "... and frees the user data before it returns");
-    is_int(sandlock_ctx_add_plugin(ctx, "nothing", NULL, &bad, free_counts), -1, "add_plugin: no vtable fails");
+    is_int(sandlock_ctx_add_plugin(ctx, "nothing", NULL, &bad, inproc_free_counts), -1, "add_plugin: no vtable fails");
     is_int(bad.freed, 2, "... and frees the user data");
-    sandlock_plugin old = plugin;
+    sandlock_plugin old = inproc_plugin;
     old.abi_version = 2 << 16;
-    is_int(sandlock_ctx_add_plugin(ctx, "abi2", &old, &bad, free_counts), -1, "add_plugin: ABI 2 vtable fails");
+    is_int(sandlock_ctx_add_plugin(ctx, "abi2", &old, &bad, inproc_free_counts), -1, "add_plugin: ABI 2 vtable fails");
     has_str(sandlock_ctx_errmsg(ctx), "incompatible plugin ABI 2.0", "... saying why");
     is_int(bad.freed, 3, "... and frees the user data");
     struct counts first = { .error = EPERM };
-    is_int(sandlock_ctx_add_plugin(ctx, "first", &plugin, &first, free_counts), 0, "add_plugin first");
-    is_int(sandlock_ctx_add_plugin(ctx, "first", &plugin, &bad, free_counts), -1, "add_plugin: a name twice fails");
+    is_int(sandlock_ctx_add_plugin(ctx, "first", &inproc_plugin, &first, inproc_free_counts), 0, "add_plugin first");
+    is_int(sandlock_ctx_add_plugin(ctx, "first", &inproc_plugin, &bad, inproc_free_counts), -1, "add_plugin: a name twice fails");
     has_str(sandlock_ctx_errmsg(ctx), "instance 'first' exists already", "... saying why");
     is_int(bad.freed, 4, "... and frees that user data");
 
@@ -269,8 +164,8 @@ static void test_ownership(void)
 
     /* A later in-process instance's init() fails. */
     struct counts a = { .error = EPERM }, b = { .fail_init = 1 };
-    ctx = ctx_with(&a, "a");
-    sandlock_ctx_add_plugin(ctx, "b", &plugin, &b, free_counts);
+    ctx = inproc_ctx_with(&a, "a");
+    sandlock_ctx_add_plugin(ctx, "b", &inproc_plugin, &b, inproc_free_counts);
     is_int(run_sh(ctx, "true"), SANDLOCK_STATUS_ERROR, "run: 125 when a later init() fails");
     has_str(sandlock_ctx_errmsg(ctx), "[plugin b]: init failed: refused as asked", "errmsg: init's own message");
     ok(a.init == 1 && a.fini == 1 && b.init == 0 && b.fini == 0, "fini() exactly for the init() that succeeded");
@@ -280,7 +175,7 @@ static void test_ownership(void)
     /* The run fails to start after init(): the filter is too big. */
     struct counts big = { 0 };
     ctx = sandlock_ctx_new();
-    sandlock_ctx_add_plugin(ctx, "big", &big_plugin, &big, free_counts);
+    sandlock_ctx_add_plugin(ctx, "big", &big_plugin, &big, inproc_free_counts);
     char *argv[] = { "true", NULL };
     is_int(sandlock_ctx_start(ctx, argv), -1, "start fails: the filter is too big for the kernel");
     has_str(sandlock_ctx_errmsg(ctx), "cannot build the filter", "errmsg says why");
@@ -291,7 +186,7 @@ static void test_ownership(void)
 
     /* Freed while its command runs: the sandbox is killed and waited for. */
     struct counts during = { .error = EPERM };
-    ctx = ctx_with(&during, "during");
+    ctx = inproc_ctx_with(&during, "during");
     char *sleeper[] = { "sleep", "30", NULL };
     time_t t0 = time(NULL);
     is_int(sandlock_ctx_start(ctx, sleeper), 0, "a run of sleep 30 starts");
@@ -361,9 +256,9 @@ static void test_bounds_and_errors(void)
 static void test_two_contexts(void)
 {
     struct counts a = { .error = EROFS }, b = { .error = EACCES };
-    sandlock_ctx *ca = ctx_with(&a, "a"), *cb = ctx_with(&b, "b");
+    sandlock_ctx *ca = inproc_ctx_with(&a, "a"), *cb = inproc_ctx_with(&b, "b");
     char script[512];
-    const char *dir = path_in_tmp("two");
+    const char *dir = inproc_path("two");
     snprintf(script, sizeof(script), "mkdir %s 2>&1 | grep -q 'Read-only'", dir);
     is_int(run_sh(ca, script), 0, "context a: its handler answers (EROFS)");
     snprintf(script, sizeof(script), "mkdir %s 2>&1 | grep -q 'Permission denied'", dir);
@@ -372,15 +267,16 @@ static void test_two_contexts(void)
     is_int(run_sh(ca, script), 0, "then a again: its chains are its own");
     ok(a.init == 2 && a.fini == 2 && b.init == 1 && b.fini == 1, "each instance init/fini once per run of its context");
 
-    /* At the same time: one run at a time in a process, refused cleanly. */
+    /* At the same time (more in test_sessions.c): each its own run. */
     char *sleeper[] = { "sleep", "0.3", NULL };
     is_int(sandlock_ctx_start(ca, sleeper), 0, "a starts");
-    is_int(sandlock_ctx_start(cb, sleeper), -1, "b cannot start while a runs");
-    has_str(sandlock_ctx_errmsg(cb), "another sandlock context of this process is running", "... and says why");
-    is_int(b.init, 1, "b's instance was not initialised");
+    is_int(sandlock_ctx_start(cb, sleeper), 0, "b starts while a runs");
+    is_int(b.init, 2, "b's instance was initialised for its run");
     is_int(sandlock_ctx_start(ca, sleeper), -1, "a cannot start twice");
+    has_str(sandlock_ctx_errmsg(ca), "a run of this context was started and not waited for", "... and says why");
     is_int(sandlock_ctx_wait(ca), 0, "a's run ends normally");
-    is_int(run_sh(cb, "true"), 0, "then b runs");
+    is_int(sandlock_ctx_wait(cb), 0, "b's run ends normally");
+    is_int(run_sh(cb, "true"), 0, "then b runs again");
     sandlock_ctx_free(ca);
     sandlock_ctx_free(cb);
     ok(a.freed == 1 && b.freed == 1, "both user data freed once");
@@ -389,7 +285,7 @@ static void test_two_contexts(void)
 static int marker_fd(void)
 {
     /* Not close-on-exec: a careless program's descriptor. */
-    return open(path_in_tmp("marker"), O_RDWR | O_CREAT, 0600);
+    return open(inproc_path("marker"), O_RDWR | O_CREAT, 0600);
 }
 
 static void test_fds(void)
@@ -426,7 +322,7 @@ static void test_process_state(void)
     sigaction(SIGSEGV, NULL, &segv_before);
 
     struct counts c = { .error = EPERM };
-    sandlock_ctx *ctx = ctx_with(&c, "p");
+    sandlock_ctx *ctx = inproc_ctx_with(&c, "p");
     is_int(run_sh(ctx, "true"), 0, "a run");
     sigaction(SIGUSR1, NULL, &now);
     ok(now.sa_handler == on_usr1, "the program's SIGUSR1 handler is back after the run");
@@ -460,19 +356,19 @@ static void test_log(void)
     /* Default: the library writes nothing on the program's stderr. */
     fflush(stderr);
     int saved = dup(2);
-    const char *errfile = path_in_tmp("stderr");
+    const char *errfile = inproc_path("stderr");
     int f = open(errfile, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     dup2(f, 2);
     close(f);
     struct counts c = { .error = EPERM };
-    sandlock_ctx *ctx = ctx_with(&c, "quiet");
+    sandlock_ctx *ctx = inproc_ctx_with(&c, "quiet");
     char *argv[] = { "no-such-command-sandlock-test", NULL };
     int status = sandlock_ctx_run(ctx, argv);
     dup2(saved, 2);
     close(saved);
     is_int(status, SANDLOCK_STATUS_NOT_FOUND, "a command not found: 127");
     char got[1024];
-    read_file(errfile, got, sizeof(got));
+    inproc_read_file(errfile, got, sizeof(got));
     is_str(got, "", "by default nothing is written on stderr (not the plugin's warning, nor 'not found')");
 
     sandlock_options o;
@@ -487,11 +383,7 @@ static void test_log(void)
 
 int main(void)
 {
-    snprintf(tmp, sizeof(tmp), "/tmp/sandlock-lib-XXXXXX");
-    if (!mkdtemp(tmp)) {
-        printf("Bail out! mkdtemp: %s\n", strerror(errno));
-        return 1;
-    }
+    inproc_tmp_make("sandlock-lib");
     test_answers();
     test_ownership();
     test_bounds_and_errors();
@@ -499,9 +391,6 @@ int main(void)
     test_fds();
     test_process_state();
     test_log();
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
-    if (system(cmd) != 0)
-        printf("# could not remove %s\n", tmp);
+    inproc_tmp_remove();
     return tap_done();
 }

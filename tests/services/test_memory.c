@@ -8,7 +8,7 @@
 #include "config.h"
 #include "tap.h"
 #include "memory.h"
-#include "notif.h"
+#include "supervisor.h"
 #include "seccomp_ioctl.h"
 
 #include <errno.h>
@@ -64,16 +64,12 @@ static void *trapped_thread(void *arg)
     return NULL;
 }
 
-static struct sl_slot slot;
+static struct sl_supervisor sup;     /* its slot table and listener only */
 
 /* Publishes the received notification in slot 0, as handle_one() does. */
 static sandlock_handle publish(const struct seccomp_notif *req)
 {
-    sandlock_handle h = sl_handle_make(0, ++slot.generation);
-    slot.id = req->id;
-    slot.pid = (pid_t)req->pid;
-    atomic_store(&slot.handle, h);
-    return h;
+    return sl_slot_begin(&sup.slots, 0, req->id, (pid_t)req->pid, 0, NULL);
 }
 
 static void answer(const struct seccomp_notif *req)
@@ -148,9 +144,10 @@ int main(void)
     strcpy(rodata, "read-only");
     mprotect(rodata, (size_t)page, PROT_READ);
 
-    sl_slots.slot = &slot;
-    sl_slots.n = 1;
-    sl_slots.nworkers = 1;
+    if (sl_slots_init(&sup.slots, 1, 1, &sup)) {
+        printf("Bail out! sl_slots_init: %s\n", strerror(errno));
+        return 1;
+    }
 
     pthread_t thread;
     pthread_create(&thread, NULL, trapped_thread, NULL);
@@ -162,9 +159,9 @@ int main(void)
         printf("Bail out! cannot install a seccomp filter with a listener\n");
         return 1;
     }
-    sl_listener_fd = listener;
+    sup.listener = listener;
 
-    is_int(sl_mem_read(sl_handle_make(0, 7), 0, NULL, 0), -ESRCH, "no notification yet: -ESRCH");
+    is_int(sl_mem_read(sl_handle_make(&sup.slots, 0, 7), 0, NULL, 0), -ESRCH, "no notification yet: -ESRCH");
 
     for (int call = 0; call < CALLS; call++) {
         struct seccomp_notif req;
@@ -202,7 +199,7 @@ int main(void)
                 is_str(out, "keep", "%s: and writes nothing", how);
             }
             sl_memory_force_proc = 0;
-            atomic_store(&slot.handle, 0);
+            sl_slot_end(&sup.slots.slot[0]);
             is_int(sl_mem_read(h, (uint64_t)(uintptr_t)target, buf, 4), -ESRCH,
                    "a stale handle is -ESRCH");
             is_int(sl_mem_read(h + 1, (uint64_t)(uintptr_t)target, buf, 4), -ESRCH,
@@ -211,7 +208,7 @@ int main(void)
                    "handle 0 is -ESRCH");
             continue;
         }
-        atomic_store(&slot.handle, 0);
+        sl_slot_end(&sup.slots.slot[0]);
         answer(&req);
         is_int(sl_mem_read(h, (uint64_t)(uintptr_t)target, buf, 4), -ESRCH,
                "after the answer the handle is stale");
