@@ -17,6 +17,7 @@
 #include "childfd.h"
 #include "log.h"
 #include "sandbox.h"
+#include "views.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -257,7 +258,7 @@ static int child_read(const struct sl_target *t, struct ids *c)
         rc = read_status(t->pid, c, groups);
     if (rc)
         return rc;
-    if (c->eff) {
+    if (c->eff && !sl_views_userns_ours()) {
         /* Capabilities of another user namespace are none in ours. */
         char dir[16];
         dev_t dev;
@@ -268,6 +269,10 @@ static int child_read(const struct sl_target *t, struct ids *c)
             return rc == -ENOENT ? -ESRCH : -EPERM;
         if (dev != own.userns_dev || ino != own.userns_ino)
             return -EPERM;
+        if (sl_target_check(t))
+            return -ESRCH;
+        sl_views_learn_userns_ours();
+        return 0;
     }
     return sl_target_check(t);
 }
@@ -370,6 +375,31 @@ fail:
     return -EPERM;
 }
 
+/* The last trapped thread's credentials this thread read, for the
+ * notification `id`: they cannot change while that thread waits, so a
+ * second enter for the same notification (open_path, then run_as_child)
+ * reads nothing again. */
+static __thread struct {
+    uint64_t id;
+    pid_t pid;                 /* 0: nothing kept */
+    struct ids c;
+} seen;
+
+/* t's credentials: kept from this notification, or read (and kept). */
+static int child_ids(const struct sl_target *t, const struct ids **c)
+{
+    if (seen.pid != t->pid || seen.id != t->id) {
+        seen.pid = 0;
+        int rc = child_read(t, &seen.c);
+        if (rc)
+            return rc;
+        seen.pid = t->pid;
+        seen.id = t->id;
+    }
+    *c = &seen.c;
+    return 0;
+}
+
 int sl_creds_enter(const struct sl_target *t)
 {
     if (cur.depth) {
@@ -382,14 +412,14 @@ int sl_creds_enter(const struct sl_target *t)
     if (own.error)
         return -EPERM;
     if (!own.fixed) {
-        struct ids c;
-        int rc = child_read(t, &c);
+        const struct ids *c;
+        int rc = child_ids(t, &c);
         if (rc)
             return rc;
-        rc = apply(&c);
+        rc = apply(c);
         if (rc)
             return rc;
-        cur.applied = c;
+        cur.applied = *c;
     }
     cur.depth = 1;
     cur.handle = t->handle;

@@ -11,6 +11,7 @@
 #include "creds.h"
 #include "liveness.h"
 #include "memory.h"
+#include "views.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -479,7 +480,7 @@ void sl_behalf_end(struct sl_behalf *b)
 {
     if (b->entered)
         sl_creds_leave();
-    if (b->rootfd >= 0)
+    if (b->rootfd >= 0 && !b->root_held)
         close(b->rootfd);
     for (int i = 0; i < 2; i++)
         free(b->full[i]);
@@ -513,17 +514,27 @@ int sl_behalf_begin(sandlock_handle h, const char *path, const char *path2, int 
         sl_behalf_end(b);
         return -ESRCH;
     }
-    char root[64];
-    snprintf(root, sizeof(root), "/proc/%d/root", (int)b->t.pid);
-    b->rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    /* The sandbox's root, held once where no task can change it (views.h);
+     * else the task's, looked up now. */
+    b->rootfd = sl_views_root();
+    b->root_held = b->rootfd >= 0;
+    if (!b->root_held) {
+        char root[64];
+        snprintf(root, sizeof(root), "/proc/%d/root", (int)b->t.pid);
+        b->rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    }
     if (b->rootfd < 0)
         rc = errno == ENOENT ? -ESRCH : -errno;
     /* rootfd is the root of whoever had that pid when we opened it: only a
      * still-pending notification proves it was the trapped task. */
     else if (sl_target_check(&b->t))
         rc = -ESRCH;
-    else if ((rc = sl_creds_enter(&b->t)) == 0)
-        b->entered = 1;
+    else {
+        if (!b->root_held)
+            b->root_held = sl_views_offer_root(b->rootfd);
+        if ((rc = sl_creds_enter(&b->t)) == 0)
+            b->entered = 1;
+    }
     if (rc < 0)
         sl_behalf_end(b);
     return rc;

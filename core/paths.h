@@ -39,6 +39,7 @@ int sl_child_umask(sandlock_handle h);
 struct sl_behalf {
     struct sl_target t;
     int rootfd;
+    int root_held;             /* rootfd is the sandbox's, held (views.h): not closed */
     int mask;                  /* the child's umask when creating, else 0 */
     int entered;               /* holds the child's credentials */
     const char *path[2];       /* the paths, absolute or from the child's cwd */

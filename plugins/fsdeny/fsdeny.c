@@ -608,6 +608,15 @@ static long entry_act(void *arg)
     return act_on_entry(a->c, a->si, a->sp, a->dir, a->last);
 }
 
+/* Calls answered from the checked descriptor alone: the kernel checks no
+ * permission to fstat, fstatfs or statx a descriptor, and the walk that
+ * obtained it was the child's (host->open_path), so they need not be made
+ * with the child's credentials (which costs a switch each way). */
+static int reads_descriptor(enum op op)
+{
+    return op == OP_STAT || op == OP_STATX || op == OP_STATFS;
+}
+
 /* Decides a non-open call: every path must be allowed as named and as the
  * object (or entry) it reaches; then sandlock runs the call on that very
  * object, except execve and chdir, which only the kernel can run for the
@@ -663,9 +672,8 @@ static int handle_paths(const struct fsdeny_state *st, const sandlock_event *ev,
             sandlock_respond_continue(r);
             return SANDLOCK_OK;
         }
-        rc = obj < 0 ? obj
-                     : fsd_as_child(host, ev->handle, object_act,
-                                    &(struct act){ .c = &c, .si = si, .sp = &sp, .obj = obj, .named = named });
+        struct act a = { .c = &c, .si = si, .sp = &sp, .obj = obj, .named = named };
+        rc = obj < 0 ? obj : reads_descriptor(si->op) ? object_act(&a) : fsd_as_child(host, ev->handle, object_act, &a);
         if (obj >= 0)
             close(obj);
     }
