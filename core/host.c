@@ -166,6 +166,11 @@ static int host_stat_path(sandlock_handle h, const char *path, struct stat *st, 
     AS_SANDLOCK(int, sl_stat_path(h, path, st, flags));
 }
 
+static ssize_t host_child_root(sandlock_handle h, char *buf, size_t size)
+{
+    AS_SANDLOCK(ssize_t, sl_child_root(h, buf, size));
+}
+
 static unsigned host_config_line(const sandlock_config *cfg, const char *key, size_t nth)
 {
     for (size_t i = 0; cfg && key && i < cfg->nkeys; i++)
@@ -265,4 +270,6 @@ const sandlock_host sl_host_table = {
     .link_path = host_link_path,
     .symlink_path = host_symlink_path,
     .stat_path = host_stat_path,
+    /* 1.8: the child's root */
+    .child_root = host_child_root,
 };

@@ -194,6 +194,32 @@ static int child_base(const struct sl_target *t, int dirfd, int need_dir, char *
     return strip_root(out, len, root, rl);
 }
 
+ssize_t sl_child_root(sandlock_handle h, char *buf, size_t size)
+{
+    if (!buf || size == 0)
+        return -EINVAL;
+    buf[0] = '\0';
+    struct sl_target t;
+    int rc = sl_target_of(h, &t);
+    if (rc < 0)
+        return rc;
+    char root[PATH_MAX];
+    int len = 1;
+    if (root_is_fixed) {
+        strcpy(root, "/");
+    } else {
+        len = proc_link(t.pid, "root", 0, root);
+        if (len < 0)
+            return len == -ENOENT ? -ESRCH : len;
+        if (sl_target_check(&t))
+            return -ESRCH;
+    }
+    if ((size_t)len >= size)
+        return -ENAMETOOLONG;
+    memcpy(buf, root, (size_t)len + 1);
+    return len;
+}
+
 ssize_t sl_resolve_path(sandlock_handle h, int dirfd, uint64_t path_addr, char *buf, size_t size)
 {
     return sl_resolve_path_flags(h, dirfd, path_addr, buf, size, 0);

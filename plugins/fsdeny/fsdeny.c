@@ -275,20 +275,25 @@ static const struct sysinfo *lookup(int nr)
 }
 
 /* Writes the child's root directory as the supervisor sees it into root
- * ("" when it is "/", the usual case). */
-static void child_root(uint32_t pid, char *root, size_t size)
+ * ("" when it is "/", the usual case: host->child_root says so without a
+ * system call where the sandbox cannot chroot). */
+static void child_root(const sandlock_event *ev, char *root, size_t size)
 {
-    char link[64];
     root[0] = '\0';
-    if (pid == 0)
+    if (ev->pid == 0)
         return;
-    snprintf(link, sizeof(link), "/proc/%u/root", pid);
-    ssize_t n = readlink(link, root, size - 1);
-    if (n <= 0 || (n == 1 && root[0] == '/')) {
-        root[0] = '\0';
-        return;
+    ssize_t n;
+    if (SANDLOCK_HOST_HAS(host, child_root)) {
+        n = host->child_root(ev->handle, root, size);
+    } else {
+        char link[64];
+        snprintf(link, sizeof(link), "/proc/%u/root", ev->pid);
+        n = readlink(link, root, size - 1);
+        if (n > 0)
+            root[n] = '\0';
     }
-    root[n] = '\0';
+    if (n <= 0 || (n == 1 && root[0] == '/'))
+        root[0] = '\0';
 }
 
 static void call_init(struct fsd_call *c, const struct fsdeny_state *st, const sandlock_event *ev)
@@ -298,7 +303,7 @@ static void call_init(struct fsd_call *c, const struct fsdeny_state *st, const s
     c->rules = &st->rules;
     c->cfg = st->cfg;
     c->error = st->error;
-    child_root(ev->pid, c->root, sizeof(c->root));
+    child_root(ev, c->root, sizeof(c->root));
     c->tgid = 0;
 }
 

@@ -1118,6 +1118,18 @@ typedef struct sandlock_host {
     int (*link_path)(sandlock_handle h, const char *path, const char *to, int flags);
     int (*symlink_path)(sandlock_handle h, const char *target, const char *path);
     int (*stat_path)(sandlock_handle h, const char *path, struct stat *st, int flags);
+
+    /* --- ABI 1.8 (continued): the child's root --- */
+    /* child_root: the trapped task's root directory as sandlock's own
+     * paths name it (what readlink of /proc/PID/root gives; "/" unless the
+     * sandbox may chroot), into buf (NUL-terminated). Where the sandbox
+     * cannot change its root (chroot and pivot_root denied) it is "/" and
+     * costs no system call; otherwise the task's link is read and the
+     * notification checked afterwards. A plugin that names descriptors it
+     * opened in the child's world (readlink of /proc/self/fd/N) strips it
+     * to get the child's own spelling. Returns the length, or -ESRCH (no
+     * such notification any more), -ENAMETOOLONG, -EINVAL (no buffer). */
+    ssize_t (*child_root)(sandlock_handle h, char *buf, size_t size);
 } sandlock_host;
 
 /* True when the host table has member `m` (a function added in a later
