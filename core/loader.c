@@ -597,6 +597,8 @@ void sl_plugins_unload(struct sl_plugins *plugins)
     free(plugins->inst);
     plugins->inst = NULL;
     plugins->n = 0;
+    /* Nothing acts for the sandbox any more: its held root goes (views.h). */
+    sl_views_set_fixed(0);
 }
 
 int sl_deny_list(const struct sl_config *cfg, int **nrs, size_t *n, char *err, size_t errlen)

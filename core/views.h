@@ -16,8 +16,9 @@
 #include "liveness.h"
 
 /* Whether the sandbox's tasks are fixed to one root and namespaces; forgets
- * what was kept for the previous sandbox. Called once before a sandbox
- * starts (no worker runs). */
+ * (and closes) what was kept for the previous sandbox. Called before a
+ * sandbox starts and when its plugins are unloaded (no worker or plugin
+ * thread runs then). */
 void sl_views_set_fixed(int fixed);
 
 /* The sandbox's root held open (O_PATH; the caller must not close it), or
