@@ -6,9 +6,10 @@
 #
 # Five workloads (a parallel compile, tar, find, git, python imports) run
 # bare, under `sandlock run` with the default configuration, under sandlock
-# with a configuration without plugins, and under bubblewrap with masks
+# with a configuration without plugins, under bubblewrap with masks
 # equivalent to the default configuration's (for information; skipped, with
-# a line saying so, when bwrap is not installed). The configurations
+# a line saying so, when bwrap is not installed), and under the default
+# configuration with `masks = no` (the fallback: every path call notified). The configurations
 # alternate within each round; the tables show the median of the rounds and
 # the ratio to bare. Run as root, the whole set is run again as `nobody`.
 # A benchmark, not a test: exits 0 even when a target is missed, unless
@@ -126,6 +127,10 @@ set_workload() {
 # The plugin-less configuration: the default configuration's [sandlock]
 # section alone, so that only the plugins differ.
 awk '/^\[/ { in_core = ($0 == "[sandlock]") } in_core' "$default_config" > "$tmp/no-plugin.ini"
+# The fallback: the default configuration without masks (what a system
+# without unprivileged user namespaces gets), every path call notified.
+awk '/^[ \t]*masks[ \t]*=/ { next } { print } $0 == "[sandlock]" { print "masks = no" }' "$default_config" \
+    > "$tmp/fallback.ini"
 
 # trim TEXT: TEXT without leading and trailing blanks.
 trim() {
@@ -195,18 +200,21 @@ set_prefix() {
     bare) prefix=("${as_user[@]}") ;;
     default) prefix=("${as_user[@]}" "$sandlock" run -c "$default_config" --) ;;
     noplugin) prefix=("${as_user[@]}" "$sandlock" run -c "$tmp/no-plugin.ini" --) ;;
+    fallback) prefix=("${as_user[@]}" "$sandlock" run -c "$tmp/fallback.ini" --) ;;
     bwrap) prefix=("${as_user[@]}" "$bwrap" --dev-bind / / "${masks[@]}" --) ;;
     esac
 }
 
 # warm_up WORKLOAD CONFIG: one unmeasured run; checks that its exit status is
-# the bare run's. Under the default configuration it runs with --stats and
-# keeps the per-instance counts in stats[WORKLOAD].
+# the bare run's. Under the default configuration and the fallback it runs
+# with --stats and keeps the per-instance counts in stats[WORKLOAD,CONFIG].
 warm_up() {
     local w=$1 c=$2 status
     set_prefix "$c"
     if [ "$c" = default ]; then
         prefix=("${as_user[@]}" "$sandlock" run --stats -c "$default_config" --)
+    elif [ "$c" = fallback ]; then
+        prefix=("${as_user[@]}" "$sandlock" run --stats -c "$tmp/fallback.ini" --)
     fi
     "${prefix[@]}" "${cmd[@]}" >/dev/null 2>"$tmp/warm-up.err"
     status=$?
@@ -217,8 +225,8 @@ warm_up() {
         echo "  $w under $c: exit status $status (bare: ${expected[$w]}); its stderr ends:"
         sed '/^sandlock: stats$/,$d' "$tmp/warm-up.err" | tail -n 5 | sed 's/^/    /'
     fi
-    if [ "$c" = default ]; then
-        stats[$w]=$(awk '
+    if [ "$c" = default ] || [ "$c" = fallback ]; then
+        stats[$w,$c]=$(awk '
             /^sandlock: stats$/ { getline; on = 1; next }
             on && NF >= 11 { printf "%s %s %s\n", $1, $2, $NF }' "$tmp/warm-up.err")
     fi
@@ -271,13 +279,14 @@ print_table() {
     local w c med bare_ms verdict ratio
     echo
     echo "workloads as $1: median of $rounds rounds, wall time in ms, ratio to bare"
-    printf '%-32s %8s   %-15s   %-15s   %-15s   %s\n' "" bare "default config" "no plugin" bubblewrap target
+    printf '%-32s %8s   %-15s   %-15s   %-15s   %-15s   %s\n' "" bare "default config" "no plugin" bubblewrap \
+        "fallback" target
     for w in "${workloads[@]}"; do
         set_workload "$w" "$tmp"
         bare_ms=$(median "${samples[$w,bare]}")
         printf '%-32s %8s' "$label" "$bare_ms"
         verdict=MISS
-        for c in default noplugin bwrap; do
+        for c in default noplugin bwrap fallback; do
             if [ "$c" = bwrap ] && [ -z "$bwrap" ]; then
                 printf '   %-15s' "-"
             elif [ -n "${failed[$w,$c]:-}" ]; then
@@ -297,22 +306,24 @@ print_table() {
 }
 
 # Per workload, the notified calls each instance of the default
-# configuration handled (from the warm-up run's --stats).
+# configuration and of the fallback handled (from the warm-up run's --stats).
 print_stats() {
-    local w
-    echo
-    echo "notified calls under the default configuration (sandlock --stats, warm-up run):"
-    echo "  calls handled per instance (mean handle() time); a notification goes through every"
-    echo "  instance of its syscall's chain until one answers, so the counts overlap"
-    for w in "${workloads[@]}"; do
-        set_workload "$w" "$tmp"
-        printf '  %-32s' "$label"
-        if [ -z "${stats[$w]:-}" ]; then
-            printf ' (no statistics)\n'
-            continue
-        fi
-        printf '%s\n' "${stats[$w]}" |
-            awk '{ printf " %s %s (%.1f us)", $1, $2, $3 / 1000 } END { print "" }'
+    local w c
+    for c in default fallback; do
+        echo
+        echo "notified calls under the $c configuration (sandlock --stats, warm-up run):"
+        echo "  calls handled per instance (mean handle() time); a notification goes through every"
+        echo "  instance of its syscall's chain until one answers, so the counts overlap"
+        for w in "${workloads[@]}"; do
+            set_workload "$w" "$tmp"
+            printf '  %-32s' "$label"
+            if [ -z "${stats[$w,$c]:-}" ]; then
+                printf ' (no statistics)\n'
+                continue
+            fi
+            printf '%s\n' "${stats[$w,$c]}" |
+                awk '{ printf " %s %s (%.1f us)", $1, $2, $3 / 1000 } END { print "" }'
+        done
     done
 }
 
@@ -321,7 +332,7 @@ print_stats() {
 echo "sandlock workloads: $rounds rounds, $(nproc) CPUs, kernel $(uname -r)," \
     "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "sandlock: $sandlock ($("$sandlock" --version 2>&1 | head -n 1)); default config: $default_config"
-active_configs=(bare default noplugin)
+active_configs=(bare default noplugin fallback)
 if [ -n "$bwrap" ]; then
     active_configs+=(bwrap)
     echo "bubblewrap: $bwrap ($("$bwrap" --version 2>&1 | head -n 1)), for information"

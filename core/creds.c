@@ -16,7 +16,9 @@
 #include "creds.h"
 #include "childfd.h"
 #include "log.h"
+#include "sandbox.h"
 #include "supervisor.h"
+#include "views.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -264,7 +266,7 @@ static int child_read(const struct sl_target *t, struct ids *c)
         rc = read_status(t->pid, c, groups);
     if (rc)
         return rc;
-    if (c->eff) {
+    if (c->eff && !sl_views_userns_ours(sl_views_of(t->handle))) {
         /* Capabilities of another user namespace are none in ours. */
         char dir[16];
         dev_t dev;
@@ -275,6 +277,10 @@ static int child_read(const struct sl_target *t, struct ids *c)
             return rc == -ENOENT ? -ESRCH : -EPERM;
         if (dev != own.userns_dev || ino != own.userns_ino)
             return -EPERM;
+        if (sl_target_check(t))
+            return -ESRCH;
+        sl_views_learn_userns_ours(sl_views_of(t->handle));
+        return 0;
     }
     return sl_target_check(t);
 }
@@ -377,6 +383,31 @@ fail:
     return -EPERM;
 }
 
+/* The last trapped thread's credentials this thread read, for the
+ * notification `id`: they cannot change while that thread waits, so a
+ * second enter for the same notification (open_path, then run_as_child)
+ * reads nothing again. */
+static __thread struct {
+    uint64_t id;
+    pid_t pid;                 /* 0: nothing kept */
+    struct ids c;
+} seen;
+
+/* t's credentials: kept from this notification, or read (and kept). */
+static int child_ids(const struct sl_target *t, const struct ids **c)
+{
+    if (seen.pid != t->pid || seen.id != t->id) {
+        seen.pid = 0;
+        int rc = child_read(t, &seen.c);
+        if (rc)
+            return rc;
+        seen.pid = t->pid;
+        seen.id = t->id;
+    }
+    *c = &seen.c;
+    return 0;
+}
+
 int sl_creds_enter(const struct sl_target *t)
 {
     if (cur.depth) {
@@ -389,14 +420,14 @@ int sl_creds_enter(const struct sl_target *t)
     if (own.error)
         return -EPERM;
     if (!own.fixed) {
-        struct ids c;
-        int rc = child_read(t, &c);
+        const struct ids *c;
+        int rc = child_ids(t, &c);
         if (rc)
             return rc;
-        rc = apply(&c);
+        rc = apply(c);
         if (rc)
             return rc;
-        cur.applied = c;
+        cur.applied = *c;
     }
     cur.depth = 1;
     cur.handle = t->handle;

@@ -15,7 +15,9 @@
  *
  * Costs: nothing when sandlock has no capabilities and one uid and one gid
  * (an unprivileged user: the child cannot differ); otherwise a pidfd query
- * and capget() per call, plus /proc/PID/status when the groups are needed
+ * and capget() per notification (a worker keeps what it read for the
+ * notification it serves: the trapped thread's credentials cannot change
+ * while it waits), plus /proc/PID/status when the groups are needed
  * or the kernel has no PIDFD_GET_INFO (Linux < 6.13), a stat of the child's
  * user namespace when it holds capabilities, and the switch itself (a few
  * system calls each way) only for what differs. */

@@ -279,6 +279,8 @@ int sandlock_ctx_set_options(sandlock_ctx *ctx, const sandlock_options *options)
 static void leave(struct sandlock_ctx *ctx)
 {
     sl_here = &ctx->here;
+    /* Nothing acts for the sandbox any more: its held root goes (views.h). */
+    sl_views_set_fixed(&ctx->here.views, 0);
     sl_masks_free();
     sl_masks_delete(ctx->here.masks);
     ctx->here.masks = NULL;

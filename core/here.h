@@ -12,6 +12,7 @@
 #define SANDLOCK_HERE_H
 
 #include <sandlock/plugin.h>
+#include "views.h"
 
 struct sl_log_sink {
     int fd;
@@ -29,6 +30,7 @@ struct sl_here {
     int protect_kernel;               /* hostview.h */
     int minimal_devices;
     int fixed_root;                   /* paths.c: chroot and pivot_root are denied */
+    struct sl_views views;            /* views.h: the root and user namespace, kept */
 };
 
 extern __thread struct sl_here *sl_here;

@@ -180,6 +180,11 @@ static int host_run_in_deputy(sandlock_handle h, const int *keep, size_t nkeep, 
     AS_SANDLOCK(int, sl_deputy_run(h, keep, nkeep, fn, arg, out, outlen));
 }
 
+static ssize_t host_child_root(sandlock_handle h, char *buf, size_t size)
+{
+    AS_SANDLOCK(ssize_t, sl_child_root(h, buf, size));
+}
+
 static unsigned host_config_line(const sandlock_config *cfg, const char *key, size_t nth)
 {
     for (size_t i = 0; cfg && key && i < cfg->nkeys; i++)
@@ -281,4 +286,6 @@ const sandlock_host sl_host_table = {
     .stat_path = host_stat_path,
     /* 1.8: calls whose peer learns who made them */
     .run_in_deputy = host_run_in_deputy,
+    /* 1.8: the child's root */
+    .child_root = host_child_root,
 };

@@ -8,6 +8,7 @@
 #include "log.h"
 #include "masks.h"
 #include "paths.h"
+#include "views.h"
 #include "trust.h"
 
 #include <dlfcn.h>
@@ -634,6 +635,9 @@ int sl_deny_list(const struct sl_config *cfg, int **nrs, size_t *n, char *err, s
     }
     /* A sandbox that can neither chroot nor pivot_root keeps sandlock's
      * root: the path services need not look it up for every call. */
-    sl_paths_set_fixed_root(is_denied(cfg, "chroot") && is_denied(cfg, "pivot_root"));
+    int fixed_root = is_denied(cfg, "chroot") && is_denied(cfg, "pivot_root");
+    sl_paths_set_fixed_root(fixed_root);
+    /* Nor change its namespaces (views.h; clone's flags: argdeny.c). */
+    sl_views_set_fixed(sl_here ? &sl_here->views : NULL, fixed_root && cfg->default_deny && is_denied(cfg, "unshare") && is_denied(cfg, "setns"));
     return 0;
 }

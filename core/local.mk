@@ -29,6 +29,7 @@ core_libsandlock_core_la_SOURCES = \
 	core/memory.c core/memory.h \
 	core/content.c core/content.h \
 	core/paths.c core/paths.h \
+	core/views.c core/views.h \
 	core/behalf.c core/behalf.h \
 	core/syscall_paths.c core/syscall_paths.h \
 	core/sockaddr.c core/sockaddr.h \

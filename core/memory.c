@@ -174,6 +174,7 @@ struct memo_slot {
     uint64_t addr;
     ssize_t result;             /* of reading up to PATH_MAX bytes */
     int pinned;
+    int vouched;                /* a liveness check after the read passed */
     unsigned age;
     char text[PATH_MAX];
 };
@@ -208,6 +209,7 @@ static struct memo_slot *memo_slot(const struct sl_target *t, uint64_t addr, int
         }
         s->addr = addr;
         s->pinned = 0;
+        s->vouched = 0;
         s->result = read_string(t, addr, s->text, sizeof(s->text));
     }
     s->pinned |= pin;
@@ -220,11 +222,9 @@ void sl_target_pin_string(const struct sl_target *t, uint64_t addr)
     memo_slot(t, addr, 1);
 }
 
-ssize_t sl_target_read_string(const struct sl_target *t, uint64_t addr, char *buf, size_t size)
+/* What slot s holds, copied into buf as read_string would. */
+static ssize_t from_slot(const struct memo_slot *s, char *buf, size_t size)
 {
-    struct memo_slot *s = size > PATH_MAX ? NULL : memo_slot(t, addr, 0);
-    if (!s)
-        return read_string(t, addr, buf, size);
     if (s->result < 0 && s->result != -ENAMETOOLONG) {
         buf[0] = '\0';
         return s->result;
@@ -237,6 +237,12 @@ ssize_t sl_target_read_string(const struct sl_target *t, uint64_t addr, char *bu
     memcpy(buf, s->text, size - 1);
     buf[size - 1] = '\0';
     return -ENAMETOOLONG;
+}
+
+ssize_t sl_target_read_string(const struct sl_target *t, uint64_t addr, char *buf, size_t size)
+{
+    struct memo_slot *s = size > PATH_MAX ? NULL : memo_slot(t, addr, 0);
+    return s ? from_slot(s, buf, size) : read_string(t, addr, buf, size);
 }
 
 /* Forgets the strings a write of len bytes at addr may have changed. */
@@ -261,11 +267,18 @@ ssize_t sl_mem_read_string(sandlock_handle h, uint64_t addr, char *buf, size_t s
     int rc = sl_target_of(h, &t);
     if (rc < 0)
         return rc;
-    ssize_t n = sl_target_read_string(&t, addr, buf, size);
+    /* Bytes a check after their read proved the trapped thread's stay
+     * proven: a chain's later readers of a path need no check of their own. */
+    struct memo_slot *s = size > PATH_MAX ? NULL : memo_slot(&t, addr, 0);
+    ssize_t n = s ? from_slot(s, buf, size) : read_string(&t, addr, buf, size);
+    if (s && s->vouched)
+        return n;
     if (sl_target_check(&t)) {
         buf[0] = '\0';
         return -ESRCH;
     }
+    if (s)
+        s->vouched = 1;
     return n;
 }
 

@@ -12,6 +12,7 @@
 #include "creds.h"
 #include "liveness.h"
 #include "memory.h"
+#include "views.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -194,6 +195,32 @@ static int child_base(const struct sl_target *t, int dirfd, int need_dir, char *
     if (rl < 0)
         return rl == -ENOENT ? -ESRCH : rl;
     return strip_root(out, len, root, rl);
+}
+
+ssize_t sl_child_root(sandlock_handle h, char *buf, size_t size)
+{
+    if (!buf || size == 0)
+        return -EINVAL;
+    buf[0] = '\0';
+    struct sl_target t;
+    int rc = sl_target_of(h, &t);
+    if (rc < 0)
+        return rc;
+    char root[PATH_MAX];
+    int len = 1;
+    if (root_is_fixed) {
+        strcpy(root, "/");
+    } else {
+        len = proc_link(t.pid, "root", 0, root);
+        if (len < 0)
+            return len == -ENOENT ? -ESRCH : len;
+        if (sl_target_check(&t))
+            return -ESRCH;
+    }
+    if ((size_t)len >= size)
+        return -ENAMETOOLONG;
+    memcpy(buf, root, (size_t)len + 1);
+    return len;
 }
 
 ssize_t sl_resolve_path(sandlock_handle h, int dirfd, uint64_t path_addr, char *buf, size_t size)
@@ -482,7 +509,7 @@ void sl_behalf_end(struct sl_behalf *b)
 {
     if (b->entered)
         sl_creds_leave();
-    if (b->rootfd >= 0)
+    if (b->rootfd >= 0 && !b->root_held)
         close(b->rootfd);
     for (int i = 0; i < 2; i++)
         free(b->full[i]);
@@ -516,17 +543,27 @@ int sl_behalf_begin(sandlock_handle h, const char *path, const char *path2, int 
         sl_behalf_end(b);
         return -ESRCH;
     }
-    char root[64];
-    snprintf(root, sizeof(root), "/proc/%d/root", (int)b->t.pid);
-    b->rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    /* The sandbox's root, held once where no task can change it (views.h);
+     * else the task's, looked up now. */
+    b->rootfd = sl_views_root(sl_views_of(b->t.handle));
+    b->root_held = b->rootfd >= 0;
+    if (!b->root_held) {
+        char root[64];
+        snprintf(root, sizeof(root), "/proc/%d/root", (int)b->t.pid);
+        b->rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    }
     if (b->rootfd < 0)
         rc = errno == ENOENT ? -ESRCH : -errno;
     /* rootfd is the root of whoever had that pid when we opened it: only a
      * still-pending notification proves it was the trapped task. */
     else if (sl_target_check(&b->t))
         rc = -ESRCH;
-    else if ((rc = sl_creds_enter(&b->t)) == 0)
-        b->entered = 1;
+    else {
+        if (!b->root_held)
+            b->root_held = sl_views_offer_root(sl_views_of(b->t.handle), b->rootfd);
+        if ((rc = sl_creds_enter(&b->t)) == 0)
+            b->entered = 1;
+    }
     if (rc < 0)
         sl_behalf_end(b);
     return rc;

@@ -14,6 +14,7 @@ ssize_t sl_resolve_path_begin(sandlock_handle h, int dirfd, uint64_t path_addr, 
                               unsigned flags, sandlock_held_dir *held);
 ssize_t sl_resolve_path_end(sandlock_held_dir *held, const char *relative, char *buf, size_t size);
 int sl_open_path(sandlock_handle h, const char *path, int flags, mode_t mode);
+ssize_t sl_child_root(sandlock_handle h, char *buf, size_t size);
 
 /* Lexically normalises `path` (absolute or not) into `out`: an absolute
  * path with no ".", ".." or empty components; ".." at the root stays at
@@ -39,6 +40,7 @@ int sl_child_umask(sandlock_handle h);
 struct sl_behalf {
     struct sl_target t;
     int rootfd;
+    int root_held;             /* rootfd is the sandbox's, held (views.h): not closed */
     int mask;                  /* the child's umask when creating, else 0 */
     int entered;               /* holds the child's credentials */
     const char *path[2];       /* the paths, absolute or from the child's cwd */

@@ -275,20 +275,25 @@ static const struct sysinfo *lookup(int nr)
 }
 
 /* Writes the child's root directory as the supervisor sees it into root
- * ("" when it is "/", the usual case). */
-static void child_root(uint32_t pid, char *root, size_t size)
+ * ("" when it is "/", the usual case: host->child_root says so without a
+ * system call where the sandbox cannot chroot). */
+static void child_root(const sandlock_event *ev, char *root, size_t size)
 {
-    char link[64];
     root[0] = '\0';
-    if (pid == 0)
+    if (ev->pid == 0)
         return;
-    snprintf(link, sizeof(link), "/proc/%u/root", pid);
-    ssize_t n = readlink(link, root, size - 1);
-    if (n <= 0 || (n == 1 && root[0] == '/')) {
-        root[0] = '\0';
-        return;
+    ssize_t n;
+    if (SANDLOCK_HOST_HAS(host, child_root)) {
+        n = host->child_root(ev->handle, root, size);
+    } else {
+        char link[64];
+        snprintf(link, sizeof(link), "/proc/%u/root", ev->pid);
+        n = readlink(link, root, size - 1);
+        if (n > 0)
+            root[n] = '\0';
     }
-    root[n] = '\0';
+    if (n <= 0 || (n == 1 && root[0] == '/'))
+        root[0] = '\0';
 }
 
 static void call_init(struct fsd_call *c, const struct fsdeny_state *st, const sandlock_event *ev)
@@ -298,7 +303,7 @@ static void call_init(struct fsd_call *c, const struct fsdeny_state *st, const s
     c->rules = &st->rules;
     c->cfg = st->cfg;
     c->error = st->error;
-    child_root(ev->pid, c->root, sizeof(c->root));
+    child_root(ev, c->root, sizeof(c->root));
     c->tgid = 0;
 }
 
@@ -608,6 +613,15 @@ static long entry_act(void *arg)
     return act_on_entry(a->c, a->si, a->sp, a->dir, a->last);
 }
 
+/* Calls answered from the checked descriptor alone: the kernel checks no
+ * permission to fstat, fstatfs or statx a descriptor, and the walk that
+ * obtained it was the child's (host->open_path), so they need not be made
+ * with the child's credentials (which costs a switch each way). */
+static int reads_descriptor(enum op op)
+{
+    return op == OP_STAT || op == OP_STATX || op == OP_STATFS;
+}
+
 /* Decides a non-open call: every path must be allowed as named and as the
  * object (or entry) it reaches; then sandlock runs the call on that very
  * object, except execve and chdir, which only the kernel can run for the
@@ -663,9 +677,8 @@ static int handle_paths(const struct fsdeny_state *st, const sandlock_event *ev,
             sandlock_respond_continue(r);
             return SANDLOCK_OK;
         }
-        rc = obj < 0 ? obj
-                     : fsd_as_child(host, ev->handle, object_act,
-                                    &(struct act){ .c = &c, .si = si, .sp = &sp, .obj = obj, .named = named });
+        struct act a = { .c = &c, .si = si, .sp = &sp, .obj = obj, .named = named };
+        rc = obj < 0 ? obj : reads_descriptor(si->op) ? object_act(&a) : fsd_as_child(host, ev->handle, object_act, &a);
         if (obj >= 0)
             close(obj);
     }

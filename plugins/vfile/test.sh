@@ -59,6 +59,23 @@ is "relative path with .. reaches the virtual file" "$out" "[sandbox
 run_sandlock run -c "$ini" -- "$PROBE" cat "$TEST_TMP//etc/./hostname"
 is "unnormalised absolute path reaches it" "$out" "[sandbox
 ]"
+# Only a path whose last component is a virtual file's name is resolved
+# (vfile.c: may_be_virtual); every way of reaching one by that name still
+# gets the content, a file of the same name elsewhere stays real.
+run_sandlock run -c "$ini" -- sh -c "cd '$TEST_TMP/etc/sub' && '$PROBE' cat ../hostname"
+is "a path relative to the cwd reaches the virtual file" "$out" "[sandbox
+]"
+run_sandlock run -c "$ini" -- "$PROBE" catat "$TEST_TMP/etc" hostname
+is "a name relative to a dirfd reaches it" "$out" "[sandbox
+]"
+run_sandlock run -c "$ini" -- "$PROBE" catat "$TEST_TMP/etc/sub" ../sub/../resolv.conf
+is "a relative path with .. inside reaches a @HOSTFILE one" "$out" "[from a host file
+line two
+]"
+run_sandlock run -c "$ini" -- "$PROBE" cat "$TEST_TMP/etc/sub/hostname"
+is "a file of a virtual file's name elsewhere is real" "$out" "err ENOENT"
+run_sandlock run -c "$ini" -- "$PROBE" catat "$TEST_TMP/etc/sub" hostname
+is "the same name relative to another directory is real" "$out" "err ENOENT"
 run_sandlock run -c "$ini" -- "$PROBE" openat2 "$TEST_TMP/etc/hostname"
 is "openat2" "$out" "[sandbox
 ]"
@@ -124,7 +141,30 @@ deny = $TEST_TMP/nothing-here
 EOF
 )
 run_sandlock run -c "$ini" -- "$top_builddir/plugins/fsdeny/fsprobe" readrace "$TEST_TMP/vgood/f" "$TEST_TMP/vreal/f" 20000
-like "a flipping path never reaches the real file behind a virtual one" "$out" "^good [0-9]+ bad 0 errors 0$"
+# A read torn between the two names (the flipper's memcpy against the
+# kernel's copy) names neither directory: ENOENT, as without sandlock.
+like "a flipping path never reaches the real file behind a virtual one" "$out" "^good [0-9]+ bad 0 errors [0-9]+$"
+
+# The same with a path flipping between names whose last components differ:
+# vfile's look at the last component and its resolution see one string
+# (a read torn between the two names names neither file: ENOENT errors).
+mkdir -p "$TEST_TMP/vreal2"
+echo REAL > "$TEST_TMP/vreal2/hidden"
+echo good > "$TEST_TMP/vgood/goodish"   # as long as vreal2/hidden
+ini=$(write_ini chainrace2 <<EOF
+[sandlock]
+masks = no
+workers = 2
+[plugin fake]
+module = vfile
+$TEST_TMP/vreal2/hidden = goodvirtual\\n
+[plugin fs]
+module = fsdeny
+deny = $TEST_TMP/nothing-here
+EOF
+)
+run_sandlock run -c "$ini" -- "$top_builddir/plugins/fsdeny/fsprobe" readrace "$TEST_TMP/vgood/goodish" "$TEST_TMP/vreal2/hidden" 20000
+like "a path flipping between last names never reaches the real file" "$out" "^good [0-9]+ bad 0 errors [0-9]+$"
 
 # Init errors name their key.
 bad=$(write_ini bad-host <<EOF

@@ -42,6 +42,8 @@
 /* One virtual file, read-only after init. */
 struct vfile_entry {
     char *path;           /* normalised absolute path */
+    const char *name;     /* its last component, in path */
+    size_t name_len;
     char *data;
     size_t len;
     const char *key;      /* the configuration key, for messages */
@@ -197,6 +199,8 @@ static int add_file(struct vfile_state *st, const sandlock_config *cfg, const ch
         free(e.data);
         return -1;
     }
+    e.name = strrchr(e.path, '/') + 1;
+    e.name_len = strlen(e.name);
     st->file = grown;
     st->file[st->n++] = e;
     return 0;
@@ -305,21 +309,55 @@ static int answer_error(sandlock_response *r, int err)
     return SANDLOCK_OK;
 }
 
+/* The last component of `raw` (trailing slashes ignored) into *name, its
+ * length returned; 0 when it is "." or ".." or there is none: then the
+ * normalised path ends in another name. */
+static size_t last_name(const char *raw, size_t len, const char **name)
+{
+    while (len > 0 && raw[len - 1] == '/')
+        len--;
+    size_t start = len;
+    while (start > 0 && raw[start - 1] != '/')
+        start--;
+    size_t n = len - start;
+    *name = raw + start;
+    if ((n == 1 && raw[start] == '.') || (n == 2 && raw[start] == '.' && raw[start + 1] == '.'))
+        return 0;
+    return n;
+}
+
+/* Could a path whose last component is name[0..n) be a virtual file? The
+ * normalised path ends in that component, so only when some virtual file's
+ * path ends in it. */
+static int may_be_virtual(const struct vfile_state *st, const char *name, size_t n)
+{
+    for (size_t i = 0; i < st->n; i++)
+        if (st->file[i].name_len == n && memcmp(st->file[i].name, name, n) == 0)
+            return 1;
+    return 0;
+}
+
 /* Resolves path argument i of the call. Returns 1 with the path in buf,
  * 0 when the call names no path (NULL or empty where the call takes that
- * for its dirfd), or -errno. */
-static int path_of(const sandlock_event *ev, const sandlock_syscall_paths *sp, int i, char *buf, size_t size)
+ * for its dirfd) or a path that cannot be a virtual file (its last
+ * component is no virtual file's: nothing is resolved), or -errno. */
+static int path_of(const struct vfile_state *st, const sandlock_event *ev, const sandlock_syscall_paths *sp, int i,
+                   char *buf, size_t size)
 {
     const sandlock_path_arg *p = &sp->path[i];
     unsigned on_dirfd = i == 0 ? sp->flags : 0;
     if (p->addr == 0)
         return on_dirfd & SANDLOCK_PATHS_NULL_OK ? 0 : -EFAULT;
-    char first;
-    ssize_t n = host->mem_read_string(ev->handle, p->addr, &first, 1);
+    /* The bytes syscall_paths() read for the chain (no second read). */
+    ssize_t n = host->mem_read_string(ev->handle, p->addr, buf, size);
     if (n == 0)
         return on_dirfd & SANDLOCK_PATHS_EMPTY_OK ? 0 : -ENOENT;
     if (n < 0 && n != -ENAMETOOLONG)
         return (int)n;
+    const char *name;
+    size_t len = n > 0 ? last_name(buf, (size_t)n, &name) : 0;
+    if (len > 0 && !may_be_virtual(st, name, len))
+        return 0;
     n = host->resolve_path(ev->handle, p->dirfd, p->addr, buf, size);
     return n < 0 ? (int)n : 1;
 }
@@ -393,7 +431,7 @@ static int vfile_handle(void *state, const sandlock_event *ev, sandlock_response
         return answer_error(r, -count);
     for (int i = 0; i < count && !f; i++) {
         char path[PATH_MAX];
-        int rc = path_of(ev, &sp, i, path, sizeof(path));
+        int rc = path_of(st, ev, &sp, i, path, sizeof(path));
         if (rc < 0)
             return answer_error(r, -rc);
         if (rc == 1)

@@ -1147,6 +1147,18 @@ typedef struct sandlock_host {
     int (*run_in_deputy)(sandlock_handle h, const int *keep, size_t nkeep,
                          int (*fn)(void *arg), void *arg, void *out,
                          size_t outlen);
+
+    /* 1.8: the child's root.
+     * child_root: the trapped task's root directory as sandlock's own
+     * paths name it (what readlink of /proc/PID/root gives; "/" unless the
+     * sandbox may chroot), into buf (NUL-terminated). Where the sandbox
+     * cannot change its root (chroot and pivot_root denied) it is "/" and
+     * costs no system call; otherwise the task's link is read and the
+     * notification checked afterwards. A plugin that names descriptors it
+     * opened in the child's world (readlink of /proc/self/fd/N) strips it
+     * to get the child's own spelling. Returns the length, or -ESRCH (no
+     * such notification any more), -ENAMETOOLONG, -EINVAL (no buffer). */
+    ssize_t (*child_root)(sandlock_handle h, char *buf, size_t size);
 } sandlock_host;
 
 /* True when the host table has member `m` (a function added in a later

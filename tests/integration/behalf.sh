@@ -109,5 +109,25 @@ $esc-link
 inside2
 up
 3"
+    # fsdeny names the object it obtained as the child does: its real path
+    # with the child's root taken off (host->child_root reads it where the
+    # sandbox may chroot). A symlink inside the chroot to the denied file
+    # is denied, a file of the same name outside the chroot is not.
+    echo secret > "$R/secret"
+    echo other > "$R/other" && chmod 644 "$R/other"
+    ln -s /secret "$R/link"
+    fs_ini=$(write_ini behalf-chroot-fs <<EOF2
+[sandlock]
+default_deny = no
+masks = no
+[plugin fs]
+module = fsdeny
+deny = /secret
+EOF2
+)
+    run_sandlock run -c "$fs_ini" -- chroot "$R" /probe stat /link stat /other stat /secret
+    is "in a chroot: fsdeny judges the object by the child's own path" "$out" "stat /link: errno=EACCES
+stat /other: mode=100644 uid=0
+stat /secret: errno=EACCES"
 fi
 done_testing

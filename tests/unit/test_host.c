@@ -76,6 +76,10 @@ int main(void)
         is_int(h->rename_path(1, NULL, "/x", 0), -EINVAL, "rename_path: NULL -> -EINVAL");
         is_int(h->unlink_path(1, "/x", 1), -EINVAL, "unlink_path: an unknown flag -> -EINVAL");
         is_int(h->mkdir_path(1, "/x", 0777), -ESRCH, "mkdir_path: no notification -> -ESRCH");
+        char root[8];
+        ok(SANDLOCK_HOST_HAS(h, child_root), "SANDLOCK_HOST_HAS sees the 1.8 member child_root");
+        is_int(h->child_root(1, root, sizeof(root)), -ESRCH, "child_root: no notification -> -ESRCH");
+        is_int(h->child_root(1, NULL, 0), -EINVAL, "child_root: no buffer -> -EINVAL");
     }
     is_int(h->run_in_deputy(0, NULL, 0, NULL, NULL, NULL, 0), -EINVAL, "run_in_deputy without fn -> -EINVAL");
     ok(SANDLOCK_HOST_HAS(h, config_path) && SANDLOCK_HOST_HAS(h, open_trusted),
