@@ -98,7 +98,7 @@ static int have_config(struct sandlock_ctx *ctx)
     return 0;
 }
 
-static int replace_config(struct sandlock_ctx *ctx, struct sl_config *cfg)
+static int replace_config(struct sandlock_ctx *ctx, struct sl_config_file *cfg)
 {
     if (!cfg)
         return -1;
@@ -143,7 +143,7 @@ int sandlock_ctx_load_default(sandlock_ctx *ctx)
     const char *path = sl_config_choose(NULL);
     if (path)
         return sandlock_ctx_load_file(ctx, path);
-    struct sl_config *cfg = sl_config_parse(sl_builtin_config, "<built-in>", ctx->errmsg, sizeof(ctx->errmsg));
+    struct sl_config_file *cfg = sl_config_parse(sl_builtin_config, "<built-in>", ctx->errmsg, sizeof(ctx->errmsg));
     if (cfg) {
         /* The built-in default takes the installed drop-ins too. */
         char dir[4096];
@@ -297,7 +297,7 @@ int sl_ctx_open(struct sandlock_ctx *ctx)
         return fail(ctx, "the context is running already");
     if (have_config(ctx))
         return -1;
-    struct sl_config *cfg = ctx->cfg;
+    struct sl_config_file *cfg = ctx->cfg;
     ctx->here = (struct sl_here){
         .session = ctx->here.session,     /* set by the caller, or NULL */
         .log_level = cfg->log_level < ctx->min_log_level ? ctx->min_log_level : cfg->log_level,

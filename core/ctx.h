@@ -42,7 +42,7 @@ struct sl_stats_snapshot {
 };
 
 struct sandlock_ctx {
-    struct sl_config *cfg;     /* NULL until something needs one: then empty */
+    struct sl_config_file *cfg;     /* NULL until something needs one: then empty */
     int modified;              /* instances, --set or --disable were added */
     sandlock_options opts;
     char errmsg[2048];

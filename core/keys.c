@@ -112,7 +112,7 @@ static int value_fits(uint32_t kind, const char *text)
     return 1;
 }
 
-const char *sl_keys_place(const struct sl_config *cfg, const struct sl_kv *kv, char *buf, size_t size)
+const char *sl_keys_place(const struct sl_config_file *cfg, const struct sl_kv *kv, char *buf, size_t size)
 {
     if (!kv->line)
         return "--set";
@@ -153,7 +153,7 @@ static int split_list(struct sl_keys *keys, const struct sl_kv *kv, size_t k)
 }
 
 /* Checks one value against its declaration. */
-static int check_value(const struct sl_config *cfg, const struct sandlock_config *sec, size_t k,
+static int check_value(const struct sl_config_file *cfg, const struct sandlock_config *sec, size_t k,
                        const sandlock_key_decl *d, char *err, size_t errlen)
 {
     const struct sl_kv *kv = &sec->keys[k];
@@ -178,7 +178,7 @@ static int check_value(const struct sl_config *cfg, const struct sandlock_config
 }
 
 /* A required key the section does not give. */
-static int check_required(const struct sl_config *cfg, const struct sandlock_config *sec,
+static int check_required(const struct sl_config_file *cfg, const struct sandlock_config *sec,
                           const sandlock_key_decl *keys, char *err, size_t errlen)
 {
     for (size_t d = 0; keys[d].name; d++) {
@@ -200,7 +200,7 @@ static int check_required(const struct sl_config *cfg, const struct sandlock_con
     return 0;
 }
 
-int sl_keys_check(const struct sl_config *cfg, struct sl_instance *inst, char *err, size_t errlen)
+int sl_keys_check(const struct sl_config_file *cfg, struct sl_instance *inst, char *err, size_t errlen)
 {
     const struct sandlock_config *sec = inst->cfg;
     const sandlock_key_decl *declared = inst->vt.keys;
@@ -261,7 +261,7 @@ void sl_keys_free(struct sl_instance *inst)
     inst->keys = NULL;
 }
 
-const char *sl_keys_error_place(const struct sl_config *cfg, const struct sl_instance *inst, char *buf,
+const char *sl_keys_error_place(const struct sl_config_file *cfg, const struct sl_instance *inst, char *buf,
                                 size_t size)
 {
     if (!inst->keys || !inst->keys->error_kv)

@@ -14,15 +14,15 @@ struct sl_instance;
 /* Checks the section of inst against inst->vt.keys (nothing to do when the
  * plugin declares none) and splits its list values. 0, or -1 with
  * "FILE:LINE: ..." in err. */
-int sl_keys_check(const struct sl_config *cfg, struct sl_instance *inst, char *err, size_t errlen);
+int sl_keys_check(const struct sl_config_file *cfg, struct sl_instance *inst, char *err, size_t errlen);
 
 /* Where config_error() put init()'s failure: the value's file and line
  * ("FILE:LINE", or "--set"), or NULL when init() did not name a value. */
-const char *sl_keys_error_place(const struct sl_config *cfg, const struct sl_instance *inst, char *buf,
+const char *sl_keys_error_place(const struct sl_config_file *cfg, const struct sl_instance *inst, char *buf,
                                 size_t size);
 
 /* "FILE:LINE" of a value; "--set" for a command-line one. */
-const char *sl_keys_place(const struct sl_config *cfg, const struct sl_kv *kv, char *buf, size_t size);
+const char *sl_keys_place(const struct sl_config_file *cfg, const struct sl_kv *kv, char *buf, size_t size);
 
 /* Frees what sl_keys_check() kept. */
 void sl_keys_free(struct sl_instance *inst);

@@ -77,7 +77,7 @@ static size_t add_dirs(const char *list, const char **dirs, size_t n, size_t max
     return n;
 }
 
-size_t sl_plugin_search_path(const struct sl_config *cfg, const char **dirs, size_t max,
+size_t sl_plugin_search_path(const struct sl_config_file *cfg, const char **dirs, size_t max,
                              char *storage, size_t storage_len)
 {
     size_t n = 0;
@@ -96,7 +96,7 @@ size_t sl_plugin_search_path(const struct sl_config *cfg, const char **dirs, siz
 /* Opens a module file under the trust rule (trust.h) into inst->fd. Returns
  * 0, or -1 with err set; *absent is set instead when the file (or a
  * directory on its way) does not exist or may not be searched. */
-static int open_module_file(const struct sl_config *cfg, struct sl_instance *inst, const char *path,
+static int open_module_file(const struct sl_config_file *cfg, struct sl_instance *inst, const char *path,
                             int *absent, char *err, size_t errlen)
 {
     char why[512];
@@ -117,7 +117,7 @@ static int open_module_file(const struct sl_config *cfg, struct sl_instance *ins
 /* Finds and opens the module: inst->fd and inst->file, or fails listing
  * what was searched. A module name with a '/' is a path (made absolute
  * against the configuration file's directory when it was read). */
-static int find_module(const struct sl_config *cfg, struct sl_instance *inst, char *err, size_t errlen)
+static int find_module(const struct sl_config_file *cfg, struct sl_instance *inst, char *err, size_t errlen)
 {
     const char *module = inst->cfg->module;
     if (strchr(module, '/'))
@@ -216,7 +216,7 @@ static int name_taken(const struct sl_plugins *pl, const struct sl_instance *ins
 }
 
 /* Loads the module from the fd that was checked, never by its name again. */
-static int open_module(const struct sl_config *cfg, const struct sl_plugins *pl, struct sl_instance *inst,
+static int open_module(const struct sl_config_file *cfg, const struct sl_plugins *pl, struct sl_instance *inst,
                        char *err, size_t errlen)
 {
     char why[512], name[64];
@@ -268,7 +268,7 @@ static int name_in(const char *name, char *const *names, size_t n)
     return 0;
 }
 
-static int is_denied(const struct sl_config *cfg, const char *name)
+static int is_denied(const struct sl_config_file *cfg, const char *name)
 {
     if (cfg->default_deny)
         for (size_t i = 0; sl_builtin_deny[i]; i++)
@@ -293,7 +293,7 @@ static int syscall_exists_elsewhere(const char *name)
 /* The number of a syscall an instance names. Returns 0 with *nr set, 1 when
  * the syscall does not exist on this architecture (skipped), -1 with a
  * message when the name may not be used. */
-static int resolve_name(const struct sl_config *cfg, const struct sl_instance *inst, const char *name,
+static int resolve_name(const struct sl_config_file *cfg, const struct sl_instance *inst, const char *name,
                         int *nr, char *err, size_t errlen)
 {
     const char *where = inst->cfg->name;
@@ -332,7 +332,7 @@ static void note_nr(struct sl_instance *inst, int nr)
 
 /* A plugin call outside handle() that crashed: its state is corrupt, so
  * fini() is not called for it. */
-static void crashed(const struct sl_config *cfg, struct sl_instance *inst, const char *call, int sig, char *err,
+static void crashed(const struct sl_config_file *cfg, struct sl_instance *inst, const char *call, int sig, char *err,
                     size_t errlen)
 {
     atomic_store(&inst->quarantined, 1);
@@ -368,7 +368,7 @@ static void call_fini(void *arg)
 
 /* Resolves the declared rules, then the names of syscalls() (one rule
  * without comparisons per syscall, duplicates folded), into inst->rules. */
-static int resolve_syscalls(const struct sl_config *cfg, struct sl_instance *inst, char *err, size_t errlen)
+static int resolve_syscalls(const struct sl_config_file *cfg, struct sl_instance *inst, char *err, size_t errlen)
 {
     struct plugin_call call = { .inst = inst };
     int sig = sl_fault_call(call_syscalls, &call);
@@ -442,7 +442,7 @@ int sl_loader_add_rule(const sandlock_config *cfg, const sandlock_syscall_rule *
 
 /* The file of line `line` of an instance's keys: the last file (a drop-in
  * comes after what it overrides) with a key on that line. */
-static const char *key_source(const struct sl_config *cfg, const struct sandlock_config *inst, unsigned line)
+static const char *key_source(const struct sl_config_file *cfg, const struct sandlock_config *inst, unsigned line)
 {
     const char *source = cfg->source;
     for (size_t i = 0; i < inst->nkeys; i++)
@@ -464,7 +464,7 @@ static unsigned message_line(const char *msg, const char **text)
 
 /* An instance the embedding program gave as a vtable (sandlock(3)): the
  * same checks as a module's vtable, no file. */
-static int in_process(const struct sl_config *cfg, struct sl_instance *inst, char *err, size_t errlen)
+static int in_process(const struct sl_config_file *cfg, struct sl_instance *inst, char *err, size_t errlen)
 {
     char why[512];
     if (sl_check_vtable(inst->cfg->vtable, &inst->vt, why, sizeof(why))) {
@@ -474,7 +474,7 @@ static int in_process(const struct sl_config *cfg, struct sl_instance *inst, cha
     return (inst->file = strdup("(in-process)")) ? 0 : -1;
 }
 
-static int load_one(const struct sl_config *cfg, const struct sl_plugins *pl, struct sl_instance *inst,
+static int load_one(const struct sl_config_file *cfg, const struct sl_plugins *pl, struct sl_instance *inst,
                     char *err, size_t errlen)
 {
     if ((inst->cfg->vtable ? in_process(cfg, inst, err, errlen)
@@ -513,7 +513,7 @@ static int load_one(const struct sl_config *cfg, const struct sl_plugins *pl, st
     return resolve_syscalls(cfg, inst, err, errlen);
 }
 
-int sl_plugins_load(const struct sl_config *cfg, struct sl_plugins *out, char *err, size_t errlen)
+int sl_plugins_load(const struct sl_config_file *cfg, struct sl_plugins *out, char *err, size_t errlen)
 {
     out->n = 0;
     out->inst = NULL;
@@ -599,7 +599,7 @@ void sl_plugins_unload(struct sl_plugins *plugins)
     plugins->n = 0;
 }
 
-int sl_deny_list(const struct sl_config *cfg, int **nrs, size_t *n, char *err, size_t errlen)
+int sl_deny_list(const struct sl_config_file *cfg, int **nrs, size_t *n, char *err, size_t errlen)
 {
     /* The filter answers numbers above it ENOSYS: fail here, for `check`
      * too, when libseccomp cannot name it. */

@@ -75,7 +75,7 @@ extern const sandlock_host sl_host_table;
  * plugin_path from the config, the build tree's plugins when sandlock runs
  * from its build tree, then the installed plugin directory. Returns the
  * number stored (at most max). */
-size_t sl_plugin_search_path(const struct sl_config *cfg, const char **dirs, size_t max,
+size_t sl_plugin_search_path(const struct sl_config_file *cfg, const char **dirs, size_t max,
                              char *storage, size_t storage_len);
 
 /* Validates a vtable as returned by an entry point: ABI major, size,
@@ -85,7 +85,7 @@ int sl_check_vtable(const sandlock_plugin *vt, sandlock_plugin *out, char *err, 
 /* Loads and initialises every enabled instance of cfg and resolves their
  * syscalls. On error nothing is left loaded (every initialised instance got
  * fini(), every handle is closed) and err names the instance and file. */
-int sl_plugins_load(const struct sl_config *cfg, struct sl_plugins *out, char *err, size_t errlen);
+int sl_plugins_load(const struct sl_config_file *cfg, struct sl_plugins *out, char *err, size_t errlen);
 
 /* fini() for every initialised, non-quarantined instance, then dlclose.
  * A fini() that crashes is logged; sl_plugins_fini_faulted() then turns
@@ -95,7 +95,7 @@ int sl_plugins_fini_faulted(void);
 
 /* The effective deny list: built-in (when default_deny) plus deny =.
  * Returns native syscall numbers; names absent on this arch are skipped. */
-int sl_deny_list(const struct sl_config *cfg, int **nrs, size_t *n, char *err, size_t errlen);
+int sl_deny_list(const struct sl_config_file *cfg, int **nrs, size_t *n, char *err, size_t errlen);
 
 /* The built-in deny list, NULL-terminated. */
 extern const char *const sl_builtin_deny[];

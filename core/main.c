@@ -208,7 +208,7 @@ static void print_eintr(const struct sandlock_ctx *s)
 
 static void print_check(const struct sandlock_ctx *s)
 {
-    const struct sl_config *cfg = s->cfg;
+    const struct sl_config_file *cfg = s->cfg;
     const char *dirs[64];
     char storage[4096];
     size_t ndirs = sl_plugin_search_path(cfg, dirs, 64, storage, sizeof(storage));
@@ -311,7 +311,7 @@ static int common_option(struct common_opts *o, int c)
 /* `sandlock check --json`: the same as print_check, as one JSON object. */
 static void print_check_json(const struct sandlock_ctx *s, FILE *out)
 {
-    const struct sl_config *cfg = s->cfg;
+    const struct sl_config_file *cfg = s->cfg;
     const char *dirs[64];
     char storage[4096];
     size_t ndirs = sl_plugin_search_path(cfg, dirs, 64, storage, sizeof(storage));

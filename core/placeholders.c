@@ -93,7 +93,7 @@ check:
 
 /* The value of kv with its placeholders replaced: a new string, or NULL
  * with the reason. */
-static char *expand_value(const struct sl_config *cfg, const struct sandlock_config *sec, const struct sl_kv *kv,
+static char *expand_value(const struct sl_config_file *cfg, const struct sandlock_config *sec, const struct sl_kv *kv,
                           const struct sl_placeholder_values *v, int sample, char *err, size_t errlen)
 {
     char place[4200], where[4400];
@@ -136,7 +136,7 @@ static char *expand_value(const struct sl_config *cfg, const struct sandlock_con
     return out;
 }
 
-int sl_placeholders_expand(struct sl_config *cfg, const struct sl_placeholder_values *v, int sample, char *err,
+int sl_placeholders_expand(struct sl_config_file *cfg, const struct sl_placeholder_values *v, int sample, char *err,
                            size_t errlen)
 {
     for (size_t i = 0; i < cfg->ninstances; i++) {

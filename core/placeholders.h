@@ -21,7 +21,7 @@
 
 #include <stddef.h>
 
-struct sl_config;
+struct sl_config_file;
 
 /* What the placeholders of one container stand for. */
 struct sl_placeholder_values {
@@ -43,7 +43,7 @@ const char *sl_placeholder_find(const char *value);
  * SAMPLE one when sample is set). 0, or -1 with "FILE:LINE: ..." in err:
  * an unknown or unterminated placeholder, an annotation the container
  * does not have, or a value that is not a safe path component. */
-int sl_placeholders_expand(struct sl_config *cfg, const struct sl_placeholder_values *v, int sample, char *err,
+int sl_placeholders_expand(struct sl_config_file *cfg, const struct sl_placeholder_values *v, int sample, char *err,
                            size_t errlen);
 
 #endif

@@ -203,7 +203,7 @@ int sl_cmd_plugins(int argc, char **argv)
     }
     char err[2048] = "";
     const char *path = sl_config_choose(config);
-    struct sl_config *cfg = path ? sl_config_load(path, err, sizeof(err))
+    struct sl_config_file *cfg = path ? sl_config_load(path, err, sizeof(err))
                                  : sl_config_parse(sl_builtin_config, "<built-in>", err, sizeof(err));
     if (!cfg) {
         fprintf(stderr, "sandlock: %s\n", err);

@@ -31,7 +31,7 @@
 #define CONFIG_FILE_MAX (1 << 20)
 
 struct parse_state {
-    struct sl_config *cfg;
+    struct sl_config_file *cfg;
     const char *source;      /* the file being parsed (owned by cfg->files) */
     unsigned file_no;        /* its index in cfg->files + 1 */
     unsigned *key_lines;     /* line of each inih callback, in order */
@@ -94,7 +94,7 @@ static int parse_policy(const char *text)
     return -1;
 }
 
-int sl_instance_policy(const struct sl_config *cfg, const struct sandlock_config *inst)
+int sl_instance_policy(const struct sl_config_file *cfg, const struct sandlock_config *inst)
 {
     return inst->on_exception == SL_EXC_INHERIT ? cfg->on_exception : inst->on_exception;
 }
@@ -109,7 +109,7 @@ static int valid_instance_name(const char *name)
     return 1;
 }
 
-static struct sandlock_config *find_instance(struct sl_config *cfg, const char *name)
+static struct sandlock_config *find_instance(struct sl_config_file *cfg, const char *name)
 {
     for (size_t i = 0; i < cfg->ninstances; i++)
         if (strcmp(cfg->instances[i]->name, name) == 0)
@@ -260,7 +260,7 @@ static int add_deny_list(struct parse_state *st, const char *value, unsigned lin
         return -1;
     char *save = NULL;
     for (char *tok = strtok_r(copy, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
-        struct sl_config *cfg = st->cfg;
+        struct sl_config_file *cfg = st->cfg;
         size_t n = cfg->ndeny;
         char *name = strdup(tok);
         char **names = name ? realloc(cfg->deny, (n + 1) * sizeof(char *)) : NULL;
@@ -287,7 +287,7 @@ static int add_deny_list(struct parse_state *st, const char *value, unsigned lin
 
 static int set_plugin_path(struct parse_state *st, const char *value)
 {
-    struct sl_config *cfg = st->cfg;
+    struct sl_config_file *cfg = st->cfg;
     for (size_t i = 0; i < cfg->nplugin_path; i++)
         free(cfg->plugin_path[i]);
     cfg->nplugin_path = 0;
@@ -319,7 +319,7 @@ static int unsigned_in_range(const char *value, int64_t min, int64_t max, unsign
 
 static int sandlock_key(struct parse_state *st, const char *key, const char *value, unsigned line)
 {
-    struct sl_config *cfg = st->cfg;
+    struct sl_config_file *cfg = st->cfg;
     int v;
     if (strcmp(key, "plugin_path") == 0) {
         if (set_plugin_path(st, value))
@@ -477,7 +477,7 @@ static int on_key(void *user, const char *section, const char *key, const char *
 
 static int finish(struct parse_state *st)
 {
-    struct sl_config *cfg = st->cfg;
+    struct sl_config_file *cfg = st->cfg;
     for (size_t i = 0; i < cfg->ninstances; i++) {
         struct sandlock_config *inst = cfg->instances[i];
         if (!inst->module && !(inst->module = strdup(inst->name))) {
@@ -490,7 +490,7 @@ static int finish(struct parse_state *st)
 
 /* Parses `text`, the content of file `source`, into cfg (the first file,
  * or a drop-in merged into what came before). 0, or -1 with a message. */
-static int parse_into(struct sl_config *cfg, const char *text, const char *source, char *err, size_t errlen)
+static int parse_into(struct sl_config_file *cfg, const char *text, const char *source, char *err, size_t errlen)
 {
     char *copy = strdup(source);
     if (!copy || push((void **)&cfg->files, &cfg->nfiles, sizeof(char *))) {
@@ -533,9 +533,9 @@ static int parse_into(struct sl_config *cfg, const char *text, const char *sourc
     return st.failed ? -1 : 0;
 }
 
-struct sl_config *sl_config_parse(const char *text, const char *source, char *err, size_t errlen)
+struct sl_config_file *sl_config_parse(const char *text, const char *source, char *err, size_t errlen)
 {
-    struct sl_config *cfg = calloc(1, sizeof(*cfg));
+    struct sl_config_file *cfg = calloc(1, sizeof(*cfg));
     if (!cfg || !(cfg->source = strdup(source))) {
         free(cfg);
         snprintf(err, errlen, "%s: out of memory", source);
@@ -636,7 +636,7 @@ static int absolute_in(const char *dir, char **path)
 
 /* Relative plugin_path entries and module paths are the configuration
  * file's, not the working directory's: made absolute here. */
-static int resolve_relative(struct sl_config *cfg, const char *dir, char *err, size_t errlen)
+static int resolve_relative(struct sl_config_file *cfg, const char *dir, char *err, size_t errlen)
 {
     for (size_t i = 0; i < cfg->nplugin_path; i++)
         if (absolute_in(dir, &cfg->plugin_path[i]))
@@ -654,7 +654,7 @@ fail:
 /* Reads file `path` (trusted) and parses it: into *cfg when it is set (a
  * drop-in), else as a new configuration. Relative paths in it are made
  * absolute against its directory. 0, or -1 with a message. */
-static int load_file(const char *path, struct sl_config **cfg, char *err, size_t errlen)
+static int load_file(const char *path, struct sl_config_file **cfg, char *err, size_t errlen)
 {
     size_t n;
     char abs[PATH_MAX];
@@ -698,7 +698,7 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int sl_config_dropins(struct sl_config *cfg, const char *dir, char *err, size_t errlen)
+int sl_config_dropins(struct sl_config_file *cfg, const char *dir, char *err, size_t errlen)
 {
     DIR *d = opendir(dir);
     if (!d) {
@@ -741,14 +741,14 @@ int sl_config_dropins(struct sl_config *cfg, const char *dir, char *err, size_t 
     return rc;
 }
 
-int sl_config_merge(struct sl_config *cfg, const char *text, const char *source, char *err, size_t errlen)
+int sl_config_merge(struct sl_config_file *cfg, const char *text, const char *source, char *err, size_t errlen)
 {
     return parse_into(cfg, text, source, err, errlen);
 }
 
-struct sl_config *sl_config_load(const char *path, char *err, size_t errlen)
+struct sl_config_file *sl_config_load(const char *path, char *err, size_t errlen)
 {
-    struct sl_config *cfg = NULL;
+    struct sl_config_file *cfg = NULL;
     char dir[PATH_MAX];
     sl_config_dropin_dir(path, dir, sizeof(dir));
     if (load_file(path, &cfg, err, errlen) || sl_config_dropins(cfg, dir, err, errlen)) {
@@ -758,7 +758,7 @@ struct sl_config *sl_config_load(const char *path, char *err, size_t errlen)
     return cfg;
 }
 
-int sl_config_set(struct sl_config *cfg, const char *assignment, char *err, size_t errlen)
+int sl_config_set(struct sl_config_file *cfg, const char *assignment, char *err, size_t errlen)
 {
     struct parse_state st = { .cfg = cfg, .source = "--set", .err = err, .errlen = errlen };
     const char *eq = strchr(assignment, '=');
@@ -801,7 +801,7 @@ int sl_config_set(struct sl_config *cfg, const char *assignment, char *err, size
     return 0;
 }
 
-int sl_config_disable(struct sl_config *cfg, const char *name, char *err, size_t errlen)
+int sl_config_disable(struct sl_config_file *cfg, const char *name, char *err, size_t errlen)
 {
     struct sandlock_config *inst = find_instance(cfg, name);
     if (!inst) {
@@ -826,7 +826,7 @@ const char *sl_config_choose(const char *cli_path)
     return NULL;
 }
 
-const char *sl_config_continuation_hint(const struct sl_config *cfg, const char *source, unsigned line,
+const char *sl_config_continuation_hint(const struct sl_config_file *cfg, const char *source, unsigned line,
                                         char *buf, size_t size)
 {
     *buf = '\0';
@@ -839,7 +839,7 @@ const char *sl_config_continuation_hint(const struct sl_config *cfg, const char 
     return buf;
 }
 
-const char *sl_config_instance_continuation_hint(const struct sl_config *cfg, const struct sandlock_config *inst,
+const char *sl_config_instance_continuation_hint(const struct sl_config_file *cfg, const struct sandlock_config *inst,
                                                  const char *word, char *buf, size_t size)
 {
     *buf = '\0';
@@ -851,7 +851,7 @@ const char *sl_config_instance_continuation_hint(const struct sl_config *cfg, co
     return buf;
 }
 
-void sl_config_free(struct sl_config *cfg)
+void sl_config_free(struct sl_config_file *cfg)
 {
     if (!cfg)
         return;

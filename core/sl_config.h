@@ -1,5 +1,14 @@
 /* sl_config.h -- sandlock.ini: the [sandlock] settings and the plugin
- * instances in chain order. See man/sandlock.ini.5 for the format. */
+ * instances in chain order. See man/sandlock.ini.5 for the format.
+ *
+ * Two types, named for what they hold:
+ *   struct sl_config_file   the whole configuration: the file, its drop-ins,
+ *                           --set/--disable, the [sandlock] settings and
+ *                           every section (sandlock's own);
+ *   struct sandlock_config  one [plugin NAME] section: the instance's keys.
+ *                           Plugins see it as the SDK's opaque
+ *                           `sandlock_config` (the name is the SDK's, so it
+ *                           stays). */
 #ifndef SANDLOCK_SL_CONFIG_H
 #define SANDLOCK_SL_CONFIG_H
 
@@ -19,7 +28,7 @@ enum sl_exception_policy {
 
 const char *sl_exception_policy_name(int policy);
 
-/* A line of one of the files read (source is one of sl_config.files). */
+/* A line of one of the files read (source is one of sl_config_file.files). */
 struct sl_line_ref {
     const char *source;
     unsigned line;
@@ -29,10 +38,10 @@ struct sl_kv {
     char *key;
     char *value;
     unsigned line;
-    const char *source;  /* the file of the line (one of sl_config.files) */
+    const char *source;  /* the file of the line (one of sl_config_file.files) */
 };
 
-/* One [plugin NAME] section. This is the SDK's opaque sandlock_config. */
+/* One [plugin NAME] section: the SDK's opaque sandlock_config. */
 struct sl_here;
 
 struct sandlock_config {
@@ -54,7 +63,8 @@ struct sandlock_config {
     struct sl_here *here;  /* the run it is loaded for (here.h), while open */
 };
 
-struct sl_config {
+/* The whole configuration (sandlock.ini, its drop-ins, --set, --disable). */
+struct sl_config_file {
     char *source;            /* file path, or "<built-in>" */
     char **plugin_path;      /* plugin_path = directories, in order */
     size_t nplugin_path;
@@ -81,11 +91,11 @@ struct sl_config {
 
 /* Parses `text` (the content of `source`). Returns the configuration, or
  * NULL with a message "SOURCE:LINE: what was expected" in err. */
-struct sl_config *sl_config_parse(const char *text, const char *source, char *err, size_t errlen);
+struct sl_config_file *sl_config_parse(const char *text, const char *source, char *err, size_t errlen);
 
 /* Reads and parses a file, then its drop-in directory (see
  * sl_config_dropins); unreadable files are reported with the path. */
-struct sl_config *sl_config_load(const char *path, char *err, size_t errlen);
+struct sl_config_file *sl_config_load(const char *path, char *err, size_t errlen);
 
 /* Merges every "*.ini" file of directory `dir`, in lexical (byte) order,
  * into cfg; a missing directory is none. Merge rules (sandlock.ini(5),
@@ -95,7 +105,7 @@ struct sl_config *sl_config_load(const char *path, char *err, size_t errlen);
  * appends its other keys (a single-valued key is replaced, a repeatable
  * one gets more values). Files must be trusted like the configuration.
  * 0, or -1 with "FILE:LINE: what" in err. */
-int sl_config_dropins(struct sl_config *cfg, const char *dir, char *err, size_t errlen);
+int sl_config_dropins(struct sl_config_file *cfg, const char *dir, char *err, size_t errlen);
 
 /* The drop-in directory of configuration file `path`: "DIR/NAME.d" for
  * "DIR/NAME.ini" (sandlock.d for sandlock.ini), "PATH.d" otherwise. */
@@ -112,29 +122,29 @@ extern const char sl_builtin_config[];
 /* An indented line after a key continues that key (inih): when an error
  * names line `line` of `source` and that line was such a continuation, a
  * hint saying so ("" otherwise), written into buf. */
-const char *sl_config_continuation_hint(const struct sl_config *cfg, const char *source, unsigned line,
+const char *sl_config_continuation_hint(const struct sl_config_file *cfg, const char *source, unsigned line,
                                         char *buf, size_t size);
 /* For an error of instance inst that names no line: the hint for its first
  * continuation line whose value looks like a key ("KEY = VALUE") or, when
  * word is not NULL, contains word (the value the error names); or "". */
-const char *sl_config_instance_continuation_hint(const struct sl_config *cfg, const struct sandlock_config *inst,
+const char *sl_config_instance_continuation_hint(const struct sl_config_file *cfg, const struct sandlock_config *inst,
                                                  const char *word, char *buf, size_t size);
 
-void sl_config_free(struct sl_config *cfg);
+void sl_config_free(struct sl_config_file *cfg);
 
 /* Merges `text` into cfg as if it were one more drop-in named `source`
  * (sandlock(3) builds its sections this way). 0, or -1 with a message. */
-int sl_config_merge(struct sl_config *cfg, const char *text, const char *source, char *err, size_t errlen);
+int sl_config_merge(struct sl_config_file *cfg, const char *text, const char *source, char *err, size_t errlen);
 
 /* Command-line overrides, applied after the files: "--set SECTION.KEY=VALUE"
  * (SECTION is "sandlock" or an instance name; a [sandlock] key is parsed
  * as in the file, an instance key is appended after the file's, so it wins
  * for single-valued keys and adds one more value to repeatable ones) and
  * "--disable NAME". 0, or -1 with a message naming the option. */
-int sl_config_set(struct sl_config *cfg, const char *assignment, char *err, size_t errlen);
-int sl_config_disable(struct sl_config *cfg, const char *name, char *err, size_t errlen);
+int sl_config_set(struct sl_config_file *cfg, const char *assignment, char *err, size_t errlen);
+int sl_config_disable(struct sl_config_file *cfg, const char *name, char *err, size_t errlen);
 
 /* Effective exception policy of an instance. */
-int sl_instance_policy(const struct sl_config *cfg, const struct sandlock_config *inst);
+int sl_instance_policy(const struct sl_config_file *cfg, const struct sandlock_config *inst);
 
 #endif

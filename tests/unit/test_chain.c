@@ -21,7 +21,7 @@
 static void test_build(void)
 {
     char err[1024] = "";
-    struct sl_config *cfg = sl_config_parse(
+    struct sl_config_file *cfg = sl_config_parse(
         "[plugin first]\nmodule = " FIXTURE_DIR "/fixture.so\nsyscalls = getppid, uname\n"
         "[plugin second]\nmodule = " FIXTURE_DIR "/fixture.so\nsyscalls = uname\n"
         "[plugin third]\nmodule = " FIXTURE_DIR "/fixture.so\nsyscalls = uname, getppid, getpid\n",

@@ -15,7 +15,7 @@
 
 static char err[1024];
 
-static struct sl_config *parse(const char *text)
+static struct sl_config_file *parse(const char *text)
 {
     err[0] = '\0';
     return sl_config_parse(text, SRC, err, sizeof(err));
@@ -24,7 +24,7 @@ static struct sl_config *parse(const char *text)
 /* The parse fails and the message starts with `want` ("t.ini:LINE: ..."). */
 static void parse_error(const char *text, const char *want, const char *what)
 {
-    struct sl_config *cfg = parse(text);
+    struct sl_config_file *cfg = parse(text);
     ok(cfg == NULL, "%s: rejected", what);
     if (!tap_ok(strncmp(err, want, strlen(want)) == 0, __FILE__, __LINE__, "%s: message '%s...'",
                 what, want))
@@ -34,7 +34,7 @@ static void parse_error(const char *text, const char *want, const char *what)
 
 static void test_defaults(void)
 {
-    struct sl_config *cfg = parse("");
+    struct sl_config_file *cfg = parse("");
     ok(cfg != NULL, "empty file parses (%s)", err);
     if (!cfg)
         return;
@@ -76,7 +76,7 @@ static void test_defaults(void)
 
 static void test_sandlock_keys(void)
 {
-    struct sl_config *cfg = parse(
+    struct sl_config_file *cfg = parse(
         "[sandlock]\n"
         "plugin_path = /opt/a:/opt/b\n"
         "on_exception = eio\n"
@@ -152,7 +152,7 @@ static void test_sandlock_keys(void)
 
 static void test_instances(void)
 {
-    struct sl_config *cfg = parse(
+    struct sl_config_file *cfg = parse(
         "[sandlock]\n"                  /* 1 */
         "on_exception = eperm\n"        /* 2 */
         "\n"                            /* 3 */
@@ -355,7 +355,7 @@ static void test_load(void)
     static const char good[] = "[sandlock]\nworkers = 3\n[plugin x]\nmodule = verdict\n";
     const char *path = write_file("good.ini", good, strlen(good));
     err[0] = '\0';
-    struct sl_config *cfg = sl_config_load(path, err, sizeof(err));
+    struct sl_config_file *cfg = sl_config_load(path, err, sizeof(err));
     ok(cfg && cfg->workers == 3 && cfg->ninstances == 1, "sl_config_load reads a file (%s)", err);
     if (cfg)
         is_str(cfg->source, path, "source is the path");
@@ -410,7 +410,7 @@ static void test_load(void)
  * a group of them) is an error naming the line. */
 static void test_eintr_ok(void)
 {
-    struct sl_config *cfg = parse("[plugin v]\n"            /* 1 */
+    struct sl_config_file *cfg = parse("[plugin v]\n"            /* 1 */
                                   "module = verdict\n"      /* 2 */
                                   "eintr_ok = clone, close\n" /* 3 */
                                   "eintr_ok = paths\n"      /* 4 */

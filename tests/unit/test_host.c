@@ -12,7 +12,7 @@ int main(void)
 {
     const sandlock_host *h = &sl_host_table;
     char err[512] = "";
-    struct sl_config *cfg = sl_config_parse(
+    struct sl_config_file *cfg = sl_config_parse(
         "[plugin p]\n"
         "module = verdict\n"
         "path = /a\n"
@@ -87,7 +87,7 @@ int main(void)
 
     /* config_path: relative values are the configuration file's */
     char buf[4096], cwd[4096], cwd_fast[8192];
-    struct sl_config *abs_cfg = sl_config_parse("[plugin a]\nscript = lib/x.py\nscript = /abs/y.py\n",
+    struct sl_config_file *abs_cfg = sl_config_parse("[plugin a]\nscript = lib/x.py\nscript = /abs/y.py\n",
                                                 "/etc/sandlock/conf.d/a.ini", err, sizeof(err));
     ok(abs_cfg != NULL, "a configuration with an absolute name parses (%s)", err);
     if (abs_cfg) {

@@ -22,7 +22,7 @@ static char logfile[256];
 
 /* Parses a config; "@FIX@" in the text stands for FIXTURE_DIR and "@LOG@"
  * for the counting log file. */
-static struct sl_config *conf(const char *text)
+static struct sl_config_file *conf(const char *text)
 {
     char buf[8192] = "";
     for (const char *p = text; *p;) {
@@ -39,7 +39,7 @@ static struct sl_config *conf(const char *text)
         }
     }
     char perr[512] = "";
-    struct sl_config *cfg = sl_config_parse(buf, SRC, perr, sizeof(perr));
+    struct sl_config_file *cfg = sl_config_parse(buf, SRC, perr, sizeof(perr));
     if (!cfg)
         printf("# config error: %s\n", perr);
     return cfg;
@@ -49,7 +49,7 @@ static struct sl_config *conf(const char *text)
  * the message. */
 static void load_fails(const char *what, const char *text, ...)
 {
-    struct sl_config *cfg = conf(text);
+    struct sl_config_file *cfg = conf(text);
     struct sl_plugins pl = { 0 };
     err[0] = '\0';
     int rc = cfg ? sl_plugins_load(cfg, &pl, err, sizeof(err)) : 0;
@@ -144,7 +144,7 @@ static void test_errors(void)
                "[sandlock]\ndefault_deny = no\ndeny = uname\n[plugin d]\nmodule = @FIX@/fixture.so\n"
                "syscalls = uname\n", "[plugin d]", "'uname' is on the deny list", (char *)NULL);
     {
-        struct sl_config *cfg = conf("[sandlock]\n\ndeny = getppid, frob\n[plugin a]\nmodule = @FIX@/fixture.so\n");
+        struct sl_config_file *cfg = conf("[sandlock]\n\ndeny = getppid, frob\n[plugin a]\nmodule = @FIX@/fixture.so\n");
         struct sl_plugins pl = { 0 };
         ok(cfg && sl_plugins_load(cfg, &pl, err, sizeof(err)) != 0 && pl.inst == NULL,
            "deny = unknown name: load fails (so `check` reports it)");
@@ -153,7 +153,7 @@ static void test_errors(void)
     }
     {
         /* An empty list: the instance loads and intercepts nothing. */
-        struct sl_config *cfg = conf("[plugin e]\nmodule = @FIX@/fixture.so\nsyscalls =\n");
+        struct sl_config_file *cfg = conf("[plugin e]\nmodule = @FIX@/fixture.so\nsyscalls =\n");
         struct sl_plugins pl = { 0 };
         ok(cfg && sl_plugins_load(cfg, &pl, err, sizeof(err)) == 0 && pl.n == 1 && pl.inst[0].nnrs == 0,
            "empty syscall list: loads, intercepts nothing (%s)", err);
@@ -175,7 +175,7 @@ static int has_nr(const struct sl_instance *inst, int nr)
 
 static void test_success(void)
 {
-    struct sl_config *cfg = conf(
+    struct sl_config_file *cfg = conf(
         "[sandlock]\nplugin_path = /nonexistent:@FIX@\non_exception = eio\n"
         "[plugin a]\nmodule = fixture\nsyscalls = getppid, uname\n  getppid\n"
         "[plugin off]\nmodule = nosuch\nenabled = no\n"
@@ -240,7 +240,7 @@ static void test_cleanup(void)
         "[plugin four]\nmodule = fixture\nid = four\nlog = @LOG@\n";
     char text[2048];
     struct sl_plugins pl = { 0 };
-    struct sl_config *cfg;
+    struct sl_config_file *cfg;
     const char *log;
 
     /* The 3rd instance's init fails. */

@@ -21,7 +21,7 @@ static char *expand(const char *value, const char *id, const char *bundle, int s
 {
     char text[2048];
     snprintf(text, sizeof(text), "[plugin p]\nmodule = verdict\nkey = %s\n", value);
-    struct sl_config *cfg = sl_config_parse(text, "t.ini", err, errlen);
+    struct sl_config_file *cfg = sl_config_parse(text, "t.ini", err, errlen);
     if (!cfg)
         return NULL;
     struct sl_placeholder_values v = { .id = id, .bundle = bundle, .annotations = annotations };
