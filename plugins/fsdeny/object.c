@@ -12,6 +12,7 @@
  * be obtained is never acted on. */
 #define _GNU_SOURCE
 #include "object.h"
+#include "../pathnorm.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,34 +23,11 @@
 #include <unistd.h>
 
 /* Lexically normalises the absolute path `in` into out (PATH_MAX bytes):
- * no ".", "..", empty components or trailing slash. 0 or -ENAMETOOLONG. */
+ * no ".", "..", empty components or trailing slash. 0, or -ENAMETOOLONG
+ * (too long, or not absolute: judged as denied by the callers). */
 static int normalise(const char *in, char *out)
 {
-    size_t len = 0;
-    const char *p = in;
-    while (*p) {
-        while (*p == '/')
-            p++;
-        const char *end = strchrnul(p, '/');
-        size_t n = (size_t)(end - p);
-        if (n == 2 && p[0] == '.' && p[1] == '.') {
-            while (len > 0 && out[len - 1] != '/')
-                len--;
-            if (len > 0)
-                len--;
-        } else if (n > 0 && !(n == 1 && p[0] == '.')) {
-            if (len + n + 2 > PATH_MAX)
-                return -ENAMETOOLONG;
-            out[len++] = '/';
-            memcpy(out + len, p, n);
-            len += n;
-        }
-        p = end;
-    }
-    if (len == 0)
-        out[len++] = '/';
-    out[len] = '\0';
-    return 0;
+    return plugin_path_normalise(in, out, PATH_MAX) < 0 ? -ENAMETOOLONG : 0;
 }
 
 /* The path of the supervisor-side link /proc/self/fd/FD or /proc/PID/...
