@@ -12,6 +12,7 @@
 #include "trust.h"
 
 #include <dlfcn.h>
+#include <pthread.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -195,39 +196,90 @@ static int other_abi_major(void *dl)
     return -1;
 }
 
-/* dlopen() looks for an object already loaded under the same name before
- * it looks at the file: "/proc/self/fd/N" names the file that was checked
- * only if no object loaded earlier under that name (for another file whose
- * fd had the same number, and that could not be unloaded) is still there.
- * An object found without loading must be an earlier instance's, of the
- * same file. */
-static int name_taken(const struct sl_plugins *pl, const struct sl_instance *inst, const char *name)
+/* The modules loaded in the process, by every run (a process may run
+ * several at once, sandlock(3)), with the file each was loaded from. Only
+ * loading and unloading touch it, under the lock. */
+static pthread_mutex_t loaded_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct loaded_module {
+    void *dl;
+    dev_t dev;
+    ino_t ino;
+} *loaded;
+static size_t nloaded;
+
+static int remember_loaded(void *dl, const struct stat *st)
+{
+    struct loaded_module *grown = realloc(loaded, (nloaded + 1) * sizeof(*grown));
+    if (!grown)
+        return -1;
+    loaded = grown;
+    loaded[nloaded++] = (struct loaded_module){ .dl = dl, .dev = st->st_dev, .ino = st->st_ino };
+    return 0;
+}
+
+/* Forgets one load of `dl` (dlclose() follows). */
+static void forget_loaded(void *dl)
+{
+    pthread_mutex_lock(&loaded_lock);
+    for (size_t k = 0; k < nloaded; k++)
+        if (loaded[k].dl == dl) {
+            loaded[k] = loaded[--nloaded];
+            break;
+        }
+    if (nloaded == 0) {
+        free(loaded);
+        loaded = NULL;
+    }
+    pthread_mutex_unlock(&loaded_lock);
+}
+
+/* dlopen() looks for an object already loaded under the same name, or of
+ * the same file, before it loads: "/proc/self/fd/N" names the file that
+ * was checked only if no object loaded earlier (for another file whose fd
+ * had the same number, and that could not be unloaded) is found instead.
+ * An object found without loading must be one this process loaded, by
+ * this run or another, from the same file. Under loaded_lock. */
+static int name_taken(const char *name, const struct stat *mine)
 {
     void *dl = dlopen(name, RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD);
     if (!dl)
         return 0;
-    struct stat mine, theirs;
     int same = 0;
-    for (size_t k = 0; k < pl->n && !same && fstat(inst->fd, &mine) == 0; k++)
-        same = &pl->inst[k] != inst && pl->inst[k].dl == dl && fstat(pl->inst[k].fd, &theirs) == 0 &&
-               theirs.st_dev == mine.st_dev && theirs.st_ino == mine.st_ino;
+    for (size_t k = 0; k < nloaded && !same; k++)
+        same = loaded[k].dl == dl && loaded[k].dev == mine->st_dev && loaded[k].ino == mine->st_ino;
     dlclose(dl);
     return !same;
 }
 
 /* Loads the module from the fd that was checked, never by its name again. */
-static int open_module(const struct sl_config_file *cfg, const struct sl_plugins *pl, struct sl_instance *inst,
+static int open_module(const struct sl_config_file *cfg, struct sl_instance *inst,
                        char *err, size_t errlen)
 {
     char why[512], name[64];
     const char *where = inst->cfg->name;
     snprintf(name, sizeof(name), "/proc/self/fd/%d", inst->fd);
-    if (name_taken(pl, inst, name)) {
+    struct stat mine;
+    if (fstat(inst->fd, &mine) != 0) {
+        sl_errf(err, errlen, "%s: [plugin %s]: cannot load %s: %s", cfg->source, where, inst->file,
+                strerror(errno));
+        return -1;
+    }
+    pthread_mutex_lock(&loaded_lock);
+    if (name_taken(name, &mine)) {
+        pthread_mutex_unlock(&loaded_lock);
         sl_errf(err, errlen, "%s: [plugin %s]: cannot load %s: another object is already loaded as %s",
                 cfg->source, where, inst->file, name);
         return -1;
     }
     inst->dl = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+    if (inst->dl && remember_loaded(inst->dl, &mine) != 0) {
+        dlclose(inst->dl);
+        inst->dl = NULL;
+        pthread_mutex_unlock(&loaded_lock);
+        sl_errf(err, errlen, "%s: [plugin %s]: out of memory", cfg->source, where);
+        return -1;
+    }
+    pthread_mutex_unlock(&loaded_lock);
     if (!inst->dl) {
         sl_errf(err, errlen, "%s: [plugin %s]: cannot load %s: %s", cfg->source, where,
                 inst->file, dlerror());
@@ -478,7 +530,7 @@ static int load_one(const struct sl_config_file *cfg, const struct sl_plugins *p
                     char *err, size_t errlen)
 {
     if ((inst->cfg->vtable ? in_process(cfg, inst, err, errlen)
-                           : find_module(cfg, inst, err, errlen) || open_module(cfg, pl, inst, err, errlen)) ||
+                           : find_module(cfg, inst, err, errlen) || open_module(cfg, inst, err, errlen)) ||
         sl_keys_check(cfg, inst, err, errlen))
         return -1;
     char errbuf[SANDLOCK_ERRBUF_SIZE] = "";
@@ -581,8 +633,10 @@ void sl_plugins_unload(struct sl_plugins *plugins)
         struct sl_instance *inst = &plugins->inst[i];
         if (inst->entry)
             sl_fault_forget_module(inst->entry);
-        if (inst->dl)
+        if (inst->dl) {
+            forget_loaded(inst->dl);
             dlclose(inst->dl);
+        }
         inst->cfg->instance = NULL;
         if (inst->fd >= 0)
             close(inst->fd);

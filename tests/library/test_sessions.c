@@ -254,6 +254,79 @@ static void test_program_children(void)
     sandlock_ctx_free(ctx);
 }
 
+/* ---- each sandbox's paths in its own view ---- */
+
+/* A context running fsdeny on the notification path (masks = no): its
+ * opens are made by sandlock inside the child's root and mount namespace,
+ * which sandlock holds once per sandbox where no task can change it. */
+static sandlock_ctx *fsdeny_ctx(void)
+{
+    const char *top = getenv("top_builddir");
+    char text[1024];
+    snprintf(text, sizeof(text), "[sandlock]\nmasks = no\nplugin_path = %s/plugins/.libs\n"
+             "[plugin fs]\nmodule = fsdeny\ndeny = /nonexistent-sandlock-test\n", top ? top : ".");
+    sandlock_ctx *ctx = sandlock_ctx_new();
+    if (ctx && sandlock_ctx_load_string(ctx, text, "views.ini") != 0) {
+        printf("# %s\n", sandlock_ctx_errmsg(ctx));
+        sandlock_ctx_free(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
+/* Sandbox a writes a file into its own /dev/shm (a tmpfs of its /dev) and
+ * waits; sandbox b, started meanwhile, looks for it through an open fsdeny
+ * performs: it must find its own /dev/shm, empty -- not a's (a process-wide
+ * held root once resolved one sandbox's paths in the other's view). */
+static void test_views_are_their_own(void)
+{
+    sandlock_ctx *ca = fsdeny_ctx(), *cb = fsdeny_ctx();
+    if (!ca || !cb) {
+        ok(0, "two contexts with fsdeny load (top_builddir set by make check)");
+        sandlock_ctx_free(ca);
+        sandlock_ctx_free(cb);
+        return;
+    }
+    char fifo[128], ready[128], sa[512], sb[512];
+    snprintf(fifo, sizeof(fifo), "%s", inproc_path("views-fifo"));
+    snprintf(ready, sizeof(ready), "%s", inproc_path("views-ready"));
+    mkfifo(fifo, 0600);
+    snprintf(sa, sizeof(sa), "echo a >/dev/shm/views-mark && cat /dev/shm/views-mark >/dev/null && "
+             ": >%s && read x <%s; exit 0", ready, fifo);
+    snprintf(sb, sizeof(sb), "if cat /dev/shm/views-mark >/dev/null 2>&1; then exit 7; fi; "
+             "test -d /dev/shm || exit 9; exit 0");
+    char *arga[] = { "sh", "-c", sa, NULL }, *argb[] = { "sh", "-c", sb, NULL };
+    int a_started = sandlock_ctx_start(ca, arga);
+    ok(a_started == 0, "views: a starts%s%s", a_started ? ": " : "", a_started ? sandlock_ctx_errmsg(ca) : "");
+    struct stat st;
+    for (int i = 0; a_started == 0 && i < 1000 && stat(ready, &st) != 0; i++)
+        usleep(10 * 1000);
+    ok(stat(ready, &st) == 0, "views: a wrote into its /dev/shm and read it back through fsdeny");
+    if (stat("/dev/shm/views-mark", &st) == 0) {
+        /* Without namespaces (an unprivileged user who may not make them)
+         * both sandboxes have the host's /dev: nothing of their own. */
+        unlink("/dev/shm/views-mark");
+        tap_skip("views: b's own /dev/shm: the sandboxes have no /dev of their own here (no namespaces)");
+    } else {
+        int b_status = -1;
+        if (sandlock_ctx_start(cb, argb) == 0)
+            b_status = sandlock_ctx_wait(cb);
+        else
+            printf("# b: %s\n", sandlock_ctx_errmsg(cb));
+        is_int(b_status, 0, "views: b, while a runs, finds its own /dev/shm, without a's file (7: it saw a's)");
+    }
+    int fd = open(fifo, O_WRONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        ssize_t w = write(fd, "go\n", 3);
+        (void)w;
+        close(fd);
+    }
+    if (a_started == 0)
+        is_int(sandlock_ctx_wait(ca), 0, "views: a ends (0)");
+    sandlock_ctx_free(ca);
+    sandlock_ctx_free(cb);
+}
+
 int main(void)
 {
     alarm(300);    /* children waiting for each other must not hang the suite */
@@ -261,6 +334,7 @@ int main(void)
     test_two_at_once();
     test_kill_is_its_own();
     test_program_children();
+    test_views_are_their_own();
     inproc_tmp_remove();
     return tap_done();
 }
