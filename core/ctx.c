@@ -3,6 +3,7 @@
 #include "config.h"
 #include "ctx.h"
 #include "denial.h"
+#include "deputy.h"
 #include "hostview.h"
 #include "log.h"
 #include "masks.h"
@@ -471,6 +472,7 @@ int sandlock_ctx_wait(sandlock_ctx *ctx)
     }
     int code = sl_sandbox_wait(ctx->argv[0]);
     sl_supervisor_stop();
+    sl_deputy_close_all();
     sl_denials_flush(&ctx->plugins);
     snapshot(ctx);
     sl_filter_free(&ctx->filter);

@@ -50,31 +50,6 @@ long out_msg_copy_data(const sandlock_host *host, sandlock_handle h, uint64_t io
     return 0;
 }
 
-/* What the deputy runs: the sends, each result into the outcome. */
-struct deputy_sends {
-    int sock, flags;
-    const struct out_msg *msg;
-    size_t from, n;
-    struct out_msg_outcome *o;
-};
-
-static int send_in_deputy(void *arg)
-{
-    const struct deputy_sends *d = arg;
-    size_t i = d->from;
-    d->o->err = 0;
-    for (; i < d->n; i++) {
-        ssize_t sent = out_msg_send(d->sock, &d->msg[i], d->flags);
-        if (sent < 0) {
-            d->o->err = errno;
-            break;
-        }
-        d->o->len[i] = (unsigned)sent;
-    }
-    d->o->done = i;
-    return 0;
-}
-
 /* The most descriptors a deputy keeps (host ABI 1.8). */
 #define DEPUTY_MAX_KEEP 512
 
@@ -84,23 +59,35 @@ int out_msg_send_deputy(const sandlock_host *host, sandlock_handle h, int sock, 
     if (n > MAX_MMSG || from > n)
         return -EINVAL;
     int *keep = malloc(DEPUTY_MAX_KEEP * sizeof(int));
-    if (!keep)
-        return -ENOMEM;
+    sandlock_deputy_msg *m = calloc(n - from + 1, sizeof(*m));
+    int rc = keep && m ? 0 : -ENOMEM;
     size_t nkeep = 0;
-    keep[nkeep++] = sock;
-    for (size_t i = from; i < n; i++) {
+    if (keep)
+        keep[nkeep++] = sock;
+    for (size_t i = from; !rc && i < n; i++) {
         if (nkeep + 1 + (size_t)msg[i].nfds > DEPUTY_MAX_KEEP) {
-            free(keep);
-            return -ETOOMANYREFS;
+            rc = -ETOOMANYREFS;
+            break;
         }
         keep[nkeep++] = msg[i].hold;
         for (int k = 0; k < msg[i].nfds; k++)
             keep[nkeep++] = msg[i].fds[k];
+        m[i - from] = (sandlock_deputy_msg){
+            .name = msg[i].namelen ? (const void *)&msg[i].name : NULL, .namelen = msg[i].namelen,
+            .control = msg[i].controllen ? msg[i].control : NULL, .controllen = (uint32_t)msg[i].controllen,
+            .data = msg[i].data, .len = msg[i].len };
     }
-    struct deputy_sends d = { sock, flags, msg, from, n, o };
-    int rc = host->run_in_deputy(h, keep, nkeep, send_in_deputy, &d, o, sizeof(*o));
+    if (!rc) {
+        int err = 0;
+        long done = host->deputy_send(h, keep, nkeep, sock, m, n - from, flags, o->len + from, &err);
+        if (done < 0) {
+            rc = (int)done;
+        } else {
+            o->done = from + (size_t)done;
+            o->err = err;
+        }
+    }
     free(keep);
-    if (rc == 0 && (o->done < from || o->done > n))
-        rc = -EIO;                 /* (the child cannot write the outcome) */
+    free(m);
     return rc;
 }

@@ -51,7 +51,7 @@ struct out_msg_outcome {
 
 /* Sends msg[from..n) in order on sock with flags, stopping at the first
  * error, from a deputy of the sandbox with the child's identity (host ABI
- * 1.8, run_in_deputy): a unix receiver with SO_PASSCRED learns the
+ * 1.8, deputy_send): a unix receiver with SO_PASSCRED learns the
  * child's process and ids, never sandlock's. Returns 0 with *o filled, or
  * -errno when the deputy could not send (-ETOOMANYREFS: more descriptors
  * than a deputy keeps). */

@@ -598,7 +598,7 @@ static int connect_identified(struct connect_job *j)
     if (j->sock.domain != AF_UNIX)
         return host->run_as_child(j->h, connect_or_bind, j);
     int keep[2] = { j->sock.fd, j->hold };
-    return host->run_in_deputy(j->h, keep, 2, connect_or_bind, j, NULL, 0);
+    return host->deputy_connect(j->h, keep, 2, j->sock.fd, &j->ss, j->len);
 }
 
 static void connect_run(void *arg, sandlock_response *r)
@@ -1008,7 +1008,7 @@ SANDLOCK_PLUGIN_DEFINE(h)
      * (1.8). */
     if (!SANDLOCK_HOST_HAS(h, run_as_child) || !SANDLOCK_HOST_HAS(h, child_umask) ||
         !SANDLOCK_HOST_HAS(h, config_error) || !SANDLOCK_HOST_HAS(h, sockaddr_decode) ||
-        !SANDLOCK_HOST_HAS(h, run_in_deputy))
+        !SANDLOCK_HOST_HAS(h, deputy_connect) || !SANDLOCK_HOST_HAS(h, deputy_send))
         return NULL;
     return &netguard_plugin;
 }

@@ -268,6 +268,7 @@ chmod 755 "$T"
 . "$top_srcdir/tests/peercred.sh"
 peer_identity "$PROBE" "$T/cred.sock" "$unixrule" "$swapini"
 peer_identity_send "$PROBE" "$T/dcred.sock" "$unixrule" "$swapini"
+deputy_pool "$PROBE" "$T/cred.sock" "$swapini"
 
 # A multiprocessing Manager under the forkserver start method: the server
 # binds a unix path, tells its clients getsockname() (issue 21).
