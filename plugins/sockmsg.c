@@ -25,8 +25,10 @@ ssize_t out_msg_send(int sock, const struct out_msg *m, int flags)
     return sendmsg(sock, &mh, flags);
 }
 
-long out_msg_copy_data(const sandlock_host *host, sandlock_handle h, uint64_t iov_addr, size_t iovlen,
-                       const struct iovec *one, size_t room, struct out_msg *m)
+/* Copies the data of the iovecs; beyond `room` bytes: -EMSGSIZE, or
+ * (partial) the first room bytes only. */
+static long copy_data(const sandlock_host *host, sandlock_handle h, uint64_t iov_addr, size_t iovlen,
+                      const struct iovec *one, size_t room, int partial, struct out_msg *m)
 {
     if (iovlen > MAX_IOV)
         return -EMSGSIZE;
@@ -37,9 +39,14 @@ long out_msg_copy_data(const sandlock_host *host, sandlock_handle h, uint64_t io
     else if (iovlen && (n = host->mem_read(h, iov_addr, iov, iovlen * sizeof(iov[0]))) < 0)
         return n;
     size_t total = 0;
-    for (size_t i = 0; i < iovlen; i++)
-        if (iov[i].iov_len > room || (total += iov[i].iov_len) > room)
-            return -EMSGSIZE;
+    for (size_t i = 0; i < iovlen; i++) {
+        if (iov[i].iov_len > room - total) {
+            if (!partial)
+                return -EMSGSIZE;
+            iov[i].iov_len = room - total;
+        }
+        total += iov[i].iov_len;
+    }
     if (!(m->data = malloc(total ? total : 1)))
         return -ENOMEM;
     for (size_t i = 0, at = 0; i < iovlen; at += iov[i].iov_len, i++)
@@ -48,6 +55,18 @@ long out_msg_copy_data(const sandlock_host *host, sandlock_handle h, uint64_t io
             return n;
     m->len = total;
     return 0;
+}
+
+long out_msg_copy_data(const sandlock_host *host, sandlock_handle h, uint64_t iov_addr, size_t iovlen,
+                       const struct iovec *one, size_t room, struct out_msg *m)
+{
+    return copy_data(host, h, iov_addr, iovlen, one, room, 0, m);
+}
+
+long out_msg_copy_prefix(const sandlock_host *host, sandlock_handle h, uint64_t iov_addr, size_t iovlen,
+                         const struct iovec *one, size_t room, struct out_msg *m)
+{
+    return copy_data(host, h, iov_addr, iovlen, one, room, 1, m);
 }
 
 /* The most descriptors a deputy keeps (host ABI 1.8). */

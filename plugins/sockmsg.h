@@ -39,6 +39,11 @@ void out_msg_free(struct out_msg *m);
 long out_msg_copy_data(const sandlock_host *host, sandlock_handle h, uint64_t iov_addr, size_t iovlen,
                        const struct iovec *one, size_t room, struct out_msg *m);
 
+/* The same for a stream socket, which may send less than it is given:
+ * beyond `room` bytes only the first `room` are copied (a short send). */
+long out_msg_copy_prefix(const sandlock_host *host, sandlock_handle h, uint64_t iov_addr, size_t iovlen,
+                         const struct iovec *one, size_t room, struct out_msg *m);
+
 /* sendmsg(2) of m on sock with flags: the byte count, or -1 with errno. */
 ssize_t out_msg_send(int sock, const struct out_msg *m, int flags);
 
