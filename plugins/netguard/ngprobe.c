@@ -49,6 +49,10 @@
  *                                        "dropped U D" (after setresuid to
  *                                        nobody: the peer's uid, and whether
  *                                        another process connected)
+ *   sigpipe [nosignal]                   sendmsg() on a unix stream socket
+ *                                        whose peer is closed: the kernel
+ *                                        raises SIGPIPE (the process dies)
+ *                                        unless MSG_NOSIGNAL ("err EPIPE")
  *   swaprace PORT N                      up to N UDP connects of one
  *                                        descriptor number to 127.0.0.1:PORT
  *                                        while another thread dup2()s a unix
@@ -690,6 +694,21 @@ static int deputies(const char *path)
     return 0;
 }
 
+static int sigpipe_probe(int nosignal)
+{
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+        return fail();
+    close(sv[1]);
+    signal(SIGPIPE, SIG_DFL);
+    struct iovec iov = { "x", 1 };
+    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+    if (sendmsg(sv[0], &mh, nosignal ? MSG_NOSIGNAL : 0) < 0)
+        return fail();
+    printf("ok sent\n");
+    return 0;
+}
+
 static int swap_fd = 100, swap_unix, swap_udp, swap_unix_type = SOCK_DGRAM;
 
 /* Puts the unix and the UDP socket under swap_fd in turn. */
@@ -762,6 +781,8 @@ int main(int argc, char **argv)
         return fdpass(argv[2]);
     if (argc == 5 && !strcmp(argv[1], "sendas"))
         return sendas((uid_t)atoi(argv[2]), argv[3], argv[4]);
+    if (argc >= 2 && !strcmp(argv[1], "sigpipe"))
+        return sigpipe_probe(argc > 2);
     if (argc == 3 && !strcmp(argv[1], "deputies"))
         return deputies(argv[2]);
     if (argc == 6 && !strcmp(argv[1], "connectas"))

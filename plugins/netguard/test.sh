@@ -260,6 +260,13 @@ is "a descriptor swapped after the check never reaches a denied address" "$out" 
 run_sandlock run -c "$swapini" -- "$PROBE" swapsend "$UA" 20000
 is "a stream socket's send swapped after the check never reaches a denied address" "$out" "never"
 
+# A stream send netguard performs raises SIGPIPE where the kernel's own
+# would (the child dies of it: 128 + 13), not with MSG_NOSIGNAL.
+run_sandlock run -c "$swapini" -- "$PROBE" sigpipe
+is "a performed stream send to a closed peer raises SIGPIPE" "$rc:$out" "141:"
+run_sandlock run -c "$swapini" -- "$PROBE" sigpipe nosignal
+is "with MSG_NOSIGNAL it fails with EPIPE only" "$rc:$out" "1:err EPIPE"
+
 # A unix connect netguard performs (with unix rules: the path is checked;
 # without: the default configuration) carries the child's identity.
 unixrule=$(write_ini unixrule <<EOF
