@@ -3,6 +3,7 @@
 #include "config.h"
 #include "ctx.h"
 #include "denial.h"
+#include "deputy.h"
 #include "hostview.h"
 #include "log.h"
 #include "masks.h"
@@ -515,6 +516,7 @@ int sandlock_ctx_wait(sandlock_ctx *ctx)
     sl_here = &ctx->here;
     int code = sl_sandbox_wait(ctx->sandbox, ctx->argv[0]);
     sl_supervisor_stop(ctx->sup);
+    sl_deputy_close_run(sl_sandbox_id(ctx->sandbox));
     sl_denials_flush(&ctx->plugins);
     snapshot(ctx);
     sl_filter_free(&ctx->filter);

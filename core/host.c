@@ -172,12 +172,18 @@ static int host_stat_path(sandlock_handle h, const char *path, struct stat *st, 
     AS_SANDLOCK(int, sl_stat_path(h, path, st, flags));
 }
 
-/* 1.8: the deputy forks from sandlock's own credentials, also when called
+/* 1.8: a deputy is made from sandlock's own credentials, also when called
  * inside run_as_child (it takes the child's itself). */
-static int host_run_in_deputy(sandlock_handle h, const int *keep, size_t nkeep, int (*fn)(void *arg), void *arg,
-                              void *out, size_t outlen)
+static int host_deputy_connect(sandlock_handle h, const int *keep, size_t nkeep, int sock, const void *addr,
+                               uint32_t len)
 {
-    AS_SANDLOCK(int, sl_deputy_run(h, keep, nkeep, fn, arg, out, outlen));
+    AS_SANDLOCK(int, sl_deputy_connect(h, keep, nkeep, sock, addr, len));
+}
+
+static long host_deputy_send(sandlock_handle h, const int *keep, size_t nkeep, int sock,
+                             const sandlock_deputy_msg *msgs, size_t n, int flags, unsigned *sent, int *err)
+{
+    AS_SANDLOCK(long, sl_deputy_send(h, keep, nkeep, sock, msgs, n, flags, sent, err));
 }
 
 static ssize_t host_child_root(sandlock_handle h, char *buf, size_t size)
@@ -285,7 +291,8 @@ const sandlock_host sl_host_table = {
     .symlink_path = host_symlink_path,
     .stat_path = host_stat_path,
     /* 1.8: calls whose peer learns who made them */
-    .run_in_deputy = host_run_in_deputy,
+    .deputy_connect = host_deputy_connect,
+    .deputy_send = host_deputy_send,
     /* 1.8: the child's root */
     .child_root = host_child_root,
 };

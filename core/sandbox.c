@@ -87,6 +87,7 @@ struct sl_sandbox {
     int adopted;           /* sl_sandbox_adopt: a container's init, not our child */
     sigset_t ignored;      /* forwarded signals sandlock was started ignoring */
     int whole_process;     /* the only sandbox of the process (the sandlock program) */
+    unsigned long id;      /* sl_sandbox_id: unique in the process */
     pthread_mutex_t lock;  /* a kill's walk of the stub's tree against its reaping */
     struct handshake local_page;
 };
@@ -1371,8 +1372,15 @@ struct sl_sandbox *sl_sandbox_new(int whole_process)
     sb->stub_pidfd = -1;
     sb->parent_pidfd = -1;
     sb->whole_process = whole_process;
+    static atomic_ulong last_id;
+    sb->id = atomic_fetch_add(&last_id, 1) + 1;
     pthread_mutex_init(&sb->lock, NULL);
     return sb;
+}
+
+unsigned long sl_sandbox_id(const struct sl_sandbox *sb)
+{
+    return sb ? sb->id : 0;
 }
 
 void sl_sandbox_free(struct sl_sandbox *sb)

@@ -111,6 +111,10 @@ int sl_sandbox_has_pidns(const struct sl_sandbox *sb);
  * sandbox has no PID namespace or is an adopted container. */
 int sl_sandbox_ns_pidfd(const struct sl_sandbox *sb, int *flags);
 
+/* A number naming the sandbox, never another of the process (from 1); 0
+ * for NULL. */
+unsigned long sl_sandbox_id(const struct sl_sandbox *sb);
+
 /* With a PID namespace: waits up to timeout_ms until the whole sandbox is
  * gone (after sl_sandbox_kill). Returns 0 when it is, -1 otherwise. */
 int sl_sandbox_wait_gone(const struct sl_sandbox *sb, int timeout_ms);

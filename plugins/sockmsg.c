@@ -25,8 +25,10 @@ ssize_t out_msg_send(int sock, const struct out_msg *m, int flags)
     return sendmsg(sock, &mh, flags);
 }
 
-long out_msg_copy_data(const sandlock_host *host, sandlock_handle h, uint64_t iov_addr, size_t iovlen,
-                       const struct iovec *one, size_t room, struct out_msg *m)
+/* Copies the data of the iovecs; beyond `room` bytes: -EMSGSIZE, or
+ * (partial) the first room bytes only. */
+static long copy_data(const sandlock_host *host, sandlock_handle h, uint64_t iov_addr, size_t iovlen,
+                      const struct iovec *one, size_t room, int partial, struct out_msg *m)
 {
     if (iovlen > MAX_IOV)
         return -EMSGSIZE;
@@ -37,9 +39,14 @@ long out_msg_copy_data(const sandlock_host *host, sandlock_handle h, uint64_t io
     else if (iovlen && (n = host->mem_read(h, iov_addr, iov, iovlen * sizeof(iov[0]))) < 0)
         return n;
     size_t total = 0;
-    for (size_t i = 0; i < iovlen; i++)
-        if (iov[i].iov_len > room || (total += iov[i].iov_len) > room)
-            return -EMSGSIZE;
+    for (size_t i = 0; i < iovlen; i++) {
+        if (iov[i].iov_len > room - total) {
+            if (!partial)
+                return -EMSGSIZE;
+            iov[i].iov_len = room - total;
+        }
+        total += iov[i].iov_len;
+    }
     if (!(m->data = malloc(total ? total : 1)))
         return -ENOMEM;
     for (size_t i = 0, at = 0; i < iovlen; at += iov[i].iov_len, i++)
@@ -50,29 +57,16 @@ long out_msg_copy_data(const sandlock_host *host, sandlock_handle h, uint64_t io
     return 0;
 }
 
-/* What the deputy runs: the sends, each result into the outcome. */
-struct deputy_sends {
-    int sock, flags;
-    const struct out_msg *msg;
-    size_t from, n;
-    struct out_msg_outcome *o;
-};
-
-static int send_in_deputy(void *arg)
+long out_msg_copy_data(const sandlock_host *host, sandlock_handle h, uint64_t iov_addr, size_t iovlen,
+                       const struct iovec *one, size_t room, struct out_msg *m)
 {
-    const struct deputy_sends *d = arg;
-    size_t i = d->from;
-    d->o->err = 0;
-    for (; i < d->n; i++) {
-        ssize_t sent = out_msg_send(d->sock, &d->msg[i], d->flags);
-        if (sent < 0) {
-            d->o->err = errno;
-            break;
-        }
-        d->o->len[i] = (unsigned)sent;
-    }
-    d->o->done = i;
-    return 0;
+    return copy_data(host, h, iov_addr, iovlen, one, room, 0, m);
+}
+
+long out_msg_copy_prefix(const sandlock_host *host, sandlock_handle h, uint64_t iov_addr, size_t iovlen,
+                         const struct iovec *one, size_t room, struct out_msg *m)
+{
+    return copy_data(host, h, iov_addr, iovlen, one, room, 1, m);
 }
 
 /* The most descriptors a deputy keeps (host ABI 1.8). */
@@ -84,23 +78,35 @@ int out_msg_send_deputy(const sandlock_host *host, sandlock_handle h, int sock, 
     if (n > MAX_MMSG || from > n)
         return -EINVAL;
     int *keep = malloc(DEPUTY_MAX_KEEP * sizeof(int));
-    if (!keep)
-        return -ENOMEM;
+    sandlock_deputy_msg *m = calloc(n - from + 1, sizeof(*m));
+    int rc = keep && m ? 0 : -ENOMEM;
     size_t nkeep = 0;
-    keep[nkeep++] = sock;
-    for (size_t i = from; i < n; i++) {
+    if (keep)
+        keep[nkeep++] = sock;
+    for (size_t i = from; !rc && i < n; i++) {
         if (nkeep + 1 + (size_t)msg[i].nfds > DEPUTY_MAX_KEEP) {
-            free(keep);
-            return -ETOOMANYREFS;
+            rc = -ETOOMANYREFS;
+            break;
         }
         keep[nkeep++] = msg[i].hold;
         for (int k = 0; k < msg[i].nfds; k++)
             keep[nkeep++] = msg[i].fds[k];
+        m[i - from] = (sandlock_deputy_msg){
+            .name = msg[i].namelen ? (const void *)&msg[i].name : NULL, .namelen = msg[i].namelen,
+            .control = msg[i].controllen ? msg[i].control : NULL, .controllen = (uint32_t)msg[i].controllen,
+            .data = msg[i].data, .len = msg[i].len };
     }
-    struct deputy_sends d = { sock, flags, msg, from, n, o };
-    int rc = host->run_in_deputy(h, keep, nkeep, send_in_deputy, &d, o, sizeof(*o));
+    if (!rc) {
+        int err = 0;
+        long done = host->deputy_send(h, keep, nkeep, sock, m, n - from, flags, o->len + from, &err);
+        if (done < 0) {
+            rc = (int)done;
+        } else {
+            o->done = from + (size_t)done;
+            o->err = err;
+        }
+    }
     free(keep);
-    if (rc == 0 && (o->done < from || o->done > n))
-        rc = -EIO;                 /* (the child cannot write the outcome) */
+    free(m);
     return rc;
 }

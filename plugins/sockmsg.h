@@ -39,6 +39,11 @@ void out_msg_free(struct out_msg *m);
 long out_msg_copy_data(const sandlock_host *host, sandlock_handle h, uint64_t iov_addr, size_t iovlen,
                        const struct iovec *one, size_t room, struct out_msg *m);
 
+/* The same for a stream socket, which may send less than it is given:
+ * beyond `room` bytes only the first `room` are copied (a short send). */
+long out_msg_copy_prefix(const sandlock_host *host, sandlock_handle h, uint64_t iov_addr, size_t iovlen,
+                         const struct iovec *one, size_t room, struct out_msg *m);
+
 /* sendmsg(2) of m on sock with flags: the byte count, or -1 with errno. */
 ssize_t out_msg_send(int sock, const struct out_msg *m, int flags);
 
@@ -51,7 +56,7 @@ struct out_msg_outcome {
 
 /* Sends msg[from..n) in order on sock with flags, stopping at the first
  * error, from a deputy of the sandbox with the child's identity (host ABI
- * 1.8, run_in_deputy): a unix receiver with SO_PASSCRED learns the
+ * 1.8, deputy_send): a unix receiver with SO_PASSCRED learns the
  * child's process and ids, never sandlock's. Returns 0 with *o filled, or
  * -errno when the deputy could not send (-ETOOMANYREFS: more descriptors
  * than a deputy keeps). */

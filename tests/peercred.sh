@@ -87,3 +87,34 @@ peer_checks() {
         done
     done
 }
+
+# deputy_pool NGPROBE SOCK CONFIG: the deputy that makes a child's connects
+# is kept for its next ones (the peer sees one pid), and whatever the child
+# does to it -- SIGKILL, SIGSTOP -- fails or delays its own call only: the
+# next connect works from another deputy. A root child that drops to
+# nobody gets a deputy with nobody's identity. As root, and as nobody with
+# and without a PID namespace (SOCK is an `ngprobe serve unixcred`
+# listener, CONFIG makes the plugin perform the connect).
+deputy_pool() {
+    pool_probe=$1 pool_sock=$2 pool_cfg=$3
+    modes=root
+    if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+        modes="root userns nopidns"
+        chmod 644 "$pool_cfg"
+    else
+        echo "# SKIP the deputy pool as nobody: needs root and setpriv"
+    fi
+    for m in $modes; do
+        set --
+        case $m in
+        userns) set -- env -u SANDLOCK_USERNS setpriv --reuid=nobody --regid=nogroup --clear-groups ;;
+        nopidns) set -- env SANDLOCK_USERNS=no setpriv --reuid=nobody --regid=nogroup --clear-groups ;;
+        esac
+        out=$("$@" timeout "$EVENT_TIMEOUT" "$SANDLOCK" run -c "$pool_cfg" -- "$pool_probe" deputies "$pool_sock" \
+              2>"$TEST_TMP/stderr" </dev/null)
+        want='^reused 1 replaced 1 stopped (ok|EINTR) after ok$'
+        [ "$m" = root ] && [ "$(id -u)" -eq 0 ] && want='^reused 1 replaced 1 stopped (ok|EINTR) after ok dropped 65534 1$'
+        like "deputy pool, $m, $(basename "$pool_cfg"): one deputy serves the connects; killed or stopped, the next connect works from another" \
+            "$out" "$want"
+    done
+}

@@ -761,7 +761,7 @@ SANDLOCK_PLUGIN_DEFINE(h)
      * arguments and socket addresses (1.8). */
     if (!SANDLOCK_HOST_HAS(h, run_as_child) || !SANDLOCK_HOST_HAS(h, child_umask) ||
         !SANDLOCK_HOST_HAS(h, config_error) || !SANDLOCK_HOST_HAS(h, syscall_paths) ||
-        !SANDLOCK_HOST_HAS(h, sockaddr_decode) || !SANDLOCK_HOST_HAS(h, run_in_deputy))
+        !SANDLOCK_HOST_HAS(h, sockaddr_decode) || !SANDLOCK_HOST_HAS(h, deputy_connect) || !SANDLOCK_HOST_HAS(h, deputy_send))
         return NULL;
     return &fsdeny_plugin;
 }

@@ -72,7 +72,7 @@ static long sock_call(void *arg)
     if (!a->identified)
         return sock_syscall(a);
     int keep[2] = { a->sock, a->hold };
-    return a->host->run_in_deputy(a->h, keep, 2, sock_syscall, a, NULL, 0);
+    return a->host->deputy_connect(a->h, keep, 2, a->sock, &a->ss, a->len);
 }
 
 static void sock_release(void *arg)

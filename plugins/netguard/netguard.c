@@ -67,9 +67,24 @@ struct netguard_state {
 
 static const sandlock_host *host;
 
+/* Every call of these; sendto only with an address (sendto_rule). */
 static const char *const netguard_names[] = {
-    "connect", "bind", "sendto", "sendmsg", "sendmmsg", NULL,
+    "connect", "bind", "sendmsg", "sendmmsg", NULL,
 };
+
+/* A sendto without an address (dest_addr NULL: a register, not the
+ * child's memory) names no destination: the kernel sends to the socket's
+ * peer, judged at its connect. Only the others are trapped. */
+static int declare_sendto_rule(const sandlock_host *h, const sandlock_config *cfg, char *errbuf)
+{
+    sandlock_syscall_rule rule = { .abi_version = SANDLOCK_ABI_VERSION, .struct_size = sizeof(rule),
+                                   .syscall = "sendto", .verdict = SANDLOCK_RULE_HANDLE, .ncmp = 1,
+                                   .cmp = { { .arg = 4, .op = SANDLOCK_CMP_NE, .value = 0 } } };
+    int rc = h->add_syscall_rule(cfg, &rule);
+    if (rc)
+        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "cannot declare its sendto rule: %s", strerror(-rc));
+    return rc ? -1 : 0;
+}
 
 /* Releases an instance. */
 static void netguard_fini(void *state)
@@ -139,7 +154,7 @@ static int netguard_init(const sandlock_host *h, const sandlock_config *cfg, voi
             goto fail;
         }
     }
-    if (netguard_families_declare(h, cfg, errbuf))
+    if (netguard_families_declare(h, cfg, errbuf) || declare_sendto_rule(h, cfg, errbuf))
         goto fail;
     *state = st;
     return SANDLOCK_OK;
@@ -598,7 +613,7 @@ static int connect_identified(struct connect_job *j)
     if (j->sock.domain != AF_UNIX)
         return host->run_as_child(j->h, connect_or_bind, j);
     int keep[2] = { j->sock.fd, j->hold };
-    return host->run_in_deputy(j->h, keep, 2, connect_or_bind, j, NULL, 0);
+    return host->deputy_connect(j->h, keep, 2, j->sock.fd, &j->ss, j->len);
 }
 
 static void connect_run(void *arg, sandlock_response *r)
@@ -701,6 +716,8 @@ struct send_job {
     size_t n, done;
     long first_rc;                 /* sendto/sendmsg: the byte count */
     int by_deputy;                 /* sent by a deputy (send_by_deputy) */
+    int sigpipe;                   /* the child's flags lack MSG_NOSIGNAL */
+    uint32_t tid;                  /* the trapped thread */
 };
 
 static void send_release(void *arg)
@@ -733,17 +750,35 @@ static int control_allowed(const struct cmsghdr *c)
     return 0;
 }
 
+/* Does a send on socket s go where its address says? Stream sockets
+ * ignore the address (TCP uses one only for MSG_FASTOPEN, refused), so
+ * do unix seqpacket sockets; netlink and AF_ALG are not netguard's. */
+static int send_judged(const struct child_socket *s)
+{
+    if (s->domain == AF_UNIX)
+        return s->type == SOCK_DGRAM;
+    return (s->domain == AF_INET || s->domain == AF_INET6) && s->type != SOCK_STREAM;
+}
+
 /* Copies one message of the child (name, the data of the iovec array
  * at iov_addr with iovlen entries -- or, when `one` is set, of that one
- * buffer -- and control) into m, decides its destination and
- * rewrites what it must. Returns 1 ready, 0 denied, -errno. */
+ * buffer -- and control) into m; where the socket goes by the address
+ * (send_judged) decides its destination and rewrites what it must, else
+ * keeps the name as given (the kernel ignores it, or refuses it as it
+ * would the child's). Returns 1 ready, 0 denied, -errno. */
 static int gather(struct netguard_state *st, const sandlock_event *ev, const struct child_socket *s,
                   uint64_t name, uint64_t namelen, uint64_t iov_addr, size_t iovlen,
                   const struct iovec *one, uint64_t control, size_t controllen, struct out_msg *m)
 {
     m->hold = -1;
     int rc = 1;
-    if (name && namelen) {
+    if (name && namelen && !send_judged(s)) {
+        rc = copy_address(ev->handle, name, namelen, &m->name);
+        if (rc)
+            return rc;
+        m->namelen = (socklen_t)namelen;
+        rc = 1;
+    } else if (name && namelen) {
         struct unix_target *t = malloc(sizeof(*t));
         int port;
         rc = copy_address(ev->handle, name, namelen, &m->name);
@@ -758,7 +793,9 @@ static int gather(struct netguard_state *st, const sandlock_event *ev, const str
         if (rc <= 0)
             return rc;
     }
-    long copied = out_msg_copy_data(host, ev->handle, iov_addr, iovlen, one, MAX_DATAGRAM, m);
+    long copied = s->type == SOCK_STREAM
+                      ? out_msg_copy_prefix(host, ev->handle, iov_addr, iovlen, one, MAX_DATAGRAM, m)
+                      : out_msg_copy_data(host, ev->handle, iov_addr, iovlen, one, MAX_DATAGRAM, m);
     if (copied < 0)
         return (int)copied;
     if (controllen > MAX_CONTROL)
@@ -861,9 +898,13 @@ static int send_some(struct send_job *j, int dontwait)
     return -host->run_as_child(j->handle, run_send, &c);
 }
 
-/* The answer once sending stopped with `err` (0: all sent). */
+/* The answer once sending stopped with `err` (0: all sent). A send on a
+ * stream whose peer is gone raises SIGPIPE in the sending thread, as the
+ * kernel's own does (the copies were sent with MSG_NOSIGNAL). */
 static void send_answer(struct send_job *j, int err, sandlock_response *r)
 {
+    if (err == EPIPE && j->sigpipe && j->sock.type == SOCK_STREAM && host->pending(j->handle))
+        syscall(SYS_tkill, (pid_t)j->tid, SIGPIPE);
     if (j->is_mmsg && j->done > 0)
         sandlock_respond_return(r, (int64_t)j->done);
     else if (err)
@@ -878,23 +919,14 @@ static void send_run(void *arg, sandlock_response *r)
     send_answer(j, send_some(j, 0), r);
 }
 
-/* Does a send on socket s continue in the kernel? Stream sockets ignore
- * the address (TCP uses one only for MSG_FASTOPEN), so do unix seqpacket
- * sockets; families other than IPv4, IPv6 and unix are not netguard's. */
-static int send_continues(const struct child_socket *s)
-{
-    if (s->domain != AF_INET && s->domain != AF_INET6 && s->domain != AF_UNIX)
-        return 1;
-    if (s->domain == AF_UNIX)
-        return s->type == SOCK_STREAM || s->type == SOCK_SEQPACKET;
-    return s->type == SOCK_STREAM && (s->protocol == IPPROTO_TCP || s->protocol == IPPROTO_MPTCP);
-}
-
 /* sendto, sendmsg, sendmmsg. A sendto without an address continues (its
- * registers cannot change); so does a send on a socket that ignores
- * addresses. Every other send is copied, decided and performed by
- * sandlock, without waiting; one that would block on a blocking socket
- * continues on an executor thread. */
+ * registers cannot change; sendto_rule does not even trap it). Every other
+ * send is copied, decided (send_judged) and performed on the copies --
+ * never continued: the child could swap the descriptor or rewrite its
+ * message after the decision -- by sandlock with the child's credentials,
+ * or by a deputy for a socket whose receiver may learn the sender
+ * (unix: SCM_CREDENTIALS; netlink); without waiting, one that would block
+ * on a blocking socket then on an executor thread. */
 static int handle_send(struct netguard_state *st, const sandlock_event *ev, sandlock_response *r)
 {
     const char *name = ev->syscall_name;
@@ -914,17 +946,16 @@ static int handle_send(struct netguard_state *st, const sandlock_event *ev, sand
         return answer_error(r, -rc);
     }
     int flags = (int)(is_sendto || is_mmsg ? ev->args[3] : ev->args[2]);
-    if (send_continues(&j->sock)) {
-        int fastopen = j->sock.domain != AF_UNIX && (flags & MSG_FASTOPEN);
+    if ((j->sock.domain == AF_INET || j->sock.domain == AF_INET6) && j->sock.type == SOCK_STREAM &&
+        (flags & MSG_FASTOPEN)) {
         send_release(j);
-        if (fastopen)
-            sandlock_respond_errno(r, EOPNOTSUPP);   /* as with TCP Fast Open off */
-        else
-            sandlock_respond_continue(r);
+        sandlock_respond_errno(r, EOPNOTSUPP);   /* as with TCP Fast Open off */
         return SANDLOCK_OK;
     }
     j->flags = flags | MSG_NOSIGNAL;
-    j->by_deputy = j->sock.domain == AF_UNIX;
+    j->sigpipe = !(flags & MSG_NOSIGNAL);
+    j->tid = ev->pid;
+    j->by_deputy = j->sock.domain != AF_INET && j->sock.domain != AF_INET6;
     size_t n = is_mmsg ? (ev->args[2] > MAX_MMSG ? MAX_MMSG : (size_t)ev->args[2]) : 1;
     j->msg = calloc(n ? n : 1, sizeof(*j->msg));
     struct mmsghdr *v = calloc(n ? n : 1, sizeof(*v));
@@ -1008,7 +1039,7 @@ SANDLOCK_PLUGIN_DEFINE(h)
      * (1.8). */
     if (!SANDLOCK_HOST_HAS(h, run_as_child) || !SANDLOCK_HOST_HAS(h, child_umask) ||
         !SANDLOCK_HOST_HAS(h, config_error) || !SANDLOCK_HOST_HAS(h, sockaddr_decode) ||
-        !SANDLOCK_HOST_HAS(h, run_in_deputy))
+        !SANDLOCK_HOST_HAS(h, deputy_connect) || !SANDLOCK_HOST_HAS(h, deputy_send))
         return NULL;
     return &netguard_plugin;
 }

@@ -36,6 +36,23 @@
  *                                        environment, not dumpable first
  *   sendas UID METHOD PATH               send (as `send unixdgram`) after
  *                                        the same
+ *   deputies PATH                        connects to an `serve unixcred`
+ *                                        listener again and again, learning
+ *                                        the connecting process (the
+ *                                        deputy): "reused R" (two connects,
+ *                                        one deputy), "replaced P" (after
+ *                                        SIGKILL of it the next works from
+ *                                        another), "stopped S" (a connect
+ *                                        once it was SIGSTOPped: "ok" or
+ *                                        "EINTR", never a hang), "after P"
+ *                                        (the next works); as root also
+ *                                        "dropped U D" (after setresuid to
+ *                                        nobody: the peer's uid, and whether
+ *                                        another process connected)
+ *   sigpipe [nosignal]                   sendmsg() on a unix stream socket
+ *                                        whose peer is closed: the kernel
+ *                                        raises SIGPIPE (the process dies)
+ *                                        unless MSG_NOSIGNAL ("err EPIPE")
  *   swaprace PORT N                      up to N UDP connects of one
  *                                        descriptor number to 127.0.0.1:PORT
  *                                        while another thread dup2()s a unix
@@ -62,6 +79,7 @@
  *   poke ADDR PORT                       send "end" to a UDP port */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -75,6 +93,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <grp.h>
@@ -566,6 +585,130 @@ static int bindrace(const char *good, const char *bad, const char *link, long n)
     return 0;
 }
 
+/* One connect to a `serve unixcred` listener: the peer's pid and uid, or
+ * -errno. */
+static int peer_of(const char *path, pid_t *pid, unsigned *uid)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+        int e = errno;
+        close(fd);
+        return -e;
+    }
+    char buf[96] = "";
+    ssize_t n = wait_for(fd, POLLIN) ? -1 : read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    buf[n > 0 ? n : 0] = '\0';
+    int p;
+    if (sscanf(buf, "pid %d uid %u", &p, uid) != 2)
+        return -EPROTO;
+    *pid = (pid_t)p;
+    return 0;
+}
+
+static const char *outcome(int rc)
+{
+    return rc == 0 ? "ok" : strerrorname_np(-rc);
+}
+
+/* The deputy whose pid a peer saw, as this process names it: the same
+ * pid without a PID namespace of the sandbox; in one (our parent is its
+ * PID 1) the peer saw a pid of its own namespace, so the deputy is found
+ * as the process whose parent is outside (PPid 0) other than PID 1. */
+static pid_t deputy_here(pid_t peer)
+{
+    if (getppid() != 1)
+        return peer;
+    pid_t found = -1;
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        int pid = atoi(e->d_name), ppid = -1;
+        char file[64], line[256];
+        if (pid <= 1)
+            continue;
+        snprintf(file, sizeof(file), "/proc/%d/status", pid);
+        FILE *f = fopen(file, "r");
+        while (f && fgets(line, sizeof(line), f))
+            if (sscanf(line, "PPid: %d", &ppid) == 1)
+                break;
+        if (f)
+            fclose(f);
+        if (ppid == 0)
+            found = pid;
+    }
+    if (d)
+        closedir(d);
+    return found;
+}
+
+/* Waits until process pid is gone (reaped). */
+static void wait_gone(pid_t pid)
+{
+    char dir[32];
+    snprintf(dir, sizeof(dir), "/proc/%d", (int)pid);
+    struct stat sb;
+    for (int i = 0; i < 2000 && stat(dir, &sb) == 0; i++)
+        usleep(5000);
+}
+
+static int deputies(const char *path)
+{
+    pid_t a, b, c, d;
+    unsigned uid;
+    int rc = peer_of(path, &a, &uid);
+    if (!rc)
+        rc = peer_of(path, &b, &uid);
+    if (rc) {
+        errno = -rc;
+        return fail();
+    }
+    printf("reused %d", a == b);
+    pid_t here = deputy_here(a);
+    kill(here, SIGKILL);
+    wait_gone(here);
+    rc = peer_of(path, &c, &uid);
+    printf(" replaced %s", rc ? outcome(rc) : c != a ? "1" : "0");
+    here = deputy_here(c);
+    kill(here, SIGSTOP);
+    rc = peer_of(path, &d, &uid);
+    printf(" stopped %s", outcome(rc));
+    kill(here, SIGCONT);
+    rc = peer_of(path, &d, &uid);
+    printf(" after %s", outcome(rc));
+    if (geteuid() == 0) {
+        pid_t e;
+        if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+            return fail();
+        rc = peer_of(path, &e, &uid);
+        if (rc)
+            printf(" dropped %s", outcome(rc));
+        else
+            printf(" dropped %u %d", uid, e != d);
+    }
+    printf("\n");
+    return 0;
+}
+
+static int sigpipe_probe(int nosignal)
+{
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+        return fail();
+    close(sv[1]);
+    signal(SIGPIPE, SIG_DFL);
+    struct iovec iov = { "x", 1 };
+    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+    if (sendmsg(sv[0], &mh, nosignal ? MSG_NOSIGNAL : 0) < 0)
+        return fail();
+    printf("ok sent\n");
+    return 0;
+}
+
 static int swap_fd = 100, swap_unix, swap_udp, swap_unix_type = SOCK_DGRAM;
 
 /* Puts the unix and the UDP socket under swap_fd in turn. */
@@ -638,6 +781,10 @@ int main(int argc, char **argv)
         return fdpass(argv[2]);
     if (argc == 5 && !strcmp(argv[1], "sendas"))
         return sendas((uid_t)atoi(argv[2]), argv[3], argv[4]);
+    if (argc >= 2 && !strcmp(argv[1], "sigpipe"))
+        return sigpipe_probe(argc > 2);
+    if (argc == 3 && !strcmp(argv[1], "deputies"))
+        return deputies(argv[2]);
     if (argc == 6 && !strcmp(argv[1], "connectas"))
         return connectas((uid_t)atoi(argv[2]), argv[3], argv[4], atoi(argv[5]));
     if (argc == 6 && !strcmp(argv[1], "bindas"))

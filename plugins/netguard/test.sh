@@ -86,6 +86,11 @@ for how in sendto sendmsg sendmmsg connected; do
     probe send udp4 $how 127.0.0.1 "$UA"; is "UDP $how to a denied port" "$out" "err EHOSTUNREACH"
     probe send udp4 $how 127.0.0.1 "$UB"; is "UDP $how to an allowed port gets the answer" "$out" "ok pong"
 done
+# send(2) on a connected socket is a sendto without an address: its
+# destination is the peer judged at connect, and it is not even trapped.
+run_sandlock run --stats -c "$ini" -- "$PROBE" send udp4 connected 127.0.0.1 "$UB"
+is "send(2) on a connected UDP socket" "$out" "ok pong"
+unlike "a sendto without an address is not trapped (no sendto notification)" "$err" "sendto +[1-9]"
 probe send udp6 sendto ::1 "$U6";       is "UDP over IPv6" "$out" "ok pong"
 probe send unixdgram sendto "$T/deny-d.sock" 0; is "datagram to a denied unix path" "$out" "err EHOSTUNREACH"
 probe send unixdgram sendto "$T/d.sock" 0;      is "datagram to an allowed unix path" "$out" "ok sent"
@@ -250,10 +255,17 @@ run_sandlock run -c "$swapini" -- "$PROBE" swaprace "$UA" 20000
 is "a descriptor swapped after the check never reaches a denied address" "$out" "never"
 # The same with a send: a sendmsg() naming the denied port on a descriptor
 # number that is a unix stream socket at the check (stream sockets ignore
-# addresses: the send continues) and a UDP socket when the kernel sends.
+# addresses) and a UDP socket when the kernel would send: netguard sends
+# the copies it judged, on its copy of the stream socket.
 run_sandlock run -c "$swapini" -- "$PROBE" swapsend "$UA" 20000
-todo "a stream socket's send swapped after the check never reaches a denied address" "$out" "never" \
-    "known limit: a stream socket's send continues (sandlock-netguard(7))"
+is "a stream socket's send swapped after the check never reaches a denied address" "$out" "never"
+
+# A stream send netguard performs raises SIGPIPE where the kernel's own
+# would (the child dies of it: 128 + 13), not with MSG_NOSIGNAL.
+run_sandlock run -c "$swapini" -- "$PROBE" sigpipe
+is "a performed stream send to a closed peer raises SIGPIPE" "$rc:$out" "141:"
+run_sandlock run -c "$swapini" -- "$PROBE" sigpipe nosignal
+is "with MSG_NOSIGNAL it fails with EPIPE only" "$rc:$out" "1:err EPIPE"
 
 # A unix connect netguard performs (with unix rules: the path is checked;
 # without: the default configuration) carries the child's identity.
@@ -268,6 +280,7 @@ chmod 755 "$T"
 . "$top_srcdir/tests/peercred.sh"
 peer_identity "$PROBE" "$T/cred.sock" "$unixrule" "$swapini"
 peer_identity_send "$PROBE" "$T/dcred.sock" "$unixrule" "$swapini"
+deputy_pool "$PROBE" "$T/cred.sock" "$swapini"
 
 # A multiprocessing Manager under the forkserver start method: the server
 # binds a unix path, tells its clients getsockname() (issue 21).

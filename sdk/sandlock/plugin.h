@@ -615,6 +615,17 @@ typedef struct sandlock_sockaddr {
     char name[112];        /* UNIX_PATH, UNIX_ABSTRACT, NUL-terminated */
 } sandlock_sockaddr;
 
+/* 1.8: one message a deputy sends for the child (host->deputy_send): the
+ * sendmsg(2) of name, data and control as given (one iovec). */
+typedef struct sandlock_deputy_msg {
+    const void *name;      /* NULL: none */
+    uint32_t namelen;
+    uint32_t controllen;
+    const void *control;   /* NULL: none */
+    const void *data;
+    size_t len;
+} sandlock_deputy_msg;
+
 /* ------------------------------------------------------------------------
  * The host table, passed to the entry point. Valid for the whole life of
  * the plugin (until the host dlclose()s it after the last fini()).
@@ -1119,34 +1130,41 @@ typedef struct sandlock_host {
     int (*symlink_path)(sandlock_handle h, const char *target, const char *path);
     int (*stat_path)(sandlock_handle h, const char *path, struct stat *st, int flags);
 
-    /* 1.8: calls whose peer learns who made them.
-     * run_in_deputy: runs fn(arg) in a deputy -- a process forked for this
-     *   one call that lives in the sandbox's user, PID and mount namespaces
-     *   with exactly the credentials of the thread `h` names (uids, gids,
-     *   groups, capabilities, as they are now), is not dumpable and holds
-     *   only the descriptors keep[0..nkeep) (same numbers; at most 512) --
-     *   and returns fn's result. fn runs in a copy of the plugin's memory:
-     *   what it stores is lost, except the outlen bytes at `out` (at most
-     *   65536), which are copied back. For a call whose peer learns who
-     *   made it: a unix connect (SO_PEERCRED), a unix send (SCM_CREDENTIALS
-     *   of a receiver with SO_PASSCRED); the peer then sees a process of
-     *   the sandbox and the child's ids, never sandlock. Put into fn only
-     *   system calls on the kept descriptors and plain memory work: no
-     *   host service, no allocation, no lock, no stdio. The calling thread
-     *   waits for the result; a signal without SA_RESTART interrupts the
-     *   wait, and if the notification is then gone the deputy is killed
-     *   and -EINTR returned. Without a PID namespace of the sandbox (an
-     *   unprivileged user who may not make one) the deputy is a forked
-     *   process with those credentials, in sandlock's namespaces (which
-     *   are then the child's). Returns fn's result, or -errno without
-     *   running it: -ESRCH (the notification is gone), -EPERM (the deputy
-     *   could not enter the namespaces or take the credentials; logged),
-     *   -EAGAIN (no process could be made; logged), -EINVAL. It may be
-     *   called inside run_as_child (the deputy takes the credentials
-     *   itself).                                                         */
-    int (*run_in_deputy)(sandlock_handle h, const int *keep, size_t nkeep,
-                         int (*fn)(void *arg), void *arg, void *out,
-                         size_t outlen);
+    /* 1.8: calls whose peer learns who made them: a unix connect
+     *   (SO_PEERCRED), a unix send (SCM_CREDENTIALS of a receiver with
+     *   SO_PASSCRED). Made by a deputy -- a process that lives in the
+     *   sandbox's user, PID and mount namespaces with exactly the
+     *   credentials of the thread `h` names (uids, gids, groups,
+     *   capabilities, as they are now), is not dumpable and holds, for
+     *   the call, the descriptors keep[0..nkeep) at the same numbers
+     *   (at most 512): an address through /proc/self/fd/N of a kept
+     *   descriptor, and the SCM_RIGHTS of a kept one, mean in the deputy
+     *   what they mean in the plugin. The peer sees a process of the
+     *   sandbox and the child's ids, never sandlock. Deputies are kept for
+     *   the next calls of the same identity (another identity gets
+     *   another); the child may kill or stop one: its call then fails
+     *   (-EINTR) and the next gets a new deputy. The calling thread waits
+     *   for the result; a signal without SA_RESTART interrupts the wait,
+     *   and it also ends every 100 ms to check the notification: once it
+     *   is gone the deputy is killed and -EINTR returned. Without a PID
+     *   namespace of the sandbox (an unprivileged user who may not make
+     *   one) the deputy is a process with those credentials in sandlock's
+     *   namespaces (then the child's). Failures before the call: -ESRCH
+     *   (the notification is gone), -EPERM (the deputy could not enter
+     *   the namespaces or take the credentials; logged), -EAGAIN (no
+     *   process could be made; logged), -EINVAL. Either may be called
+     *   inside run_as_child (the deputy takes the credentials itself).
+     * deputy_connect: connect(sock, addr, len); 0 or the kernel's -errno.
+     * deputy_send: sendmsg(sock, msgs[i], flags) for i = 0.. n - 1 in
+     *   order (n at most 1024), stopping at the first error. Returns how
+     *   many were sent, each one's byte count in sent[i] and in *err the
+     *   errno that stopped them (0: all sent); or a -errno from above
+     *   (nothing sent, or -EINTR: unknown).                             */
+    int (*deputy_connect)(sandlock_handle h, const int *keep, size_t nkeep, int sock,
+                          const void *addr, uint32_t len);
+    long (*deputy_send)(sandlock_handle h, const int *keep, size_t nkeep, int sock,
+                        const sandlock_deputy_msg *msgs, size_t n, int flags,
+                        unsigned *sent, int *err);
 
     /* 1.8: the child's root.
      * child_root: the trapped task's root directory as sandlock's own

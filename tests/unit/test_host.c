@@ -63,7 +63,7 @@ int main(void)
            SANDLOCK_HOST_HAS(h, mkdir_path) && SANDLOCK_HOST_HAS(h, unlink_path) &&
            SANDLOCK_HOST_HAS(h, rename_path) && SANDLOCK_HOST_HAS(h, link_path) &&
            SANDLOCK_HOST_HAS(h, symlink_path) && SANDLOCK_HOST_HAS(h, stat_path) &&
-           SANDLOCK_HOST_HAS(h, run_in_deputy),
+           SANDLOCK_HOST_HAS(h, deputy_connect) && SANDLOCK_HOST_HAS(h, deputy_send),
        "SANDLOCK_HOST_HAS sees the 1.8 members");
     {
         sandlock_syscall_paths sp = { .abi_version = SANDLOCK_ABI_VERSION, .struct_size = 8 };
@@ -81,7 +81,9 @@ int main(void)
         is_int(h->child_root(1, root, sizeof(root)), -ESRCH, "child_root: no notification -> -ESRCH");
         is_int(h->child_root(1, NULL, 0), -EINVAL, "child_root: no buffer -> -EINVAL");
     }
-    is_int(h->run_in_deputy(0, NULL, 0, NULL, NULL, NULL, 0), -EINVAL, "run_in_deputy without fn -> -EINVAL");
+    is_int(h->deputy_connect(0, NULL, 0, 3, NULL, 0), -EINVAL, "deputy_connect without an address -> -EINVAL");
+    is_int(h->deputy_send(0, NULL, 0, 3, NULL, 1, 0, NULL, NULL), -EINVAL, "deputy_send without messages -> -EINVAL");
+    is_int(h->deputy_connect(0, NULL, 0, 3, "", 0), -ESRCH, "deputy_connect: no notification -> -ESRCH");
     ok(SANDLOCK_HOST_HAS(h, config_path) && SANDLOCK_HOST_HAS(h, open_trusted),
        "SANDLOCK_HOST_HAS sees the 1.6 members config_path and open_trusted");
 
