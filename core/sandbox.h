@@ -115,12 +115,4 @@ int sl_sandbox_ns_pidfd(const struct sl_sandbox *sb, int *flags);
  * gone (after sl_sandbox_kill). Returns 0 when it is, -1 otherwise. */
 int sl_sandbox_wait_gone(const struct sl_sandbox *sb, int timeout_ms);
 
-/* Kills every descendant of `root` (repeatedly, until a walk of its
- * process tree finds none; a scan of all of /proc where the kernel does
- * not list children). Returns how many were signalled. */
-int sl_kill_descendants_of(pid_t root);
-
-/* The same for the calling process. */
-int sl_kill_descendants(void);
-
 #endif
