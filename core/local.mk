@@ -24,6 +24,7 @@ core_libsandlock_core_la_SOURCES = \
 	core/respond.c core/respond.h \
 	core/sandbox.c core/sandbox.h \
 	core/proctree.c core/proctree.h \
+	core/stub.c core/stub.h \
 	core/supervisor.c core/supervisor.h \
 	core/services.h \
 	core/liveness.c core/liveness.h \
