@@ -85,8 +85,8 @@ void sl_handshake_release(struct sl_sandbox *sb)
 }
 
 /* The stub's stack when it shares sandlock's memory: its own frames, the
- * command's (spawn_shared() in stub.c carves that stack from this one: 128 KiB plus
- * PATH and argv) and room for signal handlers. */
+ * command's (spawn_shared() in stub.c carves that stack from this one:
+ * 128 KiB plus PATH and argv) and room for signal handlers. */
 #define STUB_STACK_SIZE (1024 * 1024)
 
 /* What every stub starts from: the page, the command and how it starts. */
@@ -177,7 +177,7 @@ static int launch_shared_stub(struct sl_sandbox *sb)
     }
     l->here = sl_here;
     stub_args_of(sb, &l->args);
-    l->args.pidns = 1;
+    l->args.mode = SL_SANDBOX_PIDNS;    /* (no user namespace: CAP_SYS_PTRACE) */
     l->args.shared_spawn = 1;
     pthread_attr_t attr;
     pthread_t thread;
@@ -222,19 +222,19 @@ static int no_pid_namespace(int err)
     return err == EPERM || err == EINVAL || err == ENOSPC || err == EUSERS;
 }
 
-static pid_t clone_stub(int *pidns, int *userns)
+static pid_t clone_stub(enum sl_sandbox_mode *mode)
 {
-    *userns = sl_userns_wanted();
+    int userns = sl_userns_wanted();
     /* No exit signal: see stub_launcher. */
-    pid_t pid = sl_raw_clone(SANDBOX_NAMESPACES | (*userns ? CLONE_NEWUSER : 0), 0);
+    pid_t pid = sl_raw_clone(SANDBOX_NAMESPACES | (userns ? CLONE_NEWUSER : 0), 0);
     if (pid >= 0 || !no_pid_namespace(errno) || sl_masks_count()) {
-        *pidns = 1;     /* (masks need the namespaces: no fallback then) */
+        /* (masks need the namespaces: no fallback then) */
+        *mode = userns ? SL_SANDBOX_PIDNS_USERNS : SL_SANDBOX_PIDNS;
         return pid;
     }
-    *userns = 0;
     sl_log(SANDLOCK_LOG_INFO, "no PID namespace (%s): descendants are tracked as a subreaper",
            strerror(errno));
-    *pidns = 0;
+    *mode = SL_SANDBOX_SUBREAPER;
     return sl_raw_clone(0, 0);
 }
 
@@ -337,14 +337,15 @@ static int fork_stub(struct sl_sandbox *sb, char *err, size_t errlen)
         sl_sandbox_abort(sb);
         return -1;
     }
-    sb->uid = geteuid();
-    sb->gid = getegid();
+    /* Before the clone: in a new user namespace they are unmapped. */
+    uid_t uid = geteuid();
+    gid_t gid = getegid();
     sl_stub_thread_prepare();
-    sb->stub = clone_stub(&sb->pidns, &sb->userns);
+    sb->stub = clone_stub(&sb->mode);
     if (sb->stub == 0) {
         struct stub_args args = {
-            .pidns = sb->pidns, .userns = sb->userns, .shared_spawn = sb->shared_spawn,
-            .uid = sb->uid, .gid = sb->gid,
+            .mode = sb->mode, .shared_spawn = sb->ptrace_nondumpable && sl_mode_own_pidns(sb->mode),
+            .uid = uid, .gid = gid,
         };
         stub_args_of(sb, &args);
         sl_stub_main(&args);
@@ -403,8 +404,8 @@ int sl_sandbox_set_filter(struct sl_sandbox *sb, const struct sl_filter *filter,
 int sl_sandbox_start(struct sl_sandbox *sb, char *const argv[], char *err, size_t errlen)
 {
     atomic_store(&sb->killed_signal, 0);    /* an earlier run's kill (libsandlock runs again) */
-    sb->shared_spawn = can_ptrace_nondumpable();
-    if (sb->shared_spawn) {
+    sb->ptrace_nondumpable = can_ptrace_nondumpable();
+    if (sb->ptrace_nondumpable) {
         sb->page = &sb->local_page;
         page_reset(sb);
     } else if (page_map_shared(sb, err, errlen)) {
@@ -434,8 +435,8 @@ int sl_sandbox_start(struct sl_sandbox *sb, char *const argv[], char *err, size_
     sb->argv = argv;
     sb->parent_pidfd = parent_pidfd;
     /* Without a launcher thread, a stub of its own memory. */
-    if (sb->shared_spawn && launch_shared_stub(sb) == 0) {
-        sb->pidns = 1;
+    if (sb->ptrace_nondumpable && launch_shared_stub(sb) == 0) {
+        sb->mode = SL_SANDBOX_PIDNS;
         return 0;
     }
     return fork_stub(sb, err, errlen);

@@ -17,6 +17,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* Whether the stub, or the adopted init, is PID 1 of a PID namespace:
+ * killing it kills every process of the sandbox. */
+static int has_pidns(enum sl_sandbox_mode mode)
+{
+    return sl_mode_own_pidns(mode) || mode == SL_SANDBOX_ADOPTED_PIDNS;
+}
+
+/* Whether the sandbox is a container the runtime started (the pidfd of
+ * its init is the caller's). */
+static int adopted(enum sl_sandbox_mode mode)
+{
+    return mode == SL_SANDBOX_ADOPTED_PIDNS || mode == SL_SANDBOX_ADOPTED;
+}
+
 /* Reaps the stub (a child without exit signal, waited for through its
  * pidfd only, see stub_launcher in launch.c) if it exited, or waits for it
  * (`nohang` 0); returns 1 when it has been reaped. */
@@ -59,7 +73,7 @@ static void kill_tree(struct sl_sandbox *sb)
  * sandlock, a subreaper. Only where sandlock has no other child. */
 static void kill_orphans(const struct sl_sandbox *sb)
 {
-    if (!sb->whole_process || sb->pidns || sb->adopted)
+    if (!sb->whole_process || sb->mode != SL_SANDBOX_SUBREAPER)
         return;
     sl_kill_descendants();
     while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
@@ -70,7 +84,7 @@ void sl_sandbox_abort(struct sl_sandbox *sb)
 {
     sl_launch_collect(sb);    /* the stub, killed below if any */
     if (sb->stub > 0) {
-        if (!sb->pidns)
+        if (sb->mode == SL_SANDBOX_SUBREAPER)
             kill_tree(sb);        /* the command's process, if any */
         kill(sb->stub, SIGKILL);
         sl_sandbox_reap(sb, 0);
@@ -91,43 +105,50 @@ void sl_sandbox_kill(struct sl_sandbox *sb, int sig)
 {
     int expected = 0;
     atomic_compare_exchange_strong(&sb->killed_signal, &expected, sig);
-    if (sb->pidns || sb->adopted) {
+    switch (sb->mode) {
+    case SL_SANDBOX_NOT_STARTED:
+        return;
+    case SL_SANDBOX_SUBREAPER:
+        /* Everything of the sandbox at once, then the stub reaps the dead
+         * and exits (killed, it would leave them to sandlock as zombies). */
+        kill_tree(sb);
+        if (sb->stub_pidfd >= 0)
+            syscall(SYS_pidfd_send_signal, sb->stub_pidfd, STUB_ORPHAN_SIGNAL, NULL, 0);
+        return;
+    case SL_SANDBOX_PIDNS_USERNS:
+    case SL_SANDBOX_PIDNS:
+    case SL_SANDBOX_ADOPTED_PIDNS:   /* the namespace's init: all of it goes */
+    case SL_SANDBOX_ADOPTED:         /* no process of ours: the init only */
         if (sb->stub_pidfd >= 0)
             syscall(SYS_pidfd_send_signal, sb->stub_pidfd, SIGKILL, NULL, 0);
         return;
     }
-    /* Everything of the sandbox at once, then the stub reaps the dead and
-     * exits (killed, it would leave them to sandlock as zombies). */
-    kill_tree(sb);
-    if (sb->stub_pidfd >= 0)
-        syscall(SYS_pidfd_send_signal, sb->stub_pidfd, STUB_ORPHAN_SIGNAL, NULL, 0);
 }
 
 void sl_sandbox_adopt(struct sl_sandbox *sb, int init_pidfd, int pidns)
 {
     sb->stub_pidfd = init_pidfd;
-    sb->pidns = init_pidfd >= 0 && pidns;
-    sb->adopted = init_pidfd >= 0;
+    sb->mode = init_pidfd < 0 ? SL_SANDBOX_NOT_STARTED : pidns ? SL_SANDBOX_ADOPTED_PIDNS : SL_SANDBOX_ADOPTED;
     atomic_store(&sb->killed_signal, 0);
 }
 
 int sl_sandbox_ns_pidfd(const struct sl_sandbox *sb, int *flags)
 {
-    if (!sb || !sb->pidns || sb->adopted || sb->stub_pidfd < 0)
+    if (!sb || !sl_mode_own_pidns(sb->mode) || sb->stub_pidfd < 0)
         return -1;
-    *flags = SANDBOX_NAMESPACES | (sb->userns ? CLONE_NEWUSER : 0);
+    *flags = SANDBOX_NAMESPACES | (sb->mode == SL_SANDBOX_PIDNS_USERNS ? CLONE_NEWUSER : 0);
     return sb->stub_pidfd;
 }
 
 int sl_sandbox_has_pidns(const struct sl_sandbox *sb)
 {
-    return sb->pidns;
+    return has_pidns(sb->mode);
 }
 
 int sl_sandbox_wait_gone(const struct sl_sandbox *sb, int timeout_ms)
 {
     int fd = sb->stub_pidfd;
-    if (!sb->pidns || fd < 0)
+    if (!has_pidns(sb->mode) || fd < 0)
         return -1;
     /* The stub is the namespace's init: it exits only once every other
      * process of the namespace is gone. A closed fd (POLLNVAL) means the
@@ -214,7 +235,7 @@ void sl_sandbox_free(struct sl_sandbox *sb)
 {
     if (!sb)
         return;
-    if (sb->stub_pidfd >= 0 && !sb->adopted)
+    if (sb->stub_pidfd >= 0 && !adopted(sb->mode))
         close(sb->stub_pidfd);
     sl_handshake_release(sb);
     pthread_mutex_destroy(&sb->lock);

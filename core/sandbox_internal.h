@@ -18,18 +18,16 @@ struct launch;
 struct sl_sandbox {
     pid_t stub;            /* -1 once reaped (under `lock`) */
     int stub_pidfd;
-    int pidns;
-    int userns;            /* the stub's namespaces are in a user namespace of its own */
-    uid_t uid;             /* for its maps */
-    gid_t gid;
+    enum sl_sandbox_mode mode;
     int own_pgrp;          /* the command starts a process group of its own */
-    int shared_spawn;      /* the command is started by spawn_shared() */
+    int ptrace_nondumpable; /* sandlock may take an fd from a non-dumpable process of its
+                             * own: in a PID namespace the stub and the command share
+                             * memory (launch_shared_stub, spawn_shared) */
     struct handshake *page;
     struct launch *launch; /* the stub shares our memory (launch_shared_stub) */
     char *const *argv;     /* the command */
     int parent_pidfd;      /* sandlock's own pidfd, until the stub was cloned */
     atomic_int killed_signal;
-    int adopted;           /* sl_sandbox_adopt: a container's init, not our child */
     sigset_t ignored;      /* forwarded signals sandlock was started ignoring */
     int whole_process;     /* the only sandbox of the process (the sandlock program) */
     pthread_mutex_t lock;  /* a kill's walk of the stub's tree against its reaping */

@@ -296,8 +296,8 @@ STUB_CODE void __attribute__((noreturn)) sl_stub_main(const struct stub_args *ar
 {
     struct handshake *page = args->page;
     int death_signal = SIGKILL;
-    const int shared_spawn = args->pidns && args->shared_spawn;    /* see spawn_shared() */
-    if (!args->pidns) {
+    const int shared_spawn = args->shared_spawn;    /* see spawn_shared() */
+    if (args->mode == SL_SANDBOX_SUBREAPER) {
         struct sigaction sa;
         memset(&sa, 0, sizeof(sa));
         sa.sa_sigaction = stub_on_parent_death;
@@ -323,9 +323,9 @@ STUB_CODE void __attribute__((noreturn)) sl_stub_main(const struct stub_args *ar
         _exit(125);
     /* In a user namespace of its own the stub maps sandlock's user and
      * group first: nothing (not even a file) can be made before. */
-    if (args->userns && sl_userns_map_self(args->uid, args->gid) != 0)
+    if (args->mode == SL_SANDBOX_PIDNS_USERNS && sl_userns_map_self(args->uid, args->gid) != 0)
         stub_fail(page, errno);
-    if (args->pidns && stub_own_view(page) != 0)
+    if (sl_mode_own_pidns(args->mode) && stub_own_view(page) != 0)
         stub_fail(page, errno);
     /* The sandbox sees only fds 0, 1 and 2. */
     if (syscall(SYS_close_range, 3, ~0U, 0) != 0)
@@ -429,7 +429,7 @@ STUB_CODE void __attribute__((noreturn)) sl_stub_main(const struct stub_args *ar
             /* Without a PID namespace, what the command left (our
              * descendants: we are a subreaper) is killed and reaped here,
              * so that nothing of the sandbox outlives the stub. */
-            if (!args->pidns)
+            if (args->mode == SL_SANDBOX_SUBREAPER)
                 stub_end_tree();
             _exit(0);
         }

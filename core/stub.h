@@ -52,6 +52,28 @@ struct handshake {
     struct sock_filter insns[BPF_MAXINSNS];   /* the filter's BPF */
 };
 
+/* How a sandbox runs: what its stub is, and so how it is killed and
+ * which namespaces a process acting inside it joins. A stub is started in
+ * one of the first three; sl_sandbox_adopt() makes the last two. */
+enum sl_sandbox_mode {
+    SL_SANDBOX_NOT_STARTED,   /* no stub yet (or an adopted container let go) */
+    SL_SANDBOX_PIDNS_USERNS,  /* the stub is PID 1 of a PID namespace, in a user namespace
+                               * of its own (an unprivileged sandlock, userns.h) */
+    SL_SANDBOX_PIDNS,         /* the stub is PID 1 of a PID namespace */
+    SL_SANDBOX_SUBREAPER,     /* no PID namespace: the stub is a child subreaper, the
+                               * sandbox its process tree (proctree.h) */
+    SL_SANDBOX_ADOPTED_PIDNS, /* a container's init, PID 1 of its own PID namespace */
+    SL_SANDBOX_ADOPTED,       /* a container's init in a PID namespace it shares */
+};
+
+/* Whether the stub is PID 1 of a PID namespace that sandlock made (with
+ * the mount namespace of SANDBOX_NAMESPACES): the stub makes the sandbox's
+ * own view, and its end is the end of every process of the sandbox. */
+static inline int sl_mode_own_pidns(enum sl_sandbox_mode mode)
+{
+    return mode == SL_SANDBOX_PIDNS_USERNS || mode == SL_SANDBOX_PIDNS;
+}
+
 /* What the stub starts from; it reads nothing else of its sandbox, and
  * writes nothing but the page: it may share sandlock's memory (see
  * launch_shared_stub in launch.c). */
@@ -63,11 +85,11 @@ struct stub_args {
     int restore_affinity; /* started on other CPUs: take `affinity` back */
     cpu_set_t affinity;   /* sandlock's CPUs, for the command */
     int parent_pidfd;     /* sandlock's pidfd: POLLIN once it died */
-    int pidns;            /* the stub is PID 1 of a new PID namespace */
-    int userns;           /* ... in a user namespace of its own (userns.h) */
-    uid_t uid;            /* userns: sandlock's user and group, mapped onto */
-    gid_t gid;            /* themselves */
-    int shared_spawn;     /* the command is started by spawn_shared() */
+    enum sl_sandbox_mode mode;  /* PIDNS_USERNS, PIDNS or SUBREAPER */
+    uid_t uid;            /* PIDNS_USERNS: sandlock's user and group, mapped */
+    gid_t gid;            /* onto themselves */
+    int shared_spawn;     /* the command is started by spawn_shared(), in the
+                           * stub's memory (only in a PID namespace) */
 };
 
 /* The stub: starts the command's process, hands its listener on, waits for
