@@ -39,7 +39,11 @@
  * is a `struct sl_sandbox`. The stub is a child without exit signal,
  * waited for through its pidfd only: no SIGCHLD reaches the program for
  * it, its waitpid(-1) never sees it, and sandlock waits for nothing else
- * (the program's own children and the other sandboxes are theirs). */
+ * (the program's own children and the other sandboxes are theirs).
+ *
+ * launch.c starts a sandbox, stub.c is the code of its stub and of the
+ * command's process before exec, proctree.c kills a process tree, and
+ * sandbox.c holds the rest: how the sandbox runs, killing it, its end. */
 #ifndef SANDLOCK_SANDBOX_H
 #define SANDLOCK_SANDBOX_H
 
