@@ -22,7 +22,10 @@ core_libsandlock_core_la_SOURCES = \
 	core/filter.c core/filter.h \
 	core/rulebpf.c core/rulebpf.h \
 	core/respond.c core/respond.h \
-	core/sandbox.c core/sandbox.h \
+	core/sandbox.c core/sandbox.h core/sandbox_internal.h \
+	core/launch.c \
+	core/proctree.c core/proctree.h \
+	core/stub.c core/stub.h \
 	core/supervisor.c core/supervisor.h \
 	core/services.h \
 	core/liveness.c core/liveness.h \

@@ -1,785 +1,40 @@
-/* sandbox.c -- see sandbox.h. */
+/* sandbox.c -- see sandbox.h: a sandbox's state, its namespaces, and its end:
+ * killing it, reaping its stub, waiting for the command and its exit
+ * status. Starting it is launch.c. */
 #include "config.h"
-#include "sandbox.h"
+#include "sandbox_internal.h"
 #include "log.h"
-#include "hostview.h"
-#include "masks.h"
-#include "procfs.h"
-#include "stubcode.h"
-#include "userns.h"
+#include "proctree.h"
 
-#include "clock.h"
-#include <dirent.h>
 #include <errno.h>
-#include <alloca.h>
-#include <fcntl.h>
-#include <linux/capability.h>
-#include <linux/futex.h>
 #include <poll.h>
 #include <pthread.h>
-#include <sched.h>
 #include <signal.h>
-#include <stdio.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/mount.h>
-#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
-struct sl_sandbox;
-
-/* What the stub starts from. It reads nothing else of its sandbox `sb` but
- * the page, `ignored` and `own_pgrp` (set before it starts), and writes
- * none of it: it may share sandlock's memory (see launch_shared_stub). */
-struct stub_args {
-    const struct sl_sandbox *sb;
-    char *const *argv;
-    int restore_affinity; /* started on other CPUs: take `affinity` back */
-    cpu_set_t affinity;   /* sandlock's CPUs, for the command */
-    int parent_pidfd;     /* sandlock's pidfd: POLLIN once it died */
-    int pidns;            /* the stub is PID 1 of a new PID namespace */
-    int userns;           /* ... in a user namespace of its own (userns.h) */
-    uid_t uid;            /* userns: sandlock's user and group, mapped onto */
-    gid_t gid;            /* themselves */
-    int shared_spawn;     /* the command is started by spawn_shared() */
-};
-
-/* Shared between the supervisor and the stub: a MAP_SHARED mapping for a
- * forked stub, the sandbox's own `local_page` for one that shares our
- * memory (nothing to map, nor to unmap while other threads run). */
-struct handshake {
-    atomic_int child_listener; /* -1 until the command's process installed the filter */
-    atomic_int listener;      /* -1 until the stub holds a copy of the listener */
-    atomic_int go;            /* 1 once the supervisor holds the listener */
-    atomic_int armed;         /* 1 once the stub dropped its copy: exec */
-    atomic_int setup_errno;   /* the stub failed before exec */
-    atomic_int failed_mask;   /* ... at this mask (index + 1), or 0 */
-    const char *volatile failed_view;  /* ... or at this path of hostview.h */
-    atomic_int exec_errno;    /* the command's execvp() failed */
-    atomic_int cmd_done;      /* cmd_status is valid */
-    atomic_int cmd_status;    /* wait status of the command */
-    atomic_int filter_len;    /* 0 until the supervisor wrote insns */
-    struct sock_filter insns[BPF_MAXINSNS];   /* the filter's BPF */
-};
-
-/* One session's sandbox (a process may run several at once). */
-struct sl_sandbox {
-    pid_t stub;            /* -1 once reaped (under `lock`) */
-    int stub_pidfd;
-    int pidns;
-    int userns;            /* the stub's namespaces are in a user namespace of its own */
-    uid_t uid;             /* for its maps */
-    gid_t gid;
-    int own_pgrp;          /* the command starts a process group of its own */
-    int shared_spawn;      /* the command is started by spawn_shared() */
-    struct handshake *page;
-    struct launch *launch; /* the stub shares our memory (launch_shared_stub) */
-    char *const *argv;     /* the command */
-    int parent_pidfd;      /* sandlock's own pidfd, until the stub was cloned */
-    atomic_int killed_signal;
-    int adopted;           /* sl_sandbox_adopt: a container's init, not our child */
-    sigset_t ignored;      /* forwarded signals sandlock was started ignoring */
-    int whole_process;     /* the only sandbox of the process (the sandlock program) */
-    unsigned long id;      /* sl_sandbox_id: unique in the process */
-    pthread_mutex_t lock;  /* a kill's walk of the stub's tree against its reaping */
-    struct handshake local_page;
-};
-
-static const int forwarded_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
-#define NFORWARDED (sizeof(forwarded_signals) / sizeof(forwarded_signals[0]))
-
-/* A signal sandlock was started ignoring (nohup, a shell's background job)
- * stays ignored by the command, as it would without sandlock, and is not
- * forwarded: a blocked signal is queued even when ignored. */
-static int ignored_at_start(const struct sl_sandbox *sb, int sig)
+/* Whether the stub, or the adopted init, is PID 1 of a PID namespace:
+ * killing it kills every process of the sandbox. */
+static int has_pidns(enum sl_sandbox_mode mode)
 {
-    return sigismember(&sb->ignored, sig) == 1;
+    return sl_mode_own_pidns(mode) || mode == SL_SANDBOX_ADOPTED_PIDNS;
 }
 
-/* Started with fd 0, 1 or 2 closed, sandlock's own descriptors (config,
- * plugins, pidfds, the listener) would take those numbers and the command
- * would get them as its stdin/stdout/stderr. A close-on-exec /dev/null
- * holds each missing number instead: the command still finds it closed, as
- * it would without sandlock. */
-__attribute__((constructor)) static void reserve_std_fds(void)
+/* Whether the sandbox is a container the runtime started (the pidfd of
+ * its init is the caller's). */
+static int adopted(enum sl_sandbox_mode mode)
 {
-    for (int fd = 0; fd <= 2; fd++) {
-        if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
-            continue;
-        int n = open("/dev/null", O_RDWR | O_CLOEXEC);
-        if (n >= 0 && n != fd) {
-            close(n);
-            break;
-        }
-    }
-}
-
-/* ---- the stub (runs in the child; sandlock's code, single-threaded) ---- */
-
-
-/* Thread-local: a stub that shares sandlock's memory runs with the thread-
- * local storage of the thread that started it (one launcher per sandbox,
- * see stub_launcher), so concurrent sandboxes each have their own; a
- * forked stub has its copy. Touched by that thread before the clone, so
- * that no access of the stub allocates it. */
-static __thread volatile pid_t stub_command;
-
-/* The namespaces the stub starts, when sandlock may create them: see
- * stub_own_view(). */
-#define SANDBOX_NAMESPACES (CLONE_NEWPID | CLONE_NEWNS)
-
-STUB_CODE static void stub_forward(int sig, siginfo_t *info, void *uctx)
-{
-    (void)uctx;
-    /* Forward only signals sent by a process (sandlock's forwarding, or a
-     * kill from outside); terminal-generated ones already reached the
-     * command's process group directly. */
-    if (info->si_code <= 0 && stub_command > 0)
-        kill(stub_command, sig);
-}
-
-/* Without a PID namespace the kernel does not end the sandbox when the stub
- * dies, so the stub adopts the sandbox's orphans (child subreaper) and gets
- * this signal instead of SIGKILL when sandlock dies, or from sandlock to end
- * the sandbox (sl_sandbox_kill): it then kills and reaps every descendant
- * itself. Only the kernel's parent-death signal counts (sent in
- * sandlock's name); the command cannot fake it. */
-#define STUB_ORPHAN_SIGNAL SIGUSR2
-static volatile sig_atomic_t stub_orphaned;
-static pid_t stub_parent;
-
-STUB_CODE static void stub_on_parent_death(int sig, siginfo_t *info, void *uctx)
-{
-    (void)sig;
-    (void)uctx;
-    if (info->si_pid != stub_parent)
-        return;
-    stub_orphaned = 1;
-    if (stub_command > 0)
-        kill(stub_command, SIGKILL);    /* wakes the waitpid() loop */
-}
-
-STUB_CODE static int kill_tree_of(pid_t root);
-
-/* Without a PID namespace: kills and reaps what is left below the stub
- * (none is left to sandlock, a subreaper, or to init). Without children
- * files in /proc the leftovers go to sandlock when the stub exits. */
-STUB_CODE static void stub_end_tree(void)
-{
-    kill_tree_of(getpid());
-    while (waitpid(-1, NULL, __WALL) > 0)
-        ;
-}
-
-STUB_CODE static void __attribute__((noreturn)) stub_orphan_exit(void)
-{
-    if (stub_command > 0)
-        kill(stub_command, SIGKILL);
-    stub_end_tree();
-    _exit(125);
-}
-
-/* The sandbox's own view of the system, made by the stub (PID 1 of the
- * sandbox's PID namespace, in a mount namespace cloned with it): its mounts
- * become slaves of the host's (host mounts still appear, nothing made here
- * goes back), and /proc is a new procfs of the sandbox's PID namespace. Its
- * processes see one another only: they cannot name sandlock or any other
- * process outside, neither themselves nor through a plugin that opens a
- * path on their behalf (paths are resolved in the child's root and mount
- * namespace), and /proc/PID means what the kernel would make of it for
- * them. The plugins' masks are mounted first. Every way to change mounts
- * stays on the deny list. Returns 0 or -1 with errno (and the failed mask
- * in the page). */
-STUB_CODE static int stub_own_view(struct handshake *page)
-{
-    const char *view_failed = NULL;
-    if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) != 0)
-        return -1;
-    /* The minimal /dev (hostview.h) first: a plugin's mask of a device
-     * then fails instead of being covered. */
-    if (sl_hostview_devices(&view_failed) != 0)
-        goto view_failed;
-    /* The plugins' masks (masks.h), before /proc: nothing runs unmasked. */
-    int failed = sl_masks_apply();
-    if (failed) {
-        atomic_store(&page->failed_mask, failed);
-        return -1;
-    }
-    if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
-        return -1;
-    if (sl_hostview_kernel(&view_failed) == 0)
-        return 0;
-view_failed:
-    page->failed_view = view_failed;
-    return -1;
-}
-
-/* Does some $PATH entry hold `name` at all? execvp() reports EACCES when a
- * PATH directory cannot be searched even if the command exists nowhere. */
-STUB_CODE static int found_in_path(const char *name)
-{
-    const char *path = getenv("PATH");
-    if (!path || !*path)
-        path = "/bin:/usr/bin";
-    char buf[4096];
-    while (*path) {
-        size_t len = strcspn(path, ":");
-        if (len + strlen(name) + 2 <= sizeof(buf)) {
-            if (len)
-                snprintf(buf, sizeof(buf), "%.*s/%s", (int)len, path, name);
-            else
-                snprintf(buf, sizeof(buf), "%s", name);
-            if (access(buf, F_OK) == 0)
-                return 1;
-        }
-        path += len;
-        if (*path == ':')
-            path++;
-    }
-    return 0;
-}
-
-STUB_CODE static void __attribute__((noreturn)) stub_fail(struct handshake *page, int err)
-{
-    atomic_store(&page->setup_errno, err ? err : EIO);
-    _exit(125);
-}
-
-/* A child of the caller like fork(), with `flags` added, but without
- * glibc's fork handlers: they take every malloc lock, and in a process
- * cloned from the multi-threaded sandlock a lock another thread held at
- * that instant stays locked for good. Neither the stub nor the command
- * before exec takes such a lock. */
-STUB_CODE static pid_t raw_clone(unsigned long flags, int exit_signal)
-{
-    /* Flags first on every architecture sandlock builds for (argdeny.c);
-     * the order of the last three differs (x86_64: parent_tid, child_tid,
-     * tls; arm64: parent_tid, tls, child_tid, as glibc passes them) but
-     * all are 0 here: no CLONE_*SETTID, no CLONE_SETTLS, no new stack. */
-    return (pid_t)syscall(SYS_clone, flags | (unsigned long)exit_signal, NULL, NULL, NULL, 0);
-}
-
-/* What the command's process needs before exec (see command_main). */
-struct command_args {
-    const struct sl_sandbox *sb;
-    char *const *argv;
-    int shared_mm;    /* runs in the stub's memory and fd table (spawn_shared) */
-};
-
-/* The command's process, from its creation to exec: sandlock's code, run
- * before anything of the command. It resets what the stub changed, installs
- * the filter and publishes the listener's number (a memory store: no
- * syscall a plugin could intercept), then waits until the listener has
- * changed hands before it execs. Sharing the stub's memory (shared_mm) it
- * writes nothing but its own stack, the shared page and errno (the stub,
- * suspended, reads none of them before it runs again), and does not close
- * the listener: it is close-on-exec, and the stub closes its table's entry
- * once it runs again. */
-/* Capabilities whose every use is a change of the host the deny list
- * refuses by system call, left in the kernel behind other doors (the
- * reasons are in sandlock.ini(5), THE DENY LIST). ptrace is denied, and
- * without CAP_SYS_PTRACE a root command cannot reach the supervisor's
- * memory through /proc/PID/mem either (sandlock and the stub are not
- * dumpable); CAP_NET_ADMIN reconfigures the host's network (routes,
- * addresses, the firewall's address translation: around netguard's
- * rules) through netlink and ioctl. */
-static const int dropped_capabilities[] = {
-    CAP_SYS_PTRACE, CAP_NET_ADMIN, CAP_SYS_MODULE, CAP_SYS_RAWIO, CAP_SYS_BOOT, CAP_SYS_TIME,
-    CAP_AUDIT_CONTROL, CAP_MAC_ADMIN, CAP_MAC_OVERRIDE, CAP_SYSLOG, CAP_MKNOD, CAP_WAKE_ALARM,
-    CAP_BLOCK_SUSPEND, CAP_BPF, CAP_PERFMON,
-};
-
-STUB_CODE static int __attribute__((noreturn)) command_main(void *arg)
-{
-    const struct command_args *a = arg;
-    const struct sl_sandbox *sb = a->sb;
-    struct handshake *page = sb->page;
-    sigset_t none;
-    sigemptyset(&none);
-    signal(SIGPIPE, SIG_DFL);
-    signal(STUB_ORPHAN_SIGNAL, SIG_DFL);
-    for (size_t i = 0; i < NFORWARDED; i++)
-        if (!ignored_at_start(sb, forwarded_signals[i]))
-            signal(forwarded_signals[i], SIG_DFL);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    if (sb->own_pgrp)
-        setpgid(0, 0);    /* the stub stays out of reach of kill(0) */
-    /* The capabilities a root command loses at exec (see
-     * dropped_capabilities). Fails harmlessly for an unprivileged user,
-     * who has none of them anyway, and for one this kernel lacks. */
-    for (size_t i = 0; i < sizeof(dropped_capabilities) / sizeof(dropped_capabilities[0]); i++)
-        prctl(PR_CAPBSET_DROP, dropped_capabilities[i], 0, 0, 0);
-    /* The supervisor builds the filter while we start: wait for it (it
-     * kills the sandbox instead if it cannot). The wait is short and on the
-     * start-up path, so we poll, yielding the CPU each time, for up to 2 ms
-     * before sleeping: waking a sleeper costs more than the rest of the
-     * wait, most of all on a virtual machine, whose idle CPUs are halted. */
-    int len;
-    struct timespec t0, now;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    while (!(len = atomic_load(&page->filter_len))) {
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        if ((now.tv_sec - t0.tv_sec) * 1000000000L + (now.tv_nsec - t0.tv_nsec) > 2000000L)
-            break;
-        sched_yield();
-    }
-    while (!(len = atomic_load(&page->filter_len)))
-        sl_futex(&page->filter_len, FUTEX_WAIT, 0, NULL);
-    const struct sl_filter filter = { .prog = { .len = (unsigned short)len, .filter = page->insns } };
-    int listener = sl_filter_install(&filter);
-    if (listener < 0) {
-        atomic_store(&page->setup_errno, -listener);
-        _exit(125);
-    }
-    /* From here on any syscall may be trapped. A wake-up saves the waiter
-     * the rest of its poll slice; if a plugin intercepts futex it waits
-     * for the supervisor, and the bounded waits find the number anyway. */
-    if (a->shared_mm) {
-        /* Our fd table is the stub's: the supervisor takes the listener
-         * from there. exec gives us a table of our own without it (close-
-         * on-exec) while the stub keeps its entry until the supervisor
-         * holds a copy (go), so we need not wait: a notified call of the
-         * command waits in the kernel until a worker receives it. */
-        atomic_store(&page->listener, listener);
-        sl_futex(&page->listener, FUTEX_WAKE, 1, NULL);
-    } else {
-        /* The stub takes the fd from our table and hands it on. */
-        atomic_store(&page->child_listener, listener);
-        sl_futex(&page->child_listener, FUTEX_WAKE, 1, NULL);
-        while (!atomic_load(&page->armed))
-            sl_futex(&page->armed, FUTEX_WAIT, 0, NULL);
-        close(listener);
-    }
-    char *const *argv = a->argv;
-    execvp(argv[0], argv);
-    int e = errno;
-    if (e == EACCES && !strchr(argv[0], '/') && !found_in_path(argv[0]))
-        e = ENOENT;    /* an unreadable PATH entry, not the command */
-    atomic_store(&page->exec_errno, e ? e : ENOEXEC);
-    _exit(e == ENOENT || e == ENOTDIR ? 127 : 126);
-}
-
-/* The fast way to start the command (with a PID namespace, when sandlock
- * may take an fd from a non-dumpable process): a vfork-like clone that
- * shares the stub's memory and fd table, so no page table is copied and
- * the listener lands directly in the stub's table, where the supervisor
- * takes it. The stub stays suspended until the command execs or exits,
- * and stays non-dumpable all along: there is no window in which the
- * command could reach it. If sandlock dies meanwhile, the kernel's SIGKILL
- * (parent-death signal) ends the suspended stub and so the namespace.
- * The command runs on a stack carved from this function's frame (below it
- * the stub waits in clone(), so it is sized for execvp()'s copies); when
- * clone() returns the command has exec'd or exited and the memory is free
- * again. Returns the command's pid, or -1. */
-STUB_CODE static pid_t spawn_shared(struct command_args *a)
-{
-    /* execvp() keeps a copy of PATH and, for a script, of argv on the stack. */
-    size_t argc = 0;
-    while (a->argv[argc])
-        argc++;
-    const char *path = getenv("PATH");
-    size_t size = 128 * 1024 + (argc + 3) * sizeof(char *) + (path ? strlen(path) : 0) +
-                  strlen(a->argv[0]);
-    char *stack = alloca(size);
-    char *top = (char *)(((uintptr_t)stack + size) & ~(uintptr_t)15);
-    return clone(command_main, top, CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, a);
-}
-
-STUB_CODE static void __attribute__((noreturn)) stub_main(const struct stub_args *args)
-{
-    struct handshake *page = args->sb->page;
-    int death_signal = SIGKILL;
-    const int shared_spawn = args->pidns && args->shared_spawn;    /* see spawn_shared() */
-    if (!args->pidns) {
-        struct sigaction sa;
-        memset(&sa, 0, sizeof(sa));
-        sa.sa_sigaction = stub_on_parent_death;
-        sa.sa_flags = SA_SIGINFO;    /* no SA_RESTART: interrupts waits */
-        sigemptyset(&sa.sa_mask);
-        stub_parent = getppid();
-        if (sigaction(STUB_ORPHAN_SIGNAL, &sa, NULL) != 0 || prctl(PR_SET_CHILD_SUBREAPER, 1) != 0)
-            stub_fail(page, errno);
-        death_signal = STUB_ORPHAN_SIGNAL;
-    }
-    if (prctl(PR_SET_PDEATHSIG, death_signal) != 0)
-        stub_fail(page, errno);
-    if (args->restore_affinity &&
-        sched_setaffinity(0, sizeof(args->affinity), &args->affinity) != 0)
-        stub_fail(page, errno);
-    /* Dumpable while the listener changes hands (pidfd_getfd needs it,
-     * and only our own code runs in the sandbox until go) -- unless the
-     * supervisor can take it from a non-dumpable process anyway. */
-    if (!shared_spawn)
-        prctl(PR_SET_DUMPABLE, 1);
-    struct pollfd pfd = { .fd = args->parent_pidfd, .events = POLLIN };
-    if (poll(&pfd, 1, 0) != 0)      /* sandlock already died */
-        _exit(125);
-    /* In a user namespace of its own the stub maps sandlock's user and
-     * group first: nothing (not even a file) can be made before. */
-    if (args->userns && sl_userns_map_self(args->uid, args->gid) != 0)
-        stub_fail(page, errno);
-    if (args->pidns && stub_own_view(page) != 0)
-        stub_fail(page, errno);
-    /* The sandbox sees only fds 0, 1 and 2. */
-    if (syscall(SYS_close_range, 3, ~0U, 0) != 0)
-        stub_fail(page, errno);
-
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_sigaction = stub_forward;
-    sa.sa_flags = SA_SIGINFO | SA_RESTART;
-    sigemptyset(&sa.sa_mask);
-    for (size_t i = 0; i < NFORWARDED; i++)
-        if (!ignored_at_start(args->sb, forwarded_signals[i]))
-            sigaction(forwarded_signals[i], &sa, NULL);
-    sigset_t none;
-    sigemptyset(&none);
-
-    /* The filter goes on the command's process only: the stub itself stays
-     * unfiltered, so that waiting, forwarding signals and killing what is
-     * left never depend on a plugin or on the supervisor being alive. */
-    struct command_args cmd_args = { .sb = args->sb, .argv = args->argv, .shared_mm = shared_spawn };
-    int status;
-    pid_t cmd;
-    if (shared_spawn) {
-        cmd = spawn_shared(&cmd_args);
-        if (cmd < 0)
-            stub_fail(page, errno);
-        stub_command = cmd;
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        /* The command has exec'd (or died). Our table's listener is the
-         * only one until the supervisor took its copy: drop it then. */
-        int number = atomic_load(&page->listener);
-        if (number >= 0) {
-            while (!atomic_load(&page->go))
-                sl_futex(&page->go, FUTEX_WAIT, 0, NULL);
-            close(number);
-        }
-    } else {
-        cmd = raw_clone(0, SIGCHLD);     /* not fork(): see raw_clone */
-        if (cmd < 0)
-            stub_fail(page, errno);
-        if (cmd == 0)
-            command_main(&cmd_args);
-        stub_command = cmd;
-        sigprocmask(SIG_SETMASK, &none, NULL);
-
-        /* Take the listener from the command's process (no help from it: it
-         * may be trapped in anything), hand our copy to the supervisor, and
-         * drop it once the supervisor holds its own. */
-        const struct timespec slice = { 0, 200 * 1000 };
-        int number;
-        while ((number = atomic_load(&page->child_listener)) < 0) {
-            if (stub_orphaned)
-                stub_orphan_exit();
-            if (waitpid(cmd, &status, WNOHANG) == cmd) {
-                if (!atomic_load(&page->setup_errno))
-                    atomic_store(&page->setup_errno, ECHILD);
-                _exit(125);
-            }
-            sl_futex(&page->child_listener, FUTEX_WAIT, -1, &slice);
-        }
-        int cmd_pidfd = (int)syscall(SYS_pidfd_open, cmd, 0);
-        int listener = cmd_pidfd < 0 ? -1 : (int)syscall(SYS_pidfd_getfd, cmd_pidfd, number, 0);
-        int e = errno;
-        if (cmd_pidfd >= 0)
-            close(cmd_pidfd);
-        if (listener < 0) {
-            kill(cmd, SIGKILL);
-            stub_fail(page, e);
-        }
-        atomic_store(&page->listener, listener);
-        sl_futex(&page->listener, FUTEX_WAKE, 1, NULL);
-        while (!atomic_load(&page->go)) {
-            if (stub_orphaned)
-                stub_orphan_exit();
-            sl_futex(&page->go, FUTEX_WAIT, 0, NULL);
-        }
-        close(listener);
-        /* Before the command runs, the stub (unfiltered) gets out of its reach:
-         * /proc/PID/mem of a same-uid, dumpable process. */
-        prctl(PR_SET_DUMPABLE, 0);
-        atomic_store(&page->armed, 1);
-        sl_futex(&page->armed, FUTEX_WAKE, 1, NULL);
-    }
-
-    for (;;) {
-        if (stub_orphaned)
-            stub_orphan_exit();
-        pid_t w = waitpid(-1, &status, 0);
-        if (stub_orphaned)
-            stub_orphan_exit();
-        if (w == cmd) {
-            /* A command that died before it published the listener is a
-             * set-up failure (the supervisor still waits for it). */
-            if (atomic_load(&page->listener) < 0) {
-                if (!atomic_load(&page->setup_errno))
-                    atomic_store(&page->setup_errno, ECHILD);
-                _exit(125);
-            }
-            atomic_store(&page->cmd_status, status);
-            atomic_store(&page->cmd_done, 1);
-            /* Without a PID namespace, what the command left (our
-             * descendants: we are a subreaper) is killed and reaped here,
-             * so that nothing of the sandbox outlives the stub. */
-            if (!args->pidns)
-                stub_end_tree();
-            _exit(0);
-        }
-        if (w < 0 && errno != EINTR)
-            _exit(125);
-    }
-}
-
-/* ---- the supervisor side ---- */
-
-/* Resets the handshake fields (the BPF is written by sl_sandbox_set_filter). */
-static void page_reset(struct sl_sandbox *sb)
-{
-    struct handshake *p = sb->page;
-    atomic_store(&p->child_listener, -1);
-    atomic_store(&p->listener, -1);
-    atomic_store(&p->go, 0);
-    atomic_store(&p->armed, 0);
-    atomic_store(&p->setup_errno, 0);
-    atomic_store(&p->failed_mask, 0);
-    p->failed_view = NULL;
-    atomic_store(&p->exec_errno, 0);
-    atomic_store(&p->cmd_done, 0);
-    atomic_store(&p->cmd_status, 0);
-    atomic_store(&p->filter_len, 0);
-}
-
-/* Moves the handshake into a MAP_SHARED mapping (a forked stub's), keeping
- * what it holds. Returns 0, or -1 with a message. */
-static int page_map_shared(struct sl_sandbox *sb, char *err, size_t errlen)
-{
-    struct handshake *p = mmap(NULL, sizeof(*p), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) {
-        snprintf(err, errlen, "cannot map the handshake page: %s", strerror(errno));
-        return -1;
-    }
-    struct handshake *old = sb->page;
-    sb->page = p;
-    if (old)
-        memcpy(p, old, sizeof(*p));
-    else
-        page_reset(sb);
-    return 0;
-}
-
-static void page_release(struct sl_sandbox *sb)
-{
-    if (sb->page && sb->page != &sb->local_page)
-        munmap(sb->page, sizeof(*sb->page));
-    sb->page = NULL;
-}
-
-/* The stub's stack when it shares sandlock's memory: its own frames, the
- * command's (spawn_shared() carves that stack from this one: 128 KiB plus
- * PATH and argv) and room for signal handlers. */
-#define STUB_STACK_SIZE (1024 * 1024)
-
-STUB_CODE static int stub_entry(void *arg)
-{
-    stub_main(arg);
-}
-
-/* One start of a stub that shares sandlock's memory. The launcher thread
- * owns it and frees it when it ends. */
-struct launch {
-    struct stub_args args;
-    char *stack;            /* STUB_STACK_SIZE bytes, the launcher's to unmap */
-    struct sl_here *here;  /* the session it starts the stub for */
-    atomic_int launched;    /* pid and err are set */
-    atomic_int unpark;      /* the stub is reaped: the launcher may end */
-    pid_t pid;
-    int err;
-};
-
-/* The launcher: a thread whose only job is to start the stub with
- * CLONE_VM and then stay parked. A process started with CLONE_VM shares
- * the thread-local storage of the thread that started it (errno, libc's
- * per-thread state); this thread never touches its own again while the
- * stub lives, so the stub (and the command's process before exec, which
- * runs while the stub is suspended) use it alone. It also keeps the
- * stub's parent-death signal armed: the kernel sends it when the thread
- * that started the stub ends, so this one ends only after the stub was
- * reaped (or with the whole of sandlock). All signals stay blocked here. */
-static void *stub_launcher(void *arg)
-{
-    struct launch *l = arg;
-    sl_here = l->here;     /* what the stub reads of its session: the masks, the view */
-    stub_command = 0;      /* see stub_command */
-    char *top = l->stack + STUB_STACK_SIZE;
-    /* No exit signal: the stub is reaped by its pidfd only (sl_sandbox_wait),
-     * unseen by the program's SIGCHLD handler and waitpid(-1). */
-    pid_t pid = clone(stub_entry, top, CLONE_VM | SANDBOX_NAMESPACES, &l->args);
-    l->err = pid < 0 ? errno : 0;
-    l->pid = pid;
-    atomic_store(&l->launched, 1);
-    sl_futex(&l->launched, FUTEX_WAKE, 1, NULL);
-    while (!atomic_load(&l->unpark))
-        sl_futex(&l->unpark, FUTEX_WAIT, 0, NULL);
-    munmap(l->stack, STUB_STACK_SIZE);
-    free(l);
-    return NULL;
-}
-
-/* Lets the (detached) launcher end, once its stub is reaped or was never
- * started: the stub's exit, as PID 1, waited for every process of its
- * namespace, the command's included, so nothing runs on its stack. */
-static void release_launcher(struct sl_sandbox *sb)
-{
-    struct launch *l = sb->launch;
-    if (!l)
-        return;
-    sb->launch = NULL;
-    atomic_store(&l->unpark, 1);
-    sl_futex(&l->unpark, FUTEX_WAKE, 1, NULL);
-}
-
-/* The fast way to start the stub (root: a PID namespace, and the command
- * started by spawn_shared): a clone that shares sandlock's memory, so no
- * page table is copied for it, none is torn down when it exits, and no
- * copy-on-write fault follows in either process. Only starts the
- * launcher, which clones the stub while sandlock goes on building the
- * filter; settle_stub() collects the outcome. Returns 0, or -1
- * with errno (nothing is left then). */
-static int launch_shared_stub(struct sl_sandbox *sb, char *const argv[], int parent_pidfd)
-{
-    struct launch *l = calloc(1, sizeof(*l));
-    if (!l)
-        return -1;
-    l->stack = mmap(NULL, STUB_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-    if (l->stack == MAP_FAILED) {
-        free(l);
-        return -1;
-    }
-    l->here = sl_here;
-    l->args.sb = sb;
-    l->args.argv = argv;
-    l->args.parent_pidfd = parent_pidfd;
-    l->args.pidns = 1;
-    l->args.shared_spawn = 1;
-    pthread_attr_t attr;
-    pthread_t thread;
-    sigset_t all;
-    sigfillset(&all);
-    int rc = pthread_attr_init(&attr);
-    if (!rc)
-        rc = pthread_attr_setsigmask_np(&attr, &all);
-    if (!rc)
-        rc = pthread_attr_setstacksize(&attr, 64 * 1024);
-    if (!rc)
-        rc = pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    /* A new thread is queued on its creator's CPU, and this one stays busy
-     * building the filter: started on another CPU, the launcher, the stub
-     * and the command's process get ready meanwhile. The stub takes back
-     * sandlock's CPUs before it starts the command. */
-    cpu_set_t others;
-    int here = sched_getcpu();
-    if (!rc && here >= 0 && sched_getaffinity(0, sizeof(l->args.affinity), &l->args.affinity) == 0) {
-        others = l->args.affinity;
-        CPU_CLR(here, &others);
-        if (CPU_COUNT(&others) > 0 && pthread_attr_setaffinity_np(&attr, sizeof(others), &others) == 0)
-            l->args.restore_affinity = 1;
-    }
-    if (!rc)
-        rc = pthread_create(&thread, &attr, stub_launcher, l);
-    pthread_attr_destroy(&attr);
-    if (rc) {
-        munmap(l->stack, STUB_STACK_SIZE);
-        free(l);
-        errno = rc;
-        return -1;
-    }
-    sb->launch = l;
-    return 0;
-}
-
-/* Whether clone(CLONE_NEWPID) failed for want of a PID namespace
- * (privilege, nesting or count limits) rather than of resources. */
-static int no_pid_namespace(int err)
-{
-    return err == EPERM || err == EINVAL || err == ENOSPC || err == EUSERS;
-}
-
-static pid_t clone_stub(int *pidns, int *userns)
-{
-    *userns = sl_userns_wanted();
-    /* No exit signal: see stub_launcher. */
-    pid_t pid = raw_clone(SANDBOX_NAMESPACES | (*userns ? CLONE_NEWUSER : 0), 0);
-    if (pid >= 0 || !no_pid_namespace(errno) || sl_masks_count()) {
-        *pidns = 1;     /* (masks need the namespaces: no fallback then) */
-        return pid;
-    }
-    *userns = 0;
-    sl_log(SANDLOCK_LOG_INFO, "no PID namespace (%s): descendants are tracked as a subreaper",
-           strerror(errno));
-    *pidns = 0;
-    return raw_clone(0, 0);
-}
-
-/* The forwarded signals, blocked in the calling thread until
- * sl_sandbox_wait() takes them (SIGCHLD stays the program's: the stub is
- * waited for through its pidfd). */
-static void block_signals(struct sl_sandbox *sb)
-{
-    sigemptyset(&sb->ignored);
-    for (size_t i = 0; i < NFORWARDED; i++) {
-        struct sigaction old;
-        if (sigaction(forwarded_signals[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
-            sigaddset(&sb->ignored, forwarded_signals[i]);
-    }
-    sigset_t set;
-    sigemptyset(&set);
-    for (size_t i = 0; i < NFORWARDED; i++)
-        sigaddset(&set, forwarded_signals[i]);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
-}
-
-/* Whether sandlock may take an fd from a non-dumpable process of its own
- * (CAP_SYS_PTRACE in its user namespace, which owns the stub's memory). */
-static int can_ptrace_nondumpable(void)
-{
-    struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
-    struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
-    if (syscall(SYS_capget, &hdr, data) != 0)
-        return 0;
-    return (data[CAP_TO_INDEX(CAP_SYS_PTRACE)].effective & CAP_TO_MASK(CAP_SYS_PTRACE)) != 0;
-}
-
-/* kill(0, sig) reaches every process of the caller's process group, across
- * PID namespaces. When sandlock shares its group with its parent (a script,
- * make, CI) the sandbox gets a group of its own, so that it cannot signal
- * them. Not when sandlock leads its group (a job of an interactive shell:
- * the group is sandlock's own) or when the group is a terminal's foreground
- * (the command must keep the terminal: input, Ctrl-C, Ctrl-Z). The group
- * is the command's: the stub stays in sandlock's. */
-static int wants_own_pgrp(void)
-{
-    if (getpgrp() == getpid())
-        return 0;
-    int tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (tty < 0)
-        return 1;      /* no controlling terminal */
-    int foreground = tcgetpgrp(tty) == getpgrp();
-    close(tty);
-    return !foreground;
+    return mode == SL_SANDBOX_ADOPTED_PIDNS || mode == SL_SANDBOX_ADOPTED;
 }
 
 /* Reaps the stub (a child without exit signal, waited for through its
- * pidfd only, see stub_launcher) if it exited, or waits for it
+ * pidfd only, see stub_launcher in launch.c) if it exited, or waits for it
  * (`nohang` 0); returns 1 when it has been reaped. */
-static int reap_stub(struct sl_sandbox *sb, int nohang)
+int sl_sandbox_reap(struct sl_sandbox *sb, int nohang)
 {
     siginfo_t info;
     int rc;
@@ -800,101 +55,6 @@ static int reap_stub(struct sl_sandbox *sb, int nohang)
     return reaped;
 }
 
-/* After the stub's clone: our copy of sandlock's own pidfd goes, and a
- * pidfd for the stub is taken. Returns 0, or -1 with a message and nothing
- * left behind. */
-/* Does sandlock itself run under a seccomp filter (Seccomp: 2)? Inside a
- * sandbox, the namespaces are refused and the listener would be too. */
-static int under_seccomp_filter(void)
-{
-    char line[256];
-    int filtered = 0;
-    FILE *f = fopen("/proc/self/status", "re");
-    while (f && fgets(line, sizeof(line), f))
-        if (strncmp(line, "Seccomp:", 8) == 0)
-            filtered = atoi(line + 8) == 2;
-    if (f)
-        fclose(f);
-    return filtered;
-}
-
-static int stub_started(struct sl_sandbox *sb, char *err, size_t errlen)
-{
-    if (sb->parent_pidfd >= 0)
-        close(sb->parent_pidfd);
-    sb->parent_pidfd = -1;
-    if (sb->stub < 0) {
-        int e = errno;
-        snprintf(err, errlen, "cannot start the sandbox%s: %s%s",
-                 sl_masks_count() ? " in namespaces of its own (the plugins' masks need them)" : "", strerror(e),
-                 e == EPERM && under_seccomp_filter()
-                     ? " (sandlock runs under a seccomp filter already, as inside a sandlock sandbox, which "
-                       "refuses new namespaces and a second listener: sandboxes cannot be nested)"
-                     : "");
-        sb->stub = -1;
-        sl_sandbox_abort(sb);
-        return -1;
-    }
-    if ((sb->stub_pidfd = (int)syscall(SYS_pidfd_open, sb->stub, 0)) < 0) {
-        snprintf(err, errlen, "pidfd_open: %s", strerror(errno));
-        sl_sandbox_abort(sb);
-        return -1;
-    }
-    return 0;
-}
-
-/* Starts a stub of its own memory (see clone_stub), and takes a pidfd for
- * it. Returns 0, or -1 with a message and nothing left behind. */
-static int fork_stub(struct sl_sandbox *sb, char *err, size_t errlen)
-{
-    if (sb->page == &sb->local_page && page_map_shared(sb, err, errlen)) {
-        sl_sandbox_abort(sb);
-        return -1;
-    }
-    sb->uid = geteuid();
-    sb->gid = getegid();
-    stub_command = 0;      /* see stub_command */
-    sb->stub = clone_stub(&sb->pidns, &sb->userns);
-    if (sb->stub == 0) {
-        const struct stub_args args = {
-            .sb = sb, .argv = sb->argv, .parent_pidfd = sb->parent_pidfd,
-            .pidns = sb->pidns, .userns = sb->userns, .shared_spawn = sb->shared_spawn,
-            .uid = sb->uid, .gid = sb->gid,
-        };
-        stub_main(&args);
-    }
-    return stub_started(sb, err, errlen);
-}
-
-/* Waits until the launcher has tried its clone; returns the stub's pid, or
- * -1 with errno. */
-static pid_t launch_result(struct launch *l)
-{
-    while (!atomic_load(&l->launched))
-        sl_futex(&l->launched, FUTEX_WAIT, 0, NULL);
-    errno = l->err;
-    return l->pid;
-}
-
-/* Waits for the launcher's clone (launch_shared_stub), when one is under
- * way; without a PID namespace for it, falls back to fork_stub(). Returns
- * 0 once the stub runs, or -1 with a message and nothing left behind. */
-static int settle_stub(struct sl_sandbox *sb, char *err, size_t errlen)
-{
-    if (!sb->launch || sb->stub > 0)
-        return 0;
-    sb->stub = launch_result(sb->launch);
-    if (sb->stub > 0)
-        return stub_started(sb, err, errlen);
-    int e = errno;
-    release_launcher(sb);
-    if (!no_pid_namespace(e)) {
-        errno = e;
-        return stub_started(sb, err, errlen);
-    }
-    return fork_stub(sb, err, errlen);
-}
-
 /* Without a PID namespace: freezes and kills everything below the stub
  * (a subreaper: the sandbox's orphans are its), before the stub itself.
  * Walking from the stub, not from sandlock, leaves the program's other
@@ -913,7 +73,7 @@ static void kill_tree(struct sl_sandbox *sb)
  * sandlock, a subreaper. Only where sandlock has no other child. */
 static void kill_orphans(const struct sl_sandbox *sb)
 {
-    if (!sb->whole_process || sb->pidns || sb->adopted)
+    if (!sb->whole_process || sb->mode != SL_SANDBOX_SUBREAPER)
         return;
     sl_kill_descendants();
     while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
@@ -922,169 +82,73 @@ static void kill_orphans(const struct sl_sandbox *sb)
 
 void sl_sandbox_abort(struct sl_sandbox *sb)
 {
-    if (sb->launch && sb->stub < 0)
-        sb->stub = launch_result(sb->launch);    /* killed below, if any */
+    sl_launch_collect(sb);    /* the stub, killed below if any */
     if (sb->stub > 0) {
-        if (!sb->pidns)
+        if (sb->mode == SL_SANDBOX_SUBREAPER)
             kill_tree(sb);        /* the command's process, if any */
         kill(sb->stub, SIGKILL);
-        reap_stub(sb, 0);
+        sl_sandbox_reap(sb, 0);
         kill_orphans(sb);
     }
-    release_launcher(sb);
+    sl_launch_release(sb);
     if (sb->parent_pidfd >= 0)
         close(sb->parent_pidfd);
     sb->parent_pidfd = -1;
     if (sb->stub_pidfd >= 0)
         close(sb->stub_pidfd);
-    page_release(sb);
+    sl_handshake_release(sb);
     sb->stub = -1;
     sb->stub_pidfd = -1;
-}
-
-int sl_sandbox_set_filter(struct sl_sandbox *sb, const struct sl_filter *filter, char *err, size_t errlen)
-{
-    unsigned len = filter->prog.len;
-    if (len == 0 || len > BPF_MAXINSNS) {
-        snprintf(err, errlen, "the seccomp filter has %u instructions (at most %d)", len, BPF_MAXINSNS);
-        return -1;
-    }
-    memcpy(sb->page->insns, filter->prog.filter, len * sizeof(struct sock_filter));
-    atomic_store(&sb->page->filter_len, (int)len);       /* orders the copy before it */
-    sl_futex(&sb->page->filter_len, FUTEX_WAKE, 1, NULL);
-    return 0;
-}
-
-int sl_sandbox_start(struct sl_sandbox *sb, char *const argv[], char *err, size_t errlen)
-{
-    atomic_store(&sb->killed_signal, 0);    /* an earlier run's kill (libsandlock runs again) */
-    sb->shared_spawn = can_ptrace_nondumpable();
-    if (sb->shared_spawn) {
-        sb->page = &sb->local_page;
-        page_reset(sb);
-    } else if (page_map_shared(sb, err, errlen)) {
-        return -1;
-    }
-    /* Not dumpable: the sandbox (same uid) may not open /proc/PID/mem of
-     * the supervisor, nor take its fds. */
-    if (prctl(PR_SET_DUMPABLE, 0) != 0) {
-        snprintf(err, errlen, "cannot make sandlock non-dumpable: %s", strerror(errno));
-        sl_sandbox_abort(sb);
-        return -1;
-    }
-    if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
-        snprintf(err, errlen, "cannot become a child subreaper: %s", strerror(errno));
-        sl_sandbox_abort(sb);
-        return -1;
-    }
-    int parent_pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
-    if (parent_pidfd < 0) {
-        snprintf(err, errlen, "pidfd_open: %s (sandlock needs Linux 5.6 or later)", strerror(errno));
-        sl_sandbox_abort(sb);
-        return -1;
-    }
-    block_signals(sb);
-    sb->own_pgrp = wants_own_pgrp();
-    sb->stub = -1;
-    sb->argv = argv;
-    sb->parent_pidfd = parent_pidfd;
-    /* Without a launcher thread, a stub of its own memory. */
-    if (sb->shared_spawn && launch_shared_stub(sb, argv, parent_pidfd) == 0) {
-        sb->pidns = 1;
-        return 0;
-    }
-    return fork_stub(sb, err, errlen);
-}
-
-int sl_sandbox_listener(struct sl_sandbox *sb, char *err, size_t errlen)
-{
-    /* Wait for the listener number. The futex wake that announces it may
-     * itself be intercepted, so the wait is also bounded and the page
-     * re-read. */
-    if (settle_stub(sb, err, errlen))
-        return -1;
-    const struct timespec slice = { 0, 200 * 1000 };
-    int number;
-    while ((number = atomic_load(&sb->page->listener)) < 0) {
-        if (reap_stub(sb, 1)) {
-            int e = atomic_load(&sb->page->setup_errno);
-            int mask = atomic_load(&sb->page->failed_mask);
-            const char *view = sb->page->failed_view;
-            if (view)
-                snprintf(err, errlen, "cannot make %s of the sandbox's own (hostview: [sandlock] protect_kernel, "
-                         "devices): %s", view, strerror(e ? e : ECHILD));
-            else if (mask)
-                snprintf(err, errlen, "cannot mask %s in the sandbox: %s", sl_mask_path_of(mask - 1),
-                         strerror(e ? e : ECHILD));
-            else if (e == EBUSY)
-                /* The kernel allows one listener per chain of filters. */
-                snprintf(err, errlen, "cannot install the seccomp filter: %s: sandlock is already running inside a "
-                         "sandbox whose filter has a notification listener (sandlock's own, or another "
-                         "supervisor's); sandboxes cannot be nested", strerror(e));
-            else
-                snprintf(err, errlen, "cannot install the seccomp filter: %s", strerror(e ? e : ECHILD));
-            sb->stub = -1;
-            sl_sandbox_abort(sb);
-            return -1;
-        }
-        sl_futex(&sb->page->listener, FUTEX_WAIT, -1, &slice);
-    }
-    int listener = (int)syscall(SYS_pidfd_getfd, sb->stub_pidfd, number, 0);
-    if (listener < 0) {
-        snprintf(err, errlen, "pidfd_getfd: cannot take the seccomp listener: %s", strerror(errno));
-        sl_sandbox_abort(sb);
-        return -1;
-    }
-    return listener;
-}
-
-void sl_sandbox_release(struct sl_sandbox *sb)
-{
-    atomic_store(&sb->page->go, 1);
-    sl_futex(&sb->page->go, FUTEX_WAKE, 1, NULL);    /* the stub (it then arms the command) */
 }
 
 void sl_sandbox_kill(struct sl_sandbox *sb, int sig)
 {
     int expected = 0;
     atomic_compare_exchange_strong(&sb->killed_signal, &expected, sig);
-    if (sb->pidns || sb->adopted) {
+    switch (sb->mode) {
+    case SL_SANDBOX_NOT_STARTED:
+        return;
+    case SL_SANDBOX_SUBREAPER:
+        /* Everything of the sandbox at once, then the stub reaps the dead
+         * and exits (killed, it would leave them to sandlock as zombies). */
+        kill_tree(sb);
+        if (sb->stub_pidfd >= 0)
+            syscall(SYS_pidfd_send_signal, sb->stub_pidfd, STUB_ORPHAN_SIGNAL, NULL, 0);
+        return;
+    case SL_SANDBOX_PIDNS_USERNS:
+    case SL_SANDBOX_PIDNS:
+    case SL_SANDBOX_ADOPTED_PIDNS:   /* the namespace's init: all of it goes */
+    case SL_SANDBOX_ADOPTED:         /* no process of ours: the init only */
         if (sb->stub_pidfd >= 0)
             syscall(SYS_pidfd_send_signal, sb->stub_pidfd, SIGKILL, NULL, 0);
         return;
     }
-    /* Everything of the sandbox at once, then the stub reaps the dead and
-     * exits (killed, it would leave them to sandlock as zombies). */
-    kill_tree(sb);
-    if (sb->stub_pidfd >= 0)
-        syscall(SYS_pidfd_send_signal, sb->stub_pidfd, STUB_ORPHAN_SIGNAL, NULL, 0);
 }
 
 void sl_sandbox_adopt(struct sl_sandbox *sb, int init_pidfd, int pidns)
 {
     sb->stub_pidfd = init_pidfd;
-    sb->pidns = init_pidfd >= 0 && pidns;
-    sb->adopted = init_pidfd >= 0;
+    sb->mode = init_pidfd < 0 ? SL_SANDBOX_NOT_STARTED : pidns ? SL_SANDBOX_ADOPTED_PIDNS : SL_SANDBOX_ADOPTED;
     atomic_store(&sb->killed_signal, 0);
 }
 
 int sl_sandbox_ns_pidfd(const struct sl_sandbox *sb, int *flags)
 {
-    if (!sb || !sb->pidns || sb->adopted || sb->stub_pidfd < 0)
+    if (!sb || !sl_mode_own_pidns(sb->mode) || sb->stub_pidfd < 0)
         return -1;
-    *flags = SANDBOX_NAMESPACES | (sb->userns ? CLONE_NEWUSER : 0);
+    *flags = SANDBOX_NAMESPACES | (sb->mode == SL_SANDBOX_PIDNS_USERNS ? CLONE_NEWUSER : 0);
     return sb->stub_pidfd;
 }
 
 int sl_sandbox_has_pidns(const struct sl_sandbox *sb)
 {
-    return sb->pidns;
+    return has_pidns(sb->mode);
 }
 
 int sl_sandbox_wait_gone(const struct sl_sandbox *sb, int timeout_ms)
 {
     int fd = sb->stub_pidfd;
-    if (!sb->pidns || fd < 0)
+    if (!has_pidns(sb->mode) || fd < 0)
         return -1;
     /* The stub is the namespace's init: it exits only once every other
      * process of the namespace is gone. A closed fd (POLLNVAL) means the
@@ -1096,215 +160,6 @@ int sl_sandbox_wait_gone(const struct sl_sandbox *sb, int timeout_ms)
     return rc == 1 ? 0 : -1;
 }
 
-/* Parent pid from /proc/PID/stat, or -1 (also for a zombie). */
-static pid_t parent_of(pid_t pid)
-{
-    char buf[512];
-    const char *p = sl_proc_stat_fields(pid, buf, sizeof(buf));
-    int ppid;
-    char state;
-    if (!p || sscanf(p + 1, " %c %d", &state, &ppid) != 2)
-        return -1;
-    /* A zombie has no children left and dies no further: skipping it
-     * keeps the scan from seeing it again and again until it is reaped. */
-    return state == 'Z' || state == 'X' ? -1 : ppid;
-}
-
-struct proc_pair {
-    pid_t pid, ppid;
-};
-
-static int by_pid(const void *a, const void *b)
-{
-    pid_t x = ((const struct proc_pair *)a)->pid, y = ((const struct proc_pair *)b)->pid;
-    return (x > y) - (x < y);
-}
-
-/* The same by scanning all of /proc, for kernels without CONFIG_PROC_CHILDREN. */
-static int kill_descendants_by_scan(pid_t self)
-{
-    int total = 0;
-    for (int round = 0; round < 100; round++) {
-        size_t cap = 0, n = 0;
-        struct proc_pair *procs = NULL;
-        DIR *d = opendir("/proc");
-        if (!d)
-            return total;
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            pid_t pid = (pid_t)atoi(e->d_name);
-            if (pid <= 0 || pid == self)
-                continue;
-            pid_t pp = parent_of(pid);
-            if (pp <= 0)
-                continue;
-            if (n == cap) {
-                size_t ncap = cap ? cap * 2 : 1024;
-                struct proc_pair *np = realloc(procs, ncap * sizeof(*procs));
-                if (!np)
-                    break;
-                procs = np;
-                cap = ncap;
-            }
-            procs[n].pid = pid;
-            procs[n++].ppid = pp;
-        }
-        closedir(d);
-        /* Mark descendants: children of a marked process (found by binary
-         * search), until a pass finds no new one. */
-        if (n)
-            qsort(procs, n, sizeof(*procs), by_pid);
-        char *mark = calloc(n ? n : 1, 1);
-        int found = 0, changed = 1;
-        while (mark && changed) {
-            changed = 0;
-            for (size_t i = 0; i < n; i++) {
-                if (mark[i])
-                    continue;
-                int is_child = procs[i].ppid == self;
-                if (!is_child) {
-                    struct proc_pair key = { .pid = procs[i].ppid };
-                    struct proc_pair *parent = bsearch(&key, procs, n, sizeof(*procs), by_pid);
-                    is_child = parent && mark[parent - procs];
-                }
-                if (is_child) {
-                    mark[i] = 1;
-                    changed = 1;
-                    found++;
-                    /* Frozen first, killed all together below: none of
-                     * them runs on to see another one die. */
-                    kill(procs[i].pid, SIGSTOP);
-                }
-            }
-        }
-        for (size_t i = 0; mark && i < n; i++)
-            if (mark[i])
-                kill(procs[i].pid, SIGKILL);
-        free(mark);
-        free(procs);
-        total += found;
-        if (!found)
-            break;
-        /* Give the killed a moment to die and their orphans to be reparented. */
-        struct timespec ts = { 0, 1000 * 1000 };
-        nanosleep(&ts, NULL);
-    }
-    return total;
-}
-
-/* Whether the kernel lists each task's children (CONFIG_PROC_CHILDREN). */
-STUB_CODE static int have_children_files(void)
-{
-    static atomic_int known = -1;
-    int k = atomic_load(&known);
-    if (k < 0) {
-        char path[64];
-        snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)gettid());
-        k = access(path, R_OK) == 0;
-        atomic_store(&known, k);
-    }
-    return k;
-}
-
-/* At most this many processes are frozen and killed together in one round
- * of sl_kill_descendants_of (more take further rounds). */
-#define TREE_ROUND_MAX 1024
-
-struct dirent64_head {
-    uint64_t ino;
-    int64_t off;
-    unsigned short reclen;
-    unsigned char type;
-    char name[];
-};
-
-/* Appends to found[*n] the children of every thread of `pid`, as listed in
- * /proc/PID/task/TID/children, up to TREE_ROUND_MAX. A process or thread
- * that is gone has none. Nothing is allocated: the stub runs this too. */
-STUB_CODE static void add_children(pid_t pid, pid_t *found, size_t *n)
-{
-    char path[64], names[2048];
-    snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-    int dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir < 0)
-        return;
-    long len;
-    while (*n < TREE_ROUND_MAX && (len = syscall(SYS_getdents64, dir, names, sizeof(names))) > 0) {
-        for (long at = 0; at < len && *n < TREE_ROUND_MAX;) {
-            const struct dirent64_head *e = (const struct dirent64_head *)(names + at);
-            at += e->reclen;
-            if (e->name[0] < '0' || e->name[0] > '9')
-                continue;
-            char file[128], buf[1024], digits[16];
-            snprintf(file, sizeof(file), "/proc/%d/task/%.16s/children", (int)pid, e->name);
-            int fd = open(file, O_RDONLY | O_CLOEXEC);
-            if (fd < 0)
-                continue;
-            /* "PID PID ... ": a number may span two reads; the end of the
-             * file ends the last one. */
-            size_t nd = 0;
-            ssize_t got;
-            do {
-                got = read(fd, buf, sizeof(buf));
-                for (ssize_t i = 0; i <= got && *n < TREE_ROUND_MAX; i++) {
-                    int digit = i < got && buf[i] >= '0' && buf[i] <= '9';
-                    if (digit && nd < sizeof(digits) - 1)
-                        digits[nd++] = buf[i];
-                    else if (!digit && nd && (i < got || got <= 0)) {
-                        digits[nd] = '\0';
-                        found[(*n)++] = (pid_t)atoi(digits);
-                        nd = 0;
-                    }
-                }
-            } while (got > 0 && *n < TREE_ROUND_MAX);
-            close(fd);
-        }
-    }
-    close(dir);
-}
-
-/* Walks down from root's children: the stub (and sandlock) are child
- * subreapers, so every process of the sandbox, orphans included, is a
- * descendant. Each one found is frozen before its children are read (a
- * stopped process forks no more); all are killed together at the end of a
- * round, and rounds repeat until one finds none. Allocates nothing (the
- * stub runs it). Returns how many were signalled, or -1 when the kernel
- * does not list children. */
-STUB_CODE static int kill_tree_of(pid_t root)
-{
-    if (!have_children_files())
-        return -1;
-    int total = 0;
-    pid_t found[TREE_ROUND_MAX];
-    for (int round = 0; round < 100; round++) {
-        size_t n = 0;
-        add_children(root, found, &n);
-        for (size_t i = 0; i < n; i++) {
-            kill(found[i], SIGSTOP);
-            add_children(found[i], found, &n);
-        }
-        for (size_t i = 0; i < n; i++)
-            kill(found[i], SIGKILL);
-        total += (int)n;
-        if (!n)
-            break;
-        /* Give the killed a moment to die and their orphans to be reparented. */
-        struct timespec ts = { 0, 1000 * 1000 };
-        nanosleep(&ts, NULL);
-    }
-    return total;
-}
-
-int sl_kill_descendants_of(pid_t root)
-{
-    int n = kill_tree_of(root);
-    return n >= 0 ? n : kill_descendants_by_scan(root);
-}
-
-int sl_kill_descendants(void)
-{
-    return sl_kill_descendants_of(getpid());
-}
 
 static int exit_status_of(int status)
 {
@@ -1323,21 +178,21 @@ int sl_sandbox_wait(struct sl_sandbox *sb, const char *command)
      * handler and other sandboxes are left alone. */
     sigset_t set;
     sigemptyset(&set);
-    for (size_t i = 0; i < NFORWARDED; i++)
-        sigaddset(&set, forwarded_signals[i]);
+    for (size_t i = 0; i < SL_NFORWARDED; i++)
+        sigaddset(&set, sl_forwarded_signals[i]);
     int sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-    while (!reap_stub(sb, 1)) {
+    while (!sl_sandbox_reap(sb, 1)) {
         struct pollfd p[2] = { { .fd = sb->stub_pidfd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
         if (poll(p, sfd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
             break;
         struct signalfd_siginfo si;
         while (sfd >= 0 && read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-            if (si.ssi_code <= 0 && !ignored_at_start(sb, (int)si.ssi_signo))
+            if (si.ssi_code <= 0 && !sl_ignored_at_start(&sb->ignored, (int)si.ssi_signo))
                 syscall(SYS_pidfd_send_signal, sb->stub_pidfd, (int)si.ssi_signo, NULL, 0);
     }
     if (sfd >= 0)
         close(sfd);
-    release_launcher(sb);
+    sl_launch_release(sb);
     /* The command is done: nothing of the sandbox may outlive it (without
      * a PID namespace the stub killed what was left before it exited). */
     kill_orphans(sb);
@@ -1359,7 +214,7 @@ int sl_sandbox_wait(struct sl_sandbox *sb, const char *command)
     }
     /* The pidfd stays open until sl_sandbox_free(): a late kill must not
      * signal whatever takes its number. */
-    page_release(sb);
+    sl_handshake_release(sb);
     return code;
 }
 
@@ -1387,9 +242,9 @@ void sl_sandbox_free(struct sl_sandbox *sb)
 {
     if (!sb)
         return;
-    if (sb->stub_pidfd >= 0 && !sb->adopted)
+    if (sb->stub_pidfd >= 0 && !adopted(sb->mode))
         close(sb->stub_pidfd);
-    page_release(sb);
+    sl_handshake_release(sb);
     pthread_mutex_destroy(&sb->lock);
     free(sb);
 }

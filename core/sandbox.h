@@ -39,7 +39,11 @@
  * is a `struct sl_sandbox`. The stub is a child without exit signal,
  * waited for through its pidfd only: no SIGCHLD reaches the program for
  * it, its waitpid(-1) never sees it, and sandlock waits for nothing else
- * (the program's own children and the other sandboxes are theirs). */
+ * (the program's own children and the other sandboxes are theirs).
+ *
+ * launch.c starts a sandbox, stub.c is the code of its stub and of the
+ * command's process before exec, proctree.c kills a process tree, and
+ * sandbox.c holds the rest: how the sandbox runs, killing it, its end. */
 #ifndef SANDLOCK_SANDBOX_H
 #define SANDLOCK_SANDBOX_H
 
@@ -118,13 +122,5 @@ unsigned long sl_sandbox_id(const struct sl_sandbox *sb);
 /* With a PID namespace: waits up to timeout_ms until the whole sandbox is
  * gone (after sl_sandbox_kill). Returns 0 when it is, -1 otherwise. */
 int sl_sandbox_wait_gone(const struct sl_sandbox *sb, int timeout_ms);
-
-/* Kills every descendant of `root` (repeatedly, until a walk of its
- * process tree finds none; a scan of all of /proc where the kernel does
- * not list children). Returns how many were signalled. */
-int sl_kill_descendants_of(pid_t root);
-
-/* The same for the calling process. */
-int sl_kill_descendants(void);
 
 #endif
