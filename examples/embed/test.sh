@@ -27,10 +27,14 @@ PKG_CONFIG_SYSROOT_DIR="$dest"
 export PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR
 like "pkg-config --libs points into the installation" "$(pkg-config --libs sandlock)" "^-L$dest/.* -lsandlock"
 
+# The example as installed with the docs ($(docdir)/examples).
+example=$(find "$dest" -path '*/doc/sandlock/examples/embed' -type d | head -n 1)
+like "the embedding example is installed with the docs" "$example" "/share/doc/sandlock/examples/embed\$"
+[ -n "$example" ] || example="$top_srcdir/examples/embed"
 work="$TEST_TMP/embed"
 mkdir -p "$work"
 for f in Makefile embed.c README.md; do
-    cp "$top_srcdir/examples/embed/$f" "$work/$f"
+    cp "$example/$f" "$work/$f"
 done
 # The sanitizer build's library needs the sanitizer runtime in the program.
 sanitizers=

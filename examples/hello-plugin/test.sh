@@ -30,11 +30,15 @@ export PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR
 cflags=$(pkg-config --cflags sandlock-plugin)
 like "pkg-config --cflags points into the installation" "$cflags" "^-I$dest/"
 
-# A copy of the example, away from the source tree.
+# The skeleton as installed with the docs ($(docdir)/examples), copied
+# away from both trees, as a third party starts from it.
+skel=$(find "$dest" -path '*/doc/sandlock/examples/hello-plugin' -type d | head -n 1)
+like "the skeleton plugin is installed with the docs" "$skel" "/share/doc/sandlock/examples/hello-plugin\$"
+[ -n "$skel" ] || skel="$top_srcdir/examples/hello-plugin"
 work="$TEST_TMP/hello-plugin"
 mkdir -p "$work"
 for f in Makefile hello.c hello.ini README.md; do
-    cp "$top_srcdir/examples/hello-plugin/$f" "$work/$f"
+    cp "$skel/$f" "$work/$f"
 done
 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES \
     make -C "$work" >"$TEST_TMP/build.log" 2>&1
