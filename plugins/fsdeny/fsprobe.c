@@ -24,7 +24,9 @@
  *                        the listeners' logs)
  *   connectrace GOOD BAD N  unix stream connects to such an address (listeners
  *                        that greet, at both); the peer's name tells which
- *                        was reached */
+ *                        was reached
+ *   backlog SOCK FILE N  connects wait for room in a full backlog while FILE
+ *                        is opened: see backlog() below */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -35,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/inotify.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -294,6 +297,134 @@ static int exec_race(const char *good, const char *bad, long n)
     return 0;
 }
 
+/* A listener at SOCK whose backlog is full (listen 0, one connection not
+ * accepted). The connector thread connects new sockets to it, each made
+ * O_NONBLOCK just before its connect; the clearer thread clears O_NONBLOCK
+ * again after a delay that sweeps the time the trapped call takes, so the
+ * flag is sometimes gone only after sandlock looked at it. A connect that
+ * lost its O_NONBLOCK waits for room; each time one is seen waiting (100
+ * ms in connect), FILE is opened (a trapped call: with workers = 1 it is
+ * answered only if no worker waits with the connect) and must be answered
+ * within 5 s, then one connection is accepted to make room. After N such
+ * waits (or 60 s): "waits W", or "stuck after W" when an open was not. */
+static atomic_int bl_sock = -1, bl_done;
+static atomic_long bl_round, bl_in_connect;
+
+static void spin_us(long us)
+{
+    double end = now_s() + (double)us / 1e6;
+    while (now_s() < end)
+        ;
+}
+
+static void *bl_connector(void *arg)
+{
+    const struct sockaddr_un *sa = arg;
+    while (!atomic_load(&bl_done)) {
+        int s = socket(AF_UNIX, SOCK_STREAM, 0);
+        fcntl(s, F_SETFL, O_NONBLOCK);
+        atomic_store(&bl_sock, s);
+        atomic_fetch_add(&bl_round, 1);
+        atomic_store(&bl_in_connect, 1);
+        connect(s, (const struct sockaddr *)sa, sizeof(*sa));
+        atomic_store(&bl_in_connect, 0);
+        atomic_store(&bl_sock, -1);
+        close(s);
+    }
+    return NULL;
+}
+
+static void *bl_clearer(void *arg)
+{
+    (void)arg;
+    long seen = 0;
+    for (long k = 0; !atomic_load(&bl_done); k++) {
+        long round = atomic_load(&bl_round);
+        if (round == seen) {
+            sched_yield();
+            continue;
+        }
+        seen = round;
+        spin_us((k * 7) % 400);
+        int s = atomic_load(&bl_sock);
+        if (s >= 0 && atomic_load(&bl_round) == round)
+            fcntl(s, F_SETFL, 0);
+    }
+    return NULL;
+}
+
+static atomic_int bl_open_asked, bl_open_done;
+
+static void *bl_opener(void *arg)
+{
+    const char *file = arg;
+    for (;;) {
+        while (!atomic_load(&bl_open_asked))
+            usleep(1000);
+        atomic_store(&bl_open_asked, 0);
+        int fd = open(file, O_RDONLY);
+        if (fd >= 0)
+            close(fd);
+        atomic_store(&bl_open_done, 1);
+    }
+    return NULL;
+}
+
+/* Prints "WHAT N" and ends the process (the connector may wait again).
+ * By write(2): stdio's first output looks at stdout with fstat(2), a
+ * trapped call that a held worker would never answer. */
+static void __attribute__((noreturn)) bl_exit(int rc, const char *what, long n)
+{
+    char line[64];
+    int len = snprintf(line, sizeof(line), "%s %ld\n", what, n);
+    if (write(1, line, (size_t)len) < 0)
+        rc = 2;
+    _exit(rc);
+}
+
+static int backlog(const char *path, const char *file, long n)
+{
+    static struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    if (strlen(path) >= sizeof(sa.sun_path))
+        return 2;
+    strcpy(sa.sun_path, path);
+    int lis = socket(AF_UNIX, SOCK_STREAM, 0), first = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (bind(lis, (struct sockaddr *)&sa, sizeof(sa)) || listen(lis, 0) ||
+        connect(first, (struct sockaddr *)&sa, sizeof(sa)))
+        return report(-1);
+    pthread_t t;
+    pthread_create(&t, NULL, bl_connector, &sa);
+    pthread_create(&t, NULL, bl_clearer, NULL);
+    pthread_create(&t, NULL, bl_opener, (void *)file);
+    long waits = 0, last = -1;
+    double since = 0, deadline = now_s() + 60;
+    while (waits < n && now_s() < deadline) {
+        usleep(10000);
+        long round = atomic_load(&bl_round);
+        if (!atomic_load(&bl_in_connect) || round != last) {
+            last = round;
+            since = now_s();
+            continue;
+        }
+        if (now_s() - since < 0.1)
+            continue;
+        waits++;                   /* the connect waits for room */
+        atomic_store(&bl_open_done, 0);
+        atomic_store(&bl_open_asked, 1);
+        double until = now_s() + 5;
+        while (!atomic_load(&bl_open_done) && now_s() < until)
+            usleep(1000);
+        if (!atomic_load(&bl_open_done))
+            bl_exit(1, "stuck after", waits);
+        int c = accept(lis, NULL, NULL);
+        if (c >= 0)
+            close(c);
+        last = -1;
+    }
+    atomic_store(&bl_done, 1);
+    bl_exit(0, "waits", waits);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3)
@@ -385,6 +516,8 @@ int main(int argc, char **argv)
         return race(cmd[0] == 'b' ? bind_attempt : cmd[0] == 'c' ? connect_attempt : send_attempt, path, argv[3],
                     NULL, atol(argv[4]), 10);
     }
+    if (!strcmp(cmd, "backlog") && argc == 5)
+        return backlog(path, argv[3], atol(argv[4]));
     if (!strcmp(cmd, "linkrace") && argc == 6)
         return race(link_attempt, path, argv[3], argv[4], atol(argv[5]), 10);
     return 2;

@@ -11,8 +11,10 @@
  * socket file through /proc/self/fd/OBJ. Other addresses of a unix socket
  * (abstract, autobind, malformed) are used as copied; sockets of other
  * families continue in the kernel, which reads no path from them. A
- * connect that may wait for room in a listener's backlog (a blocking
- * stream or seqpacket socket) runs on a thread of its own (blocking.h).
+ * connect that may wait for room in a listener's backlog (every stream
+ * or seqpacket connect: O_NONBLOCK, a flag of the description the child
+ * shares, may be gone by the time the connect is made) runs on a thread
+ * of its own (blocking.h).
  *
  * Sends: a unix datagram socket is the only kind whose sends look a path
  * up (stream and seqpacket sockets refuse or ignore an address). Every
@@ -194,8 +196,12 @@ long fsd_socket_call(struct fsd_call *c, int is_bind, sandlock_response *r)
     a->len = (socklen_t)len;
     if (!rc)
         rc = unix_call(c, a, r);
-    if (!rc && !is_bind && type != SOCK_DGRAM && !(fcntl(a->sock, F_GETFL) & O_NONBLOCK)) {
-        /* A connect that may wait for the listener: on a thread of its own. */
+    if (!rc && a->identified) {
+        /* A stream or seqpacket connect may wait for room in the
+         * listener's backlog, whatever O_NONBLOCK says now: the child
+         * shares the open file description and may clear the flag from
+         * another thread before the deputy connects. On a thread of its
+         * own, always. */
         fsd_call_deferred(c->host, ev, &(struct fsd_wait){ sock_call, sock_release, a, 0, 0 }, r);
         return FSD_SOCK_ANSWERED;
     }

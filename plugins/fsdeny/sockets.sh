@@ -73,6 +73,27 @@ probe connect unix "$T/good/ok.sock" 0;     is "connect to an allowed socket" "$
 probe connect unix "$T/good/ok.sock" 0 nb;  like "non-blocking connect to an allowed socket" "$out" "^ok hello"
 probe connect unix "$T/good/missing" 0;     is "connect to a missing socket: the kernel's error" "$out" "err ENOENT"
 
+# A connect that waits for room in a full backlog never holds a worker,
+# whatever O_NONBLOCK said when fsdeny looked at the socket (the child
+# clears it from another thread): with one worker, another thread's open
+# is answered each time a connect is seen waiting.
+one=$(write_ini one <<EOF
+[sandlock]
+masks = no
+workers = 1
+[plugin fs]
+module = fsdeny
+deny = $T/deny
+EOF
+)
+echo allowed > "$T/good/file"
+backlog_waits() {  # [RUNNER...]: prints the probe's verdict
+    "$@" timeout $((EVENT_TIMEOUT * 4)) "$SANDLOCK" run -c "$one" -- \
+        "$PROBE" backlog "$T/good/bl$$.sock" "$T/good/file" 20 2>/dev/null
+    rm -f "$T/good/bl$$.sock"
+}
+is "connects waiting for room in a full backlog hold no worker (workers = 1)" "$(backlog_waits)" "waits 20"
+
 # Datagrams addressed to a socket: every way to name it.
 for m in sendto sendmsg sendmmsg; do
     probe send unixdgram $m "$T/deny/d.sock" 0;      is "$m to a socket in a denied directory" "$out" "err EACCES"
@@ -158,6 +179,12 @@ EOF
         is "$what: a datagram into a denied directory" "$out" "err EACCES"
         out=$(env $env $as_nobody "$SANDLOCK" run -c "$inin" -- "$NG" bindname "$N/good/y$env.sock" 2>/dev/null)
         is "$what: allowed bind keeps the name" "$out" "name $N/good/y$env.sock"
+    done
+    chown nobody "$T/good" "$T/good/file"
+    chmod 644 "$one"
+    for env in "" "SANDLOCK_USERNS=no"; do
+        is "as nobody${env:+ ($env)}: connects waiting in a full backlog hold no worker" \
+            "$(backlog_waits env $env $as_nobody)" "waits 20"
     done
     is "as nobody: nothing was created in the denied directory, no datagram arrived" "$(ls "$N/deny" | tr '\n' ' ')" \
         "agent.sock d.sock "
