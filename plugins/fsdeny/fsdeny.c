@@ -373,8 +373,25 @@ static int open_existing(const struct fsdeny_state *st, const sandlock_event *ev
         fsd_open_deferred(host, ev, obj, flags, r);
         return SANDLOCK_OK;
     }
-    int fd = (int)fsd_as_child(host, ev->handle, reopen_act, &(struct act){ .obj = obj, .flags = flags });
+    /* A regular file's open waits only for a lease to be broken (the
+     * child may hold one on it, up to lease-break-time): tried without
+     * waiting first, and when it would wait it waits on a thread of its
+     * own, never on a worker. */
+    int nowait = S_ISREG(sb.st_mode) && !(flags & O_NONBLOCK);
+    int fd = (int)fsd_as_child(host, ev->handle, reopen_act,
+                               &(struct act){ .obj = obj, .flags = flags | (nowait ? O_NONBLOCK : 0) });
+    if (nowait && fd == -EWOULDBLOCK) {
+        fsd_open_deferred(host, ev, obj, flags, r);
+        return SANDLOCK_OK;
+    }
     close(obj);
+    if (nowait && fd >= 0) {
+        int fl = fcntl(fd, F_GETFL);
+        if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0) {
+            close(fd);
+            return answer(st, -EIO, r);
+        }
+    }
     return answer_fd(st, fd, flags, r);
 }
 

@@ -26,7 +26,9 @@
  *                        that greet, at both); the peer's name tells which
  *                        was reached
  *   backlog SOCK FILE N  connects wait for room in a full backlog while FILE
- *                        is opened: see backlog() below */
+ *                        is opened: see backlog() below
+ *   lease FILE OTHER     an open that waits for a lease break while OTHER is
+ *                        opened: see lease() below */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -38,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/inotify.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -425,6 +428,69 @@ static int backlog(const char *path, const char *file, long n)
     bl_exit(0, "waits", waits);
 }
 
+/* FILE is opened read-only and leased (F_RDLCK); another thread opens it
+ * for writing, which waits until the lease is given up (the kernel tells
+ * the holder with SIGIO, and waits lease-break-time, 45 s by default).
+ * While it waits, OTHER is opened (a trapped call: with workers = 1 it is
+ * answered only if no worker waits with the open) and must be answered
+ * within 5 s; then the lease is given up and the writer's open succeeds.
+ * "lease ok", or "stuck" when OTHER's open was not answered. Output by
+ * write(2), as bl_exit(). */
+static atomic_int lease_writer_done, lease_broken;
+
+static void on_lease_break(int sig)
+{
+    (void)sig;
+    atomic_store(&lease_broken, 1);
+}
+
+static void *lease_writer(void *arg)
+{
+    int fd = open((const char *)arg, O_WRONLY);
+    if (fd >= 0)
+        close(fd);
+    atomic_store(&lease_writer_done, fd >= 0 ? 1 : -1);
+    return NULL;
+}
+
+static void *lease_other(void *arg)
+{
+    int fd = open((const char *)arg, O_RDONLY);
+    if (fd >= 0)
+        close(fd);
+    atomic_store(&bl_open_done, fd >= 0 ? 1 : -1);
+    return NULL;
+}
+
+static int lease(const char *file, const char *other)
+{
+    struct sigaction sa = { .sa_handler = on_lease_break, .sa_flags = SA_RESTART };
+    sigaction(SIGIO, &sa, NULL);
+    int fd = open(file, O_RDONLY);
+    if (fd < 0 || fcntl(fd, F_SETLEASE, F_RDLCK) != 0)
+        bl_exit(2, "no lease, errno", errno);
+    pthread_t t;
+    pthread_create(&t, NULL, lease_writer, (void *)file);
+    /* The writer's open is under way once the lease holder was told. */
+    double until = now_s() + 10;
+    while (!atomic_load(&lease_broken) && !atomic_load(&lease_writer_done) && now_s() < until)
+        usleep(1000);
+    if (atomic_load(&lease_writer_done))
+        bl_exit(2, "the writer did not wait", atomic_load(&lease_writer_done));
+    pthread_create(&t, NULL, lease_other, (void *)other);
+    until = now_s() + 5;
+    while (!atomic_load(&bl_open_done) && now_s() < until)
+        usleep(1000);
+    int answered = atomic_load(&bl_open_done);
+    fcntl(fd, F_SETLEASE, F_UNLCK);
+    until = now_s() + 10;
+    while (!atomic_load(&lease_writer_done) && now_s() < until)
+        usleep(1000);
+    if (answered != 1)
+        bl_exit(1, "stuck", answered);
+    bl_exit(atomic_load(&lease_writer_done) == 1 ? 0 : 1, "lease ok, writer", atomic_load(&lease_writer_done));
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3)
@@ -518,6 +584,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "backlog") && argc == 5)
         return backlog(path, argv[3], atol(argv[4]));
+    if (!strcmp(cmd, "lease") && argc == 4)
+        return lease(path, argv[3]);
     if (!strcmp(cmd, "linkrace") && argc == 6)
         return race(link_attempt, path, argv[3], argv[4], atol(argv[5]), 10);
     return 2;

@@ -94,6 +94,16 @@ backlog_waits() {  # [RUNNER...]: prints the probe's verdict
 }
 is "connects waiting for room in a full backlog hold no worker (workers = 1)" "$(backlog_waits)" "waits 20"
 
+# Nor does an open that waits for a lease break: the child leases a file of
+# its own and opens it for writing from another thread (the kernel makes
+# that open wait until the lease is given up, up to lease-break-time).
+echo other > "$T/good/other"
+lease_waits() {  # [RUNNER...]: prints the probe's verdict
+    "$@" timeout $((EVENT_TIMEOUT * 4)) "$SANDLOCK" run -c "$one" -- \
+        "$PROBE" lease "$T/good/file" "$T/good/other" 2>/dev/null
+}
+is "an open waiting for a lease break holds no worker (workers = 1)" "$(lease_waits)" "lease ok, writer 1"
+
 # Datagrams addressed to a socket: every way to name it.
 for m in sendto sendmsg sendmmsg; do
     probe send unixdgram $m "$T/deny/d.sock" 0;      is "$m to a socket in a denied directory" "$out" "err EACCES"
@@ -185,6 +195,8 @@ EOF
     for env in "" "SANDLOCK_USERNS=no"; do
         is "as nobody${env:+ ($env)}: connects waiting in a full backlog hold no worker" \
             "$(backlog_waits env $env $as_nobody)" "waits 20"
+        is "as nobody${env:+ ($env)}: an open waiting for a lease break holds no worker" \
+            "$(lease_waits env $env $as_nobody)" "lease ok, writer 1"
     done
     is "as nobody: nothing was created in the denied directory, no datagram arrived" "$(ls "$N/deny" | tr '\n' ' ')" \
         "agent.sock d.sock "
