@@ -448,8 +448,9 @@ static int open_create(const struct fsdeny_state *st, struct fsd_call *c, struct
         if (rc < 0)
             return answer(st, rc, r);
     }
-    if (fd == -ENXIO && !(flags & O_NONBLOCK)) {
-        /* A FIFO nobody reads yet: the open waits for a reader. */
+    if ((fd == -ENXIO || fd == -EWOULDBLOCK) && !(flags & O_NONBLOCK)) {
+        /* A FIFO nobody reads yet (the open waits for a reader), or an
+         * existing file under a lease (it waits for the lease to go). */
         int obj = fsd_obtain(c, p, O_PATH | O_NOFOLLOW);
         if (obj >= 0)
             return open_existing(st, c->ev, obj, flags & ~O_CREAT, r);

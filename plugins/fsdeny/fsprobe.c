@@ -27,8 +27,8 @@
  *                        was reached
  *   backlog SOCK FILE N  connects wait for room in a full backlog while FILE
  *                        is opened: see backlog() below
- *   lease FILE OTHER     an open that waits for a lease break while OTHER is
- *                        opened: see lease() below */
+ *   lease FILE OTHER [creat]  an open (with O_CREAT) that waits for a lease
+ *                        break while OTHER is opened: see lease() below */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -444,9 +444,11 @@ static void on_lease_break(int sig)
     atomic_store(&lease_broken, 1);
 }
 
+static int lease_creat;    /* the writer opens with O_CREAT */
+
 static void *lease_writer(void *arg)
 {
-    int fd = open((const char *)arg, O_WRONLY);
+    int fd = open((const char *)arg, O_WRONLY | (lease_creat ? O_CREAT : 0), 0644);
     if (fd >= 0)
         close(fd);
     atomic_store(&lease_writer_done, fd >= 0 ? 1 : -1);
@@ -584,8 +586,10 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "backlog") && argc == 5)
         return backlog(path, argv[3], atol(argv[4]));
-    if (!strcmp(cmd, "lease") && argc == 4)
+    if (!strcmp(cmd, "lease") && (argc == 4 || (argc == 5 && !strcmp(argv[4], "creat")))) {
+        lease_creat = argc == 5;
         return lease(path, argv[3]);
+    }
     if (!strcmp(cmd, "linkrace") && argc == 6)
         return race(link_attempt, path, argv[3], argv[4], atol(argv[5]), 10);
     return 2;

@@ -100,9 +100,13 @@ is "connects waiting for room in a full backlog hold no worker (workers = 1)" "$
 echo other > "$T/good/other"
 lease_waits() {  # [RUNNER...]: prints the probe's verdict
     "$@" timeout $((EVENT_TIMEOUT * 4)) "$SANDLOCK" run -c "$one" -- \
-        "$PROBE" lease "$T/good/file" "$T/good/other" 2>/dev/null
+        "$PROBE" lease "$T/good/file" "$T/good/other" $lease_mode 2>/dev/null
 }
+lease_mode=
 is "an open waiting for a lease break holds no worker (workers = 1)" "$(lease_waits)" "lease ok, writer 1"
+lease_mode=creat
+is "... with O_CREAT, it waits as the kernel's does (not EWOULDBLOCK)" "$(lease_waits)" "lease ok, writer 1"
+lease_mode=
 
 # Datagrams addressed to a socket: every way to name it.
 for m in sendto sendmsg sendmmsg; do
