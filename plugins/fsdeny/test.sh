@@ -18,6 +18,9 @@ ln -s "$T/deny" "$T/good/dirlink"          # a symlink to a denied directory
 ln -s "$T/good/a" "$T/deny/tolink"         # a symlink inside the denied directory
 cp /bin/true "$T/deny/true"
 cp /bin/true "$T/good/true"
+mkdir -p "$T/realdir"
+echo hidden > "$T/realdir/hidden"
+ln -s realdir "$T/via"                     # a rule names a file through it
 
 ini=$(write_ini fs <<EOF
 [sandlock]
@@ -28,6 +31,7 @@ deny = $T/deny
 allow = $T/deny/keep
 deny = ~/.ssh/*
 allow = ~/.ssh/*.pub
+deny = $T/via/hidden
 EOF
 )
 export HOME="$T/home"
@@ -40,6 +44,8 @@ probe read "$T/deny";              is "the denied directory itself" "$out" "err 
 probe read "$T/deny/keep/a";       is "allow exception (longer prefix) wins" "$out" "ok kept"
 probe read "$T/good/../deny/a";    is ".. does not get around a rule" "$out" "err EACCES"
 probe read "$T//deny/./a";         is "// and . do not either" "$out" "err EACCES"
+probe read "$T/via/hidden";        is "a rule that names a file through a symlink: denied as named" "$out" "err EACCES"
+probe read "$T/via/../via/hidden"; is "... also spelled with .. and . (the name is normalised)" "$out" "err EACCES"
 probe openat2 "$T/deny/a";         is "openat2 denied" "$out" "err EACCES"
 probe openat2 "$T/good/a";         is "openat2 allowed" "$out" "ok good"
 probe read "$T/home/.ssh/id_ed25519";     is "~ expands: private key denied" "$out" "err EACCES"
