@@ -2,6 +2,7 @@
 #include "config.h"
 #include "attach.h"
 #include "denial.h"
+#include "deputy.h"
 #include "placeholders.h"
 #include "sandbox.h"
 #include "session.h"
@@ -74,6 +75,7 @@ int sl_ctx_attach(struct sandlock_ctx *ctx, int listener, const struct sl_contai
         sl_supervisor_attach(ctx->sup, listener);   /* SYNC_WAKE_UP where the kernel has it */
         wait_hangup(listener);
         sl_supervisor_stop(ctx->sup);               /* closes the listener */
+        sl_deputy_close_run(sl_sandbox_id(ctx->sandbox));
         sl_denials_flush(&ctx->plugins);
         ctx->started = 0;
     } else {
