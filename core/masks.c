@@ -2,7 +2,6 @@
 #include "config.h"
 #include "masks.h"
 #include "here.h"
-#include "content.h"
 #include "sl_config.h"
 #include "stubcode.h"
 #include "userns.h"
@@ -24,7 +23,10 @@ struct mask {
     char *path;           /* absolute and normalised */
     int how;              /* SANDLOCK_MASK_* */
     int is_dir;           /* the path's type when it was declared */
-    int fd;               /* CONTENT: sealed memfd with the bytes */
+    char *content;        /* CONTENT: the bytes (in memory, not in an fd: a stub
+                           * started before the plugins' init shares sandlock's
+                           * memory, not the descriptors opened since) */
+    size_t len;
     mode_t mode;          /* HIDE of a file, CONTENT: the file's mode... */
     uid_t uid;            /* ... and owner */
     gid_t gid;
@@ -127,21 +129,18 @@ int sl_mask_path(const sandlock_config *cfg, const char *path, int how, const vo
     memset(m, 0, sizeof(*m));
     m->how = how;
     m->is_dir = S_ISDIR(st.st_mode);
-    m->fd = -1;
     m->mode = how == SANDLOCK_MASK_CONTENT ? st.st_mode & 07555 : 0;   /* read-only */
     m->uid = how == SANDLOCK_MASK_CONTENT ? st.st_uid : 0;
     m->gid = how == SANDLOCK_MASK_CONTENT ? st.st_gid : 0;
-    int rc = 0;
-    if (how == SANDLOCK_MASK_CONTENT)
-        rc = m->fd = sl_content_fd("sandlock-mask", content, len, 0);
-    if (rc >= 0 && (!(m->path = strdup(path)) || !(m->instance = strdup(cfg->name))))
-        rc = -ENOMEM;
-    if (rc < 0) {
-        if (m->fd >= 0)
-            close(m->fd);
+    m->len = how == SANDLOCK_MASK_CONTENT ? len : 0;
+    if ((m->len && !(m->content = malloc(m->len))) || !(m->path = strdup(path)) ||
+        !(m->instance = strdup(cfg->name))) {
+        free(m->content);
         free(m->path);
-        return rc;
+        return -ENOMEM;
     }
+    if (m->len)
+        memcpy(m->content, content, m->len);
     masks.n++;
     return 0;
 }
@@ -217,11 +216,9 @@ int sl_masks_prepare(char *err, size_t errlen)
     }
     /* The staging tmpfs holds the files that file masks show. */
     off_t staged = 0;
-    for (size_t i = 0; i < masks.n; i++) {
-        struct stat st;
-        if (masks.m[i].applied && masks.m[i].fd >= 0 && fstat(masks.m[i].fd, &st) == 0)
-            staged += st.st_size + 4096;
-    }
+    for (size_t i = 0; i < masks.n; i++)
+        if (masks.m[i].applied && masks.m[i].how == SANDLOCK_MASK_CONTENT)
+            staged += (off_t)masks.m[i].len + 4096;
     snprintf(masks.staging_options, sizeof(masks.staging_options), "mode=0700,size=%lld,nr_inodes=%zu",
              (long long)staged + 65536, 2 * masks.n + 16);
     return 0;
@@ -298,30 +295,24 @@ STUB_CODE static int make_mount_point(const char *top, const char *path, int is_
     return make_node(buf, is_dir, is_dir ? 0111 : 0);
 }
 
-/* The file a file mask shows: empty (HIDE) or the memfd's bytes. */
+/* The file a file mask shows: empty (HIDE) or the mask's bytes. */
 STUB_CODE static int stage_file(const struct mask *m, const char *name)
 {
     int fd = open(name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0);
     if (fd < 0)
         return -1;
-    char buf[4096];
-    off_t at = 0;
-    ssize_t got = 0;
-    while (m->fd >= 0 && (got = pread(m->fd, buf, sizeof(buf), at)) > 0) {
-        for (ssize_t done = 0; done < got;) {
-            ssize_t w = write(fd, buf + done, (size_t)(got - done));
-            if (w <= 0) {
-                close(fd);
-                return -1;
-            }
-            done += w;
+    for (size_t done = 0; done < m->len;) {
+        ssize_t w = write(fd, m->content + done, m->len - done);
+        if (w <= 0) {
+            close(fd);
+            return -1;
         }
-        at += got;
+        done += (size_t)w;
     }
     /* In a user namespace the original's owner may not be mapped (EINVAL):
      * the file is then the invoking user's, still read-only. */
     int owned = fchown(fd, m->uid, m->gid) == 0 || errno == EINVAL;
-    int rc = got < 0 || !owned || fchmod(fd, m->mode) != 0 ? -1 : 0;
+    int rc = !owned || fchmod(fd, m->mode) != 0 ? -1 : 0;
     close(fd);
     return rc;
 }
@@ -432,8 +423,7 @@ void sl_masks_print(FILE *out, const char *name, const char *indent)
 void sl_masks_free(void)
 {
     for (size_t i = 0; i < masks.n; i++) {
-        if (masks.m[i].fd >= 0)
-            close(masks.m[i].fd);
+        free(masks.m[i].content);
         free(masks.m[i].path);
         free(masks.m[i].instance);
     }

@@ -8,9 +8,9 @@
  * The life of a mask:
  *   1. a plugin's init() asks for it (sl_mask_path, through the host
  *      table); the host records it when masks can be made at all;
- *   2. after every init(), sl_masks_prepare() orders the masks and opens
- *      what the stub will need (the originals of exceptions, the content
- *      memfds), so that the stub allocates nothing;
+ *   2. after every init(), sl_masks_prepare() orders the masks and sizes
+ *      the staging tmpfs; the stub reads them (paths, options, a fixed
+ *      content's bytes) in sandlock's memory and allocates nothing;
  *   3. the stub, PID 1 of the sandbox in its new mount namespace, calls
  *      sl_masks_apply() before it starts the command; a failure ends the
  *      start (nothing runs unmasked).                                     */
@@ -42,7 +42,7 @@ size_t sl_masks_count(void);
 /* How many masks instance `name` asked for. */
 size_t sl_masks_of(const char *name);
 
-/* Orders the masks and opens what the stub needs. 0, or -1 with a message. */
+/* Orders the masks and sizes what the stub needs. 0, or -1 with a message. */
 int sl_masks_prepare(char *err, size_t errlen);
 
 /* In the stub (its own mount namespace, nothing allocated): mounts every
