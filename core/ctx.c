@@ -1,6 +1,7 @@
 /* ctx.c -- libsandlock's context (sandlock/sandlock.h, ctx.h): the
  * configuration, instances and options of runs, and the runs themselves. */
 #include "config.h"
+#include "startup_trace.h"
 #include "ctx.h"
 #include "denial.h"
 #include "deputy.h"
@@ -292,7 +293,10 @@ static void leave(struct sandlock_ctx *ctx)
     sl_here = NULL;
 }
 
-int sl_ctx_open(struct sandlock_ctx *ctx)
+/* The first half of sl_ctx_open(): the session (sl_here) the instances
+ * will run in, before any of them is loaded. Returns 0, or -1 with nothing
+ * left to undo. */
+static int open_session(struct sandlock_ctx *ctx)
 {
     if (ctx->open)
         return fail(ctx, "the context is running already");
@@ -317,20 +321,42 @@ int sl_ctx_open(struct sandlock_ctx *ctx)
     /* Without the deny list a root command could unmount the masks. */
     sl_masks_enable(cfg->masks && cfg->default_deny);
     sl_hostview_configure(cfg->protect_kernel, cfg->minimal_devices);
+    sl_startup_mark("configuration loaded");
+    return 0;
+}
+
+/* The second half: every instance loaded and initialised, the masks they
+ * asked for prepared, the chains built. Returns 0 (the context is open),
+ * or -1 with the instances unloaded; the session is left to the caller
+ * (leave()). */
+static int open_instances(struct sandlock_ctx *ctx)
+{
+    struct sl_config_file *cfg = ctx->cfg;
     int policy = cfg->on_exception;
     if (ctx->opts.on_exception != SANDLOCK_ON_EXCEPTION_CONFIG)
         cfg->on_exception = (int)ctx->opts.on_exception - 1;   /* SL_EXC_KILL .. SL_EXC_CONTINUE */
     int rc = sl_plugins_load(cfg, &ctx->plugins, ctx->errmsg, sizeof(ctx->errmsg));
+    sl_startup_mark("plugins loaded");
     cfg->on_exception = policy;
     if (rc == 0 && sl_masks_prepare(ctx->errmsg, sizeof(ctx->errmsg)))
         rc = -1;
     if (rc == 0 && sl_chains_build(&ctx->plugins, &ctx->chains))
         rc = fail(ctx, "out of memory");
+    sl_startup_mark("masks prepared, chains built");
     if (rc == 0) {
         ctx->open = 1;
         return 0;
     }
     sl_plugins_unload(&ctx->plugins);
+    return -1;
+}
+
+int sl_ctx_open(struct sandlock_ctx *ctx)
+{
+    if (open_session(ctx))
+        return -1;
+    if (open_instances(ctx) == 0)
+        return 0;
     leave(ctx);
     return -1;
 }
@@ -385,6 +411,19 @@ static void restore_process(const struct sandlock_ctx *ctx)
     pthread_sigmask(SIG_SETMASK, &ctx->saved.mask, NULL);
 }
 
+/* After a start that failed before the context was open: the sandbox
+ * (already stopped) and the session go. */
+static int open_failed(struct sandlock_ctx *ctx, struct sl_here *caller)
+{
+    sl_sandbox_free(ctx->sandbox);
+    ctx->sandbox = NULL;
+    leave(ctx);
+    if (!ctx->keep_process_state)
+        restore_process(ctx);
+    sl_here = caller;
+    return -1;
+}
+
 /* After a failed start: the instances end (sandlock's error status). */
 static int start_failed(struct sandlock_ctx *ctx, struct sl_here *caller)
 {
@@ -414,7 +453,7 @@ int sandlock_ctx_start(sandlock_ctx *ctx, char *const argv[])
     ctx->here.session = &ctx->session;    /* for the instances' init() */
     if (!ctx->keep_process_state)
         save_process(ctx);
-    if (sl_ctx_open(ctx)) {
+    if (open_session(ctx)) {
         ctx->here.session = NULL;
         if (!ctx->keep_process_state)
             restore_process(ctx);
@@ -426,13 +465,24 @@ int sandlock_ctx_start(sandlock_ctx *ctx, char *const argv[])
     memset(&ctx->filter, 0, sizeof(ctx->filter));
     if (!(ctx->sandbox = sl_sandbox_new(ctx->keep_process_state))) {
         fail(ctx, "out of memory");
-        return start_failed(ctx, caller);
+        return open_failed(ctx, caller);
     }
     /* The configuration is good: the sandbox's processes start while the
-     * filter is built. The command's process waits for the filter, and the
-     * command execs as soon as it is installed (its notified calls wait
-     * until a worker receives them). */
+     * instances are loaded and initialised, and then while the filter is
+     * built. The stub makes its namespaces meanwhile and waits for the
+     * masks the instances ask for (sl_sandbox_prepared); the command's
+     * process waits for the filter, and the command execs as soon as it
+     * is installed (its notified calls wait until a worker receives them).
+     * An instance that fails stops the sandbox before anything of the
+     * command ran. */
     if (sl_sandbox_start(ctx->sandbox, argv, err, errlen))
+        return open_failed(ctx, caller);
+    sl_startup_mark("sandbox start returned");
+    if (open_instances(ctx)) {
+        sl_sandbox_abort(ctx->sandbox);
+        return open_failed(ctx, caller);
+    }
+    if (sl_sandbox_prepared(ctx->sandbox, err, errlen))
         return start_failed(ctx, caller);
     if (sl_filter_build(&ctx->chains, ctx->plugins.deny, ctx->plugins.ndeny, ctx->cfg->default_deny, &ctx->filter,
                         err, errlen) ||
@@ -440,13 +490,16 @@ int sandlock_ctx_start(sandlock_ctx *ctx, char *const argv[])
         sl_sandbox_abort(ctx->sandbox);
         return start_failed(ctx, caller);
     }
+    sl_startup_mark("filter built and set");
     struct sl_supervisor_options sopts = sl_ctx_supervisor_options(ctx);
     ctx->sup = sl_supervisor_start(&ctx->chains, &sopts, ctx->sandbox, &ctx->here, err, errlen);
     if (!ctx->sup) {
         sl_sandbox_abort(ctx->sandbox);
         return start_failed(ctx, caller);
     }
+    sl_startup_mark("supervisor started");
     int listener = sl_sandbox_listener(ctx->sandbox, err, errlen);
+    sl_startup_mark("listener taken");
     if (listener < 0) {
         sl_supervisor_stop(ctx->sup);
         return start_failed(ctx, caller);
@@ -455,6 +508,7 @@ int sandlock_ctx_start(sandlock_ctx *ctx, char *const argv[])
         ctx->before_attach(ctx->hook_arg);
     sl_supervisor_attach(ctx->sup, listener);
     sl_sandbox_release(ctx->sandbox);
+    sl_startup_mark("attached and released");
     ctx->argv = argv;
     ctx->started = 1;
     sl_here = caller;
@@ -515,13 +569,16 @@ int sandlock_ctx_wait(sandlock_ctx *ctx)
     struct sl_here *caller = sl_here;
     sl_here = &ctx->here;
     int code = sl_sandbox_wait(ctx->sandbox, ctx->argv[0]);
+    sl_startup_mark("sandbox ended");
     sl_supervisor_stop(ctx->sup);
+    sl_startup_mark("supervisor stopped");
     sl_deputy_close_run(sl_sandbox_id(ctx->sandbox));
     sl_denials_flush(&ctx->plugins);
     snapshot(ctx);
     sl_filter_free(&ctx->filter);
     ctx->session.status = code;       /* for the instances' fini() */
     sl_ctx_close(ctx);
+    sl_startup_mark("instances ended");
     sl_supervisor_free(ctx->sup);     /* no instance holds a handle any more */
     sl_sandbox_free(ctx->sandbox);
     ctx->sup = NULL;

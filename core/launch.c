@@ -7,6 +7,7 @@
 #include "log.h"
 #include "masks.h"
 #include "userns.h"
+#include "startup_trace.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -54,6 +55,7 @@ static void page_reset(struct sl_sandbox *sb)
     atomic_store(&p->failed_mask, 0);
     p->failed_view = NULL;
     atomic_store(&p->exec_errno, 0);
+    atomic_store(&p->prepared, 0);
     atomic_store(&p->cmd_done, 0);
     atomic_store(&p->cmd_status, 0);
     atomic_store(&p->filter_len, 0);
@@ -133,7 +135,9 @@ static void *stub_launcher(void *arg)
     char *top = l->stack + STUB_STACK_SIZE;
     /* No exit signal: the stub is reaped by its pidfd only (sl_sandbox_wait),
      * unseen by the program's SIGCHLD handler and waitpid(-1). */
+    sl_startup_mark("launcher clones the stub");
     pid_t pid = clone(stub_entry, top, CLONE_VM | SANDBOX_NAMESPACES, &l->args);
+    sl_startup_mark("launcher: stub cloned");
     l->err = pid < 0 ? errno : 0;
     l->pid = pid;
     atomic_store(&l->launched, 1);
@@ -238,10 +242,9 @@ static pid_t clone_stub(enum sl_sandbox_mode *mode)
     return sl_raw_clone(0, 0);
 }
 
-/* The forwarded signals, blocked in the calling thread until
- * sl_sandbox_wait() takes them (SIGCHLD stays the program's: the stub is
- * waited for through its pidfd). */
-static void block_signals(struct sl_sandbox *sb)
+/* The forwarded signals sandlock was started ignoring (the stub's
+ * arguments carry them). */
+static void note_ignored(struct sl_sandbox *sb)
 {
     sigemptyset(&sb->ignored);
     for (size_t i = 0; i < SL_NFORWARDED; i++) {
@@ -249,6 +252,16 @@ static void block_signals(struct sl_sandbox *sb)
         if (sigaction(sl_forwarded_signals[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
             sigaddset(&sb->ignored, sl_forwarded_signals[i]);
     }
+}
+
+/* The forwarded signals, blocked in the calling thread until
+ * sl_sandbox_wait() takes them (SIGCHLD stays the program's: the stub is
+ * waited for through its pidfd). Not before the plugins are ready: until
+ * then a signal ends sandlock as it ends any program (and the stub, if
+ * started, with it: its parent-death signal), instead of waiting for a
+ * slow init. */
+static void block_signals(void)
+{
     sigset_t set;
     sigemptyset(&set);
     for (size_t i = 0; i < SL_NFORWARDED; i++)
@@ -401,16 +414,10 @@ int sl_sandbox_set_filter(struct sl_sandbox *sb, const struct sl_filter *filter,
     return 0;
 }
 
-int sl_sandbox_start(struct sl_sandbox *sb, char *const argv[], char *err, size_t errlen)
+/* What a start changes in sandlock itself, before the stub's clone.
+ * Returns 0, or -1 with a message and nothing left behind. */
+static int start_process(struct sl_sandbox *sb, char *err, size_t errlen)
 {
-    atomic_store(&sb->killed_signal, 0);    /* an earlier run's kill (libsandlock runs again) */
-    sb->ptrace_nondumpable = can_ptrace_nondumpable();
-    if (sb->ptrace_nondumpable) {
-        sb->page = &sb->local_page;
-        page_reset(sb);
-    } else if (page_map_shared(sb, err, errlen)) {
-        return -1;
-    }
     /* Not dumpable: the sandbox (same uid) may not open /proc/PID/mem of
      * the supervisor, nor take its fds. */
     if (prctl(PR_SET_DUMPABLE, 0) != 0) {
@@ -429,16 +436,47 @@ int sl_sandbox_start(struct sl_sandbox *sb, char *const argv[], char *err, size_
         sl_sandbox_abort(sb);
         return -1;
     }
-    block_signals(sb);
+    note_ignored(sb);
     sb->own_pgrp = wants_own_pgrp();
+    sb->parent_pidfd = parent_pidfd;
+    return 0;
+}
+
+int sl_sandbox_start(struct sl_sandbox *sb, char *const argv[], char *err, size_t errlen)
+{
+    atomic_store(&sb->killed_signal, 0);    /* an earlier run's kill (libsandlock runs again) */
     sb->stub = -1;
     sb->argv = argv;
-    sb->parent_pidfd = parent_pidfd;
-    /* Without a launcher thread, a stub of its own memory. */
-    if (sb->ptrace_nondumpable && launch_shared_stub(sb) == 0) {
+    sb->start_deferred = 1;
+    sb->ptrace_nondumpable = can_ptrace_nondumpable();
+    if (!sb->ptrace_nondumpable)
+        return 0;       /* a forked stub: see sl_sandbox_prepared() */
+    sb->page = &sb->local_page;
+    page_reset(sb);
+    if (start_process(sb, err, errlen))
+        return -1;
+    /* The stub shares our memory, and so sees the masks once prepared. */
+    if (launch_shared_stub(sb) == 0) {
         sb->mode = SL_SANDBOX_PIDNS;
+        sb->start_deferred = 0;
+    }
+    return 0;
+}
+
+int sl_sandbox_prepared(struct sl_sandbox *sb, char *err, size_t errlen)
+{
+    block_signals();
+    if (!sb->start_deferred) {
+        atomic_store(&sb->page->prepared, 1);       /* orders the masks before it */
+        sl_futex(&sb->page->prepared, FUTEX_WAKE, 1, NULL);
         return 0;
     }
+    /* A stub of its own memory (no launcher thread): forked now, with the
+     * masks in its copy. */
+    sb->start_deferred = 0;
+    if (!sb->ptrace_nondumpable && (page_map_shared(sb, err, errlen) || start_process(sb, err, errlen)))
+        return -1;
+    atomic_store(&sb->page->prepared, 1);
     return fork_stub(sb, err, errlen);
 }
 

@@ -10,6 +10,7 @@
 #include "paths.h"
 #include "views.h"
 #include "trust.h"
+#include "startup_trace.h"
 
 #include <dlfcn.h>
 #include <pthread.h>
@@ -533,11 +534,13 @@ static int load_one(const struct sl_config_file *cfg, const struct sl_plugins *p
                            : find_module(cfg, inst, err, errlen) || open_module(cfg, inst, err, errlen)) ||
         sl_keys_check(cfg, inst, err, errlen))
         return -1;
+    sl_startup_mark("plugin module opened");
     char errbuf[SANDLOCK_ERRBUF_SIZE] = "";
     struct plugin_call call = { .inst = inst, .errbuf = errbuf };
     initialising = inst;
     int sig = sl_fault_call(call_init, &call);
     initialising = NULL;
+    sl_startup_mark("plugin init done");
     if (sig) {
         crashed(cfg, inst, "init", sig, err, errlen);
         return -1;

@@ -46,7 +46,8 @@ core_libsandlock_core_la_SOURCES = \
 	core/eintr.c core/eintr.h \
 	core/procfs.c core/procfs.h \
 	core/attach.c core/attach.h \
-	core/slots.c core/slots.h core/seccomp_ioctl.h
+	core/slots.c core/slots.h core/seccomp_ioctl.h \
+	core/startup_trace.c core/startup_trace.h
 nodist_core_libsandlock_core_la_SOURCES = core/builtin-config.c
 BUILT_SOURCES += core/builtin-config.c
 CLEANFILES += core/builtin-config.c

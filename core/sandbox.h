@@ -64,10 +64,19 @@ void sl_sandbox_free(struct sl_sandbox *sb);
 
 /* Starts the stub, which starts the command's process; that one waits for
  * the filter (sl_sandbox_set_filter), installs it and execs the command.
- * Returns 0, or -1 with a message and nothing left behind. Nothing of the
- * command runs before sl_sandbox_set_filter(); sl_sandbox_abort() ends
- * everything this started. */
+ * Call before the instances are loaded: where the stub shares sandlock's
+ * memory it makes its namespaces and /dev meanwhile and then waits for
+ * sl_sandbox_prepared(); otherwise (a stub of its own memory must be
+ * forked with the masks in it) nothing starts before that call. Returns
+ * 0, or -1 with a message and nothing left behind. Nothing of the command
+ * runs before sl_sandbox_set_filter(); sl_sandbox_abort() ends everything
+ * this started. */
 int sl_sandbox_start(struct sl_sandbox *sb, char *const argv[], char *err, size_t errlen);
+
+/* The session's masks are prepared (masks.h: every instance initialised):
+ * the stub may mount them and start the command's process. Returns 0, or
+ * -1 with a message and nothing left behind. */
+int sl_sandbox_prepared(struct sl_sandbox *sb, char *err, size_t errlen);
 
 /* Hands the filter to the waiting command's process (copied into the
  * handshake page). Returns 0, or -1 with a message. */

@@ -30,6 +30,7 @@ struct sl_sandbox {
     atomic_int killed_signal;
     sigset_t ignored;      /* forwarded signals sandlock was started ignoring */
     int whole_process;     /* the only sandbox of the process (the sandlock program) */
+    int start_deferred;    /* the stub starts at sl_sandbox_prepared() (forked) */
     unsigned long id;      /* sl_sandbox_id: unique in the process */
     pthread_mutex_t lock;  /* a kill's walk of the stub's tree against its reaping */
     struct handshake local_page;

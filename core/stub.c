@@ -10,6 +10,7 @@
 #include "masks.h"
 #include "proctree.h"
 #include "userns.h"
+#include "startup_trace.h"
 
 #include <alloca.h>
 #include <errno.h>
@@ -91,6 +92,28 @@ STUB_CODE static void __attribute__((noreturn)) stub_orphan_exit(void)
     _exit(125);
 }
 
+/* Waits until `word` is non-zero and returns it: first polling, yielding
+ * the CPU each time, for up to `poll_ns`, then asleep. A short wait on the
+ * start-up's critical path is better polled: waking a sleeper costs more
+ * than the rest of the wait, most of all on a virtual machine, whose idle
+ * CPUs are halted. A long one is better slept: the poll takes a CPU from
+ * whatever else runs. Whoever stores into `word` also wakes it. */
+STUB_CODE static int await_set(atomic_int *word, long poll_ns)
+{
+    int value;
+    struct timespec t0, now;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    while (!(value = atomic_load(word))) {
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if ((now.tv_sec - t0.tv_sec) * 1000000000L + (now.tv_nsec - t0.tv_nsec) > poll_ns)
+            break;
+        sched_yield();
+    }
+    while (!(value = atomic_load(word)))
+        sl_futex(word, FUTEX_WAIT, 0, NULL);
+    return value;
+}
+
 /* The sandbox's own view of the system, made by the stub (PID 1 of the
  * sandbox's PID namespace, in a mount namespace cloned with it): its mounts
  * become slaves of the host's (host mounts still appear, nothing made here
@@ -109,16 +132,24 @@ STUB_CODE static int stub_own_view(struct handshake *page)
         return -1;
     /* The minimal /dev (hostview.h) first: a plugin's mask of a device
      * then fails instead of being covered. */
+    sl_startup_mark("stub: mounts slave");
     if (sl_hostview_devices(&view_failed) != 0)
         goto view_failed;
-    /* The plugins' masks (masks.h), before /proc: nothing runs unmasked. */
+    sl_startup_mark("stub: /dev made");
+    /* The plugins' masks (masks.h), before /proc: nothing runs unmasked.
+     * A stub that shares sandlock's memory was started while the plugins
+     * load: their masks are complete once the supervisor says so. */
+    await_set(&page->prepared, 0);     /* the plugins' init: long */
+    sl_startup_mark("stub: masks prepared");
     int failed = sl_masks_apply();
     if (failed) {
         atomic_store(&page->failed_mask, failed);
         return -1;
     }
+    sl_startup_mark("stub: masks applied");
     if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
         return -1;
+    sl_startup_mark("stub: /proc mounted");
     if (sl_hostview_kernel(&view_failed) == 0)
         return 0;
 view_failed:
@@ -200,6 +231,7 @@ STUB_CODE static int __attribute__((noreturn)) command_main(void *arg)
     const struct command_args *a = arg;
     const struct stub_args *stub = a->stub;
     struct handshake *page = stub->page;
+    sl_startup_mark("command process runs");
     sigset_t none;
     sigemptyset(&none);
     signal(SIGPIPE, SIG_DFL);
@@ -216,23 +248,13 @@ STUB_CODE static int __attribute__((noreturn)) command_main(void *arg)
     for (size_t i = 0; i < sizeof(dropped_capabilities) / sizeof(dropped_capabilities[0]); i++)
         prctl(PR_CAPBSET_DROP, dropped_capabilities[i], 0, 0, 0);
     /* The supervisor builds the filter while we start: wait for it (it
-     * kills the sandbox instead if it cannot). The wait is short and on the
-     * start-up path, so we poll, yielding the CPU each time, for up to 2 ms
-     * before sleeping: waking a sleeper costs more than the rest of the
-     * wait, most of all on a virtual machine, whose idle CPUs are halted. */
-    int len;
-    struct timespec t0, now;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    while (!(len = atomic_load(&page->filter_len))) {
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        if ((now.tv_sec - t0.tv_sec) * 1000000000L + (now.tv_nsec - t0.tv_nsec) > 2000000L)
-            break;
-        sched_yield();
-    }
-    while (!(len = atomic_load(&page->filter_len)))
-        sl_futex(&page->filter_len, FUTEX_WAIT, 0, NULL);
+     * kills the sandbox instead if it cannot). */
+    sl_startup_mark("command: waits for the filter");
+    int len = await_set(&page->filter_len, 2000000L);   /* started after the masks: short */
     const struct sl_filter filter = { .prog = { .len = (unsigned short)len, .filter = page->insns } };
+    sl_startup_mark("command: filter there");
     int listener = sl_filter_install(&filter);
+    sl_startup_mark("command: filter installed");
     if (listener < 0) {
         atomic_store(&page->setup_errno, -listener);
         _exit(125);
@@ -295,6 +317,7 @@ STUB_CODE static pid_t spawn_shared(struct command_args *a)
 STUB_CODE void __attribute__((noreturn)) sl_stub_main(const struct stub_args *args)
 {
     struct handshake *page = args->page;
+    sl_startup_mark("stub runs");
     int death_signal = SIGKILL;
     const int shared_spawn = args->shared_spawn;    /* see spawn_shared() */
     if (args->mode == SL_SANDBOX_SUBREAPER) {
@@ -327,6 +350,7 @@ STUB_CODE void __attribute__((noreturn)) sl_stub_main(const struct stub_args *ar
         stub_fail(page, errno);
     if (sl_mode_own_pidns(args->mode) && stub_own_view(page) != 0)
         stub_fail(page, errno);
+    sl_startup_mark("stub: own view done");
     /* The sandbox sees only fds 0, 1 and 2. */
     if (syscall(SYS_close_range, 3, ~0U, 0) != 0)
         stub_fail(page, errno);
@@ -417,6 +441,7 @@ STUB_CODE void __attribute__((noreturn)) sl_stub_main(const struct stub_args *ar
         if (stub_orphaned)
             stub_orphan_exit();
         if (w == cmd) {
+            sl_startup_mark("stub: command exited");
             /* A command that died before it published the listener is a
              * set-up failure (the supervisor still waits for it). */
             if (atomic_load(&page->listener) < 0) {

@@ -48,6 +48,8 @@ struct handshake {
     atomic_int exec_errno;    /* the command's execvp() failed */
     atomic_int cmd_done;      /* cmd_status is valid */
     atomic_int cmd_status;    /* wait status of the command */
+    atomic_int prepared;      /* 1 once the session's masks are prepared: the stub
+                               * (started while the instances load) may mount them */
     atomic_int filter_len;    /* 0 until the supervisor wrote insns */
     struct sock_filter insns[BPF_MAXINSNS];   /* the filter's BPF */
 };

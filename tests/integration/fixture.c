@@ -12,6 +12,11 @@
  *   init_sleepms = N                ; init() takes N ms (a slow start-up)
  *   init_marker = FILE              ; init() creates FILE first (a test
  *                                   ; waits for it instead of a time)
+ *   init_await_child = FILE         ; init() waits (up to 20 s) until
+ *                                   ; sandlock has a child process (the
+ *                                   ; stub, started while plugins load)
+ *                                   ; and writes "PID" to FILE, or "none"
+ *   init_fail = TEXT                ; init() fails with TEXT, last
  *   malloc_storm = yes              ; from init() to fini() a thread of the
  *                                   ; plugin allocates and frees in a loop
  *                                   ; (holds malloc's locks most of the time)
@@ -140,6 +145,48 @@ static int parse_mode(struct fixture *f, const char *text)
     return 0;
 }
 
+/* The first child of this process, from any thread's children list
+ * (the stub is the launcher thread's), or 0. */
+static pid_t a_child(void)
+{
+    DIR *d = opendir("/proc/self/task");
+    pid_t pid = 0;
+    struct dirent *e;
+    while (d && !pid && (e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[300];
+        snprintf(path, sizeof(path), "/proc/self/task/%s/children", e->d_name);
+        FILE *f = fopen(path, "r");
+        long first = 0;
+        if (f && fscanf(f, "%ld", &first) == 1)
+            pid = (pid_t)first;
+        if (f)
+            fclose(f);
+    }
+    if (d)
+        closedir(d);
+    return pid;
+}
+
+/* init_await_child: see the top. */
+static void record_child(const char *file)
+{
+    pid_t pid = 0;
+    for (int i = 0; i < 20000 && !(pid = a_child()); i++) {
+        struct timespec ms = { 0, 1000000 };
+        nanosleep(&ms, NULL);
+    }
+    FILE *f = fopen(file, "w");
+    if (!f)
+        return;
+    if (pid)
+        fprintf(f, "%d\n", (int)pid);
+    else
+        fprintf(f, "none\n");
+    fclose(f);
+}
+
 static int fixture_init(const sandlock_host *h, const sandlock_config *cfg, void **state, char *errbuf)
 {
     struct fixture *f = calloc(1, sizeof(*f));
@@ -161,6 +208,9 @@ static int fixture_init(const sandlock_host *h, const sandlock_config *cfg, void
         if (fd >= 0)
             close(fd);
     }
+    const char *await_child = h->config_get(cfg, "init_await_child");
+    if (await_child)
+        record_child(await_child);
     const char *init_sleep = h->config_get(cfg, "init_sleepms");
     if (init_sleep) {
         long ms = strtol(init_sleep, NULL, 10);
@@ -199,6 +249,12 @@ static int fixture_init(const sandlock_host *h, const sandlock_config *cfg, void
          t = strtok_r(NULL, ", \t", &save))
         f->names[n++] = t;
     f->names[n] = NULL;
+    const char *init_fail = h->config_get(cfg, "init_fail");
+    if (init_fail) {
+        snprintf(errbuf, SANDLOCK_ERRBUF_SIZE, "%s", init_fail);
+        fixture_fini(f);
+        return SANDLOCK_ERROR;
+    }
     *state = f;
     return SANDLOCK_OK;
 }

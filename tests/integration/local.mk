@@ -88,6 +88,7 @@ INTEGRATION_TESTS = \
 	tests/integration/keys.sh \
 	tests/integration/faults.sh \
 	tests/integration/behalf.sh \
+	tests/integration/startup.sh \
 	tests/integration/nopidns.sh
 TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)

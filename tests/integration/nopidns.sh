@@ -30,7 +30,7 @@ if [ "$out" = "getppid=1 errno=0" ]; then
 fi
 like "running as nobody: no PID namespace (the stub is not pid 1)" "$out" "^getppid=[0-9]+ errno=0$"
 
-for t in lifecycle verdicts signals chain exceptions handoff filter rules eintr denials cli dropins keys faults hostview behalf; do
+for t in lifecycle verdicts signals chain exceptions handoff filter rules eintr denials cli dropins keys faults hostview behalf startup; do
     while IFS= read -r line; do
         case $line in
         "ok "*) pass "nopidns: $t: ${line#ok * - }" ;;
@@ -52,7 +52,7 @@ chmod 755 "$noadmin"
 out=$("$noadmin" run -c "$EMPTY_INI" -- "$PROBE" getppid 2>&1)
 like "root without CAP_SYS_ADMIN: falls back to a stub without a PID namespace" "$out" \
     "^getppid=[0-9]+ errno=0$"
-for t in lifecycle verdicts handoff; do
+for t in lifecycle verdicts handoff startup; do
     while IFS= read -r line; do
         case $line in
         "ok "*) pass "noadmin: $t: ${line#ok * - }" ;;

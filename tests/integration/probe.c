@@ -61,6 +61,11 @@
  *   sleep:SECONDS      sleep
  *   exit:N             exit with status N
  *   raise:SIG          kill itself with signal number SIG
+ *
+ * Outside a sandbox, as the only step:
+ *   subreaper CMD ARG...  become a child subreaper, run CMD and wait for it:
+ *                      "status=N orphans=K", K the processes CMD left behind
+ *                      (its descendants are ours once it ended: none may be)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -651,8 +656,48 @@ static void step(char *s)
     }
 }
 
+/* The subreaper step (see the top). */
+static int subreaper(char **argv)
+{
+    if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
+        say("subreaper: %s", strerror(errno));
+        return 2;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    int status = 0;
+    while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    /* CMD's children were handed to us when it exited, before we could
+     * reap it: any child now is one it left (alive, or a zombie). */
+    int orphans = 0;
+    pid_t left;
+    while ((left = waitpid(-1, NULL, WNOHANG | __WALL)) > 0)
+        orphans++;          /* a zombie it left */
+    char path[64], pids[4096] = "";
+    snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
+    FILE *f = fopen(path, "r");
+    if (f) {
+        if (!fgets(pids, sizeof(pids), f))
+            pids[0] = '\0';
+        fclose(f);
+    }
+    for (char *p = strtok(pids, " \n"); p; p = strtok(NULL, " \n")) {
+        orphans++;          /* one still running: ended here */
+        kill(atoi(p), SIGKILL);
+        waitpid(atoi(p), NULL, __WALL);
+    }
+    say("status=%d orphans=%d", WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), orphans);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], "subreaper"))
+        return argc > 2 ? subreaper(argv + 2) : 2;
     for (int i = 1; i < argc; i++)
         step(argv[i]);
     return 0;

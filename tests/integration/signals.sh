@@ -58,8 +58,10 @@ is "SIGHUP to a sandlock that ignores it: the command is not disturbed" "$rc" 0
 
 # A signal that reaches sandlock while it is still starting (here while a
 # plugin's init runs: it creates init_marker, then takes 60 s) ends it as it
-# would any program: the sandbox's processes start only once the
-# configuration is read, so the command never runs and nothing is left behind.
+# would any program, at once: the command's process starts only once every
+# plugin is ready, so the command never runs, and the stub (root: started
+# while the plugins load, waiting for them) dies with sandlock (its
+# parent-death signal), so nothing is left behind.
 slow=$(write_ini slow <<EOF2
 [plugin slow]
 module = $FIXTURE
@@ -71,13 +73,18 @@ EOF2
 marker="$TEST_TMP/slow-start-ran"
 start_bg slow run -c "$slow" -- touch "$marker"
 until [ -e "$TEST_TMP/slow-init-started" ] || ! alive "$bg_pid"; do sleep 0.02; done
-is "while a plugin's init runs, sandlock has started no process yet" "$(pgrep -c -P "$bg_pid")" 0
+grandchildren=0
+for c in $(pgrep -P "$bg_pid"); do grandchildren=$((grandchildren + $(pgrep -c -P "$c"))); done
+is "while a plugin's init runs, the command's process is not started (at most the stub waits)" "$grandchildren" 0
+stubs=$(pgrep -P "$bg_pid")
 kill -TERM "$bg_pid"
 wait_bg "$bg_pid"
 is "SIGTERM while sandlock starts: sandlock dies of it (143)" "$rc" 143
 if [ -e "$marker" ]; then fail "SIGTERM while sandlock starts: the command never ran"
 else pass "SIGTERM while sandlock starts: the command never ran"; fi
+gone=yes
+for s in $stubs; do gone_within "$s" || gone=no; done
 left=$(pgrep -fc "$marker")
-is "SIGTERM while sandlock starts: no process of the sandbox is left" "$left" 0
+is "SIGTERM while sandlock starts: no process of the sandbox is left" "$gone $left" "yes 0"
 
 done_testing
