@@ -95,6 +95,10 @@ size_t sl_plugin_search_path(const struct sl_config_file *cfg, const char **dirs
     return n;
 }
 
+/* The lookups of one sl_plugins_load(): the modules are mostly in one
+ * directory, which is then walked from / once (trust.h). */
+static __thread struct sl_trust_cache *module_lookups;
+
 /* Opens a module file under the trust rule (trust.h) into inst->fd. Returns
  * 0, or -1 with err set; *absent is set instead when the file (or a
  * directory on its way) does not exist or may not be searched. */
@@ -102,7 +106,7 @@ static int open_module_file(const struct sl_config_file *cfg, struct sl_instance
                             int *absent, char *err, size_t errlen)
 {
     char why[512];
-    inst->fd = sl_trust_open(path, why, sizeof(why));
+    inst->fd = sl_trust_open_cached(module_lookups, path, why, sizeof(why));
     if (inst->fd >= 0)
         return (inst->file = strdup(path)) ? 0 : -1;
     if (inst->fd == SL_TRUST_REFUSED)
@@ -586,6 +590,8 @@ int sl_plugins_load(const struct sl_config_file *cfg, struct sl_plugins *out, ch
         sl_errf(err, errlen, "out of memory");
         return -1;
     }
+    struct sl_trust_cache lookups;
+    sl_trust_cache_init(&lookups);
     for (size_t i = 0; i < cfg->ninstances; i++) {
         if (!cfg->instances[i]->enabled)
             continue;
@@ -594,13 +600,18 @@ int sl_plugins_load(const struct sl_config_file *cfg, struct sl_plugins *out, ch
         inst->cfg->instance = inst;
         inst->fd = -1;
         inst->policy = sl_instance_policy(cfg, inst->cfg);
-        if (load_one(cfg, out, inst, err, errlen)) {
+        module_lookups = &lookups;
+        int rc = load_one(cfg, out, inst, err, errlen);
+        module_lookups = NULL;
+        if (rc) {
+            sl_trust_cache_free(&lookups);
             if (!*err)
                 sl_errf(err, errlen, "%s: [plugin %s]: out of memory", cfg->source, inst->cfg->name);
             sl_plugins_unload(out);
             return -1;
         }
     }
+    sl_trust_cache_free(&lookups);
     return 0;
 }
 

@@ -21,6 +21,8 @@ struct walk {
     uid_t user;
     int dir;                  /* O_PATH fd of the directory reached, or -1 */
     int dir_shared;           /* ... writable by group or others (and sticky) */
+    int moved;                /* the last component was a symbolic link: the file
+                               * is not in the directory its path names */
     char shown[PATH_MAX];     /* ... and its path, for messages */
     char *why;
     size_t whylen;
@@ -171,12 +173,11 @@ static int follow(struct walk *w, const char *name, const char *path, const stru
     return target[0] == '/' ? enter_root(w) : 0;
 }
 
+/* Looks `todo` up from the directory reached (w->dir). */
 static int walk(struct walk *w, char *todo, size_t todolen)
 {
     char *p = todo;
     int links = 0, rc;
-    if ((rc = enter_root(w)))
-        return rc;
     for (;;) {
         while (*p == '/')
             p++;
@@ -203,6 +204,7 @@ static int walk(struct walk *w, char *todo, size_t todolen)
         if (fstatat(w->dir, name, &st, AT_SYMLINK_NOFOLLOW))
             return fail(w, errno, last ? NULL : path);
         if (S_ISLNK(st.st_mode)) {
+            w->moved |= last;
             if ((rc = follow(w, name, path, &st, todo, todolen, &p, &links)))
                 return rc;
             continue;
@@ -219,7 +221,46 @@ static int walk(struct walk *w, char *todo, size_t todolen)
     }
 }
 
-int sl_trust_open_for(uid_t user, const char *path, char *why, size_t whylen)
+void sl_trust_cache_init(struct sl_trust_cache *c)
+{
+    c->dir = -1;
+}
+
+void sl_trust_cache_free(struct sl_trust_cache *c)
+{
+    if (c->dir >= 0)
+        close(c->dir);
+    c->dir = -1;
+}
+
+/* Does `c` hold the directory of `path` (whose last '/' is at `slash`), and
+ * is the last component a plain name? */
+static int cache_hit(const struct sl_trust_cache *c, uid_t user, const char *path, const char *slash)
+{
+    size_t len = (size_t)(slash - path);
+    const char *name = slash + 1;
+    return c && c->dir >= 0 && c->user == user && len < sizeof(c->prefix) && strncmp(c->prefix, path, len) == 0 &&
+           c->prefix[len] == '\0' && *name && strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
+}
+
+/* After a lookup from / that opened the file in the directory its path
+ * names: that directory goes into `c` (w->dir is the cache's then). */
+static void cache_fill(struct sl_trust_cache *c, struct walk *w, const char *path, const char *slash)
+{
+    size_t len = (size_t)(slash - path);
+    if (!c || w->moved || len >= sizeof(c->prefix))
+        return;
+    sl_trust_cache_free(c);
+    c->dir = w->dir;
+    c->dir_shared = w->dir_shared;
+    c->user = w->user;
+    memcpy(c->prefix, path, len);
+    c->prefix[len] = '\0';
+    snprintf(c->shown, sizeof(c->shown), "%s", w->shown);
+    w->dir = -1;
+}
+
+static int open_with(struct sl_trust_cache *c, uid_t user, const char *path, char *why, size_t whylen)
 {
     struct walk w = { .user = user, .dir = -1, .why = why, .whylen = whylen };
     char todo[2 * PATH_MAX];
@@ -232,8 +273,23 @@ int sl_trust_open_for(uid_t user, const char *path, char *why, size_t whylen)
     }
     if (strlen(path) >= sizeof(todo))
         return fail(&w, ENAMETOOLONG, NULL);
-    strcpy(todo, path);
-    int rc = walk(&w, todo, sizeof(todo));
+    const char *slash = strrchr(path, '/');
+    int rc, hit = cache_hit(c, user, path, slash);
+    if (hit) {
+        /* From the cached directory (a copy: the walk may leave it). */
+        strcpy(todo, slash + 1);
+        w.dir = fcntl(c->dir, F_DUPFD_CLOEXEC, 0);
+        w.dir_shared = c->dir_shared;
+        snprintf(w.shown, sizeof(w.shown), "%s", c->shown);
+        rc = w.dir < 0 ? fail(&w, errno, c->shown) : walk(&w, todo, sizeof(todo));
+    } else {
+        strcpy(todo, path);
+        rc = enter_root(&w);
+        if (rc == 0)
+            rc = walk(&w, todo, sizeof(todo));
+        if (rc >= 0)
+            cache_fill(c, &w, path, slash);
+    }
     int saved = errno;
     if (w.dir >= 0)
         close(w.dir);
@@ -241,9 +297,19 @@ int sl_trust_open_for(uid_t user, const char *path, char *why, size_t whylen)
     return rc;
 }
 
+int sl_trust_open_for(uid_t user, const char *path, char *why, size_t whylen)
+{
+    return open_with(NULL, user, path, why, whylen);
+}
+
 int sl_trust_open(const char *path, char *why, size_t whylen)
 {
     return sl_trust_open_for(getuid(), path, why, whylen);
+}
+
+int sl_trust_open_cached(struct sl_trust_cache *c, const char *path, char *why, size_t whylen)
+{
+    return open_with(c, getuid(), path, why, whylen);
 }
 
 int sl_trust_absolute(const char *dir, const char *path, char *out, size_t outlen)

@@ -20,6 +20,7 @@
 #ifndef SANDLOCK_TRUST_H
 #define SANDLOCK_TRUST_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -34,6 +35,27 @@ int sl_trust_open_for(uid_t user, const char *path, char *why, size_t whylen);
 
 /* sl_trust_open_for(getuid(), ...). */
 int sl_trust_open(const char *path, char *why, size_t whylen);
+
+/* What several lookups share (the plugin modules of one start-up, mostly in
+ * one directory): the directory the last file was found in, kept open, so
+ * that a file asked for in the same directory, spelled the same way, is
+ * looked up from there instead of from / again. That directory and every
+ * one on the way to it were checked when the lookup reached them; the
+ * check proves that only root or the user could have changed them since.
+ * The file itself (and a symbolic link it is) is checked every time. One
+ * cache per thread of lookups; sl_trust_cache_free() closes its fd. */
+struct sl_trust_cache {
+    int dir;                 /* O_PATH fd of the directory, or -1 */
+    int dir_shared;          /* ... writable by group or others (sticky) */
+    uid_t user;
+    char prefix[PATH_MAX];   /* the path that led there: up to its last '/' */
+    char shown[PATH_MAX];    /* the directory as reached, for messages */
+};
+void sl_trust_cache_init(struct sl_trust_cache *c);
+void sl_trust_cache_free(struct sl_trust_cache *c);
+
+/* sl_trust_open() through `c` (NULL: none), which it updates. */
+int sl_trust_open_cached(struct sl_trust_cache *c, const char *path, char *why, size_t whylen);
 
 /* PATH as an absolute path: unchanged when absolute, else joined to DIR, or
  * to the working directory when DIR is NULL. Returns 0, or -1 with errno

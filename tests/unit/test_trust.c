@@ -195,6 +195,61 @@ static void test_owners(void)
     opens(nobody, at("theirlink"), "ok/f", "for nobody: nobody's own link is followed");
 }
 
+/* Through a cache of the last directory (as the plugin loader looks its
+ * modules up): the same files open, the same ones are refused. */
+static int open_cached(struct sl_trust_cache *c, const char *path, char *got, size_t len)
+{
+    int fd = sl_trust_open_cached(c, path, why, sizeof(why));
+    *got = '\0';
+    if (fd >= 0) {
+        ssize_t n = read(fd, got, len - 1);
+        got[n > 0 ? n : 0] = '\0';
+        close(fd);
+    }
+    return fd;
+}
+
+static void test_cache(void)
+{
+    struct sl_trust_cache c;
+    char got[64], want[PATH_MAX + 64];
+    sl_trust_cache_init(&c);
+    ok(open_cached(&c, at("ok/f"), got, sizeof(got)) >= 0 && strcmp(got, "ok/f") == 0, "cached: a first file opens");
+    is_str(c.dir >= 0 ? c.prefix : "(none)", at("ok"), "... its directory is kept, named as asked");
+    make_file("ok/g", 0644);
+    ok(open_cached(&c, at("ok/g"), got, sizeof(got)) >= 0 && strcmp(got, "ok/g") == 0,
+       "cached: a second file of that directory opens (%s)", *got ? got : why);
+    make_file("ok/gw", 0664);
+    snprintf(want, sizeof(want), "%s is writable by group or others (mode 0664)", at("ok/gw"));
+    ok(open_cached(&c, at("ok/gw"), got, sizeof(got)) == SL_TRUST_REFUSED, "cached: the file itself is still checked");
+    has_str(why, want, "... and named");
+    errno = 0;
+    ok(open_cached(&c, at("ok/none"), got, sizeof(got)) == SL_TRUST_ERROR && errno == ENOENT,
+       "cached: a missing file is ENOENT");
+    snprintf(want, sizeof(want), "directory %s is writable by group or others", at("ww"));
+    ok(open_cached(&c, at("ww/f"), got, sizeof(got)) == SL_TRUST_REFUSED, "cached: another directory is walked from /");
+    has_str(why, want, "... and refused there");
+    make_file("sticky/one", 0644);
+    ok(open_cached(&c, at("sticky/one"), got, sizeof(got)) >= 0, "cached: a file in a sticky shared directory");
+    snprintf(want, sizeof(want), "%s has 2 links and is in the shared directory %s", at("sticky/hard"),
+             at("sticky"));
+    ok(open_cached(&c, at("sticky/hard"), got, sizeof(got)) == SL_TRUST_REFUSED,
+       "cached: a hard link in that shared directory is still refused");
+    has_str(why, want, "... as shared");
+    /* top/rel is a link to ok/f: the file is not in the directory its path
+     * names, so that directory is not taken for top. */
+    ok(open_cached(&c, at("rel"), got, sizeof(got)) >= 0 && strcmp(got, "ok/f") == 0,
+       "cached: a symbolic link as the last component is followed");
+    ok(open_cached(&c, at("plain"), got, sizeof(got)) >= 0 && strcmp(got, "plain") == 0,
+       "... and a file next to the link is the one of the link's directory (%s)", *got ? got : why);
+    symlink("../ww", at("ok/ww"));
+    open_cached(&c, at("ok/f"), got, sizeof(got));
+    ok(open_cached(&c, at("ok/ww/f"), got, sizeof(got)) == SL_TRUST_REFUSED,
+       "cached: a deeper path below the cached directory is walked and checked");
+    sl_trust_cache_free(&c);
+    ok(c.dir == -1, "the cache's descriptor is closed");
+}
+
 static void test_absolute(void)
 {
     char out[PATH_MAX], cwd[PATH_MAX];
@@ -225,6 +280,7 @@ int main(void)
     test_directories();
     test_links();
     test_owners();
+    test_cache();
     test_absolute();
     char cmd[PATH_MAX + 16];
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
