@@ -20,7 +20,12 @@
  *   4. The host checks the instance's keys against those the plugin
  *      declares (since ABI 1.6, see "Declared keys"), then calls init()
  *      once per instance with them. The same module may back several
- *      instances; each gets its own state.
+ *      instances; each gets its own state. The sandbox's first process may
+ *      already be starting meanwhile (it waits for every init()): what an
+ *      init() changes in sandlock's process (working directory, umask,
+ *      limits, signal dispositions) does not reach the command; what the
+ *      sandbox gets from an instance is what it asks the host for (masks,
+ *      syscall rules).
  *   5. syscalls() names the system calls the instance wants to see (since
  *      ABI 1.4 init() may instead declare syscall rules: argument
  *      predicates and static verdicts, see "Syscall rules"). The host
