@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <termios.h>
 #include <unistd.h>
@@ -255,18 +256,22 @@ static void note_ignored(struct sl_sandbox *sb)
 }
 
 /* The forwarded signals, blocked in the calling thread until
- * sl_sandbox_wait() takes them (SIGCHLD stays the program's: the stub is
- * waited for through its pidfd). Not before the plugins are ready: until
+ * sl_sandbox_wait() takes them from the signalfd made here, before the
+ * command starts (not in the wait: the supervisor's descriptors do not
+ * change while the command runs). SIGCHLD stays the program's: the stub
+ * is waited for through its pidfd. Not before the plugins are ready: until
  * then a signal ends sandlock as it ends any program (and the stub, if
  * started, with it: its parent-death signal), instead of waiting for a
  * slow init. */
-static void block_signals(void)
+static void block_signals(struct sl_sandbox *sb)
 {
     sigset_t set;
     sigemptyset(&set);
     for (size_t i = 0; i < SL_NFORWARDED; i++)
         sigaddset(&set, sl_forwarded_signals[i]);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
+    if (sb->signal_fd < 0)
+        sb->signal_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
 /* Whether sandlock may take an fd from a non-dumpable process of its own
@@ -465,7 +470,7 @@ int sl_sandbox_start(struct sl_sandbox *sb, char *const argv[], char *err, size_
 
 int sl_sandbox_prepared(struct sl_sandbox *sb, char *err, size_t errlen)
 {
-    block_signals();
+    block_signals(sb);
     if (!sb->start_deferred) {
         atomic_store(&sb->page->prepared, 1);       /* orders the masks before it */
         sl_futex(&sb->page->prepared, FUTEX_WAKE, 1, NULL);

@@ -172,15 +172,11 @@ static int exit_status_of(int status)
 
 int sl_sandbox_wait(struct sl_sandbox *sb, const char *command)
 {
-    /* The forwarded signals are blocked in this thread (sl_sandbox_start):
-     * taken here from a signalfd while the stub's pidfd says when it ends.
+    /* The forwarded signals are blocked in this thread (sl_sandbox_prepared):
+     * taken here from its signalfd while the stub's pidfd says when it ends.
      * Nothing else is waited for: the program's own children, its SIGCHLD
      * handler and other sandboxes are left alone. */
-    sigset_t set;
-    sigemptyset(&set);
-    for (size_t i = 0; i < SL_NFORWARDED; i++)
-        sigaddset(&set, sl_forwarded_signals[i]);
-    int sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+    int sfd = sb->signal_fd;
     while (!sl_sandbox_reap(sb, 1)) {
         struct pollfd p[2] = { { .fd = sb->stub_pidfd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
         if (poll(p, sfd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
@@ -192,6 +188,7 @@ int sl_sandbox_wait(struct sl_sandbox *sb, const char *command)
     }
     if (sfd >= 0)
         close(sfd);
+    sb->signal_fd = -1;
     sl_launch_release(sb);
     /* The command is done: nothing of the sandbox may outlive it (without
      * a PID namespace the stub killed what was left before it exited). */
@@ -226,6 +223,7 @@ struct sl_sandbox *sl_sandbox_new(int whole_process)
     sb->stub = -1;
     sb->stub_pidfd = -1;
     sb->parent_pidfd = -1;
+    sb->signal_fd = -1;
     sb->whole_process = whole_process;
     static atomic_ulong last_id;
     sb->id = atomic_fetch_add(&last_id, 1) + 1;
@@ -244,6 +242,8 @@ void sl_sandbox_free(struct sl_sandbox *sb)
         return;
     if (sb->stub_pidfd >= 0 && !adopted(sb->mode))
         close(sb->stub_pidfd);
+    if (sb->signal_fd >= 0)
+        close(sb->signal_fd);
     sl_handshake_release(sb);
     pthread_mutex_destroy(&sb->lock);
     free(sb);

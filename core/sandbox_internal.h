@@ -29,6 +29,7 @@ struct sl_sandbox {
     int parent_pidfd;      /* sandlock's own pidfd, until the stub was cloned */
     atomic_int killed_signal;
     sigset_t ignored;      /* forwarded signals sandlock was started ignoring */
+    int signal_fd;         /* the forwarded signals, blocked since the plugins were ready */
     int whole_process;     /* the only sandbox of the process (the sandlock program) */
     int start_deferred;    /* the stub starts at sl_sandbox_prepared() (forked) */
     unsigned long id;      /* sl_sandbox_id: unique in the process */
