@@ -302,11 +302,12 @@ static int serve_container(const struct agent *a, int conn)
         .init_pidfd = c.init_pidfd,
         .pidns = own_pid_namespace(c.init_pid),
     };
-    say("container %s (init pid %d, bundle %s): served with profile %s (%s)", c.id, (int)c.init_pid, c.bundle,
-        name, ctx->cfg->source);
     /* Served from the container's CPU cgroup: see agent_cgroup.h. */
     struct cgroup_stay stay = { .id = c.id };
-    if (sl_agent_cgroup_join(&stay.cg, c.init_pid, c.init_pidfd, err, sizeof(err)) < 0)
+    int placed = sl_agent_cgroup_join(&stay.cg, c.init_pid, c.init_pidfd, err, sizeof(err));
+    say("container %s (init pid %d, bundle %s): served with profile %s (%s)%s", c.id, (int)c.init_pid, c.bundle,
+        name, ctx->cfg->source, placed == 0 ? ", from its CPU cgroup" : "");
+    if (placed < 0)
         say("container %s: served from outside its CPU cgroup (each notified call costs more): %s", c.id, err);
     who.hangup = leave_cgroup;
     who.hangup_arg = &stay;
