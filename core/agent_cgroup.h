@@ -6,7 +6,7 @@
  * different CPU cgroups, the container's group has no runnable task between
  * its calls, so the kernel's group scheduling enqueues and dequeues the
  * group's entity at every round trip: ~1 us more per call on the machines
- * of bench/README.md (about 1.2-1.4x the bare loop). In the same group it
+ * of bench/README.md (about 1.1-1.4x the bare loop). In the same group it
  * stays enqueued and the round trip costs what the bare loop's does. It
  * also bills the container for the CPU its own supervision takes, under its
  * own quota.
