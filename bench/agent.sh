@@ -4,7 +4,10 @@
 # serves, against the floor (`bench-notify --floor-only`) measured in the
 # same rounds. With --idle N (`make bench-agent-scale`): the same agent
 # serves N idle containers while the busy one is measured, and the memory of
-# the agent's per-container processes is reported.
+# the agent's per-container processes is reported. For information, each
+# round also measures the floor with its child in a cpu cgroup of its own
+# (apart from its supervisor, as a container is from an agent that does
+# not join its cgroup): what the kernel's group scheduling adds.
 #
 #   bench/agent.sh --sandlock PATH --floor PATH --child PATH --oci-lib PATH
 #                  [-r ROUNDS] [-n CALLS] [--idle N] [--strict]
@@ -71,12 +74,23 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/sandlock-agent-bench.XXXXXX") || exit 1
 state=$tmp/runc-state
 agent_pid=
 started=()
+# A cpu cgroup for the floor's child (the cgroup v1 cpu hierarchy, or the
+# v2 tree when its root delegates the cpu controller); none: no such row.
+cgdir=$(awk '{ for (i = 7; i < NF; i++) if ($i == "-") break }
+             $(i + 1) == "cgroup" && $(i + 3) ~ /(^|,)cpu(,|$)/ { print $5; exit }' /proc/self/mountinfo)
+if [ -z "$cgdir" ]; then
+    cgdir=$(awk '{ for (i = 7; i < NF; i++) if ($i == "-") break }
+                 $(i + 1) == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
+    [ -n "$cgdir" ] && grep -qw cpu "$cgdir/cgroup.subtree_control" 2>/dev/null || cgdir=
+fi
+[ -n "$cgdir" ] && { cgdir=$cgdir/sandlock-bench-$$; mkdir "$cgdir" 2>/dev/null || cgdir=; }
 cleanup() {
     local id
     for id in "${started[@]}"; do
         "$runc" --root "$state" delete -f "$id" >/dev/null 2>&1
     done
     [ -n "$agent_pid" ] && kill -TERM "$agent_pid" 2>/dev/null && wait "$agent_pid" 2>/dev/null
+    [ -n "$cgdir" ] && rmdir "$cgdir" 2>/dev/null
     rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -153,10 +167,11 @@ memory() {
 agent_rss=$(awk '/^VmRSS:/ { print $2 }' /proc/"$agent_pid"/status)
 
 busy busy-warm warm >/dev/null
-floor_ns=() agent_ns=()
+floor_ns=() apart_ns=() agent_ns=()
 for ((r = 1; r <= rounds; r++)); do
     [ -t 2 ] && printf '\ragent bench: round %d/%d' "$r" "$rounds" >&2
     floor_ns+=("$("$floor" --floor-only -n "$calls")")
+    [ -n "$cgdir" ] && apart_ns+=("$("$floor" --floor-only --floor-cgroup "$cgdir" -n "$calls")")
     agent_ns+=("$(busy busy "busy-$r")")
 done
 [ -t 2 ] && printf '\r%40s\r' "" >&2
@@ -171,7 +186,12 @@ stats() {
 }
 read -r f_med f_min f_max < <(stats "${floor_ns[@]}")
 read -r a_med a_min a_max < <(stats "${agent_ns[@]}")
-ratio=$(awk -v a="$a_med" -v f="$f_med" 'BEGIN { if (a == "nan" || f == "nan" || f <= 0) print "nan"; else printf "%.2f", a / f }')
+read -r c_med c_min c_max < <(stats "${apart_ns[@]}")
+# ratio_of MEDIAN: to the floor's.
+ratio_of() {
+    awk -v a="$1" -v f="$f_med" 'BEGIN { if (a == "nan" || f == "nan" || f <= 0) print "nan"; else printf "%.2f", a / f }'
+}
+ratio=$(ratio_of "$a_med")
 verdict=$(awk -v r="$ratio" -v t="$target" 'BEGIN { print (r != "nan" && r + 0 <= t + 0) ? "ok" : "MISSED" }')
 
 echo
@@ -180,8 +200,21 @@ echo "sandlock agent: $rounds rounds of $calls notified getppid (median, min, ma
 printf '%-44s %9s %9s %9s %-2s   %6s   %s\n' "notified getppid in a container (per call)" median min max "" ratio target
 printf '%-44s %9s %9s %9s %-2s   %6s   %s\n' "floor: bare RECV/SEND(CONTINUE) loop" "$f_med" "$f_min" "$f_max" us \
     "1.00x" "(reference)"
+if [ -n "$cgdir" ]; then
+    printf '%-44s %9s %9s %9s %-2s   %5sx   %s\n' "floor, child in a cpu cgroup of its own" "$c_med" "$c_min" \
+        "$c_max" us "$(ratio_of "$c_med")" "(information: the kernel's cost)"
+else
+    printf '%-44s   skipped: %s\n' "floor, child in a cpu cgroup of its own" "no cpu cgroup controller to use"
+fi
 printf '%-44s %9s %9s %9s %-2s   %5sx   <= %.2fx  %s\n' "$label" "$a_med" "$a_min" "$a_max" us "$ratio" \
     "$target" "$verdict"
+# Where the agent served the busy container from (sandlock-agent(8), "CPU cgroup").
+if grep -q "sandlock-bench-$$-busy-1 .*served with profile.*, from its CPU cgroup" "$tmp/agent.log"; then
+    echo "the agent served the container from the container's cpu cgroup"
+else
+    why=$(grep -m1 -o "served from outside.*" "$tmp/agent.log" | sed 's/^[^:]*: //')
+    echo "the agent served the container from outside the container's cpu cgroup: ${why:-(the agent said nothing)}"
+fi
 if [ "$idle" -gt 0 ]; then
     echo
     echo "$idle idle containers started and served in $idle_s s; the agent's main process: RSS $agent_rss KiB"

@@ -48,6 +48,7 @@ static struct {
     long notified_calls, plain_calls, launches;
     int strict;
     int floor_only;                     /* --floor-only: print one floor measurement (bench/agent.sh) */
+    const char *floor_cgroup;           /* --floor-cgroup DIR: the floor's child runs in that cgroup */
     char dir[64];                       /* generated configurations */
     char one_ini[128], eight_ini[128], noplugin_ini[128], python_ini[128];
     int sync_wakeup_ok;
@@ -109,10 +110,31 @@ static void on_alarm(int sig)
     (void)sig;      /* only interrupts a blocked RECV */
 }
 
+/* Moves the calling process into the cgroup directory dir (its
+ * cgroup.procs), as a container runtime puts a container's process into a
+ * cgroup of its own. 0, or -1 said on stderr. */
+static int join_cgroup(const char *dir)
+{
+    char file[4096], pid[32];
+    int n = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+    snprintf(file, sizeof(file), "%s/cgroup.procs", dir);
+    int fd = open(file, O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || write(fd, pid, (size_t)n) != n) {
+        fprintf(stderr, "bench: floor: joining %s: %s\n", file, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
 /* The forked child of the floor: filter, hand over the listener, wait for
  * the go, time the calls and report the result through the pipe. */
 static void __attribute__((noreturn)) floor_child(int sock, int go, int result, long warmup, long n)
 {
+    if (opt.floor_cgroup && join_cgroup(opt.floor_cgroup) != 0)
+        _exit(1);
     int listener = bare_filter_install();
     if (listener < 0 || bare_send_fd(sock, listener) != 0)
         _exit(1);
@@ -380,7 +402,8 @@ static void __attribute__((noreturn)) usage(int code)
             "usage: bench-notify --sandlock PATH --child PATH --launcher PATH\n"
             "                    [--default-config FILE] [-r ROUNDS] [-n NOTIFIED_CALLS]\n"
             "                    [-m PLAIN_CALLS] [-s LAUNCHES] [--python-handler SCRIPT] [--strict]\n"
-            "       bench-notify --floor-only [-n NOTIFIED_CALLS]   (one floor measurement, ns per call)\n");
+            "       bench-notify --floor-only [--floor-cgroup DIR] [-n NOTIFIED_CALLS]\n"
+            "                    (one floor measurement, ns per call; with the child in cgroup DIR)\n");
     exit(code);
 }
 
@@ -407,6 +430,7 @@ static void parse_args(int argc, char **argv)
         { "strict", no_argument, NULL, 'X' },
         { "python-handler", required_argument, NULL, 'P' },
         { "floor-only", no_argument, NULL, 'F' },
+        { "floor-cgroup", required_argument, NULL, 'G' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -420,6 +444,7 @@ static void parse_args(int argc, char **argv)
         case 'X': opt.strict = 1; break;
         case 'P': opt.python_handler = optarg; break;
         case 'F': opt.floor_only = 1; break;
+        case 'G': opt.floor_cgroup = optarg; break;
         case 'r': opt.rounds = (int)positive(optarg, MAX_ROUNDS); break;
         case 'n': opt.notified_calls = positive(optarg, 100000000); break;
         case 'm': opt.plain_calls = positive(optarg, 1000000000); break;

@@ -17,6 +17,7 @@
  * stopping or restarting the agent leaves running containers served. */
 #include "config.h"
 #include "agent.h"
+#include "agent_cgroup.h"
 #include "agent_profile.h"
 #include "agent_proto.h"
 #include "attach.h"
@@ -229,6 +230,22 @@ static void container_log(void *arg, const char *line)
     (void)w;
 }
 
+/* The hangup of a container served from its CPU cgroup: out of it at once,
+ * so that the runtime can remove the cgroup (it tries as soon as the init
+ * is reaped, which is what hung the listener up). */
+struct cgroup_stay {
+    struct sl_agent_cgroup cg;
+    const char *id;
+};
+
+static void leave_cgroup(void *arg)
+{
+    struct cgroup_stay *stay = arg;
+    char why[512];
+    if (sl_agent_cgroup_leave(&stay->cg, why, sizeof(why)))
+        say("container %s: cannot leave its CPU cgroup: %s", stay->id, why);
+}
+
 static int serve_container(const struct agent *a, int conn)
 {
     struct sl_agent_container c;
@@ -285,8 +302,15 @@ static int serve_container(const struct agent *a, int conn)
         .init_pidfd = c.init_pidfd,
         .pidns = own_pid_namespace(c.init_pid),
     };
-    say("container %s (init pid %d, bundle %s): served with profile %s (%s)", c.id, (int)c.init_pid, c.bundle,
-        name, ctx->cfg->source);
+    /* Served from the container's CPU cgroup: see agent_cgroup.h. */
+    struct cgroup_stay stay = { .id = c.id };
+    int placed = sl_agent_cgroup_join(&stay.cg, c.init_pid, c.init_pidfd, err, sizeof(err));
+    say("container %s (init pid %d, bundle %s): served with profile %s (%s)%s", c.id, (int)c.init_pid, c.bundle,
+        name, ctx->cfg->source, placed == 0 ? ", from its CPU cgroup" : "");
+    if (placed < 0)
+        say("container %s: served from outside its CPU cgroup (each notified call costs more): %s", c.id, err);
+    who.hangup = leave_cgroup;
+    who.hangup_arg = &stay;
     int listener = c.listener;
     c.listener = -1;
     rc = sl_ctx_attach(ctx, listener, &who);
@@ -294,6 +318,7 @@ static int serve_container(const struct agent *a, int conn)
         say("container %s: %s; closed its listener: its notified calls fail with ENOSYS", c.id, ctx->errmsg);
     else
         say("container %s: ended (its last task left the filter)", c.id);
+    leave_cgroup(&stay);   /* when attaching failed: the container may still run */
     free(annotations);
     sandlock_ctx_free(ctx);
     sl_agent_container_free(&c);
@@ -435,6 +460,10 @@ int sl_agent_main(int argc, char **argv)
     }
     say("listening on %s (configuration %s)", bound ? path : "the socket passed by systemd",
         a.config ? a.config : "<built-in>");
+    char why[512];
+    if (sl_agent_cgroup_probe(why, sizeof(why)))
+        say("containers are served from outside their CPU cgroups (each notified call costs more; "
+            "sandlock-agent(8)): %s", why);
     int code = accept_loop(&a, sock, &oldmask);
     close(sock);
     if (bound)

@@ -74,6 +74,8 @@ int sl_ctx_attach(struct sandlock_ctx *ctx, int listener, const struct sl_contai
         ctx->started = 1;
         sl_supervisor_attach(ctx->sup, listener);   /* SYNC_WAKE_UP where the kernel has it */
         wait_hangup(listener);
+        if (who->hangup)
+            who->hangup(who->hangup_arg);
         sl_supervisor_stop(ctx->sup);               /* closes the listener */
         sl_deputy_close_run(sl_sandbox_id(ctx->sandbox));
         sl_denials_flush(&ctx->plugins);

@@ -21,6 +21,10 @@ struct sl_container_identity {
     pid_t init_pid;
     int init_pidfd;                  /* borrowed: kill verdicts signal it */
     int pidns;                       /* init is PID 1 of its own PID namespace */
+    /* Called as soon as the container's last task has left the filter,
+     * before the workers stop and the instances end (NULL: nothing). */
+    void (*hangup)(void *arg);
+    void *hangup_arg;
 };
 
 /* Loads and initialises ctx's instances for the container (session with

@@ -79,6 +79,7 @@ core_libsandlock_agent_la_SOURCES = \
 	core/agent_proto.c core/agent_proto.h \
 	core/agent_profile.c core/agent_profile.h \
 	core/agent.c core/agent.h \
+	core/agent_cgroup.c core/agent_cgroup.h \
 	core/ociprofile.c core/ociprofile.h
 core_libsandlock_agent_la_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/core $(SECCOMP_CFLAGS) $(INIH_CFLAGS) $(JANSSON_CFLAGS)
 SANDLOCK_AGENT_LIBS = core/libsandlock-agent.la $(SANDLOCK_CORE_LIBS) $(JANSSON_LIBS)

@@ -19,4 +19,6 @@ TESTS += tests/oci/podman.sh
 dist_check_SCRIPTS += tests/oci/podman.sh
 TESTS += tests/oci/pidreuse.sh
 dist_check_SCRIPTS += tests/oci/pidreuse.sh
+TESTS += tests/oci/cgroup.sh
+dist_check_SCRIPTS += tests/oci/cgroup.sh
 EXTRA_DIST += tests/oci/lib.sh
