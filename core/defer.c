@@ -158,7 +158,9 @@ void sl_defer_free(struct sl_defer *df)
     free(df);
 }
 
-int sl_defer(sandlock_handle h)
+/* Defers h's notification; `by_host`: for the host itself after the
+ * chain (sockcall.h), else only from handle(). */
+static int defer_slot(sandlock_handle h, int by_host)
 {
     struct sl_slot *slot = sl_slot_of(h);
     if (!slot)
@@ -169,7 +171,7 @@ int sl_defer(sandlock_handle h)
     struct sl_defer *df = table->owner->defer;
     size_t index = sl_slot_index(h);
     /* Only handle() itself, on the worker that runs it, may defer. */
-    if (!sl_fault_current || table != sl_worker_table || index != sl_worker_slot ||
+    if ((!sl_fault_current && !by_host) || table != sl_worker_table || index != sl_worker_slot ||
         atomic_load_explicit(&slot->state, memory_order_relaxed) != SL_SLOT_ACTIVE)
         return -EINVAL;
     pthread_mutex_lock(&df->lock);
@@ -215,6 +217,16 @@ int sl_defer(sandlock_handle h)
     sl_worker_slot = spare;
     deferred_here = h;
     return 0;
+}
+
+int sl_defer(sandlock_handle h)
+{
+    return defer_slot(h, 0);
+}
+
+int sl_defer_by_host(sandlock_handle h)
+{
+    return defer_slot(h, 1);
 }
 
 int sl_defer_finish(struct sl_defer *df, size_t index, struct sl_answer *answer)
