@@ -1,6 +1,6 @@
 /* sockexec.c -- see sockexec.h.
  *
- * A job's thread blocks in the kernel (connect, send) on the plugin's copy
+ * A job's thread blocks in the kernel (connect, send) on the host's copy
  * of the child's socket. The watcher thread runs while jobs exist: every
  * 100 ms it checks that each job's notification is still pending and sends
  * SL_SOCKEXEC_SIGNAL to the threads whose notification is gone (the child
