@@ -359,6 +359,15 @@ int sl_answer(sandlock_handle h, const sandlock_response *response)
         pthread_mutex_unlock(&df->lock);
         return -EINVAL;
     }
+    if (r.verdict == SANDLOCK_VERDICT_CONTINUE && s->socket_judged) {
+        /* The chain judged a snapshot of this socket call: the kernel
+         * would read the child's descriptor and memory again. */
+        sl_log(SANDLOCK_LOG_WARN, "[%s] answered a deferred %s Continue after its socket call was judged: "
+               "answered EPERM (sandlock makes such a call only when the chain ends in Continue)",
+               instance_name(s), s->syscall_name ? s->syscall_name : "?");
+        r.verdict = SANDLOCK_VERDICT_ERRNO;
+        r.error = EPERM;
+    }
     struct sl_answer a;
     memset(&a, 0, sizeof(a));
     a.verdict = r.verdict;

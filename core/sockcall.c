@@ -496,6 +496,7 @@ int sl_sock_call(const sandlock_event *ev, const sandlock_sock_call **out)
         s->pub.count = 0;
         s->pub.target = NULL;
     }
+    slot->socket_judged = 1;           /* a deferred Continue is refused (defer.c) */
     sl_sockcall_current = s;
     *out = &s->pub;
     return 0;

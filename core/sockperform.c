@@ -437,7 +437,9 @@ static int perform_send(struct sl_sockcall *s, sandlock_response *r)
 void sl_sockcall_perform(struct sl_sockcall *s, struct sl_answer *a)
 {
     if (a->verdict != SANDLOCK_VERDICT_CONTINUE) {
-        sl_sockcall_free(s);       /* refused (or killed): nothing is made */
+        /* refused (or killed): nothing is made; deferred by an instance:
+         * its later Continue is refused (defer.c) */
+        sl_sockcall_free(s);
         return;
     }
     pthread_once(&once, init_once);

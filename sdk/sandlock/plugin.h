@@ -1261,7 +1261,9 @@ typedef struct sandlock_host {
      *   of the notification and the same for every later one; read-only,
      *   valid until handle() returns. Asking for it commits the call to
      *   the host: the chain's Continue then means "make the call" and
-     *   never lets the kernel make it. Only from handle() (not from a
+     *   never lets the kernel make it (an instance that defers such a call
+     *   must answer it with an errno or a value: a deferred Continue gets
+     *   EPERM, logged). Only from handle() (not from a
      *   thread of the plugin's own or after a deferral). Returns 0 (a
      *   call that fails anyway has its -errno in (*out)->error), -EINVAL
      *   (another syscall, NULL, not inside handle()), -ENOMEM, -ESRCH
