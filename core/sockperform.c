@@ -34,6 +34,7 @@
 #include <netinet/udp.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,13 +48,13 @@
 static const sandlock_host *const host = &sl_host_table;
 
 static struct sl_sockexec executor;
-static int executor_ok;
+static atomic_int executor_ok;     /* set once, before any job exists */
 static int unprivileged_port_start = 1024;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void init_once(void)
 {
-    executor_ok = sl_sockexec_init(&executor, host) == 0;
+    atomic_store(&executor_ok, sl_sockexec_init(&executor, host) == 0);
     FILE *f = fopen("/proc/sys/net/ipv4/ip_unprivileged_port_start", "re");
     if (f) {
         if (fscanf(f, "%d", &unprivileged_port_start) != 1)
@@ -73,8 +74,8 @@ static int submit(struct sl_sockcall *s, sl_sockjob_run run, sl_sockjob_release 
 
 void sl_sockcall_drain(const struct sl_slots *table)
 {
-    pthread_once(&once, init_once);
-    if (executor_ok)
+    /* no pthread_once: a run that made no socket call installs nothing */
+    if (atomic_load(&executor_ok))
         sl_sockexec_drain(&executor, table);
 }
 
