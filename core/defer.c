@@ -158,7 +158,9 @@ void sl_defer_free(struct sl_defer *df)
     free(df);
 }
 
-int sl_defer(sandlock_handle h)
+/* Defers h's notification; `by_host`: for the host itself after the
+ * chain (sockcall.h), else only from handle(). */
+static int defer_slot(sandlock_handle h, int by_host)
 {
     struct sl_slot *slot = sl_slot_of(h);
     if (!slot)
@@ -169,7 +171,7 @@ int sl_defer(sandlock_handle h)
     struct sl_defer *df = table->owner->defer;
     size_t index = sl_slot_index(h);
     /* Only handle() itself, on the worker that runs it, may defer. */
-    if (!sl_fault_current || table != sl_worker_table || index != sl_worker_slot ||
+    if ((!sl_fault_current && !by_host) || table != sl_worker_table || index != sl_worker_slot ||
         atomic_load_explicit(&slot->state, memory_order_relaxed) != SL_SLOT_ACTIVE)
         return -EINVAL;
     pthread_mutex_lock(&df->lock);
@@ -215,6 +217,16 @@ int sl_defer(sandlock_handle h)
     sl_worker_slot = spare;
     deferred_here = h;
     return 0;
+}
+
+int sl_defer(sandlock_handle h)
+{
+    return defer_slot(h, 0);
+}
+
+int sl_defer_by_host(sandlock_handle h)
+{
+    return defer_slot(h, 1);
 }
 
 int sl_defer_finish(struct sl_defer *df, size_t index, struct sl_answer *answer)
@@ -346,6 +358,15 @@ int sl_answer(sandlock_handle h, const sandlock_response *response)
             d->bad_answer = 1;       /* the worker applies it once it knows the instance */
         pthread_mutex_unlock(&df->lock);
         return -EINVAL;
+    }
+    if (r.verdict == SANDLOCK_VERDICT_CONTINUE && s->socket_judged) {
+        /* The chain judged a snapshot of this socket call: the kernel
+         * would read the child's descriptor and memory again. */
+        sl_log(SANDLOCK_LOG_WARN, "[%s] answered a deferred %s Continue after its socket call was judged: "
+               "answered EPERM (sandlock makes such a call only when the chain ends in Continue)",
+               instance_name(s), s->syscall_name ? s->syscall_name : "?");
+        r.verdict = SANDLOCK_VERDICT_ERRNO;
+        r.error = EPERM;
     }
     struct sl_answer a;
     memset(&a, 0, sizeof(a));

@@ -45,4 +45,8 @@ void sl_defer_free(struct sl_defer *df);
 int sl_defer(sandlock_handle h);
 int sl_answer(sandlock_handle h, const sandlock_response *response);
 
+/* sl_defer() for the host itself, on the worker, after the chain ran (a
+ * socket call it makes on a thread of its own: sockcall.h). */
+int sl_defer_by_host(sandlock_handle h);
+
 #endif

@@ -37,6 +37,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -468,6 +469,7 @@ struct deputy {
     int memfd;                 /* the request file */
     size_t filled;             /* bytes of it written */
     int hop;                   /* pidfd of the hop */
+    int deputy;                /* pidfd of the deputy, -1 while unknown */
     int busy, doomed;
     unsigned long used;        /* when it last served (pool clock) */
     struct deputy *next;
@@ -485,17 +487,68 @@ static int same_identity(const struct sl_creds_all *a, const struct sl_creds_all
            a->ngroups == b->ngroups && !memcmp(a->groups, b->groups, (size_t)a->ngroups * sizeof(gid_t));
 }
 
-/* Kills the deputy (through its hop: the deputy's parent-death signal)
- * and frees it. */
+/* Kills the deputy: through its own pidfd, so that its hop reaps it and
+ * ends. Killing the hop first would leave the deputy (live, or dead and
+ * not yet reaped) to sandlock, a child subreaper that never waits for it:
+ * the sandbox's PID namespace could then never end, nor sandlock's wait
+ * for its stub. Through the hop (the deputy's parent-death signal) only
+ * while the deputy is not known yet. */
+static void kill_deputy(const struct deputy *d)
+{
+    syscall(SYS_pidfd_send_signal, d->deputy >= 0 ? d->deputy : d->hop, SIGKILL, NULL, 0);
+}
+
+/* Is `pid` a child of the hop `hop`? */
+static int child_of_hop(pid_t hop, pid_t pid)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)hop, (int)hop);
+    FILE *f = fopen(path, "re");
+    long n;
+    int found = 0;
+    while (f && !found && fscanf(f, "%ld", &n) == 1)
+        found = n == pid;
+    if (f)
+        fclose(f);
+    return found;
+}
+
+/* A pidfd of the hop's deputy (the hop's one child), or -1. */
+static int deputy_pidfd(pid_t hop)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)hop, (int)hop);
+    FILE *f = fopen(path, "re");
+    long n = 0;
+    if (!f || fscanf(f, "%ld", &n) != 1 || n <= 0)
+        n = 0;
+    if (f)
+        fclose(f);
+    int fd = n ? (int)syscall(SYS_pidfd_open, (pid_t)n, 0) : -1;
+    /* still the hop's child: the pidfd is not of a process that took a
+     * dead deputy's pid */
+    if (fd >= 0 && !child_of_hop(hop, (pid_t)n)) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+/* Kills the deputy and frees it. */
 static void destroy(struct deputy *d)
 {
-    syscall(SYS_pidfd_send_signal, d->hop, SIGKILL, NULL, 0);
+    kill_deputy(d);
     close(d->chan);
     close(d->memfd);
     siginfo_t si;
     while (waitid((idtype_t)P_PIDFD, (id_t)d->hop, &si, WEXITED | __WALL) < 0 && errno == EINTR)
         ;
     close(d->hop);
+    if (d->deputy >= 0) {
+        /* left to sandlock after all (it cannot be another's child): reap it */
+        waitid((idtype_t)P_PIDFD, (id_t)d->deputy, &si, WEXITED | __WALL | WNOHANG);
+        close(d->deputy);
+    }
     free(d);
 }
 
@@ -592,7 +645,7 @@ static ssize_t await(struct deputy *d, const struct sl_target *t, struct reply *
         }
         if ((n == 0 || errno == EINTR) && sl_target_check(t) == 0)
             continue;
-        syscall(SYS_pidfd_send_signal, d->hop, SIGKILL, NULL, 0);
+        kill_deputy(d);
         return -EINTR;
     }
 }
@@ -625,6 +678,7 @@ static int make(unsigned long run, const struct sl_target *t, const struct sl_cr
                                 .stubfd = stubfd, .sandlock = getpid() };
     plan.nsfd = stubfd >= 0 ? sl_child_pidfd(t, 0) : -1;
     d->hop = -1;
+    d->deputy = -1;
     pid_t pid = (pid_t)syscall(SYS_clone, CLONE_PIDFD, NULL, &d->hop, NULL, 0);
     if (pid == 0)
         hop_main(&plan);
@@ -648,6 +702,8 @@ static int make(unsigned long run, const struct sl_target *t, const struct sl_cr
         rc = -EPERM;
     }
     free(r);
+    if (rc == 0)
+        d->deputy = deputy_pidfd(pid);   /* ready: the hop's child exists */
     if (rc == -EPIPE)
         rc = -EINTR;           /* killed (by the child: it may signal its own) */
     if (rc) {

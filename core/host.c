@@ -234,6 +234,12 @@ static int host_open_trusted(const char *path, char *why, size_t whylen)
     return fd < 0 ? -errno : fd;
 }
 
+/* 1.9: the snapshot of a socket call (sockcall.h). */
+static int host_sock_call(const sandlock_event *ev, const sandlock_sock_call **out)
+{
+    AS_SANDLOCK(int, sl_sock_call(ev, out));
+}
+
 const sandlock_host sl_host_table = {
     .abi_version = SANDLOCK_ABI_VERSION,
     .struct_size = sizeof(sandlock_host),
@@ -295,4 +301,6 @@ const sandlock_host sl_host_table = {
     .deputy_send = host_deputy_send,
     /* 1.8: the child's root */
     .child_root = host_child_root,
+    /* 1.9: socket calls judged together */
+    .sock_call = host_sock_call,
 };

@@ -39,6 +39,8 @@ core_libsandlock_core_la_SOURCES = \
 	core/childfd.c core/childfd.h \
 	core/creds.c core/creds.h \
 	core/deputy.c core/deputy.h \
+	core/sockcall.c core/sockcall.h core/sockperform.c core/sockexec.c core/sockexec.h \
+	core/sockmsg.c core/sockmsg.h core/bindname.c core/bindname.h \
 	core/masks.c core/masks.h core/stubcode.h \
 	core/hostview.c core/hostview.h \
 	core/userns.c core/userns.h \

@@ -14,6 +14,7 @@
 #include "memory.h"
 #include "paths.h"
 #include "sockaddr.h"
+#include "sockcall.h"
 #include "syscall_paths.h"
 
 #endif

@@ -39,6 +39,8 @@ struct sl_slot {
     uint64_t deadline_ns;      /* deferred: when the host answers EIO */
     int policy;                /* deferred: exception policy of the deferring instance */
     struct sl_instance *deferred_by;
+    int socket_judged;         /* a socket call's snapshot was taken (sockcall.h):
+                                  a deferred Continue never goes to the kernel */
 };
 
 #define SL_SLOTS_MAX ((1u << 20) - 1)      /* slots in a table (workers + max_deferred) */
@@ -112,6 +114,7 @@ static inline sandlock_handle sl_slot_begin(struct sl_slots *t, size_t index, ui
     slot->pid = pid;
     slot->nr = nr;
     slot->syscall_name = syscall_name;
+    slot->socket_judged = 0;
     atomic_store_explicit(&slot->state, SL_SLOT_ACTIVE, memory_order_relaxed);
     atomic_store_explicit(&slot->handle, h, memory_order_release);
     return h;

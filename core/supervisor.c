@@ -3,6 +3,7 @@
  * SEND or ADDFD): no allocation, no lock, no other syscall. */
 #include "config.h"
 #include "supervisor.h"
+#include "sockcall.h"
 #include "defer.h"
 #include "denial.h"
 #include "fault.h"
@@ -126,6 +127,7 @@ static void handle_one(struct sl_supervisor *sup, const struct seccomp_notif *re
     memcpy(event.args, req->data.args, sizeof(event.args));
 
     sl_chain_run(chain, &event, sup->listener, sup->opts.timing, &answer);
+    sl_sockcall_finish(&answer);      /* a socket call the chain judged: made here */
     if (sup->opts.verbose)
         trace(req, h, chain->syscall_name, &answer);
     if (sl_defer_finish(sup->defer, index, &answer))
@@ -268,6 +270,7 @@ void sl_supervisor_stop(struct sl_supervisor *sup)
     sup->threads = NULL;
     sup->nthreads = 0;
     sl_defer_shutdown(sup->defer);
+    sl_sockcall_drain(&sup->slots);
     /* Plugin threads may still hold handles until fini(): the slots stay
      * allocated (every handle now stale) so host services called late fail
      * with -ESRCH instead of reading freed memory. */

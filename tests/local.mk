@@ -9,5 +9,9 @@ include $(srcdir)/tests/services/local.mk
 include $(srcdir)/tests/library/local.mk
 include $(srcdir)/tests/oci/local.mk
 
+# fsdeny and netguard in one chain (both plugins built here).
+TESTS += tests/compose.sh
+dist_check_SCRIPTS += tests/compose.sh
+
 TESTS += tests/default-config.sh tests/install.sh tests/man-pages.sh tests/deploy.sh
 dist_check_SCRIPTS += tests/default-config.sh tests/install.sh tests/man-pages.sh tests/deploy.sh

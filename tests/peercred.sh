@@ -1,5 +1,5 @@
 # Sourced by plugin tests (after tests/lib.sh): a unix connect that a
-# plugin performs for the child carries the child's identity to the peer
+# plugin allows (sandlock makes it) for the child carries the child's identity to the peer
 # (SO_PEERCRED) -- a pid that is not sandlock's, the child's uid and gid --
 # also after a root child dropped to nobody (setresuid). As root, and as
 # nobody in a user namespace of its own and without one (no PID namespace);

@@ -1,5 +1,5 @@
 /* blocking.h -- calls that may wait (a FIFO open waits for its other end,
- * a unix connect for room in the listener's backlog) run on a thread of
+ * an open of a leased file for the lease's break) run on a thread of
  * their own and are answered later (host->defer), so a child can never
  * make sandlock's workers wait. */
 #ifndef FSDENY_BLOCKING_H

@@ -722,19 +722,16 @@ static int runs_denied_program(const struct fsdeny_state *st, const sandlock_eve
 }
 
 /* bind, connect and sends: a unix socket's address names a path
- * (sockets.h). */
-static int handle_socket(const struct fsdeny_state *st, const sandlock_event *ev, const struct sysinfo *si,
-                         sandlock_response *r)
+ * (sockets.h); the host makes an allowed call. */
+static int handle_socket(const struct fsdeny_state *st, const sandlock_event *ev, sandlock_response *r)
 {
     struct fsd_call c;
     call_init(&c, st, ev);
-    long rc = si->op == OP_BIND || si->op == OP_CONNECT
-                  ? fsd_socket_call(&c, si->op == OP_BIND, r)
-                  : fsd_socket_send(&c, si->op == OP_SENDTO ? FSD_SENDTO : si->op == OP_SENDMSG ? FSD_SENDMSG : FSD_SENDMMSG, r);
-    if (rc == FSD_SOCK_CONTINUE)
+    long rc = fsd_socket_judge(&c);
+    if (rc == 0) {
         sandlock_respond_continue(r);
-    if (rc == FSD_SOCK_CONTINUE || rc == FSD_SOCK_ANSWERED)
         return SANDLOCK_OK;
+    }
     return answer(st, rc, r);
 }
 
@@ -753,7 +750,7 @@ static int fsdeny_handle(void *state, const sandlock_event *ev, sandlock_respons
         return SANDLOCK_OK;
     }
     if (si->op >= OP_BIND)
-        return handle_socket(st, ev, si, r);
+        return handle_socket(st, ev, r);
     return si->op == OP_OPEN ? handle_open(st, ev, r) : handle_paths(st, ev, si, r);
 }
 
@@ -774,12 +771,11 @@ SANDLOCK_PLUGIN_DEFINE(h)
 {
     host = h;
     /* It acts for the child: only with the child's credentials (ABI 1.3)
-     * and umask (1.5), through a deputy where the peer learns who acted
-     * (1.8); its keys are declared (1.6); the host decodes its path
-     * arguments and socket addresses (1.8). */
+     * and umask (1.5); its keys are declared (1.6); the host decodes its
+     * path arguments (1.8) and snapshots the socket calls it judges (1.9). */
     if (!SANDLOCK_HOST_HAS(h, run_as_child) || !SANDLOCK_HOST_HAS(h, child_umask) ||
         !SANDLOCK_HOST_HAS(h, config_error) || !SANDLOCK_HOST_HAS(h, syscall_paths) ||
-        !SANDLOCK_HOST_HAS(h, sockaddr_decode) || !SANDLOCK_HOST_HAS(h, deputy_connect) || !SANDLOCK_HOST_HAS(h, deputy_send))
+        !SANDLOCK_HOST_HAS(h, sock_call))
         return NULL;
     return &fsdeny_plugin;
 }

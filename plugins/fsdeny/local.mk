@@ -5,7 +5,7 @@ plugins_fsdeny_la_SOURCES = plugins/fsdeny/fsdeny.c plugins/fsdeny/rules.c plugi
 	plugins/fsdeny/masking.c plugins/fsdeny/masking.h \
 	plugins/fsdeny/object.c plugins/fsdeny/object.h plugins/fsdeny/behalf.c plugins/fsdeny/behalf.h \
 	plugins/fsdeny/blocking.c plugins/fsdeny/blocking.h plugins/fsdeny/execwatch.c plugins/fsdeny/execwatch.h \
-	plugins/fsdeny/sockets.c plugins/fsdeny/sockets.h plugins/bindname.c plugins/bindname.h plugins/sockmsg.c plugins/sockmsg.h \
+	plugins/fsdeny/sockets.c plugins/fsdeny/sockets.h \
 	plugins/pathnorm.c plugins/pathnorm.h
 plugins_fsdeny_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_fsdeny_la_LDFLAGS = $(PLUGIN_LDFLAGS)

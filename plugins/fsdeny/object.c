@@ -109,7 +109,12 @@ int fsd_entry_hides_denied(const struct fsd_call *c, int dir, const char *last)
 
 int fsd_named_denied(const struct fsd_call *c, const struct fsd_path *p)
 {
-    return p->named[0] && fsdeny_denied(c->rules, p->named) ? denied(c, p->named) : 0;
+    return fsd_name_denied(c, p->named);
+}
+
+int fsd_name_denied(const struct fsd_call *c, const char *named)
+{
+    return named[0] && fsdeny_denied(c->rules, named) ? denied(c, named) : 0;
 }
 
 void fsd_path_release(struct fsd_path *p)

@@ -59,6 +59,10 @@ void fsd_path_release(struct fsd_path *p);
 /* Is the named path denied? */
 int fsd_named_denied(const struct fsd_call *c, const struct fsd_path *p);
 
+/* The same for a name normalised elsewhere (the host's socket snapshot):
+ * an absolute path in the child's root. */
+int fsd_name_denied(const struct fsd_call *c, const char *named);
+
 /* Obtains the object *p names, open with `oflags` (O_PATH, O_NOFOLLOW,
  * O_DIRECTORY), and checks its real path. Returns the descriptor, -errno
  * from the walk, or -EDEADLK when the object is denied. */

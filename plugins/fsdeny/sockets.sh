@@ -46,7 +46,7 @@ EOF
 probe() { run_sandlock run -c "$ini" -- "$NG" "$@"; }
 denied_entries() { ls "$T/deny" | grep -v '^d\.sock' | tr '\n' ' '; }
 
-# A connect fsdeny performs carries the child's identity to the peer.
+# A connect fsdeny allowed (sandlock makes it) carries the child's identity to the peer.
 chmod 755 "$T" "$T/good"
 . "$top_srcdir/tests/peercred.sh"
 peer_identity "$NG" "$T/good/cred.sock" "$ini"

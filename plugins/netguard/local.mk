@@ -2,8 +2,6 @@
 # bind and addressed sends by address.
 plugins_LTLIBRARIES += plugins/netguard.la
 plugins_netguard_la_SOURCES = plugins/netguard/netguard.c plugins/netguard/rules.c plugins/pathnorm.c plugins/pathnorm.h \
-	plugins/bindname.c plugins/bindname.h plugins/sockmsg.c plugins/sockmsg.h \
-	plugins/netguard/executor.c plugins/netguard/executor.h \
 	plugins/netguard/families.c plugins/netguard/families.h \
 	plugins/netguard/rules.h
 plugins_netguard_la_CFLAGS = $(PLUGIN_CFLAGS)

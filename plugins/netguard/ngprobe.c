@@ -65,6 +65,18 @@
  *                                        127.0.0.1:PORT: "reached after I"
  *                                        (a send succeeded: the UDP socket
  *                                        sent it) or "never"
+ *   unixswap connect|sendto PATH N       up to N connects (or sendto's of
+ *                                        "swap") of one descriptor number
+ *                                        to the unix path PATH while another
+ *                                        thread dup2()s a UDP socket and a
+ *                                        unix stream (connect) or datagram
+ *                                        (sendto) socket onto it in turn and
+ *                                        rewrites the address between PATH
+ *                                        and PATH.none; goes on past N
+ *                                        until both sockets were seen.
+ *                                        Prints "reached after I" (the call
+ *                                        succeeded: the unix socket reached
+ *                                        PATH), "never" or "one-sided"
  * Outside, also:
  *   serve udpcount ADDR PORTFILE         append each datagram to PORTFILE.log
  *   serve unixcred PATH PORTFILE         a unix stream listener (mode 0777)
@@ -760,6 +772,68 @@ static int swaprace(int port, long n)
     return 0;
 }
 
+
+/* unixswap: the call's socket flips between a UDP socket and a unix one,
+ * its address between PATH and PATH.none (which does not exist). */
+static int uswap_unix;
+static struct sockaddr_un uswap_path, uswap_none, uswap_addr;
+
+static void *unix_swapper(void *arg)
+{
+    (void)arg;
+    while (!atomic_load(&race_done)) {
+        dup2(swap_udp, swap_fd);
+        memcpy(&uswap_addr, &uswap_none, sizeof(uswap_none));
+        dup2(uswap_unix, swap_fd);
+        memcpy(&uswap_addr, &uswap_path, sizeof(uswap_path));
+    }
+    return NULL;
+}
+
+static int unixswap(const char *how, const char *path, long n)
+{
+    int is_send = !strcmp(how, "sendto");
+    long inet_side = 0, unix_side = 0;
+    uswap_path.sun_family = AF_UNIX;
+    snprintf(uswap_path.sun_path, sizeof(uswap_path.sun_path), "%s", path);
+    uswap_none.sun_family = AF_UNIX;
+    snprintf(uswap_none.sun_path, sizeof(uswap_none.sun_path), "%s.none", path);
+    for (long i = 0; i < 20 * n && (i < n || !inet_side || !unix_side); i++) {
+        uswap_unix = socket(AF_UNIX, (is_send ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+        swap_udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (uswap_unix < 0 || swap_udp < 0)
+            return fail();
+        memcpy(&uswap_addr, &uswap_path, sizeof(uswap_path));
+        atomic_store(&race_done, 0);
+        pthread_t t;
+        pthread_create(&t, NULL, unix_swapper, NULL);
+        long rc = is_send ? sendto(swap_fd, "swap", 4, MSG_NOSIGNAL, (struct sockaddr *)&uswap_addr,
+                                   sizeof(uswap_addr))
+                          : connect(swap_fd, (struct sockaddr *)&uswap_addr, sizeof(uswap_addr));
+        int err = errno;
+        atomic_store(&race_done, 1);
+        pthread_join(t, NULL);
+        close(uswap_unix);
+        close(swap_udp);
+        close(swap_fd);
+        if (rc >= 0) {
+            printf("reached after %ld\n", i + 1);
+            return 0;
+        }
+        /* A UDP socket refuses a unix address; a unix socket gets the
+         * denial (or ENOENT for PATH.none). */
+        if (err == EAFNOSUPPORT)
+            inet_side++;
+        else
+            unix_side++;
+    }
+    if (!inet_side || !unix_side)
+        printf("one-sided inet %ld unix %ld\n", inet_side, unix_side);
+    else
+        printf("never\n");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -799,6 +873,8 @@ int main(int argc, char **argv)
     }
     if (argc == 4 && !strcmp(argv[1], "swaprace"))
         return swaprace(atoi(argv[2]), atol(argv[3]));
+    if (argc == 5 && !strcmp(argv[1], "unixswap"))
+        return unixswap(argv[2], argv[3], atol(argv[4]));
     if (argc == 6 && !strcmp(argv[1], "bindrace"))
         return bindrace(argv[2], argv[3], argv[4], atol(argv[5]));
     fprintf(stderr, "ngprobe: bad arguments\n");

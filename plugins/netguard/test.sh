@@ -151,7 +151,7 @@ i=0; while ! grep -q '^end$' "$T/countbad.log" 2>/dev/null && [ $i -lt 200 ]; do
 is "send race: the receiver saw the end" "$(tail -n 1 "$T/countbad.log")" "end"
 is "send race: no datagram reached the denied port" "$(grep -c '^race$' "$T/countbad.log")" "0"
 
-# Descriptors passed in a send netguard performs are the child's own.
+# Descriptors passed in a send netguard allowed (sandlock makes it) are the child's own.
 probe fdpass "$T/fdpass.sock";          is "SCM_RIGHTS through an addressed unix send" "$out" "ok via"
 
 # Two threads blocked in connect (their SYNs are dropped by a full backlog)
@@ -260,14 +260,14 @@ is "a descriptor swapped after the check never reaches a denied address" "$out" 
 run_sandlock run -c "$swapini" -- "$PROBE" swapsend "$UA" 20000
 is "a stream socket's send swapped after the check never reaches a denied address" "$out" "never"
 
-# A stream send netguard performs raises SIGPIPE where the kernel's own
+# A stream send sandlock makes raises SIGPIPE where the kernel's own
 # would (the child dies of it: 128 + 13), not with MSG_NOSIGNAL.
 run_sandlock run -c "$swapini" -- "$PROBE" sigpipe
 is "a performed stream send to a closed peer raises SIGPIPE" "$rc:$out" "141:"
 run_sandlock run -c "$swapini" -- "$PROBE" sigpipe nosignal
 is "with MSG_NOSIGNAL it fails with EPIPE only" "$rc:$out" "1:err EPIPE"
 
-# A unix connect netguard performs (with unix rules: the path is checked;
+# A unix connect netguard allowed (sandlock makes it) (with unix rules: the path is checked;
 # without: the default configuration) carries the child's identity.
 unixrule=$(write_ini unixrule <<EOF
 [plugin net]

@@ -123,7 +123,7 @@ extern "C" {
  * part of the entry symbol's name. */
 #define SANDLOCK_ABI_MAJOR 1
 /* ABI revision within the major version: bumped when members are appended. */
-#define SANDLOCK_ABI_MINOR 8
+#define SANDLOCK_ABI_MINOR 9
 /* The value stored in every abi_version field: major << 16 | minor. */
 #define SANDLOCK_ABI_VERSION ((SANDLOCK_ABI_MAJOR << 16) | SANDLOCK_ABI_MINOR)
 
@@ -630,6 +630,82 @@ typedef struct sandlock_deputy_msg {
     const void *data;
     size_t len;
 } sandlock_deputy_msg;
+
+/* ------------------------------------------------------------------------
+ * Socket calls judged together (ABI 1.9): host->sock_call.
+ *
+ * connect, bind, sendto, sendmsg and sendmmsg name an address; several
+ * instances may judge one (fsdeny the path of a unix address, netguard
+ * the address). The host takes the call's snapshot once per notification,
+ * when an instance first asks: one copy of the child's socket
+ * (pidfd_getfd), the address bytes read once, and a unix path resolved
+ * once in the child's root, working directory and mount view with its
+ * credentials and held as a descriptor. Every instance of the chain judges
+ * that same snapshot. An instance answers Continue to allow the call or
+ * an errno to refuse it; it never makes the call itself. Once a snapshot
+ * was taken the call is never continued in the kernel (which would read
+ * the child's descriptor and memory again): when the chain ends in
+ * Continue the host makes the call exactly once, on the snapshot -- a
+ * unix path through the held object, a unix stream or seqpacket connect
+ * and a unix send by a deputy with the child's identity (deputy_connect,
+ * deputy_send), a bind with the child's own name bytes, a bind of a
+ * privileged port only when the child has CAP_NET_BIND_SERVICE, a call
+ * that may block on a thread of the host's own (the notification is
+ * deferred) -- and answers with its result, as the kernel would have.
+ * ------------------------------------------------------------------------ */
+
+/* sandlock_sock_target.flags */
+#define SANDLOCK_SOCK_IGNORED 1u  /* the socket ignores or refuses this name
+                                     (a send on a stream or seqpacket
+                                     socket): it names no destination */
+#define SANDLOCK_SOCK_MAGIC 2u    /* a unix path named through one of the
+                                     child's /proc/self/fd/N or /dev/fd/N
+                                     links: `named` is that spelling */
+
+/* One address of the call: connect's, bind's, sendto's, or a message's. */
+typedef struct sandlock_sock_target {
+    const void *addr;      /* the bytes as copied from the child, len bytes
+                              (NULL: the message names no address) */
+    uint32_t len;
+    uint32_t flags;        /* SANDLOCK_SOCK_* */
+    int32_t error;         /* 0, or the -errno the call gets for this
+                              address whatever the rules: the kernel's
+                              answer to the address itself (-EINVAL,
+                              -EAFNOSUPPORT...) or to the unix path's
+                              lookup (-ENOENT, -EACCES, -ENOTDIR...) */
+    int32_t hold;          /* UNIX_PATH: the object the path reaches, held
+                              with O_PATH -- the socket file (connect,
+                              send), or the directory the entry is made in
+                              (bind); -1 when it did not resolve */
+    sandlock_sockaddr sa;  /* what the kernel makes of the address on this
+                              socket (sockaddr_decode; "this host" already
+                              rewritten to where the kernel goes) */
+    const char *named;     /* UNIX_PATH: the absolute, normalised path in
+                              the child's root as the child named it
+                              (relative ones from its working directory);
+                              "" otherwise */
+    const char *real;      /* UNIX_PATH: the held object's path in the
+                              child's root (bind: with `base` appended):
+                              symlinks resolved; "" when it cannot be told */
+    const char *base;      /* UNIX_PATH bind: the entry's name; else "" */
+} sandlock_sock_target;
+
+typedef struct sandlock_sock_call {
+    uint32_t abi_version;  /* SANDLOCK_ABI_VERSION of the host */
+    uint32_t struct_size;  /* sizeof(sandlock_sock_call) of the host */
+    /* --- ABI 1.9 --- */
+    uint32_t call;         /* SANDLOCK_SA_CONNECT, _BIND or _SEND */
+    int32_t error;         /* 0, or the -errno the whole call gets (-EBADF,
+                              -ENOTSOCK, -EFAULT of a message array...);
+                              nothing below is then set */
+    int32_t sock;          /* the host's copy of the child's socket: look at
+                              it (getsockopt, getsockname), never use it */
+    int32_t domain, type, protocol;   /* SO_DOMAIN, SO_TYPE, SO_PROTOCOL */
+    uint32_t count;        /* targets: 1 for connect, bind, sendto and
+                              sendmsg; sendmmsg: the messages taken (at most
+                              1024; 0 for an empty vector) */
+    const sandlock_sock_target *target;
+} sandlock_sock_call;
 
 /* ------------------------------------------------------------------------
  * The host table, passed to the entry point. Valid for the whole life of
@@ -1182,6 +1258,22 @@ typedef struct sandlock_host {
      * to get the child's own spelling. Returns the length, or -ESRCH (no
      * such notification any more), -ENAMETOOLONG, -EINVAL (no buffer). */
     ssize_t (*child_root)(sandlock_handle h, char *buf, size_t size);
+
+    /* --- ABI 1.9: socket calls judged together (check with
+     * SANDLOCK_HOST_HAS) --- See "Socket calls judged together" above.
+     * sock_call: the snapshot of the socket call `ev` (connect, bind,
+     *   sendto, sendmsg, sendmmsg) into *out, taken on the first request
+     *   of the notification and the same for every later one; read-only,
+     *   valid until handle() returns. Asking for it commits the call to
+     *   the host: the chain's Continue then means "make the call" and
+     *   never lets the kernel make it (an instance that defers such a call
+     *   must answer it with an errno or a value: a deferred Continue gets
+     *   EPERM, logged). Only from handle() (not from a
+     *   thread of the plugin's own or after a deferral). Returns 0 (a
+     *   call that fails anyway has its -errno in (*out)->error), -EINVAL
+     *   (another syscall, NULL, not inside handle()), -ENOMEM, -ESRCH
+     *   (the notification is gone).                                     */
+    int (*sock_call)(const sandlock_event *ev, const sandlock_sock_call **out);
 } sandlock_host;
 
 /* True when the host table has member `m` (a function added in a later

@@ -87,4 +87,13 @@ is "the child exits while a read is deferred" "$out" "exiting"
 is "sandlock exits with the child's status" "$rc" 0
 like "the plugin's late answer gets -ECANCELED" "$err" "\[svc\] answer: -ECANCELED"
 
+# ---- a judged socket call is never continued in the kernel ----
+# The plugin takes the bind's snapshot (sock_call), defers and answers
+# Continue from its thread: the kernel would read the child's descriptor
+# and address again, so the host refuses that answer.
+ini=$(svc_ini sockcont "defer_delay = 10ms")
+run_sandlock run -c "$ini" -- "$PROBE" defer-bind
+is "a socket call judged, deferred and answered Continue is refused, not continued" "$out" "defer-bind: errno=EPERM"
+like "the refusal is logged" "$err" "answered a deferred bind Continue after its socket call was judged"
+
 done_testing

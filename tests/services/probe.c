@@ -16,6 +16,8 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <stddef.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -390,6 +392,16 @@ int main(int argc, char **argv)
         } else if (!strcmp(op, "defer-hold")) {  /* defer-hold N K */
             defer_hold(atoi(arg), i + 2 < argc ? atoi(argv[i + 2]) : 0);
             i += 2;
+        } else if (!strcmp(op, "defer-bind")) {  /* a judged socket call deferred, answered Continue */
+            int sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+            struct sockaddr_un sa = { .sun_family = AF_UNIX };
+            memcpy(sa.sun_path, "\0svc-defer-bind", 16);
+            if (sock < 0 || dup2(sock, DEFER_FD) != DEFER_FD)
+                exit(2);
+            print_rc("defer-bind", bind(DEFER_FD, (struct sockaddr *)&sa,
+                                        (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 16)));
+            close(DEFER_FD);
+            close(sock);
         } else if (!strcmp(op, "defer-busy")) {
             defer_busy();
         } else if (!strcmp(op, "defer-exit")) {  /* exit while a read is held */

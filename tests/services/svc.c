@@ -33,6 +33,10 @@
  *                             into buf at once, and the thread waits for
  *                             a read of fd 101, or fini, instead of a time)
  *   read(101, ...)            releases every held deferred read; returns 0
+ *   bind(100, ...)            takes the socket call's snapshot (sock_call,
+ *                             ABI 1.9), defers, and a plugin thread
+ *                             answers Continue: the host must refuse it
+ *                             (EPERM), never let the kernel make the call
  *   getppid()                 returns 4242 at once
  *   renameat2(old, new, 1<<30) read once (ABI 1.8): syscall_paths, then both
  *                             paths, six other strings of the child, both
@@ -90,10 +94,11 @@ struct job {
     sandlock_handle h;
     uint64_t buf;
     size_t len;
+    int cont;                   /* answer Continue (bind(100)) */
 };
 
 static const char *const svc_syscalls[] = {
-    "getxattr", "lgetxattr", "fgetxattr", "openat", "flistxattr", "read", "getppid", "renameat2", NULL,
+    "getxattr", "lgetxattr", "fgetxattr", "openat", "flistxattr", "read", "getppid", "renameat2", "bind", NULL,
 };
 
 static const char *err_name(long rc)
@@ -206,9 +211,15 @@ static void *defer_thread(void *arg)
     /* Still waiting (1), or answered by the timeout meanwhile (0)? */
     host->log(st->cfg, SANDLOCK_LOG_WARN, "pending: %d", host->pending(job->h));
     /* The memory services stay valid while the notification is deferred. */
+    sandlock_response r = { .abi_version = SANDLOCK_ABI_VERSION, .struct_size = sizeof(r) };
+    if (job->cont) {
+        sandlock_respond_continue(&r);
+        answer_and_log(st, job->h, &r, "answer continue");
+        free(job);
+        return NULL;
+    }
     size_t n = job->len < 8 ? job->len : 8;
     ssize_t w = host->mem_write(job->h, job->buf, "deferred", n);
-    sandlock_response r = { .abi_version = SANDLOCK_ABI_VERSION, .struct_size = sizeof(r) };
     if (w < 0)
         host->log(st->cfg, SANDLOCK_LOG_WARN, "mem_write while deferred: %s", err_name(w));
     /* So do the path services: begin keeps nothing for a stale handle. */
@@ -255,7 +266,8 @@ static void handle_defer(struct svc *st, const sandlock_event *ev, sandlock_resp
         host->mem_write(ev->handle, ev->args[1], "held", ev->args[2] < 4 ? (size_t)ev->args[2] : 4);
     struct job *job = malloc(sizeof(*job));
     if (job) {
-        *job = (struct job){ .st = st, .h = ev->handle, .buf = ev->args[1], .len = (size_t)ev->args[2] };
+        *job = (struct job){ .st = st, .h = ev->handle, .buf = ev->args[1], .len = (size_t)ev->args[2],
+                             .cont = !strcmp(ev->syscall_name, "bind") };
         pthread_mutex_lock(&st->lock);
         if (st->nthreads < MAX_THREADS &&
             pthread_create(&st->threads[st->nthreads], NULL, defer_thread, job) == 0) {
@@ -472,6 +484,13 @@ static int svc_handle(void *state, const sandlock_event *ev, sandlock_response *
         close(fd);
     } else if (!strcmp(name, "read") && ev->args[0] == DEFER_FD) {
         handle_defer(st, ev, resp);
+    } else if (!strcmp(name, "bind") && ev->args[0] == DEFER_FD) {
+        const sandlock_sock_call *c;
+        int rc = host->sock_call(ev, &c);
+        if (rc)
+            sandlock_respond_errno(resp, -rc);
+        else
+            handle_defer(st, ev, resp);
     } else if (!strcmp(name, "read") && ev->args[0] == RELEASE_FD) {
         release_held(st);
         sandlock_respond_return(resp, 0);

@@ -58,7 +58,15 @@ int main(void)
     ok(SANDLOCK_HOST_HAS(h, pending) && h->pending(0) == 0, "1.6: pending of no notification is 0");
     ok(SANDLOCK_HOST_HAS(h, user_data) && h->user_data(p) == NULL,
        "SANDLOCK_HOST_HAS sees the 1.6 member user_data (NULL for a section of a file)");
-    is_int(SANDLOCK_ABI_MINOR, 8, "the ABI is 1.8");
+    is_int(SANDLOCK_ABI_MINOR, 9, "the ABI is 1.9");
+    {
+        const sandlock_sock_call *c = (const sandlock_sock_call *)1;
+        sandlock_event ev = { .abi_version = SANDLOCK_ABI_VERSION, .struct_size = sizeof(ev), .handle = 1 };
+        ok(SANDLOCK_HOST_HAS(h, sock_call), "SANDLOCK_HOST_HAS sees the 1.9 member sock_call");
+        is_int(h->sock_call(NULL, &c), -EINVAL, "sock_call: no event -> -EINVAL");
+        is_int(h->sock_call(&ev, &c), -ESRCH, "sock_call: no such notification -> -ESRCH");
+        ok(c == NULL, "sock_call: no snapshot when it fails");
+    }
     ok(SANDLOCK_HOST_HAS(h, syscall_paths) && SANDLOCK_HOST_HAS(h, sockaddr_decode) &&
            SANDLOCK_HOST_HAS(h, mkdir_path) && SANDLOCK_HOST_HAS(h, unlink_path) &&
            SANDLOCK_HOST_HAS(h, rename_path) && SANDLOCK_HOST_HAS(h, link_path) &&

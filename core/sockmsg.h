@@ -1,8 +1,8 @@
-/* sockmsg.h -- a message a plugin copied out of the child to send it for
- * the child (netguard, fsdeny): the kernel's limits on what it copies, the
+/* sockmsg.h -- a message sandlock copied out of the child to send it for
+ * the child (sockperform.c): the kernel's limits on what it copies, the
  * copy, and the send of it. */
-#ifndef PLUGINS_SOCKMSG_H
-#define PLUGINS_SOCKMSG_H
+#ifndef SANDLOCK_SOCKMSG_H
+#define SANDLOCK_SOCKMSG_H
 
 #include <sandlock/plugin.h>
 #include <stddef.h>

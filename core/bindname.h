@@ -1,9 +1,9 @@
 /* bindname.h -- bind a unix socket to a path with the very bytes the child
  * gave, so that getsockname() and the peers see the child's name, and prove
- * afterwards that the kernel created the file where the plugin checked it.
- * Shared by the plugins that perform a child's unix bind (netguard, fsdeny). */
-#ifndef PLUGINS_BINDNAME_H
-#define PLUGINS_BINDNAME_H
+ * afterwards that the kernel created the file where the snapshot resolved
+ * it (sockperform.c, a judged unix bind). */
+#ifndef SANDLOCK_BINDNAME_H
+#define SANDLOCK_BINDNAME_H
 
 #include <sandlock/plugin.h>
 #include <sys/socket.h>

@@ -1,9 +1,9 @@
-/* executor.c -- see executor.h.
+/* sockexec.c -- see sockexec.h.
  *
- * A job's thread blocks in the kernel (connect, send) on the plugin's copy
+ * A job's thread blocks in the kernel (connect, send) on the host's copy
  * of the child's socket. The watcher thread runs while jobs exist: every
  * 100 ms it checks that each job's notification is still pending and sends
- * NG_INTERRUPT_SIGNAL to the threads whose notification is gone (the child
+ * SL_SOCKEXEC_SIGNAL to the threads whose notification is gone (the child
  * was killed, defer_timeout passed) or to all at fini. The handler does
  * nothing and is installed without SA_RESTART, so the blocked call returns
  * EINTR. Signalling again on each round covers a signal that arrives just
@@ -11,7 +11,10 @@
  * watcher (or fini) joins its finished thread, so a signalled thread always
  * exists. */
 #define _GNU_SOURCE
-#include "executor.h"
+#include "config.h"
+#include "sockexec.h"
+#include "defer.h"
+#include "slots.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -19,19 +22,19 @@
 #include <string.h>
 #include <time.h>
 
-#define NG_INTERRUPT_SIGNAL (SIGRTMIN + 7)
-#define NG_WATCH_NS 100000000L
+#define SL_SOCKEXEC_SIGNAL (SIGRTMIN + 7)
+#define SL_SOCKEXEC_WATCH_NS 100000000L
 
-struct ng_job {
-    struct ng_executor *x;
+struct sl_sockjob {
+    struct sl_sockexec *x;
     pthread_t thread;
     sandlock_handle handle;
     uint64_t probe;
-    ng_job_run run;
-    ng_job_release release;
+    sl_sockjob_run run;
+    sl_sockjob_release release;
     void *arg;
     int finished;
-    struct ng_job *next;
+    struct sl_sockjob *next;
 };
 
 static void on_interrupt(int sig)
@@ -48,10 +51,10 @@ static void install_handler(void)
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_interrupt;
     sigemptyset(&sa.sa_mask);
-    handler_rc = sigaction(NG_INTERRUPT_SIGNAL, &sa, NULL);
+    handler_rc = sigaction(SL_SOCKEXEC_SIGNAL, &sa, NULL);
 }
 
-int ng_executor_init(struct ng_executor *x, const sandlock_host *host)
+int sl_sockexec_init(struct sl_sockexec *x, const sandlock_host *host)
 {
     memset(x, 0, sizeof(*x));
     x->host = host;
@@ -69,11 +72,11 @@ int ng_executor_init(struct ng_executor *x, const sandlock_host *host)
 
 static void *job_main(void *p)
 {
-    struct ng_job *job = p;
-    struct ng_executor *x = job->x;
+    struct sl_sockjob *job = p;
+    struct sl_sockexec *x = job->x;
     sigset_t set;
     sigemptyset(&set);
-    sigaddset(&set, NG_INTERRUPT_SIGNAL);
+    sigaddset(&set, SL_SOCKEXEC_SIGNAL);
     pthread_sigmask(SIG_UNBLOCK, &set, NULL);
     sandlock_response r;
     memset(&r, 0, sizeof(r));
@@ -91,10 +94,10 @@ static void *job_main(void *p)
 }
 
 /* Joins and frees the finished jobs (lock held). */
-static void reap_locked(struct ng_executor *x)
+static void reap_locked(struct sl_sockexec *x)
 {
-    for (struct ng_job **pp = &x->jobs; *pp;) {
-        struct ng_job *job = *pp;
+    for (struct sl_sockjob **pp = &x->jobs; *pp;) {
+        struct sl_sockjob *job = *pp;
         if (!job->finished) {
             pp = &job->next;
             continue;
@@ -107,7 +110,7 @@ static void reap_locked(struct ng_executor *x)
 
 static void *watcher_main(void *p)
 {
-    struct ng_executor *x = p;
+    struct sl_sockexec *x = p;
     pthread_mutex_lock(&x->lock);
     for (;;) {
         reap_locked(x);
@@ -117,15 +120,15 @@ static void *watcher_main(void *p)
             pthread_cond_wait(&x->wake, &x->lock);
             continue;
         }
-        for (struct ng_job *job = x->jobs; job; job = job->next) {
+        for (struct sl_sockjob *job = x->jobs; job; job = job->next) {
             unsigned char byte;
             if (!job->finished &&
                 (x->stopping || x->host->mem_read(job->handle, job->probe, &byte, 1) == -ESRCH))
-                pthread_kill(job->thread, NG_INTERRUPT_SIGNAL);
+                pthread_kill(job->thread, SL_SOCKEXEC_SIGNAL);
         }
         struct timespec ts;
         clock_gettime(CLOCK_MONOTONIC, &ts);
-        ts.tv_nsec += NG_WATCH_NS;
+        ts.tv_nsec += SL_SOCKEXEC_WATCH_NS;
         if (ts.tv_nsec >= 1000000000L) {
             ts.tv_sec++;
             ts.tv_nsec -= 1000000000L;
@@ -136,24 +139,24 @@ static void *watcher_main(void *p)
     return NULL;
 }
 
-int ng_executor_submit(struct ng_executor *x, const sandlock_event *ev, uint64_t probe, ng_job_run run,
-                       ng_job_release release, void *arg)
+int sl_sockexec_submit(struct sl_sockexec *x, const sandlock_event *ev, uint64_t probe, sl_sockjob_run run,
+                       sl_sockjob_release release, void *arg)
 {
-    struct ng_job *job = calloc(1, sizeof(*job));
+    struct sl_sockjob *job = calloc(1, sizeof(*job));
     if (!job)
         return -ENOMEM;
-    *job = (struct ng_job){ .x = x, .handle = ev->handle, .probe = probe, .run = run,
+    *job = (struct sl_sockjob){ .x = x, .handle = ev->handle, .probe = probe, .run = run,
                             .release = release, .arg = arg };
     pthread_mutex_lock(&x->lock);
     int rc = -EAGAIN;
-    if (x->stopping || x->running >= NG_EXEC_MAX)
+    if (x->stopping || x->running >= SL_SOCKEXEC_MAX)
         goto out;
     if (!x->watcher_started) {
         if (pthread_create(&x->watcher, NULL, watcher_main, x))
             goto out;
         x->watcher_started = 1;
     }
-    rc = x->host->defer(ev->handle);
+    rc = sl_defer_by_host(ev->handle);
     if (rc)
         goto out;
     if (pthread_create(&job->thread, NULL, job_main, job)) {
@@ -172,7 +175,7 @@ out:
     return rc == -ESRCH ? rc : -EAGAIN;
 }
 
-void ng_executor_fini(struct ng_executor *x)
+void sl_sockexec_fini(struct sl_sockexec *x)
 {
     pthread_mutex_lock(&x->lock);
     x->stopping = 1;
@@ -182,4 +185,28 @@ void ng_executor_fini(struct ng_executor *x)
         pthread_join(x->watcher, NULL);
     pthread_cond_destroy(&x->wake);
     pthread_mutex_destroy(&x->lock);
+}
+
+void sl_sockexec_drain(struct sl_sockexec *x, const struct sl_slots *table)
+{
+    pthread_mutex_lock(&x->lock);
+    for (;;) {
+        int left = 0;
+        for (struct sl_sockjob *job = x->jobs; job; job = job->next)
+            if (!job->finished && sl_slots_of(job->handle) == table) {
+                pthread_kill(job->thread, SL_SOCKEXEC_SIGNAL);
+                left = 1;
+            }
+        if (!left)
+            break;
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        ts.tv_nsec += 10000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&x->wake, &x->lock, &ts);
+    }
+    pthread_mutex_unlock(&x->lock);
 }
