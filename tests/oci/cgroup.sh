@@ -1,6 +1,7 @@
 #!/bin/bash
-# cgroup.sh -- `sandlock agent` serves a container from the container's CPU
-# cgroup (core/agent_cgroup.h): while a runc container runs, its supervisor
+# cgroup.sh -- `sandlock agent --join-cpu-cgroup` serves a container from the
+# container's CPU cgroup (core/agent_cgroup.h); without the option the
+# supervisor stays in the agent's cgroups. While a runc container runs, its supervisor
 # process is in the container's cgroup of the v1 "cpu" hierarchy and in
 # none of its others (memory, pids, freezer, devices: the runtime counts,
 # freezes and kills the container's processes through those); once the
@@ -29,17 +30,41 @@ mkdir -p "$TEST_TMP/bundle"
 oci_config "$TEST_TMP/profile.json" "$rootfs" "$shared" sh -c \
     'while [ ! -e /shared/go ]; do sleep 0.05; done; probe getppid' >"$TEST_TMP/bundle/config.json"
 
+# cgroup_of PID HIERARCHY: PID's cgroup path in the v1 hierarchy whose
+# controllers are exactly HIERARCHY (as /proc/PID/cgroup lists them).
+cgroup_of() { awk -F: -v h="$2" '$2 == h { print $3 }' /proc/"$1"/cgroup; }
+cpu_hierarchy=$(awk -F: '$2 ~ /(^|,)cpu(,|$)/ { print $2 }' /proc/self/cgroup)
+
+# Without --join-cpu-cgroup (the default): the supervisor stays where the
+# agent is, and says nothing about cgroups.
 start_agent
+id=cgd-$$
+rm -f "$shared/go"
+( timeout $((EVENT_TIMEOUT * 2)) runc --root "$TEST_TMP/runc-state" run -b "$TEST_TMP/bundle" "$id" \
+    >"$TEST_TMP/out" 2>&1; echo $? >"$TEST_TMP/rc" ) &
+wait_log "container $id .*served"
+sup=$(grep "container $id .*served" "$log" | sed -n 's/^sandlock agent\[\([0-9]*\)\].*/\1/p')
+if [ -n "$cpu_hierarchy" ]; then
+    is "by default the supervisor stays in the agent's cpu cgroup" "$(cgroup_of "$sup" "$cpu_hierarchy")" \
+        "$(cgroup_of "$agent_pid" "$cpu_hierarchy")"
+else
+    skip "by default the supervisor stays in the agent's cpu cgroup" "no cgroup v1 cpu hierarchy"
+fi
+touch "$shared/go"
+for _ in $(seq $((EVENT_TIMEOUT * 20))); do [ -s "$TEST_TMP/rc" ] && break; sleep 0.05; done
+is "by default: the container is answered, runc says nothing" "$(cat "$TEST_TMP/rc"):$(cat "$TEST_TMP/out")" \
+    "0:getppid=4242 errno=0"
+unlike "by default: the agent's log says nothing of cgroups" "$(cat "$log")" "CPU cgroup"
+kill -TERM "$agent_pid"
+wait "$agent_pid"
+rm -f "$shared/go" "$TEST_TMP/rc" "$TEST_TMP/out"
+
+start_agent --join-cpu-cgroup
 if grep -q "served from outside their CPU cgroups" "$log"; then
     skip "the supervisor in its container's CPU cgroup" "$(grep -o 'cgroups (.*' "$log" | head -1)"
     kill -TERM "$agent_pid"
     done_testing
 fi
-
-# cgroup_of PID HIERARCHY: PID's cgroup path in the v1 hierarchy whose
-# controllers are exactly HIERARCHY (as /proc/PID/cgroup lists them).
-cgroup_of() { awk -F: -v h="$2" '$2 == h { print $3 }' /proc/"$1"/cgroup; }
-cpu_hierarchy=$(awk -F: '$2 ~ /(^|,)cpu(,|$)/ { print $2 }' /proc/self/cgroup)
 
 id=cg-$$
 ( timeout $((EVENT_TIMEOUT * 2)) runc --root "$TEST_TMP/runc-state" run -b "$TEST_TMP/bundle" "$id" \

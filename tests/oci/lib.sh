@@ -94,7 +94,7 @@ oci_crun_cmd() {
 # to $log, in the background (pid in $agent_pid), until it listens.
 agent_pid=
 start_agent() {
-    "$SANDLOCK" agent --socket "$sock" -c "$conf" >>"$log" 2>&1 &
+    "$SANDLOCK" agent --socket "$sock" -c "$conf" "$@" >>"$log" 2>&1 &
     agent_pid=$!
     local i
     for i in $(seq $((EVENT_TIMEOUT * 20))); do
