@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
@@ -178,9 +179,21 @@ int sl_sandbox_wait(struct sl_sandbox *sb, const char *command)
      * handler and other sandboxes are left alone. */
     int sfd = sb->signal_fd;
     while (!sl_sandbox_reap(sb, 1)) {
-        struct pollfd p[2] = { { .fd = sb->stub_pidfd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
-        if (poll(p, sfd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
+        /* (poll() skips a negative fd) */
+        struct pollfd p[3] = { { .fd = sb->stub_pidfd, .events = POLLIN }, { .fd = sfd, .events = POLLIN },
+                               { .fd = sb->alone_fd, .events = POLLIN } };
+        if (poll(p, 3, -1) < 0 && errno != EINTR)
             break;
+        uint64_t word;
+        if ((p[2].revents & POLLIN) && read(sb->alone_fd, &word, sizeof(word)) == (ssize_t)sizeof(word) &&
+            atomic_load(&sb->page->cmd_done)) {
+            /* Nothing of the sandbox but its stub, which exits: reaped by
+             * sl_sandbox_free(), while the caller ends the rest. (Only the
+             * stub holds the fd; were it written before the command ended,
+             * the word is ignored.) */
+            sb->stub_exiting = 1;
+            break;
+        }
         struct signalfd_siginfo si;
         while (sfd >= 0 && read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
             if (si.ssi_code <= 0 && !sl_ignored_at_start(&sb->ignored, (int)si.ssi_signo))
@@ -189,7 +202,8 @@ int sl_sandbox_wait(struct sl_sandbox *sb, const char *command)
     if (sfd >= 0)
         close(sfd);
     sb->signal_fd = -1;
-    sl_launch_release(sb);
+    if (!sb->stub_exiting)
+        sl_launch_release(sb);   /* (else once the stub is reaped: it runs on the launcher's stack) */
     /* The command is done: nothing of the sandbox may outlive it (without
      * a PID namespace the stub killed what was left before it exited). */
     kill_orphans(sb);
@@ -224,6 +238,7 @@ struct sl_sandbox *sl_sandbox_new(int whole_process)
     sb->stub_pidfd = -1;
     sb->parent_pidfd = -1;
     sb->signal_fd = -1;
+    sb->alone_fd = -1;
     sb->whole_process = whole_process;
     static atomic_ulong last_id;
     sb->id = atomic_fetch_add(&last_id, 1) + 1;
@@ -240,6 +255,12 @@ void sl_sandbox_free(struct sl_sandbox *sb)
 {
     if (!sb)
         return;
+    if (sb->stub_exiting) {
+        sl_sandbox_reap(sb, 0);
+        sl_launch_release(sb);
+    }
+    if (sb->alone_fd >= 0)
+        close(sb->alone_fd);
     if (sb->stub_pidfd >= 0 && !adopted(sb->mode))
         close(sb->stub_pidfd);
     if (sb->signal_fd >= 0)
