@@ -188,7 +188,7 @@ int sl_sandbox_wait(struct sl_sandbox *sb, const char *command)
         if ((p[2].revents & POLLIN) && read(sb->alone_fd, &word, sizeof(word)) == (ssize_t)sizeof(word) &&
             atomic_load(&sb->page->cmd_done)) {
             /* Nothing of the sandbox but its stub, which exits: reaped by
-             * sl_sandbox_free(), while the caller ends the rest. (Only the
+             * sl_sandbox_end(), while the caller ends the rest. (Only the
              * stub holds the fd; were it written before the command ended,
              * the word is ignored.) */
             sb->stub_exiting = 1;
@@ -251,14 +251,20 @@ unsigned long sl_sandbox_id(const struct sl_sandbox *sb)
     return sb ? sb->id : 0;
 }
 
+void sl_sandbox_end(struct sl_sandbox *sb)
+{
+    if (!sb || !sb->stub_exiting)
+        return;
+    sl_sandbox_reap(sb, 0);
+    sl_launch_release(sb);
+    sb->stub_exiting = 0;
+}
+
 void sl_sandbox_free(struct sl_sandbox *sb)
 {
     if (!sb)
         return;
-    if (sb->stub_exiting) {
-        sl_sandbox_reap(sb, 0);
-        sl_launch_release(sb);
-    }
+    sl_sandbox_end(sb);
     if (sb->alone_fd >= 0)
         close(sb->alone_fd);
     if (sb->stub_pidfd >= 0 && !adopted(sb->mode))
