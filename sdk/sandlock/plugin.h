@@ -35,7 +35,11 @@
  *      The first instance that answers anything other than Continue decides.
  *   7. fini() is called once per instance when the host shuts down -- also
  *      when a later instance failed to load, and after a crash quarantined
- *      the instance.
+ *      the instance. At the end of a run that is once the command and every
+ *      process it made are gone (the sandbox's stub, its PID 1, may still
+ *      be in its exit). The `sandlock` program leaves the module mapped
+ *      after the last fini(): its destructors run when the program exits;
+ *      a program embedding libsandlock dlclose()s it.
  *
  * ---------------------------------------------------------------------------
  * Versioning rules
@@ -633,7 +637,8 @@ typedef struct sandlock_deputy_msg {
 
 /* ------------------------------------------------------------------------
  * The host table, passed to the entry point. Valid for the whole life of
- * the plugin (until the host dlclose()s it after the last fini()).
+ * the plugin (until the host dlclose()s it after the last fini(), or the
+ * process exits).
  * ------------------------------------------------------------------------ */
 typedef struct sandlock_host {
     uint32_t abi_version;   /* SANDLOCK_ABI_VERSION of the host */

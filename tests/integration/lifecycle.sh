@@ -124,7 +124,7 @@ tag = b
 fini_log = $TEST_TMP/fini.log
 EOF2
 )
-: > "$TEST_TMP/fini.log"
+: > "$TEST_TMP/fini.log"; chmod 666 "$TEST_TMP/fini.log"   # (written as nobody by nopidns.sh)
 got=$(SANDLOCK_TEST_DTOR=$TEST_TMP/fini.log "$PROBE" subreaper "$SANDLOCK" run -c "$teardown" -- "$PROBE" getppid exit:3 | tail -n 1)
 is "teardown: the command's status, nothing left behind (the stub reaped before sandlock returns)" "$got" \
     "status=3 orphans=0"
@@ -134,7 +134,7 @@ a fini
 destructor"
 # The same when the command leaves a daemon: the stub's exit kills it and
 # sandlock waits for that before it ends the plugins.
-: > "$TEST_TMP/fini.log"
+: > "$TEST_TMP/fini.log"; chmod 666 "$TEST_TMP/fini.log"   # (written as nobody by nopidns.sh)
 got=$(SANDLOCK_TEST_DTOR=$TEST_TMP/fini.log "$PROBE" subreaper "$SANDLOCK" run -c "$teardown" -- \
     "$PROBE" daemon:"$TEST_TMP/${UNIQ}t1" exit:4 | tail -n 1)
 is "teardown with a daemon left: the command's status, nothing left behind" "$got" "status=4 orphans=0"
