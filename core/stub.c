@@ -318,14 +318,15 @@ STUB_CODE static pid_t spawn_shared(struct command_args *a)
     return clone(command_main, top, CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, a);
 }
 
-/* The command has ended. Every process of the sandbox is a descendant of
- * the stub, its PID namespace's init (orphans are reparented to it): with
- * no child left, living or dead, the stub is the last one. Then sandlock
- * is told (alone_fd) before the stub's exit, which the kernel makes long
- * (it tears the mount namespace down, an RCU grace period): sandlock ends
- * its supervisor and plugins meanwhile, and reaps the stub last. With any
- * child left, nothing is said: the stub's exit kills them, and sandlock
- * waits for it first, as always. */
+/* The command has ended. Every process the command made is a descendant
+ * of the stub, its PID namespace's init (orphans are reparented to it):
+ * with no child left, living or dead, none is left (only sandlock's own
+ * deputies may be in the namespace, which the stub's exit kills). Then
+ * sandlock is told (alone_fd) before the stub's exit, which the kernel
+ * makes long (it tears the mount namespace down, an RCU grace period):
+ * sandlock ends its supervisor and plugins meanwhile, and reaps the stub
+ * before its deputies (sl_sandbox_end). With any child left, nothing is
+ * said: the stub's exit kills them, and sandlock waits for it first. */
 STUB_CODE static void stub_tell_alone(int alone_fd)
 {
     int status;
