@@ -575,18 +575,13 @@ int sandlock_ctx_wait(sandlock_ctx *ctx)
     sl_startup_mark("sandbox ended");
     sl_supervisor_stop(ctx->sup);
     sl_startup_mark("supervisor stopped");
+    sl_deputy_close_run(sl_sandbox_id(ctx->sandbox));
     sl_denials_flush(&ctx->plugins);
     snapshot(ctx);
     sl_filter_free(&ctx->filter);
     ctx->session.status = code;       /* for the instances' fini() */
     sl_ctx_close(ctx);
     sl_startup_mark("instances ended");
-    /* The stub's exit (the command's and its descendants' are over) ran
-     * meanwhile; it kills the deputies in its namespace, so it comes
-     * first. */
-    sl_sandbox_end(ctx->sandbox);
-    sl_startup_mark("stub reaped");
-    sl_deputy_close_run(sl_sandbox_id(ctx->sandbox));
     sl_supervisor_free(ctx->sup);     /* no instance holds a handle any more */
     sl_sandbox_free(ctx->sandbox);
     ctx->sup = NULL;

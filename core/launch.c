@@ -22,7 +22,6 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
-#include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <termios.h>
 #include <unistd.h>
@@ -101,7 +100,6 @@ static void stub_args_of(const struct sl_sandbox *sb, struct stub_args *args)
     args->ignored = sb->ignored;
     args->own_pgrp = sb->own_pgrp;
     args->parent_pidfd = sb->parent_pidfd;
-    args->alone_fd = sb->alone_fd;
 }
 
 STUB_CODE static int stub_entry(void *arg)
@@ -446,9 +444,6 @@ static int start_process(struct sl_sandbox *sb, char *err, size_t errlen)
     note_ignored(sb);
     sb->own_pgrp = wants_own_pgrp();
     sb->parent_pidfd = parent_pidfd;
-    /* Optional: without it sandlock waits for the stub's whole exit. */
-    if (sb->alone_fd < 0)
-        sb->alone_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     return 0;
 }
 

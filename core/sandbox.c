@@ -10,7 +10,6 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
@@ -179,21 +178,9 @@ int sl_sandbox_wait(struct sl_sandbox *sb, const char *command)
      * handler and other sandboxes are left alone. */
     int sfd = sb->signal_fd;
     while (!sl_sandbox_reap(sb, 1)) {
-        /* (poll() skips a negative fd) */
-        struct pollfd p[3] = { { .fd = sb->stub_pidfd, .events = POLLIN }, { .fd = sfd, .events = POLLIN },
-                               { .fd = sb->alone_fd, .events = POLLIN } };
-        if (poll(p, 3, -1) < 0 && errno != EINTR)
+        struct pollfd p[2] = { { .fd = sb->stub_pidfd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
+        if (poll(p, sfd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
             break;
-        uint64_t word;
-        if ((p[2].revents & POLLIN) && read(sb->alone_fd, &word, sizeof(word)) == (ssize_t)sizeof(word) &&
-            atomic_load(&sb->page->cmd_done)) {
-            /* Nothing of the sandbox but its stub, which exits: reaped by
-             * sl_sandbox_end(), while the caller ends the rest. (Only the
-             * stub holds the fd; were it written before the command ended,
-             * the word is ignored.) */
-            sb->stub_exiting = 1;
-            break;
-        }
         struct signalfd_siginfo si;
         while (sfd >= 0 && read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
             if (si.ssi_code <= 0 && !sl_ignored_at_start(&sb->ignored, (int)si.ssi_signo))
@@ -202,8 +189,7 @@ int sl_sandbox_wait(struct sl_sandbox *sb, const char *command)
     if (sfd >= 0)
         close(sfd);
     sb->signal_fd = -1;
-    if (!sb->stub_exiting)
-        sl_launch_release(sb);   /* (else once the stub is reaped: it runs on the launcher's stack) */
+    sl_launch_release(sb);
     /* The command is done: nothing of the sandbox may outlive it (without
      * a PID namespace the stub killed what was left before it exited). */
     kill_orphans(sb);
@@ -238,7 +224,6 @@ struct sl_sandbox *sl_sandbox_new(int whole_process)
     sb->stub_pidfd = -1;
     sb->parent_pidfd = -1;
     sb->signal_fd = -1;
-    sb->alone_fd = -1;
     sb->whole_process = whole_process;
     static atomic_ulong last_id;
     sb->id = atomic_fetch_add(&last_id, 1) + 1;
@@ -251,22 +236,10 @@ unsigned long sl_sandbox_id(const struct sl_sandbox *sb)
     return sb ? sb->id : 0;
 }
 
-void sl_sandbox_end(struct sl_sandbox *sb)
-{
-    if (!sb || !sb->stub_exiting)
-        return;
-    sl_sandbox_reap(sb, 0);
-    sl_launch_release(sb);
-    sb->stub_exiting = 0;
-}
-
 void sl_sandbox_free(struct sl_sandbox *sb)
 {
     if (!sb)
         return;
-    sl_sandbox_end(sb);
-    if (sb->alone_fd >= 0)
-        close(sb->alone_fd);
     if (sb->stub_pidfd >= 0 && !adopted(sb->mode))
         close(sb->stub_pidfd);
     if (sb->signal_fd >= 0)

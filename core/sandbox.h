@@ -58,15 +58,8 @@ struct sl_sandbox;
  * of sandlock as a last resort. NULL when memory ran out. */
 struct sl_sandbox *sl_sandbox_new(int whole_process);
 
-/* After sl_sandbox_wait(): reaps the stub when the wait left it exiting
- * (else nothing). Before the deputies of the run are ended (deputy.h):
- * the stub's exit kills those in its PID namespace, and their hops reap
- * them, which the exit waits for. */
-void sl_sandbox_end(struct sl_sandbox *sb);
-
 /* After sl_sandbox_wait() or sl_sandbox_abort(), and once nothing can kill
- * it any more (the supervisor stopped). Calls sl_sandbox_end() first. NULL
- * is ignored. */
+ * it any more (the supervisor stopped). NULL is ignored. */
 void sl_sandbox_free(struct sl_sandbox *sb);
 
 /* Starts the stub, which starts the command's process; that one waits for
@@ -106,10 +99,7 @@ void sl_sandbox_release(struct sl_sandbox *sb);
 /* Waits for the command (its stub's pidfd), forwarding SIGINT/SIGTERM/
  * SIGHUP/SIGQUIT sent to sandlock (blocked in the thread that started it), kills whatever is left of the sandbox and returns sandlock's
  * exit status (the command's, 128+N for a signal, 126/127 exec errors, or
- * 128+S after a kill verdict). Returns once the command and every process
- * it made are gone, possibly with the stub still in its exit (it said it
- * has no child left): sl_sandbox_end() reaps it, so that the exit overlaps
- * the caller's teardown. */
+ * 128+S after a kill verdict). */
 int sl_sandbox_wait(struct sl_sandbox *sb, const char *command);
 
 /* Kills the whole sandbox, never the supervisor; `sig` is the signal

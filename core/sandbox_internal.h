@@ -30,8 +30,6 @@ struct sl_sandbox {
     atomic_int killed_signal;
     sigset_t ignored;      /* forwarded signals sandlock was started ignoring */
     int signal_fd;         /* the forwarded signals, blocked since the plugins were ready */
-    int alone_fd;          /* the stub's word that it is the last process (stub_args) */
-    int stub_exiting;      /* it said so: reaped by sl_sandbox_end() */
     int whole_process;     /* the only sandbox of the process (the sandlock program) */
     int start_deferred;    /* the stub starts at sl_sandbox_prepared() (forked) */
     unsigned long id;      /* sl_sandbox_id: unique in the process */

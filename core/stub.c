@@ -318,28 +318,6 @@ STUB_CODE static pid_t spawn_shared(struct command_args *a)
     return clone(command_main, top, CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, a);
 }
 
-/* The command has ended. Every process the command made is a descendant
- * of the stub, its PID namespace's init (orphans are reparented to it):
- * with no child left, living or dead, none is left (only sandlock's own
- * deputies may be in the namespace, which the stub's exit kills). Then
- * sandlock is told (alone_fd) before the stub's exit, which the kernel
- * makes long (it tears the mount namespace down, an RCU grace period):
- * sandlock ends its supervisor and plugins meanwhile, and reaps the stub
- * before its deputies (sl_sandbox_end). With any child left, nothing is
- * said: the stub's exit kills them, and sandlock waits for it first. */
-STUB_CODE static void stub_tell_alone(int alone_fd)
-{
-    int status;
-    pid_t w;
-    while ((w = waitpid(-1, &status, WNOHANG | __WALL)) > 0)
-        ;
-    if (w < 0 && errno == ECHILD) {
-        uint64_t one = 1;
-        if (write(alone_fd, &one, sizeof(one)) < 0)
-            return;        /* sandlock waits for the exit instead */
-    }
-}
-
 STUB_CODE void __attribute__((noreturn)) sl_stub_main(const struct stub_args *args)
 {
     struct handshake *page = args->page;
@@ -377,17 +355,9 @@ STUB_CODE void __attribute__((noreturn)) sl_stub_main(const struct stub_args *ar
     if (sl_mode_own_pidns(args->mode) && stub_own_view(page) != 0)
         stub_fail(page, errno);
     sl_startup_mark("stub: own view done");
-    /* The sandbox sees only fds 0, 1 and 2 (alone_fd, kept by the stub,
-     * is close-on-exec). */
-    int alone_fd = sl_mode_own_pidns(args->mode) ? args->alone_fd : -1;
-    if (alone_fd < 3) {
-        alone_fd = -1;
-        if (syscall(SYS_close_range, 3, ~0U, 0) != 0)
-            stub_fail(page, errno);
-    } else if ((alone_fd > 3 && syscall(SYS_close_range, 3, (unsigned)alone_fd - 1, 0) != 0) ||
-               syscall(SYS_close_range, (unsigned)alone_fd + 1, ~0U, 0) != 0) {
+    /* The sandbox sees only fds 0, 1 and 2. */
+    if (syscall(SYS_close_range, 3, ~0U, 0) != 0)
         stub_fail(page, errno);
-    }
 
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
@@ -490,8 +460,6 @@ STUB_CODE void __attribute__((noreturn)) sl_stub_main(const struct stub_args *ar
              * so that nothing of the sandbox outlives the stub. */
             if (args->mode == SL_SANDBOX_SUBREAPER)
                 stub_end_tree();
-            else if (alone_fd >= 0)
-                stub_tell_alone(alone_fd);
             _exit(0);
         }
         if (w < 0 && errno != EINTR)

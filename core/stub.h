@@ -87,10 +87,6 @@ struct stub_args {
     int restore_affinity; /* started on other CPUs: take `affinity` back */
     cpu_set_t affinity;   /* sandlock's CPUs, for the command */
     int parent_pidfd;     /* sandlock's pidfd: POLLIN once it died */
-    int alone_fd;         /* -1, or an eventfd (>= 3, close-on-exec) the stub
-                           * writes when the command ended and the stub has
-                           * no child left: sandlock's teardown then
-                           * overlaps the stub's exit */
     enum sl_sandbox_mode mode;  /* PIDNS_USERNS, PIDNS or SUBREAPER */
     uid_t uid;            /* PIDNS_USERNS: sandlock's user and group, mapped */
     gid_t gid;            /* onto themselves */

@@ -35,9 +35,7 @@
  *      The first instance that answers anything other than Continue decides.
  *   7. fini() is called once per instance when the host shuts down -- also
  *      when a later instance failed to load, and after a crash quarantined
- *      the instance. At the end of a run that is once the command and every
- *      process it made are gone (the sandbox's stub, its PID 1, may still
- *      be in its exit). The `sandlock` program leaves the module mapped
+ *      the instance. The `sandlock` program leaves the module mapped
  *      after the last fini(): its destructors run when the program exits;
  *      a program embedding libsandlock dlclose()s it.
  *

@@ -107,10 +107,9 @@ then pass "several daemons: all gone"
 else fail "several daemons: all gone" "'$(pid_named "${UNIQ}d2")' '$(pid_named "${UNIQ}d3")'"; fi
 
 # ---- the teardown: every fini() once, then the modules go; no process left ----
-# With nothing else of the sandbox left when the command ends, its stub
-# says so and sandlock ends its plugins while the stub's exit runs: the stub
-# must still be reaped before sandlock returns (a subreaper above sandlock
-# would find it otherwise), and each fini() run once.
+# The sandlock program leaves the modules mapped after fini() (its exit
+# unmaps them): each fini() still runs once, the module's destructor once,
+# and nothing of the sandbox (its stub included) outlives sandlock.
 teardown=$(write_ini teardown <<EOF2
 [plugin a]
 module = $FIXTURE
@@ -132,8 +131,7 @@ is "teardown: each instance's fini() once, in reverse order, then the module's d
     "$(cat "$TEST_TMP/fini.log")" "b fini
 a fini
 destructor"
-# The same when the command leaves a daemon: the stub's exit kills it and
-# sandlock waits for that before it ends the plugins.
+# The same when the command leaves a daemon: the stub's exit kills it.
 : > "$TEST_TMP/fini.log"; chmod 666 "$TEST_TMP/fini.log"   # (written as nobody by nopidns.sh)
 got=$(SANDLOCK_TEST_DTOR=$TEST_TMP/fini.log "$PROBE" subreaper "$SANDLOCK" run -c "$teardown" -- \
     "$PROBE" daemon:"$TEST_TMP/${UNIQ}t1" exit:4 | tail -n 1)
