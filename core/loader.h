@@ -56,6 +56,9 @@ struct sl_plugins {
     int *deny;                     /* the effective deny list (sl_deny_list) */
     size_t ndeny;
     int builtin_deny;              /* default_deny: the built-in argument rules apply */
+    int keep_modules;              /* sl_plugins_unload() leaves the modules mapped:
+                                      the process exits next (its exit unmaps them
+                                      and runs their destructors, once) */
 };
 
 /* A rule as add_syscall_rule() declared it: the name is resolved after init(). */

@@ -41,11 +41,26 @@ static void report(void)
     unsigned n = atomic_load(&nmarks);
     if (n > MAX_MARKS)
         n = MAX_MARKS;
+    /* One write: a line per write(2) to a pipe made the exit look 0.1 ms
+     * slower than it is to whoever waits for it. */
+    static char text[MAX_MARKS * 128];
+    size_t len = 0;
     uint64_t t0 = origin ? origin : marks[0].ns, prev = t0;
-    for (unsigned i = 0; i < n; i++) {
-        fprintf(stderr, "sandlock: startup %8.3f ms (+%7.3f) [%d] %s\n", (double)(marks[i].ns - t0) / 1e6,
-                (double)(marks[i].ns - prev) / 1e6, marks[i].tid, marks[i].what);
+    for (unsigned i = 0; i < n && len < sizeof(text); i++) {
+        int k = snprintf(text + len, sizeof(text) - len, "sandlock: startup %8.3f ms (+%7.3f) [%d] %s\n",
+                         (double)(marks[i].ns - t0) / 1e6, (double)(marks[i].ns - prev) / 1e6, marks[i].tid,
+                         marks[i].what);
+        len += k > 0 ? (size_t)k : 0;
         prev = marks[i].ns;
+    }
+    if (len > sizeof(text))
+        len = sizeof(text);
+    fflush(stderr);
+    for (size_t done = 0; done < len;) {
+        ssize_t w = write(STDERR_FILENO, text + done, len - done);
+        if (w <= 0)
+            break;
+        done += (size_t)w;
     }
 }
 

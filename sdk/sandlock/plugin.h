@@ -35,7 +35,9 @@
  *      The first instance that answers anything other than Continue decides.
  *   7. fini() is called once per instance when the host shuts down -- also
  *      when a later instance failed to load, and after a crash quarantined
- *      the instance.
+ *      the instance. The `sandlock` program leaves the module mapped
+ *      after the last fini(): its destructors run when the program exits;
+ *      a program embedding libsandlock dlclose()s it.
  *
  * ---------------------------------------------------------------------------
  * Versioning rules
@@ -709,7 +711,8 @@ typedef struct sandlock_sock_call {
 
 /* ------------------------------------------------------------------------
  * The host table, passed to the entry point. Valid for the whole life of
- * the plugin (until the host dlclose()s it after the last fini()).
+ * the plugin (until the host dlclose()s it after the last fini(), or the
+ * process exits).
  * ------------------------------------------------------------------------ */
 typedef struct sandlock_host {
     uint32_t abi_version;   /* SANDLOCK_ABI_VERSION of the host */

@@ -20,6 +20,10 @@
  *   malloc_storm = yes              ; from init() to fini() a thread of the
  *                                   ; plugin allocates and frees in a loop
  *                                   ; (holds malloc's locks most of the time)
+ *   fini_log = FILE                 ; fini() appends "TAG fini" to FILE
+ *
+ * With $SANDLOCK_TEST_DTOR set, the module's destructor (dlclose() or the
+ * process's exit) appends "destructor" to that file.
  *
  * Modes:
  *   continue | errno:N | return:N | kill:SIG   a plain verdict
@@ -68,6 +72,7 @@ struct fixture {
     char *content;
     char *match;
     char *waitfile;              /* mode waitfile:PATH */
+    char *fini_log;
     const char *names[128];
     char *names_storage;
     int storming;                /* the malloc storm thread runs */
@@ -91,11 +96,31 @@ static void *malloc_storm(void *arg)
 
 static const sandlock_host *host;
 
+static void append_line(const char *file, const char *a, const char *b)
+{
+    int fd = open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+        dprintf(fd, "%s%s\n", a, b);
+        close(fd);
+    }
+}
+
+__attribute__((destructor)) static void fixture_destructor(void)
+{
+    const char *file = getenv("SANDLOCK_TEST_DTOR");
+    if (file && *file)
+        append_line(file, "destructor", "");
+}
+
 static void fixture_fini(void *p)
 {
     struct fixture *f = p;
     if (!f)
         return;
+    if (f->fini_log) {
+        append_line(f->fini_log, f->tag, " fini");
+        free(f->fini_log);
+    }
     if (f->storming) {
         atomic_store(&f->storm_stop, 1);
         pthread_join(f->storm, NULL);
@@ -255,6 +280,8 @@ static int fixture_init(const sandlock_host *h, const sandlock_config *cfg, void
         fixture_fini(f);
         return SANDLOCK_ERROR;
     }
+    const char *fini_log = h->config_get(cfg, "fini_log");
+    f->fini_log = fini_log ? strdup(fini_log) : NULL;
     *state = f;
     return SANDLOCK_OK;
 }

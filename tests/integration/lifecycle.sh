@@ -106,6 +106,50 @@ if [ -s "$TEST_TMP/${UNIQ}d2" ] && [ -s "$TEST_TMP/${UNIQ}d3" ] && named_gone "$
 then pass "several daemons: all gone"
 else fail "several daemons: all gone" "'$(pid_named "${UNIQ}d2")' '$(pid_named "${UNIQ}d3")'"; fi
 
+# ---- the teardown: every fini() once, then the modules go; no process left ----
+# The sandlock program leaves the modules mapped after fini() (its exit
+# unmaps them): each fini() still runs once, the module's destructor once,
+# and nothing of the sandbox (its stub included) outlives sandlock.
+teardown=$(write_ini teardown <<EOF2
+[plugin a]
+module = $FIXTURE
+syscalls = getppid
+tag = a
+fini_log = $TEST_TMP/fini.log
+[plugin b]
+module = $FIXTURE
+syscalls = getppid
+tag = b
+fini_log = $TEST_TMP/fini.log
+EOF2
+)
+: > "$TEST_TMP/fini.log"; chmod 666 "$TEST_TMP/fini.log"   # (written as nobody by nopidns.sh)
+got=$(SANDLOCK_TEST_DTOR=$TEST_TMP/fini.log "$PROBE" subreaper "$SANDLOCK" run -c "$teardown" -- "$PROBE" getppid exit:3 | tail -n 1)
+is "teardown: the command's status, nothing left behind (the stub reaped before sandlock returns)" "$got" \
+    "status=3 orphans=0"
+is "teardown: each instance's fini() once, in reverse order, then the module's destructor once" \
+    "$(cat "$TEST_TMP/fini.log")" "b fini
+a fini
+destructor"
+# The same when the command leaves a daemon: the stub's exit kills it.
+: > "$TEST_TMP/fini.log"; chmod 666 "$TEST_TMP/fini.log"   # (written as nobody by nopidns.sh)
+got=$(SANDLOCK_TEST_DTOR=$TEST_TMP/fini.log "$PROBE" subreaper "$SANDLOCK" run -c "$teardown" -- \
+    "$PROBE" daemon:"$TEST_TMP/${UNIQ}t1" exit:4 | tail -n 1)
+is "teardown with a daemon left: the command's status, nothing left behind" "$got" "status=4 orphans=0"
+if [ -s "$TEST_TMP/${UNIQ}t1" ] && named_gone "${UNIQ}t1"; then pass "teardown with a daemon left: the daemon is gone"
+else fail "teardown with a daemon left: the daemon is gone" "pid '$(pid_named "${UNIQ}t1")'"; pkill -9 -x "${UNIQ}t1"; fi
+is "teardown with a daemon left: each fini() once, then the destructor once" "$(cat "$TEST_TMP/fini.log")" "b fini
+a fini
+destructor"
+# 30 short runs in a row: each returns the command's status, none leaves
+# its stub (or anything else) behind.
+bad=0
+for i in $(seq 30); do
+    got=$("$PROBE" subreaper "$SANDLOCK" run -c "$teardown" -- true)
+    [ "$got" = "status=0 orphans=0" ] || { bad=$((bad + 1)); echo "# run $i: $got"; }
+done
+is "teardown: 30 short runs, each with its status and nothing left" "$bad" 0
+
 # Many background children and a deep tree: all gone when the command ends.
 marker="61.$$"
 cat > "$TEST_TMP/deep.sh" <<EOF2
