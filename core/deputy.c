@@ -702,8 +702,10 @@ static int make(unsigned long run, const struct sl_target *t, const struct sl_cr
         rc = -EPERM;
     }
     free(r);
-    if (rc == 0)
-        d->deputy = deputy_pidfd(pid);   /* ready: the hop's child exists */
+    /* Ready, the hop's child exists; failed, it may exist too (its setup
+     * failed, or the child stopped it): either way it is killed through its
+     * own pidfd, so that the hop, alive, reaps it (destroy()). */
+    d->deputy = deputy_pidfd(pid);
     if (rc == -EPIPE)
         rc = -EINTR;           /* killed (by the child: it may signal its own) */
     if (rc) {
