@@ -498,23 +498,8 @@ static void kill_deputy(const struct deputy *d)
     syscall(SYS_pidfd_send_signal, d->deputy >= 0 ? d->deputy : d->hop, SIGKILL, NULL, 0);
 }
 
-/* Is `pid` a child of the hop `hop`? */
-static int child_of_hop(pid_t hop, pid_t pid)
-{
-    char path[64];
-    snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)hop, (int)hop);
-    FILE *f = fopen(path, "re");
-    long n;
-    int found = 0;
-    while (f && !found && fscanf(f, "%ld", &n) == 1)
-        found = n == pid;
-    if (f)
-        fclose(f);
-    return found;
-}
-
-/* A pidfd of the hop's deputy (the hop's one child), or -1. */
-static int deputy_pidfd(pid_t hop)
+/* The pid of the hop's one child (its deputy), or 0. */
+static pid_t hop_child(pid_t hop)
 {
     char path[64];
     snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)hop, (int)hop);
@@ -524,10 +509,17 @@ static int deputy_pidfd(pid_t hop)
         n = 0;
     if (f)
         fclose(f);
-    int fd = n ? (int)syscall(SYS_pidfd_open, (pid_t)n, 0) : -1;
+    return (pid_t)n;
+}
+
+/* A pidfd of the hop's deputy, or -1. */
+static int deputy_pidfd(pid_t hop)
+{
+    pid_t n = hop_child(hop);
+    int fd = n ? (int)syscall(SYS_pidfd_open, n, 0) : -1;
     /* still the hop's child: the pidfd is not of a process that took a
      * dead deputy's pid */
-    if (fd >= 0 && !child_of_hop(hop, (pid_t)n)) {
+    if (fd >= 0 && hop_child(hop) != n) {
         close(fd);
         fd = -1;
     }
