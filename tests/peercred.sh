@@ -49,16 +49,25 @@ peer_identity() {
     peer_checks "$@"
 }
 
-peer_checks() {
-    peer_probe=$1 peer_sock=$2
-    shift 2
+# identity_modes WHAT FILE...: sets modes to the identities the checks run
+# as (root; as root with setpriv also nobody with and without a user or PID
+# namespace, FILEs made readable for them), saying why when only root.
+identity_modes() {
+    local what=$1
+    shift
     modes=root
     if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
         modes="root userns nopidns"
         chmod 644 "$@"
     else
-        echo "# SKIP peer identity as nobody: needs root and setpriv"
+        echo "# SKIP $what as nobody: needs root and setpriv"
     fi
+}
+
+peer_checks() {
+    peer_probe=$1 peer_sock=$2
+    shift 2
+    identity_modes "peer identity" "$@"
     for m in $modes; do
         for c in "$@"; do
             uids=65534
@@ -97,13 +106,7 @@ peer_checks() {
 # listener, CONFIG makes the plugin perform the connect).
 deputy_pool() {
     pool_probe=$1 pool_sock=$2 pool_cfg=$3
-    modes=root
-    if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
-        modes="root userns nopidns"
-        chmod 644 "$pool_cfg"
-    else
-        echo "# SKIP the deputy pool as nobody: needs root and setpriv"
-    fi
+    identity_modes "the deputy pool" "$pool_cfg"
     for m in $modes; do
         set --
         case $m in
