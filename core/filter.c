@@ -1,9 +1,11 @@
 /* filter.c -- see filter.h. libseccomp 2.5 cannot set WAIT_KILLABLE_RECV,
- * so the filter is exported as BPF and installed with seccomp(2) directly. */
+ * so its program (filter_seccomp.h, or the build's copy of it:
+ * filter_prebuilt.h) is installed with seccomp(2) directly. */
 #include "config.h"
 #include "filter.h"
 #include "log.h"
-#include "argdeny.h"
+#include "filter_prebuilt.h"
+#include "filter_seccomp.h"
 #include "rulebpf.h"
 #include "seccomp_ioctl.h"
 
@@ -14,33 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-
-static int export_bpf(scmp_filter_ctx ctx, struct sl_filter *out)
-{
-    int fd = memfd_create("sandlock-bpf", MFD_CLOEXEC);
-    if (fd < 0)
-        return -errno;
-    int rc = seccomp_export_bpf(ctx, fd);
-    off_t size = rc == 0 ? lseek(fd, 0, SEEK_END) : -1;
-    if (rc || size <= 0 || size % sizeof(struct sock_filter) || size > 65536 * 8) {
-        close(fd);
-        return rc ? rc : -EINVAL;
-    }
-    struct sock_filter *insns = malloc((size_t)size);
-    if (!insns || pread(fd, insns, (size_t)size, 0) != size) {
-        free(insns);
-        close(fd);
-        return -EIO;
-    }
-    close(fd);
-    out->prog.len = (unsigned short)(size / sizeof(struct sock_filter));
-    out->prog.filter = insns;
-    return 0;
-}
 
 /* The newest syscall sandlock knows: the built-in deny list and the bundled
  * plugins were reviewed against the syscall table up to it (x86_64 456,
@@ -63,28 +41,6 @@ int sl_filter_newest_known(char *err, size_t errlen)
         sl_errf(err, errlen, "libseccomp cannot name %s, the newest syscall sandlock knows: "
                 "sandlock needs one that does (Debian 12's 2.5.4 does)", NEWEST_KNOWN);
     return nr < 0 ? -1 : nr;
-}
-
-/* Every argument rule of the built-in deny list. For the syscalls that
- * have plugin rules they are also in front of those (rulebpf.h), so they
- * win there too; the supervisor applies them as well (argdeny.h). */
-static int add_arg_rules(scmp_filter_ctx ctx)
-{
-    size_t n;
-    const struct sl_arg_rule *rules = sl_arg_rules_all(&n);
-    for (size_t i = 0; i < n; i++) {
-        struct scmp_arg_cmp cmp[2];
-        if (sl_arg_rule_in_bpf(&rules[i]))
-            continue;          /* in front of libseccomp's program (rulebpf.c) */
-        for (unsigned c = 0; c < rules[i].ncond; c++)
-            cmp[c] = (struct scmp_arg_cmp){ rules[i].cond[c].arg, SCMP_CMP_MASKED_EQ, rules[i].cond[c].mask,
-                                            rules[i].cond[c].value };
-        int rc = seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO((uint32_t)rules[i].error), rules[i].nr,
-                                        rules[i].ncond, cmp);
-        if (rc)
-            return rc;
-    }
-    return 0;
 }
 
 /* Syscalls newer than sandlock knows can be neither denied nor intercepted
@@ -143,21 +99,11 @@ int sl_filter_build(const struct sl_chains *chains, const int *deny, size_t nden
     int newest = builtin ? sl_filter_newest_known(err, errlen) : 0;
     if (newest < 0)
         return -1;
-    scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-    if (!ctx) {
-        sl_errf(err, errlen, "libseccomp: cannot create a filter");
-        return -1;
-    }
-    int rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
-    if (!rc)
-        rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
-    for (size_t i = 0; !rc && i < ndeny; i++)
-        rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), deny[i], 0);
-    if (!rc && builtin)
-        rc = add_arg_rules(ctx);
-    if (!rc)
-        rc = export_bpf(ctx, out);
-    seccomp_release(ctx);
+    int rc = sl_filter_prebuilt(deny, ndeny, builtin, &out->prog);
+    if (rc == 0)
+        rc = sl_filter_seccomp(deny, ndeny, builtin, &out->prog);
+    else if (rc == 1)
+        rc = 0;
     if (!rc)
         rc = prepend(out, chains, builtin, newest);
     if (rc) {

@@ -15,7 +15,8 @@ struct sl_chains;
 
 /* Builds the filter: libseccomp's program (default allow, `deny` --
  * native syscall numbers -- EPERM, with `builtin` (default_deny) the
- * built-in argument rules of argdeny.h) behind a prefix of our own that,
+ * built-in argument rules of argdeny.h: filter_seccomp.h, or the build's
+ * copy of it for those inputs, filter_prebuilt.h) behind a prefix of our own that,
  * with `builtin`, answers every native number above
  * sl_filter_newest_known() with ENOSYS and holds the plugins' syscall
  * rules from `chains` (rulebpf.h: static errno verdicts the chains placed

@@ -2,6 +2,7 @@
  * the syscalls they declare. Fail-closed: any error unloads everything. */
 #include "config.h"
 #include "loader.h"
+#include "denylist.h"
 #include "fault.h"
 #include "filter.h"
 #include "keys.h"
@@ -23,23 +24,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* The reason for each entry is in sandlock.ini(5); the argument rules
- * (ioctl, clone, clone3, socket) are in argdeny.c. */
-const char *const sl_builtin_deny[] = {
-    "mount", "umount2", "mount_setattr", "move_mount", "open_tree", "fsopen",
-    "fsconfig", "fsmount", "fspick", "pivot_root", "chroot", "ptrace",
-    "process_vm_readv", "process_vm_writev", "bpf", "perf_event_open",
-    "kexec_load", "kexec_file_load", "init_module", "finit_module",
-    "delete_module", "reboot", "swapon", "swapoff", "acct", "quotactl",
-    "quotactl_fd", "settimeofday", "clock_settime", "clock_adjtime", "adjtimex",
-    "syslog", "sethostname", "setdomainname", "setns", "unshare", "userfaultfd",
-    "keyctl", "add_key", "request_key", "open_by_handle_at", "name_to_handle_at",
-    "iopl", "ioperm", "vhangup", "lookup_dcookie", "uselib", "nfsservctl", "kcmp",
-    "pidfd_getfd", "io_uring_setup", "io_uring_enter", "io_uring_register",
-    "fanotify_init",
-    NULL,
-};
 
 /* Is the running binary the one in the build tree? */
 static int running_from_build_tree(void)
@@ -682,11 +666,8 @@ int sl_deny_list(const struct sl_config_file *cfg, int **nrs, size_t *n, char *e
         sl_errf(err, errlen, "out of memory");
         return -1;
     }
-    for (size_t i = 0; cfg->default_deny && sl_builtin_deny[i]; i++) {
-        int nr = seccomp_syscall_resolve_name(sl_builtin_deny[i]);
-        if (nr >= 0 && *n < cap)
-            (*nrs)[(*n)++] = nr;
-    }
+    if (cfg->default_deny)
+        *n = sl_builtin_deny_resolve(*nrs, cap);
     for (size_t i = 0; i < cfg->ndeny; i++) {
         int nr = seccomp_syscall_resolve_name(cfg->deny[i]);
         if (nr == __NR_SCMP_ERROR && !syscall_exists_elsewhere(cfg->deny[i])) {

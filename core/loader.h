@@ -100,7 +100,4 @@ int sl_plugins_fini_faulted(void);
  * Returns native syscall numbers; names absent on this arch are skipped. */
 int sl_deny_list(const struct sl_config_file *cfg, int **nrs, size_t *n, char *err, size_t errlen);
 
-/* The built-in deny list, NULL-terminated. */
-extern const char *const sl_builtin_deny[];
-
 #endif

@@ -13,6 +13,7 @@ unit_c_tests = \
 	tests/unit/test_loader \
 	tests/unit/test_chain \
 	tests/unit/test_rules \
+	tests/unit/test_filter \
 	tests/unit/test_argdeny \
 	tests/unit/test_sockaddr \
 	tests/unit/test_trust
@@ -53,6 +54,11 @@ tests_unit_test_loader_SOURCES = tests/unit/test_loader.c
 tests_unit_test_loader_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
 tests_unit_test_loader_CFLAGS = $(UNIT_TEST_CFLAGS)
 tests_unit_test_loader_LDADD = $(SANDLOCK_CORE_LIBS)
+
+tests_unit_test_filter_SOURCES = tests/unit/test_filter.c
+tests_unit_test_filter_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
+tests_unit_test_filter_CFLAGS = $(UNIT_TEST_CFLAGS)
+tests_unit_test_filter_LDADD = $(SANDLOCK_CORE_LIBS)
 
 tests_unit_test_rules_SOURCES = tests/unit/test_rules.c
 tests_unit_test_rules_CPPFLAGS = $(UNIT_TEST_CPPFLAGS)
