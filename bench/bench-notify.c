@@ -479,8 +479,9 @@ int main(int argc, char **argv)
 
     struct series floor_s = { .n = 0 }, one = { .n = 0 }, eight = { .n = 0 }, python = { .n = 0 };
     struct series plain = { .n = 0 }, filtered = { .n = 0 }, deflt = { .n = 0 };
-    struct series bare_start = { .n = 0 }, sl_start = { .n = 0 }, default_start = { .n = 0 };
+    struct series bare_start = { .n = 0 }, ns_start = { .n = 0 }, sl_start = { .n = 0 }, default_start = { .n = 0 };
     char *true_bare[] = { (char *)opt.launcher, "/bin/true", NULL };
+    char *true_ns[] = { (char *)opt.launcher, "--namespaces", "/bin/true", NULL };
     char *true_sl[] = { (char *)opt.sandlock, "run", "-c", opt.noplugin_ini, "--", "/bin/true", NULL };
     char *true_default[] = { (char *)opt.sandlock, "run", "-c", (char *)opt.default_config, "--", "/bin/true",
                              NULL };
@@ -488,9 +489,13 @@ int main(int argc, char **argv)
         memmove(&true_default[2], &true_default[4], 3 * sizeof(char *));    /* drop "-c FILE" */
     long per_round = (opt.launches + opt.rounds - 1) / opt.rounds;
 
+    /* The namespaces' row needs CAP_SYS_ADMIN: tried once. */
+    int with_ns = run(true_ns, -1, 1) >= 0;
     /* Warm caches (page cache, dynamic loader) before the first round. */
     for (int i = 0; i < 3; i++) {
         run(true_bare, -1, 0);
+        if (with_ns)
+            run(true_ns, -1, 0);
         run(true_sl, -1, 0);
         run(true_default, -1, 1);
     }
@@ -510,17 +515,21 @@ int main(int argc, char **argv)
         series_add(&filtered, measure_child(UNDER_LAUNCHER, NULL, "getpid", opt.plain_calls));
         series_add(&deflt, measure_child(UNDER_SANDLOCK, opt.default_config, "getpid", opt.plain_calls));
         /* Launches alternate so that all kinds see the same machine. */
-        long long bare_total = 0, sl_total = 0, default_total = 0;
+        long long bare_total = 0, ns_total = 0, sl_total = 0, default_total = 0;
         int failed = 0;
         for (long i = 0; i < per_round; i++) {
-            long long b = run(true_bare, -1, 0), s = run(true_sl, -1, 0), d = run(true_default, -1, 1);
-            failed |= b < 0 || s < 0 || d < 0;
+            long long b = run(true_bare, -1, 0), n = with_ns ? run(true_ns, -1, 0) : 0;
+            long long s = run(true_sl, -1, 0), d = run(true_default, -1, 1);
+            failed |= b < 0 || n < 0 || s < 0 || d < 0;
             bare_total += b;
+            ns_total += n;
             sl_total += s;
             default_total += d;
         }
         if (!failed) {
             series_add(&bare_start, (double)bare_total / (double)per_round);
+            if (with_ns)
+                series_add(&ns_start, (double)ns_total / (double)per_round);
             series_add(&sl_start, (double)sl_total / (double)per_round);
             series_add(&default_start, (double)default_total / (double)per_round);
         }
@@ -552,6 +561,10 @@ int main(int argc, char **argv)
     missed += print_row("sandlock, default config", "ns", 1.0, &deflt, &plain, 1.30);
     printf("\n%-44s\n", "start-up (mean wall time per launch)");
     print_row("bare launcher: fork + filter + exec /bin/true", "ms", 1e6, &bare_start, NULL, 0);
+    if (with_ns)
+        print_row("the same, in new mount + PID namespaces", "ms", 1e6, &ns_start, &bare_start, 0);
+    else
+        printf("%-44s skipped: needs root (CAP_SYS_ADMIN)\n", "the same, in new mount + PID namespaces");
     missed += print_row("sandlock run -- /bin/true (no plugin)", "ms", 1e6, &sl_start, &bare_start, 1.30);
     print_row("sandlock run -- /bin/true (default config)", "ms", 1e6, &default_start, &bare_start, 0);
     if (missed)
