@@ -25,6 +25,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -200,6 +201,47 @@ static double measure_floor(long n)
     close(go[1]);
     close(result[0]);
     return ns;
+}
+
+/* ---- what any path plugin's handle() pays at least ---- */
+
+/* ns per process_vm_readv() of 256 bytes from another process (an idle
+ * child): how a plugin reads a path argument. NAN on failure. */
+static double measure_read_child(long n)
+{
+    static char path[256] = "/usr/include/stdio.h";
+    pid_t pid = fork();
+    if (pid < 0)
+        return NAN;
+    if (pid == 0) {
+        for (;;)
+            pause();
+    }
+    char buf[sizeof(path)];
+    long done = 0;
+    long long start = now_ns();
+    for (; done < n; done++) {
+        struct iovec local = { buf, sizeof(buf) }, remote = { path, sizeof(path) };
+        if (process_vm_readv(pid, &local, 1, &remote, 1, 0) != (ssize_t)sizeof(buf))
+            break;
+    }
+    long long elapsed = now_ns() - start;
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    return done == n ? (double)elapsed / (double)n : NAN;
+}
+
+/* ns per open() + close() of `path`, read-only. NAN on failure. */
+static double measure_open(long n, const char *path)
+{
+    long long start = now_ns();
+    for (long i = 0; i < n; i++) {
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            return NAN;
+        close(fd);
+    }
+    return (double)(now_ns() - start) / (double)n;
 }
 
 /* ---- running the other programs ---- */
@@ -382,7 +424,10 @@ static int print_row(const char *label, const char *unit, double scale, const st
     printf("%-44s %9.3f %9.3f %9.3f %-2s", label, med, series_extreme(s, 0) / scale,
            series_extreme(s, 1) / scale, unit);
     if (!base) {
-        printf("   %6s   %s\n", "1.00x", "(reference)");
+        if (target < 0)
+            printf("   %6s   %s\n", "", "(for information)");     /* a floor on its own */
+        else
+            printf("   %6s   %s\n", "1.00x", "(reference)");
         return 0;
     }
     double ratio = series_median(s) / series_median(base);
@@ -479,6 +524,7 @@ int main(int argc, char **argv)
 
     struct series floor_s = { .n = 0 }, one = { .n = 0 }, eight = { .n = 0 }, python = { .n = 0 };
     struct series plain = { .n = 0 }, filtered = { .n = 0 }, deflt = { .n = 0 };
+    struct series read_child = { .n = 0 }, open_close = { .n = 0 };
     struct series bare_start = { .n = 0 }, ns_start = { .n = 0 }, sl_start = { .n = 0 }, default_start = { .n = 0 };
     char *true_bare[] = { (char *)opt.launcher, "/bin/true", NULL };
     char *true_ns[] = { (char *)opt.launcher, "--namespaces", "/bin/true", NULL };
@@ -514,6 +560,8 @@ int main(int argc, char **argv)
         series_add(&plain, measure_child(ALONE, NULL, "getpid", opt.plain_calls));
         series_add(&filtered, measure_child(UNDER_LAUNCHER, NULL, "getpid", opt.plain_calls));
         series_add(&deflt, measure_child(UNDER_SANDLOCK, opt.default_config, "getpid", opt.plain_calls));
+        series_add(&read_child, measure_read_child(opt.notified_calls));
+        series_add(&open_close, measure_open(opt.notified_calls, opt.child));
         /* Launches alternate so that all kinds see the same machine. */
         long long bare_total = 0, ns_total = 0, sl_total = 0, default_total = 0;
         int failed = 0;
@@ -559,6 +607,9 @@ int main(int argc, char **argv)
     print_row("no filter (bench-child alone)", "ns", 1.0, &plain, NULL, 0);
     print_row("reference filter (under the bare launcher)", "ns", 1.0, &filtered, &plain, 0);
     missed += print_row("sandlock, default config", "ns", 1.0, &deflt, &plain, 1.30);
+    printf("\n%-44s\n", "what a path plugin's handle() pays at least");
+    print_row("read 256 bytes of a child (process_vm_readv)", "ns", 1.0, &read_child, NULL, -1);
+    print_row("open + close of a file, bare", "ns", 1.0, &open_close, NULL, -1);
     printf("\n%-44s\n", "start-up (mean wall time per launch)");
     print_row("bare launcher: fork + filter + exec /bin/true", "ms", 1e6, &bare_start, NULL, 0);
     if (with_ns)
