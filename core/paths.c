@@ -529,9 +529,13 @@ int sl_behalf_begin(sandlock_handle h, const char *path, const char *path2, int 
     int rc = sl_target_of(h, &b->t);
     if (rc < 0)
         return rc;
+    /* Whether anything was read from the child's /proc entries by pid
+     * (cwd, umask, root): only then is a liveness check needed here. */
+    int looked = 0;
     for (int i = 0; i < 2; i++) {
         b->path[i] = given[i];
         if (given[i] && given[i][0] != '/') {
+            looked = 1;
             if ((rc = from_child_cwd(&b->t, given[i], &b->full[i])) < 0) {
                 sl_behalf_end(b);
                 return rc;
@@ -539,6 +543,7 @@ int sl_behalf_begin(sandlock_handle h, const char *path, const char *path2, int 
             b->path[i] = b->full[i];
         }
     }
+    looked |= creating;
     if (creating && (b->mask = child_umask(b->t.pid)) < 0) {
         sl_behalf_end(b);
         return -ESRCH;
@@ -551,12 +556,15 @@ int sl_behalf_begin(sandlock_handle h, const char *path, const char *path2, int 
         char root[64];
         snprintf(root, sizeof(root), "/proc/%d/root", (int)b->t.pid);
         b->rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        looked = 1;
     }
     if (b->rootfd < 0)
         rc = errno == ENOENT ? -ESRCH : -errno;
-    /* rootfd is the root of whoever had that pid when we opened it: only a
-     * still-pending notification proves it was the trapped task. */
-    else if (sl_target_check(&b->t))
+    /* What was read by pid (the root, the cwd, the umask) is the trapped
+     * task's only if its notification is still pending. Nothing read (an
+     * absolute path in the held root): nothing to vouch for, and the
+     * credentials are checked when they are read (creds.c). */
+    else if (looked && sl_target_check(&b->t))
         rc = -ESRCH;
     else {
         if (!b->root_held)
