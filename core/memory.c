@@ -2,8 +2,9 @@
  *
  * process_vm_readv/writev first; where the kernel refuses them (EPERM, or
  * ENOSYS without CONFIG_CROSS_MEMORY_ATTACH) /proc/PID/mem, opened once per
- * call and checked with NOTIF_ID_VALID right after opening. Every access is
- * followed by a liveness check before its result is trusted. */
+ * call and checked with NOTIF_ID_VALID right after opening. Every read is
+ * followed by a liveness check before its bytes are trusted; a write is
+ * preceded by one (it cannot be taken back). */
 #include "config.h"
 #include "memory.h"
 
@@ -291,14 +292,14 @@ ssize_t sl_mem_write(sandlock_handle h, uint64_t addr, const void *buf, size_t l
     int rc = sl_target_of(h, &t);
     if (rc < 0)
         return rc;
-    /* Check before writing too: a write, unlike a read, cannot be taken
-     * back once it went to a recycled pid. */
+    /* Checked before writing: a write, unlike a read, cannot be taken
+     * back once it went to a recycled pid. Not again after it: its result
+     * vouches for nothing read from the child, and whatever is answered
+     * to a notification gone meanwhile reaches nobody. */
     if (sl_target_check(&t))
         return -ESRCH;
     struct access a = { .t = &t, .write = 1, .fd = -1 };
     ssize_t n = access_exact(&a, addr, (void *)buf, len);
     access_end(&a);
-    if (sl_target_check(&t))
-        return -ESRCH;
     return n;
 }

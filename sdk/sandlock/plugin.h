@@ -785,9 +785,10 @@ typedef struct sandlock_host {
      * mem_write: write exactly `len` bytes of buf at `addr`. Returns len,
      *   or -EFAULT when part of the range is unmapped or read-only (the
      *   bytes before the first bad page may have been written), -ESRCH,
-     *   -EINVAL. The liveness check runs before and after the write. In the
-     *   /proc/PID/mem fallback the kernel writes read-only private pages
-     *   too, as a debugger would.                                         */
+     *   -EINVAL. The liveness check runs before the write (an answer to a
+     *   notification gone after it reaches nobody). In the /proc/PID/mem
+     *   fallback the kernel writes read-only private pages too, as a
+     *   debugger would.                                                   */
     ssize_t (*mem_read)(sandlock_handle h, uint64_t addr, void *buf, size_t len);
     ssize_t (*mem_read_string)(sandlock_handle h, uint64_t addr, char *buf,
                                size_t size);
