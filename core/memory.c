@@ -230,10 +230,10 @@ static ssize_t from_slot(const struct memo_slot *s, char *buf, size_t size)
         buf[0] = '\0';
         return s->result;
     }
-    size_t len = s->result < 0 ? sizeof(s->text) - 1 : (size_t)s->result;
-    if (len < size) {
-        memcpy(buf, s->text, len + 1);
-        return (ssize_t)len;
+    /* A string without its NUL in the slot is longer than any buffer. */
+    if (s->result >= 0 && (size_t)s->result < size) {
+        memcpy(buf, s->text, (size_t)s->result + 1);
+        return s->result;
     }
     memcpy(buf, s->text, size - 1);
     buf[size - 1] = '\0';
