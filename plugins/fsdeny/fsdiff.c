@@ -77,7 +77,7 @@ static const struct flag_name flag_names[] = {
     { "O_CREAT", O_CREAT }, { "O_EXCL", O_EXCL }, { "O_TRUNC", O_TRUNC },
     { "O_APPEND", O_APPEND }, { "O_NOFOLLOW", O_NOFOLLOW }, { "O_DIRECTORY", O_DIRECTORY },
     { "O_PATH", O_PATH }, { "O_TMPFILE", O_TMPFILE }, { "O_NONBLOCK", O_NONBLOCK },
-    { "O_CLOEXEC", O_CLOEXEC }, { "O_NOCTTY", O_NOCTTY },
+    { "O_CLOEXEC", O_CLOEXEC }, { "O_NOCTTY", O_NOCTTY }, { "O_NOATIME", O_NOATIME },
     { "AT_EMPTY_PATH", AT_EMPTY_PATH }, { "AT_SYMLINK_NOFOLLOW", AT_SYMLINK_NOFOLLOW },
     { "AT_SYMLINK_FOLLOW", AT_SYMLINK_FOLLOW }, { "AT_REMOVEDIR", AT_REMOVEDIR },
     { "AT_EACCESS", AT_EACCESS }, { "RENAME_NOREPLACE", RENAME_NOREPLACE },
@@ -121,8 +121,8 @@ static void describe(const struct stat *sb, char *out, size_t size)
              S_ISDIR(sb->st_mode) || S_ISLNK(sb->st_mode) ? 0LL : (long long)sb->st_size);
 }
 
-/* The detail of an opened descriptor: its type, and its first line when
- * readable. */
+/* The detail of an opened descriptor: its type, its file status flags
+ * that F_SETFL changes, and its first line when readable. */
 static void describe_fd(int fd, char *out, size_t size)
 {
     struct stat sb;
@@ -131,7 +131,9 @@ static void describe_fd(int fd, char *out, size_t size)
         return;
     }
     int fl = fcntl(fd, F_GETFL);
-    snprintf(out, size, "%s%s", kind(sb.st_mode), (fl & O_PATH) ? " opath" : "");
+    snprintf(out, size, "%s%s%s%s%s", kind(sb.st_mode), (fl & O_PATH) ? " opath" : "",
+             (fl & O_APPEND) ? " append" : "", (fl & O_NONBLOCK) ? " nonblock" : "",
+             (fl & O_NOATIME) ? " noatime" : "");
     if (S_ISREG(sb.st_mode) && !(fl & O_PATH) && (fl & O_ACCMODE) != O_WRONLY) {
         char buf[64];
         ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
