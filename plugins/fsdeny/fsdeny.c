@@ -355,6 +355,15 @@ static long create_act(void *arg)
     return fsd_do_create(a->c, a->dir, a->last, a->flags, a->mode);
 }
 
+/* Gives fd, opened with the child's `flags` plus O_NONBLOCK (so as not to
+ * wait), the file status flags the child asked for. F_SETFL sets only
+ * O_APPEND, O_ASYNC, O_DIRECT, O_NOATIME and O_NONBLOCK, which the open
+ * kept as given: the child's flags say what they are, no F_GETFL needed. */
+static int drop_nonblock(int fd, int flags)
+{
+    return fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+}
+
 /* Opens the existing, checked object obj as the child asked and answers
  * (a FIFO that would wait is opened on a thread of its own). */
 static int open_existing(const struct fsdeny_state *st, const sandlock_event *ev, int obj, int flags,
@@ -385,12 +394,9 @@ static int open_existing(const struct fsdeny_state *st, const sandlock_event *ev
         return SANDLOCK_OK;
     }
     close(obj);
-    if (nowait && fd >= 0) {
-        int fl = fcntl(fd, F_GETFL);
-        if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0) {
-            close(fd);
-            return answer(st, -EIO, r);
-        }
+    if (nowait && fd >= 0 && drop_nonblock(fd, flags) != 0) {
+        close(fd);
+        return answer(st, -EIO, r);
     }
     return answer_fd(st, fd, flags, r);
 }
@@ -460,8 +466,7 @@ static int open_create(const struct fsdeny_state *st, struct fsd_call *c, struct
     struct stat sb;
     if (fstat(fd, &sb) != 0 || fsd_open_may_block(sb.st_mode, flags))
         return open_existing(st, c->ev, fd, flags & ~O_CREAT, r);
-    int fl = fcntl(fd, F_GETFL);
-    if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0) {
+    if (drop_nonblock(fd, flags) != 0) {
         close(fd);
         return answer(st, -EIO, r);
     }
