@@ -962,7 +962,10 @@ typedef struct sandlock_host {
      *   gave, bind() or connect() on a dup_child_fd() copy -- and nothing
      *   that needs sandlock's own rights (reading /proc, logging to a file
      *   the child may not write). Host services may be called inside fn for
-     *   the same handle; open_path() then also acts as the child. fn must
+     *   the same handle (they take sandlock's credentials where they need
+     *   them); open_path() and the other calls on the child's behalf then
+     *   act as the child without switching again, so obtaining, checking
+     *   and using an object inside one fn costs one switch. fn must
      *   return: no longjmp out, no wait for another notification. A plugin
      *   that crashes inside fn is contained as usual, and its thread gets
      *   sandlock's credentials back. If the credentials cannot be taken
