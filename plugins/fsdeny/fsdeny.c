@@ -343,12 +343,6 @@ struct act {
     mode_t mode;
 };
 
-static long reopen_act(void *arg)
-{
-    struct act *a = arg;
-    return fsd_do_reopen(a->obj, a->flags);
-}
-
 static long create_act(void *arg)
 {
     struct act *a = arg;
@@ -364,41 +358,74 @@ static int drop_nonblock(int fd, int flags)
     return fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
 }
 
-/* Opens the existing, checked object obj as the child asked and answers
- * (a FIFO that would wait is opened on a thread of its own). */
-static int open_existing(const struct fsdeny_state *st, const sandlock_event *ev, int obj, int flags,
-                         sandlock_response *r)
+/* An open of an existing object, made as the child in one switch of
+ * credentials (run through fsd_as_child): the object obtained from the
+ * path and checked (unless given), then opened again as asked. */
+struct reopen {
+    struct fsd_call *c;         /* obtain the object from p first (NULL: obj is given) */
+    struct fsd_path *p;
+    int oflags;                 /* fsd_obtain's flags */
+    int obj;                    /* the checked object (O_PATH), -1 until obtained */
+    int flags;                  /* the child's open flags */
+    int nowait;                 /* opened with O_NONBLOCK added */
+    int later;                  /* the open may wait: made on a thread of its own, from obj */
+};
+
+static long reopen_act(void *arg)
 {
+    struct reopen *o = arg;
+    if (o->c) {
+        o->obj = fsd_obtain(o->c, o->p, o->oflags);
+        if (o->obj < 0 || (o->flags & O_PATH))
+            return o->obj < 0 ? o->obj : 0;
+    }
     struct stat sb;
-    if (fstat(obj, &sb) != 0) {
-        close(obj);
-        return answer(st, -EIO, r);
-    }
-    if (S_ISLNK(sb.st_mode)) {
-        close(obj);                     /* O_NOFOLLOW reached a symlink */
-        return answer(st, -ELOOP, r);
-    }
-    if (fsd_open_may_block(sb.st_mode, flags)) {
-        fsd_open_deferred(host, ev, obj, flags, r);
-        return SANDLOCK_OK;
+    if (fstat(o->obj, &sb) != 0)
+        return -EIO;
+    if (S_ISLNK(sb.st_mode))
+        return -ELOOP;                  /* O_NOFOLLOW reached a symlink */
+    if (fsd_open_may_block(sb.st_mode, o->flags)) {
+        o->later = 1;
+        return 0;
     }
     /* A regular file's open waits only for a lease to be broken (the
      * child may hold one on it, up to lease-break-time): tried without
      * waiting first, and when it would wait it waits on a thread of its
      * own, never on a worker. */
-    int nowait = S_ISREG(sb.st_mode) && !(flags & O_NONBLOCK);
-    int fd = (int)fsd_as_child(host, ev->handle, reopen_act,
-                               &(struct act){ .obj = obj, .flags = flags | (nowait ? O_NONBLOCK : 0) });
-    if (nowait && fd == -EWOULDBLOCK) {
-        fsd_open_deferred(host, ev, obj, flags, r);
+    o->nowait = S_ISREG(sb.st_mode) && !(o->flags & O_NONBLOCK);
+    int fd = fsd_do_reopen(o->obj, o->flags | (o->nowait ? O_NONBLOCK : 0));
+    o->later = o->nowait && fd == -EWOULDBLOCK;
+    return o->later ? 0 : fd;
+}
+
+/* Makes the open o describes and answers with its result (a FIFO or a
+ * lease that would wait is opened on a thread of its own). */
+static int open_checked(const struct fsdeny_state *st, const sandlock_event *ev, struct reopen *o,
+                        sandlock_response *r)
+{
+    int fd = (int)fsd_as_child(host, ev->handle, reopen_act, o);
+    if (o->later) {
+        fsd_open_deferred(host, ev, o->obj, o->flags, r);
         return SANDLOCK_OK;
     }
-    close(obj);
-    if (nowait && fd >= 0 && drop_nonblock(fd, flags) != 0) {
+    if (o->obj >= 0)
+        close(o->obj);
+    if (fd >= 0 && (o->flags & O_PATH)) {
+        sandlock_respond_continue(r);
+        return SANDLOCK_OK;
+    }
+    if (o->nowait && fd >= 0 && drop_nonblock(fd, o->flags) != 0) {
         close(fd);
         return answer(st, -EIO, r);
     }
-    return answer_fd(st, fd, flags, r);
+    return answer_fd(st, fd, o->flags, r);
+}
+
+/* Opens the existing, checked object obj as the child asked and answers. */
+static int open_existing(const struct fsdeny_state *st, const sandlock_event *ev, int obj, int flags,
+                         sandlock_response *r)
+{
+    return open_checked(st, ev, &(struct reopen){ .obj = obj, .flags = flags }, r);
 }
 
 /* Points p's walk at the target of the dangling symlink `last` in dir
@@ -520,16 +547,12 @@ static int handle_open(const struct fsdeny_state *st, const sandlock_event *ev, 
         fsd_path_release(&p);
         return rc;
     }
-    obj = fsd_obtain(&c, &p, O_PATH | (follow ? 0 : O_NOFOLLOW) | (fl & O_DIRECTORY));
+    /* Obtained, checked and opened as the child in one switch. */
+    struct reopen o = { .c = &c, .p = &p, .oflags = O_PATH | (follow ? 0 : O_NOFOLLOW) | (fl & O_DIRECTORY),
+                        .obj = -1, .flags = fl };
+    rc = open_checked(st, ev, &o, r);
     fsd_path_release(&p);
-    if (obj < 0)
-        return answer(st, obj, r);
-    if (fl & O_PATH) {
-        close(obj);
-        sandlock_respond_continue(r);
-        return SANDLOCK_OK;
-    }
-    return open_existing(st, ev, obj, fl, r);
+    return rc;
 }
 
 /* Runs a call on the object the first path reaches; its other arguments
