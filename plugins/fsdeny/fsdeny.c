@@ -341,6 +341,9 @@ struct act {
     int obj, dir, named, flags;
     const char *last;
     mode_t mode;
+    struct fsd_path *p;         /* obtain_then_act: the path to obtain obj (or dir) from */
+    int oflags;                 /* ... with these fsd_obtain flags */
+    int entry;                  /* ... its parent directory and last, for an entry */
 };
 
 static long create_act(void *arg)
@@ -647,6 +650,22 @@ static long act_on_two(struct fsd_call *c, const struct sysinfo *si, const sandl
     return rc;
 }
 
+/* act_on_two as one act: both entries (or the object and the entry)
+ * obtained, checked and renamed or linked in one switch of credentials. */
+struct two_paths {
+    struct fsd_call *c;
+    const struct sysinfo *si;
+    const sandlock_syscall_paths *sp;
+    struct fsd_path *p;
+    int follow;
+};
+
+static long two_paths_act(void *arg)
+{
+    struct two_paths *t = arg;
+    return act_on_two(t->c, t->si, t->sp, t->p, t->follow);
+}
+
 static long object_act(void *arg)
 {
     struct act *a = arg;
@@ -657,6 +676,19 @@ static long entry_act(void *arg)
 {
     struct act *a = arg;
     return act_on_entry(a->c, a->si, a->sp, a->dir, a->last);
+}
+
+/* An act on the object (or entry) a->p reaches, obtained and checked in
+ * the same switch of credentials; the caller closes a->obj (a->dir). */
+static long obtain_then_act(void *arg)
+{
+    struct act *a = arg;
+    if (a->entry) {
+        a->dir = fsd_obtain_parent(a->c, a->p, &a->last);
+        return a->dir < 0 ? a->dir : entry_act(a);
+    }
+    a->obj = fsd_obtain(a->c, a->p, a->oflags);
+    return a->obj < 0 ? a->obj : object_act(a);
 }
 
 /* Calls answered from the checked descriptor alone: the kernel checks no
@@ -700,21 +732,30 @@ static int handle_paths(const struct fsdeny_state *st, const sandlock_event *ev,
     switch (si->op) {
     case OP_RENAME:
     case OP_LINK:
-        rc = act_on_two(&c, si, &sp, p, follow);
+        rc = fsd_as_child(host, ev->handle, two_paths_act,
+                          &(struct two_paths){ .c = &c, .si = si, .sp = &sp, .p = p, .follow = follow });
         fsd_path_release(&p[1]);
         break;
     case OP_UNLINK: case OP_RMDIR: case OP_MKDIR: case OP_MKNOD: case OP_SYMLINK: {
-        const char *last;
-        int dir = fsd_obtain_parent(&c, &p[0], &last);
-        rc = dir < 0 ? dir
-                     : fsd_as_child(host, ev->handle, entry_act,
-                                    &(struct act){ .c = &c, .si = si, .sp = &sp, .dir = dir, .last = last });
-        if (dir >= 0)
-            close(dir);
+        /* The parent obtained, checked and acted in as the child in one switch. */
+        struct act a = { .c = &c, .si = si, .sp = &sp, .obj = -1, .dir = -1, .p = &p[0], .entry = 1 };
+        rc = fsd_as_child(host, ev->handle, obtain_then_act, &a);
+        if (a.dir >= 0)
+            close(a.dir);
         break;
     }
     default: {
-        int obj = fsd_obtain(&c, &p[0], O_PATH | (follow ? 0 : O_NOFOLLOW));
+        int oflags = O_PATH | (follow ? 0 : O_NOFOLLOW);
+        if (si->op != OP_EXEC && si->op != OP_CHDIR && !reads_descriptor(si->op)) {
+            /* Obtained, checked and acted on as the child in one switch. */
+            struct act a = { .c = &c, .si = si, .sp = &sp, .obj = -1, .dir = -1, .named = named, .p = &p[0],
+                             .oflags = oflags };
+            rc = fsd_as_child(host, ev->handle, obtain_then_act, &a);
+            if (a.obj >= 0)
+                close(a.obj);
+            break;
+        }
+        int obj = fsd_obtain(&c, &p[0], oflags);
         if (obj >= 0 && (si->op == OP_EXEC || si->op == OP_CHDIR)) {
             close(obj);
             fsd_path_release(&p[0]);
@@ -724,7 +765,7 @@ static int handle_paths(const struct fsdeny_state *st, const sandlock_event *ev,
             return SANDLOCK_OK;
         }
         struct act a = { .c = &c, .si = si, .sp = &sp, .obj = obj, .named = named };
-        rc = obj < 0 ? obj : reads_descriptor(si->op) ? object_act(&a) : fsd_as_child(host, ev->handle, object_act, &a);
+        rc = obj < 0 ? obj : object_act(&a);
         if (obj >= 0)
             close(obj);
     }
