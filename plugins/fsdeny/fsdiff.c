@@ -39,6 +39,7 @@
  *   setxattr PATH NAME VALUE   getxattr PATH NAME   lgetxattr PATH NAME
  *   listxattr PATH   removexattr PATH NAME
  *   type PATH (lstat: the kind of entry, mode, size)   ls DIR   cat PATH
+ *   umask MODE (the probe's own, for the cases after it)
  * FLAGS: names joined by '|' (O_*, AT_*, RENAME_*) or a number; MODE octal.
  * The detail of a successful call names what it reached (type, mode, size,
  * content, link target), never a path of the fixture: the two runs use
@@ -315,6 +316,7 @@ static int run(int argc, char **a, char *detail, size_t dsize)
         snprintf(detail, dsize, "status %d", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
         return 0;
     }
+    if (!strcmp(op, "umask")) { NEED(1); umask((mode_t)strtol(a[1], NULL, 8)); return 0; }
     if (!strcmp(op, "mkdir")) { NEED(1); return mkdir(a[1], 0755); }
     if (!strcmp(op, "mkdirat")) { NEED(2); return mkdirat(parse_dirfd(a[1]), a[2], 0755); }
     if (!strcmp(op, "mknod")) { NEED(1); return mknod(a[1], S_IFIFO | 0644, 0); }
