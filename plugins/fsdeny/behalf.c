@@ -236,10 +236,17 @@ long fsd_do_xattr(struct fsd_call *c, int obj, int op, const uint64_t *args)
  * own, so wearing the child's umask does not affect other threads. */
 static __thread int fs_private;
 
-/* Sets this thread's umask to the child's; returns the old one, or -errno. */
-static int wear_umask(const struct fsd_call *c)
+int fsd_child_umask(struct fsd_call *c)
 {
-    int mask = c->host->child_umask(c->ev->handle);
+    if (c->umask < 0)
+        c->umask = c->host->child_umask(c->ev->handle);
+    return c->umask;
+}
+
+/* Sets this thread's umask to the child's; returns the old one, or -errno. */
+static int wear_umask(struct fsd_call *c)
+{
+    int mask = fsd_child_umask(c);
     if (mask < 0)
         return mask;
     if (!fs_private && unshare(CLONE_FS) == 0)

@@ -305,6 +305,7 @@ static void call_init(struct fsd_call *c, const struct fsdeny_state *st, const s
     c->error = st->error;
     child_root(ev, c->root, sizeof(c->root));
     c->tgid = 0;
+    c->umask = -1;
 }
 
 /* Answers with a result: a descriptor is handed over, -EDEADLK (an object
@@ -346,7 +347,7 @@ struct act {
     int entry;                  /* ... its parent directory and last, for an entry */
 };
 
-static long create_act(void *arg)
+static long tmpfile_act(void *arg)
 {
     struct act *a = arg;
     return fsd_do_create(a->c, a->dir, a->last, a->flags, a->mode);
@@ -454,43 +455,66 @@ static int follow_dangling(struct fsd_path *p, int dir, const char *last)
     return 0;
 }
 
-/* An O_CREAT open: the entry is opened (or created) in its checked parent
+/* An O_CREAT open as the child (run through fsd_as_child, one switch of
+ * credentials): the entry is opened (or created) in its checked parent
  * directory, without waiting. A final symlink is followed as the kernel
  * would: to its checked object, or, dangling, to the entry its target
- * names (created in that entry's checked parent). A FIFO waits on a
- * thread of its own. */
-static int open_create(const struct fsdeny_state *st, struct fsd_call *c, struct fsd_path *p, int flags,
-                       mode_t mode, sandlock_response *r)
+ * names (created in that entry's checked parent). Returns the descriptor
+ * or -errno, or 0 with k->obj set: an existing object to open as
+ * open_existing does (a FIFO nobody reads yet, a file under a lease, the
+ * object a symlink reaches). */
+struct create {
+    struct fsd_call *c;
+    struct fsd_path *p;
+    int flags;
+    mode_t mode;
+    int obj;                    /* -1, or the checked object to open instead */
+};
+
+static long create_act(void *arg)
 {
+    struct create *k = arg;
     int fd;
     for (int hops = 0;; hops++) {
         const char *last;
-        int dir = fsd_obtain_parent(c, p, &last);
+        int dir = fsd_obtain_parent(k->c, k->p, &last);
         if (dir < 0)
-            return answer(st, dir, r);
-        fd = (int)fsd_as_child(host, c->ev->handle, create_act,
-                               &(struct act){ .c = c, .dir = dir, .last = last, .flags = flags | O_NONBLOCK, .mode = mode });
-        if (fd != -ELOOP || (flags & (O_NOFOLLOW | O_EXCL))) {
+            return dir;
+        fd = fsd_do_create(k->c, dir, last, k->flags | O_NONBLOCK, k->mode);
+        if (fd != -ELOOP || (k->flags & (O_NOFOLLOW | O_EXCL))) {
             close(dir);
             break;
         }
-        int obj = fsd_obtain(c, p, O_PATH);
-        if (obj >= 0) {
-            close(dir);
-            return open_existing(st, c->ev, obj, flags & ~O_CREAT, r);
-        }
-        int rc = obj != -ENOENT ? obj : hops >= 40 ? -ELOOP : follow_dangling(p, dir, last);
+        int obj = fsd_obtain(k->c, k->p, O_PATH);
+        int rc = obj >= 0 ? 0 : obj != -ENOENT ? obj : hops >= 40 ? -ELOOP : follow_dangling(k->p, dir, last);
         close(dir);
-        if (rc < 0)
-            return answer(st, rc, r);
+        if (obj >= 0)
+            k->obj = obj;
+        if (obj >= 0 || rc < 0)
+            return rc;
     }
-    if ((fd == -ENXIO || fd == -EWOULDBLOCK) && !(flags & O_NONBLOCK)) {
+    if ((fd == -ENXIO || fd == -EWOULDBLOCK) && !(k->flags & O_NONBLOCK)) {
         /* A FIFO nobody reads yet (the open waits for a reader), or an
          * existing file under a lease (it waits for the lease to go). */
-        int obj = fsd_obtain(c, p, O_PATH | O_NOFOLLOW);
-        if (obj >= 0)
-            return open_existing(st, c->ev, obj, flags & ~O_CREAT, r);
+        int obj = fsd_obtain(k->c, k->p, O_PATH | O_NOFOLLOW);
+        if (obj >= 0) {
+            k->obj = obj;
+            return 0;
+        }
     }
+    return fd;
+}
+
+/* An O_CREAT open (create_act), answered; a FIFO waits on a thread of its
+ * own. */
+static int open_create(const struct fsdeny_state *st, struct fsd_call *c, struct fsd_path *p, int flags,
+                       mode_t mode, sandlock_response *r)
+{
+    struct create k = { .c = c, .p = p, .flags = flags, .mode = mode, .obj = -1 };
+    fsd_child_umask(c);                 /* as sandlock, before the switch */
+    int fd = (int)fsd_as_child(host, c->ev->handle, create_act, &k);
+    if (k.obj >= 0)
+        return open_existing(st, c->ev, k.obj, flags & ~O_CREAT, r);
     if (fd < 0 || (flags & O_NONBLOCK))
         return answer_fd(st, fd, flags, r);
     struct stat sb;
@@ -529,8 +553,9 @@ static int handle_open(const struct fsdeny_state *st, const sandlock_event *ev, 
     int obj;
     if ((fl & O_TMPFILE) == O_TMPFILE) {
         obj = fsd_obtain(&c, &p, O_PATH | O_DIRECTORY);
+        fsd_child_umask(&c);
         rc = obj < 0 ? obj
-                     : (int)fsd_as_child(host, ev->handle, create_act,
+                     : (int)fsd_as_child(host, ev->handle, tmpfile_act,
                                          &(struct act){ .c = &c, .dir = obj, .last = ".", .flags = fl, .mode = (mode_t)mode });
         if (obj >= 0)
             close(obj);
@@ -739,6 +764,8 @@ static int handle_paths(const struct fsdeny_state *st, const sandlock_event *ev,
     case OP_UNLINK: case OP_RMDIR: case OP_MKDIR: case OP_MKNOD: case OP_SYMLINK: {
         /* The parent obtained, checked and acted in as the child in one switch. */
         struct act a = { .c = &c, .si = si, .sp = &sp, .obj = -1, .dir = -1, .p = &p[0], .entry = 1 };
+        if (si->op == OP_MKDIR || si->op == OP_MKNOD)
+            fsd_child_umask(&c);        /* as sandlock, before the switch */
         rc = fsd_as_child(host, ev->handle, obtain_then_act, &a);
         if (a.dir >= 0)
             close(a.dir);
