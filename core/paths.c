@@ -416,19 +416,21 @@ int sl_child_umask(sandlock_handle h)
 
 static int child_umask(pid_t pid)
 {
-    char path[64], line[256];
+    /* "Name:\t<command, escaped: no newline>\nUmask:\t0022\n...": the
+     * second line, within the first read (open, read, close: no stdio,
+     * whose fstat would cost a system call more). */
+    char path[64], buf[512];
     snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-    FILE *f = fopen(path, "re");
-    if (!f)
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
         return -1;
-    int mask = -1;
-    while (fgets(line, sizeof(line), f))
-        if (strncmp(line, "Umask:", 6) == 0) {
-            mask = (int)strtol(line + 6, NULL, 8);
-            break;
-        }
-    fclose(f);
-    return mask;
+    ssize_t n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    const char *line = strstr(buf, "\nUmask:");
+    return line ? (int)strtol(line + 7, NULL, 8) : -1;
 }
 
 /* Each thread that creates files for a child gets its own umask (an fs
