@@ -22,6 +22,7 @@
 #include "execwatch.h"
 #include "object.h"
 #include "rules.h"
+#include "selfdir.h"
 #include "sockets.h"
 
 #include <errno.h>
@@ -223,6 +224,7 @@ static int fsdeny_init(const sandlock_host *h, const sandlock_config *cfg, void 
         return SANDLOCK_ERROR;
     }
     st->cfg = cfg;
+    fsd_self_dir_open();            /* with sandlock's credentials */
     int64_t error = EACCES;
     h->config_number(cfg, "errno", &error);
     st->error = (int)error;
