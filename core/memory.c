@@ -269,7 +269,9 @@ ssize_t sl_mem_read_string(sandlock_handle h, uint64_t addr, char *buf, size_t s
     if (rc < 0)
         return rc;
     /* Bytes a check after their read proved the trapped thread's stay
-     * proven: a chain's later readers of a path need no check of their own. */
+     * proven: a chain's later readers of a path need no check of their own.
+     * One check proves every string read before it for this notification
+     * (the second path of a rename or link, pinned with the first). */
     struct memo_slot *s = size > PATH_MAX ? NULL : memo_slot(&t, addr, 0);
     ssize_t n = s ? from_slot(s, buf, size) : read_string(&t, addr, buf, size);
     if (s && s->vouched)
@@ -278,8 +280,8 @@ ssize_t sl_mem_read_string(sandlock_handle h, uint64_t addr, char *buf, size_t s
         buf[0] = '\0';
         return -ESRCH;
     }
-    if (s)
-        s->vouched = 1;
+    for (int i = 0; s && i < memo.n; i++)
+        memo.slot[i].vouched = 1;
     return n;
 }
 
