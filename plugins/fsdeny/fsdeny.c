@@ -349,10 +349,13 @@ struct act {
     int entry;                  /* ... its parent directory and last, for an entry */
 };
 
+/* An O_TMPFILE open: the directory obtained and checked, the file made
+ * in it, as the child in one switch; the caller closes a->dir. */
 static long tmpfile_act(void *arg)
 {
     struct act *a = arg;
-    return fsd_do_create(a->c, a->dir, a->last, a->flags, a->mode);
+    a->dir = fsd_obtain(a->c, a->p, O_PATH | O_DIRECTORY);
+    return a->dir < 0 ? a->dir : fsd_do_create(a->c, a->dir, ".", a->flags, a->mode);
 }
 
 /* Gives fd, opened with the child's `flags` plus O_NONBLOCK (so as not to
@@ -552,15 +555,12 @@ static int handle_open(const struct fsdeny_state *st, const sandlock_event *ev, 
         fsd_path_release(&p);
         return answer(st, -EDEADLK, r);
     }
-    int obj;
     if ((fl & O_TMPFILE) == O_TMPFILE) {
-        obj = fsd_obtain(&c, &p, O_PATH | O_DIRECTORY);
-        fsd_child_umask(&c);
-        rc = obj < 0 ? obj
-                     : (int)fsd_as_child(host, ev->handle, tmpfile_act,
-                                         &(struct act){ .c = &c, .dir = obj, .last = ".", .flags = fl, .mode = (mode_t)mode });
-        if (obj >= 0)
-            close(obj);
+        struct act a = { .c = &c, .p = &p, .obj = -1, .dir = -1, .flags = fl, .mode = (mode_t)mode };
+        fsd_child_umask(&c);            /* as sandlock, before the switch */
+        rc = (int)fsd_as_child(host, ev->handle, tmpfile_act, &a);
+        if (a.dir >= 0)
+            close(a.dir);
         fsd_path_release(&p);
         return answer_fd(st, rc, fl, r);
     }
