@@ -467,6 +467,11 @@ void sl_creds_resume(int token)
     cur.depth = (unsigned)token;
 }
 
+int sl_creds_acting_for(sandlock_handle h)
+{
+    return cur.depth && cur.handle == h;
+}
+
 int sl_creds_snapshot(const struct sl_target *t, struct sl_creds_all *c)
 {
     unsigned uid[4], gid[4];

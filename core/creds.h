@@ -54,6 +54,11 @@ void sl_creds_reset(void);
 int sl_creds_suspend(void);
 void sl_creds_resume(int token);
 
+/* Whether the calling thread acts for notification h now (inside its
+ * run_as_child): a host service on the child's behalf then keeps the
+ * credentials it wears instead of giving them back and taking them again. */
+int sl_creds_acting_for(sandlock_handle h);
+
 /* Every credential of the trapped thread t, as seen from sandlock's user
  * namespace: real, effective, saved and file-system ids, the groups and
  * the three capability sets (deputy.c gives a process exactly these).

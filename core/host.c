@@ -73,8 +73,9 @@ static int host_config_next(const sandlock_config *cfg, size_t *cursor, const ch
 
 /* The host's own look at the child -- its memory, its paths and /proc
  * entries, its descriptors -- is made with sandlock's credentials, also
- * when a plugin calls these services from inside run_as_child (creds.h);
- * open_path then acts as the child for the open itself. */
+ * when a plugin calls these services from inside run_as_child (creds.h).
+ * open_path and the other calls on the child's behalf (paths.c,
+ * behalf.c) act as the child and take sandlock's only for their look. */
 #define AS_SANDLOCK(type, call)            \
     do {                                    \
         int self_ = sl_creds_suspend();     \
@@ -103,9 +104,13 @@ static ssize_t host_resolve_path(sandlock_handle h, int dirfd, uint64_t addr, ch
     AS_SANDLOCK(ssize_t, sl_resolve_path(h, dirfd, addr, buf, size));
 }
 
-static int host_open_path(sandlock_handle h, const char *path, int flags, mode_t mode)
+/* A denial is reported (counted, logged) as sandlock, also from inside
+ * run_as_child: a log is sandlock's to write. */
+static void host_report_denial(const sandlock_config *cfg, sandlock_handle h, int error, const char *object)
 {
-    AS_SANDLOCK(int, sl_open_path(h, path, flags, mode));
+    int self_ = sl_creds_suspend();
+    sl_report_denial(cfg, h, error, object);
+    sl_creds_resume(self_);
 }
 
 static int host_dup_child_fd(sandlock_handle h, int child_fd)
@@ -138,38 +143,6 @@ static ssize_t host_resolve_path_end(sandlock_held_dir *held, const char *relati
 static int host_syscall_paths(const sandlock_event *ev, sandlock_syscall_paths *out)
 {
     AS_SANDLOCK(int, sl_syscall_paths(ev, out));
-}
-
-/* 1.8: on the child's behalf, beyond open (behalf.c): the call itself
- * takes the child's credentials, as open_path does. */
-static int host_mkdir_path(sandlock_handle h, const char *path, mode_t mode)
-{
-    AS_SANDLOCK(int, sl_mkdir_path(h, path, mode));
-}
-
-static int host_unlink_path(sandlock_handle h, const char *path, int flags)
-{
-    AS_SANDLOCK(int, sl_unlink_path(h, path, flags));
-}
-
-static int host_rename_path(sandlock_handle h, const char *path, const char *to, unsigned flags)
-{
-    AS_SANDLOCK(int, sl_rename_path(h, path, to, flags));
-}
-
-static int host_link_path(sandlock_handle h, const char *path, const char *to, int flags)
-{
-    AS_SANDLOCK(int, sl_link_path(h, path, to, flags));
-}
-
-static int host_symlink_path(sandlock_handle h, const char *target, const char *path)
-{
-    AS_SANDLOCK(int, sl_symlink_path(h, target, path));
-}
-
-static int host_stat_path(sandlock_handle h, const char *path, struct stat *st, int flags)
-{
-    AS_SANDLOCK(int, sl_stat_path(h, path, st, flags));
 }
 
 /* 1.8: a deputy is made from sandlock's own credentials, also when called
@@ -258,7 +231,7 @@ const sandlock_host sl_host_table = {
     .mem_read_string = host_mem_read_string,
     .mem_write = host_mem_write,
     .resolve_path = host_resolve_path,
-    .open_path = host_open_path,
+    .open_path = sl_open_path,
     .dup_child_fd = host_dup_child_fd,
     .content_fd = sl_content_fd,
     .defer = sl_defer,
@@ -273,7 +246,7 @@ const sandlock_host sl_host_table = {
     /* 1.4: path policy */
     .mask_path = sl_mask_path,
     /* 1.5: policy denials */
-    .report_denial = sl_report_denial,
+    .report_denial = host_report_denial,
     .session = sl_session_get,
     .child_umask = host_child_umask,
     /* 1.6: declared keys */
@@ -290,12 +263,12 @@ const sandlock_host sl_host_table = {
     .syscall_paths = host_syscall_paths,
     .sockaddr_decode = sl_sockaddr_decode,
     /* 1.8: on the child's behalf, beyond open */
-    .mkdir_path = host_mkdir_path,
-    .unlink_path = host_unlink_path,
-    .rename_path = host_rename_path,
-    .link_path = host_link_path,
-    .symlink_path = host_symlink_path,
-    .stat_path = host_stat_path,
+    .mkdir_path = sl_mkdir_path,
+    .unlink_path = sl_unlink_path,
+    .rename_path = sl_rename_path,
+    .link_path = sl_link_path,
+    .symlink_path = sl_symlink_path,
+    .stat_path = sl_stat_path,
     /* 1.8: calls whose peer learns who made them */
     .deputy_connect = host_deputy_connect,
     .deputy_send = host_deputy_send,

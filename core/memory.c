@@ -2,8 +2,9 @@
  *
  * process_vm_readv/writev first; where the kernel refuses them (EPERM, or
  * ENOSYS without CONFIG_CROSS_MEMORY_ATTACH) /proc/PID/mem, opened once per
- * call and checked with NOTIF_ID_VALID right after opening. Every access is
- * followed by a liveness check before its result is trusted. */
+ * call and checked with NOTIF_ID_VALID right after opening. Every read is
+ * followed by a liveness check before its bytes are trusted; a write is
+ * preceded by one (it cannot be taken back). */
 #include "config.h"
 #include "memory.h"
 
@@ -229,10 +230,10 @@ static ssize_t from_slot(const struct memo_slot *s, char *buf, size_t size)
         buf[0] = '\0';
         return s->result;
     }
-    size_t len = s->result < 0 ? sizeof(s->text) - 1 : (size_t)s->result;
-    if (len < size) {
-        memcpy(buf, s->text, len + 1);
-        return (ssize_t)len;
+    /* A string without its NUL in the slot is longer than any buffer. */
+    if (s->result >= 0 && (size_t)s->result < size) {
+        memcpy(buf, s->text, (size_t)s->result + 1);
+        return s->result;
     }
     memcpy(buf, s->text, size - 1);
     buf[size - 1] = '\0';
@@ -268,7 +269,9 @@ ssize_t sl_mem_read_string(sandlock_handle h, uint64_t addr, char *buf, size_t s
     if (rc < 0)
         return rc;
     /* Bytes a check after their read proved the trapped thread's stay
-     * proven: a chain's later readers of a path need no check of their own. */
+     * proven: a chain's later readers of a path need no check of their own.
+     * One check proves every string read before it for this notification
+     * (the second path of a rename or link, pinned with the first). */
     struct memo_slot *s = size > PATH_MAX ? NULL : memo_slot(&t, addr, 0);
     ssize_t n = s ? from_slot(s, buf, size) : read_string(&t, addr, buf, size);
     if (s && s->vouched)
@@ -277,8 +280,8 @@ ssize_t sl_mem_read_string(sandlock_handle h, uint64_t addr, char *buf, size_t s
         buf[0] = '\0';
         return -ESRCH;
     }
-    if (s)
-        s->vouched = 1;
+    for (int i = 0; s && i < memo.n; i++)
+        memo.slot[i].vouched = 1;
     return n;
 }
 
@@ -291,14 +294,14 @@ ssize_t sl_mem_write(sandlock_handle h, uint64_t addr, const void *buf, size_t l
     int rc = sl_target_of(h, &t);
     if (rc < 0)
         return rc;
-    /* Check before writing too: a write, unlike a read, cannot be taken
-     * back once it went to a recycled pid. */
+    /* Checked before writing: a write, unlike a read, cannot be taken
+     * back once it went to a recycled pid. Not again after it: its result
+     * vouches for nothing read from the child, and whatever is answered
+     * to a notification gone meanwhile reaches nobody. */
     if (sl_target_check(&t))
         return -ESRCH;
     struct access a = { .t = &t, .write = 1, .fd = -1 };
     ssize_t n = access_exact(&a, addr, (void *)buf, len);
     access_end(&a);
-    if (sl_target_check(&t))
-        return -ESRCH;
     return n;
 }

@@ -416,19 +416,21 @@ int sl_child_umask(sandlock_handle h)
 
 static int child_umask(pid_t pid)
 {
-    char path[64], line[256];
+    /* "Name:\t<command, escaped: no newline>\nUmask:\t0022\n...": the
+     * second line, within the first read (open, read, close: no stdio,
+     * whose fstat would cost a system call more). */
+    char path[64], buf[512];
     snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-    FILE *f = fopen(path, "re");
-    if (!f)
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
         return -1;
-    int mask = -1;
-    while (fgets(line, sizeof(line), f))
-        if (strncmp(line, "Umask:", 6) == 0) {
-            mask = (int)strtol(line + 6, NULL, 8);
-            break;
-        }
-    fclose(f);
-    return mask;
+    ssize_t n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    const char *line = strstr(buf, "\nUmask:");
+    return line ? (int)strtol(line + 7, NULL, 8) : -1;
 }
 
 /* Each thread that creates files for a child gets its own umask (an fs
@@ -513,36 +515,30 @@ void sl_behalf_end(struct sl_behalf *b)
         close(b->rootfd);
     for (int i = 0; i < 2; i++)
         free(b->full[i]);
+    int suspended = b->suspended;
     memset(b, 0, sizeof(*b));
     b->rootfd = -1;
+    sl_creds_resume(suspended);
 }
 
-int sl_behalf_begin(sandlock_handle h, const char *path, const char *path2, int creating, struct sl_behalf *b)
+/* begin's look at the child by pid (relative paths spelled out from its
+ * cwd, its umask, its root), with sandlock's credentials. 0 or -errno. */
+static int look_up(struct sl_behalf *b, const char *const given[2], int creating)
 {
-    memset(b, 0, sizeof(*b));
-    b->rootfd = -1;
-    const char *given[2] = { path, path2 };
-    for (int i = 0; i < 2; i++)
-        if (i == 0 || path2)
-            if (!given[i] || !*given[i])
-                return given[i] ? -ENOENT : -EINVAL;
-    int rc = sl_target_of(h, &b->t);
-    if (rc < 0)
-        return rc;
+    /* Whether anything was read from the child's /proc entries by pid:
+     * only then is a liveness check needed here. */
+    int looked = creating, rc;
     for (int i = 0; i < 2; i++) {
         b->path[i] = given[i];
         if (given[i] && given[i][0] != '/') {
-            if ((rc = from_child_cwd(&b->t, given[i], &b->full[i])) < 0) {
-                sl_behalf_end(b);
+            looked = 1;
+            if ((rc = from_child_cwd(&b->t, given[i], &b->full[i])) < 0)
                 return rc;
-            }
             b->path[i] = b->full[i];
         }
     }
-    if (creating && (b->mask = child_umask(b->t.pid)) < 0) {
-        sl_behalf_end(b);
+    if (creating && (b->mask = child_umask(b->t.pid)) < 0)
         return -ESRCH;
-    }
     /* The sandbox's root, held once where no task can change it (views.h);
      * else the task's, looked up now. */
     b->rootfd = sl_views_root(sl_views_of(b->t.handle));
@@ -551,19 +547,46 @@ int sl_behalf_begin(sandlock_handle h, const char *path, const char *path2, int 
         char root[64];
         snprintf(root, sizeof(root), "/proc/%d/root", (int)b->t.pid);
         b->rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (b->rootfd < 0)
+            return errno == ENOENT ? -ESRCH : -errno;
+        looked = 1;
     }
-    if (b->rootfd < 0)
-        rc = errno == ENOENT ? -ESRCH : -errno;
-    /* rootfd is the root of whoever had that pid when we opened it: only a
-     * still-pending notification proves it was the trapped task. */
-    else if (sl_target_check(&b->t))
-        rc = -ESRCH;
-    else {
-        if (!b->root_held)
-            b->root_held = sl_views_offer_root(sl_views_of(b->t.handle), b->rootfd);
-        if ((rc = sl_creds_enter(&b->t)) == 0)
-            b->entered = 1;
-    }
+    /* What was read by pid (the root, the cwd, the umask) is the trapped
+     * task's only if its notification is still pending. Nothing read (an
+     * absolute path in the held root): nothing to vouch for, and the
+     * credentials are checked when they are read (creds.c). */
+    if (looked && sl_target_check(&b->t))
+        return -ESRCH;
+    if (!b->root_held)
+        b->root_held = sl_views_offer_root(sl_views_of(b->t.handle), b->rootfd);
+    return 0;
+}
+
+int sl_behalf_begin(sandlock_handle h, const char *path, const char *path2, int creating, struct sl_behalf *b)
+{
+    memset(b, 0, sizeof(*b));
+    b->rootfd = -1;
+    const char *const given[2] = { path, path2 };
+    for (int i = 0; i < 2; i++)
+        if (i == 0 || path2)
+            if (!given[i] || !*given[i])
+                return given[i] ? -ENOENT : -EINVAL;
+    int rc = sl_target_of(h, &b->t);
+    if (rc < 0)
+        return rc;
+    /* Inside this notification's run_as_child the thread keeps the
+     * child's credentials, and gives them back only for a look by pid;
+     * elsewhere (inside another notification's run_as_child too) it acts
+     * from sandlock's own, as every host service does. */
+    int acting = sl_creds_acting_for(h);
+    if (!acting)
+        b->suspended = sl_creds_suspend();
+    int looks = creating || sl_views_root(sl_views_of(h)) < 0 || given[0][0] != '/' || (path2 && path2[0] != '/');
+    int token = acting && looks ? sl_creds_suspend() : 0;
+    rc = look_up(b, given, creating);
+    sl_creds_resume(token);
+    if (rc == 0 && (rc = sl_creds_enter(&b->t)) == 0)
+        b->entered = 1;
     if (rc < 0)
         sl_behalf_end(b);
     return rc;

@@ -33,16 +33,20 @@ int sl_child_umask(sandlock_handle h);
 /* Acting for the child inside its root (open_path here, the other calls
  * in behalf.c): begin looks the notification up, spells relative paths
  * out from the child's cwd, reads its umask when `creating`, opens its
- * root (/proc/PID/root: its root and mount view), checks the notification
- * is still pending and takes the child's credentials; end gives them back
- * and releases the rest. begin returns 0 (then call end) or -errno with
- * nothing held. */
+ * root (/proc/PID/root: its root and mount view) -- with sandlock's
+ * credentials --, checks the notification is still pending when it read
+ * any of these, and takes the child's credentials; end gives them back
+ * and releases the rest. Inside run_as_child for the same notification
+ * the credentials worn are kept (given back only around the reads begin
+ * needs), so a plugin's whole act costs one switch. begin returns 0 (then
+ * call end) or -errno with nothing held. */
 struct sl_behalf {
     struct sl_target t;
     int rootfd;
     int root_held;             /* rootfd is the sandbox's, held (views.h): not closed */
     int mask;                  /* the child's umask when creating, else 0 */
     int entered;               /* holds the child's credentials */
+    int suspended;             /* sl_creds_suspend()'s token of another notification's, resumed by end */
     const char *path[2];       /* the paths, absolute or from the child's cwd */
     char *full[2];             /* what path[] points to when spelled out */
 };

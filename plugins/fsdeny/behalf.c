@@ -3,6 +3,7 @@
  * that object), entries through their checked parent directory. */
 #define _GNU_SOURCE
 #include "behalf.h"
+#include "selfdir.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -34,9 +35,7 @@ static void self_link(int fd, char *out, size_t size)
 /* The path of our descriptor as sandlock sees it. 0 or -1. */
 static int fd_real_path(int fd, char *out, size_t size)
 {
-    char self[64];
-    self_link(fd, self, sizeof(self));
-    ssize_t n = readlink(self, out, size - 1);
+    ssize_t n = fsd_self_readlink(fd, out, size - 1);
     if (n <= 0 || out[0] != '/')
         return -1;
     out[n] = '\0';
@@ -236,10 +235,17 @@ long fsd_do_xattr(struct fsd_call *c, int obj, int op, const uint64_t *args)
  * own, so wearing the child's umask does not affect other threads. */
 static __thread int fs_private;
 
-/* Sets this thread's umask to the child's; returns the old one, or -errno. */
-static int wear_umask(const struct fsd_call *c)
+int fsd_child_umask(struct fsd_call *c)
 {
-    int mask = c->host->child_umask(c->ev->handle);
+    if (c->umask < 0)
+        c->umask = c->host->child_umask(c->ev->handle);
+    return c->umask;
+}
+
+/* Sets this thread's umask to the child's; returns the old one, or -errno. */
+static int wear_umask(struct fsd_call *c)
+{
+    int mask = fsd_child_umask(c);
     if (mask < 0)
         return mask;
     if (!fs_private && unshare(CLONE_FS) == 0)
@@ -318,9 +324,7 @@ int fsd_do_create(struct fsd_call *c, int dir, const char *last, int flags, mode
 
 int fsd_do_reopen(int obj, int flags)
 {
-    char self[64];
-    self_link(obj, self, sizeof(self));
-    int fd = open(self, (flags & ~(O_NOFOLLOW | O_CREAT | O_EXCL)) | O_CLOEXEC);
+    int fd = fsd_self_open(obj, (flags & ~(O_NOFOLLOW | O_CREAT | O_EXCL)) | O_CLOEXEC);
     return fd < 0 ? -errno : fd;
 }
 

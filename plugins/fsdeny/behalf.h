@@ -16,6 +16,11 @@
  * credentials could not be taken over (fn did not run). */
 long fsd_as_child(const sandlock_host *host, sandlock_handle h, long (*fn)(void *arg), void *arg);
 
+/* The child's umask (or -errno), read once per call through the host,
+ * which reads it as sandlock: read before fsd_as_child, it costs no
+ * switch of credentials inside. */
+int fsd_child_umask(struct fsd_call *c);
+
 /* Each returns the syscall's result (>= 0) or -errno, reading and writing
  * the child's buffers through the host. `obj` is a checked descriptor of
  * the object (O_PATH or not); `dir` + `last` a checked parent directory

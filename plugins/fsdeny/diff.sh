@@ -25,43 +25,54 @@ make_fixture() {
 
 mkdir -p "$T/denied"
 echo secret > "$T/denied/secret"
-ini=$(write_ini diff <<EOF2
+# Where the kernel masks $T/denied, fsdeny traps none of the cases: the
+# fallback (masks = no), which answers every one of them, runs too.
+for masks in yes no; do
+    write_ini "diff-masks-$masks" > /dev/null <<EOF2
 [sandlock]
 workers = 2
+masks = $masks
 [plugin fs]
 module = fsdeny
 deny = $T/denied
 EOF2
-)
-chmod 644 "$ini"
+    chmod 644 "$T/diff-masks-$masks.ini"
+done
 
-# compare WHO WRAPPER...: runs the cases bare and sandboxed as WHO.
+# compare USER WRAPPER...: runs the cases bare and sandboxed as USER, with
+# masks = $masks.
 compare() {
-    who=$1
+    user=$1
     shift
-    make_fixture "$T/$who-bare"
-    make_fixture "$T/$who-sandboxed"
-    if [ "$who" != root ]; then
-        chown -R -h nobody "$T/$who-bare" "$T/$who-sandboxed"
+    ini="$T/diff-masks-$masks.ini"
+    who="$user, masks = $masks"
+    run="runs/$user-$masks"     # in a directory that holds no denied path (rename ..)
+    mkdir -p "$T/runs"
+    make_fixture "$T/$run-bare"
+    make_fixture "$T/$run-sandboxed"
+    if [ "$user" != root ]; then
+        chown -R -h nobody "$T/$run-bare" "$T/$run-sandboxed"
     fi
-    "$@" "$PROBE" "$T/$who-bare" < "$CASES" > "$T/$who-bare.out" 2>&1
-    "$@" "$SANDLOCK" run -c "$ini" -- "$PROBE" "$T/$who-sandboxed" < "$CASES" > "$T/$who-sandboxed.out" 2>&1
-    sed "s|$T/$who-bare|%ROOT|g" "$T/$who-bare.out" > "$T/$who-bare.txt"
-    sed "s|$T/$who-sandboxed|%ROOT|g" "$T/$who-sandboxed.out" > "$T/$who-sandboxed.txt"
+    "$@" "$PROBE" "$T/$run-bare" < "$CASES" > "$T/$run-bare.out" 2>&1
+    "$@" "$SANDLOCK" run -c "$ini" -- "$PROBE" "$T/$run-sandboxed" < "$CASES" > "$T/$run-sandboxed.out" 2>&1
+    sed "s|$T/$run-bare|%ROOT|g" "$T/$run-bare.out" > "$T/$run-bare.txt"
+    sed "s|$T/$run-sandboxed|%ROOT|g" "$T/$run-sandboxed.out" > "$T/$run-sandboxed.txt"
     n=$(grep -vcE '^(#|$)' "$CASES")
-    is "$who: the bare run printed a line per case" "$(grep -c ' => ' "$T/$who-bare.txt")" "$((n + 5))"
+    is "$who: the bare run printed a line per case" "$(grep -c ' => ' "$T/$run-bare.txt")" "$((n + 5))"
     i=0
     while IFS= read -r want; do
         i=$((i + 1))
-        got=$(sed -n "${i}p" "$T/$who-sandboxed.txt")
+        got=$(sed -n "${i}p" "$T/$run-sandboxed.txt")
         is "$who: ${want%% => *}" "$got" "$want"
-    done < "$T/$who-bare.txt"
+    done < "$T/$run-bare.txt"
 }
 
-compare root
-if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null && setpriv --reuid=nobody --regid=nogroup --clear-groups test -x "$PROBE"; then
-    compare nobody setpriv --reuid=nobody --regid=nogroup --clear-groups
-else
-    echo "# SKIP nobody: needs root, setpriv and a build tree nobody can read"
-fi
+for masks in yes no; do
+    compare root
+    if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null && setpriv --reuid=nobody --regid=nogroup --clear-groups test -x "$PROBE"; then
+        compare nobody setpriv --reuid=nobody --regid=nogroup --clear-groups
+    else
+        echo "# SKIP nobody, masks = $masks: needs root, setpriv and a build tree nobody can read"
+    fi
+done
 done_testing

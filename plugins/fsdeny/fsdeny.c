@@ -22,6 +22,7 @@
 #include "execwatch.h"
 #include "object.h"
 #include "rules.h"
+#include "selfdir.h"
 #include "sockets.h"
 
 #include <errno.h>
@@ -223,6 +224,7 @@ static int fsdeny_init(const sandlock_host *h, const sandlock_config *cfg, void 
         return SANDLOCK_ERROR;
     }
     st->cfg = cfg;
+    fsd_self_dir_open();            /* with sandlock's credentials */
     int64_t error = EACCES;
     h->config_number(cfg, "errno", &error);
     st->error = (int)error;
@@ -305,6 +307,7 @@ static void call_init(struct fsd_call *c, const struct fsdeny_state *st, const s
     c->error = st->error;
     child_root(ev, c->root, sizeof(c->root));
     c->tgid = 0;
+    c->umask = -1;
 }
 
 /* Answers with a result: a descriptor is handed over, -EDEADLK (an object
@@ -341,58 +344,97 @@ struct act {
     int obj, dir, named, flags;
     const char *last;
     mode_t mode;
+    struct fsd_path *p;         /* obtain_then_act: the path to obtain obj (or dir) from */
+    int oflags;                 /* ... with these fsd_obtain flags */
+    int entry;                  /* ... its parent directory and last, for an entry */
+};
+
+/* An O_TMPFILE open: the directory obtained and checked, the file made
+ * in it, as the child in one switch; the caller closes a->dir. */
+static long tmpfile_act(void *arg)
+{
+    struct act *a = arg;
+    a->dir = fsd_obtain(a->c, a->p, O_PATH | O_DIRECTORY);
+    return a->dir < 0 ? a->dir : fsd_do_create(a->c, a->dir, ".", a->flags, a->mode);
+}
+
+/* Gives fd, opened with the child's `flags` plus O_NONBLOCK (so as not to
+ * wait), the file status flags the child asked for. F_SETFL sets only
+ * O_APPEND, O_ASYNC, O_DIRECT, O_NOATIME and O_NONBLOCK, which the open
+ * kept as given: the child's flags say what they are, no F_GETFL needed. */
+static int drop_nonblock(int fd, int flags)
+{
+    return fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+}
+
+/* An open of an existing object, made as the child in one switch of
+ * credentials (run through fsd_as_child): the object obtained from the
+ * path and checked (unless given), then opened again as asked. */
+struct reopen {
+    struct fsd_call *c;         /* obtain the object from p first (NULL: obj is given) */
+    struct fsd_path *p;
+    int oflags;                 /* fsd_obtain's flags */
+    int obj;                    /* the checked object (O_PATH), -1 until obtained */
+    int flags;                  /* the child's open flags */
+    int nowait;                 /* opened with O_NONBLOCK added */
+    int later;                  /* the open may wait: made on a thread of its own, from obj */
 };
 
 static long reopen_act(void *arg)
 {
-    struct act *a = arg;
-    return fsd_do_reopen(a->obj, a->flags);
-}
-
-static long create_act(void *arg)
-{
-    struct act *a = arg;
-    return fsd_do_create(a->c, a->dir, a->last, a->flags, a->mode);
-}
-
-/* Opens the existing, checked object obj as the child asked and answers
- * (a FIFO that would wait is opened on a thread of its own). */
-static int open_existing(const struct fsdeny_state *st, const sandlock_event *ev, int obj, int flags,
-                         sandlock_response *r)
-{
+    struct reopen *o = arg;
+    if (o->c) {
+        o->obj = fsd_obtain(o->c, o->p, o->oflags);
+        if (o->obj < 0 || (o->flags & O_PATH))
+            return o->obj < 0 ? o->obj : 0;
+    }
     struct stat sb;
-    if (fstat(obj, &sb) != 0) {
-        close(obj);
-        return answer(st, -EIO, r);
-    }
-    if (S_ISLNK(sb.st_mode)) {
-        close(obj);                     /* O_NOFOLLOW reached a symlink */
-        return answer(st, -ELOOP, r);
-    }
-    if (fsd_open_may_block(sb.st_mode, flags)) {
-        fsd_open_deferred(host, ev, obj, flags, r);
-        return SANDLOCK_OK;
+    if (fstat(o->obj, &sb) != 0)
+        return -EIO;
+    if (S_ISLNK(sb.st_mode))
+        return -ELOOP;                  /* O_NOFOLLOW reached a symlink */
+    if (fsd_open_may_block(sb.st_mode, o->flags)) {
+        o->later = 1;
+        return 0;
     }
     /* A regular file's open waits only for a lease to be broken (the
      * child may hold one on it, up to lease-break-time): tried without
      * waiting first, and when it would wait it waits on a thread of its
      * own, never on a worker. */
-    int nowait = S_ISREG(sb.st_mode) && !(flags & O_NONBLOCK);
-    int fd = (int)fsd_as_child(host, ev->handle, reopen_act,
-                               &(struct act){ .obj = obj, .flags = flags | (nowait ? O_NONBLOCK : 0) });
-    if (nowait && fd == -EWOULDBLOCK) {
-        fsd_open_deferred(host, ev, obj, flags, r);
+    o->nowait = S_ISREG(sb.st_mode) && !(o->flags & O_NONBLOCK);
+    int fd = fsd_do_reopen(o->obj, o->flags | (o->nowait ? O_NONBLOCK : 0));
+    o->later = o->nowait && fd == -EWOULDBLOCK;
+    return o->later ? 0 : fd;
+}
+
+/* Makes the open o describes and answers with its result (a FIFO or a
+ * lease that would wait is opened on a thread of its own). */
+static int open_checked(const struct fsdeny_state *st, const sandlock_event *ev, struct reopen *o,
+                        sandlock_response *r)
+{
+    int fd = (int)fsd_as_child(host, ev->handle, reopen_act, o);
+    if (o->later) {
+        fsd_open_deferred(host, ev, o->obj, o->flags, r);
         return SANDLOCK_OK;
     }
-    close(obj);
-    if (nowait && fd >= 0) {
-        int fl = fcntl(fd, F_GETFL);
-        if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0) {
-            close(fd);
-            return answer(st, -EIO, r);
-        }
+    if (o->obj >= 0)
+        close(o->obj);
+    if (fd >= 0 && (o->flags & O_PATH)) {
+        sandlock_respond_continue(r);
+        return SANDLOCK_OK;
     }
-    return answer_fd(st, fd, flags, r);
+    if (o->nowait && fd >= 0 && drop_nonblock(fd, o->flags) != 0) {
+        close(fd);
+        return answer(st, -EIO, r);
+    }
+    return answer_fd(st, fd, o->flags, r);
+}
+
+/* Opens the existing, checked object obj as the child asked and answers. */
+static int open_existing(const struct fsdeny_state *st, const sandlock_event *ev, int obj, int flags,
+                         sandlock_response *r)
+{
+    return open_checked(st, ev, &(struct reopen){ .obj = obj, .flags = flags }, r);
 }
 
 /* Points p's walk at the target of the dangling symlink `last` in dir
@@ -418,50 +460,72 @@ static int follow_dangling(struct fsd_path *p, int dir, const char *last)
     return 0;
 }
 
-/* An O_CREAT open: the entry is opened (or created) in its checked parent
+/* An O_CREAT open as the child (run through fsd_as_child, one switch of
+ * credentials): the entry is opened (or created) in its checked parent
  * directory, without waiting. A final symlink is followed as the kernel
  * would: to its checked object, or, dangling, to the entry its target
- * names (created in that entry's checked parent). A FIFO waits on a
- * thread of its own. */
-static int open_create(const struct fsdeny_state *st, struct fsd_call *c, struct fsd_path *p, int flags,
-                       mode_t mode, sandlock_response *r)
+ * names (created in that entry's checked parent). Returns the descriptor
+ * or -errno, or 0 with k->obj set: an existing object to open as
+ * open_existing does (a FIFO nobody reads yet, a file under a lease, the
+ * object a symlink reaches). */
+struct create {
+    struct fsd_call *c;
+    struct fsd_path *p;
+    int flags;
+    mode_t mode;
+    int obj;                    /* -1, or the checked object to open instead */
+};
+
+static long create_act(void *arg)
 {
+    struct create *k = arg;
     int fd;
     for (int hops = 0;; hops++) {
         const char *last;
-        int dir = fsd_obtain_parent(c, p, &last);
+        int dir = fsd_obtain_parent(k->c, k->p, &last);
         if (dir < 0)
-            return answer(st, dir, r);
-        fd = (int)fsd_as_child(host, c->ev->handle, create_act,
-                               &(struct act){ .c = c, .dir = dir, .last = last, .flags = flags | O_NONBLOCK, .mode = mode });
-        if (fd != -ELOOP || (flags & (O_NOFOLLOW | O_EXCL))) {
+            return dir;
+        fd = fsd_do_create(k->c, dir, last, k->flags | O_NONBLOCK, k->mode);
+        if (fd != -ELOOP || (k->flags & (O_NOFOLLOW | O_EXCL))) {
             close(dir);
             break;
         }
-        int obj = fsd_obtain(c, p, O_PATH);
-        if (obj >= 0) {
-            close(dir);
-            return open_existing(st, c->ev, obj, flags & ~O_CREAT, r);
-        }
-        int rc = obj != -ENOENT ? obj : hops >= 40 ? -ELOOP : follow_dangling(p, dir, last);
+        int obj = fsd_obtain(k->c, k->p, O_PATH);
+        int rc = obj >= 0 ? 0 : obj != -ENOENT ? obj : hops >= 40 ? -ELOOP : follow_dangling(k->p, dir, last);
         close(dir);
-        if (rc < 0)
-            return answer(st, rc, r);
+        if (obj >= 0)
+            k->obj = obj;
+        if (obj >= 0 || rc < 0)
+            return rc;
     }
-    if ((fd == -ENXIO || fd == -EWOULDBLOCK) && !(flags & O_NONBLOCK)) {
+    if ((fd == -ENXIO || fd == -EWOULDBLOCK) && !(k->flags & O_NONBLOCK)) {
         /* A FIFO nobody reads yet (the open waits for a reader), or an
          * existing file under a lease (it waits for the lease to go). */
-        int obj = fsd_obtain(c, p, O_PATH | O_NOFOLLOW);
-        if (obj >= 0)
-            return open_existing(st, c->ev, obj, flags & ~O_CREAT, r);
+        int obj = fsd_obtain(k->c, k->p, O_PATH | O_NOFOLLOW);
+        if (obj >= 0) {
+            k->obj = obj;
+            return 0;
+        }
     }
+    return fd;
+}
+
+/* An O_CREAT open (create_act), answered; a FIFO waits on a thread of its
+ * own. */
+static int open_create(const struct fsdeny_state *st, struct fsd_call *c, struct fsd_path *p, int flags,
+                       mode_t mode, sandlock_response *r)
+{
+    struct create k = { .c = c, .p = p, .flags = flags, .mode = mode, .obj = -1 };
+    fsd_child_umask(c);                 /* as sandlock, before the switch */
+    int fd = (int)fsd_as_child(host, c->ev->handle, create_act, &k);
+    if (k.obj >= 0)
+        return open_existing(st, c->ev, k.obj, flags & ~O_CREAT, r);
     if (fd < 0 || (flags & O_NONBLOCK))
         return answer_fd(st, fd, flags, r);
     struct stat sb;
     if (fstat(fd, &sb) != 0 || fsd_open_may_block(sb.st_mode, flags))
         return open_existing(st, c->ev, fd, flags & ~O_CREAT, r);
-    int fl = fcntl(fd, F_GETFL);
-    if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0) {
+    if (drop_nonblock(fd, flags) != 0) {
         close(fd);
         return answer(st, -EIO, r);
     }
@@ -491,14 +555,12 @@ static int handle_open(const struct fsdeny_state *st, const sandlock_event *ev, 
         fsd_path_release(&p);
         return answer(st, -EDEADLK, r);
     }
-    int obj;
     if ((fl & O_TMPFILE) == O_TMPFILE) {
-        obj = fsd_obtain(&c, &p, O_PATH | O_DIRECTORY);
-        rc = obj < 0 ? obj
-                     : (int)fsd_as_child(host, ev->handle, create_act,
-                                         &(struct act){ .c = &c, .dir = obj, .last = ".", .flags = fl, .mode = (mode_t)mode });
-        if (obj >= 0)
-            close(obj);
+        struct act a = { .c = &c, .p = &p, .obj = -1, .dir = -1, .flags = fl, .mode = (mode_t)mode };
+        fsd_child_umask(&c);            /* as sandlock, before the switch */
+        rc = (int)fsd_as_child(host, ev->handle, tmpfile_act, &a);
+        if (a.dir >= 0)
+            close(a.dir);
         fsd_path_release(&p);
         return answer_fd(st, rc, fl, r);
     }
@@ -515,16 +577,12 @@ static int handle_open(const struct fsdeny_state *st, const sandlock_event *ev, 
         fsd_path_release(&p);
         return rc;
     }
-    obj = fsd_obtain(&c, &p, O_PATH | (follow ? 0 : O_NOFOLLOW) | (fl & O_DIRECTORY));
+    /* Obtained, checked and opened as the child in one switch. */
+    struct reopen o = { .c = &c, .p = &p, .oflags = O_PATH | (follow ? 0 : O_NOFOLLOW) | (fl & O_DIRECTORY),
+                        .obj = -1, .flags = fl };
+    rc = open_checked(st, ev, &o, r);
     fsd_path_release(&p);
-    if (obj < 0)
-        return answer(st, obj, r);
-    if (fl & O_PATH) {
-        close(obj);
-        sandlock_respond_continue(r);
-        return SANDLOCK_OK;
-    }
-    return open_existing(st, ev, obj, fl, r);
+    return rc;
 }
 
 /* Runs a call on the object the first path reaches; its other arguments
@@ -619,6 +677,22 @@ static long act_on_two(struct fsd_call *c, const struct sysinfo *si, const sandl
     return rc;
 }
 
+/* act_on_two as one act: both entries (or the object and the entry)
+ * obtained, checked and renamed or linked in one switch of credentials. */
+struct two_paths {
+    struct fsd_call *c;
+    const struct sysinfo *si;
+    const sandlock_syscall_paths *sp;
+    struct fsd_path *p;
+    int follow;
+};
+
+static long two_paths_act(void *arg)
+{
+    struct two_paths *t = arg;
+    return act_on_two(t->c, t->si, t->sp, t->p, t->follow);
+}
+
 static long object_act(void *arg)
 {
     struct act *a = arg;
@@ -629,6 +703,19 @@ static long entry_act(void *arg)
 {
     struct act *a = arg;
     return act_on_entry(a->c, a->si, a->sp, a->dir, a->last);
+}
+
+/* An act on the object (or entry) a->p reaches, obtained and checked in
+ * the same switch of credentials; the caller closes a->obj (a->dir). */
+static long obtain_then_act(void *arg)
+{
+    struct act *a = arg;
+    if (a->entry) {
+        a->dir = fsd_obtain_parent(a->c, a->p, &a->last);
+        return a->dir < 0 ? a->dir : entry_act(a);
+    }
+    a->obj = fsd_obtain(a->c, a->p, a->oflags);
+    return a->obj < 0 ? a->obj : object_act(a);
 }
 
 /* Calls answered from the checked descriptor alone: the kernel checks no
@@ -672,21 +759,32 @@ static int handle_paths(const struct fsdeny_state *st, const sandlock_event *ev,
     switch (si->op) {
     case OP_RENAME:
     case OP_LINK:
-        rc = act_on_two(&c, si, &sp, p, follow);
+        rc = fsd_as_child(host, ev->handle, two_paths_act,
+                          &(struct two_paths){ .c = &c, .si = si, .sp = &sp, .p = p, .follow = follow });
         fsd_path_release(&p[1]);
         break;
     case OP_UNLINK: case OP_RMDIR: case OP_MKDIR: case OP_MKNOD: case OP_SYMLINK: {
-        const char *last;
-        int dir = fsd_obtain_parent(&c, &p[0], &last);
-        rc = dir < 0 ? dir
-                     : fsd_as_child(host, ev->handle, entry_act,
-                                    &(struct act){ .c = &c, .si = si, .sp = &sp, .dir = dir, .last = last });
-        if (dir >= 0)
-            close(dir);
+        /* The parent obtained, checked and acted in as the child in one switch. */
+        struct act a = { .c = &c, .si = si, .sp = &sp, .obj = -1, .dir = -1, .p = &p[0], .entry = 1 };
+        if (si->op == OP_MKDIR || si->op == OP_MKNOD)
+            fsd_child_umask(&c);        /* as sandlock, before the switch */
+        rc = fsd_as_child(host, ev->handle, obtain_then_act, &a);
+        if (a.dir >= 0)
+            close(a.dir);
         break;
     }
     default: {
-        int obj = fsd_obtain(&c, &p[0], O_PATH | (follow ? 0 : O_NOFOLLOW));
+        int oflags = O_PATH | (follow ? 0 : O_NOFOLLOW);
+        if (si->op != OP_EXEC && si->op != OP_CHDIR && !reads_descriptor(si->op)) {
+            /* Obtained, checked and acted on as the child in one switch. */
+            struct act a = { .c = &c, .si = si, .sp = &sp, .obj = -1, .dir = -1, .named = named, .p = &p[0],
+                             .oflags = oflags };
+            rc = fsd_as_child(host, ev->handle, obtain_then_act, &a);
+            if (a.obj >= 0)
+                close(a.obj);
+            break;
+        }
+        int obj = fsd_obtain(&c, &p[0], oflags);
         if (obj >= 0 && (si->op == OP_EXEC || si->op == OP_CHDIR)) {
             close(obj);
             fsd_path_release(&p[0]);
@@ -696,7 +794,7 @@ static int handle_paths(const struct fsdeny_state *st, const sandlock_event *ev,
             return SANDLOCK_OK;
         }
         struct act a = { .c = &c, .si = si, .sp = &sp, .obj = obj, .named = named };
-        rc = obj < 0 ? obj : reads_descriptor(si->op) ? object_act(&a) : fsd_as_child(host, ev->handle, object_act, &a);
+        rc = obj < 0 ? obj : object_act(&a);
         if (obj >= 0)
             close(obj);
     }

@@ -39,6 +39,7 @@
  *   setxattr PATH NAME VALUE   getxattr PATH NAME   lgetxattr PATH NAME
  *   listxattr PATH   removexattr PATH NAME
  *   type PATH (lstat: the kind of entry, mode, size)   ls DIR   cat PATH
+ *   umask MODE (the probe's own, for the cases after it)
  * FLAGS: names joined by '|' (O_*, AT_*, RENAME_*) or a number; MODE octal.
  * The detail of a successful call names what it reached (type, mode, size,
  * content, link target), never a path of the fixture: the two runs use
@@ -77,7 +78,7 @@ static const struct flag_name flag_names[] = {
     { "O_CREAT", O_CREAT }, { "O_EXCL", O_EXCL }, { "O_TRUNC", O_TRUNC },
     { "O_APPEND", O_APPEND }, { "O_NOFOLLOW", O_NOFOLLOW }, { "O_DIRECTORY", O_DIRECTORY },
     { "O_PATH", O_PATH }, { "O_TMPFILE", O_TMPFILE }, { "O_NONBLOCK", O_NONBLOCK },
-    { "O_CLOEXEC", O_CLOEXEC }, { "O_NOCTTY", O_NOCTTY },
+    { "O_CLOEXEC", O_CLOEXEC }, { "O_NOCTTY", O_NOCTTY }, { "O_NOATIME", O_NOATIME },
     { "AT_EMPTY_PATH", AT_EMPTY_PATH }, { "AT_SYMLINK_NOFOLLOW", AT_SYMLINK_NOFOLLOW },
     { "AT_SYMLINK_FOLLOW", AT_SYMLINK_FOLLOW }, { "AT_REMOVEDIR", AT_REMOVEDIR },
     { "AT_EACCESS", AT_EACCESS }, { "RENAME_NOREPLACE", RENAME_NOREPLACE },
@@ -121,8 +122,8 @@ static void describe(const struct stat *sb, char *out, size_t size)
              S_ISDIR(sb->st_mode) || S_ISLNK(sb->st_mode) ? 0LL : (long long)sb->st_size);
 }
 
-/* The detail of an opened descriptor: its type, and its first line when
- * readable. */
+/* The detail of an opened descriptor: its type, its file status flags
+ * that F_SETFL changes, and its first line when readable. */
 static void describe_fd(int fd, char *out, size_t size)
 {
     struct stat sb;
@@ -131,7 +132,9 @@ static void describe_fd(int fd, char *out, size_t size)
         return;
     }
     int fl = fcntl(fd, F_GETFL);
-    snprintf(out, size, "%s%s", kind(sb.st_mode), (fl & O_PATH) ? " opath" : "");
+    snprintf(out, size, "%s%s%s%s%s", kind(sb.st_mode), (fl & O_PATH) ? " opath" : "",
+             (fl & O_APPEND) ? " append" : "", (fl & O_NONBLOCK) ? " nonblock" : "",
+             (fl & O_NOATIME) ? " noatime" : "");
     if (S_ISREG(sb.st_mode) && !(fl & O_PATH) && (fl & O_ACCMODE) != O_WRONLY) {
         char buf[64];
         ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
@@ -313,6 +316,7 @@ static int run(int argc, char **a, char *detail, size_t dsize)
         snprintf(detail, dsize, "status %d", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
         return 0;
     }
+    if (!strcmp(op, "umask")) { NEED(1); umask((mode_t)strtol(a[1], NULL, 8)); return 0; }
     if (!strcmp(op, "mkdir")) { NEED(1); return mkdir(a[1], 0755); }
     if (!strcmp(op, "mkdirat")) { NEED(2); return mkdirat(parse_dirfd(a[1]), a[2], 0755); }
     if (!strcmp(op, "mknod")) { NEED(1); return mknod(a[1], S_IFIFO | 0644, 0); }

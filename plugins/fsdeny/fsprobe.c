@@ -4,6 +4,7 @@
  *   openat2 PATH         the same through openat2(2)
  *   cloexec PATH         open without and with O_CLOEXEC, print FD_CLOEXEC of both
  *   creat PATH           creat(2) and print "ok" or "err ENAME"
+ *   tmpfile DIR          open(DIR, O_TMPFILE|O_RDWR): an unnamed file in DIR
  *   trunc PATH           open(O_WRONLY|O_TRUNC)
  *   stat|lstat|access|unlink|rmdir|mkdir|readlink|chdir|truncate PATH
  *   rename OLD NEW | link OLD NEW | symlink TARGET LINK
@@ -514,6 +515,12 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "creat")) {
         int fd = creat(path, 0600);
+        if (fd >= 0)
+            close(fd);
+        return report(fd);
+    }
+    if (!strcmp(cmd, "tmpfile")) {
+        int fd = open(path, O_TMPFILE | O_RDWR, 0600);
         if (fd >= 0)
             close(fd);
         return report(fd);

@@ -5,7 +5,7 @@ plugins_fsdeny_la_SOURCES = plugins/fsdeny/fsdeny.c plugins/fsdeny/rules.c plugi
 	plugins/fsdeny/masking.c plugins/fsdeny/masking.h \
 	plugins/fsdeny/object.c plugins/fsdeny/object.h plugins/fsdeny/behalf.c plugins/fsdeny/behalf.h \
 	plugins/fsdeny/blocking.c plugins/fsdeny/blocking.h plugins/fsdeny/execwatch.c plugins/fsdeny/execwatch.h \
-	plugins/fsdeny/sockets.c plugins/fsdeny/sockets.h \
+	plugins/fsdeny/sockets.c plugins/fsdeny/sockets.h plugins/fsdeny/selfdir.c plugins/fsdeny/selfdir.h \
 	plugins/pathnorm.c plugins/pathnorm.h
 plugins_fsdeny_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_fsdeny_la_LDFLAGS = $(PLUGIN_LDFLAGS)
@@ -15,6 +15,12 @@ check_PROGRAMS += plugins/fsdeny/test-rules
 plugins_fsdeny_test_rules_SOURCES = plugins/fsdeny/test-rules.c plugins/fsdeny/rules.c
 plugins_fsdeny_test_rules_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 TESTS += plugins/fsdeny/test-rules
+
+# The held /proc/self/fd directory, also across fork.
+check_PROGRAMS += plugins/fsdeny/test-selfdir
+plugins_fsdeny_test_selfdir_SOURCES = plugins/fsdeny/test-selfdir.c plugins/fsdeny/selfdir.c
+plugins_fsdeny_test_selfdir_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+TESTS += plugins/fsdeny/test-selfdir
 
 # The probe runs inside the sandbox: no sanitizers.
 check_PROGRAMS += plugins/fsdeny/fsprobe

@@ -12,6 +12,7 @@
  * be obtained is never acted on. */
 #define _GNU_SOURCE
 #include "object.h"
+#include "selfdir.h"
 #include "../pathnorm.h"
 
 #include <errno.h>
@@ -30,12 +31,11 @@ static int normalise(const char *in, char *out)
     return plugin_path_normalise(in, out, PATH_MAX) < 0 ? -ENAMETOOLONG : 0;
 }
 
-/* The path of the supervisor-side link /proc/self/fd/FD or /proc/PID/...
- * as the child sees it: the child's root stripped. 0 or -1. */
-static int link_path(const struct fsd_call *c, const char *link, char *out, size_t size)
+/* What readlink() left in buf (n bytes, or n < 0: its error), a path as
+ * sandlock sees it, as the child sees it (the child's root stripped) into
+ * out. 0 or -1. */
+static int as_child_sees(const struct fsd_call *c, char *buf, ssize_t n, char *out, size_t size)
 {
-    char buf[PATH_MAX];
-    ssize_t n = readlink(link, buf, sizeof(buf) - 1);
     if (n <= 0)
         return -1;
     buf[n] = '\0';
@@ -49,11 +49,19 @@ static int link_path(const struct fsd_call *c, const char *link, char *out, size
     return 0;
 }
 
+/* The path of the supervisor-side link /proc/PID/... as the child sees
+ * it. 0 or -1. */
+static int link_path(const struct fsd_call *c, const char *link, char *out, size_t size)
+{
+    char buf[PATH_MAX];
+    return as_child_sees(c, buf, readlink(link, buf, sizeof(buf) - 1), out, size);
+}
+
+/* The path of our descriptor fd as the child sees it. 0 or -1. */
 static int fd_path(const struct fsd_call *c, int fd, char *out, size_t size)
 {
-    char link[64];
-    snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-    return link_path(c, link, out, size);
+    char buf[PATH_MAX];
+    return as_child_sees(c, buf, fsd_self_readlink(fd, buf, sizeof(buf) - 1), out, size);
 }
 
 static int judge(const struct fsd_call *c, const char *path)

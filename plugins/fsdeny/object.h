@@ -21,6 +21,7 @@ struct fsd_call {
     char root[PATH_MAX];       /* the child's root as sandlock sees it; "" for "/" */
     long tgid;                 /* the trapped thread's process; 0 until needed */
     long ns_tgid, ns_tid;      /* the same and the thread in the child's PID namespace */
+    int umask;                 /* the child's umask; negative until read (fsd_child_umask) */
 };
 
 /* A path argument as the kernel would walk it. Either `fd` >= 0: the

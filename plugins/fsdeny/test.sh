@@ -90,6 +90,9 @@ ln -s ../good/created-by-link "$T/good/dangling2"
 probe creat "$T/good/dangling2";   is "creat through a dangling relative symlink" "$out" "ok"
 test -f "$T/good/created-by-link" && pass "creates its target" || fail "creates its target"
 probe creat "$T/good/made";        is "creat in an allowed directory" "$out" "ok"
+probe tmpfile "$T/deny";           is "O_TMPFILE in a denied directory" "$out" "err EACCES"
+probe tmpfile "$T/good/dirlink";   is "O_TMPFILE through a symlinked denied directory" "$out" "err EACCES"
+probe tmpfile "$T/good";           is "O_TMPFILE in an allowed directory" "$out" "ok"
 test -f "$T/good/made" && pass "and the file exists" || fail "and the file exists"
 
 # Non-open syscalls.

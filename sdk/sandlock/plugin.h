@@ -785,9 +785,10 @@ typedef struct sandlock_host {
      * mem_write: write exactly `len` bytes of buf at `addr`. Returns len,
      *   or -EFAULT when part of the range is unmapped or read-only (the
      *   bytes before the first bad page may have been written), -ESRCH,
-     *   -EINVAL. The liveness check runs before and after the write. In the
-     *   /proc/PID/mem fallback the kernel writes read-only private pages
-     *   too, as a debugger would.                                         */
+     *   -EINVAL. The liveness check runs before the write (an answer to a
+     *   notification gone after it reaches nobody). In the /proc/PID/mem
+     *   fallback the kernel writes read-only private pages too, as a
+     *   debugger would.                                                   */
     ssize_t (*mem_read)(sandlock_handle h, uint64_t addr, void *buf, size_t len);
     ssize_t (*mem_read_string)(sandlock_handle h, uint64_t addr, char *buf,
                                size_t size);
@@ -961,7 +962,10 @@ typedef struct sandlock_host {
      *   gave, bind() or connect() on a dup_child_fd() copy -- and nothing
      *   that needs sandlock's own rights (reading /proc, logging to a file
      *   the child may not write). Host services may be called inside fn for
-     *   the same handle; open_path() then also acts as the child. fn must
+     *   the same handle (they take sandlock's credentials where they need
+     *   them); open_path() and the other calls on the child's behalf then
+     *   act as the child without switching again, so obtaining, checking
+     *   and using an object inside one fn costs one switch. fn must
      *   return: no longjmp out, no wait for another notification. A plugin
      *   that crashes inside fn is contained as usual, and its thread gets
      *   sandlock's credentials back. If the credentials cannot be taken

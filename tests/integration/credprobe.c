@@ -14,7 +14,7 @@
  *   thread:DROP   DROP in a second thread, which makes OP; the first
  *                 thread keeps its credentials
  * OP:
- *   read PATH | creat PATH | mkdir PATH | rename OLD NEW | link OLD NEW
+ *   read PATH | stat PATH | creat PATH | mkdir PATH | rename OLD NEW | link OLD NEW
  *   reopen PATH   opens PATH read-only BEFORE the drop, then reopens it
  *                 read-write through /proc/self/fd/N
  *   bind PORT     binds a TCP socket to 127.0.0.1:PORT
@@ -98,6 +98,10 @@ static int run_op(void)
         if (fd >= 0)
             close(fd);
         return report(fd);
+    }
+    if (strcmp(name, "stat") == 0) {
+        struct stat st;
+        return report(stat(a, &st));
     }
     if (strcmp(name, "creat") == 0) {
         int fd = open(a, O_CREAT | O_EXCL | O_WRONLY, 0644);

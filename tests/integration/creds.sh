@@ -20,6 +20,10 @@ echo s > "$T/secret";  chmod 600 "$T/secret"          # root's, 0600
 echo o > "$T/other";   chmod 600 "$T/other"; chown 1234:1234 "$T/other"
 echo g > "$T/grp";     chmod 640 "$T/grp";   chown 0:4242 "$T/grp"
 echo w > "$T/shared";  chmod 644 "$T/shared"          # root may write, others read
+echo n > "$T/nbsecret"; chmod 600 "$T/nbsecret"; chown 65534:65534 "$T/nbsecret"
+mkdir -m 700 "$T/closed" "$T/closed1234"              # only their owner may search them
+echo c > "$T/closed/file"; echo c > "$T/closed1234/file"; chmod 644 "$T/closed/file" "$T/closed1234/file"
+chown 1234:1234 "$T/closed1234"
 mkdir -m 755 "$T/rootdir"
 for w in bare sb; do
     for n in 1 2 3; do echo a > "$T/rootdir/a${n}_$w"; echo a > "$T/rootdir/l${n}_$w"; done
@@ -35,11 +39,13 @@ BG_PIDS="$BG_PIDS $!"
 wait_for_file() { local i; for ((i = 0; i < 250; i++)); do [ -e "$1" ] && return 0; sleep 0.02; done; return 1; }
 wait_for_file "$T/ready" || echo "# the peer credential server did not start"
 
-# fsdeny acts for the child on every open, rename and link it allows;
-# netguard on every connect and bind. Neither denies anything used here.
+# fsdeny acts for the child on every open, rename and link it allows
+# (masks = no: nothing is left to the kernel's masks); netguard on every
+# connect and bind. Neither denies anything used here.
 ini=$(write_ini acts <<EOF
 [sandlock]
 workers = 2
+masks = no
 [plugin fs]
 module = fsdeny
 deny = $T/nothing-here
@@ -66,6 +72,11 @@ same() {
 
 # A root child that became nobody.
 same "nobody: open of root's 0600 file"            "err EACCES" nobody read "$T/secret"
+same "nobody: open of its own 0600 file"           "ok" nobody read "$T/nbsecret"
+# The walk to the object is the child's too (reopening the object would
+# not ask for the directories' search permission again).
+same "nobody: open in root's 0700 directory"       "err EACCES" nobody read "$T/closed/file"
+same "nobody: stat in root's 0700 directory"       "err EACCES" nobody stat "$T/closed/file"
 same "nobody: create in root's 0755 directory"     "err EACCES" nobody creat "$T/rootdir/new1_@"
 same "nobody: rename in root's 0755 directory"     "err EACCES" nobody rename "$T/rootdir/a1_@" "$T/rootdir/b1_@"
 same "nobody: link of root's file (protected_hardlinks)" "err EPERM" nobody link "$T/rootdir/l1_@" "$T/rootdir/m1_@"
@@ -87,14 +98,18 @@ same "fsuid 65534: create in root's directory"      "err EACCES" fsuid creat "$T
 # Still root, without the capabilities that override file permissions.
 same "uid 0 without CAP_DAC_OVERRIDE: another owner's 0600 file" "err EACCES" nodac read "$T/other"
 same "uid 0 without CAP_DAC_OVERRIDE: its own 0600 file"         "ok" nodac read "$T/secret"
+same "uid 0 without CAP_DAC_OVERRIDE: stat in another owner's 0700 directory" "err EACCES" nodac stat "$T/closed1234/file"
+same "uid 0 without CAP_DAC_OVERRIDE: stat in its own 0700 directory" "ok" nodac stat "$T/closed/file"
 # Credentials are per thread: the thread that made the call counts.
 same "one thread became nobody: its open"           "err EACCES" thread:nobody read "$T/secret"
+same "one thread became nobody: its stat"           "err EACCES" thread:nobody stat "$T/closed/file"
 same "one thread became nobody: its rename"         "err EACCES" thread:nobody rename "$T/rootdir/a1_@" "$T/rootdir/b1_@"
 same "one thread became nobody: its connect"        "ok uid=65534 gid=65534" thread:nobody connect "$T/peer.sock"
 
 # A root child that stays root can still do all of it.
 same "root: open of its 0600 file"                  "ok" keep read "$T/secret"
 same "root: open of another owner's 0600 file"      "ok" keep read "$T/other"
+same "root: stat in another owner's 0700 directory" "ok" keep stat "$T/closed1234/file"
 same "root: create"                                 "ok" keep creat "$T/rootdir/new3_@"
 same "root: rename"                                 "ok" keep rename "$T/rootdir/a3_@" "$T/rootdir/b3_@"
 same "root: link"                                   "ok" keep link "$T/rootdir/l3_@" "$T/rootdir/m3_@"
@@ -110,6 +125,7 @@ is "a file created for a root child is root's" "${owner:-missing}" "0:0"
 one=$(write_ini one <<EOF
 [sandlock]
 workers = 1
+masks = no
 [plugin fs]
 module = fsdeny
 deny = $T/nothing-here

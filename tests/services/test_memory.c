@@ -33,6 +33,7 @@ static char *edge;        /* a page followed by an unmapped page */
 static char *rodata;      /* a read-only page */
 static long page;
 static char target[64] = "sixteen bytes...";
+static char first[] = "/first/path", second[] = "/second/path";   /* two path arguments */
 
 static void *trapped_thread(void *arg)
 {
@@ -182,9 +183,21 @@ int main(void)
             memory_checks(h, "/proc/PID/mem");
             sl_memory_force_proc = 0;
         } else {
+            /* Two path arguments read (pinned) for the chain: the check of
+             * the first proves the second, read before it, too. */
+            struct sl_target t;
+            if (sl_target_of(h, &t) == 0) {
+                sl_target_pin_string(&t, (uint64_t)(uintptr_t)first);
+                sl_target_pin_string(&t, (uint64_t)(uintptr_t)second);
+            }
+            is_int(sl_mem_read_string(h, (uint64_t)(uintptr_t)first, buf, sizeof(buf)), 11,
+                   "the first path, checked");
             /* The kernel no longer has the notification, but the slot still
              * names it: only NOTIF_ID_VALID can tell. */
             answer(&req);
+            is_int(sl_mem_read_string(h, (uint64_t)(uintptr_t)second, buf, sizeof(buf)), 12,
+                   "the second path, read before that check, is proven by it (no check of its own)");
+            is_str(buf, "/second/path", "and its bytes are given");
             for (int proc = 0; proc < 2; proc++) {
                 sl_memory_force_proc = proc;
                 const char *how = proc ? "/proc/PID/mem" : "process_vm";
