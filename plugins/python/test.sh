@@ -146,6 +146,26 @@ like "report_denial: sandlock's denial line" "$err" 'warning: \[svc\] denied ope
 like "event.log: a line under the instance's name" "$err" '\[svc\] denied /sandlock-py/denied'
 like "sandlock.log from the constructor: under the instance's name" "$err" '\[svc\] services.py: nodename from-python'
 
+# ---- socket calls: judged on the host's snapshot, ev.sock_call() ----
+# The race: a thread of the child flips the port of a shared address
+# between an allowed and a denied one while another connects UDP sockets to
+# it (ngprobe race); the peer the kernel records must never be the denied
+# port. A handler that reads the address itself with ev.read() is raced
+# (the kernel reads it again after Continue); on the snapshot never.
+NG="$top_builddir/plugins/netguard/ngprobe"
+GOOD=40001 BAD=40002 TRIES=2000
+# judge_ini HOW: sockjudge.py denying connect to 127.0.0.1:$BAD, judged HOW.
+judge_ini() {
+    printf '[plugin judge]\nmodule = python\nscript = sockjudge.py\ndeny = 127.0.0.1:%s\nhow = %s\n' "$BAD" "$1" |
+        write_ini "judge-$1"
+}
+run_sandlock run -c "$(judge_ini read)" -- "$NG" race 127.0.0.1 $GOOD $BAD $TRIES
+like "the race is real: judged on ev.read(), connects reach the denied port" "$out" \
+    "^good [0-9]+ bad [1-9][0-9]* errors [1-9][0-9]*$"
+run_sandlock run -c "$(judge_ini snapshot)" -- "$NG" race 127.0.0.1 $GOOD $BAD $TRIES
+like "judged on sock_call(): none of $TRIES racing connects reaches the denied port" "$out" \
+    "^good [1-9][0-9]+ bad 0 errors [1-9][0-9]+$"
+
 # ---- unprivileged: the same plugin for a sandlock run by nobody ----
 if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null; then
     skip "as nobody" "needs root and setpriv to run sandlock as nobody"
