@@ -311,6 +311,26 @@ static PyObject *ev_umask(PyObject *self, PyObject *unused)
     return rc < 0 ? host_error(rc) : PyLong_FromLong(rc);
 }
 
+/* The host's snapshot of the socket call (sockcall.c): only inside
+ * handle(), before defer() (the host's rule; EINVAL without asking it). */
+static PyObject *ev_sock_call(PyObject *self, PyObject *unused)
+{
+    struct py_event *e = (struct py_event *)self;
+    (void)unused;
+    if (!usable(e))
+        return NULL;
+    if (!SANDLOCK_HOST_HAS(py_host, sock_call))
+        return host_error(-ENOSYS);
+    if (e->state != EV_LIVE || e->defer_asked)
+        return host_error(-EINVAL);
+    const sandlock_sock_call *c = NULL;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = py_host->sock_call(&e->ev, &c);
+    Py_END_ALLOW_THREADS
+    return rc < 0 ? host_error(rc) : py_sock_call_new(self, c);
+}
+
 static PyObject *ev_report_denial(PyObject *self, PyObject *args)
 {
     struct py_event *e = (struct py_event *)self;
@@ -403,6 +423,9 @@ static PyMethodDef event_methods[] = {
       "open(path, flags=os.O_RDONLY, mode=0) -> int: a descriptor opened as the child, in its root" },
     { "dup_fd", ev_dup_fd, METH_VARARGS, "dup_fd(child_fd) -> int: a copy of the child's descriptor" },
     { "umask", ev_umask, METH_NOARGS, "umask() -> int: the trapped thread's umask" },
+    { "sock_call", ev_sock_call, METH_NOARGS,
+      "sock_call() -> SockCall: the host's snapshot of connect, bind or an addressed send; judge it, "
+      "never the child's memory; only inside handle()" },
     { "report_denial", ev_report_denial, METH_VARARGS,
       "report_denial(errno, object=None): a policy denial, logged and counted by sandlock" },
     { "defer", ev_defer, METH_NOARGS, "defer(): answer later with answer(); only inside handle()" },
@@ -435,6 +458,17 @@ PyObject *py_event_new(struct py_instance *in, const sandlock_event *ev)
     e->answering = 0;
     e->prev = e->next = NULL;
     return (PyObject *)e;
+}
+
+int py_event_in_handle(PyObject *ev, const char *what)
+{
+    struct py_event *e = (struct py_event *)ev;
+    if (e->state == EV_LIVE && !e->defer_asked && e->in)
+        return 1;
+    if (what)
+        PyErr_Format(stale_error, "event %llu (%s): %s was used after handle() returned or after defer()",
+                     (unsigned long long)e->ev.id, e->ev.syscall_name ? e->ev.syscall_name : "?", what);
+    return 0;
 }
 
 int py_event_was_deferred(PyObject *ev)
@@ -634,6 +668,7 @@ PyObject *py_module_init(void)
         PyModule_AddIntConstant(mod, "WARN", SANDLOCK_LOG_WARN) < 0 ||
         PyModule_AddIntConstant(mod, "INFO", SANDLOCK_LOG_INFO) < 0 ||
         PyModule_AddIntConstant(mod, "DEBUG", SANDLOCK_LOG_DEBUG) < 0 ||
+        py_sock_call_init(mod) < 0 ||
         (py_host && PyModule_AddStringConstant(mod, "host_version", py_host->host_version) < 0))
         goto fail;
     v_continue = keep(mod, "Continue");
