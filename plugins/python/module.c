@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <unistd.h>
 
 const sandlock_host *py_host;
@@ -27,7 +28,9 @@ enum { EV_LIVE, EV_DEFERRED, EV_STALE };
 struct py_event {
     PyObject_HEAD
     struct py_instance *in;       /* NULL once stale */
-    sandlock_event ev;            /* a copy */
+    sandlock_event ev;            /* a copy (its syscall_name is the host's,
+                                     valid only while the event is live) */
+    char name[32];                /* the syscall's name, for messages later */
     int state;
     int defer_asked;              /* ev.defer() succeeded inside handle() */
     int answering;                /* answer() in progress (GIL released) */
@@ -52,7 +55,7 @@ static struct py_instance *usable(struct py_event *e)
 {
     if (e->state == EV_STALE || !e->in) {
         PyErr_Format(stale_error, "event %llu (%s) was used after it was answered",
-                     (unsigned long long)e->ev.id, e->ev.syscall_name ? e->ev.syscall_name : "?");
+                     (unsigned long long)e->ev.id, e->name);
         return NULL;
     }
     return e->in;
@@ -97,7 +100,7 @@ static void event_dealloc(PyObject *self)
          * with exactly that effect) instead of waiting for defer_timeout. */
         sandlock_response r = { SANDLOCK_ABI_VERSION, sizeof(r), SANDLOCK_VERDICT_UNSET, 0, 0, 0, -1, 0, 0 };
         py_host->log(e->in->cfg, SANDLOCK_LOG_ERROR,
-                     "deferred %s (pid %u) dropped without an answer: exception policy", e->ev.syscall_name,
+                     "deferred %s (pid %u) dropped without an answer: exception policy", e->name,
                      e->ev.pid);
         py_host->answer(e->ev.handle, &r);
     }
@@ -407,7 +410,7 @@ static PyObject *ev_log(PyObject *self, PyObject *args)
 static PyObject *ev_repr(PyObject *self)
 {
     struct py_event *e = (struct py_event *)self;
-    return PyUnicode_FromFormat("<sandlock.Event %s pid %u id %llu%s>", e->ev.syscall_name, e->ev.pid,
+    return PyUnicode_FromFormat("<sandlock.Event %s pid %u id %llu%s>", e->name, e->ev.pid,
                                 (unsigned long long)e->ev.id,
                                 e->state == EV_STALE ? " (stale)" : e->state == EV_DEFERRED ? " (deferred)" : "");
 }
@@ -453,6 +456,7 @@ PyObject *py_event_new(struct py_instance *in, const sandlock_event *ev)
         return NULL;
     e->in = in;
     e->ev = *ev;
+    snprintf(e->name, sizeof(e->name), "%s", ev->syscall_name ? ev->syscall_name : "?");
     e->state = EV_LIVE;
     e->defer_asked = 0;
     e->answering = 0;
@@ -467,7 +471,7 @@ int py_event_in_handle(PyObject *ev, const char *what)
         return 1;
     if (what)
         PyErr_Format(stale_error, "event %llu (%s): %s was used after handle() returned or after defer()",
-                     (unsigned long long)e->ev.id, e->ev.syscall_name ? e->ev.syscall_name : "?", what);
+                     (unsigned long long)e->ev.id, e->name, what);
     return 0;
 }
 
