@@ -179,8 +179,20 @@ judge_ini() {
         write_ini "judge-$1"
 }
 read_ini=$(judge_ini read) snap_ini=$(judge_ini snapshot)
-run_sandlock run -c "$read_ini" -- "$NG" race 127.0.0.1 $GOOD $BAD $TRIES
-like "the race is real: judged on ev.read(), connects reach the denied port" "$out" \
+# raced [PREFIX...]: rounds of $TRIES racing connects under $read_ini
+# (PREFIX: runs sandlock as another user) until one reaches the denied port
+# (the child's flipping thread must run between the two reads: a loaded
+# machine may not let it in one round), at most 5; $out: the last round's.
+raced() {
+    rounds=0
+    while [ $rounds -lt 5 ]; do
+        rounds=$((rounds + 1))
+        out=$("$@" "$SANDLOCK" run -c "$read_ini" -- "$NG" race 127.0.0.1 $GOOD $BAD $TRIES 2>/dev/null </dev/null)
+        case $out in *" bad 0 "*) ;; *) break ;; esac
+    done
+}
+raced
+like "the race is real: judged on ev.read(), connects reach the denied port (round $rounds of 5)" "$out" \
     "^good [0-9]+ bad [1-9][0-9]* errors [1-9][0-9]*$"
 run_sandlock run -c "$snap_ini" -- "$NG" race 127.0.0.1 $GOOD $BAD $TRIES
 like "judged on sock_call(): none of $TRIES racing connects reaches the denied port" "$out" \
@@ -275,9 +287,8 @@ else
         out=$(SANDLOCK_USERNS=$userns setpriv --reuid=nobody --regid=nogroup --clear-groups \
             "$SANDLOCK" run -c "$TEST_TMP/defer.ini" -- "$probe" getppid 2>/dev/null)
         is "as nobody (user namespace: $userns): deferral from a thread" "$out" "getppid=4001 errno=0"
-        out=$(SANDLOCK_USERNS=$userns setpriv --reuid=nobody --regid=nogroup --clear-groups \
-            "$SANDLOCK" run -c "$read_ini" -- "$NG" race 127.0.0.1 $GOOD $BAD $TRIES 2>/dev/null)
-        like "as nobody (user namespace: $userns): the race is real on ev.read()" "$out" \
+        raced env SANDLOCK_USERNS=$userns setpriv --reuid=nobody --regid=nogroup --clear-groups
+        like "as nobody (user namespace: $userns): the race is real on ev.read() (round $rounds of 5)" "$out" \
             "^good [0-9]+ bad [1-9][0-9]* errors [1-9][0-9]*$"
         out=$(SANDLOCK_USERNS=$userns setpriv --reuid=nobody --regid=nogroup --clear-groups \
             "$SANDLOCK" run -c "$snap_ini" -- "$NG" race 127.0.0.1 $GOOD $BAD $TRIES 2>/dev/null)
