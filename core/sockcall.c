@@ -67,6 +67,7 @@ void sl_sockcall_free(struct sl_sockcall *s)
     if (s->pub.sock >= 0)
         close(s->pub.sock);
     free(s->t);
+    free(s->view);
     free(s->vec);
     free(s);
 }
@@ -422,7 +423,6 @@ static int take(struct sl_sockcall *s, const sandlock_event *ev)
     for (size_t i = 0; i < n; i++)
         s->t[i].pub.hold = -1;
     s->pub.count = (uint32_t)n;
-    s->pub.target = n ? &s->t[0].pub : NULL;
     for (size_t i = 0; i < n; i++) {
         uint64_t addr, len;
         if (s->vec) {
@@ -448,6 +448,13 @@ static int take(struct sl_sockcall *s, const sandlock_event *ev)
         if ((rc = take_target(s, &t, addr, len, &s->t[i])) < 0)
             return rc;
     }
+    /* What plugins see: their own array (the pointers lead into s->t;
+     * the held descriptors stay s->t's to close). */
+    if (n && !(s->view = calloc(n, sizeof(*s->view))))
+        return -ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        s->view[i] = s->t[i].pub;
+    s->pub.target = s->view;
     return 0;
 }
 
@@ -492,7 +499,9 @@ int sl_sock_call(const sandlock_event *ev, const sandlock_sock_call **out)
             if (s->t[i].pub.hold >= 0)
                 close(s->t[i].pub.hold);
         free(s->t);
+        free(s->view);
         s->t = NULL;
+        s->view = NULL;
         s->pub.count = 0;
         s->pub.target = NULL;
     }

@@ -41,6 +41,9 @@ struct sl_sockcall {
     sandlock_handle handle;
     sandlock_event ev;               /* a copy: the performer may outlive handle() */
     struct sl_sock_target *t;        /* pub.count of them */
+    sandlock_sock_target *view;      /* pub.target: a copy of each t[i].pub,
+                                        contiguous (plugins index an array
+                                        of sandlock_sock_target) */
     struct mmsghdr *vec;             /* sendmsg, sendmmsg: the headers as read */
     int flags;                       /* a send's flags argument */
     int kind;                        /* SL_SOCK_* */

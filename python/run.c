@@ -1,7 +1,8 @@
 /* run.c -- `import sandlock` for Python programs: the extension module
  * made of the python plugin's glue (../plugins/python: module.c for the
- * events, verdicts and services, handler.c for an instance, traceback.c
- * for the logging, compiled as they are) and this file, which adds
+ * events, verdicts and services, handler.c for an instance, sockcall.c for
+ * socket call snapshots, traceback.c for the logging, compiled as they
+ * are) and this file, which adds
  * sandlock.run() over libsandlock (sandlock(3)) and sandlock.Error.
  *
  * Every handler object given to run() becomes an in-process instance

@@ -1,6 +1,7 @@
 # The extension `sandlock`: python/run.c and the python plugin's glue
-# (../plugins/python: module.c, handler.c, traceback.c -- compiled as
-# they are, so the package builds from the sandlock source tree only),
+# (../plugins/python: module.c, handler.c, traceback.c, sockcall.c --
+# compiled as they are, so the package builds from the sandlock source tree
+# only),
 # linked with libsandlock, found in one of two ways:
 #   SANDLOCK_BUILD_DIR=DIR  a configured and built tree (DIR/core/.libs,
 #                           headers from this source tree); the module
@@ -56,7 +57,7 @@ if not os.path.exists(os.path.join(glue, "module.c")):
 
 lib = libsandlock()
 sources = ["run.c"] + [os.path.relpath(os.path.join(glue, f), here)
-                       for f in ("module.c", "handler.c", "traceback.c")]
+                       for f in ("module.c", "handler.c", "traceback.c", "sockcall.c")]
 setup(
     version=version(),
     ext_modules=[Extension(

@@ -20,6 +20,9 @@
  *                                        how often each port was the peer
  *   sendrace ADDR GOOD BAD N             the same with N sendto's of "race"
  *                                        (udpcount servers count them)
+ *   mmsgpair ADDR GOOD BAD               one UDP sendmmsg of two datagrams,
+ *                                        "good" to GOOD then "race" to BAD;
+ *                                        prints "sent N" or "err ENAME"
  *   stall PORT N                         two threads connect to 127.0.0.1:
  *                                        PORT (a full backlog: they block);
  *                                        once both are in connect, the main
@@ -413,6 +416,28 @@ static int sendrace(const char *where, int good, int bad, long n)
     atomic_store(&race_done, 1);
     pthread_join(t, NULL);
     printf("sent %ld refused %ld\n", sent, refused);
+    return 0;
+}
+
+/* One sendmmsg of "good" to port good and "race" to port bad. */
+static int mmsgpair(const char *where, int good, int bad)
+{
+    struct sockaddr_in to[2] = { { .sin_family = AF_INET, .sin_port = htons((uint16_t)good) },
+                                 { .sin_family = AF_INET, .sin_port = htons((uint16_t)bad) } };
+    struct iovec iov[2] = { { .iov_base = "good", .iov_len = 4 }, { .iov_base = "race", .iov_len = 4 } };
+    struct mmsghdr v[2];
+    memset(v, 0, sizeof(v));
+    for (int i = 0; i < 2; i++) {
+        if (inet_pton(AF_INET, where, &to[i].sin_addr) != 1)
+            return 2;
+        v[i].msg_hdr = (struct msghdr){ .msg_name = &to[i], .msg_namelen = sizeof(to[i]), .msg_iov = &iov[i],
+                                        .msg_iovlen = 1 };
+    }
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    int rc = fd < 0 ? -1 : sendmmsg(fd, v, 2, 0);
+    if (rc < 0)
+        return fail();
+    printf("sent %d\n", rc);
     return 0;
 }
 
@@ -849,6 +874,8 @@ int main(int argc, char **argv)
         return race(argv[2], atoi(argv[3]), atoi(argv[4]), atol(argv[5]));
     if (argc == 6 && !strcmp(argv[1], "sendrace"))
         return sendrace(argv[2], atoi(argv[3]), atoi(argv[4]), atol(argv[5]));
+    if (argc == 5 && !strcmp(argv[1], "mmsgpair"))
+        return mmsgpair(argv[2], atoi(argv[3]), atoi(argv[4]));
     if (argc == 4 && !strcmp(argv[1], "stall"))
         return stall(atoi(argv[2]), atoi(argv[3]));
     if (argc == 3 && !strcmp(argv[1], "fdpass"))

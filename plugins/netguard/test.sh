@@ -146,6 +146,10 @@ EOF
 probe sendrace 127.0.0.1 "$UB" "$CB" 20000
 like "send race: the flipping child ran" "$out" "^sent [0-9]+ refused [0-9]+$"
 like "send race: many sends were refused" "$out" "refused [0-9]{3,}$"
+# sendmmsg: every message is judged -- a second one to the denied port
+# refuses the call (its "race" would reach the denied receiver).
+probe mmsgpair 127.0.0.1 "$UB" "$CB"
+is "sendmmsg of an allowed then a denied datagram is refused" "$out" "err EHOSTUNREACH"
 "$PROBE" poke 127.0.0.1 "$CB"
 i=0; while ! grep -q '^end$' "$T/countbad.log" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 is "send race: the receiver saw the end" "$(tail -n 1 "$T/countbad.log")" "end"

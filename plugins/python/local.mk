@@ -4,7 +4,7 @@
 if HAVE_PYTHON_EMBED
 plugins_LTLIBRARIES += plugins/python.la
 plugins_python_la_SOURCES = plugins/python/python.c plugins/python/module.c plugins/python/interp.c \
-	plugins/python/handler.c plugins/python/traceback.c \
+	plugins/python/handler.c plugins/python/traceback.c plugins/python/sockcall.c \
 	plugins/python/pyplugin.h plugins/python/verdicts.py.h
 plugins_python_la_CFLAGS = $(PLUGIN_CFLAGS) $(PYTHON_EMBED_CFLAGS)
 plugins_python_la_LDFLAGS = $(PLUGIN_LDFLAGS)

@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <unistd.h>
 
 const sandlock_host *py_host;
@@ -27,7 +28,9 @@ enum { EV_LIVE, EV_DEFERRED, EV_STALE };
 struct py_event {
     PyObject_HEAD
     struct py_instance *in;       /* NULL once stale */
-    sandlock_event ev;            /* a copy */
+    sandlock_event ev;            /* a copy (its syscall_name is the host's,
+                                     valid only while the event is live) */
+    char name[32];                /* the syscall's name, for messages later */
     int state;
     int defer_asked;              /* ev.defer() succeeded inside handle() */
     int answering;                /* answer() in progress (GIL released) */
@@ -52,7 +55,7 @@ static struct py_instance *usable(struct py_event *e)
 {
     if (e->state == EV_STALE || !e->in) {
         PyErr_Format(stale_error, "event %llu (%s) was used after it was answered",
-                     (unsigned long long)e->ev.id, e->ev.syscall_name ? e->ev.syscall_name : "?");
+                     (unsigned long long)e->ev.id, e->name);
         return NULL;
     }
     return e->in;
@@ -97,7 +100,7 @@ static void event_dealloc(PyObject *self)
          * with exactly that effect) instead of waiting for defer_timeout. */
         sandlock_response r = { SANDLOCK_ABI_VERSION, sizeof(r), SANDLOCK_VERDICT_UNSET, 0, 0, 0, -1, 0, 0 };
         py_host->log(e->in->cfg, SANDLOCK_LOG_ERROR,
-                     "deferred %s (pid %u) dropped without an answer: exception policy", e->ev.syscall_name,
+                     "deferred %s (pid %u) dropped without an answer: exception policy", e->name,
                      e->ev.pid);
         py_host->answer(e->ev.handle, &r);
     }
@@ -311,6 +314,26 @@ static PyObject *ev_umask(PyObject *self, PyObject *unused)
     return rc < 0 ? host_error(rc) : PyLong_FromLong(rc);
 }
 
+/* The host's snapshot of the socket call (sockcall.c): only inside
+ * handle(), before defer() (the host's rule; EINVAL without asking it). */
+static PyObject *ev_sock_call(PyObject *self, PyObject *unused)
+{
+    struct py_event *e = (struct py_event *)self;
+    (void)unused;
+    if (!usable(e))
+        return NULL;
+    if (!SANDLOCK_HOST_HAS(py_host, sock_call))
+        return host_error(-ENOSYS);
+    if (e->state != EV_LIVE || e->defer_asked)
+        return host_error(-EINVAL);
+    const sandlock_sock_call *c = NULL;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = py_host->sock_call(&e->ev, &c);
+    Py_END_ALLOW_THREADS
+    return rc < 0 ? host_error(rc) : py_sock_call_new(self, c);
+}
+
 static PyObject *ev_report_denial(PyObject *self, PyObject *args)
 {
     struct py_event *e = (struct py_event *)self;
@@ -387,7 +410,7 @@ static PyObject *ev_log(PyObject *self, PyObject *args)
 static PyObject *ev_repr(PyObject *self)
 {
     struct py_event *e = (struct py_event *)self;
-    return PyUnicode_FromFormat("<sandlock.Event %s pid %u id %llu%s>", e->ev.syscall_name, e->ev.pid,
+    return PyUnicode_FromFormat("<sandlock.Event %s pid %u id %llu%s>", e->name, e->ev.pid,
                                 (unsigned long long)e->ev.id,
                                 e->state == EV_STALE ? " (stale)" : e->state == EV_DEFERRED ? " (deferred)" : "");
 }
@@ -403,6 +426,9 @@ static PyMethodDef event_methods[] = {
       "open(path, flags=os.O_RDONLY, mode=0) -> int: a descriptor opened as the child, in its root" },
     { "dup_fd", ev_dup_fd, METH_VARARGS, "dup_fd(child_fd) -> int: a copy of the child's descriptor" },
     { "umask", ev_umask, METH_NOARGS, "umask() -> int: the trapped thread's umask" },
+    { "sock_call", ev_sock_call, METH_NOARGS,
+      "sock_call() -> SockCall: the host's snapshot of connect, bind or an addressed send; judge it, "
+      "never the child's memory; only inside handle()" },
     { "report_denial", ev_report_denial, METH_VARARGS,
       "report_denial(errno, object=None): a policy denial, logged and counted by sandlock" },
     { "defer", ev_defer, METH_NOARGS, "defer(): answer later with answer(); only inside handle()" },
@@ -430,11 +456,23 @@ PyObject *py_event_new(struct py_instance *in, const sandlock_event *ev)
         return NULL;
     e->in = in;
     e->ev = *ev;
+    snprintf(e->name, sizeof(e->name), "%s", ev->syscall_name ? ev->syscall_name : "?");
     e->state = EV_LIVE;
     e->defer_asked = 0;
     e->answering = 0;
     e->prev = e->next = NULL;
     return (PyObject *)e;
+}
+
+int py_event_in_handle(PyObject *ev, const char *what)
+{
+    struct py_event *e = (struct py_event *)ev;
+    if (e->state == EV_LIVE && !e->defer_asked && e->in)
+        return 1;
+    if (what)
+        PyErr_Format(stale_error, "event %llu (%s): %s was used after handle() returned or after defer()",
+                     (unsigned long long)e->ev.id, e->name, what);
+    return 0;
 }
 
 int py_event_was_deferred(PyObject *ev)
@@ -634,6 +672,7 @@ PyObject *py_module_init(void)
         PyModule_AddIntConstant(mod, "WARN", SANDLOCK_LOG_WARN) < 0 ||
         PyModule_AddIntConstant(mod, "INFO", SANDLOCK_LOG_INFO) < 0 ||
         PyModule_AddIntConstant(mod, "DEBUG", SANDLOCK_LOG_DEBUG) < 0 ||
+        py_sock_call_init(mod) < 0 ||
         (py_host && PyModule_AddStringConstant(mod, "host_version", py_host->host_version) < 0))
         goto fail;
     v_continue = keep(mod, "Continue");

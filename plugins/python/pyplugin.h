@@ -1,7 +1,8 @@
 /* pyplugin.h -- shared by the python plugin's files and by the `import
- * sandlock` extension (python/), which compiles module.c, handler.c and
- * traceback.c as they are: an instance, and what the `sandlock` module
- * (module.c) offers the plugin (python.c) and the extension.
+ * sandlock` extension (python/), which compiles module.c, handler.c,
+ * sockcall.c and traceback.c as they are: an instance, and what the
+ * `sandlock` module (module.c) offers the plugin (python.c) and the
+ * extension.
  *
  * One interpreter per process (interp.c), shared by every instance; every
  * Python object is touched with the GIL held, which also guards every
@@ -81,6 +82,17 @@ int py_event_was_deferred(PyObject *ev);
 void py_event_close(PyObject *ev, int deferred);
 /* fini: the instance's unanswered deferred events go stale. */
 void py_instance_drop_deferred(struct py_instance *in);
+
+/* Whether event `ev` is inside its handle(), not deferred: 1, else 0 with
+ * sandlock.StaleEventError set naming `what` used too late (no error set
+ * when `what` is NULL). */
+int py_event_in_handle(PyObject *ev, const char *what);
+
+/* sockcall.c: ev.sock_call()'s object for the host's snapshot `c` of
+ * event `ev` (a new reference; NULL with a Python error set), and the
+ * module's SockCall, SockTarget and SOCK_* (0, or -1 with an error set). */
+PyObject *py_sock_call_new(PyObject *ev, const sandlock_sock_call *c);
+int py_sock_call_init(PyObject *mod);
 
 /* A verdict object to a response. 0, or -1 with a Python error set (a
  * TypeError or ValueError naming what is wrong). `in_handle`: Defer is

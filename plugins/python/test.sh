@@ -2,7 +2,11 @@
 # python plugin: handlers written in Python, seen through real sandboxed
 # children (pyprobe): every verdict, every host service, exceptions and
 # the exception policy, stale events, deferral answered from a Python
-# thread, a chain mixing two scripts and a C instance, load errors.
+# thread, a chain mixing two scripts and a C instance, load errors; socket
+# calls judged on the host's snapshot (ev.sock_call()): what it shows, that
+# a handler judging on it is never raced by a child rewriting the address
+# (one reading it with ev.read() is), alone and with netguard in either
+# order, as root and as nobody.
 . "$top_srcdir/tests/lib.sh"
 probe="$top_builddir/plugins/python/pyprobe"
 [ -f "$top_builddir/plugins/.libs/python.so" ] || { echo "Bail out! the python plugin is not built"; exit 1; }
@@ -146,6 +150,131 @@ like "report_denial: sandlock's denial line" "$err" 'warning: \[svc\] denied ope
 like "event.log: a line under the instance's name" "$err" '\[svc\] denied /sandlock-py/denied'
 like "sandlock.log from the constructor: under the instance's name" "$err" '\[svc\] services.py: nodename from-python'
 
+# ---- socket calls: judged on the host's snapshot, ev.sock_call() ----
+NG="$top_builddir/plugins/netguard/ngprobe"
+servers=""
+trap 'kill $servers 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
+for s in "tcp4 127.0.0.1 tcp4" "tcp6 ::1 tcp6" "udp4 127.0.0.1 udp4" "unix $TEST_TMP/s.sock unix" \
+         "unixdgram $TEST_TMP/d.sock unixd" "unixdgram $TEST_TMP/okd.sock okd"; do
+    set -- $s
+    "$NG" serve "$1" "$2" "$TEST_TMP/$3.port" &
+    servers="$servers $!"
+done
+for f in tcp4 tcp6 udp4 unix unixd okd; do
+    i=0
+    while [ ! -s "$TEST_TMP/$f.port" ] && [ $i -lt $((EVENT_TIMEOUT * 20)) ]; do sleep 0.05; i=$((i + 1)); done
+done
+A=$(cat "$TEST_TMP/tcp4.port") S6=$(cat "$TEST_TMP/tcp6.port") U=$(cat "$TEST_TMP/udp4.port")
+ln -s "$TEST_TMP/s.sock" "$TEST_TMP/link.sock"
+
+# The race: a thread of the child flips the port of a shared address
+# between an allowed and a denied one while another connects UDP sockets to
+# it (ngprobe race); the peer the kernel records must never be the denied
+# port. A handler that reads the address itself with ev.read() is raced
+# (the kernel reads it again after Continue); on the snapshot never.
+GOOD=40001 BAD=40002 TRIES=2000
+# judge_ini HOW [DENY]: sockjudge.py denying DENY (127.0.0.1:$BAD), judged HOW.
+judge_ini() {
+    printf '[plugin judge]\nmodule = python\nscript = sockjudge.py\ndeny = %s\nhow = %s\n' "${2:-127.0.0.1:$BAD}" "$1" |
+        write_ini "judge-$1"
+}
+read_ini=$(judge_ini read) snap_ini=$(judge_ini snapshot)
+# raced [PREFIX...]: rounds of $TRIES racing connects under $read_ini
+# (PREFIX: runs sandlock as another user) until one reaches the denied port
+# (the child's flipping thread must run between the two reads: a loaded
+# machine may not let it in one round), at most 5; $out: the last round's.
+raced() {
+    rounds=0
+    while [ $rounds -lt 5 ]; do
+        rounds=$((rounds + 1))
+        out=$("$@" "$SANDLOCK" run -c "$read_ini" -- "$NG" race 127.0.0.1 $GOOD $BAD $TRIES 2>/dev/null </dev/null)
+        case $out in *" bad 0 "*) ;; *) break ;; esac
+    done
+}
+raced
+like "the race is real: judged on ev.read(), connects reach the denied port (round $rounds of 5)" "$out" \
+    "^good [0-9]+ bad [1-9][0-9]* errors [1-9][0-9]*$"
+run_sandlock run -c "$snap_ini" -- "$NG" race 127.0.0.1 $GOOD $BAD $TRIES
+like "judged on sock_call(): none of $TRIES racing connects reaches the denied port" "$out" \
+    "^good [1-9][0-9]+ bad 0 errors [1-9][0-9]+$"
+run_sandlock run -c "$snap_ini" -- "$NG" mmsgpair 127.0.0.1 $GOOD $BAD
+is "judged on sock_call(): a sendmmsg whose second message goes to the denied port is refused" "$out" \
+    "err EHOSTUNREACH"
+
+# What the snapshot shows (sockshow.py prints it on sandlock's stderr).
+show=$(printf '[plugin show]\nmodule = python\nscript = sockshow.py\n' | write_ini show)
+# shown WHAT... : runs the probe steps under sockshow.py; $out, $err.
+shown() { run_sandlock run -c "$show" -- "$@"; }
+none="named=b'' real=b'' base=b'' hold=-1"
+shown "$NG" connect tcp4 127.0.0.1 "$A"
+is "connect to IPv4: the call is made once allowed" "$out" "ok hello"
+like "connect to IPv4: the call" "$err" "sock_call connect error=0 domain=2 type=1 protocol=6 targets=1 same=True"
+like "connect to IPv4: the target" "$err" \
+    "target 0 kind='inet' family=2 ip='127.0.0.1' port=$A scope_id=0 name=None mapped=False this_host=False flags=0 error=0 $none addr=16"
+shown "$NG" connect tcp6 ::1 "$S6"
+like "connect to IPv6" "$err" "sock_call connect error=0 domain=10 type=1 protocol=6 targets=1"
+like "connect to IPv6: the target" "$err" "target 0 kind='inet6' family=10 ip='::1' port=$S6 scope_id=0 name=None .* $none addr=28"
+shown "$NG" connect tcp6 ::ffff:127.0.0.1 "$A"
+like "connect to an IPv4-mapped IPv6 address: read as IPv4" "$err" "target 0 kind='inet' family=10 ip='127.0.0.1' port=$A .* mapped=True this_host=False"
+shown "$NG" connect tcp4 0.0.0.0 "$A"
+like "connect to 0.0.0.0: where the kernel goes" "$err" "target 0 kind='inet' family=2 ip='127.0.0.1' port=$A .* mapped=False this_host=True"
+shown "$NG" connect unix "$TEST_TMP/link.sock" 0
+is "connect to a unix path (a symlink)" "$out" "ok hello"
+like "connect to a unix path: the path as named, the object held and where it is" "$err" \
+    "target 0 kind='unix_path' family=1 ip=None port=0 scope_id=0 name=b'$TEST_TMP/link.sock' .* error=0 named=b'$TEST_TMP/link.sock' real=b'$TEST_TMP/s.sock' base=b'' hold=sock"
+shown "$NG" connect unix "$TEST_TMP/missing.sock" 0
+is "connect to a missing unix path: the kernel's answer" "$out" "err ENOENT"
+like "connect to a missing unix path: the target's error" "$err" "target 0 kind='unix_path' .* error=-2 .* hold=-1"
+shown "$NG" connect unix @sockshow 0
+like "connect to an abstract name" "$err" "target 0 kind='unix_abstract' family=1 .* name=b'sockshow' .* named=b'@sockshow'"
+shown "$NG" bind unix "$TEST_TMP/made.sock" 0
+is "bind of a unix path makes the socket" "$out" "ok sock"
+like "bind: the call" "$err" "sock_call bind error=0 domain=1 type=1 protocol=0 targets=1"
+like "bind: the directory held, the entry's name" "$err" \
+    "target 0 kind='unix_path' .* named=b'$TEST_TMP/made.sock' real=b'$TEST_TMP/made.sock' base=b'made.sock' hold=dir"
+for how in sendto sendmsg; do
+    shown "$NG" send udp4 $how 127.0.0.1 "$U"
+    is "$how: sent once allowed" "$out" "ok pong"
+    like "$how: the call" "$err" "sock_call send error=0 domain=2 type=2 protocol=17 targets=1"
+    like "$how: the target" "$err" "target 0 kind='inet' family=2 ip='127.0.0.1' port=$U .* $none addr=16"
+done
+shown "$NG" mmsgpair 127.0.0.1 $GOOD $BAD
+is "sendmmsg: both sent once allowed" "$out" "sent 2"
+like "sendmmsg: one target per message" "$err" "sock_call send error=0 domain=2 type=2 protocol=17 targets=2"
+like "sendmmsg: the first message's address" "$err" "target 0 kind='inet' family=2 ip='127.0.0.1' port=$GOOD .* $none addr=16"
+like "sendmmsg: the second message's own address" "$err" "target 1 kind='inet' family=2 ip='127.0.0.1' port=$BAD .* $none addr=16"
+shown sh -c "'$NG' connect tcp4 127.0.0.1 $A && exec '$probe' getppid"
+like "another syscall: sock_call() raises OSError(EINVAL)" "$err" "getppid: sock_call=EINVAL"
+like "after handle() returned: the call and its target are stale" "$err" "stale: 4 of 4 repr=<sandlock.SockCall \(stale\)>"
+printf 'defer = yes\n' >> "$show"
+shown "$NG" connect tcp4 127.0.0.1 "$A"
+is "deferred after the snapshot, answered with an errno" "$out" "err EHOSTUNREACH"
+like "after defer(): the snapshot is stale, sock_call() raises OSError(EINVAL)" "$err" \
+    "after defer: stale=2 repr=<sandlock.SockCall \(stale\)> sock_call=EINVAL"
+
+# In one chain with netguard, either order: the call is judged by both on
+# the same snapshot and made once, by sandlock, after the chain.
+py_part=$(printf '[plugin judge]\nmodule = python\nscript = sockjudge.py\ndeny = unix:%s\n' "$TEST_TMP/d.sock")
+ng_part=$(printf '[plugin net]\nmodule = netguard\ndeny = 127.0.0.1:%s\nerrno = ENETUNREACH\n' "$BAD")
+py_then_ng=$(printf '%s\n%s\n' "$py_part" "$ng_part" | write_ini py_then_ng)
+ng_then_py=$(printf '%s\n%s\n' "$ng_part" "$py_part" | write_ini ng_then_py)
+for order in py_then_ng ng_then_py; do
+    eval ini=\$$order
+    label=$(echo $order | sed 's/py/python/g; s/ng/netguard/g; s/_then_/ then /')
+    run_sandlock run -c "$ini" -- "$NG" send unixdgram sendto "$TEST_TMP/d.sock" 0
+    is "$label: python refuses what it denies" "$out" "err EHOSTUNREACH"
+    run_sandlock run -c "$ini" -- "$NG" mmsgpair 127.0.0.1 $GOOD $BAD
+    is "$label: netguard refuses what it denies" "$out" "err ENETUNREACH"
+    : > "$TEST_TMP/okd.sock.log"
+    run_sandlock run -c "$ini" -- "$NG" send unixdgram sendto "$TEST_TMP/okd.sock" 0
+    is "$label: allowed by both: sent" "$out" "ok sent"
+    i=0; while [ ! -s "$TEST_TMP/okd.sock.log" ] && [ $i -lt $((EVENT_TIMEOUT * 20)) ]; do sleep 0.05; i=$((i + 1)); done
+    is "$label: allowed by both: made once (one datagram arrived)" "$(cat "$TEST_TMP/okd.sock.log")" "ping"
+    run_sandlock run -c "$ini" -- "$NG" race 127.0.0.1 $GOOD $BAD $TRIES
+    like "$label: the racing connects never reach the port netguard denies" "$out" " bad 0 "
+done
+is "no datagram reached the socket python denies" "$(cat "$TEST_TMP/d.sock.log" 2>/dev/null)" ""
+
 # ---- unprivileged: the same plugin for a sandlock run by nobody ----
 if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null; then
     skip "as nobody" "needs root and setpriv to run sandlock as nobody"
@@ -158,6 +287,13 @@ else
         out=$(SANDLOCK_USERNS=$userns setpriv --reuid=nobody --regid=nogroup --clear-groups \
             "$SANDLOCK" run -c "$TEST_TMP/defer.ini" -- "$probe" getppid 2>/dev/null)
         is "as nobody (user namespace: $userns): deferral from a thread" "$out" "getppid=4001 errno=0"
+        raced env SANDLOCK_USERNS=$userns setpriv --reuid=nobody --regid=nogroup --clear-groups
+        like "as nobody (user namespace: $userns): the race is real on ev.read() (round $rounds of 5)" "$out" \
+            "^good [0-9]+ bad [1-9][0-9]* errors [1-9][0-9]*$"
+        out=$(SANDLOCK_USERNS=$userns setpriv --reuid=nobody --regid=nogroup --clear-groups \
+            "$SANDLOCK" run -c "$snap_ini" -- "$NG" race 127.0.0.1 $GOOD $BAD $TRIES 2>/dev/null)
+        like "as nobody (user namespace: $userns): none of $TRIES racing connects passes sock_call()" "$out" \
+            "^good [1-9][0-9]+ bad 0 errors [1-9][0-9]+$"
     done
 fi
 done_testing

@@ -1,7 +1,8 @@
 # sandlock.run() through real sandboxed children: every verdict of a Python
 # handler, a service, the exception policy, stale events, deferral
-# answered from a Python thread, several handlers, a configuration with a
-# C instance, exit statuses, sandlock.Error, and the GIL released.
+# answered from a Python thread, a socket call judged on its snapshot,
+# several handlers, a configuration with a C instance, exit statuses,
+# sandlock.Error, and the GIL released.
 import errno
 import os
 import signal
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import sandlock
-from conftest import EMPTY, Marked, getppid, marker_path, opener
+from conftest import EMPTY, Marked, child, getppid, marker_path, opener
 
 
 class Answer:
@@ -138,11 +139,53 @@ def test_stale_event(run):
                 except sandlock.StaleEventError:
                     refused += 1
             return sandlock.Return(100 + refused)
-    status, out, _ = run(getppid(2), [Keep()])
+    h = Keep()
+    status, out, _ = run(getppid(2), [h])
     assert out == ["1", "104"]
+    # After the run: still stale, and the event still knows its syscall's
+    # name (the host's copy of it is gone: ASan of a sanitizer build).
+    with pytest.raises(sandlock.StaleEventError, match=r"\(getppid\) was used after"):
+        h.kept.pid
+    assert repr(h.kept).startswith("<sandlock.Event getppid pid ")
 
 
 # ---- several instances, configurations ----
+
+class JudgeConnect:
+    """connect judged on the host's snapshot: port 40002 refused."""
+    syscalls = ["connect"]
+
+    def __init__(self):
+        self.seen = []
+        self.kept = None
+
+    def handle(self, ev):
+        c = ev.sock_call()
+        self.kept = c
+        self.seen.append((c.call, c.type, [(t.kind, t.ip, t.port) for t in c.targets]))
+        if any(t.kind == "inet" and t.port == 40002 for t in c.targets):
+            return sandlock.Errno(errno.EHOSTUNREACH)
+        return sandlock.Continue
+
+
+def test_sock_call_snapshot(run):
+    code = """
+import errno, socket
+for port in (40001, 40002):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        s.connect(("127.0.0.1", port))
+        print("peer", s.getpeername()[1], flush=True)
+    except OSError as e:
+        print(errno.errorcode[e.errno], flush=True)
+"""
+    h = JudgeConnect()
+    status, out, _ = run(child(code), [h])
+    assert (status, out) == (0, ["peer 40001", "EHOSTUNREACH"])
+    assert h.seen == [("connect", 2, [("inet", "127.0.0.1", 40001)]), ("connect", 2, [("inet", "127.0.0.1", 40002)])]
+    with pytest.raises(sandlock.StaleEventError):
+        h.kept.targets  # the snapshot is only valid inside handle()
+
 
 def test_two_handlers_in_chain_order(run):
     first, second = Answer(sandlock.Continue), Answer(sandlock.Return(7))
