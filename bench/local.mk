@@ -56,6 +56,7 @@ bench-agent-scale: sandlock$(EXEEXT) plugins/verdict.la bench/bench-notify$(EXEE
 # run as root. Not part of make check either.
 .PHONY: bench-workloads
 bench-workloads: sandlock$(EXEEXT) plugins/audit.la plugins/vfile.la plugins/fsdeny.la \
-		plugins/netguard.la
+		plugins/netguard.la bench/bench-launch$(EXEEXT)
 	bash $(abs_srcdir)/bench/workloads.sh --sandlock $(abs_builddir)/sandlock$(EXEEXT) \
+		--launcher $(abs_builddir)/bench/bench-launch$(EXEEXT) \
 		--default-config $(abs_srcdir)/examples/sandlock.ini $(BENCH_FLAGS)

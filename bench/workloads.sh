@@ -2,14 +2,18 @@
 # bench/workloads.sh -- real work under sandlock, against the same work bare
 # (make bench-workloads; bench/README.md explains every row).
 #
-#   bench/workloads.sh --sandlock PATH --default-config FILE [-r ROUNDS] [--strict]
+#   bench/workloads.sh --sandlock PATH --default-config FILE [--launcher PATH]
+#                      [-r ROUNDS] [--strict]
 #
 # Five workloads (a parallel compile, tar, find, git, python imports) run
 # bare, under `sandlock run` with the default configuration, under sandlock
 # with a configuration without plugins, under bubblewrap with masks
 # equivalent to the default configuration's (for information; skipped, with
 # a line saying so, when bwrap is not installed), and under the default
-# configuration with `masks = no` (the fallback: every path call notified). The configurations
+# configuration with `masks = no` (the fallback: every path call notified);
+# with --launcher (bench-launch), also under a seccomp filter alone (the
+# reference filter, no sandbox: what any filter costs the work, for
+# information). The configurations
 # alternate within each round; the tables show the median of the rounds and
 # the ratio to bare. Run as root, the whole set is run again as `nobody`.
 # A benchmark, not a test: exits 0 even when a target is missed, unless
@@ -17,11 +21,12 @@
 set -u
 
 usage() {
-    echo "usage: $0 --sandlock PATH --default-config FILE [-r ROUNDS] [--strict]"
+    echo "usage: $0 --sandlock PATH --default-config FILE [--launcher PATH] [-r ROUNDS] [--strict]"
 }
 
 sandlock=
 default_config=
+launcher=
 rounds=5
 strict=0
 target=1.10
@@ -29,13 +34,14 @@ while [ $# -gt 0 ]; do
     case $1 in
     --sandlock) sandlock=${2:-}; shift 2 ;;
     --default-config) default_config=${2:-}; shift 2 ;;
+    --launcher) launcher=${2:-}; shift 2 ;;
     -r | --rounds) rounds=${2:-}; shift 2 ;;
     --strict) strict=1; shift ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; exit 2 ;;
     esac
 done
-if [ ! -x "$sandlock" ] || [ ! -r "$default_config" ]; then
+if [ ! -x "$sandlock" ] || [ ! -r "$default_config" ] || { [ -n "$launcher" ] && [ ! -x "$launcher" ]; }; then
     usage >&2
     exit 2
 fi
@@ -198,6 +204,7 @@ now_us() { local t=${EPOCHREALTIME/[.,]/}; echo $((10#$t)); }
 set_prefix() {
     case $1 in
     bare) prefix=("${as_user[@]}") ;;
+    filter) prefix=("${as_user[@]}" "$launcher") ;;
     default) prefix=("${as_user[@]}" "$sandlock" run -c "$default_config" --) ;;
     noplugin) prefix=("${as_user[@]}" "$sandlock" run -c "$tmp/no-plugin.ini" --) ;;
     fallback) prefix=("${as_user[@]}" "$sandlock" run -c "$tmp/fallback.ini" --) ;;
@@ -279,15 +286,15 @@ print_table() {
     local w c med bare_ms verdict ratio
     echo
     echo "workloads as $1: median of $rounds rounds, wall time in ms, ratio to bare"
-    printf '%-32s %8s   %-15s   %-15s   %-15s   %-15s   %s\n' "" bare "default config" "no plugin" bubblewrap \
-        "fallback" target
+    printf '%-32s %8s   %-15s   %-15s   %-15s   %-15s   %-15s   %s\n' "" bare "filter only" "default config" \
+        "no plugin" bubblewrap "fallback" target
     for w in "${workloads[@]}"; do
         set_workload "$w" "$tmp"
         bare_ms=$(median "${samples[$w,bare]}")
         printf '%-32s %8s' "$label" "$bare_ms"
         verdict=MISS
-        for c in default noplugin bwrap fallback; do
-            if [ "$c" = bwrap ] && [ -z "$bwrap" ]; then
+        for c in filter default noplugin bwrap fallback; do
+            if { [ "$c" = bwrap ] && [ -z "$bwrap" ]; } || { [ "$c" = filter ] && [ -z "$launcher" ]; }; then
                 printf '   %-15s' "-"
             elif [ -n "${failed[$w,$c]:-}" ]; then
                 printf '   %-15s' "FAILED"
@@ -333,6 +340,12 @@ echo "sandlock workloads: $rounds rounds, $(nproc) CPUs, kernel $(uname -r)," \
     "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "sandlock: $sandlock ($("$sandlock" --version 2>&1 | head -n 1)); default config: $default_config"
 active_configs=(bare default noplugin fallback)
+if [ -n "$launcher" ]; then
+    active_configs+=(filter)
+    echo "filter only: $launcher (a seccomp filter notifying getppid, no sandbox), for information"
+else
+    echo "no --launcher: no 'filter only' column"
+fi
 if [ -n "$bwrap" ]; then
     active_configs+=(bwrap)
     echo "bubblewrap: $bwrap ($("$bwrap" --version 2>&1 | head -n 1)), for information"
