@@ -78,7 +78,7 @@ make_inputs() {
             if [ "$i" = 01 ]; then
                 echo 'int main(void) { return 0; }'
             fi
-            echo "int f$i(int x) { return x * $i + (int)strlen(\"$i\") + (errno & 1); }"
+            echo "int f$i(int x) { return x * $((10#$i)) + (int)strlen(\"$i\") + (errno & 1); }"
         } > "$dir/src/f$i.c"
     done
     cat > "$dir/src/Makefile" <<'MAKE'
@@ -227,6 +227,12 @@ warm_up() {
     status=$?
     if [ "$c" = bare ]; then
         expected[$w]=$status
+        if [ "$status" != 0 ]; then
+            # Every workload succeeds bare: one that does not measures
+            # something else (a build stopped at its first error).
+            echo "  $w fails bare: exit status $status; its stderr ends:"
+            tail -n 5 "$tmp/warm-up.err" | sed 's/^/    /'
+        fi
     elif [ "$status" != "${expected[$w]}" ]; then
         failed[$w,$c]="exit $status, bare ${expected[$w]}"
         echo "  $w under $c: exit status $status (bare: ${expected[$w]}); its stderr ends:"
