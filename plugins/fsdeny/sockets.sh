@@ -109,6 +109,16 @@ is "... with O_CREAT, it waits as the kernel's does (not EWOULDBLOCK)" "$(lease_
 lease_mode=
 
 # Datagrams addressed to a socket: every way to name it.
+# sendmmsg: every message is judged on its own address -- an allowed
+# first datagram does not carry a second one into the denied directory.
+: > "$T/good/d.sock.log"
+: > "$T/deny/d.sock.log"
+probe mmsgpair unix "$T/good/d.sock" "$T/deny/d.sock"
+is "sendmmsg of an allowed then a denied datagram is refused" "$out" "err EACCES"
+probe mmsgpair unix "$T/good/d.sock" "$T/good/d.sock"
+is "sendmmsg of two allowed datagrams sends both" "$out" "sent 2"
+i=0; while [ "$(wc -l < "$T/good/d.sock.log")" -lt 2 ] && [ $i -lt $((EVENT_TIMEOUT * 20)) ]; do sleep 0.05; i=$((i + 1)); done
+is "and nothing reached the denied socket" "$(grep -c race "$T/deny/d.sock.log")" "0"
 for m in sendto sendmsg sendmmsg; do
     probe send unixdgram $m "$T/deny/d.sock" 0;      is "$m to a socket in a denied directory" "$out" "err EACCES"
     probe send unixdgram $m "$T/good/dirlink/d.sock" 0; is "$m through a symlinked denied directory" "$out" "err EACCES"

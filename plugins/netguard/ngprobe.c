@@ -22,7 +22,9 @@
  *                                        (udpcount servers count them)
  *   mmsgpair ADDR GOOD BAD               one UDP sendmmsg of two datagrams,
  *                                        "good" to GOOD then "race" to BAD;
- *                                        prints "sent N" or "err ENAME"
+ *                                        prints "sent N" or "err ENAME";
+ *                                        ADDR "unix": GOOD and BAD are the
+ *                                        paths of unix datagram sockets
  *   stall PORT N                         two threads connect to 127.0.0.1:
  *                                        PORT (a full backlog: they block);
  *                                        once both are in connect, the main
@@ -419,21 +421,27 @@ static int sendrace(const char *where, int good, int bad, long n)
     return 0;
 }
 
-/* One sendmmsg of "good" to port good and "race" to port bad. */
-static int mmsgpair(const char *where, int good, int bad)
+/* One sendmmsg of "good" to port (or unix path) good and "race" to bad. */
+static int mmsgpair(const char *where, const char *good, const char *bad)
 {
-    struct sockaddr_in to[2] = { { .sin_family = AF_INET, .sin_port = htons((uint16_t)good) },
-                                 { .sin_family = AF_INET, .sin_port = htons((uint16_t)bad) } };
+    int unix_paths = !strcmp(where, "unix");
+    struct sockaddr_in to[2] = { { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(good)) },
+                                 { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(bad)) } };
+    struct sockaddr_un un[2] = { { .sun_family = AF_UNIX }, { .sun_family = AF_UNIX } };
     struct iovec iov[2] = { { .iov_base = "good", .iov_len = 4 }, { .iov_base = "race", .iov_len = 4 } };
     struct mmsghdr v[2];
     memset(v, 0, sizeof(v));
     for (int i = 0; i < 2; i++) {
-        if (inet_pton(AF_INET, where, &to[i].sin_addr) != 1)
+        const char *path = i ? bad : good;
+        if (unix_paths ? strlen(path) >= sizeof(un[i].sun_path) : inet_pton(AF_INET, where, &to[i].sin_addr) != 1)
             return 2;
-        v[i].msg_hdr = (struct msghdr){ .msg_name = &to[i], .msg_namelen = sizeof(to[i]), .msg_iov = &iov[i],
-                                        .msg_iovlen = 1 };
+        if (unix_paths)
+            strcpy(un[i].sun_path, path);
+        v[i].msg_hdr = (struct msghdr){ .msg_name = unix_paths ? (void *)&un[i] : (void *)&to[i],
+                                        .msg_namelen = unix_paths ? sizeof(un[i]) : sizeof(to[i]),
+                                        .msg_iov = &iov[i], .msg_iovlen = 1 };
     }
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    int fd = socket(unix_paths ? AF_UNIX : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     int rc = fd < 0 ? -1 : sendmmsg(fd, v, 2, 0);
     if (rc < 0)
         return fail();
@@ -875,7 +883,7 @@ int main(int argc, char **argv)
     if (argc == 6 && !strcmp(argv[1], "sendrace"))
         return sendrace(argv[2], atoi(argv[3]), atoi(argv[4]), atol(argv[5]));
     if (argc == 5 && !strcmp(argv[1], "mmsgpair"))
-        return mmsgpair(argv[2], atoi(argv[3]), atoi(argv[4]));
+        return mmsgpair(argv[2], argv[3], argv[4]);
     if (argc == 4 && !strcmp(argv[1], "stall"))
         return stall(atoi(argv[2]), atoi(argv[3]));
     if (argc == 3 && !strcmp(argv[1], "fdpass"))
