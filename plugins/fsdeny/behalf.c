@@ -26,12 +26,6 @@
 
 #define RESULT(expr) ((expr) < 0 ? -(long)errno : 0)
 
-/* "/proc/self/fd/N" of our descriptor. */
-static void self_link(int fd, char *out, size_t size)
-{
-    snprintf(out, size, "/proc/self/fd/%d", fd);
-}
-
 /* The path of our descriptor as sandlock sees it. 0 or -1. */
 static int fd_real_path(int fd, char *out, size_t size)
 {
@@ -89,7 +83,7 @@ long fsd_do_inotify(struct fsd_call *c, int obj, int child_fd, uint32_t mask)
     if (ino < 0)
         return ino;
     char self[64];
-    self_link(obj, self, sizeof(self));
+    fsd_self_path(obj, self, sizeof(self));
     long rc = inotify_add_watch(ino, self, mask & ~(uint32_t)IN_DONT_FOLLOW);
     if (rc < 0)
         rc = -errno;
@@ -131,7 +125,7 @@ long fsd_do_chmod(struct fsd_call *c, int obj, mode_t mode)
     if (errno != ENOSYS && errno != EINVAL)
         return -errno;
     char self[64];
-    self_link(obj, self, sizeof(self));
+    fsd_self_path(obj, self, sizeof(self));
     return RESULT(chmod(self, mode));
 }
 
@@ -145,7 +139,7 @@ long fsd_do_truncate(struct fsd_call *c, int obj, long length)
 {
     (void)c;
     char self[64];
-    self_link(obj, self, sizeof(self));
+    fsd_self_path(obj, self, sizeof(self));
     return RESULT(truncate(self, length));
 }
 
@@ -192,7 +186,7 @@ long fsd_do_xattr(struct fsd_call *c, int obj, int op, const uint64_t *args)
     /* A symlink (only the l* calls reach one) is named by its real path:
      * the descriptor's /proc link would name the link's target. */
     int nofollow = is_link(obj);
-    self_link(obj, self, sizeof(self));
+    fsd_self_path(obj, self, sizeof(self));
     if (nofollow && fd_real_path(obj, self, sizeof(self)) != 0)
         return -ENOENT;
     if (op == 'r')
@@ -302,7 +296,7 @@ long fsd_do_link(int obj, int dir1, const char *last1, int dir2, const char *las
     if (obj < 0)
         return RESULT(linkat(dir1, last1, dir2, last2, 0));
     char self[64];
-    self_link(obj, self, sizeof(self));
+    fsd_self_path(obj, self, sizeof(self));
     return RESULT(linkat(AT_FDCWD, self, dir2, last2, AT_SYMLINK_FOLLOW));
 }
 

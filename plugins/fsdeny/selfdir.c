@@ -56,8 +56,13 @@ static void entry(int fd, char *name, size_t size, int *dir)
         snprintf(name, size, "%d", fd);
     else {
         *dir = AT_FDCWD;
-        snprintf(name, size, "/proc/self/fd/%d", fd);
+        fsd_self_path(fd, name, size);
     }
+}
+
+void fsd_self_path(int fd, char *out, size_t size)
+{
+    snprintf(out, size, "/proc/self/fd/%d", fd);
 }
 
 ssize_t fsd_self_readlink(int fd, char *buf, size_t size)

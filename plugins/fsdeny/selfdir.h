@@ -22,4 +22,9 @@ ssize_t fsd_self_readlink(int fd, char *buf, size_t size);
  * open(2) `flags`. */
 int fsd_self_open(int fd, int flags);
 
+/* "/proc/self/fd/FD" in full, for the calls that take only a path
+ * (chmod, truncate, inotify_add_watch, the xattr calls, linkat's source):
+ * each walks the whole of it. */
+void fsd_self_path(int fd, char *out, size_t size);
+
 #endif
