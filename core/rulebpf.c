@@ -19,6 +19,9 @@ struct prog {
 
 /* A jump offset that means "to the next rule" until patched. */
 #define FAIL 0xff
+/* A JA offset that means "to the end" (no rule matched) until patched:
+ * more than any program has instructions. */
+#define TO_END 0xffffffffu
 
 static size_t emit(struct prog *p, uint16_t code, uint32_t k, uint8_t jt, uint8_t jf)
 {
@@ -111,11 +114,11 @@ static void emit_rule(struct prog *p, const struct sl_cmp *cmp, unsigned ncmp, u
     }
 }
 
-static void emit_chain(struct prog *p, int nr, const struct sl_chain *c, int builtin)
+/* A syscall's block: the built-in argument deny rules, then every
+ * instance's rules in chain order; no match jumps on (patched to the end,
+ * where libseccomp's program begins). */
+static void emit_block(struct prog *p, int nr, const struct sl_chain *c, int builtin)
 {
-    LD(p, offsetof(struct seccomp_data, nr));
-    JMP(p, BPF_JEQ, (uint32_t)nr, 1, 0);
-    size_t skip = emit(p, BPF_JMP | BPF_JA, 0, 0, 0);          /* to the next syscall, patched */
     size_t n = 0;
     const struct sl_arg_rule *deny = builtin ? sl_arg_rules_for(nr, &n) : NULL;
     for (size_t i = 0; i < n; i++) {
@@ -136,33 +139,92 @@ static void emit_chain(struct prog *p, int nr, const struct sl_chain *c, int bui
                                   : SECCOMP_RET_USER_NOTIF;
             emit_rule(p, r->cmp, r->ncmp, action);
         }
-    size_t out = emit(p, BPF_JMP | BPF_JA, 0, 0, 0);           /* no rule matched: on, patched */
-    if (!p->error) {
-        p->insn[skip].k = (uint32_t)(p->n - skip - 1);
-        p->insn[out].k = 0;    /* completed by the caller's end jump below */
+    emit(p, BPF_JMP | BPF_JA, TO_END, 0, 0);
+}
+
+/* Numbers compared one by one at a leaf of the dispatch. */
+#define LEAF 4
+
+/* The dispatch to the blocks of nrs[lo..hi) (ascending), with the number
+ * in A: a binary search, so that a syscall without a block -- nearly all
+ * of them -- leaves after a few instructions instead of one comparison
+ * per block. That is also what the kernel pays when it installs the
+ * filter: it runs the filter for every syscall number to fill its cache
+ * of always-allowed ones. to_block[i] gets the jump to patch to nrs[i]'s
+ * block. */
+static void emit_dispatch(struct prog *p, const int *nrs, size_t lo, size_t hi, size_t *to_block)
+{
+    if (hi - lo <= LEAF) {
+        for (size_t i = lo; i < hi; i++) {
+            JMP(p, BPF_JEQ, (uint32_t)nrs[i], 0, 1);
+            to_block[i] = emit(p, BPF_JMP | BPF_JA, 0, 0, 0);
+        }
+        emit(p, BPF_JMP | BPF_JA, TO_END, 0, 0);
+        return;
     }
+    size_t mid = lo + (hi - lo) / 2;
+    JMP(p, BPF_JGE, (uint32_t)nrs[mid], 0, 1);
+    size_t right = emit(p, BPF_JMP | BPF_JA, 0, 0, 0);
+    emit_dispatch(p, nrs, lo, mid, to_block);
+    if (!p->error)
+        p->insn[right].k = (uint32_t)(p->n - right - 1);
+    emit_dispatch(p, nrs, mid, hi, to_block);
+}
+
+static int by_number(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* The syscalls that get a block, ascending, each once: every chain's, and
+ * those of the built-in rules libseccomp cannot express (sl_arg_rule_in_bpf). */
+static int *block_nrs(const struct sl_chains *chains, int builtin, size_t *n)
+{
+    size_t nall = 0, k = 0;
+    const struct sl_arg_rule *all = builtin ? sl_arg_rules_all(&nall) : NULL;
+    int *nrs = malloc((chains->nnrs + nall + 1) * sizeof(*nrs));
+    if (!nrs)
+        return NULL;
+    for (size_t i = 0; i < chains->nnrs; i++)
+        nrs[k++] = chains->nrs[i];
+    for (size_t i = 0; i < nall; i++)
+        if (sl_arg_rule_in_bpf(&all[i]))
+            nrs[k++] = all[i].nr;
+    qsort(nrs, k, sizeof(*nrs), by_number);
+    size_t unique = 0;
+    for (size_t i = 0; i < k; i++)
+        if (!unique || nrs[unique - 1] != nrs[i])
+            nrs[unique++] = nrs[i];
+    *n = unique;
+    return nrs;
 }
 
 int sl_rulebpf_append(const struct sl_chains *chains, int builtin, struct sock_filter **prog, size_t *len)
 {
     struct prog p = { *prog, *len, *len, 0, { 0 }, 0 };
-    size_t start = p.n;
-    for (size_t k = 0; k < chains->nnrs; k++)
-        emit_chain(&p, chains->nrs[k], chains->by_nr[chains->nrs[k]], builtin);
-    /* Built-in rules libseccomp cannot express (sl_arg_rule_in_bpf) of the
-     * syscalls no chain has: a block of their own. */
-    size_t nall;
-    const struct sl_arg_rule *all = builtin ? sl_arg_rules_all(&nall) : NULL;
-    const struct sl_chain none = { 0 };
-    for (size_t i = 0; all && i < nall; i++)
-        if (sl_arg_rule_in_bpf(&all[i]) && (i == 0 || all[i - 1].nr != all[i].nr) &&
-            !sl_chain_for(chains, all[i].nr))
-            emit_chain(&p, all[i].nr, &none, builtin);
+    size_t start = p.n, n = 0;
+    int *nrs = block_nrs(chains, builtin, &n);
+    size_t *to_block = nrs ? malloc((n + 1) * sizeof(*to_block)) : NULL;
+    if (!to_block)
+        p.error = -ENOMEM;
+    if (!p.error && n) {
+        LD(&p, offsetof(struct seccomp_data, nr));
+        emit_dispatch(&p, nrs, 0, n, to_block);
+        const struct sl_chain none = { 0 };
+        for (size_t i = 0; !p.error && i < n; i++) {
+            p.insn[to_block[i]].k = (uint32_t)(p.n - to_block[i] - 1);
+            const struct sl_chain *c = sl_chain_for(chains, nrs[i]);
+            emit_block(&p, nrs[i], c ? c : &none, builtin);
+        }
+    }
+    free(nrs);
+    free(to_block);
     if (!p.error && p.n > BPF_MAXINSNS)
         p.error = -E2BIG;
-    /* Every "no rule matched" jump goes to the end. */
+    /* Every jump to the end: the instruction after the last one. */
     for (size_t i = start; !p.error && i < p.n; i++)
-        if (p.insn[i].code == (BPF_JMP | BPF_JA) && p.insn[i].k == 0)
+        if (p.insn[i].code == (BPF_JMP | BPF_JA) && p.insn[i].k == TO_END)
             p.insn[i].k = (uint32_t)(p.n - i - 1);
     *prog = p.insn;
     *len = p.n;

@@ -8,7 +8,9 @@
  * rules, then every instance's rules in chain order (each in its own
  * order); a compiled static errno returns ERRNO, any other rule
  * USER_NOTIF; no match falls through to libseccomp's program. Every
- * comparison is exact, 64-bit or low-32-bit. */
+ * comparison is exact, 64-bit or low-32-bit. The syscall number finds its
+ * block by a binary search, so the filter's length on the way of a call
+ * grows with the logarithm of the number of syscalls with rules. */
 #ifndef SANDLOCK_RULEBPF_H
 #define SANDLOCK_RULEBPF_H
 
