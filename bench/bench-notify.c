@@ -281,6 +281,20 @@ static long long run(char *const argv[], int out_fd, int quiet)
     return elapsed;
 }
 
+/* `name` found in $PATH as an executable (posix_spawn wants a path), into
+ * out; 0 when it is not there. */
+static int find_program(const char *name, char *out, size_t size)
+{
+    const char *path = getenv("PATH");
+    for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
+        size_t len = strcspn(p, ":");
+        if (len && (size_t)snprintf(out, size, "%.*s/%s", (int)len, p, name) < size && access(out, X_OK) == 0)
+            return 1;
+        p += len + (p[len] == ':');
+    }
+    return 0;
+}
+
 /* How bench-child is started. */
 enum how { ALONE, UNDER_LAUNCHER, UNDER_SANDLOCK };
 
@@ -526,6 +540,12 @@ int main(int argc, char **argv)
     struct series plain = { .n = 0 }, filtered = { .n = 0 }, deflt = { .n = 0 };
     struct series read_child = { .n = 0 }, open_close = { .n = 0 };
     struct series bare_start = { .n = 0 }, ns_start = { .n = 0 }, sl_start = { .n = 0 }, default_start = { .n = 0 };
+    struct series bwrap_start = { .n = 0 };
+    char bwrap[4096];
+    /* bubblewrap with the namespaces, /dev and /proc of sandlock's sandbox:
+     * what a user would compare with (for information, when installed). */
+    char *true_bwrap[] = { bwrap, "--bind", "/", "/", "--unshare-pid", "--dev", "/dev", "--proc", "/proc",
+                           "/bin/true", NULL };
     char *true_bare[] = { (char *)opt.launcher, "/bin/true", NULL };
     char *true_ns[] = { (char *)opt.launcher, "--namespaces", "/bin/true", NULL };
     char *true_sl[] = { (char *)opt.sandlock, "run", "-c", opt.noplugin_ini, "--", "/bin/true", NULL };
@@ -537,6 +557,7 @@ int main(int argc, char **argv)
 
     /* The namespaces' row needs CAP_SYS_ADMIN: tried once. */
     int with_ns = run(true_ns, -1, 1) >= 0;
+    int with_bwrap = find_program("bwrap", bwrap, sizeof(bwrap)) && run(true_bwrap, -1, 1) >= 0;
     /* Warm caches (page cache, dynamic loader) before the first round. */
     for (int i = 0; i < 3; i++) {
         run(true_bare, -1, 0);
@@ -544,6 +565,8 @@ int main(int argc, char **argv)
             run(true_ns, -1, 0);
         run(true_sl, -1, 0);
         run(true_default, -1, 1);
+        if (with_bwrap)
+            run(true_bwrap, -1, 1);
     }
     measure_child(UNDER_SANDLOCK, opt.one_ini, "getppid", opt.notified_calls / 10);
 
@@ -563,21 +586,25 @@ int main(int argc, char **argv)
         series_add(&read_child, measure_read_child(opt.notified_calls));
         series_add(&open_close, measure_open(opt.notified_calls, opt.child));
         /* Launches alternate so that all kinds see the same machine. */
-        long long bare_total = 0, ns_total = 0, sl_total = 0, default_total = 0;
+        long long bare_total = 0, ns_total = 0, sl_total = 0, default_total = 0, bwrap_total = 0;
         int failed = 0;
         for (long i = 0; i < per_round; i++) {
             long long b = run(true_bare, -1, 0), n = with_ns ? run(true_ns, -1, 0) : 0;
             long long s = run(true_sl, -1, 0), d = run(true_default, -1, 1);
-            failed |= b < 0 || n < 0 || s < 0 || d < 0;
+            long long w = with_bwrap ? run(true_bwrap, -1, 1) : 0;
+            failed |= b < 0 || n < 0 || s < 0 || d < 0 || w < 0;
             bare_total += b;
             ns_total += n;
             sl_total += s;
             default_total += d;
+            bwrap_total += w;
         }
         if (!failed) {
             series_add(&bare_start, (double)bare_total / (double)per_round);
             if (with_ns)
                 series_add(&ns_start, (double)ns_total / (double)per_round);
+            if (with_bwrap)
+                series_add(&bwrap_start, (double)bwrap_total / (double)per_round);
             series_add(&sl_start, (double)sl_total / (double)per_round);
             series_add(&default_start, (double)default_total / (double)per_round);
         }
@@ -616,8 +643,13 @@ int main(int argc, char **argv)
         print_row("the same, in new mount + PID namespaces", "ms", 1e6, &ns_start, &bare_start, 0);
     else
         printf("%-44s skipped: needs root (CAP_SYS_ADMIN)\n", "the same, in new mount + PID namespaces");
+    if (with_bwrap)
+        print_row("bubblewrap, the same namespaces, /dev, /proc", "ms", 1e6, &bwrap_start, &bare_start, 0);
+    else
+        printf("%-44s skipped: bwrap is not installed or cannot run here\n",
+               "bubblewrap, the same namespaces, /dev, /proc");
     missed += print_row("sandlock run -- /bin/true (no plugin)", "ms", 1e6, &sl_start, &bare_start, 1.30);
-    print_row("sandlock run -- /bin/true (default config)", "ms", 1e6, &default_start, &bare_start, 0);
+    missed += print_row("sandlock run -- /bin/true (default config)", "ms", 1e6, &default_start, &bare_start, 1.30);
     if (missed)
         printf("\n%d target(s) missed\n", missed);
     else
