@@ -12,6 +12,7 @@
 #include "sandbox.h"
 #include "seccomp_ioctl.h"
 #include "values.h"
+#include "vopen.h"
 
 #include "clock.h"
 #include <errno.h>
@@ -128,6 +129,7 @@ static void handle_one(struct sl_supervisor *sup, const struct seccomp_notif *re
 
     sl_chain_run(chain, &event, sup->listener, sup->opts.timing, &answer);
     sl_sockcall_finish(&answer);      /* a socket call the chain judged: made here */
+    sl_vopen_finish(sup->here, &event, &answer);   /* an open, while objects are served */
     if (sup->opts.verbose)
         trace(req, h, chain->syscall_name, &answer);
     if (sl_defer_finish(sup->defer, index, &answer))

@@ -125,7 +125,7 @@ extern "C" {
  * part of the entry symbol's name. */
 #define SANDLOCK_ABI_MAJOR 1
 /* ABI revision within the major version: bumped when members are appended. */
-#define SANDLOCK_ABI_MINOR 9
+#define SANDLOCK_ABI_MINOR 10
 /* The value stored in every abi_version field: major << 16 | minor. */
 #define SANDLOCK_ABI_VERSION ((SANDLOCK_ABI_MAJOR << 16) | SANDLOCK_ABI_MINOR)
 
@@ -632,6 +632,29 @@ typedef struct sandlock_deputy_msg {
     const void *data;
     size_t len;
 } sandlock_deputy_msg;
+
+/* ------------------------------------------------------------------------
+ * Objects served as other content (ABI 1.10): host->serve_object.
+ *
+ * A plugin that shows a file with other content (vfile) cannot rely on
+ * names where the kernel does not enforce it (no masks: masks = no, an
+ * unprivileged sandlock without user namespaces, the OCI agent): the child
+ * reaches the same file through a symbolic link, "..", /proc/self/root,
+ * /proc/self/fd/N, a bind mount or a hard link, and a path that is let
+ * through is read again by the kernel, after a thread of the child may
+ * have rewritten it. So the host judges the object, not its name. From
+ * init(), an instance registers "the object at PATH is served as this
+ * content"; the host takes the object's identity then (st_dev, st_ino of
+ * the regular file PATH reaches, as sandlock sees it) and keeps it with
+ * the content for the run. From then on every descriptor the host hands
+ * the child -- the fd answer of any instance (an open fsdeny makes for the
+ * child, a deferred one too) -- is compared with those objects (one
+ * fstat, made only when the session has any) and, when it is one of them,
+ * replaced by a fresh sealed memfd of the content (as content_fd makes
+ * it, named PATH, close-on-exec as the answer asked), or answered EROFS
+ * when it was opened for writing. A session that registered nothing pays
+ * nothing.
+ * ------------------------------------------------------------------------ */
 
 /* ------------------------------------------------------------------------
  * Socket calls judged together (ABI 1.9): host->sock_call.
@@ -1281,6 +1304,21 @@ typedef struct sandlock_host {
      *   (another syscall, NULL, not inside handle()), -ENOMEM, -ESRCH
      *   (the notification is gone).                                     */
     int (*sock_call)(const sandlock_event *ev, const sandlock_sock_call **out);
+
+    /* --- ABI 1.10: objects served as other content (check with
+     * SANDLOCK_HOST_HAS) --- See "Objects served as other content" above.
+     * serve_object: from init() only, serves the regular file `path`
+     *   (absolute; a symbolic link is followed: the object it reaches)
+     *   reaches now as the `len` bytes at `content` (copied now) in every
+     *   descriptor the host hands the child for the rest of the run,
+     *   however the child named it. It does not answer names: the
+     *   instance still answers the calls on PATH itself (stat, access...).
+     *   Returns 0; -ENOENT (or the stat error): nothing is there, there is
+     *   no object to serve; -EINVAL (a relative path, NULL content with a
+     *   length, not a regular file); -EEXIST (that object is served
+     *   already, by this or another instance); -EBUSY (called after
+     *   init()); -ENOMEM.                                               */
+    int (*serve_object)(const sandlock_config *cfg, const char *path, const void *content, size_t len);
 } sandlock_host;
 
 /* True when the host table has member `m` (a function added in a later

@@ -1,0 +1,39 @@
+/* vobject.h -- objects served as other content (host->serve_object, ABI
+ * 1.10; contract in sdk/sandlock/plugin.h).
+ *
+ * An instance registers, from init(), "the object at PATH is served as
+ * this content": the host keeps its identity (st_dev, st_ino, taken then)
+ * with the content. Every descriptor the host hands the child
+ * (respond.c: the fd answer of any instance, deferred ones too) is
+ * compared with that table by one fstat() and, when it is one of those
+ * objects, replaced by a fresh sealed memfd of the content -- however the
+ * child named the object. A session without such objects pays nothing. */
+#ifndef SANDLOCK_VOBJECT_H
+#define SANDLOCK_VOBJECT_H
+
+#include <sandlock/plugin.h>
+#include <stddef.h>
+
+struct sl_here;
+struct sl_vobjects;
+
+/* host->serve_object. */
+int sl_serve_object(const sandlock_config *cfg, const char *path, const void *content, size_t len);
+
+/* Does session `here` serve any object? NULL: no. */
+int sl_vobjects_any(const struct sl_here *here);
+
+/* The instances are initialised: serve_object refuses from now on. */
+void sl_vobjects_prepared(struct sl_here *here);
+
+/* Is our descriptor fd one of session here's objects? Returns -1 when not
+ * (also when it cannot be told: fstat fails), else 0 and sets *content_fd
+ * (a fresh sealed memfd of the content, or -errno from making it) when
+ * `accmode` (O_RDONLY, O_WRONLY, O_RDWR of the open) reads only, or
+ * -EROFS for writing. */
+int sl_vobject_lookup(const struct sl_here *here, int fd, int accmode, int *content_fd);
+
+/* Frees session here's table (its run is over). */
+void sl_vobjects_free(struct sl_here *here);
+
+#endif

@@ -1,0 +1,240 @@
+/* vopen.c -- see vopen.h. */
+#define _GNU_SOURCE
+#include "config.h"
+#include "vopen.h"
+#include "creds.h"
+#include "liveness.h"
+#include "memory.h"
+#include "paths.h"
+#include "selflink.h"
+#include "sockcall.h"
+#include "syscall_paths.h"
+#include "vobject.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* One open, made as the child (run through sl_run_as_child). */
+struct vopen {
+    const struct sl_here *here;
+    sandlock_handle h;
+    const char *walk;          /* the path in the child's root, or NULL: obj */
+    int obj;                   /* the object (O_PATH), -1 until obtained */
+    const char *rest;          /* with obj from a magic link: the walk after it */
+    int flags, follow;
+    mode_t mode;
+    int later;                 /* the open may wait: made on a thread, from obj */
+};
+
+/* Does `rest` name a component (not only slashes and dots)? */
+static int names_more(const char *rest)
+{
+    for (const char *p = rest; *p; p++)
+        if (*p != '/' && *p != '.')
+            return 1;
+    return 0;
+}
+
+/* The object o->obj opened again with the child's flags. */
+static int reopen(int obj, int flags)
+{
+    char self[64];
+    snprintf(self, sizeof(self), "/proc/self/fd/%d", obj);
+    int fd = open(self, (flags & ~(O_CREAT | O_EXCL | O_NOFOLLOW)) | O_CLOEXEC);
+    return fd < 0 ? -errno : fd;
+}
+
+/* Makes an open that creates (nothing was there when looked): without
+ * waiting, whatever appeared there meanwhile (a FIFO). */
+static int create(struct vopen *o)
+{
+    int fd = sl_open_path(o->h, o->walk, o->flags | O_NONBLOCK, o->mode);
+    if (fd >= 0 && !(o->flags & O_NONBLOCK) && fcntl(fd, F_SETFL, o->flags & ~O_NONBLOCK) != 0) {
+        close(fd);
+        return -EIO;
+    }
+    return fd;
+}
+
+/* Obtains the object (O_PATH), the way the kernel would reach it. */
+static int obtain(struct vopen *o)
+{
+    int pflags = O_PATH | (o->follow ? 0 : O_NOFOLLOW) | (o->flags & O_DIRECTORY);
+    if (o->obj < 0)
+        return sl_open_path(o->h, o->walk, pflags, 0);
+    if (names_more(o->rest)) {
+        /* From the magic link's object, never above it (as sockcall.c). */
+        struct open_how how = { .flags = (uint64_t)(unsigned)(pflags | O_CLOEXEC),
+                                .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
+        const char *rel = o->rest + strspn(o->rest, "/");
+        long fd;
+        int tries = 0;
+        do
+            fd = syscall(SYS_openat2, o->obj, rel, &how, sizeof(how));
+        while (fd < 0 && errno == EAGAIN && ++tries < 1000);
+        return fd < 0 ? -errno : (int)fd;
+    }
+    struct stat sb;
+    int want_dir = (o->flags & O_DIRECTORY) || o->rest[0];
+    if (want_dir && (fstat(o->obj, &sb) != 0 || !S_ISDIR(sb.st_mode)))
+        return -ENOTDIR;
+    int fd = fcntl(o->obj, F_DUPFD_CLOEXEC, 3);
+    return fd < 0 ? -errno : fd;
+}
+
+static int open_act(void *arg)
+{
+    struct vopen *o = arg;
+    int flags = o->flags;
+    if ((flags & O_TMPFILE) == O_TMPFILE)
+        return o->obj < 0 ? sl_open_path(o->h, o->walk, flags, o->mode) : -EOPNOTSUPP;
+    int obj = obtain(o);
+    if (obj == -ENOENT && (flags & O_CREAT) && o->obj < 0)
+        return create(o);
+    if (obj < 0)
+        return obj;
+    if (o->obj >= 0)
+        close(o->obj);
+    o->obj = obj;
+    int content;
+    if (sl_vobject_lookup(o->here, obj, flags & O_ACCMODE, &content) == 0)
+        return content;               /* served: the real file is never opened */
+    if ((flags & O_CREAT) && (flags & O_EXCL))
+        return -EEXIST;
+    struct stat sb;
+    if (fstat(obj, &sb) != 0)
+        return -EIO;
+    if (S_ISLNK(sb.st_mode))
+        return -ELOOP;                /* O_NOFOLLOW reached a symlink */
+    if (S_ISFIFO(sb.st_mode) && !(flags & O_NONBLOCK)) {
+        o->later = 1;
+        return 0;
+    }
+    /* A regular file's open waits only for a lease's break: tried without
+     * waiting, made on a thread when it would wait. */
+    int nowait = S_ISREG(sb.st_mode) && !(flags & O_NONBLOCK);
+    int fd = reopen(obj, flags | (nowait ? O_NONBLOCK : 0));
+    if (nowait && fd == -EWOULDBLOCK) {
+        o->later = 1;
+        return 0;
+    }
+    if (nowait && fd >= 0 && fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+        close(fd);
+        return -EIO;
+    }
+    return fd;
+}
+
+static void set_result(struct sl_answer *a, int fd, int flags)
+{
+    if (fd < 0) {
+        a->verdict = SANDLOCK_VERDICT_ERRNO;
+        a->error = -fd;
+        return;
+    }
+    a->verdict = SANDLOCK_VERDICT_FD;
+    a->fd = fd;
+    a->fd_flags = (flags & O_CLOEXEC) ? 0 : SANDLOCK_FD_NO_CLOEXEC;
+}
+
+/* A waiting open on a thread of the host's. */
+struct waiting {
+    sandlock_handle h;
+    int obj, flags;
+};
+
+static int waiting_act(void *arg)
+{
+    struct waiting *w = arg;
+    return reopen(w->obj, w->flags);
+}
+
+static void waiting_run(void *arg, sandlock_response *r)
+{
+    struct waiting *w = arg;
+    int fd = sl_run_as_child(w->h, waiting_act, w);
+    if (fd < 0)
+        sandlock_respond_errno(r, -fd);
+    else
+        sandlock_respond_fd(r, fd, (w->flags & O_CLOEXEC) ? 0 : SANDLOCK_FD_NO_CLOEXEC);
+}
+
+static void waiting_release(void *arg)
+{
+    struct waiting *w = arg;
+    close(w->obj);
+    free(w);
+}
+
+/* Hands the open of o->obj to a thread; o->obj is its from now on. */
+static void open_later(const sandlock_event *ev, uint64_t probe, struct vopen *o, struct sl_answer *a)
+{
+    struct waiting *w = malloc(sizeof(*w));
+    int rc = w ? 0 : -ENOMEM;
+    if (w) {
+        *w = (struct waiting){ .h = ev->handle, .obj = o->obj, .flags = o->flags };
+        rc = sl_host_job_submit(ev, probe, waiting_run, waiting_release, w);
+    }
+    if (rc == 0) {
+        o->obj = -1;
+        a->verdict = SANDLOCK_VERDICT_DEFER;
+        return;
+    }
+    free(w);
+    set_result(a, rc == -ENOMEM ? -ENOMEM : -EAGAIN, 0);
+}
+
+void sl_vopen_perform(const struct sl_here *here, const sandlock_event *ev, struct sl_answer *a)
+{
+    if (!sl_vobjects_any(here))
+        return;
+    sandlock_syscall_paths sp = { .abi_version = SANDLOCK_ABI_VERSION, .struct_size = sizeof(sp) };
+    int count = sl_syscall_paths(ev, &sp);
+    if (count > 0 && !(sp.flags & SANDLOCK_PATHS_OPEN))
+        return;                        /* not an open (a chain of another call) */
+    if (count <= 0) {
+        if (count < 0)
+            set_result(a, count, 0);
+        return;
+    }
+    int flags = (int)sp.open_flags;
+    if (flags & O_PATH)
+        return;                        /* reads nothing: the kernel's */
+    char walk[2 * PATH_MAX + 2];
+    struct sl_target t;
+    struct sl_self self = { .fd = -1 };
+    struct vopen o = { .here = here, .h = ev->handle, .walk = walk, .obj = -1, .flags = flags,
+                       .follow = (sp.flags & SANDLOCK_PATHS_FOLLOW) != 0, .mode = (mode_t)sp.mode };
+    /* The bytes the chain judged (memory.c), joined to where they start. */
+    char first;
+    ssize_t n = sl_mem_read_string(ev->handle, sp.path[0].addr, &first, 1);
+    int rc = n == 0 ? -ENOENT : (n < 0 && n != -ENAMETOOLONG) ? (int)n : 0;
+    if (rc == 0)
+        rc = (int)sl_resolve_path_flags(ev->handle, sp.path[0].dirfd, sp.path[0].addr, walk, sizeof(walk),
+                                        SL_RESOLVE_JOIN_ONLY);
+    if (rc >= 0)
+        rc = sl_target_of(ev->handle, &t);
+    if (rc >= 0)
+        rc = sl_self_translate(&t, walk, &self);
+    if (rc == SL_SELF_OBJECT) {
+        o.obj = self.fd;
+        o.rest = self.rest;
+    } else if (rc == SL_SELF_PATH) {
+        o.walk = self.path;
+    }
+    if (rc >= 0)
+        rc = sl_run_as_child(ev->handle, open_act, &o);
+    if (rc >= 0 && o.later)
+        open_later(ev, sp.path[0].addr, &o, a);
+    else
+        set_result(a, rc, flags);
+    if (o.obj >= 0)
+        close(o.obj);
+}
