@@ -60,7 +60,48 @@ EOF2
     done
 }
 
+# While objects are served, the host makes the opens the chain lets
+# through (vfile alone): they must mean what the kernel's do. The same
+# script bare and sandboxed prints the same; a FIFO open that waits for
+# its writer runs on a thread of the host's, so one worker still serves
+# the writer's open (a worker waiting there would hang the run).
+cat > "$TEST_TMP/opens.sh" <<'EOF2'
+cd "$1" || exit 1
+rm -rf w && mkdir w && cd w || exit 1
+umask 027; echo created > new; stat -c '%a %s' new
+set -C; (: > new) 2>/dev/null || echo "O_EXCL: refused"; set +C
+ln -s new sl; cat sl; cat ./sl/ 2>/dev/null || echo "trailing slash on a file: refused"
+mkdir d; cat d 2>/dev/null || echo "a directory: refused"
+echo rel > d/f; (cd d && cat f ../d/./f)
+echo in | cat /dev/stdin; cat /dev/fd/0 <<< "here"
+exec 5< new; cat /proc/self/fd/5 /dev/fd/5 2>&1; exec 5<&-
+head -c 5 /proc/self/status; echo; test -r /proc/self/exe && echo "own exe readable"
+cat /proc/thread-self/root"$PWD"/new
+mkfifo ff; cat ff & echo through-fifo > ff; wait
+cat missing 2>/dev/null || echo "missing: refused"
+EOF2
+run_opens() {
+    local who=$1 ini
+    ini=$(write_ini "opens-$who" <<EOF2
+[sandlock]
+masks = no
+workers = 1
+[plugin fake]
+module = vfile
+$d/etc/secret = virtual\n
+EOF2
+)
+    chmod 644 "$ini"
+    mkdir -p "$TEST_TMP/$who" && chmod 777 "$TEST_TMP/$who"
+    local bare
+    bare=$(${2:+$2} bash "$TEST_TMP/opens.sh" "$TEST_TMP/$who" 2>&1)
+    run_sandlock run -c "$ini" -- timeout "$EVENT_TIMEOUT" bash "$TEST_TMP/opens.sh" "$TEST_TMP/$who"
+    is "$who: the host's opens mean what the kernel's do" "$out" "$bare"
+    like "$who: ... a FIFO's reader and writer met (one worker)" "$out" "^through-fifo$"
+}
+
 cases root
+run_opens root
 if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null; then
     skip "the same as nobody" "needs root and setpriv to run sandlock as nobody"
 else
@@ -69,5 +110,6 @@ else
         "$SANDLOCK" > "$wrapper"
     chmod 755 "$wrapper"
     SANDLOCK=$wrapper cases nobody
+    SANDLOCK=$wrapper run_opens nobody "setpriv --reuid=nobody --regid=nogroup --clear-groups"
 fi
 done_testing
