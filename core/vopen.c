@@ -27,11 +27,18 @@ struct vopen {
     sandlock_handle h;
     const char *walk;          /* the path in the child's root, or NULL: obj */
     int obj;                   /* the object (O_PATH), -1 until obtained */
-    const char *rest;          /* with obj from a magic link: the walk after it */
+    const char *rest;          /* with obj: the walk from it */
+    uint64_t resolve;          /* openat2's RESOLVE_* the child asked (obj: its dirfd) */
     int flags, follow;
     mode_t mode;
+    int mask;                  /* the child's umask, when creating */
     int later;                 /* the open may wait: made on a thread, from obj */
 };
+
+static int creates(int flags)
+{
+    return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
+}
 
 /* Does `rest` name a component (not only slashes and dots)? */
 static int names_more(const char *rest)
@@ -51,11 +58,33 @@ static int reopen(int obj, int flags)
     return fd < 0 ? -errno : fd;
 }
 
+/* openat2 of o->rest from o->obj: with the child's RESOLVE_* flags (its
+ * dirfd), or from a magic link's object, never above it (as sockcall.c);
+ * never through a magic link. With O_CREAT, in the child's umask. */
+static int at_object(struct vopen *o, int flags, mode_t mode)
+{
+    struct open_how how = { .flags = (uint64_t)(unsigned)(flags | O_CLOEXEC), .mode = mode & 07777,
+                            .resolve = (o->resolve ? o->resolve : RESOLVE_BENEATH) | RESOLVE_NO_MAGICLINKS };
+    const char *rel = o->resolve ? o->rest : o->rest + strspn(o->rest, "/");
+    mode_t saved = 0, m = (mode_t)how.mode;
+    int swapped = creates(flags) ? sl_behalf_umask_enter(o->mask, &m, &saved) : 0;
+    how.mode = creates(flags) ? m : 0;
+    long fd;
+    int tries = 0;
+    do
+        fd = syscall(SYS_openat2, o->obj, *rel ? rel : ".", &how, sizeof(how));
+    while (fd < 0 && errno == EAGAIN && ++tries < 1000);
+    int err = errno;
+    sl_behalf_umask_leave(swapped, saved);
+    return fd < 0 ? -err : (int)fd;
+}
+
 /* Makes an open that creates (nothing was there when looked): without
  * waiting, whatever appeared there meanwhile (a FIFO). */
 static int create(struct vopen *o)
 {
-    int fd = sl_open_path(o->h, o->walk, o->flags | O_NONBLOCK, o->mode);
+    int flags = o->flags | O_NONBLOCK;
+    int fd = o->obj < 0 ? sl_open_path(o->h, o->walk, flags, o->mode) : at_object(o, flags, o->mode);
     if (fd >= 0 && !(o->flags & O_NONBLOCK) && fcntl(fd, F_SETFL, o->flags & ~O_NONBLOCK) != 0) {
         close(fd);
         return -EIO;
@@ -69,18 +98,8 @@ static int obtain(struct vopen *o)
     int pflags = O_PATH | (o->follow ? 0 : O_NOFOLLOW) | (o->flags & O_DIRECTORY);
     if (o->obj < 0)
         return sl_open_path(o->h, o->walk, pflags, 0);
-    if (names_more(o->rest)) {
-        /* From the magic link's object, never above it (as sockcall.c). */
-        struct open_how how = { .flags = (uint64_t)(unsigned)(pflags | O_CLOEXEC),
-                                .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
-        const char *rel = o->rest + strspn(o->rest, "/");
-        long fd;
-        int tries = 0;
-        do
-            fd = syscall(SYS_openat2, o->obj, rel, &how, sizeof(how));
-        while (fd < 0 && errno == EAGAIN && ++tries < 1000);
-        return fd < 0 ? -errno : (int)fd;
-    }
+    if (o->resolve || names_more(o->rest))
+        return at_object(o, pflags, 0);
     struct stat sb;
     int want_dir = (o->flags & O_DIRECTORY) || o->rest[0];
     if (want_dir && (fstat(o->obj, &sb) != 0 || !S_ISDIR(sb.st_mode)))
@@ -94,9 +113,9 @@ static int open_act(void *arg)
     struct vopen *o = arg;
     int flags = o->flags;
     if ((flags & O_TMPFILE) == O_TMPFILE)
-        return o->obj < 0 ? sl_open_path(o->h, o->walk, flags, o->mode) : -EOPNOTSUPP;
+        return o->obj < 0 ? sl_open_path(o->h, o->walk, flags, o->mode) : at_object(o, flags, o->mode);
     int obj = obtain(o);
-    if (obj == -ENOENT && (flags & O_CREAT) && o->obj < 0)
+    if (obj == -ENOENT && (flags & O_CREAT))
         return create(o);
     if (obj < 0)
         return obj;
@@ -104,7 +123,7 @@ static int open_act(void *arg)
         close(o->obj);
     o->obj = obj;
     int content;
-    if (sl_vobject_lookup(o->here, obj, flags & O_ACCMODE, &content) == 0)
+    if (sl_vobject_lookup(o->here, obj, (flags & O_TRUNC) ? O_WRONLY : flags & O_ACCMODE, &content) == 0)
         return content;               /* served: the real file is never opened */
     if ((flags & O_CREAT) && (flags & O_EXCL))
         return -EEXIST;
@@ -191,6 +210,46 @@ static void open_later(const sandlock_event *ev, uint64_t probe, struct vopen *o
     set_result(a, rc == -ENOMEM ? -ENOMEM : -EAGAIN, 0);
 }
 
+/* openat2's RESOLVE_* flags into *resolve (none that only narrows what
+ * the host's walk does anyway). 0 or -errno. */
+static int resolve_flags(const sandlock_event *ev, uint64_t *resolve)
+{
+    struct open_how how;
+    if (ev->args[3] < sizeof(how))
+        return -EINVAL;
+    ssize_t n = sl_mem_read(ev->handle, ev->args[2], &how, sizeof(how));
+    if (n < 0)
+        return (int)n;
+    *resolve = how.resolve & ~(uint64_t)(RESOLVE_NO_MAGICLINKS | RESOLVE_CACHED);
+    return 0;
+}
+
+/* The directory a path starts from (dirfd, the cwd for AT_FDCWD, the
+ * task's root for ROOT), opened O_PATH through sandlock's /proc, proven
+ * the task's. 0 or -errno. */
+#define ROOT (-1000)
+static int start_of(const struct sl_target *t, int dirfd, int *fd)
+{
+    char link[64];
+    if (dirfd == ROOT)
+        snprintf(link, sizeof(link), "/proc/%d/root", (int)t->pid);
+    else if (dirfd == AT_FDCWD)
+        snprintf(link, sizeof(link), "/proc/%d/cwd", (int)t->pid);
+    else if (dirfd >= 0)
+        snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)t->pid, dirfd);
+    else
+        return -EBADF;
+    *fd = open(link, O_PATH | O_CLOEXEC);
+    int err = errno;
+    if (sl_target_check(t)) {
+        if (*fd >= 0)
+            close(*fd);
+        *fd = -1;
+        return -ESRCH;
+    }
+    return *fd < 0 ? (err == ENOENT ? -EBADF : -err) : 0;
+}
+
 void sl_vopen_perform(const struct sl_here *here, const sandlock_event *ev, struct sl_answer *a)
 {
     if (!sl_vobjects_any(here))
@@ -213,21 +272,36 @@ void sl_vopen_perform(const struct sl_here *here, const sandlock_event *ev, stru
     struct vopen o = { .here = here, .h = ev->handle, .walk = walk, .obj = -1, .flags = flags,
                        .follow = (sp.flags & SANDLOCK_PATHS_FOLLOW) != 0, .mode = (mode_t)sp.mode };
     /* The bytes the chain judged (memory.c), joined to where they start. */
-    char first;
-    ssize_t n = sl_mem_read_string(ev->handle, sp.path[0].addr, &first, 1);
-    int rc = n == 0 ? -ENOENT : (n < 0 && n != -ENAMETOOLONG) ? (int)n : 0;
+    char raw[PATH_MAX];
+    ssize_t n = sl_mem_read_string(ev->handle, sp.path[0].addr, raw, sizeof(raw));
+    int rc = n == 0 ? -ENOENT : n < 0 ? (int)n : 0;
     if (rc == 0)
         rc = (int)sl_resolve_path_flags(ev->handle, sp.path[0].dirfd, sp.path[0].addr, walk, sizeof(walk),
                                         SL_RESOLVE_JOIN_ONLY);
     if (rc >= 0)
         rc = sl_target_of(ev->handle, &t);
-    if (rc >= 0)
+    if (rc >= 0 && creates(flags))
+        rc = o.mask = sl_child_umask(ev->handle);
+    if (rc >= 0 && ev->nr == SYS_openat2)
+        rc = resolve_flags(ev, &o.resolve);
+    if (rc >= 0 && (o.resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT))) {
+        /* Its RESOLVE_* flags mean from its dirfd (or cwd), as it named it. */
+        rc = start_of(&t, sp.path[0].dirfd, &o.obj);
+        o.rest = raw;
+    } else if (rc >= 0 && o.resolve) {
+        /* The others (RESOLVE_NO_SYMLINKS, RESOLVE_NO_XDEV) along the walk
+         * from its root, where ".." stops as it does for the child. */
+        rc = start_of(&t, ROOT, &o.obj);
+        o.resolve |= RESOLVE_IN_ROOT;
+        o.rest = walk;
+    } else if (rc >= 0) {
         rc = sl_self_translate(&t, walk, &self);
-    if (rc == SL_SELF_OBJECT) {
-        o.obj = self.fd;
-        o.rest = self.rest;
-    } else if (rc == SL_SELF_PATH) {
-        o.walk = self.path;
+        if (rc == SL_SELF_OBJECT) {
+            o.obj = self.fd;
+            o.rest = self.rest;
+        } else if (rc == SL_SELF_PATH) {
+            o.walk = self.path;
+        }
     }
     if (rc >= 0)
         rc = sl_run_as_child(ev->handle, open_act, &o);

@@ -2,7 +2,8 @@
 # vfile serves the object, not the name: a child that reaches the real file
 # behind a virtual one by any other spelling -- a symbolic link, "..", after
 # a symlinked directory, /proc/self/root, /proc/self/fd/N of an O_PATH
-# descriptor, a hard link made before the start -- or that flips its path
+# descriptor, a hard link made before the start, openat2 with RESOLVE_*
+# flags -- or that flips its path
 # buffer with a thread while it opens, reads the virtual content, never the
 # real one. With masks off (the notification path, as in the OCI agent) and
 # in the default mode, vfile alone and vfile followed by fsdeny (which opens
@@ -54,6 +55,7 @@ EOF2
             sees "through /proc/self/root" cat "/proc/self/root$d/etc/secret"
             sees "through /proc/self/fd/N of an O_PATH descriptor" procfd "$d/link"
             sees "through a hard link made before the start" cat "$d/hard"
+            sees "through openat2 RESOLVE_IN_ROOT and a symbolic link" resolve / "$d/link" inroot
             run_sandlock run -c "$ini" -- "$PROBE" race "$d/good/secre" "$d/etc/secret" REAL-SECRET 2000
             like "$at: a thread flipping the path never reads the real file" "$out" "^real 0 harmless seen virtual seen errors [0-9]+$"
         done
@@ -78,6 +80,9 @@ exec 5< new; cat /proc/self/fd/5 /dev/fd/5 2>&1; exec 5<&-
 head -c 5 /proc/self/status; echo; test -r /proc/self/exe && echo "own exe readable"
 cat /proc/thread-self/root"$PWD"/new
 mkfifo ff; cat ff & echo through-fifo > ff; wait
+for how in beneath nosymlinks inroot; do
+    for p in new sl ../w/new d/../new /new; do echo "$how $p: $("$2" resolve . "$p" $how)"; done
+done
 cat missing 2>/dev/null || echo "missing: refused"
 EOF2
 run_opens() {
@@ -94,8 +99,8 @@ EOF2
     chmod 644 "$ini"
     mkdir -p "$TEST_TMP/$who" && chmod 777 "$TEST_TMP/$who"
     local bare
-    bare=$(${2:+$2} bash "$TEST_TMP/opens.sh" "$TEST_TMP/$who" 2>&1)
-    run_sandlock run -c "$ini" -- timeout "$EVENT_TIMEOUT" bash "$TEST_TMP/opens.sh" "$TEST_TMP/$who"
+    bare=$(${2:+$2} bash "$TEST_TMP/opens.sh" "$TEST_TMP/$who" "$PROBE" 2>&1)
+    run_sandlock run -c "$ini" -- timeout "$EVENT_TIMEOUT" bash "$TEST_TMP/opens.sh" "$TEST_TMP/$who" "$PROBE"
     is "$who: the host's opens mean what the kernel's do" "$out" "$bare"
     like "$who: ... a FIFO's reader and writer met (one worker)" "$out" "^through-fifo$"
 }

@@ -11,6 +11,8 @@
  *   cloexec PATH          FD_CLOEXEC of a plain and of an O_CLOEXEC open
  *   access PATH r|w|x     "ok" or "err ENAME"
  *   unlink|readlink PATH  "ok" or "err ENAME"
+ *   resolve DIR PATH beneath|nosymlinks|inroot   openat2(DIR, PATH) with
+ *                         that RESOLVE_* flag, then the content
  *   procfd PATH           open PATH with O_PATH, then read it through
  *                         /proc/self/fd/N
  *   race HARMLESS VIRTUAL SECRET N  opens and reads a path buffer at least
@@ -220,6 +222,15 @@ int main(int argc, char **argv)
         char proc[64];
         snprintf(proc, sizeof(proc), "/proc/self/fd/%d", o);
         return dump(open(proc, O_RDONLY));
+    }
+    if (!strcmp(cmd, "resolve") && argc == 5) {
+        int dir = open(path, O_PATH | O_DIRECTORY);
+        if (dir < 0)
+            return fail();
+        struct open_how how = { .flags = O_RDONLY,
+                                .resolve = argv[4][0] == 'b' ? RESOLVE_BENEATH
+                                           : argv[4][0] == 'n' ? RESOLVE_NO_SYMLINKS : RESOLVE_IN_ROOT };
+        return dump((int)syscall(SYS_openat2, dir, argv[3], &how, sizeof(how)));
     }
     if (!strcmp(cmd, "race") && argc == 6)
         return race(path, argv[3], argv[4], atol(argv[5]));
