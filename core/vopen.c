@@ -210,20 +210,6 @@ static void open_later(const sandlock_event *ev, uint64_t probe, struct vopen *o
     set_result(a, rc == -ENOMEM ? -ENOMEM : -EAGAIN, 0);
 }
 
-/* openat2's RESOLVE_* flags into *resolve (none that only narrows what
- * the host's walk does anyway). 0 or -errno. */
-static int resolve_flags(const sandlock_event *ev, uint64_t *resolve)
-{
-    struct open_how how;
-    if (ev->args[3] < sizeof(how))
-        return -EINVAL;
-    ssize_t n = sl_mem_read(ev->handle, ev->args[2], &how, sizeof(how));
-    if (n < 0)
-        return (int)n;
-    *resolve = how.resolve & ~(uint64_t)(RESOLVE_NO_MAGICLINKS | RESOLVE_CACHED);
-    return 0;
-}
-
 /* The directory a path starts from (dirfd, the cwd for AT_FDCWD, the
  * task's root for ROOT), opened O_PATH through sandlock's /proc, proven
  * the task's. 0 or -errno. */
@@ -282,8 +268,8 @@ void sl_vopen_perform(const struct sl_here *here, const sandlock_event *ev, stru
         rc = sl_target_of(ev->handle, &t);
     if (rc >= 0 && creates(flags))
         rc = o.mask = sl_child_umask(ev->handle);
-    if (rc >= 0 && ev->nr == SYS_openat2)
-        rc = resolve_flags(ev, &o.resolve);
+    /* openat2's RESOLVE_* flags (less those the host's walk applies anyway) */
+    o.resolve = sp.resolve & ~(uint64_t)(RESOLVE_NO_MAGICLINKS | RESOLVE_CACHED);
     if (rc >= 0 && (o.resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT))) {
         /* Its RESOLVE_* flags mean from its dirfd (or cwd), as it named it. */
         rc = start_of(&t, sp.path[0].dirfd, &o.obj);

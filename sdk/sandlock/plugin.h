@@ -578,6 +578,9 @@ typedef struct sandlock_syscall_paths {
                               argument 0 and is not a path argument; path[0]
                               is the link to create) */
     sandlock_path_arg path[2];
+    /* --- ABI 1.10 (filled when struct_size covers it) --- */
+    uint64_t resolve;      /* OPEN by openat2: how.resolve (RESOLVE_*) as
+                              read with the flags; else 0 */
 } sandlock_syscall_paths;
 
 /* host->sockaddr_decode: `call`. */
