@@ -31,9 +31,9 @@ static int send_resp(int listener, uint64_t id, int64_t val, int32_t error, uint
 /* The descriptor to hand the child for `fd` (which it consumes): fd
  * itself, or when it is an object the session serves as other content
  * (vobject.h), that content; -errno when the call must fail instead. */
-static int served_fd(const struct sl_supervisor *sup, int fd)
+static int served_fd(const struct sl_supervisor *sup, int fd, uint32_t fd_flags)
 {
-    if (!sl_vobjects_any(sup->here))
+    if (!sl_vobjects_any(sup->here) || (fd_flags & SL_FD_CHECKED))
         return fd;
     int flags = fcntl(fd, F_GETFL), content;
     if (flags < 0) {
@@ -49,7 +49,7 @@ static int served_fd(const struct sl_supervisor *sup, int fd)
 static int send_fd(const struct sl_supervisor *sup, uint64_t id, const struct sl_answer *a)
 {
     int listener = sup->listener;
-    int fd = served_fd(sup, a->fd);
+    int fd = served_fd(sup, a->fd, a->fd_flags);
     if (fd < 0)
         return send_resp(listener, id, 0, fd, 0);
     struct seccomp_notif_addfd addfd = {

@@ -71,20 +71,25 @@ void sl_vobjects_prepared(struct sl_here *here)
         here->vobjects->prepared = 1;
 }
 
-int sl_vobject_lookup(const struct sl_here *here, int fd, int accmode, int *content_fd)
+int sl_vobject_match(const struct sl_here *here, const struct stat *st, int accmode, int *content_fd)
 {
     const struct sl_vobjects *t = here->vobjects;
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+    if (!S_ISREG(st->st_mode))
         return -1;
     for (size_t i = 0; i < t->n; i++) {
         const struct vobject *o = &t->o[i];
-        if (o->ino != st.st_ino || o->dev != st.st_dev)
+        if (o->ino != st->st_ino || o->dev != st->st_dev)
             continue;
         *content_fd = accmode != O_RDONLY ? -EROFS : sl_content_fd(o->name, o->data, o->len, 0);
         return 0;
     }
     return -1;
+}
+
+int sl_vobject_lookup(const struct sl_here *here, int fd, int accmode, int *content_fd)
+{
+    struct stat st;
+    return fstat(fd, &st) != 0 ? -1 : sl_vobject_match(here, &st, accmode, content_fd);
 }
 
 void sl_vobjects_free(struct sl_here *here)

@@ -13,6 +13,7 @@
 
 #include <sandlock/plugin.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 struct sl_here;
 struct sl_vobjects;
@@ -26,12 +27,19 @@ int sl_vobjects_any(const struct sl_here *here);
 /* The instances are initialised: serve_object refuses from now on. */
 void sl_vobjects_prepared(struct sl_here *here);
 
-/* Is our descriptor fd one of session here's objects? Returns -1 when not
- * (also when it cannot be told: fstat fails), else 0 and sets *content_fd
- * (a fresh sealed memfd of the content, or -errno from making it) when
- * `accmode` (O_RDONLY, O_WRONLY, O_RDWR of the open) reads only, or
- * -EROFS for writing. */
+/* Is the object `st` describes one of session here's? Returns -1 when not,
+ * else 0 and sets *content_fd: a fresh sealed memfd of the content (or
+ * -errno from making it) when `accmode` (O_RDONLY, O_WRONLY, O_RDWR of the
+ * open) reads only, -EROFS for writing. */
+int sl_vobject_match(const struct sl_here *here, const struct stat *st, int accmode, int *content_fd);
+
+/* The same for our descriptor fd (-1 also when fstat fails). */
 int sl_vobject_lookup(const struct sl_here *here, int fd, int accmode, int *content_fd);
+
+/* An fd answer's flag of the host's own (struct sl_answer.fd_flags): the
+ * descriptor is known not to be a served object (it was compared before
+ * it was opened): respond.c does not look again. */
+#define SL_FD_CHECKED 0x80000000u
 
 /* Frees session here's table (its run is over). */
 void sl_vobjects_free(struct sl_here *here);

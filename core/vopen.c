@@ -33,6 +33,7 @@ struct vopen {
     mode_t mode;
     int mask;                  /* the child's umask, when creating */
     int later;                 /* the open may wait: made on a thread, from obj */
+    int checked;               /* the result was compared with the served objects */
 };
 
 static int creates(int flags)
@@ -122,14 +123,15 @@ static int open_act(void *arg)
     if (o->obj >= 0)
         close(o->obj);
     o->obj = obj;
-    int content;
-    if (sl_vobject_lookup(o->here, obj, (flags & O_TRUNC) ? O_WRONLY : flags & O_ACCMODE, &content) == 0)
-        return content;               /* served: the real file is never opened */
-    if ((flags & O_CREAT) && (flags & O_EXCL))
-        return -EEXIST;
     struct stat sb;
     if (fstat(obj, &sb) != 0)
         return -EIO;
+    int content;
+    o->checked = 1;                   /* what is opened from now on is obj, or the content */
+    if (sl_vobject_match(o->here, &sb, (flags & O_TRUNC) ? O_WRONLY : flags & O_ACCMODE, &content) == 0)
+        return content;               /* served: the real file is never opened */
+    if ((flags & O_CREAT) && (flags & O_EXCL))
+        return -EEXIST;
     if (S_ISLNK(sb.st_mode))
         return -ELOOP;                /* O_NOFOLLOW reached a symlink */
     if (S_ISFIFO(sb.st_mode) && !(flags & O_NONBLOCK)) {
@@ -151,7 +153,7 @@ static int open_act(void *arg)
     return fd;
 }
 
-static void set_result(struct sl_answer *a, int fd, int flags)
+static void set_result(struct sl_answer *a, int fd, int flags, int checked)
 {
     if (fd < 0) {
         a->verdict = SANDLOCK_VERDICT_ERRNO;
@@ -160,7 +162,7 @@ static void set_result(struct sl_answer *a, int fd, int flags)
     }
     a->verdict = SANDLOCK_VERDICT_FD;
     a->fd = fd;
-    a->fd_flags = (flags & O_CLOEXEC) ? 0 : SANDLOCK_FD_NO_CLOEXEC;
+    a->fd_flags = ((flags & O_CLOEXEC) ? 0 : SANDLOCK_FD_NO_CLOEXEC) | (checked ? SL_FD_CHECKED : 0);
 }
 
 /* A waiting open on a thread of the host's. */
@@ -207,7 +209,7 @@ static void open_later(const sandlock_event *ev, uint64_t probe, struct vopen *o
         return;
     }
     free(w);
-    set_result(a, rc == -ENOMEM ? -ENOMEM : -EAGAIN, 0);
+    set_result(a, rc == -ENOMEM ? -ENOMEM : -EAGAIN, 0, 0);
 }
 
 /* The directory a path starts from (dirfd, the cwd for AT_FDCWD, the
@@ -246,7 +248,7 @@ void sl_vopen_perform(const struct sl_here *here, const sandlock_event *ev, stru
         return;                        /* not an open (a chain of another call) */
     if (count <= 0) {
         if (count < 0)
-            set_result(a, count, 0);
+            set_result(a, count, 0, 0);
         return;
     }
     int flags = (int)sp.open_flags;
@@ -294,7 +296,7 @@ void sl_vopen_perform(const struct sl_here *here, const sandlock_event *ev, stru
     if (rc >= 0 && o.later)
         open_later(ev, sp.path[0].addr, &o, a);
     else
-        set_result(a, rc, flags);
+        set_result(a, rc, flags, o.checked);
     if (o.obj >= 0)
         close(o.obj);
 }
