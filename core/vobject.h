@@ -2,16 +2,22 @@
  * 1.10; contract in sdk/sandlock/plugin.h).
  *
  * An instance registers, from init(), "the object at PATH is served as
- * this content": the host keeps its identity (st_dev, st_ino, taken then)
- * with the content. Every descriptor the host hands the child
- * (respond.c: the fd answer of any instance, deferred ones too) is
- * compared with that table by one fstat() and, when it is one of those
- * objects, replaced by a fresh sealed memfd of the content -- however the
- * child named the object. A session without such objects pays nothing. */
+ * this content". The host takes the identity of the regular file at PATH
+ * (st_dev, st_ino) in the sandbox's own view -- its root and mounts, which
+ * under the OCI agent are the container's -- when the sandbox's first
+ * notification arrives, before any plugin acts on it (so before any call
+ * that could move the file: renames, links and unlinks are notified while
+ * objects are served), and keeps it with the content for the run. Every
+ * descriptor the host hands the child (respond.c: the fd answer of any
+ * instance, deferred ones too) is compared with that table by one fstat()
+ * and, when it is one of those objects, replaced by a fresh sealed memfd of
+ * the content -- however the child named the object. A session without
+ * such objects pays one load per notification. */
 #ifndef SANDLOCK_VOBJECT_H
 #define SANDLOCK_VOBJECT_H
 
 #include <sandlock/plugin.h>
+#include "here.h"
 #include <stddef.h>
 #include <sys/stat.h>
 
@@ -20,6 +26,15 @@ struct sl_vobjects;
 
 /* host->serve_object. */
 int sl_serve_object(const sandlock_config *cfg, const char *path, const void *content, size_t len);
+
+/* Takes the identities at notification h, the sandbox's first (the
+ * others find them taken: one load). */
+void sl_vobjects_settle_slow(const struct sl_here *here, sandlock_handle h);
+static inline void sl_vobjects_settle(const struct sl_here *here, sandlock_handle h)
+{
+    if (__builtin_expect(here && here->vobjects, 0))
+        sl_vobjects_settle_slow(here, h);
+}
 
 /* Does session `here` serve any object? NULL: no. */
 int sl_vobjects_any(const struct sl_here *here);

@@ -206,22 +206,19 @@ static int add_file(struct vfile_state *st, const sandlock_config *cfg, const ch
     return 0;
 }
 
-/* A virtual file over a file that exists, on notifications: the host
- * serves that object's content in every descriptor it hands the child,
- * however the child names it (SDK 1.10 serve_object); vfile answers the
- * names. Without it (an older host, no such file) only the names are
- * served, and the reason is logged. */
+/* A virtual file on notifications: the host serves the object at its path
+ * (taken in the sandbox's view when it starts) in every descriptor it hands
+ * the child, however the child names it (SDK 1.10 serve_object); vfile
+ * answers the names. Without it (an older host) only the names are
+ * served. */
 static void serve_object(const sandlock_host *h, const sandlock_config *cfg, const struct vfile_entry *f)
 {
     int rc = !SANDLOCK_HOST_HAS(h, serve_object) ? -ENOSYS : h->serve_object(cfg, f->path, f->data, f->len);
     if (rc == 0)
-        h->log(cfg, SANDLOCK_LOG_INFO, "%s: its object is served however it is named", f->path);
+        h->log(cfg, SANDLOCK_LOG_INFO, "%s: the file there at the start is served however it is named", f->path);
     else
         h->log(cfg, SANDLOCK_LOG_INFO, "%s: served by name only: %s", f->path,
-               rc == -ENOSYS ? "the host cannot serve objects (older than SDK 1.10)"
-               : rc == -ENOENT ? "it does not exist"
-               : rc == -EINVAL ? "not a regular file"
-                               : strerror(-rc));
+               rc == -ENOSYS ? "the host cannot serve objects (older than SDK 1.10)" : strerror(-rc));
 }
 
 /* A virtual file over a regular file that exists is the kernel's: the host

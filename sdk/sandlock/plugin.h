@@ -647,16 +647,31 @@ typedef struct sandlock_deputy_msg {
  * through is read again by the kernel, after a thread of the child may
  * have rewritten it. So the host judges the object, not its name. From
  * init(), an instance registers "the object at PATH is served as this
- * content"; the host takes the object's identity then (st_dev, st_ino of
- * the regular file PATH reaches, as sandlock sees it) and keeps it with
- * the content for the run. From then on every descriptor the host hands
- * the child -- the fd answer of any instance (an open fsdeny makes for the
- * child, a deferred one too) -- is compared with those objects (one
- * fstat, made only when the session has any) and, when it is one of them,
- * replaced by a fresh sealed memfd of the content (as content_fd makes
- * it, named PATH, close-on-exec as the answer asked), or answered EROFS
- * when it was opened for writing. A session that registered nothing pays
- * nothing.
+ * content". The host takes the object's identity (st_dev, st_ino of the
+ * regular file PATH reaches, symbolic links followed) in the sandbox's own
+ * view -- its root and mounts; under the OCI agent, the container's --
+ * when the sandbox's first notification arrives, before any instance
+ * handles it, and keeps it with the content for the run (nothing there
+ * then: that PATH is served by name only, by the instance). From then on
+ * every descriptor the host hands the child -- the fd answer of any
+ * instance (an open fsdeny makes for the child, a deferred one too) -- is
+ * compared with those objects (one fstat) and, when it is one of them,
+ * replaced by a fresh sealed memfd of the content (as content_fd makes it,
+ * named PATH, close-on-exec as the answer asked), or answered EROFS when it
+ * was opened for writing or with O_TRUNC. And an open (open, openat,
+ * openat2, creat) whose chain ends in Continue is not given back to the
+ * kernel, which would read the path again: the host makes it, on the bytes
+ * the chain judged, as the child (root, mounts, credentials, umask;
+ * openat2's RESOLVE_* flags kept; the child's own /proc/self links
+ * followed as the child would), obtaining the object first so that a
+ * served one is never opened; a FIFO that waits for its other end, or a
+ * file whose lease must be broken, waits on a thread of the host's (the
+ * notification deferred). O_PATH opens stay the kernel's: they read
+ * nothing, and reading through one is an open again. The serving instance
+ * must intercept the open family (so that every open is notified) and
+ * rename, link and unlink (so that none moves the file before its identity
+ * is taken); vfile does. A session that registered nothing pays nothing; one
+ * whose objects were not there pays one load per notification.
  * ------------------------------------------------------------------------ */
 
 /* ------------------------------------------------------------------------
@@ -1310,15 +1325,15 @@ typedef struct sandlock_host {
 
     /* --- ABI 1.10: objects served as other content (check with
      * SANDLOCK_HOST_HAS) --- See "Objects served as other content" above.
-     * serve_object: from init() only, serves the regular file `path`
-     *   (absolute; a symbolic link is followed: the object it reaches)
-     *   reaches now as the `len` bytes at `content` (copied now) in every
-     *   descriptor the host hands the child for the rest of the run,
-     *   however the child named it. It does not answer names: the
-     *   instance still answers the calls on PATH itself (stat, access...).
-     *   Returns 0; -ENOENT (or the stat error): nothing is there, there is
-     *   no object to serve; -EINVAL (a relative path, NULL content with a
-     *   length, not a regular file); -EEXIST (that object is served
+     * serve_object: from init() only, serves the regular file at `path`
+     *   (absolute; normalised here; a symbolic link is followed: the object
+     *   it reaches) in the sandbox's view as the `len` bytes at `content`
+     *   (copied now), in every descriptor the host hands the child for the
+     *   rest of the run, however the child names it. It does not answer
+     *   names: the instance still answers the calls on PATH itself (stat,
+     *   access...). Returns 0 (whether anything is at PATH is learnt when
+     *   the sandbox starts); -EINVAL (no instance, a relative path, NULL
+     *   content with a length); -ENAMETOOLONG; -EEXIST (PATH is served
      *   already, by this or another instance); -EBUSY (called after
      *   init()); -ENOMEM.                                               */
     int (*serve_object)(const sandlock_config *cfg, const char *path, const void *content, size_t len);
