@@ -172,6 +172,12 @@ static int follows(const struct path_call *c, const sandlock_syscall_paths *out)
     }
 }
 
+int sl_syscall_is_open(int nr)
+{
+    const struct path_call *c = lookup(nr);
+    return c && c->open != NOT_OPEN;
+}
+
 int sl_syscall_paths(const sandlock_event *ev, sandlock_syscall_paths *out)
 {
     if (!ev || !out || out->struct_size < offsetof(sandlock_syscall_paths, path) + sizeof(out->path))

@@ -238,6 +238,11 @@ static int start_of(const struct sl_target *t, int dirfd, int *fd)
     return *fd < 0 ? (err == ENOENT ? -EBADF : -err) : 0;
 }
 
+int sl_vopen_owns(const struct sl_here *here, int nr)
+{
+    return sl_vobjects_any(here) && sl_syscall_is_open(nr);
+}
+
 void sl_vopen_perform(const struct sl_here *here, const sandlock_event *ev, struct sl_answer *a)
 {
     if (!sl_vobjects_any(here))

@@ -22,6 +22,11 @@
 #include "chain.h"
 #include "here.h"
 
+/* Is nr an open-family call the host makes itself in session here (it
+ * serves objects)? A deferred Continue of one is refused (defer.c): the
+ * kernel would read the path again, and the call's arguments are gone. */
+int sl_vopen_owns(const struct sl_here *here, int nr);
+
 /* Makes the open `ev` asks for and sets *answer to its result. */
 void sl_vopen_perform(const struct sl_here *here, const sandlock_event *ev, struct sl_answer *answer);
 
