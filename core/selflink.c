@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "config.h"
 #include "selflink.h"
+#include "paths.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -191,4 +192,26 @@ int sl_self_translate(const struct sl_target *t, const char *path, struct sl_sel
     if (len >= (int)sizeof(out->path))
         return -ENAMETOOLONG;
     return sl_target_check(t) ? -ESRCH : SL_SELF_PATH;
+}
+
+int sl_self_object_walk(const struct sl_target *t, int fd, const char *rest, char *out, size_t size)
+{
+    char root[PATH_MAX], self[64], path[PATH_MAX];
+    ssize_t rl = sl_child_root(t->handle, root, sizeof(root));
+    if (rl < 0)
+        return (int)rl;
+    snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(self, path, sizeof(path) - 1);
+    if (n <= 0 || path[0] != '/')
+        return -ENOTDIR;                /* socket:[N], pipe:[N], anon_inode:... */
+    path[n] = '\0';
+    const char *p = path;
+    if (rl > 1) {
+        if (strncmp(path, root, (size_t)rl) != 0 || (path[rl] != '/' && path[rl] != '\0'))
+            return -EXDEV;
+        p = path[rl] ? path + rl : "/";
+    }
+    if ((size_t)snprintf(out, size, "%s%s", p, rest) >= size)
+        return -ENAMETOOLONG;
+    return 0;
 }

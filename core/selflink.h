@@ -35,4 +35,11 @@ struct sl_self {
  * proven the task's by a liveness check after the open. */
 int sl_self_translate(const struct sl_target *t, const char *path, struct sl_self *out);
 
+/* The walk that reaches `rest` ("/..." after a magic link) from the object
+ * fd: the object's path as the task sees it (its root stripped), then rest
+ * -- so that ".." and symbolic links in rest mean what they mean to the
+ * kernel. 0 or -errno (-ENOTDIR: the object has no path, -EXDEV: outside
+ * the task's root, -ENAMETOOLONG). */
+int sl_self_object_walk(const struct sl_target *t, int fd, const char *rest, char *out, size_t size);
+
 #endif

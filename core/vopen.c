@@ -41,11 +41,11 @@ static int creates(int flags)
     return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
 }
 
-/* Does `rest` name a component (not only slashes and dots)? */
+/* Does `rest` name a component ("..", a name: not only slashes and ".")? */
 static int names_more(const char *rest)
 {
     for (const char *p = rest; *p; p++)
-        if (*p != '/' && *p != '.')
+        if (*p != '/' && (*p != '.' || (p[1] && p[1] != '/')))
             return 1;
     return 0;
 }
@@ -289,7 +289,12 @@ void sl_vopen_perform(const struct sl_here *here, const sandlock_event *ev, stru
         o.rest = walk;
     } else if (rc >= 0) {
         rc = sl_self_translate(&t, walk, &self);
-        if (rc == SL_SELF_OBJECT) {
+        if (rc == SL_SELF_OBJECT && names_more(self.rest)) {
+            /* Further from the object: the walk from its path. */
+            rc = sl_self_object_walk(&t, self.fd, self.rest, self.path, sizeof(self.path));
+            close(self.fd);
+            o.walk = self.path;          /* (rest points into walk) */
+        } else if (rc == SL_SELF_OBJECT) {
             o.obj = self.fd;
             o.rest = self.rest;
         } else if (rc == SL_SELF_PATH) {

@@ -77,6 +77,8 @@ mkdir d; cat d 2>/dev/null || echo "a directory: refused"
 echo rel > d/f; (cd d && cat f ../d/./f)
 echo in | cat /dev/stdin; cat /dev/fd/0 <<< "here"
 exec 5< new; cat /proc/self/fd/5 /dev/fd/5 2>&1; exec 5<&-
+exec 6< d; cat /proc/self/fd/6/f /proc/self/fd/6/../new /dev/fd/6/./f 2>&1; exec 6<&-
+(cd d && cat /proc/self/cwd/../new /proc/thread-self/cwd/f 2>&1)
 head -c 5 /proc/self/status; echo; test -r /proc/self/exe && echo "own exe readable"
 cat /proc/thread-self/root"$PWD"/new
 mkfifo ff; cat ff & echo through-fifo > ff; wait
