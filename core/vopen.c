@@ -245,12 +245,10 @@ int sl_vopen_owns(const struct sl_here *here, int nr)
 
 void sl_vopen_perform(const struct sl_here *here, const sandlock_event *ev, struct sl_answer *a)
 {
-    if (!sl_vobjects_any(here))
-        return;
+    if (!sl_syscall_is_open(ev->nr) || !sl_vobjects_any(here))
+        return;                        /* not an open (a chain of another call) */
     sandlock_syscall_paths sp = { .abi_version = SANDLOCK_ABI_VERSION, .struct_size = sizeof(sp) };
     int count = sl_syscall_paths(ev, &sp);
-    if (count > 0 && !(sp.flags & SANDLOCK_PATHS_OPEN))
-        return;                        /* not an open (a chain of another call) */
     if (count <= 0) {
         if (count < 0)
             set_result(a, count, 0, 0);
