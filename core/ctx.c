@@ -8,6 +8,7 @@
 #include "hostview.h"
 #include "log.h"
 #include "masks.h"
+#include "vobject.h"
 #include "sandbox.h"
 #include "session.h"
 #include "supervisor.h"
@@ -286,6 +287,7 @@ static void leave(struct sandlock_ctx *ctx)
     sl_masks_free();
     sl_masks_delete(ctx->here.masks);
     ctx->here.masks = NULL;
+    sl_vobjects_free(&ctx->here);
     sl_here_end(&ctx->here);
     ctx->here.session = NULL;
     for (size_t i = 0; ctx->cfg && i < ctx->cfg->ninstances; i++)
@@ -340,6 +342,7 @@ static int open_instances(struct sandlock_ctx *ctx)
     cfg->on_exception = policy;
     if (rc == 0 && sl_masks_prepare(ctx->errmsg, sizeof(ctx->errmsg)))
         rc = -1;
+    sl_vobjects_prepared(&ctx->here);     /* serve_object: from init() only */
     if (rc == 0 && sl_chains_build(&ctx->plugins, &ctx->chains))
         rc = fail(ctx, "out of memory");
     sl_startup_mark("masks prepared, chains built");

@@ -5,6 +5,7 @@
 #include "log.h"
 #include "respond.h"
 #include "supervisor.h"
+#include "vopen.h"
 
 #include "clock.h"
 #include <errno.h>
@@ -364,6 +365,15 @@ int sl_answer(sandlock_handle h, const sandlock_response *response)
          * would read the child's descriptor and memory again. */
         sl_log(SANDLOCK_LOG_WARN, "[%s] answered a deferred %s Continue after its socket call was judged: "
                "answered EPERM (sandlock makes such a call only when the chain ends in Continue)",
+               instance_name(s), s->syscall_name ? s->syscall_name : "?");
+        r.verdict = SANDLOCK_VERDICT_ERRNO;
+        r.error = EPERM;
+    }
+    if (r.verdict == SANDLOCK_VERDICT_CONTINUE && sl_vopen_owns(df->here, s->nr)) {
+        /* Objects are served: the kernel would read the path again (and the
+         * host makes opens only from the chain, which has the arguments). */
+        sl_log(SANDLOCK_LOG_WARN, "[%s] answered a deferred %s Continue while objects are served: answered "
+               "EPERM (sandlock makes such an open itself only when the chain ends in Continue)",
                instance_name(s), s->syscall_name ? s->syscall_name : "?");
         r.verdict = SANDLOCK_VERDICT_ERRNO;
         r.error = EPERM;

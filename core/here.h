@@ -21,6 +21,7 @@ struct sl_log_sink {
 };
 
 struct sl_masks;
+struct sl_vobjects;
 
 struct sl_here {
     const sandlock_session *session;  /* host->session() */
@@ -31,6 +32,7 @@ struct sl_here {
     int minimal_devices;
     int fixed_root;                   /* paths.c: chroot and pivot_root are denied */
     struct sl_views views;            /* views.h: the root and user namespace, kept */
+    struct sl_vobjects *vobjects;     /* objects served as other content (vobject.h) */
 };
 
 extern __thread struct sl_here *sl_here;

@@ -14,6 +14,7 @@
 #include "session.h"
 #include "trust.h"
 #include "values.h"
+#include "vobject.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -213,6 +214,12 @@ static int host_sock_call(const sandlock_event *ev, const sandlock_sock_call **o
     AS_SANDLOCK(int, sl_sock_call(ev, out));
 }
 
+/* 1.10: an object served as other content (vobject.h). */
+static int host_serve_object(const sandlock_config *cfg, const char *path, const void *content, size_t len)
+{
+    AS_SANDLOCK(int, sl_serve_object(cfg, path, content, len));
+}
+
 const sandlock_host sl_host_table = {
     .abi_version = SANDLOCK_ABI_VERSION,
     .struct_size = sizeof(sandlock_host),
@@ -276,4 +283,6 @@ const sandlock_host sl_host_table = {
     .child_root = host_child_root,
     /* 1.9: socket calls judged together */
     .sock_call = host_sock_call,
+    /* 1.10: objects served as other content */
+    .serve_object = host_serve_object,
 };

@@ -33,6 +33,7 @@ core_libsandlock_core_la_SOURCES = \
 	core/liveness.c core/liveness.h \
 	core/memory.c core/memory.h \
 	core/content.c core/content.h \
+	core/vobject.c core/vobject.h core/vopen.c core/vopen.h core/selflink.c core/selflink.h \
 	core/paths.c core/paths.h \
 	core/views.c core/views.h \
 	core/behalf.c core/behalf.h \

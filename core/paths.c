@@ -251,10 +251,20 @@ static ssize_t resolve_raw(const struct sl_target *t, int dirfd, const char *raw
     /* Only a notification still pending vouches for what was read. */
     if (n >= 0 && sl_target_check(t))
         n = -ESRCH;
-    if (n >= 0)
-        n = sl_path_normalise(relative ? joined : raw, buf, size);
-    else
+    if (n < 0) {
         buf[0] = '\0';
+    } else if (flags & SL_RESOLVE_JOIN_ONLY) {
+        const char *walk = relative ? joined : raw;
+        n = (ssize_t)strlen(walk);
+        if ((size_t)n < size) {
+            memcpy(buf, walk, (size_t)n + 1);
+        } else {
+            buf[0] = '\0';
+            n = -ENAMETOOLONG;
+        }
+    } else {
+        n = sl_path_normalise(relative ? joined : raw, buf, size);
+    }
     return n;
 }
 
@@ -300,7 +310,7 @@ static int hold_dir(const struct sl_target *t, int dirfd, unsigned flags, sandlo
 static ssize_t resolve(sandlock_handle h, int dirfd, uint64_t path_addr, char *buf, size_t size, unsigned flags,
                        sandlock_held_dir *held)
 {
-    if (!buf || size == 0 || (flags & ~SANDLOCK_RESOLVE_ANY_DIRFD))
+    if (!buf || size == 0 || (flags & ~(SANDLOCK_RESOLVE_ANY_DIRFD | SL_RESOLVE_JOIN_ONLY)))
         return -EINVAL;
     buf[0] = '\0';
     struct sl_target t;

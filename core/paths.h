@@ -14,6 +14,12 @@ ssize_t sl_resolve_path_begin(sandlock_handle h, int dirfd, uint64_t path_addr, 
                               unsigned flags, sandlock_held_dir *held);
 ssize_t sl_resolve_path_end(sandlock_held_dir *held, const char *relative, char *buf, size_t size);
 int sl_open_path(sandlock_handle h, const char *path, int flags, mode_t mode);
+
+/* sl_resolve_path_flags() flag of the host's own: the path joined to where
+ * it starts (the child's cwd or dirfd) as the kernel would walk it, not
+ * normalised ("." and ".." kept: after a symlink ".." is the kernel's to
+ * decide), for the host's own walk with sl_open_path. */
+#define SL_RESOLVE_JOIN_ONLY 0x80000000u
 ssize_t sl_child_root(sandlock_handle h, char *buf, size_t size);
 
 /* Lexically normalises `path` (absolute or not) into `out`: an absolute

@@ -5,6 +5,7 @@
 #include "sandbox.h"
 #include "supervisor.h"
 #include "seccomp_ioctl.h"
+#include "vobject.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -27,18 +28,40 @@ static int send_resp(int listener, uint64_t id, int64_t val, int32_t error, uint
     return -errno;
 }
 
-static int send_fd(int listener, uint64_t id, const struct sl_answer *a)
+/* The descriptor to hand the child for `fd` (which it consumes): fd
+ * itself, or when it is an object the session serves as other content
+ * (vobject.h), that content; -errno when the call must fail instead. */
+static int served_fd(const struct sl_supervisor *sup, int fd, uint32_t fd_flags)
 {
+    if (!sl_vobjects_any(sup->here) || (fd_flags & SL_FD_CHECKED))
+        return fd;
+    int flags = fcntl(fd, F_GETFL), content;
+    if (flags < 0) {
+        close(fd);
+        return -EIO;               /* fail closed: it could not be checked */
+    }
+    if (sl_vobject_lookup(sup->here, fd, flags & O_ACCMODE, &content) != 0)
+        return fd;
+    close(fd);
+    return content;
+}
+
+static int send_fd(const struct sl_supervisor *sup, uint64_t id, const struct sl_answer *a)
+{
+    int listener = sup->listener;
+    int fd = served_fd(sup, a->fd, a->fd_flags);
+    if (fd < 0)
+        return send_resp(listener, id, 0, fd, 0);
     struct seccomp_notif_addfd addfd = {
         .id = id,
         .flags = SECCOMP_ADDFD_FLAG_SEND,
-        .srcfd = (uint32_t)a->fd,
+        .srcfd = (uint32_t)fd,
         .newfd = 0,
         .newfd_flags = (a->fd_flags & SANDLOCK_FD_NO_CLOEXEC) ? 0 : O_CLOEXEC,
     };
     int rc = ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
     int saved = errno;
-    close(a->fd);
+    close(fd);
     if (rc >= 0 || saved == ENOENT)
         return 0;
     /* The fd could not be installed (e.g. the child's fd table is full):
@@ -80,7 +103,7 @@ int sl_respond(const struct sl_supervisor *sup, uint64_t id, const struct sl_ans
     case SANDLOCK_VERDICT_RETURN:
         return send_resp(listener, id, a->value, 0, 0);
     case SANDLOCK_VERDICT_FD:
-        return send_fd(listener, id, a);
+        return send_fd(sup, id, a);
     case SANDLOCK_VERDICT_KILL:
         /* The trapped call must never return to the sandbox, and no process
          * of it may see another die first: with a PID namespace the answer

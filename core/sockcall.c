@@ -17,6 +17,7 @@
 #include "liveness.h"
 #include "memory.h"
 #include "paths.h"
+#include "selflink.h"
 #include "slots.h"
 #include "sockaddr.h"
 
@@ -109,96 +110,12 @@ static int fd_path(int fd, const char *root, char *out, size_t size)
     return 0;
 }
 
-/* One "Key:" line of the trapped thread's /proc/PID/status, after the key
- * and its blanks, into out. 0 or -1. */
-static int child_status(pid_t pid, const char *key, char *out, size_t size)
-{
-    char path[64], line[512];
-    size_t klen = strlen(key);
-    int rc = -1;
-    snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-    FILE *f = fopen(path, "re");
-    if (!f)
-        return -1;
-    while (fgets(line, sizeof(line), f)) {
-        if (strncmp(line, key, klen) || line[klen] != ':')
-            continue;
-        const char *v = line + klen + 1 + strspn(line + klen + 1, " \t");
-        if (strlen(v) < size) {
-            strcpy(out, v);
-            out[strcspn(out, "\n")] = '\0';
-            rc = 0;
-        }
-        break;
-    }
-    fclose(f);
-    return rc;
-}
-
-/* The last number of a status line ("NStgid:  812  1": 1, the process's
- * id in its own PID namespace), or -1. */
-static long last_number(const char *v)
-{
-    const char *p = v + strlen(v);
-    while (p > v && (p[-1] == ' ' || p[-1] == '\t'))
-        p--;
-    while (p > v && p[-1] >= '0' && p[-1] <= '9')
-        p--;
-    return *p ? strtol(p, NULL, 10) : -1;
-}
-
-/* The child's own descriptor N named by a magic link of its /proc:
- * "/proc/self/fd/N", "/proc/thread-self/fd/N", "/dev/fd/N" or
- * "/proc/ID/fd/N" with ID the child's id in its PID namespace. Returns an
- * O_PATH descriptor of the file that descriptor refers to (*rest points
- * after "N", at "" or "/..."), -1 when the path names no such link, or
- * -errno. */
-static int magic_fd(const struct sl_target *t, const char *path, const char **rest)
-{
-    const char *p;
-    if (!strncmp(path, "/proc/self/fd/", 14))
-        p = path + 14;
-    else if (!strncmp(path, "/proc/thread-self/fd/", 21))
-        p = path + 21;
-    else if (!strncmp(path, "/dev/fd/", 8))
-        p = path + 8;
-    else if (!strncmp(path, "/proc/", 6) && path[6] >= '1' && path[6] <= '9') {
-        char *end;
-        long id = strtol(path + 6, &end, 10);
-        char v[128];
-        if (strncmp(end, "/fd/", 4))
-            return -1;
-        if (child_status(t->pid, "NStgid", v, sizeof(v)) || last_number(v) != id)
-            return -1;
-        p = end + 4;
-    } else {
-        return -1;
-    }
-    if (*p < '0' || *p > '9')
-        return -1;
-    char *end;
-    long n = strtol(p, &end, 10);
-    if ((*end && *end != '/') || n > INT_MAX)
-        return -1;
-    *rest = end;
-    /* Through our /proc, not pidfd_getfd(2): that refuses O_PATH
-     * descriptors, which is what such directories usually are. */
-    char link[64];
-    snprintf(link, sizeof(link), "/proc/%d/fd/%ld", (int)t->pid, n);
-    int fd = open(link, O_PATH | O_CLOEXEC);
-    int err = errno;
-    if (fd >= 0 && sl_target_check(t)) {
-        close(fd);
-        return -ESRCH;
-    }
-    return fd >= 0 ? fd : err == ENOENT ? -EBADF : -err;
-}
-
 /* Opens `path` (the directory part when creating) with O_PATH as the
  * child would reach it; `base` receives the new name when creating. A
- * path through one of the child's /proc/self/fd/N links starts at a copy
- * of that descriptor and may not leave it (RESOLVE_BENEATH; otherwise
- * EXDEV). Returns the descriptor or -errno. */
+ * path through one of the child's own magic links (/proc/self/fd/N,
+ * /dev/fd/N, its cwd or exe: selflink.h) starts at that object and may not
+ * leave it (RESOLVE_BENEATH; otherwise EXDEV); its other /proc entries are
+ * named by its own ids. Returns the descriptor or -errno. */
 static int open_unix_path(const struct sl_target *t, const char *path, int creating, char *base, size_t bsize,
                           int *magic)
 {
@@ -213,13 +130,15 @@ static int open_unix_path(const struct sl_target *t, const char *path, int creat
         slash[slash == dir ? 1 : 0] = '\0';
     }
     int flags = O_PATH | O_CLOEXEC | (creating ? O_DIRECTORY : 0);
-    const char *rest;
-    int start = magic_fd(t, dir, &rest);
-    *magic = start != -1;
-    if (start == -1)
-        return sl_open_path(t->handle, dir, flags, 0);
-    if (start < 0)
-        return start;
+    struct sl_self self;
+    int kind = sl_self_translate(t, dir, &self);
+    *magic = kind == SL_SELF_OBJECT;
+    if (kind < 0)
+        return kind;
+    if (kind != SL_SELF_OBJECT)
+        return sl_open_path(t->handle, kind == SL_SELF_PATH ? self.path : dir, flags, 0);
+    int start = self.fd;
+    const char *rest = self.rest;
     struct open_how how = { .flags = (uint64_t)flags, .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
     rest += strspn(rest, "/");
     /* EAGAIN: a rename or mount elsewhere raced a ".." of the lookup; the

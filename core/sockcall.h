@@ -83,4 +83,12 @@ static inline void sl_sockcall_finish(struct sl_answer *answer)
 struct sl_slots;
 void sl_sockcall_drain(const struct sl_slots *table);
 
+/* Defers ev's notification and runs `run(arg)` on a thread of the same
+ * executor (sockexec.h: interrupted when the notification is gone, drained
+ * with the rest), for another call of the host's own that may block.
+ * `probe`: an address of the child mapped while the call waits. 0 (answer
+ * with sandlock_respond_defer; arg is the job's) or -errno (-EAGAIN). */
+int sl_host_job_submit(const sandlock_event *ev, uint64_t probe, void (*run)(void *arg, sandlock_response *r),
+                       void (*release)(void *arg), void *arg);
+
 #endif

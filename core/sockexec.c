@@ -83,6 +83,10 @@ static void *job_main(void *p)
     r.abi_version = SANDLOCK_ABI_VERSION;
     r.struct_size = sizeof(r);
     job->run(job->arg, &r);
+    /* The interruption is for run() only: an answer with a descriptor that
+     * a signal interrupts would leave the call answered 0 (the kernel
+     * marks it replied before it waits for the child to take the fd). */
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
     x->host->answer(job->handle, &r);
     job->release(job->arg);
     pthread_mutex_lock(&x->lock);

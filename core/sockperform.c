@@ -72,6 +72,15 @@ static int submit(struct sl_sockcall *s, sl_sockjob_run run, sl_sockjob_release 
     return sl_sockexec_submit(&executor, &s->ev, s->ev.args[1], run, release, arg);
 }
 
+int sl_host_job_submit(const sandlock_event *ev, uint64_t probe, sl_sockjob_run run, sl_sockjob_release release,
+                       void *arg)
+{
+    pthread_once(&once, init_once);
+    if (!executor_ok)
+        return -EAGAIN;
+    return sl_sockexec_submit(&executor, ev, probe, run, release, arg);
+}
+
 void sl_sockcall_drain(const struct sl_slots *table)
 {
     /* no pthread_once: a run that made no socket call installs nothing */

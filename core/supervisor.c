@@ -12,6 +12,8 @@
 #include "sandbox.h"
 #include "seccomp_ioctl.h"
 #include "values.h"
+#include "vobject.h"
+#include "vopen.h"
 
 #include "clock.h"
 #include <errno.h>
@@ -126,8 +128,10 @@ static void handle_one(struct sl_supervisor *sup, const struct seccomp_notif *re
     };
     memcpy(event.args, req->data.args, sizeof(event.args));
 
+    sl_vobjects_settle(sup->here, h);     /* served objects: identities taken at the first */
     sl_chain_run(chain, &event, sup->listener, sup->opts.timing, &answer);
     sl_sockcall_finish(&answer);      /* a socket call the chain judged: made here */
+    sl_vopen_finish(sup->here, &event, &answer);   /* an open, while objects are served */
     if (sup->opts.verbose)
         trace(req, h, chain->syscall_name, &answer);
     if (sl_defer_finish(sup->defer, index, &answer))

@@ -149,6 +149,8 @@ static int open_flags(const sandlock_event *ev, const struct path_call *c, sandl
             return (int)n;
         flags = how.flags;
         mode = how.mode;
+        if (out->struct_size >= offsetof(sandlock_syscall_paths, resolve) + sizeof(out->resolve))
+            out->resolve = how.resolve;
     }
     if (flags & O_PATH)
         flags &= O_PATH | O_CLOEXEC | O_DIRECTORY | O_NOFOLLOW;   /* the kernel ignores the rest */
@@ -170,12 +172,18 @@ static int follows(const struct path_call *c, const sandlock_syscall_paths *out)
     }
 }
 
+int sl_syscall_is_open(int nr)
+{
+    const struct path_call *c = lookup(nr);
+    return c && c->open != NOT_OPEN;
+}
+
 int sl_syscall_paths(const sandlock_event *ev, sandlock_syscall_paths *out)
 {
     if (!ev || !out || out->struct_size < offsetof(sandlock_syscall_paths, path) + sizeof(out->path))
         return -EINVAL;
     uint32_t version = out->abi_version, size = out->struct_size;
-    memset(out, 0, sizeof(*out));
+    memset(out, 0, size < sizeof(*out) ? size : sizeof(*out));   /* a caller built for 1.8 has less */
     out->abi_version = version;
     out->struct_size = size;
     const struct path_call *c = lookup(ev->nr);

@@ -7,4 +7,7 @@
 
 int sl_syscall_paths(const sandlock_event *ev, sandlock_syscall_paths *out);
 
+/* Is syscall nr of the open family (open, openat, openat2, creat)? */
+int sl_syscall_is_open(int nr);
+
 #endif

@@ -17,8 +17,9 @@ check_PROGRAMS += plugins/vfile/vfprobe
 plugins_vfile_vfprobe_SOURCES = plugins/vfile/vfprobe.c
 plugins_vfile_vfprobe_CFLAGS = $(WARN_CFLAGS)
 plugins_vfile_vfprobe_LDFLAGS =
+plugins_vfile_vfprobe_LDADD = -lpthread
 
-TESTS += plugins/vfile/test.sh
-dist_check_SCRIPTS += plugins/vfile/test.sh
+TESTS += plugins/vfile/test.sh plugins/vfile/identity.sh
+dist_check_SCRIPTS += plugins/vfile/test.sh plugins/vfile/identity.sh
 dist_man_MANS += man/sandlock-vfile.7
 EXTRA_DIST += plugins/vfile/README.md

@@ -206,13 +206,26 @@ static int add_file(struct vfile_state *st, const sandlock_config *cfg, const ch
     return 0;
 }
 
-/* Every key is a virtual path; the stat template comes from a real
- * content fd, so stat and fstat agree on device, owner and times. */
+/* A virtual file on notifications: the host serves the object at its path
+ * (taken in the sandbox's view when it starts) in every descriptor it hands
+ * the child, however the child names it (SDK 1.10 serve_object); vfile
+ * answers the names. Without it (an older host) only the names are
+ * served. */
+static void serve_object(const sandlock_host *h, const sandlock_config *cfg, const struct vfile_entry *f)
+{
+    int rc = !SANDLOCK_HOST_HAS(h, serve_object) ? -ENOSYS : h->serve_object(cfg, f->path, f->data, f->len);
+    if (rc == 0)
+        h->log(cfg, SANDLOCK_LOG_INFO, "%s: the file there at the start is served however it is named", f->path);
+    else
+        h->log(cfg, SANDLOCK_LOG_INFO, "%s: served by name only: %s", f->path,
+               rc == -ENOSYS ? "the host cannot serve objects (older than SDK 1.10)" : strerror(-rc));
+}
+
 /* A virtual file over a regular file that exists is the kernel's: the host
  * binds its content over the path in the sandbox's mount namespace (SDK
  * 1.4 mask_path), and it leaves the list this instance answers for. The
- * others (a path that does not exist, a host without masks...) stay on
- * notifications. Each file's mode is logged at info level. */
+ * others (a path that does not exist, a file with other hard links, a host
+ * without masks...) stay on notifications. Each file's mode is logged at info level. */
 static void mask_files(const sandlock_host *h, const sandlock_config *cfg, struct vfile_state *st)
 {
     size_t kept = 0;
@@ -222,6 +235,7 @@ static void mask_files(const sandlock_host *h, const sandlock_config *cfg, struc
         int rc = !SANDLOCK_HOST_HAS(h, mask_path) ? -ENOSYS
                  : stat(f->path, &sb) != 0      ? -errno
                  : !S_ISREG(sb.st_mode)          ? -EINVAL
+                 : sb.st_nlink > 1               ? -EMLINK
                                                  : h->mask_path(cfg, f->path, SANDLOCK_MASK_CONTENT, f->data, f->len);
         if (rc == 0) {
             h->log(cfg, SANDLOCK_LOG_INFO, "%s: kernel (fixed content)", f->path);
@@ -233,8 +247,10 @@ static void mask_files(const sandlock_host *h, const sandlock_config *cfg, struc
                rc == -ENOSYS ? "the host cannot mask paths (older than SDK 1.4)"
                : rc == -ENOENT ? "it does not exist (nothing to mount over)"
                : rc == -EINVAL ? "not a regular file"
+               : rc == -EMLINK ? "it has other hard links (names a mount over the path would not cover)"
                : rc == -EOPNOTSUPP ? "sandlock makes no masks here (see masks in sandlock.ini(5) and sandlock check)"
                                    : strerror(-rc));
+        serve_object(h, cfg, f);
         st->file[kept++] = *f;
     }
     st->n = kept;

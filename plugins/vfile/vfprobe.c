@@ -10,11 +10,23 @@
  *                         and through the descriptor itself
  *   cloexec PATH          FD_CLOEXEC of a plain and of an O_CLOEXEC open
  *   access PATH r|w|x     "ok" or "err ENAME"
- *   unlink|readlink PATH  "ok" or "err ENAME" */
+ *   unlink|readlink PATH  "ok" or "err ENAME"
+ *   resolve DIR PATH beneath|nosymlinks|inroot   openat2(DIR, PATH) with
+ *                         that RESOLVE_* flag, then the content
+ *   procfd PATH           open PATH with O_PATH, then read it through
+ *                         /proc/self/fd/N
+ *   race HARMLESS VIRTUAL SECRET N  opens and reads a path buffer at least
+ *                         N times while a thread flips it between HARMLESS
+ *                         and VIRTUAL (same length), until each side was
+ *                         read at least once: "real K" counts the reads
+ *                         that held SECRET (the real file's content behind
+ *                         VIRTUAL), then whether each side was seen */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +111,69 @@ static int seal(const char *path)
     return 0;
 }
 
+/* The path buffer both threads share, and what the flipper writes. */
+static char race_path[4096];
+static const char *race_names[2];
+static atomic_int race_done;
+
+static void *flipper(void *arg)
+{
+    (void)arg;
+    size_t len = strlen(race_names[0]) + 1;
+    for (unsigned i = 0; !atomic_load_explicit(&race_done, memory_order_relaxed); i++)
+        memcpy(race_path, race_names[i & 1], len);
+    return NULL;
+}
+
+/* The content of fd (up to size - 1 bytes) into buf; its length or -1. */
+static ssize_t slurp(int fd, char *buf, size_t size)
+{
+    ssize_t got = 0, n;
+    while ((size_t)got < size - 1 && (n = read(fd, buf + got, size - 1 - (size_t)got)) > 0)
+        got += n;
+    buf[got] = '\0';
+    return got;
+}
+
+static int race(const char *harmless, const char *virtual, const char *secret, long want)
+{
+    char harmless_content[256], got[256];
+    /* Read before the race starts: the content of the harmless file. */
+    int fd = open(harmless, O_RDONLY);
+    if (fd < 0 || slurp(fd, harmless_content, sizeof(harmless_content)) < 0)
+        return fail();
+    close(fd);
+    if (strlen(harmless) != strlen(virtual) || strlen(harmless) >= sizeof(race_path))
+        return 2;
+    race_names[0] = harmless;
+    race_names[1] = virtual;
+    strcpy(race_path, harmless);
+    pthread_t t;
+    if (pthread_create(&t, NULL, flipper, NULL))
+        return 2;
+    long reals = 0, harmlesses = 0, virtuals = 0, errors = 0;
+    for (long i = 0; i < 50 * want && (i < want || !harmlesses || !virtuals); i++) {
+        fd = open(race_path, O_RDONLY);
+        if (fd < 0) {
+            errors++;              /* a torn name: neither file */
+            continue;
+        }
+        slurp(fd, got, sizeof(got));
+        close(fd);
+        if (strstr(got, secret))
+            reals++;
+        else if (!strcmp(got, harmless_content))
+            harmlesses++;
+        else
+            virtuals++;
+    }
+    atomic_store(&race_done, 1);
+    pthread_join(t, NULL);
+    printf("real %ld harmless %s virtual %s errors %ld\n", reals, harmlesses ? "seen" : "never",
+           virtuals ? "seen" : "never", errors);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3)
@@ -140,6 +215,25 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "seal"))
         return seal(path);
+    if (!strcmp(cmd, "procfd")) {
+        int o = open(path, O_PATH);
+        if (o < 0)
+            return fail();
+        char proc[64];
+        snprintf(proc, sizeof(proc), "/proc/self/fd/%d", o);
+        return dump(open(proc, O_RDONLY));
+    }
+    if (!strcmp(cmd, "resolve") && argc == 5) {
+        int dir = open(path, O_PATH | O_DIRECTORY);
+        if (dir < 0)
+            return fail();
+        struct open_how how = { .flags = O_RDONLY,
+                                .resolve = argv[4][0] == 'b' ? RESOLVE_BENEATH
+                                           : argv[4][0] == 'n' ? RESOLVE_NO_SYMLINKS : RESOLVE_IN_ROOT };
+        return dump((int)syscall(SYS_openat2, dir, argv[3], &how, sizeof(how)));
+    }
+    if (!strcmp(cmd, "race") && argc == 6)
+        return race(path, argv[3], argv[4], atol(argv[5]));
     if (!strcmp(cmd, "cloexec")) {
         int a = open(path, O_RDONLY), b = open(path, O_RDONLY | O_CLOEXEC);
         if (a < 0 || b < 0)

@@ -125,7 +125,7 @@ extern "C" {
  * part of the entry symbol's name. */
 #define SANDLOCK_ABI_MAJOR 1
 /* ABI revision within the major version: bumped when members are appended. */
-#define SANDLOCK_ABI_MINOR 9
+#define SANDLOCK_ABI_MINOR 10
 /* The value stored in every abi_version field: major << 16 | minor. */
 #define SANDLOCK_ABI_VERSION ((SANDLOCK_ABI_MAJOR << 16) | SANDLOCK_ABI_MINOR)
 
@@ -578,6 +578,9 @@ typedef struct sandlock_syscall_paths {
                               argument 0 and is not a path argument; path[0]
                               is the link to create) */
     sandlock_path_arg path[2];
+    /* --- ABI 1.10 (filled when struct_size covers it) --- */
+    uint64_t resolve;      /* OPEN by openat2: how.resolve (RESOLVE_*) as
+                              read with the flags; else 0 */
 } sandlock_syscall_paths;
 
 /* host->sockaddr_decode: `call`. */
@@ -632,6 +635,44 @@ typedef struct sandlock_deputy_msg {
     const void *data;
     size_t len;
 } sandlock_deputy_msg;
+
+/* ------------------------------------------------------------------------
+ * Objects served as other content (ABI 1.10): host->serve_object.
+ *
+ * A plugin that shows a file with other content (vfile) cannot rely on
+ * names where the kernel does not enforce it (no masks: masks = no, an
+ * unprivileged sandlock without user namespaces, the OCI agent): the child
+ * reaches the same file through a symbolic link, "..", /proc/self/root,
+ * /proc/self/fd/N, a bind mount or a hard link, and a path that is let
+ * through is read again by the kernel, after a thread of the child may
+ * have rewritten it. So the host judges the object, not its name. From
+ * init(), an instance registers "the object at PATH is served as this
+ * content". The host takes the object's identity (st_dev, st_ino of the
+ * regular file PATH reaches, symbolic links followed) in the sandbox's own
+ * view -- its root and mounts; under the OCI agent, the container's --
+ * when the sandbox's first notification arrives, before any instance
+ * handles it, and keeps it with the content for the run (nothing there
+ * then: that PATH is served by name only, by the instance). From then on
+ * every descriptor the host hands the child -- the fd answer of any
+ * instance (an open fsdeny makes for the child, a deferred one too) -- is
+ * compared with those objects (one fstat) and, when it is one of them,
+ * replaced by a fresh sealed memfd of the content (as content_fd makes it,
+ * named PATH, close-on-exec as the answer asked), or answered EROFS when it
+ * was opened for writing or with O_TRUNC. And an open (open, openat,
+ * openat2, creat) whose chain ends in Continue is not given back to the
+ * kernel, which would read the path again: the host makes it, on the bytes
+ * the chain judged, as the child (root, mounts, credentials, umask;
+ * openat2's RESOLVE_* flags kept; the child's own /proc/self links
+ * followed as the child would), obtaining the object first so that a
+ * served one is never opened; a FIFO that waits for its other end, or a
+ * file whose lease must be broken, waits on a thread of the host's (the
+ * notification deferred). O_PATH opens stay the kernel's: they read
+ * nothing, and reading through one is an open again. The serving instance
+ * must intercept the open family (so that every open is notified) and
+ * rename, link and unlink (so that none moves the file before its identity
+ * is taken); vfile does. A session that registered nothing pays nothing; one
+ * whose objects were not there pays one load per notification.
+ * ------------------------------------------------------------------------ */
 
 /* ------------------------------------------------------------------------
  * Socket calls judged together (ABI 1.9): host->sock_call.
@@ -1281,6 +1322,21 @@ typedef struct sandlock_host {
      *   (another syscall, NULL, not inside handle()), -ENOMEM, -ESRCH
      *   (the notification is gone).                                     */
     int (*sock_call)(const sandlock_event *ev, const sandlock_sock_call **out);
+
+    /* --- ABI 1.10: objects served as other content (check with
+     * SANDLOCK_HOST_HAS) --- See "Objects served as other content" above.
+     * serve_object: from init() only, serves the regular file at `path`
+     *   (absolute; normalised here; a symbolic link is followed: the object
+     *   it reaches) in the sandbox's view as the `len` bytes at `content`
+     *   (copied now), in every descriptor the host hands the child for the
+     *   rest of the run, however the child names it. It does not answer
+     *   names: the instance still answers the calls on PATH itself (stat,
+     *   access...). Returns 0 (whether anything is at PATH is learnt when
+     *   the sandbox starts); -EINVAL (no instance, a relative path, NULL
+     *   content with a length); -ENAMETOOLONG; -EEXIST (PATH is served
+     *   already, by this or another instance); -EBUSY (called after
+     *   init()); -ENOMEM.                                               */
+    int (*serve_object)(const sandlock_config *cfg, const char *path, const void *content, size_t len);
 } sandlock_host;
 
 /* True when the host table has member `m` (a function added in a later

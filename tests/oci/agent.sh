@@ -69,8 +69,15 @@ output = $TEST_TMP/perid-%{id}.audit
 module = vfile
 /etc/container = %{id} %{bundle} %{annotation:test}\\n
 INI
+# profile=served: a virtual file over one of the container's own files
+# (the rootfs's /etc/secret; the agent's own view has none there).
+cat >"$TEST_TMP/conf/agent.d/served.ini" <<INI
+[plugin fake]
+module = vfile
+/etc/secret = virtual\\n
+INI
 # The profiles (broken's and nope's filters: other's configuration).
-for p in default other killer broken nope perid; do
+for p in default other killer broken nope perid served; do
     c=$TEST_TMP/conf/agent.d/$p.ini meta=(--metadata "profile=$p")
     [ $p = default ] && { c=$conf meta=(); }
     [ $p = broken ] || [ $p = nope ] && c=$TEST_TMP/conf/agent.d/other.ini
@@ -184,6 +191,23 @@ like "per-container keys: an unsafe id: logged with the file:line and reason" "$
     "container .dot-$$: .*perid.ini:3: \\[plugin audit\\]: output: %\\{id\\}: the container's id \".dot-$$\" is not a safe file name"
 [ -e "$TEST_TMP/perid-.dot-$$.audit" ]
 is "per-container keys: an unsafe id: no file made" "$?" 1
+
+# ---- a virtual file is served by its object in the container ----
+# (the container's file, however the container names it: a symlink,
+# /proc/self/root, /proc/self/fd/N of an O_PATH descriptor, a hard link
+# made before it started)
+ln -f "$rootfs/etc/secret" "$rootfs/etc/hard"
+bundle served served sh -c 'ln -s /etc/secret /tmp/l
+    for p in /etc/secret /tmp/l /proc/self/root/etc/secret /etc/hard; do cat $p; done; probe procfd /tmp/l'
+start served "${runc_cmd[@]}"
+finish served
+is "served: the container reads the virtual content by every name" "$rc:$out" \
+    "0:virtual
+virtual
+virtual
+virtual
+[virtual
+]"
 
 # ---- a kill verdict ends its container only ----
 bundle victim killer sh -c 'probe yield; echo after'

@@ -6,8 +6,12 @@
  *                   "calling sched_yield" (flushed)
  *   probe int80     getppid through x86_64's i386 entry (int 0x80), which
  *                   the profile leaves to the runtime's bad-architecture
- *                   action: the process dies of SIGSYS before printing */
+ *                   action: the process dies of SIGSYS before printing
+ *   probe procfd P  P opened O_PATH, then read through /proc/self/fd/N:
+ *                   "[CONTENT]" */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -45,6 +49,20 @@ int main(int argc, char **argv)
         return 3;
 #endif
     }
-    fprintf(stderr, "usage: probe getppid|getuid|yield|int80\n");
+    if (argc == 3 && !strcmp(argv[1], "procfd")) {
+        char proc[64], buf[256];
+        int o = open(argv[2], O_PATH);
+        snprintf(proc, sizeof(proc), "/proc/self/fd/%d", o);
+        int fd = o < 0 ? -1 : open(proc, O_RDONLY);
+        ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+        if (n < 0) {
+            printf("procfd: %s\n", strerror(errno));
+            return 1;
+        }
+        buf[n] = '\0';
+        printf("[%s]\n", buf);
+        return 0;
+    }
+    fprintf(stderr, "usage: probe getppid|getuid|yield|int80|procfd PATH\n");
     return 2;
 }

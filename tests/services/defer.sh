@@ -96,4 +96,18 @@ run_sandlock run -c "$ini" -- "$PROBE" defer-bind
 is "a socket call judged, deferred and answered Continue is refused, not continued" "$out" "defer-bind: errno=EPERM"
 like "the refusal is logged" "$err" "answered a deferred bind Continue after its socket call was judged"
 
+# ---- an open is never continued in the kernel while objects are served ----
+# Without served objects a deferred Continue of an open goes to the kernel
+# (which finds no "#k:x"); with vfile on notifications the kernel would read
+# the path again after the chain, so the host refuses it.
+ini=$(svc_ini opencont "defer_delay = 10ms")
+run_sandlock run -c "$ini" -- "$PROBE" defer-open
+is "a deferred open answered Continue goes to the kernel" "$out" "defer-open: errno=ENOENT"
+echo real > "$TEST_TMP/served"
+ini=$(svc_ini opencont-served "defer_delay = 10ms" "sandlock:masks = no")
+printf '[plugin fake]\nmodule = vfile\n%s = virtual\\n\n' "$TEST_TMP/served" >> "$ini"
+run_sandlock run -c "$ini" -- "$PROBE" defer-open
+is "... and is refused while objects are served" "$out" "defer-open: errno=EPERM"
+like "the refusal is logged" "$err" "answered a deferred openat Continue while objects are served"
+
 done_testing

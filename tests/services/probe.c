@@ -402,6 +402,8 @@ int main(int argc, char **argv)
                                         (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 16)));
             close(DEFER_FD);
             close(sock);
+        } else if (!strcmp(op, "defer-open")) {  /* an open deferred, answered Continue */
+            print_rc("defer-open", open("#k:x", O_RDONLY));
         } else if (!strcmp(op, "defer-busy")) {
             defer_busy();
         } else if (!strcmp(op, "defer-exit")) {  /* exit while a read is held */

@@ -25,6 +25,9 @@
  *   openat(dirfd, "#d:PATH")  resolve_path_begin, then end with no buffer
  *                             (dropped); read back as "dropped"
  *   openat(dirfd, "#f:")      the number of the supervisor's open fds
+ *   openat(dirfd, "#k:...")   defers, and a plugin thread answers
+ *                             Continue: while objects are served (vfile on
+ *                             notifications) the host refuses it (EPERM)
  *   openat(other paths)       Continue
  *   flistxattr(fd)            dup_child_fd(fd), then send "via-dup" on it
  *   read(100, buf, n)         deferred: a plugin thread writes "deferred"
@@ -94,7 +97,7 @@ struct job {
     sandlock_handle h;
     uint64_t buf;
     size_t len;
-    int cont;                   /* answer Continue (bind(100)) */
+    int cont;                   /* answer Continue (bind(100), openat "#k:") */
 };
 
 static const char *const svc_syscalls[] = {
@@ -267,7 +270,7 @@ static void handle_defer(struct svc *st, const sandlock_event *ev, sandlock_resp
     struct job *job = malloc(sizeof(*job));
     if (job) {
         *job = (struct job){ .st = st, .h = ev->handle, .buf = ev->args[1], .len = (size_t)ev->args[2],
-                             .cont = !strcmp(ev->syscall_name, "bind") };
+                             .cont = !strcmp(ev->syscall_name, "bind") || !strcmp(ev->syscall_name, "openat") };
         pthread_mutex_lock(&st->lock);
         if (st->nthreads < MAX_THREADS &&
             pthread_create(&st->threads[st->nthreads], NULL, defer_thread, job) == 0) {
@@ -358,6 +361,10 @@ static void handle_openat(struct svc *st, const sandlock_event *ev, sandlock_res
     char mark[3], rest[4096];
     if (host->mem_read(ev->handle, ev->args[1], mark, 3) != 3 || mark[0] != '#' || mark[2] != ':') {
         sandlock_respond_continue(resp);
+        return;
+    }
+    if (mark[1] == 'k') {
+        handle_defer(st, ev, resp);
         return;
     }
     uint64_t rest_addr = ev->args[1] + 3;

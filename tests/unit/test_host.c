@@ -58,7 +58,9 @@ int main(void)
     ok(SANDLOCK_HOST_HAS(h, pending) && h->pending(0) == 0, "1.6: pending of no notification is 0");
     ok(SANDLOCK_HOST_HAS(h, user_data) && h->user_data(p) == NULL,
        "SANDLOCK_HOST_HAS sees the 1.6 member user_data (NULL for a section of a file)");
-    is_int(SANDLOCK_ABI_MINOR, 9, "the ABI is 1.9");
+    is_int(SANDLOCK_ABI_MINOR, 10, "the ABI is 1.10");
+    ok(SANDLOCK_HOST_HAS(h, serve_object), "SANDLOCK_HOST_HAS sees the 1.10 member serve_object");
+    is_int(h->serve_object(NULL, "/etc/hostname", "x", 1), -EINVAL, "serve_object: no instance -> -EINVAL");
     {
         const sandlock_sock_call *c = (const sandlock_sock_call *)1;
         sandlock_event ev = { .abi_version = SANDLOCK_ABI_VERSION, .struct_size = sizeof(ev), .handle = 1 };
