@@ -154,7 +154,10 @@ int sl_vobject_match(const struct sl_here *here, const struct stat *st, int accm
 int sl_vobject_lookup(const struct sl_here *here, int fd, int accmode, int *content_fd)
 {
     struct stat st;
-    return fstat(fd, &st) != 0 ? -1 : sl_vobject_match(here, &st, accmode, content_fd);
+    if (fstat(fd, &st) == 0)
+        return sl_vobject_match(here, &st, accmode, content_fd);
+    *content_fd = -EIO;    /* fail closed: not compared, not handed out */
+    return 0;
 }
 
 void sl_vobjects_free(struct sl_here *here)

@@ -48,7 +48,8 @@ void sl_vobjects_prepared(struct sl_here *here);
  * open) reads only, -EROFS for writing. */
 int sl_vobject_match(const struct sl_here *here, const struct stat *st, int accmode, int *content_fd);
 
-/* The same for our descriptor fd (-1 also when fstat fails). */
+/* The same for our descriptor fd; when fstat fails, 0 with *content_fd
+ * -EIO: a descriptor that could not be compared is not handed out. */
 int sl_vobject_lookup(const struct sl_here *here, int fd, int accmode, int *content_fd);
 
 /* An fd answer's flag of the host's own (struct sl_answer.fd_flags): the
