@@ -2,13 +2,16 @@
 #define _GNU_SOURCE
 #include "config.h"
 #include "selflink.h"
+#include "creds.h"
 #include "paths.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 /* The next component at *s ("" and "." skipped), its length in *n (0 at
@@ -106,6 +109,84 @@ static int open_link(const struct sl_target *t, const char *what, struct sl_self
     return SL_SELF_OBJECT;
 }
 
+/* Another task's magic link, followed as the trapped task would follow it
+ * (run through sl_run_as_child): its directory reached in the task's root
+ * without symbolic or magic links, then the link itself with the task's
+ * credentials, so that the kernel makes its own check (read access to that
+ * task, as ptrace would allow it) for the child. */
+struct other_link {
+    int root;                  /* the task's root, O_PATH */
+    char dir[96];              /* "proc/ID[/task/TID][/fd]" */
+    const char *name;          /* "N", "cwd", "exe" or "root" */
+};
+
+static int other_link_act(void *arg)
+{
+    const struct other_link *o = arg;
+    struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+                            .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS };
+    int dir = (int)syscall(SYS_openat2, o->root, o->dir, &how, sizeof(how));
+    if (dir < 0)
+        return -errno;
+    int fd = openat(dir, o->name, O_PATH | O_CLOEXEC);
+    int err = errno;
+    close(dir);
+    return fd < 0 ? -err : fd;
+}
+
+/* /proc/ID/... where ID is another task of the child's PID namespace; s
+ * is what follows ID. Its magic links (fd/N, cwd, exe, root, also under
+ * task/TID) become their object; anything else is SL_SELF_NONE: the host
+ * walks it as it is, with the child's /proc. (A thread of the trapped
+ * task's own process is judged as another task here: the kernel lets a
+ * thread group in without the check, even when it is not dumpable.) */
+static int other_task(const struct sl_target *t, long id, const char *s, struct sl_self *out)
+{
+    struct other_link o = { .root = -1 };
+    const char *w;
+    size_t n;
+    int len = snprintf(o.dir, sizeof(o.dir), "proc/%ld", id);
+    w = next_component(&s, &n);
+    if (is(w, n, "task")) {
+        w = next_component(&s, &n);
+        long tid = id_of(w, n);
+        if (tid < 0)
+            return SL_SELF_NONE;
+        len += snprintf(o.dir + len, sizeof(o.dir) - (size_t)len, "/task/%ld", tid);
+        w = next_component(&s, &n);
+    }
+    char name[24];
+    if (is(w, n, "fd")) {
+        w = next_component(&s, &n);
+        long fd = id_of(w, n);
+        if (fd < 0)
+            return SL_SELF_NONE;
+        snprintf(o.dir + len, sizeof(o.dir) - (size_t)len, "/fd");
+        snprintf(name, sizeof(name), "%ld", fd);
+    } else if (is(w, n, "cwd") || is(w, n, "exe") || is(w, n, "root")) {
+        snprintf(name, sizeof(name), "%.*s", (int)n, w);
+    } else {
+        return SL_SELF_NONE;
+    }
+    o.name = name;
+    struct sl_self root;
+    int rc = open_link(t, "root", &root, "");
+    if (rc < 0)
+        return rc;
+    o.root = root.fd;
+    int fd = sl_run_as_child(t->handle, other_link_act, &o);
+    close(o.root);
+    if (fd >= 0 && sl_target_check(t)) {
+        close(fd);
+        return -ESRCH;
+    }
+    if (fd < 0)
+        return fd;
+    out->fd = fd;
+    out->rest = s;
+    return SL_SELF_OBJECT;
+}
+
 int sl_self_translate(const struct sl_target *t, const char *path, struct sl_self *out)
 {
     const char *s = path, *w;
@@ -144,7 +225,7 @@ int sl_self_translate(const struct sl_target *t, const char *path, struct sl_sel
         if (rc < 0)
             return rc;
         if (id != ids.ns_tgid && id != ids.ns_tid)
-            return SL_SELF_NONE;        /* another task's: the child's /proc names it */
+            return other_task(t, id, s, out);
         thread = id != ids.ns_tgid;
     }
     const char *entry = s;

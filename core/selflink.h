@@ -6,7 +6,11 @@
  * the sandbox's PID namespace, nothing). So such a path is translated
  * before the host walks it: the task's magic links (fd/N, cwd, exe, root)
  * are followed through sandlock's /proc to exactly their object, and the
- * task's other entries are named by its id as the child's /proc shows it. */
+ * task's other entries are named by its id as the child's /proc shows it.
+ * Another task's magic links (/proc/ID/fd/N, cwd, exe, root, also under
+ * task/TID) are followed as the task would follow them: in its /proc, with
+ * its credentials (sl_run_as_child), so the kernel's check of its right to
+ * look into that task is the task's own. */
 #ifndef SANDLOCK_SELFLINK_H
 #define SANDLOCK_SELFLINK_H
 
@@ -30,8 +34,10 @@ struct sl_self {
 /* Translates `path` (absolute in the task's root, as the task spelled it:
  * "." and ".." kept) for the notification t. Returns SL_SELF_* or -errno
  * (-EBADF: no such descriptor; -ESRCH: the notification is gone;
- * -ENAMETOOLONG). A magic link's object is opened through sandlock's /proc
- * with sandlock's credentials (the task may always follow its own links),
+ * -ENAMETOOLONG; another task's link: the kernel's error, -EACCES when
+ * the task may not look into it). The task's own magic link's object is
+ * opened through sandlock's /proc with sandlock's credentials (the task may
+ * always follow its own links), another task's as the task (above); both
  * proven the task's by a liveness check after the open. */
 int sl_self_translate(const struct sl_target *t, const char *path, struct sl_self *out);
 

@@ -2,7 +2,8 @@
 # vfile serves the object, not the name: a child that reaches the real file
 # behind a virtual one by any other spelling -- a symbolic link, "..", after
 # a symlinked directory, /proc/self/root, /proc/self/fd/N of an O_PATH
-# descriptor, a hard link made before the start, openat2 with RESOLVE_*
+# descriptor (and /proc/PID/fd/N of another process's), a hard link made
+# before the start, openat2 with RESOLVE_*
 # flags -- or that flips its path
 # buffer with a thread while it opens, reads the virtual content, never the
 # real one. With masks off (the notification path, as in the OCI agent) and
@@ -54,6 +55,13 @@ EOF2
             sees "through .. after a symlinked directory" cat "$d/subdir/../secret"
             sees "through /proc/self/root" cat "/proc/self/root$d/etc/secret"
             sees "through /proc/self/fd/N of an O_PATH descriptor" procfd "$d/link"
+            if [ "$chain" = vfile ]; then
+                sees "through /proc/PID/fd/N of another process's O_PATH descriptor" otherfd "$d/link"
+            else
+                # fsdeny follows no other process's magic link (sandlock-fsdeny(7))
+                run_sandlock run -c "$ini" -- "$PROBE" otherfd "$d/link"
+                is "$at: /proc/PID/fd/N of another process: refused by fsdeny (ELOOP)" "$out" "err ELOOP"
+            fi
             sees "through a hard link made before the start" cat "$d/hard"
             sees "through openat2 RESOLVE_IN_ROOT and a symbolic link" resolve / "$d/link" inroot
             run_sandlock run -c "$ini" -- "$PROBE" race "$d/good/secre" "$d/etc/secret" REAL-SECRET 2000
@@ -82,6 +90,12 @@ exec 6< d; cat /proc/self/fd/6/f /proc/self/fd/6/../new /dev/fd/6/./f 2>&1; exec
 head -c 5 /proc/self/status; echo; test -r /proc/self/exe && echo "own exe readable"
 cat /proc/thread-self/root"$PWD"/new
 mkfifo ff; cat ff & echo through-fifo > ff; wait
+# another process's links (a container's writes to /proc/1/fd/1, say)
+sleep 30 < new & q=$!
+cat /proc/$q/fd/0 /proc/$q/task/$q/fd/0 /proc/$q/cwd/new /proc/$q/cwd/../w/d/f /proc/$q/root"$PWD"/new 2>&1
+(echo to-another > /proc/$q/fd/1) 2>&1 | sed "s/$q/Q/"
+kill $q; wait $q 2>/dev/null
+[ "$(id -u)" -eq 0 ] || { cat /proc/1/fd/0 > /dev/null 2>&1 && echo "init's fd: read" || echo "init's fd: refused"; }
 for how in beneath nosymlinks inroot; do
     for p in new sl ../w/new d/../new /new; do echo "$how $p: $("$2" resolve . "$p" $how)"; done
 done

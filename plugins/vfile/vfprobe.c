@@ -15,6 +15,8 @@
  *                         that RESOLVE_* flag, then the content
  *   procfd PATH           open PATH with O_PATH, then read it through
  *                         /proc/self/fd/N
+ *   otherfd PATH          open PATH with O_PATH, then a child process reads
+ *                         it through /proc/PARENT/fd/N (another task's link)
  *   race HARMLESS VIRTUAL SECRET N  opens and reads a path buffer at least
  *                         N times while a thread flips it between HARMLESS
  *                         and VIRTUAL (same length), until each side was
@@ -32,6 +34,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* Prints "err ENAME" for the last failure and returns 1. */
@@ -222,6 +225,23 @@ int main(int argc, char **argv)
         char proc[64];
         snprintf(proc, sizeof(proc), "/proc/self/fd/%d", o);
         return dump(open(proc, O_RDONLY));
+    }
+    if (!strcmp(cmd, "otherfd")) {
+        int o = open(path, O_PATH);
+        if (o < 0)
+            return fail();
+        char proc[64];
+        snprintf(proc, sizeof(proc), "/proc/%d/fd/%d", (int)getpid(), o);
+        fflush(stdout);
+        pid_t child = fork();
+        if (child == 0) {
+            int rc = dump(open(proc, O_RDONLY));
+            fflush(stdout);
+            _exit(rc);
+        }
+        int status;
+        return child < 0 || waitpid(child, &status, 0) != child || !WIFEXITED(status) ? fail()
+                                                                                    : WEXITSTATUS(status);
     }
     if (!strcmp(cmd, "resolve") && argc == 5) {
         int dir = open(path, O_PATH | O_DIRECTORY);
