@@ -10,7 +10,9 @@
  * line of CASES is "OP ARG..." (blank lines and lines starting with '#'
  * are skipped). Arguments are separated by blanks; "" is the empty
  * string; NULL a null pointer; %ROOT is replaced by DIR, %PID and %TID by
- * the probe's process and thread id; %padN:PATH is PATH (absolute) preceded
+ * the probe's process and thread id, %KID by the id of a second process of
+ * the probe's (forked after the descriptors below are open, so it holds
+ * them too, and waiting until the probe ends); %padN:PATH is PATH (absolute) preceded
  * by as many extra '/' as make it N bytes long; %rpadN:PATH is PATH
  * (relative) preceded by "./" (and one '/') to N bytes. The output line is the
  * case, " => ", and "ok [DETAIL]" or "err ENAME".
@@ -67,6 +69,7 @@
 #endif
 
 static const char *root;
+static pid_t kid;                  /* %KID */
 
 struct flag_name {
     const char *name;
@@ -152,7 +155,7 @@ static const char *expand(const char *arg, char *out, size_t size)
         return "";
     if (strcmp(arg, "NULL") == 0)
         return NULL;
-    if (strstr(arg, "%ROOT") || strstr(arg, "%PID") || strstr(arg, "%TID")) {
+    if (strstr(arg, "%ROOT") || strstr(arg, "%PID") || strstr(arg, "%TID") || strstr(arg, "%KID")) {
         size_t len = 0;
         for (const char *p = arg; *p && len + 1 < size;) {
             char num[16];
@@ -160,8 +163,9 @@ static const char *expand(const char *arg, char *out, size_t size)
             size_t skip = 0;
             if (strncmp(p, "%ROOT", 5) == 0)
                 with = root, skip = 5;
-            else if (strncmp(p, "%PID", 4) == 0 || strncmp(p, "%TID", 4) == 0) {
-                snprintf(num, sizeof(num), "%d", p[1] == 'P' ? (int)getpid() : (int)gettid());
+            else if (strncmp(p, "%PID", 4) == 0 || strncmp(p, "%TID", 4) == 0 || strncmp(p, "%KID", 4) == 0) {
+                snprintf(num, sizeof(num), "%d",
+                         p[1] == 'P' ? (int)getpid() : p[1] == 'T' ? (int)gettid() : (int)kid);
                 with = num, skip = 4;
             }
             if (with) {
@@ -445,6 +449,24 @@ static void open_fixed(void)
     }
 }
 
+/* %KID: a second process with the same descriptors and directory, which
+ * ends when the probe does (the pipe's last writer, close-on-exec). */
+static void start_kid(void)
+{
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) != 0)
+        return;
+    kid = fork();
+    if (kid == 0) {
+        close(p[1]);
+        char c;
+        while (read(p[0], &c, 1) < 0 && errno == EINTR)
+            ;
+        _exit(0);
+    }
+    close(p[0]);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2 || chdir(argv[1]) != 0) {
@@ -453,6 +475,7 @@ int main(int argc, char **argv)
     }
     root = argv[1];
     open_fixed();
+    start_kid();
     char line[1024];
     static char storage[MAXARGS][8192];
     while (fgets(line, sizeof(line), stdin)) {

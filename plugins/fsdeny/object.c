@@ -7,11 +7,15 @@
  * supervisor would otherwise name for itself is translated first:
  * /proc/self, /proc/thread-self, /dev/fd, /dev/std{in,out,err} name the
  * trapped task, and the task's own magic links (fd/N, cwd, root, exe) are
- * followed through the task's /proc entry. Everything else is refused as
- * the walk refuses it (ELOOP for other magic links): an object that cannot
- * be obtained is never acted on. */
+ * followed through the task's /proc entry. Another task's magic links
+ * (/proc/ID/fd/N, cwd, root, exe) are followed as the task would follow
+ * them: in its /proc, with its credentials, so that the kernel checks its
+ * right to look into that task. Everything else is refused as the walk
+ * refuses it (ELOOP for other magic links): an object that cannot be
+ * obtained is never acted on. */
 #define _GNU_SOURCE
 #include "object.h"
+#include "behalf.h"
 #include "selfdir.h"
 #include "../pathnorm.h"
 
@@ -320,6 +324,67 @@ rewrite:
     return NULL;
 }
 
+/* Recognises a walk that starts with another task's magic link:
+ * /proc/ID[/task/TID]/{fd/N,cwd,root,exe}, ID not the trapped task's (in
+ * the child's PID namespace, as its /proc names them). Writes the link's
+ * directory ("/proc/ID/fd") and name ("N") and returns where the rest of
+ * the walk begins, or NULL. */
+static const char *other_prefix(struct fsd_call *c, const char *walk, char *dir, size_t dsize, char *name,
+                                size_t nsize)
+{
+    const char *s = walk, *w;
+    size_t n;
+    long id, num;
+    w = component(&s, &n);
+    if (!is(w, n, "proc"))
+        return NULL;
+    w = component(&s, &n);
+    if (!is_number(w, n, &id) || own_id(c, id))
+        return NULL;
+    int len = snprintf(dir, dsize, "/proc/%ld", id);
+    w = component(&s, &n);
+    if (is(w, n, "task")) {
+        w = component(&s, &n);
+        if (!is_number(w, n, &num))
+            return NULL;
+        len += snprintf(dir + len, dsize - (size_t)len, "/task/%ld", num);
+        w = component(&s, &n);
+    }
+    if (is(w, n, "fd")) {
+        w = component(&s, &n);
+        if (!is_number(w, n, &num))
+            return NULL;
+        snprintf(dir + len, dsize - (size_t)len, "/fd");
+        snprintf(name, nsize, "%ld", num);
+        return s;
+    }
+    if (is(w, n, "cwd") || is(w, n, "root") || is(w, n, "exe")) {
+        snprintf(name, nsize, "%.*s", (int)n, w);
+        return s;
+    }
+    return NULL;
+}
+
+/* Another task's link, followed as the child: its directory walked in the
+ * child's root (host->open_path: no magic links on the way), the link
+ * itself followed with the child's credentials. */
+struct other_link {
+    const struct fsd_call *c;
+    const char *dir, *name;
+};
+
+static long other_link_act(void *arg)
+{
+    const struct other_link *o = arg;
+    int dir = o->c->host->open_path(o->c->ev->handle, o->dir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+    if (dir < 0)
+        return dir;
+    int fd = openat(dir, o->name, O_PATH | O_CLOEXEC);
+    int err = errno;
+    close(dir);
+    return fd < 0 ? -err : fd;
+}
+
 /* Does the rest of a walk hold a component (not only slashes and dots)? */
 static int names_more(const char *rest)
 {
@@ -468,10 +533,28 @@ int fsd_spell_name(struct fsd_call *c, int dirfd, const char *raw, unsigned flag
          * /dev/stdin and its siblings are ordinary symlinks. */
         if (strncmp(p->walk, "/dev/std", 8) != 0 || strchr(p->walk + 5, '/'))
             snprintf(p->walk, sizeof(p->walk), "%s", rewritten[0] ? rewritten : link);
-    } else if (rest) {
-        /* The task's own magic link, followed: its object, and the rest
-         * of the walk from there. */
-        int fd = open_magic(c, link);
+    } else {
+        char odir[96], oname[24];
+        const char *orest = rest ? NULL : other_prefix(c, p->walk, odir, sizeof(odir), oname, sizeof(oname));
+        if (!rest && (!orest || (!(flags & FSD_FOLLOW) && !orest[0])))
+            return normalise(p->walk, p->named);    /* no link to follow */
+        /* A magic link, followed: its object, and the rest of the walk
+         * from there. The task's own through sandlock's /proc; another
+         * task's as the child (other_link_act). */
+        int fd;
+        if (rest) {
+            fd = open_magic(c, link);
+        } else {
+            struct other_link o = { c, odir, oname };
+            fd = (int)fsd_as_child(c->host, c->ev->handle, other_link_act, &o);
+            char probe;
+            if (fd >= 0 && c->host->mem_read(c->ev->handle, 0, &probe, 0) < 0) {
+                close(fd);
+                fd = -ESRCH;
+            }
+            rest = orest;
+            p->magic = 1;
+        }
         if (fd < 0)
             return fd;
         if (!names_more(rest)) {
