@@ -171,6 +171,12 @@ is "chmod race: the denied file's mode never changed" "$(stat -c %a "$T/cdeny/f"
 # Opens of a FIFO wait for the other end on a thread of their own: two
 # readers waiting must not keep the writer's open from being served, with
 # two workers or one, and a sandbox killed while they wait ends at once.
+# The writer keeps its end open until both readers have theirs (each says
+# so in `opened`): a reader that came to its open only after the writer
+# was gone would wait for another writer forever, bare too (seen under
+# load with a fixed sleep instead).
+readers='rm -f p opened; mkfifo p; for r in 1 2; do (exec 4<p; echo >> opened; cat <&4) & done; sleep 0.3;
+    exec 3>p; until [ "$(cat opened 2>/dev/null | wc -l)" = 2 ]; do sleep 0.05; done; echo hi >&3; exec 3>&-; wait'
 for workers in 2 1; do
     iniw=$(write_ini "fifo$workers" <<EOF
 [sandlock]
@@ -183,14 +189,14 @@ EOF
 )
     mkdir -p "$T/fifo$workers"
     out=$(cd "$T/fifo$workers" && timeout 20 "$SANDLOCK" run -c "$iniw" -- \
-        sh -c 'mkfifo p; cat p & cat p & sleep 0.3; echo hi > p; wait' 2>&1)
+        sh -c "$readers" 2>&1)
     is "FIFO: two readers and a writer, workers = $workers" "$?:$out" "0:hi"
     out=$(cd "$T/fifo$workers" && timeout 20 "$SANDLOCK" run -c "$iniw" -- \
         sh -c 'mkfifo w; (sleep 0.3; cat w) & echo late > w; wait' 2>&1)
     is "FIFO: a writer waits for a later reader, workers = $workers" "$?:$out" "0:late"
 done
 out=$(cd "$T/fifo2" && HOME="$T/home" timeout 20 "$SANDLOCK" run -c "$top_srcdir/examples/sandlock.ini" -- \
-    sh -c 'rm -f p; mkfifo p; cat p & cat p & sleep 0.3; echo hi > p; wait' 2>/dev/null)
+    sh -c "$readers" 2>/dev/null)
 is "FIFO: the same under the default configuration" "$?:$out" "0:hi"
 (cd "$T/fifo1" && mkfifo q && exec timeout 20 "$SANDLOCK" run -c "$iniw" -- cat q) 2>/dev/null &
 pid=$!
@@ -236,7 +242,7 @@ EOF
     is "as nobody: nothing denied changed" "$(stat -c '%a %s' "$N/deny/a" "$N/deny/f" | tr '\n' ' ')$(ls "$N/deny" | tr '\n' ' ')" \
         "600 7 600 7 a f "
     out=$(cd "$N" && timeout 20 $as_nobody "$SANDLOCK" run -c "$inin" -- \
-        sh -c 'mkfifo p; cat p & cat p & sleep 0.3; echo hi > p; wait' 2>&1)
+        sh -c "$readers" 2>&1)
     is "as nobody: FIFO readers and a writer" "$?:$out" "0:hi"
 else
     echo "# SKIP as nobody: needs root, setpriv and a build tree nobody can read"
