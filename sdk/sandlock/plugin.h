@@ -666,7 +666,10 @@ typedef struct sandlock_deputy_msg {
  * followed as the child would), obtaining the object first so that a
  * served one is never opened; a FIFO that waits for its other end, or a
  * file whose lease must be broken, waits on a thread of the host's (the
- * notification deferred). O_PATH opens stay the kernel's: they read
+ * notification deferred). An instance that defers an open itself must
+ * then answer it with a descriptor, an errno or a value: a deferred
+ * Continue of an open gets EPERM, logged, while objects are served (as for
+ * judged socket calls). O_PATH opens stay the kernel's: they read
  * nothing, and reading through one is an open again. The serving instance
  * must intercept the open family (so that every open is notified) and
  * rename, link and unlink (so that none moves the file before its identity
