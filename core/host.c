@@ -119,15 +119,22 @@ static int host_dup_child_fd(sandlock_handle h, int child_fd)
     AS_SANDLOCK(int, sl_dup_child_fd(h, child_fd));
 }
 
+/* The SDK's resolve flags; the core's own (paths.h) are not the plugins'. */
+#define SDK_RESOLVE_FLAGS SANDLOCK_RESOLVE_ANY_DIRFD
+
 static ssize_t host_resolve_path_flags(sandlock_handle h, int dirfd, uint64_t addr, char *buf, size_t size,
                                        unsigned flags)
 {
+    if (flags & ~SDK_RESOLVE_FLAGS)
+        return -EINVAL;
     AS_SANDLOCK(ssize_t, sl_resolve_path_flags(h, dirfd, addr, buf, size, flags));
 }
 
 static ssize_t host_resolve_path_begin(sandlock_handle h, int dirfd, uint64_t addr, char *buf, size_t size,
                                        unsigned flags, sandlock_held_dir *held)
 {
+    if (flags & ~SDK_RESOLVE_FLAGS)
+        return -EINVAL;
     AS_SANDLOCK(ssize_t, sl_resolve_path_begin(h, dirfd, addr, buf, size, flags, held));
 }
 

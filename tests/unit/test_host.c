@@ -5,6 +5,7 @@
 #include "tap.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -85,6 +86,12 @@ int main(void)
         is_int(h->mkdir_path(1, "", 0777), -ENOENT, "mkdir_path: an empty path -> -ENOENT");
         is_int(h->rename_path(1, NULL, "/x", 0), -EINVAL, "rename_path: NULL -> -EINVAL");
         is_int(h->unlink_path(1, "/x", 1), -EINVAL, "unlink_path: an unknown flag -> -EINVAL");
+        char rb[16];
+        is_int(h->resolve_path_flags(1, AT_FDCWD, 1, rb, sizeof(rb), 0x80000000u), -EINVAL,
+               "resolve_path_flags: a flag the SDK does not define (the core's own) -> -EINVAL");
+        sandlock_held_dir held;
+        is_int(h->resolve_path_begin(1, AT_FDCWD, 1, rb, sizeof(rb), 0x80000000u, &held), -EINVAL,
+               "resolve_path_begin: the same -> -EINVAL");
         is_int(h->mkdir_path(1, "/x", 0777), -ESRCH, "mkdir_path: no notification -> -ESRCH");
         char root[8];
         ok(SANDLOCK_HOST_HAS(h, child_root), "SANDLOCK_HOST_HAS sees the 1.8 member child_root");
